@@ -1,0 +1,26 @@
+"""Every mapped entity, importable from one place (and so registered on ``Base.metadata``)."""
+
+from models.audit import AuditEvent
+from models.base import Base
+from models.device import Device
+from models.people import Patient, User
+from models.treatment import (
+    Anaesthetic,
+    ParameterSetting,
+    Reaction,
+    TreatedArea,
+    TreatmentSession,
+)
+
+__all__ = [
+    "Anaesthetic",
+    "AuditEvent",
+    "Base",
+    "Device",
+    "ParameterSetting",
+    "Patient",
+    "Reaction",
+    "TreatedArea",
+    "TreatmentSession",
+    "User",
+]

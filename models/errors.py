@@ -1,0 +1,30 @@
+"""Expected failures: each carries one sentence meant for the person at the keyboard.
+
+Anything else raised by LaserLog is a bug and is logged with its traceback.
+"""
+
+
+class LaserLogError(Exception):
+    """An expected failure caused by input or the environment; ``str()`` is for the user."""
+
+
+class ValidationFailed(LaserLogError):
+    """Input that cannot be saved as it is; ``problems`` maps a field key to what is wrong."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        first = next(iter(self.problems.values()), "invalid input")
+        more = len(self.problems) - 1
+        super().__init__(first if not more else f"{first} (and {more} more problem(s))")
+
+
+class NotFound(LaserLogError):
+    """The record asked for does not exist."""
+
+
+class NotAllowed(LaserLogError):
+    """The user's role or ownership does not permit the action."""
+
+
+class DatabaseUnavailable(LaserLogError):
+    """The database cannot be opened or reached; the message names it, password hidden."""

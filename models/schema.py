@@ -1,0 +1,62 @@
+"""Creating and upgrading the schema, only ever through the Alembic migrations.
+
+A SQLite file that already holds data is backed up before any migration touches it.
+"""
+
+import sqlite3
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from models.database import Database
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("models") / "migrations"))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def needs_upgrade(database: Database) -> bool:
+    return current_revision(database) != head_revision()
+
+
+def backup_sqlite_file(source: Path, target: Path) -> Path:
+    """Copy a live SQLite database consistently with SQLite's backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+def upgrade(database: Database) -> Path | None:
+    """Bring the schema to the newest revision; return the pre-migration backup, if one was made."""
+    current = current_revision(database)
+    if current == head_revision():
+        return None
+    backup = None
+    path = database.sqlite_path
+    if current is not None and path is not None and path.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = backup_sqlite_file(path, path.with_name(f"{path.name}.before-{current}-{stamp}"))
+    config = _alembic_config()
+    with database.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    return backup

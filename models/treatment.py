@@ -1,0 +1,122 @@
+"""A treatment session and what it is made of: areas, settings, anaesthetic, reactions."""
+
+from uuid import UUID, uuid4
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utc_now
+from models.device import Device
+from models.people import Patient, User
+
+
+class TreatmentSession(Base):
+    __tablename__ = "treatment_sessions"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'completed', 'reviewed', 'amended', 'voided')", name="status"
+        ),
+        CheckConstraint("duration_s IS NULL OR duration_s >= 0", name="duration"),
+        # History pages are read newest first by (started_at, id): see docs/indexes.md.
+        Index("ix_treatment_sessions_started", "started_at", "id"),
+        Index("ix_treatment_sessions_patient_started", "patient_id", "started_at"),
+        Index("ix_treatment_sessions_technician_started", "technician_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(default=uuid4, unique=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    technician_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    room: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    started_at: Mapped[datetime]
+    duration_s: Mapped[int | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    completed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    patient: Mapped[Patient] = relationship()
+    technician: Mapped[User] = relationship()
+    device: Mapped[Device | None] = relationship()
+    areas: Mapped[list["TreatedArea"]] = relationship(
+        back_populates="session", order_by="TreatedArea.position", cascade="all, delete-orphan"
+    )
+    anaesthetic: Mapped["Anaesthetic | None"] = relationship(
+        back_populates="session", cascade="all, delete-orphan"
+    )
+    reactions: Mapped[list["Reaction"]] = relationship(
+        back_populates="session", order_by="Reaction.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TreatedArea(Base):
+    __tablename__ = "treated_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"), index=True)
+    area: Mapped[str] = mapped_column(String(32), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    passes: Mapped[int | None]
+    pulses: Mapped[int | None]
+
+    session: Mapped[TreatmentSession] = relationship(back_populates="areas")
+    settings: Mapped[list["ParameterSetting"]] = relationship(
+        back_populates="treated_area", order_by="ParameterSetting.id", cascade="all, delete-orphan"
+    )
+
+
+class ParameterSetting(Base):
+    """Device settings for one treated area; ``pass_number`` None applies to every pass."""
+
+    __tablename__ = "parameter_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    treated_area_id: Mapped[int] = mapped_column(ForeignKey("treated_areas.id"), index=True)
+    pass_number: Mapped[int | None]
+    source: Mapped[str] = mapped_column(String(16), default="manual")
+    wavelength_nm: Mapped[float | None]
+    fluence_j_cm2: Mapped[float | None]
+    energy_j: Mapped[float | None]
+    power_w: Mapped[float | None]
+    pulse_width_ms: Mapped[float | None]
+    spot_size_mm: Mapped[float | None]
+    repetition_rate_hz: Mapped[float | None]
+
+    treated_area: Mapped[TreatedArea] = relationship(back_populates="settings")
+
+
+class Anaesthetic(Base):
+    """A topical anaesthetic applied before the session; no row means none was used."""
+
+    __tablename__ = "anaesthetics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"), unique=True)
+    agent: Mapped[str] = mapped_column(String(200))
+    applied_at: Mapped[datetime | None]
+    removed_at: Mapped[datetime | None]
+
+    session: Mapped[TreatmentSession] = relationship(back_populates="anaesthetic")
+
+
+class Reaction(Base):
+    __tablename__ = "reactions"
+    __table_args__ = (CheckConstraint("grade BETWEEN 0 AND 4", name="grade"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"), index=True)
+    treated_area_id: Mapped[int | None] = mapped_column(ForeignKey("treated_areas.id"))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    grade: Mapped[int]
+    onset: Mapped[str] = mapped_column(String(16), default="during")
+    note: Mapped[str] = mapped_column(Text, default="")
+    observed_at: Mapped[datetime] = mapped_column(default=utc_now)
+    resolved_at: Mapped[datetime | None]
+
+    session: Mapped[TreatmentSession] = relationship(back_populates="reactions")

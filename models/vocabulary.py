@@ -1,0 +1,104 @@
+"""Controlled vocabularies stored as short codes, each with the label a user reads."""
+
+from enum import StrEnum
+
+
+class Labelled(StrEnum):
+    """A code stored in the database with a human label (the enum member's ``label``)."""
+
+    label: str
+
+    def __new__(cls, code: str, label: str) -> "Labelled":
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        return member
+
+    @classmethod
+    def parse(cls, code: str) -> "Labelled":
+        try:
+            return cls(code)
+        except ValueError:
+            known = ", ".join(m.value for m in cls)
+            raise ValueError(f"unknown {cls.__name__} {code!r} (known: {known})") from None
+
+
+class Role(Labelled):
+    TECHNICIAN = "technician", "Technician"
+    SUPERVISOR = "supervisor", "Supervisor"
+    ADMIN = "admin", "Administrator"
+
+
+class SessionStatus(Labelled):
+    DRAFT = "draft", "Draft"
+    COMPLETED = "completed", "Completed"
+    REVIEWED = "reviewed", "Reviewed"
+    AMENDED = "amended", "Amended"
+    VOIDED = "voided", "Voided"
+
+
+class DeviceKind(Labelled):
+    LASER = "laser", "Laser"
+    IPL = "ipl", "Intense pulsed light"
+    RF = "rf", "Radiofrequency"
+    INFRARED = "infrared", "Infrared"
+
+
+class Area(Labelled):
+    FOREHEAD = "forehead", "Forehead"
+    PERIORBITAL = "periorbital", "Periorbital"
+    CHEEKS = "cheeks", "Cheeks"
+    PERIORAL = "perioral", "Perioral / laugh lines"
+    JAWLINE = "jawline", "Jawline / jowls"
+    SUBMENTAL = "submental", "Submental"
+    NECK = "neck", "Neck"
+    DECOLLETAGE = "decolletage", "Décolletage"
+    ABDOMEN = "abdomen", "Abdomen"
+    ARMS = "arms", "Arms"
+    THIGHS = "thighs", "Thighs"
+    BUTTOCKS = "buttocks", "Buttocks"
+    KNEES = "knees", "Knees"
+    HANDS = "hands", "Hands"
+
+
+class ReactionKind(Labelled):
+    ERYTHEMA = "erythema", "Redness / erythema"
+    OEDEMA = "oedema", "Swelling / oedema"
+    BRUISING = "bruising", "Bruising"
+    BLISTERING = "blistering", "Blistering"
+    HYPOPIGMENTATION = "hypopigmentation", "Pigment change: hypo"
+    HYPERPIGMENTATION = "hyperpigmentation", "Pigment change: hyper"
+    BURN = "burn", "Burn"
+    PAIN = "pain", "Pain"
+    SCARRING = "scarring", "Scarring"
+    OTHER = "other", "Other"
+
+
+class ReactionOnset(Labelled):
+    DURING = "during", "During the session"
+    IMMEDIATELY = "immediately", "Immediately after"
+    FOLLOW_UP = "follow_up", "At follow-up"
+
+
+class ParameterSource(Labelled):
+    MANUAL = "manual", "Entered by hand"
+    IMPORT = "import", "Imported from a device file"
+    SIMULATED = "simulated", "Simulated device"
+
+
+FITZPATRICK_TYPES = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
+
+REACTION_GRADES = {
+    0: "0 none",
+    1: "1 mild",
+    2: "2 moderate",
+    3: "3 severe",
+    4: "4 serious",
+}
+
+COMMON_TOPICAL_AGENTS = (
+    "Lidocaine 4% cream",
+    "Lidocaine 5% cream",
+    "Lidocaine/prilocaine 2.5%/2.5% (EMLA)",
+    "Benzocaine/lidocaine/tetracaine (BLT)",
+)
