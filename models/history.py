@@ -1,0 +1,164 @@
+"""Reading sessions back: the history, newest first in keyset pages, and one session whole."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session, selectinload
+
+from models.device_register import device_row
+from models.errors import NotFound
+from models.parameters import SETTINGS
+from models.patients import patient_row
+from models.people import Patient, User
+from models.rows import AreaParametersRow, ReactionRow, SessionDetail, SessionSummary
+from models.treatment import Reaction, TreatedArea, TreatmentSession
+
+DEFAULT_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class PageCursor:
+    """Where the next page starts: just after this (started_at, id), going back in time."""
+
+    started_at: datetime
+    id: int
+
+
+@dataclass(frozen=True)
+class SessionPage:
+    rows: tuple[SessionSummary, ...]
+    next_cursor: PageCursor | None
+
+
+def list_sessions(
+    db: Session, *, after: PageCursor | None = None, limit: int = DEFAULT_PAGE_SIZE
+) -> SessionPage:
+    """One page of the history, newest first, read by key so every page costs the same."""
+    statement = (
+        select(TreatmentSession, Patient.identifier, Patient.full_name, User.full_name)
+        .join(Patient, TreatmentSession.patient_id == Patient.id)
+        .join(User, TreatmentSession.technician_id == User.id)
+        .order_by(TreatmentSession.started_at.desc(), TreatmentSession.id.desc())
+        .limit(limit + 1)
+    )
+    if after is not None:
+        statement = statement.where(
+            tuple_(TreatmentSession.started_at, TreatmentSession.id)
+            < tuple_(after.started_at, after.id)
+        )
+    found = db.execute(statement).all()
+    more = len(found) > limit
+    found = found[:limit]
+    ids = [session.id for session, *_ in found]
+    areas = _areas_by_session(db, ids)
+    worst = _worst_reaction_by_session(db, ids)
+    rows = tuple(
+        SessionSummary(
+            id=session.id,
+            uuid=session.uuid,
+            started_at=session.started_at,
+            patient_identifier=identifier,
+            patient_name=patient_name,
+            areas=areas.get(session.id, ()),
+            technician=technician,
+            duration_s=session.duration_s,
+            worst_reaction=worst.get(session.id),
+            status=session.status,
+        )
+        for session, identifier, patient_name, technician in found
+    )
+    cursor = PageCursor(rows[-1].started_at, rows[-1].id) if more and rows else None
+    return SessionPage(rows=rows, next_cursor=cursor)
+
+
+def _areas_by_session(db: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
+    if not ids:
+        return {}
+    grouped: dict[int, list[str]] = {}
+    statement = (
+        select(TreatedArea.session_id, TreatedArea.area)
+        .where(TreatedArea.session_id.in_(ids))
+        .order_by(TreatedArea.session_id, TreatedArea.position)
+    )
+    for session_id, area in db.execute(statement):
+        grouped.setdefault(session_id, []).append(area)
+    return {key: tuple(value) for key, value in grouped.items()}
+
+
+def _worst_reaction_by_session(db: Session, ids: list[int]) -> dict[int, ReactionRow]:
+    if not ids:
+        return {}
+    worst: dict[int, ReactionRow] = {}
+    statement = (
+        select(Reaction)
+        .where(Reaction.session_id.in_(ids), Reaction.grade > 0)
+        .order_by(Reaction.session_id, Reaction.grade.desc(), Reaction.id)
+    )
+    for reaction in db.scalars(statement):
+        worst.setdefault(reaction.session_id, reaction_row(reaction))
+    return worst
+
+
+def reaction_row(reaction: Reaction) -> ReactionRow:
+    return ReactionRow(
+        kind=reaction.kind, grade=reaction.grade, onset=reaction.onset, note=reaction.note
+    )
+
+
+def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
+    """Everything recorded about one session, by its integer key or its UUID."""
+    statement = select(TreatmentSession).options(
+        selectinload(TreatmentSession.areas).selectinload(TreatedArea.settings),
+        selectinload(TreatmentSession.reactions),
+        selectinload(TreatmentSession.anaesthetic),
+    )
+    if isinstance(session_id, UUID):
+        statement = statement.where(TreatmentSession.uuid == session_id)
+    else:
+        statement = statement.where(TreatmentSession.id == session_id)
+    session = db.scalars(statement).one_or_none()
+    if session is None:
+        raise NotFound(f"No session {session_id}")
+    reactions = tuple(reaction_row(r) for r in session.reactions)
+    graded = [r for r in reactions if r.grade > 0]
+    summary = SessionSummary(
+        id=session.id,
+        uuid=session.uuid,
+        started_at=session.started_at,
+        patient_identifier=session.patient.identifier,
+        patient_name=session.patient.full_name,
+        areas=tuple(a.area for a in session.areas),
+        technician=session.technician.full_name,
+        duration_s=session.duration_s,
+        worst_reaction=max(graded, key=lambda r: r.grade) if graded else None,
+        status=session.status,
+    )
+    anaesthetic = session.anaesthetic
+    return SessionDetail(
+        summary=summary,
+        patient=patient_row(session.patient),
+        device=device_row(session.device) if session.device else None,
+        room=session.room,
+        anaesthetic_agent=anaesthetic.agent if anaesthetic else None,
+        anaesthetic_applied_at=anaesthetic.applied_at if anaesthetic else None,
+        areas=tuple(
+            AreaParametersRow(
+                area=a.area,
+                passes=a.passes,
+                pulses=a.pulses,
+                settings={
+                    spec.key: getattr(a.settings[0], spec.key) if a.settings else None
+                    for spec in SETTINGS
+                },
+                source=a.settings[0].source if a.settings else None,
+            )
+            for a in session.areas
+        ),
+        reactions=reactions,
+        notes=session.notes,
+        created_at=session.created_at,
+        completed_at=session.completed_at,
+        version=session.version,
+    )

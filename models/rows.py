@@ -1,0 +1,89 @@
+"""Plain, immutable rows handed from the operations to the GUI and the command line."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person on whose behalf an operation runs."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    id: int
+    identifier: str
+    full_name: str
+    date_of_birth: date | None
+    fitzpatrick: int | None
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    id: int
+    make: str
+    model: str
+    serial: str
+    kind: str
+    handpiece: str | None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.make} {self.model} ({self.serial})"
+
+
+@dataclass(frozen=True)
+class AreaParametersRow:
+    area: str
+    passes: int | None
+    pulses: int | None
+    settings: dict[str, float | None]
+    source: str | None
+
+
+@dataclass(frozen=True)
+class ReactionRow:
+    kind: str
+    grade: int
+    onset: str
+    note: str
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One line of the history."""
+
+    id: int
+    uuid: UUID
+    started_at: datetime
+    patient_identifier: str
+    patient_name: str
+    areas: tuple[str, ...]
+    technician: str
+    duration_s: int | None
+    worst_reaction: ReactionRow | None
+    status: str
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    """A session loaded whole, for the read-only detail view and exports."""
+
+    summary: SessionSummary
+    patient: PatientRow
+    device: DeviceRow | None
+    room: str
+    anaesthetic_agent: str | None
+    anaesthetic_applied_at: datetime | None
+    areas: tuple[AreaParametersRow, ...]
+    reactions: tuple[ReactionRow, ...]
+    notes: str
+    created_at: datetime
+    completed_at: datetime | None
+    version: int

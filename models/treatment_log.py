@@ -1,0 +1,209 @@
+"""Logging a treatment session: start a draft, save it as it is typed, complete and sign it."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models import audit
+from models.device import Device
+from models.errors import NotAllowed, NotFound, ValidationFailed
+from models.history import load_session
+from models.parameters import SETTINGS
+from models.people import Patient
+from models.rows import Actor, SessionDetail
+from models.session_input import (
+    SessionInput,
+    area_key,
+    problems_for_completion,
+    problems_in,
+)
+from models.treatment import (
+    Anaesthetic,
+    ParameterSetting,
+    Reaction,
+    TreatedArea,
+    TreatmentSession,
+)
+from models.vocabulary import SessionStatus
+
+
+def start_draft(
+    db: Session, actor: Actor, patient_id: int, entry: SessionInput | None = None
+) -> SessionDetail:
+    """Open a new draft session for a patient; the technician is whoever is signed in."""
+    if db.get(Patient, patient_id) is None:
+        raise NotFound(f"No patient with id {patient_id}")
+    entry = entry or SessionInput()
+    session = TreatmentSession(
+        patient_id=patient_id,
+        technician_id=actor.id,
+        status=SessionStatus.DRAFT,
+        started_at=datetime.now(UTC),
+    )
+    db.add(session)
+    _apply(db, session, entry, problems_in(entry))
+    db.flush()
+    audit.record(
+        db,
+        actor_id=actor.id,
+        action="session.start",
+        entity="treatment_session",
+        entity_id=session.uuid,
+        new=snapshot(session),
+    )
+    return load_session(db, session.id)
+
+
+def update_draft(db: Session, actor: Actor, session_id: int, entry: SessionInput) -> SessionDetail:
+    """Save what has been typed so far. Values that are wrong are kept out until corrected."""
+    session = _own_draft(db, actor, session_id)
+    before = snapshot(session)
+    _apply(db, session, entry, problems_in(entry))
+    db.flush()
+    _record_change(db, actor, session, "session.save_draft", before)
+    return load_session(db, session.id)
+
+
+def complete_session(
+    db: Session, actor: Actor, session_id: int, entry: SessionInput
+) -> SessionDetail:
+    """Complete and sign the session; from then on it changes only by amendment."""
+    session = _own_draft(db, actor, session_id)
+    problems = problems_for_completion(entry)
+    if entry.device_id is not None and db.get(Device, entry.device_id) is None:
+        problems["device"] = "The device picked is not in the register"
+    if problems:
+        raise ValidationFailed(problems)
+    before = snapshot(session)
+    _apply(db, session, entry, {})
+    session.status = SessionStatus.COMPLETED
+    session.completed_at = datetime.now(UTC)
+    db.flush()
+    _record_change(db, actor, session, "session.complete", before)
+    return load_session(db, session.id)
+
+
+def _own_draft(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
+    session = db.get(TreatmentSession, session_id)
+    if session is None:
+        raise NotFound(f"No session with id {session_id}")
+    if session.technician_id != actor.id:
+        raise NotAllowed("Only the technician who started this session can edit it")
+    if session.status != SessionStatus.DRAFT:
+        raise NotAllowed(
+            f"This session is {SessionStatus(session.status).label.lower()}; "
+            "it can no longer be edited, only amended"
+        )
+    return session
+
+
+def _apply(
+    db: Session, session: TreatmentSession, entry: SessionInput, problems: dict[str, str]
+) -> None:
+    """Copy the entry onto the session, leaving out every value named in ``problems``."""
+
+    def ok(key: str) -> bool:
+        return key not in problems
+
+    session.device_id = entry.device_id
+    session.room = entry.room.strip()
+    if entry.started_at is not None and ok("started_at"):
+        session.started_at = entry.started_at
+    session.duration_s = entry.duration_s if ok("duration") else None
+    session.notes = entry.notes
+    session.updated_at = datetime.now(UTC)
+    if entry.anaesthetic_agent is None:
+        session.anaesthetic = None
+    else:
+        applied = entry.anaesthetic_applied_at if ok("anaesthetic_applied_at") else None
+        if session.anaesthetic is None:
+            session.anaesthetic = Anaesthetic(agent=entry.anaesthetic_agent, applied_at=applied)
+        else:
+            session.anaesthetic.agent = entry.anaesthetic_agent
+            session.anaesthetic.applied_at = applied
+    # Drafts are rewritten whole as they are typed; the audit trail keeps every version.
+    session.areas.clear()
+    session.reactions.clear()
+    db.flush()
+    for position, area in enumerate(entry.areas):
+        if not ok(f"areas.{area.area}"):
+            continue
+        settings = {
+            key: value if ok(area_key(area.area, key)) else None
+            for key, value in area.settings.items()
+        }
+        treated = TreatedArea(
+            area=area.area,
+            position=position,
+            pulses=area.pulses if ok(area_key(area.area, "pulses")) else None,
+            passes=area.passes if ok(area_key(area.area, "passes")) else None,
+        )
+        if any(v is not None for v in settings.values()):
+            treated.settings.append(ParameterSetting(source=area.source, **settings))
+        session.areas.append(treated)
+    for reaction in entry.reactions:
+        if ok(f"reactions.{reaction.kind}"):
+            session.reactions.append(
+                Reaction(
+                    kind=reaction.kind,
+                    grade=reaction.grade,
+                    onset=reaction.onset,
+                    note=reaction.note,
+                )
+            )
+
+
+def snapshot(session: TreatmentSession) -> dict[str, Any]:
+    """The session's clinical content as plain JSON values, for the audit trail."""
+    anaesthetic = session.anaesthetic
+    return {
+        "patient_id": session.patient_id,
+        "technician_id": session.technician_id,
+        "device_id": session.device_id,
+        "room": session.room,
+        "status": session.status,
+        "started_at": session.started_at.isoformat() if session.started_at else None,
+        "duration_s": session.duration_s,
+        "anaesthetic": None
+        if anaesthetic is None
+        else {
+            "agent": anaesthetic.agent,
+            "applied_at": anaesthetic.applied_at.isoformat() if anaesthetic.applied_at else None,
+        },
+        "areas": [
+            {
+                "area": a.area,
+                "pulses": a.pulses,
+                "passes": a.passes,
+                "settings": [
+                    {"source": s.source} | {spec.key: getattr(s, spec.key) for spec in SETTINGS}
+                    for s in a.settings
+                ],
+            }
+            for a in session.areas
+        ],
+        "reactions": [
+            {"kind": r.kind, "grade": r.grade, "onset": r.onset, "note": r.note}
+            for r in session.reactions
+        ],
+        "notes": session.notes,
+    }
+
+
+def _record_change(
+    db: Session, actor: Actor, session: TreatmentSession, action: str, before: dict[str, Any]
+) -> None:
+    after = snapshot(session)
+    changed = [key for key in after if after[key] != before.get(key)]
+    if not changed and action == "session.save_draft":
+        return  # nothing new typed since the last save
+    audit.record(
+        db,
+        actor_id=actor.id,
+        action=action,
+        entity="treatment_session",
+        entity_id=session.uuid,
+        old={key: before.get(key) for key in changed},
+        new={key: after[key] for key in changed},
+    )
