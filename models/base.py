@@ -1,7 +1,7 @@
 """Declarative base and the column types shared by every entity."""
 
-from uuid import UUID
 from datetime import UTC, datetime
+from uuid import UUID
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, Uuid
 from sqlalchemy.orm import DeclarativeBase

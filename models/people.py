@@ -1,7 +1,7 @@
 """People: the staff who use LaserLog and the patients they treat."""
 
-from uuid import UUID, uuid4
 from datetime import date, datetime
+from uuid import UUID, uuid4
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column

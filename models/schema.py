@@ -12,8 +12,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import exc
 
-from models.database import Database
+from models.database import Database, open_database
+from models.errors import DatabaseUnavailable
 
 
 def _alembic_config() -> Config:
@@ -60,3 +62,19 @@ def upgrade(database: Database) -> Path | None:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     return backup
+
+
+def open_current(url: str) -> tuple[Database, Path | None]:
+    """Open the database at ``url`` and bring its schema up to date (backing up first)."""
+    database = open_database(url)
+    try:
+        return database, upgrade(database)
+    except exc.DBAPIError as error:
+        database.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise DatabaseUnavailable(
+            f"Cannot set up the LaserLog tables in {database.display_url}: {reason}"
+        ) from None
+    except BaseException:
+        database.dispose()
+        raise

@@ -127,7 +127,9 @@ def parse_minutes(text: str) -> int | None:
     if ":" in text:
         hours, _, minutes = text.partition(":")
         if not (hours.strip().isdigit() and minutes.strip().isdigit()):
-            raise ValueError(f"Type the duration as minutes (45) or hours:minutes (1:05), not {text!r}")
+            raise ValueError(
+                f"Type the duration as minutes (45) or hours:minutes (1:05), not {text!r}"
+            )
         return int(hours) * 3600 + int(minutes) * 60
     minutes_value = parse_number(text, "Duration")
     assert minutes_value is not None

@@ -1,7 +1,7 @@
 """A treatment session and what it is made of: areas, settings, anaesthetic, reactions."""
 
-from uuid import UUID, uuid4
 from datetime import datetime
+from uuid import UUID, uuid4
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship

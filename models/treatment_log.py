@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID, uuid4
 
 from sqlalchemy.orm import Session
 
@@ -29,13 +30,21 @@ from models.vocabulary import SessionStatus
 
 
 def start_draft(
-    db: Session, actor: Actor, patient_id: int, entry: SessionInput | None = None
+    db: Session,
+    actor: Actor,
+    patient_id: int,
+    entry: SessionInput | None = None,
+    session_uuid: UUID | None = None,
 ) -> SessionDetail:
-    """Open a new draft session for a patient; the technician is whoever is signed in."""
+    """Open a new draft session for a patient; the technician is whoever is signed in.
+
+    ``session_uuid`` lets a caller name the session up front (reproducible demo data).
+    """
     if db.get(Patient, patient_id) is None:
         raise NotFound(f"No patient with id {patient_id}")
     entry = entry or SessionInput()
     session = TreatmentSession(
+        uuid=session_uuid or uuid4(),
         patient_id=patient_id,
         technician_id=actor.id,
         status=SessionStatus.DRAFT,

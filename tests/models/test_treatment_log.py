@@ -1,3 +1,4 @@
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -78,7 +79,7 @@ def test_every_change_is_audited_in_a_chain(database, technician, patient, devic
     actions = [e.action for e in events]
     assert actions[-2:] == ["session.start", "session.complete"]
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
 
 
 def test_completed_session_cannot_be_edited(database, technician, patient, device):

@@ -1,0 +1,137 @@
+"""Realistic demo data: staff, devices, patients and sessions from the simulated device.
+
+The same seed always gives the same clinic, down to the session UUIDs.
+"""
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from devices.simulated import SIMULATED_MODELS, SimulatedDevice
+from models import accounts, device_register, patients, treatment_log
+from models.database import Database
+from models.errors import LaserLogError
+from models.people import Patient, User
+from models.rows import Actor
+from models.session_input import ReactionInput, SessionInput
+from models.vocabulary import COMMON_TOPICAL_AGENTS, Area, ReactionKind, Role
+
+DEMO_PASSWORD = "laserlog-demo"
+FIRST_NAMES = ("Anna", "Maria", "Sofia", "Laura", "Elena", "Julia", "Clara", "Nina", "Paula",
+               "Irene", "Marta", "Lucia", "Sara", "Eva", "Rosa", "Daniel", "Marco", "Pablo")
+LAST_NAMES = ("García", "Rossi", "Müller", "Novak", "Silva", "Dubois", "Jensen", "Kowalski",
+              "Costa", "Berger", "Moreau", "Fischer", "Santos", "Horvat", "Lindqvist")
+TECHNICIANS = (("demo.tech1", "Carmen Ortiz"), ("demo.tech2", "Lena Vogel"),
+               ("demo.tech3", "Priya Nair"))
+ROOMS = ("Room 1", "Room 2", "Room 3")
+COMMON_REACTIONS = (ReactionKind.ERYTHEMA, ReactionKind.OEDEMA, ReactionKind.PAIN)
+RARE_REACTIONS = (ReactionKind.BRUISING, ReactionKind.BLISTERING,
+                  ReactionKind.HYPERPIGMENTATION, ReactionKind.HYPOPIGMENTATION)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    sessions: int
+    patients: int
+    technicians: tuple[str, ...]
+    admin_created: bool
+
+
+def _staff(database: Database) -> tuple[Actor, list[Actor], bool]:
+    """The administrator who adds the demo data and the demo technicians (made if missing)."""
+    admin_created = False
+    with database.write() as db:
+        admin = db.scalars(select(User).where(User.role == Role.ADMIN, User.active)).first()
+        if admin is None:
+            admin_actor = accounts.create_user(
+                db, username="admin", full_name="Demo Administrator", role=Role.ADMIN,
+                password=DEMO_PASSWORD, created_by=None,
+            )
+            admin_created = True
+        else:
+            admin_actor = accounts.actor_of(admin)
+        technicians = []
+        for username, full_name in TECHNICIANS:
+            user = db.scalars(select(User).where(User.username == username)).first()
+            technicians.append(
+                accounts.actor_of(user) if user else accounts.create_user(
+                    db, username=username, full_name=full_name, role=Role.TECHNICIAN,
+                    password=DEMO_PASSWORD, created_by=admin_actor,
+                )
+            )
+    return admin_actor, technicians, admin_created
+
+
+def build_demo(
+    database: Database,
+    sessions: int = 200,
+    seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
+) -> DemoSummary:
+    """Add ``sessions`` completed sessions over the past months, with what they need."""
+    rnd = random.Random(seed)
+    now = (now or datetime.now(UTC)).replace(minute=0, second=0, microsecond=0)
+    prefix = f"DEMO{seed}-"
+    with database.read() as db:
+        if db.scalar(select(Patient.id).where(Patient.identifier.startswith(prefix))):
+            raise LaserLogError(f"Demo data for seed {seed} is already in this database")
+    admin, technicians, admin_created = _staff(database)
+
+    with database.write() as db:
+        devices = []
+        for number, model in enumerate(SIMULATED_MODELS, start=1):
+            row = device_register.add_device(
+                db, admin, make=model.make, model=model.model,
+                serial=f"SIM-{seed}-{number:03d}", kind=model.kind,
+            )
+            devices.append((row, SimulatedDevice(model.kind, seed * 100 + number)))
+        patient_count = max(1, sessions // 4)
+        demo_patients = [
+            patients.add_patient(
+                db, admin,
+                identifier=f"{prefix}{n:05d}",
+                full_name=f"{rnd.choice(FIRST_NAMES)} {rnd.choice(LAST_NAMES)}",
+                date_of_birth=date(rnd.randint(1958, 1996), rnd.randint(1, 12), rnd.randint(1, 28)),
+                fitzpatrick=rnd.choices(range(1, 7), weights=(8, 20, 25, 22, 15, 10))[0],
+            )
+            for n in range(1, patient_count + 1)
+        ]
+
+    areas = list(Area)
+    for index in range(sessions):
+        patient = rnd.choice(demo_patients)
+        technician = rnd.choice(technicians)
+        device, simulator = rnd.choice(devices)
+        picked = rnd.sample(areas, rnd.choice((1, 1, 2, 2, 3)))
+        started = now - timedelta(days=rnd.uniform(1, 365), hours=rnd.randint(0, 8))
+        anaesthetic = rnd.random() < 0.4
+        reactions = [ReactionInput(kind, rnd.choice((1, 1, 2)))
+                     for kind in COMMON_REACTIONS if rnd.random() < 0.35]
+        if rnd.random() < 0.04:
+            reactions.append(ReactionInput(rnd.choice(RARE_REACTIONS), rnd.choice((1, 2, 3))))
+        entry = SessionInput(
+            device_id=device.id,
+            room=rnd.choice(ROOMS),
+            started_at=started,
+            duration_s=simulator.minutes_for(picked) * 60,
+            anaesthetic_agent=rnd.choice(COMMON_TOPICAL_AGENTS) if anaesthetic else None,
+            anaesthetic_applied_at=started - timedelta(minutes=rnd.choice((20, 30, 45)))
+            if anaesthetic else None,
+            areas=tuple(simulator.settings_for(a, patient.fitzpatrick or 3) for a in picked),
+            reactions=tuple(reactions),
+            notes=rnd.choice(("", "", "Tolerated well.", "Aftercare sheet given.",
+                              "Patient reported warmth only.")),
+        )
+        session_uuid = uuid.UUID(int=rnd.getrandbits(128), version=4)
+        with database.write() as db:
+            draft = treatment_log.start_draft(db, technician, patient.id, entry, session_uuid)
+            treatment_log.complete_session(db, technician, draft.summary.id, entry)
+        if progress:
+            progress(index + 1, sessions)
+    return DemoSummary(sessions, len(demo_patients), tuple(t.username for t in technicians),
+                       admin_created)
