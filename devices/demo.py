@@ -73,9 +73,13 @@ def build_demo(
     progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
 ) -> DemoSummary:
-    """Add ``sessions`` completed sessions over the past months, with what they need."""
+    """Add ``sessions`` completed sessions over the past year, with what they need.
+
+    Sessions fall in clinic hours on days before ``now``'s date, so one seed gives the same
+    data all day.
+    """
     rnd = random.Random(seed)
-    now = (now or datetime.now(UTC)).replace(minute=0, second=0, microsecond=0)
+    today = (now or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)
     prefix = f"DEMO{seed}-"
     with database.read() as db:
         if db.scalar(select(Patient.id).where(Patient.identifier.startswith(prefix))):
@@ -108,7 +112,9 @@ def build_demo(
         technician = rnd.choice(technicians)
         device, simulator = rnd.choice(devices)
         picked = rnd.sample(areas, rnd.choice((1, 1, 2, 2, 3)))
-        started = now - timedelta(days=rnd.uniform(1, 365), hours=rnd.randint(0, 8))
+        started = today - timedelta(days=rnd.randint(1, 365)) + timedelta(
+            hours=rnd.randint(8, 18), minutes=rnd.choice((0, 15, 30, 45))
+        )
         anaesthetic = rnd.random() < 0.4
         reactions = [ReactionInput(kind, rnd.choice((1, 1, 2)))
                      for kind in COMMON_REACTIONS if rnd.random() < 0.35]

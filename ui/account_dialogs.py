@@ -1,0 +1,105 @@
+"""First-run administrator set-up and the sign-in dialog."""
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from models import accounts
+from models.database import Database
+from models.errors import LaserLogError, ValidationFailed
+from models.rows import Actor
+from models.vocabulary import Role
+from ui.field_error import FieldError
+
+
+def _password_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+class FirstAdminDialog(QDialog):
+    """Shown once, on an empty database: creates the first administrator."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.actor: Actor | None = None
+        self.setWindowTitle("LaserLog – first start")
+        self.username, self.full_name = QLineEdit("admin"), QLineEdit()
+        self.password, self.repeat = _password_field(), _password_field()
+        self.errors = {key: FieldError(getattr(self, key))
+                       for key in ("username", "password", "repeat")}
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"This database ({database.display_url}) has no users yet.\n"
+                           "Create the administrator who will add the clinic's staff."))
+        form.addRow("User name", self.username)
+        form.addRow("", self.errors["username"])
+        form.addRow("Full name", self.full_name)
+        form.addRow("Password", self.password)
+        form.addRow("", self.errors["password"])
+        form.addRow("Repeat password", self.repeat)
+        form.addRow("", self.errors["repeat"])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create administrator")
+        form.addRow(buttons)
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+
+    def create(self) -> None:
+        for error in self.errors.values():
+            error.show_problem(None)
+        if self.password.text() != self.repeat.text():
+            self.errors["repeat"].show_problem("The two passwords differ")
+            return
+        try:
+            with self.database.write() as db:
+                self.actor = accounts.create_user(
+                    db, username=self.username.text(), full_name=self.full_name.text(),
+                    role=Role.ADMIN, password=self.password.text(), created_by=None,
+                )
+        except ValidationFailed as refused:
+            for key, text in refused.problems.items():
+                self.errors.get(key, self.errors["username"]).show_problem(text)
+            return
+        self.accept()
+
+
+class LoginDialog(QDialog):
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.actor: Actor | None = None
+        self.setWindowTitle("LaserLog – sign in")
+        self.username, self.password = QLineEdit(), _password_field()
+        self.username.setAccessibleName("User name")
+        self.password.setAccessibleName("Password")
+        self.error = FieldError(self.password)
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"Database: {database.display_url}"))
+        form.addRow("User name", self.username)
+        form.addRow("Password", self.password)
+        form.addRow("", self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        form.addRow(buttons)
+        buttons.accepted.connect(self.sign_in)
+        buttons.rejected.connect(self.reject)
+
+    def sign_in(self) -> None:
+        try:
+            self.actor = accounts.sign_in(self.database, self.username.text(),
+                                          self.password.text())
+        except LaserLogError as refused:
+            self.error.show_problem(str(refused))
+            self.password.selectAll()
+            self.password.setFocus()
+            return
+        self.accept()

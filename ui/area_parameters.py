@@ -1,0 +1,169 @@
+"""Treated areas, picked from the vocabulary, each with its device parameters typed in."""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from devices.manual import area_from_form
+from models.parameters import FORM_FIELDS
+from models.session_input import AreaInput, area_key
+from models.vocabulary import Area
+from ui.field_error import FieldError
+
+
+class _AreaRow:
+    """The parameter fields of one treated area."""
+
+    def __init__(self, area: Area) -> None:
+        self.area = area
+        self.label = QLabel(area.label)
+        self.fields = {spec.key: QLineEdit() for spec in FORM_FIELDS}
+        for spec in FORM_FIELDS:
+            field = self.fields[spec.key]
+            field.setAccessibleName(f"{area.label}: {spec.title}")
+            field.setMinimumWidth(64)
+        self.error = FieldError()
+
+    def typed(self) -> dict[str, str]:
+        return {key: field.text() for key, field in self.fields.items()}
+
+    def widgets(self) -> list[QWidget]:
+        return [self.label, *self.fields.values(), self.error]
+
+
+class AreaParametersEditor(QGroupBox):
+    """Signals:
+    changed(): an area was picked or dropped, or a parameter typed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("3  Treated areas and device parameters", parent)
+        self.areas = QListWidget()
+        self.areas.setAccessibleName("Treated areas (Space ticks an area)")
+        self.areas.setMaximumHeight(150)
+        for area in Area:
+            item = QListWidgetItem(area.label)
+            item.setData(Qt.ItemDataRole.UserRole, area.value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.areas.addItem(item)
+        self.areas_error = FieldError(self.areas)
+        self.rows: dict[str, _AreaRow] = {}
+
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(6)
+        self.placeholder = QLabel("Tick the areas treated; a row of parameters appears for each.")
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.areas, 1)
+        top.addWidget(self.placeholder, 1)
+        layout.addLayout(top)
+        layout.addWidget(self.areas_error)
+        layout.addWidget(self.grid_host)
+        self.areas.itemChanged.connect(self._area_ticked)
+        self._rebuild()
+
+    # --- areas ------------------------------------------------------------------------------
+    def _area_ticked(self, item: QListWidgetItem) -> None:
+        code = item.data(Qt.ItemDataRole.UserRole)
+        ticked = item.checkState() == Qt.CheckState.Checked
+        if ticked and code not in self.rows:
+            row = _AreaRow(Area(code))
+            for field in row.fields.values():
+                field.textEdited.connect(lambda _text: self.changed.emit())
+            self.rows[code] = row
+        elif not ticked and code in self.rows:
+            for widget in self.rows.pop(code).widgets():
+                widget.deleteLater()
+        self._rebuild()
+        self.changed.emit()
+
+    def set_areas(self, codes: list[str]) -> None:
+        for index in range(self.areas.count()):
+            item = self.areas.item(index)
+            wanted = item.data(Qt.ItemDataRole.UserRole) in codes
+            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+
+    def _ordered_rows(self) -> list[_AreaRow]:
+        return [self.rows[a.value] for a in Area if a.value in self.rows]
+
+    def _rebuild(self) -> None:
+        while self.grid.count():
+            self.grid.takeAt(0)
+        self.placeholder.setVisible(not self.rows)
+        if self.rows:
+            self.grid.addWidget(QLabel("Area"), 0, 0)
+            for column, spec in enumerate(FORM_FIELDS, start=1):
+                header = QLabel(spec.title)
+                header.setWordWrap(True)
+                self.grid.addWidget(header, 0, column)
+        for index, row in enumerate(self._ordered_rows()):
+            line = 1 + 2 * index
+            self.grid.addWidget(row.label, line, 0)
+            for column, field in enumerate(row.fields.values(), start=1):
+                self.grid.addWidget(field, line, column)
+            self.grid.addWidget(row.error, line + 1, 0, 1, len(FORM_FIELDS) + 1)
+        headers = [self.grid.itemAt(i).widget() for i in range(self.grid.count())]
+        for widget in headers:
+            if widget is not None:
+                widget.show()
+        for row in self.rows.values():
+            row.error.setVisible(bool(row.error.text()))
+
+    def focus_chain(self) -> list[QWidget]:
+        chain: list[QWidget] = [self.areas]
+        for row in self._ordered_rows():
+            chain.extend(row.fields.values())
+        return chain
+
+    # --- values -----------------------------------------------------------------------------
+    def value(self) -> tuple[tuple[AreaInput, ...], dict[str, str]]:
+        """The areas with their parameters, and what could not be read from the typed text."""
+        entries, problems = [], {}
+        for row in self._ordered_rows():
+            entry, row_problems = area_from_form(row.area.value, row.typed())
+            entries.append(entry)
+            problems.update(row_problems)
+        return tuple(entries), problems
+
+    def show_problems(self, problems: dict[str, str]) -> set[str]:
+        """Show the problems about areas; return the keys shown here."""
+        shown = set()
+        self.areas_error.show_problem(problems.get("areas"))
+        if "areas" in problems:
+            shown.add("areas")
+        for row in self.rows.values():
+            lines = []
+            for spec in FORM_FIELDS:
+                key = area_key(row.area.value, spec.key)
+                field = row.fields[spec.key]
+                field.setProperty("invalid", key in problems)
+                field.style().unpolish(field)
+                field.style().polish(field)
+                field.setToolTip(problems.get(key, ""))
+                if key in problems:
+                    lines.append(problems[key])
+                    shown.add(key)
+            if f"areas.{row.area.value}" in problems:
+                lines.append(problems[f"areas.{row.area.value}"])
+                shown.add(f"areas.{row.area.value}")
+            row.error.setText(f"{row.area.label}: " + "; ".join(lines) if lines else "")
+            row.error.setVisible(bool(lines))
+        return shown
+
+    def reset(self) -> None:
+        self.set_areas([])

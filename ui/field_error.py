@@ -1,0 +1,26 @@
+"""The message shown next to a field that holds something wrong; the field keeps its text."""
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+class FieldError(QLabel):
+    """A red line under ``field``; empty and hidden when all is well."""
+
+    def __init__(self, field: QWidget | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.setObjectName("fieldError")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_problem(self, text: str | None) -> None:
+        self.setText(text or "")
+        self.setVisible(bool(text))
+        if self.field is not None:
+            self.field.setProperty("invalid", bool(text))
+            self.field.style().unpolish(self.field)
+            self.field.style().polish(self.field)
+            if text:
+                self.field.setToolTip(text)
+            else:
+                self.field.setToolTip("")

@@ -1,0 +1,75 @@
+"""The main window: wires the Log session and History screens together, and its actions."""
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+
+from models.database import Database
+from models.errors import LaserLogError
+from models.rows import Actor
+from models.settings import Settings
+from models.vocabulary import Role
+from ui.history_view import HistoryView
+from ui.messages import Messages
+from ui.session_form import SessionForm
+from ui.tasks import TaskRunner
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, database: Database, actor: Actor, settings: Settings,
+                 messages: Messages | None = None) -> None:
+        super().__init__()
+        self.messages = messages or Messages()
+        self.actor = actor
+        self.setWindowTitle(f"LaserLog – {actor.full_name}")
+        self.tasks = TaskRunner(database, self._report, self)
+        self.form = SessionForm(self.tasks, actor, settings, self.messages)
+        self.history = HistoryView(self.tasks)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.form, "&Log session")
+        self.tabs.addTab(self.history, "&History")
+        self.setCentralWidget(self.tabs)
+        role = Role(actor.role).label
+        self.statusBar().addWidget(QLabel(f"{actor.full_name} ({role})"))
+        self.statusBar().addPermanentWidget(QLabel(database.display_url))
+        self._create_actions()
+        self.form.session_completed.connect(lambda _detail: self.history.refresh())
+        self.form.draft_saved.connect(lambda _detail: self.history.refresh())
+        self._restore_state()
+        self.history.refresh()
+
+    def _create_actions(self) -> None:
+        """Every menu action, in one place."""
+        def add(menu, text, shortcut, slot) -> QAction:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            return action
+
+        file_menu = self.menuBar().addMenu("&File")
+        add(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        view = self.menuBar().addMenu("&View")
+        add(view, "&Log session", "Ctrl+1", lambda: self.tabs.setCurrentWidget(self.form))
+        add(view, "&History", "Ctrl+2", lambda: self.tabs.setCurrentWidget(self.history))
+        add(view, "&Refresh history", "F5", self.history.refresh)
+
+    def _report(self, error: Exception) -> None:
+        if isinstance(error, LaserLogError):
+            self.messages.error(self, str(error))
+        else:
+            self.messages.error(self, f"Something went wrong inside LaserLog ({error!r}). "
+                                      "What you typed is still on screen.")
+
+    def _restore_state(self) -> None:
+        geometry = QSettings().value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1340, 820)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.form.save_draft()  # keep the last seconds of typing
+        self.tasks.wait()
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        super().closeEvent(event)

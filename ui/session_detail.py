@@ -1,0 +1,78 @@
+"""Read-only view of one session, everything recorded about it."""
+
+from html import escape
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from models.parameters import FORM_FIELDS
+from models.rows import SessionDetail
+from models.vocabulary import FITZPATRICK_TYPES, Area, ReactionKind, ReactionOnset
+from ui import display
+
+
+def _value(value: float | int | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def _anaesthetic(detail: SessionDetail) -> str:
+    if detail.anaesthetic_agent is None:
+        return "none"
+    applied = display.local_time(detail.anaesthetic_applied_at) or "at an unrecorded time"
+    return f"{detail.anaesthetic_agent}, applied {applied}"
+
+
+def session_html(detail: SessionDetail) -> str:
+    """The session as an HTML page; every value escaped."""
+    s, p = detail.summary, detail.patient
+    rows = [
+        ("Patient", f"{p.full_name} ({p.identifier})"),
+        ("Date of birth", p.date_of_birth.isoformat() if p.date_of_birth else "–"),
+        ("Skin type", FITZPATRICK_TYPES.get(p.fitzpatrick or 0, "not assessed")),
+        ("Start", display.local_time(s.started_at)),
+        ("Duration", display.minutes(s.duration_s) or "–"),
+        ("Technician", s.technician),
+        ("Device", detail.device.display_name if detail.device else "–"),
+        ("Room", detail.room or "–"),
+        ("Anaesthetic", _anaesthetic(detail)),
+        ("Status", display.status_label(s.status)),
+        ("Completed", display.local_time(detail.completed_at) or "not yet"),
+        ("Session ID", str(s.uuid)),
+    ]
+    html = [f"<h2>Session of {escape(display.local_time(s.started_at))}</h2><table>"]
+    html += [f"<tr><th align='left'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows]
+    html.append("</table><h3>Treated areas and parameters</h3>")
+    html.append("<table border='1' cellspacing='0' cellpadding='3'><tr><th>Area</th>")
+    html += [f"<th>{escape(spec.title)}</th>" for spec in FORM_FIELDS]
+    html.append("</tr>")
+    for area in detail.areas:
+        cells = [area.settings.get(spec.key, getattr(area, spec.key, None))
+                 for spec in FORM_FIELDS]
+        html.append(f"<tr><td>{escape(Area(area.area).label)}</td>")
+        html += [f"<td align='right'>{escape(_value(v))}</td>" for v in cells]
+        html.append("</tr>")
+    html.append("</table><h3>Reactions</h3>")
+    if detail.reactions:
+        html.append("<ul>")
+        for r in detail.reactions:
+            note = f": {r.note}" if r.note else ""
+            html.append(f"<li>{escape(ReactionKind(r.kind).label)}, grade {r.grade} "
+                        f"({escape(ReactionOnset(r.onset).label.lower())}){escape(note)}</li>")
+        html.append("</ul>")
+    else:
+        html.append("<p>None recorded.</p>")
+    html.append(f"<h3>Notes</h3><p>{escape(detail.notes) or '–'}</p>")
+    return "".join(html)
+
+
+class SessionDetailDialog(QDialog):
+    def __init__(self, detail: SessionDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Session – {detail.patient.full_name}")
+        self.resize(760, 640)
+        self.browser = QTextBrowser()
+        self.browser.setHtml(session_html(detail))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)

@@ -1,0 +1,305 @@
+"""The Log session screen: one form, top to bottom in the order a session happens.
+
+A draft is opened as soon as the patient is chosen and saved a moment after every edit, so
+a crash loses at most the last seconds of typing. Complete signs the session.
+"""
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import device_register, treatment_log
+from models.errors import ValidationFailed
+from models.rows import Actor, DeviceRow, PatientRow, SessionDetail
+from models.session_input import SessionInput
+from models.settings import Settings
+from ui.anaesthetic_field import AnaestheticField
+from ui.area_parameters import AreaParametersEditor
+from ui.device_dialog import DeviceDialog
+from ui.duration_field import DurationField
+from ui.field_error import FieldError
+from ui.messages import Messages
+from ui.patient_picker import PatientPicker, describe_patient
+from ui.reactions_editor import ReactionsEditor
+from ui.tasks import TaskRunner
+
+
+class SessionForm(QWidget):
+    """Signals:
+    session_completed(object): the SessionDetail of a session just completed and signed.
+    draft_saved(object): the SessionDetail of the draft as last saved.
+    """
+
+    session_completed = Signal(object)
+    draft_saved = Signal(object)
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, settings: Settings,
+                 messages: Messages, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks, self.actor, self.settings, self.messages = tasks, actor, settings, messages
+        self.draft_id: int | None = None
+        self.started_at: datetime | None = None
+        self._dirty = False
+
+        self.patient = PatientPicker(tasks, actor)
+        self.device = QComboBox()
+        self.device.setAccessibleName("Device")
+        self.add_device_button = QPushButton("Register device…")
+        self.room = QLineEdit(settings.room)
+        self.room.setAccessibleName("Room")
+        self.duration = DurationField()
+        self.device_error, self.duration_error = FieldError(self.device), FieldError(
+            self.duration.minutes)
+        self.areas = AreaParametersEditor()
+        self.anaesthetic = AnaestheticField()
+        self.reactions = ReactionsEditor()
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setAccessibleName("Notes")
+        self.notes.setPlaceholderText("Anything else worth recording: aftercare given, "
+                                      "patient's comments, follow-up")
+        self.notes.setMaximumHeight(90)
+        self.status = QLabel("Choose the patient to start a session.")
+        self.status.setObjectName("formStatus")
+        self.general_error = FieldError()
+        self.complete_button = QPushButton("&Complete and sign  (Ctrl+Enter)")
+        self.complete_button.setObjectName("primary")
+
+        self._lay_out()
+        self._fix_tab_order()
+        self._connect()
+        self.autosave = QTimer(self, singleShot=True,
+                               interval=int(settings.autosave_seconds * 1000))
+        self.autosave.timeout.connect(self.save_draft)
+        self.reload_devices()
+
+    # --- layout ---------------------------------------------------------------------------
+    def _lay_out(self) -> None:
+        details = QGroupBox("2  Session")
+        form = QFormLayout(details)
+        device_row = QHBoxLayout()
+        device_row.addWidget(self.device, 1)
+        device_row.addWidget(self.add_device_button)
+        form.addRow("Device", device_row)
+        form.addRow("", self.device_error)
+        form.addRow("Room", self.room)
+        form.addRow("Duration", self.duration)
+        form.addRow("", self.duration_error)
+        notes = QGroupBox("6  Notes")
+        QVBoxLayout(notes).addWidget(self.notes)
+
+        left = QVBoxLayout()
+        left.addWidget(self.patient)
+        left.addWidget(details)
+        left.addWidget(self.anaesthetic)
+        left.addStretch()
+        right = QVBoxLayout()
+        right.addWidget(self.areas)
+        right.addWidget(self.reactions)
+        right.addWidget(notes)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 2)
+        columns.addLayout(right, 3)
+        body = QWidget()
+        body.setLayout(columns)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        footer = QHBoxLayout()
+        footer.addWidget(self.status, 1)
+        footer.addWidget(self.complete_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.general_error)
+        layout.addLayout(footer)
+
+    def focus_chain(self) -> list[QWidget]:
+        """Every focusable field, in the order the form is read."""
+        return [
+            *self.patient.focus_chain(), self.device, self.add_device_button, self.room,
+            self.duration.minutes, self.duration.timer_button, *self.anaesthetic.focus_chain(),
+            *self.areas.focus_chain(), *self.reactions.focus_chain(), self.notes,
+            self.complete_button,
+        ]
+
+    def _fix_tab_order(self) -> None:
+        chain = self.focus_chain()
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _connect(self) -> None:
+        self.patient.patient_chosen.connect(self._patient_chosen)
+        self.add_device_button.clicked.connect(self._register_device)
+        self.complete_button.clicked.connect(self.complete)
+        for shortcut in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(shortcut), self, self.complete,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.areas.changed.connect(self._fix_tab_order)
+        self.duration.timer_started.connect(self._timer_started)
+        for signal in (self.areas.changed, self.anaesthetic.changed, self.reactions.changed,
+                       self.duration.changed, self.notes.textChanged, self.room.textEdited,
+                       self.device.currentIndexChanged):
+            signal.connect(self._edited)
+
+    # --- devices --------------------------------------------------------------------------
+    def reload_devices(self, select_id: int | None = None) -> None:
+        self.tasks.read(device_register.list_devices,
+                        done=lambda devices: self._show_devices(devices, select_id))
+
+    def _show_devices(self, devices: list[DeviceRow], select_id: int | None) -> None:
+        current = select_id or self.device.currentData()
+        self.device.blockSignals(True)
+        self.device.clear()
+        self.device.addItem("Choose the device…", None)
+        for device in devices:
+            self.device.addItem(device.display_name, device.id)
+        index = self.device.findData(current) if current else 0
+        self.device.setCurrentIndex(max(0, index))
+        self.device.blockSignals(False)
+        if select_id:
+            self._edited()
+
+    def _register_device(self) -> None:
+        dialog = DeviceDialog(self.tasks, self.actor, self)
+        if dialog.exec() and dialog.device is not None:
+            self.reload_devices(select_id=dialog.device.id)
+
+    # --- the draft ------------------------------------------------------------------------
+    def collect(self) -> tuple[SessionInput, dict[str, str]]:
+        """What is on screen as a SessionInput, and what could not be read from it."""
+        problems: dict[str, str] = {}
+        try:
+            duration = self.duration.value()
+        except ValueError as problem:
+            duration, problems["duration"] = None, str(problem)
+        areas, area_problems = self.areas.value()
+        problems.update(area_problems)
+        agent, applied, anaesthetic_problems = self.anaesthetic.value()
+        problems.update(anaesthetic_problems)
+        entry = SessionInput(
+            device_id=self.device.currentData(),
+            room=self.room.text(),
+            started_at=self.started_at,
+            duration_s=duration,
+            anaesthetic_agent=agent,
+            anaesthetic_applied_at=applied,
+            areas=areas,
+            reactions=self.reactions.value(),
+            notes=self.notes.toPlainText(),
+        )
+        return entry, problems
+
+    def _patient_chosen(self, patient: PatientRow) -> None:
+        self.general_error.show_problem(None)
+        if self.draft_id is not None:
+            return  # a draft keeps its patient; see the status line
+        entry, _problems = self.collect()
+        self.status.setText(f"Opening a draft for {patient.full_name}…")
+        self.tasks.write(treatment_log.start_draft, self.actor, patient.id, entry,
+                         done=self._draft_started)
+
+    def _draft_started(self, draft: SessionDetail) -> None:
+        self.draft_id = draft.summary.id
+        self.started_at = self.started_at or draft.summary.started_at
+        self._dirty = False
+        self.status.setText(f"Draft for {draft.patient.full_name} saved "
+                            f"{datetime.now().strftime('%H:%M:%S')}")
+        self.draft_saved.emit(draft)
+
+    def _timer_started(self, when: datetime) -> None:
+        self.started_at = when
+        self._edited()
+
+    def _edited(self, *_args) -> None:
+        self._dirty = True
+        if self.draft_id is not None:
+            self.status.setText("Saving draft…")
+            self.autosave.start()
+
+    def save_draft(self) -> None:
+        if self.draft_id is None or not self._dirty:
+            return
+        self._dirty = False
+        entry, _problems = self.collect()
+        self.tasks.write(treatment_log.update_draft, self.actor, self.draft_id, entry,
+                         done=self._draft_written)
+
+    def _draft_written(self, draft: SessionDetail) -> None:
+        if self.draft_id == draft.summary.id:
+            self.status.setText(f"Draft saved {datetime.now().strftime('%H:%M:%S')}")
+            self.draft_saved.emit(draft)
+
+    # --- completing -----------------------------------------------------------------------
+    def complete(self) -> None:
+        entry, problems = self.collect()
+        if self.draft_id is None:
+            problems["patient"] = "Choose or register the patient first"
+        if problems:
+            self.show_problems(problems)
+            return
+        self.autosave.stop()
+        self._dirty = False
+        self.complete_button.setEnabled(False)
+        self.status.setText("Completing…")
+        self.tasks.write(treatment_log.complete_session, self.actor, self.draft_id, entry,
+                         done=self._completed, failed=self._refused)
+
+    def _refused(self, error: Exception) -> None:
+        self.complete_button.setEnabled(True)
+        self.status.setText("Not completed: see the messages in red.")
+        if isinstance(error, ValidationFailed):
+            self.show_problems(error.problems)
+        else:
+            self.general_error.show_problem(str(error))
+            self.tasks.report_error(error)
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Put each problem next to its field; anything without a field goes at the bottom."""
+        shown = self.areas.show_problems(problems) | self.anaesthetic.show_problems(problems)
+        for key, error in (("device", self.device_error), ("duration", self.duration_error)):
+            error.show_problem(problems.get(key))
+            shown.add(key)
+        rest = [text for key, text in problems.items() if key not in shown]
+        self.general_error.show_problem(" · ".join(rest) if rest else None)
+        if problems:
+            self.status.setText(f"{len(problems)} thing(s) to correct before completing.")
+
+    def _completed(self, detail: SessionDetail) -> None:
+        self.reset()
+        self.status.setText(
+            f"Completed and signed: {describe_patient(detail.patient)}, "
+            f"{detail.summary.started_at.astimezone():%d %b %Y %H:%M}. Ready for the next patient."
+        )
+        self.session_completed.emit(detail)
+
+    def reset(self) -> None:
+        """Empty the form for the next session (the device and room stay)."""
+        self.draft_id, self.started_at, self._dirty = None, None, False
+        self.autosave.stop()
+        for section in (self.patient, self.areas, self.anaesthetic, self.reactions,
+                        self.duration):
+            section.reset()
+        self.notes.clear()
+        self.show_problems({})
+        self.complete_button.setEnabled(True)
+        self._dirty = False
+        self.patient.search.setFocus()
+
+    def has_unsaved_work(self) -> bool:
+        return self._dirty or self.tasks.is_busy()

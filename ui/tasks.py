@@ -1,0 +1,103 @@
+"""The one background-task runner: operations run off the GUI thread, results come back on it."""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from models.database import Database
+from models.errors import LaserLogError
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; its signals carry a job's outcome back there."""
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.work, self.relay = work, relay
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except Exception as error:  # handed to the GUI thread, never lost
+            if not isinstance(error, LaserLogError):
+                log.exception("operation failed")
+            self.relay.failed.emit(error)
+        else:
+            self.relay.finished.emit(result)
+
+
+class TaskRunner(QObject):
+    """Runs operations one at a time, in order, on a worker thread.
+
+    One thread keeps writes in the order they were asked for (an autosave before a completion).
+
+    Signals:
+        busy_changed(bool): whether any operation is queued or running.
+    """
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, database: Database, on_error: Callable[[Exception], None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.report_error = on_error
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._pending: set[_Relay] = set()
+
+    def submit(self, work: Callable[[], Any], done: Callable[[Any], None] | None = None,
+               failed: Callable[[Exception], None] | None = None) -> None:
+        relay = _Relay()
+        self._pending.add(relay)
+
+        def finish(callback, value) -> None:
+            self._pending.discard(relay)
+            if not self._pending:
+                self.busy_changed.emit(False)
+            if callback is not None:
+                callback(value)
+
+        relay.finished.connect(lambda result: finish(done, result))
+        relay.failed.connect(lambda error: finish(failed or self.report_error, error))
+        if len(self._pending) == 1:
+            self.busy_changed.emit(True)
+        self._pool.start(_Job(work, relay))
+
+    def write(self, operation: Callable[..., Any], *args: Any,
+              done: Callable[[Any], None] | None = None,
+              failed: Callable[[Exception], None] | None = None) -> None:
+        """Run ``operation(session, *args)`` in one write transaction."""
+
+        def work() -> Any:
+            with self.database.write() as session:
+                return operation(session, *args)
+
+        self.submit(work, done, failed)
+
+    def read(self, operation: Callable[..., Any], *args: Any,
+             done: Callable[[Any], None] | None = None,
+             failed: Callable[[Exception], None] | None = None) -> None:
+        """Run ``operation(session, *args)`` in one read-only unit of work."""
+
+        def work() -> Any:
+            with self.database.read() as session:
+                return operation(session, *args)
+
+        self.submit(work, done, failed)
+
+    def is_busy(self) -> bool:
+        return bool(self._pending)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until queued work has run (used when closing); results still arrive as events."""
+        return self._pool.waitForDone(msecs)
