@@ -8,35 +8,34 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import exc
+from sqlalchemy import exc, inspect, text
 
 from models.database import Database, open_database
 from models.errors import DatabaseUnavailable
+from models.migrations import HEAD
+
+# Alembic is imported only when a migration has to run: start-up stays quick.
 
 
-def _alembic_config() -> Config:
+def _alembic_config():
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("models") / "migrations"))
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+def alembic_head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def current_revision(database: Database) -> str | None:
     with database.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
-def needs_upgrade(database: Database) -> bool:
-    return current_revision(database) != head_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def backup_sqlite_file(source: Path, target: Path) -> Path:
@@ -50,13 +49,15 @@ def backup_sqlite_file(source: Path, target: Path) -> Path:
 def upgrade(database: Database) -> Path | None:
     """Bring the schema to the newest revision; return the pre-migration backup, if one was made."""
     current = current_revision(database)
-    if current == head_revision():
+    if current == HEAD:
         return None
     backup = None
     path = database.sqlite_path
     if current is not None and path is not None and path.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         backup = backup_sqlite_file(path, path.with_name(f"{path.name}.before-{current}-{stamp}"))
+    from alembic import command
+
     config = _alembic_config()
     with database.engine.begin() as conn:
         config.attributes["connection"] = conn

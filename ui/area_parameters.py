@@ -51,7 +51,8 @@ class AreaParametersEditor(QGroupBox):
         super().__init__("3  Treated areas and device parameters", parent)
         self.areas = QListWidget()
         self.areas.setAccessibleName("Treated areas (Space ticks an area)")
-        self.areas.setMaximumHeight(150)
+        self.areas.setMinimumSize(230, 180)
+        self.areas.setMaximumHeight(220)
         for area in Area:
             item = QListWidgetItem(area.label)
             item.setData(Qt.ItemDataRole.UserRole, area.value)

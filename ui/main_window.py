@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
         self.form.draft_saved.connect(lambda _detail: self.history.refresh())
         self._restore_state()
         self.history.refresh()
+        self.form.patient.search.setFocus()
 
     def _create_actions(self) -> None:
         """Every menu action, in one place."""
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1340, 820)
+            self.resize(1360, 840)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.form.save_draft()  # keep the last seconds of typing
