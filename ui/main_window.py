@@ -71,6 +71,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.form.save_draft()  # keep the last seconds of typing
-        self.tasks.wait()
+        self.tasks.shutdown()
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         super().closeEvent(event)

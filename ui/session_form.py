@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from models import device_register, treatment_log
 from models.errors import ValidationFailed
 from models.rows import Actor, DeviceRow, PatientRow, SessionDetail
-from models.session_input import SessionInput
+from models.session_input import SessionInput, problems_for_completion
 from models.settings import Settings
 from ui.anaesthetic_field import AnaestheticField
 from ui.area_parameters import AreaParametersEditor
@@ -247,7 +247,9 @@ class SessionForm(QWidget):
 
     # --- completing -----------------------------------------------------------------------
     def complete(self) -> None:
-        entry, problems = self.collect()
+        entry, unreadable = self.collect()
+        # Everything wrong is shown at once; the operation checks the same rules again.
+        problems = problems_for_completion(entry) | unreadable
         if self.draft_id is None:
             problems["patient"] = "Choose or register the patient first"
         if problems:

@@ -4,7 +4,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 from models.database import Database
 from models.errors import LaserLogError
@@ -54,9 +54,13 @@ class TaskRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._pending: set[_Relay] = set()
+        self._closed = False
 
     def submit(self, work: Callable[[], Any], done: Callable[[Any], None] | None = None,
                failed: Callable[[Exception], None] | None = None) -> None:
+        if self._closed:
+            log.warning("task submitted after shutdown was dropped")
+            return
         relay = _Relay()
         self._pending.add(relay)
 
@@ -98,6 +102,9 @@ class TaskRunner(QObject):
     def is_busy(self) -> bool:
         return bool(self._pending)
 
-    def wait(self, msecs: int = 30_000) -> bool:
-        """Block until queued work has run (used when closing); results still arrive as events."""
-        return self._pool.waitForDone(msecs)
+    def shutdown(self, msecs: int = 30_000) -> bool:
+        """Finish queued work and deliver its results now; later submissions are dropped."""
+        finished = self._pool.waitForDone(msecs)
+        QCoreApplication.sendPostedEvents()
+        self._closed = True
+        return finished

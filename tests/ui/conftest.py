@@ -1,0 +1,48 @@
+import pytest
+
+from models import device_register
+from models.settings import Settings
+from ui.app import make_application
+from ui.main_window import MainWindow
+
+
+class RecordedMessages:
+    """Stands in for message boxes: records what the user would have been shown."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+
+    def error(self, parent, text: str) -> None:
+        self.shown.append(text)
+
+    info = error
+
+    def confirm(self, parent, text: str) -> bool:
+        self.shown.append(text)
+        return True
+
+
+@pytest.fixture(scope="session")
+def qapp_cls():
+    return type(make_application())
+
+
+@pytest.fixture
+def device(database, admin):
+    with database.write() as s:
+        return device_register.add_device(
+            s, admin, make="Lumen", model="NdYAG 1064", serial="SN-77", kind="laser"
+        )
+
+
+@pytest.fixture
+def window(qtbot, database, technician, device):
+    messages = RecordedMessages()
+    main = MainWindow(database, technician, Settings(room="Room 4", autosave_seconds=0.2),
+                      messages)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main.form.device.count() == 2, timeout=10_000)
+    yield main
+    main.close()
+    assert messages.shown == [] or main.property("expect_messages")
