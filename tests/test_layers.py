@@ -14,7 +14,8 @@ def core_modules() -> list[str]:
     names = []
     for package in ("models", "devices"):
         for info in pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}."):
-            names.append(info.name)
+            if ".migrations." not in info.name:  # run by Alembic, checked by the AST test
+                names.append(info.name)
     return names
 
 

@@ -1,0 +1,120 @@
+"""The command line, run as a user runs it: a subprocess, its exit code, stdout and stderr."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def laserlog(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "main.py", *args], cwd=ROOT, input=stdin, capture_output=True,
+        text=True, timeout=300, env={**os.environ, **(env or {})},
+    )
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_init_demo_export_round_trip(database_url, tmp_path):
+    created = laserlog("--db", database_url, "init", "--admin", "boss", stdin="long-password\n")
+    assert created.returncode == 0, created.stderr
+    assert "Created administrator boss" in created.stdout
+
+    demo = laserlog("--db", database_url, "demo", "--sessions", "12", "--seed", "5")
+    assert demo.returncode == 0, demo.stderr
+    assert "Added 12 sessions" in demo.stdout
+
+    out = tmp_path / "sessions.csv"
+    exported = laserlog("--db", database_url, "export", "--format", "csv", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    rows = read_csv(out)
+    assert len(rows) == 12
+    assert set(rows[0]) >= {"session_uuid", "start", "patient_identifier", "technician",
+                            "areas", "duration_minutes", "anaesthetic", "reactions", "status"}
+    assert all(r["status"] == "completed" for r in rows)
+    assert all(15 <= float(r["duration_minutes"]) <= 360 for r in rows)
+    starts = [r["start"] for r in rows]
+    assert starts == sorted(starts, reverse=True)
+
+
+def test_demo_is_the_same_for_the_same_seed(tmp_path):
+    exports = []
+    for name in ("a", "b", "c"):
+        url = f"sqlite:///{tmp_path / name}.db"
+        seed = "9" if name != "c" else "10"
+        assert laserlog("--db", url, "demo", "--sessions", "8", "--seed", seed).returncode == 0
+        out = tmp_path / f"{name}.csv"
+        assert laserlog("--db", url, "export", "--format", "csv", "--out", str(out)).returncode == 0
+        exports.append(read_csv(out))
+    assert exports[0] == exports[1]
+    assert exports[0] != exports[2]
+
+
+def test_env_variable_picks_the_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'env.db'}"
+    result = laserlog("init", env={"LASERLOG_DB": url})
+    assert result.returncode == 0 and str(tmp_path / "env.db") in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (("init", "--admin", "boss"), "short\n", "at least 8 characters"),
+        (("init", "--admin", "boss"), "", "no password on standard input"),
+        (("demo", "--sessions", "0"), "", "--sessions must be at least 1"),
+        (("export", "--format", "csv", "--out", "/nonexistent/dir/x.csv"), "", "does not exist"),
+    ],
+)
+def test_failures_exit_1_with_one_clear_line(tmp_path, args, stdin, message):
+    result = laserlog("--db", f"sqlite:///{tmp_path / 'x.db'}", *args, stdin=stdin)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
+
+
+def test_unopenable_databases_exit_1_naming_them(tmp_path):
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(os.urandom(4096))
+    for url, expected in (
+        (f"sqlite:///{garbage}", "not a LaserLog (SQLite) database"),
+        ("postgresql://clinic:hunter22@127.0.0.1:9/laserlog", "cannot be reached"),
+        ("nonsense", "not a database URL"),
+    ):
+        result = laserlog("--db", url, "export", "--format", "csv", "--out",
+                          str(tmp_path / "o.csv"))
+        assert result.returncode == 1, url
+        assert expected in result.stderr and "hunter22" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_second_demo_with_the_same_seed_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    assert laserlog("--db", url, "demo", "--sessions", "2").returncode == 0
+    again = laserlog("--db", url, "demo", "--sessions", "2")
+    assert again.returncode == 1 and "already in this database" in again.stderr
+
+
+@pytest.mark.parametrize("args", [("export",), ("export", "--format", "pdf", "--out", "x"),
+                                  ("nosuchcommand",), ("demo", "--sessions", "many")])
+def test_usage_errors_exit_2(args):
+    assert laserlog(*args).returncode == 2
+
+
+def test_bench_startup_writes_the_ratio(tmp_path):
+    out = tmp_path / "bench.json"
+    result = laserlog("bench", "startup", "--runs", "1", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(out.read_text())
+    assert figures["startup_ratio"] == pytest.approx(
+        figures["startup_app_s"] / figures["startup_bare_s"], rel=0.01)
+    assert "ratio" in result.stdout
