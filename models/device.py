@@ -19,7 +19,3 @@ class Device(Base):
     handpiece: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.make} {self.model} ({self.serial})"

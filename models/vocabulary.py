@@ -14,14 +14,6 @@ class Labelled(StrEnum):
         member.label = label
         return member
 
-    @classmethod
-    def parse(cls, code: str) -> "Labelled":
-        try:
-            return cls(code)
-        except ValueError:
-            known = ", ".join(m.value for m in cls)
-            raise ValueError(f"unknown {cls.__name__} {code!r} (known: {known})") from None
-
 
 class Role(Labelled):
     TECHNICIAN = "technician", "Technician"

@@ -4,6 +4,7 @@ A draft is opened as soon as the patient is chosen and saved a moment after ever
 a crash loses at most the last seconds of typing. Complete signs the session.
 """
 
+import itertools
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -140,7 +141,7 @@ class SessionForm(QWidget):
 
     def _fix_tab_order(self) -> None:
         chain = self.focus_chain()
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
@@ -302,6 +303,3 @@ class SessionForm(QWidget):
         self.complete_button.setEnabled(True)
         self._dirty = False
         self.patient.search.setFocus()
-
-    def has_unsaved_work(self) -> bool:
-        return self._dirty or self.tasks.is_busy()

@@ -99,9 +99,6 @@ class TaskRunner(QObject):
 
         self.submit(work, done, failed)
 
-    def is_busy(self) -> bool:
-        return bool(self._pending)
-
     def shutdown(self, msecs: int = 30_000) -> bool:
         """Finish queued work and deliver its results now; later submissions are dropped."""
         finished = self._pool.waitForDone(msecs)
