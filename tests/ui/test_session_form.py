@@ -150,3 +150,11 @@ def _next_enabled_focus(widget):
     while not (candidate.isEnabled() and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus):
         candidate = candidate.nextInFocusChain()
     return candidate
+
+
+def test_keyboard_switches_between_log_and_history(qtbot, window):
+    window.activateWindow()
+    qtbot.keyClick(window.form.patient.search, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.history
+    qtbot.keyClick(window.history.table, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.form
