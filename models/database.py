@@ -82,6 +82,16 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def failure_reason(error: exc.DBAPIError) -> str:
+    """The driver's complaint in words a user can act on, on one line."""
+    message = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    if "file is not a database" in message:
+        return "the file is not a LaserLog (SQLite) database"
+    if "connection refused" in message.lower():
+        return "the database server is not running or cannot be reached"
+    return message
+
+
 class Database:
     """An open database: the engine and the one sessionmaker factory for reads and writes."""
 
@@ -132,17 +142,8 @@ class Database:
                     conn.exec_driver_sql("PRAGMA schema_version").scalar()
         except exc.DBAPIError as error:
             raise DatabaseUnavailable(
-                f"Cannot open database {self.display_url}: {self._reason(error)}"
+                f"Cannot open database {self.display_url}: {failure_reason(error)}"
             ) from None
-
-    @staticmethod
-    def _reason(error: exc.DBAPIError) -> str:
-        message = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        if "file is not a database" in message:
-            return "the file is not a LaserLog (SQLite) database"
-        if "Connection refused" in message or "connection refused" in message:
-            return "the database server is not running or cannot be reached"
-        return message
 
     @contextmanager
     def read(self) -> Iterator[Session]:

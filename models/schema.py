@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import exc, inspect, text
 
-from models.database import Database, open_database
+from models.database import Database, failure_reason, open_database
 from models.errors import DatabaseUnavailable
 from models.migrations import HEAD
 
@@ -72,9 +72,9 @@ def open_current(url: str) -> tuple[Database, Path | None]:
         return database, upgrade(database)
     except exc.DBAPIError as error:
         database.dispose()
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise DatabaseUnavailable(
-            f"Cannot set up the LaserLog tables in {database.display_url}: {reason}"
+            f"Cannot set up the LaserLog tables in {database.display_url}: "
+            f"{failure_reason(error)}"
         ) from None
     except BaseException:
         database.dispose()

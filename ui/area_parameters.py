@@ -17,7 +17,7 @@ from devices.manual import area_from_form
 from models.parameters import FORM_FIELDS
 from models.session_input import AreaInput, area_key
 from models.vocabulary import Area
-from ui.field_error import FieldError
+from ui.field_error import FieldError, mark_invalid
 
 
 class _AreaRow:
@@ -151,11 +151,7 @@ class AreaParametersEditor(QGroupBox):
             lines = []
             for spec in FORM_FIELDS:
                 key = area_key(row.area.value, spec.key)
-                field = row.fields[spec.key]
-                field.setProperty("invalid", key in problems)
-                field.style().unpolish(field)
-                field.style().polish(field)
-                field.setToolTip(problems.get(key, ""))
+                mark_invalid(row.fields[spec.key], problems.get(key))
                 if key in problems:
                     lines.append(problems[key])
                     shown.add(key)

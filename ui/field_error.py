@@ -3,6 +3,14 @@
 from PySide6.QtWidgets import QLabel, QWidget
 
 
+def mark_invalid(field: QWidget, problem: str | None) -> None:
+    """Outline ``field`` in red (style sheet property) and put the problem in its tooltip."""
+    field.setProperty("invalid", bool(problem))
+    field.style().unpolish(field)
+    field.style().polish(field)
+    field.setToolTip(problem or "")
+
+
 class FieldError(QLabel):
     """A red line under ``field``; empty and hidden when all is well."""
 
@@ -17,10 +25,4 @@ class FieldError(QLabel):
         self.setText(text or "")
         self.setVisible(bool(text))
         if self.field is not None:
-            self.field.setProperty("invalid", bool(text))
-            self.field.style().unpolish(self.field)
-            self.field.style().polish(self.field)
-            if text:
-                self.field.setToolTip(text)
-            else:
-                self.field.setToolTip("")
+            mark_invalid(self.field, text)

@@ -106,13 +106,17 @@ class PatientPicker(QGroupBox):
                 self.date_of_birth, self.fitzpatrick, self.add_button]
 
     # --- search ---------------------------------------------------------------------------
-    def _run_search(self) -> None:
+    def _run_search(self, choose_first: bool = False) -> None:
         query = self.search.text()
-        self.tasks.read(patients.find_patients, query, done=lambda found: self._show(query, found))
+        self.tasks.read(patients.find_patients, query,
+                        done=lambda found: self._show(query, found, choose_first))
 
-    def _show(self, query: str, found: list[PatientRow]) -> None:
+    def _show(self, query: str, found: list[PatientRow], choose_first: bool = False) -> None:
         if query != self.search.text():
             return  # the technician has typed on since
+        if choose_first and found:
+            self.choose(found[0])
+            return
         self.results.clear()
         for patient in found:
             item = QListWidgetItem(describe_patient(patient))
@@ -126,8 +130,7 @@ class PatientPicker(QGroupBox):
 
     def _choose_first(self) -> None:
         self._search_timer.stop()
-        self._run_search()
-        self.tasks.submit(lambda: None, done=lambda _none: self._choose_item(self.results.item(0)))
+        self._run_search(choose_first=True)
 
     def _choose_item(self, item: QListWidgetItem | None) -> None:
         patient = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
