@@ -4,7 +4,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, QThreadPool, Signal
 
 from models.database import Database
 from models.errors import LaserLogError
@@ -100,8 +100,15 @@ class TaskRunner(QObject):
         self.submit(work, done, failed)
 
     def shutdown(self, msecs: int = 30_000) -> bool:
-        """Finish queued work and deliver its results now; later submissions are dropped."""
-        finished = self._pool.waitForDone(msecs)
-        QCoreApplication.sendPostedEvents()
+        """Finish queued work and deliver its results now; later submissions are dropped.
+
+        A result's callback may queue more work (a completed session refreshes the history), so
+        this waits and delivers until nothing is left; no job outlives the runner.
+        """
+        deadline = QDeadlineTimer(msecs)
+        finished = True
+        while self._pending and finished:
+            finished = self._pool.waitForDone(deadline)
+            QCoreApplication.sendPostedEvents()
         self._closed = True
         return finished
