@@ -28,14 +28,14 @@ def _open(args: argparse.Namespace):
     return database
 
 
-def _read_password(prompt: str) -> str:
+def _read_password(prompt: str, confirm: bool = True) -> str:
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         if not line:
             raise Failure("no password on standard input")
         return line.rstrip("\r\n")
     first = getpass.getpass(prompt)
-    if getpass.getpass("Repeat the password: ") != first:
+    if confirm and getpass.getpass("Repeat the password: ") != first:
         raise Failure("the two passwords differ")
     return first
 
@@ -104,6 +104,82 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from devices.simulated import SimulatedDevice
+    from devices.simulated_export import plan_sessions, subjects, write_export
+
+    if args.sessions < 1 or (args.pulses is not None and args.pulses < 1):
+        raise Failure("--sessions and --pulses must be at least 1")
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise Failure(f"cannot write {out}: the folder {out.parent} does not exist")
+    database = _open(args)
+    try:
+        with database.read() as db:
+            model, serial, patients = subjects(db, args.serial, args.patient or ())
+    finally:
+        database.dispose()
+    device = SimulatedDevice(model.kind, args.seed)
+    start = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+    plan = plan_sessions(device, patients, args.sessions, start - timedelta(days=args.sessions),
+                         args.pulses)
+    tmp = out.with_name(out.name + ".part")
+    try:
+        pulses = write_export(tmp, args.format, device, model, serial, plan)
+        tmp.replace(out)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise Failure(f"cannot write {out}: {error.strerror or error}") from None
+    print(f"Wrote {pulses} pulses of {len(plan)} sessions from {model.make} {model.model} "
+          f"({serial}) to {out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from uuid import UUID
+
+    from devices.importer import import_file
+    from devices.profiles import find_profile
+    from models import accounts
+
+    try:
+        session_uuid = UUID(args.session) if args.session else None
+    except ValueError:
+        raise Failure(f"--session {args.session!r} is not a session UUID") from None
+    path = Path(args.file)
+    profile = find_profile(args.profile) if args.profile else None
+    database = _open(args)
+    try:
+        password = _read_password(f"Password for {args.user}: ", confirm=False)
+        actor = accounts.sign_in(database, args.user, password)
+
+        def progress(done: int, total: int) -> None:
+            if sys.stderr.isatty():
+                print(f"\r{done * 100 // max(total, 1)} %", end="", file=sys.stderr, flush=True)
+
+        result = import_file(database, actor, path, profile, session_uuid=session_uuid,
+                             dry_run=args.dry_run, progress=progress)
+    finally:
+        database.dispose()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    verb = "Would import" if result.dry_run else "Imported"
+    print(f"{verb} {result.rows} pulses of {len(result.sessions)} sessions from {path.name} "
+          f"(profile {result.profile}, SHA-256 {result.sha256[:12]}…); "
+          f"{result.flagged_pulses} pulses flagged for review")
+    for session in result.sessions:
+        uuid = f" -> session {session.session_uuid}" if session.session_uuid else ""
+        print(f"  {session.device_session}: patient {session.patient or '-'}, "
+              f"{session.pulses} pulses, areas {', '.join(session.areas)}{uuid}")
+    for problem in result.problems:
+        print(f"  problem: {problem}")
+    if result.problem_count > len(result.problems):
+        print(f"  ... and {result.problem_count - len(result.problems)} more problems")
+    return 1 if result.problem_count else 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from ui.startup_bench import run_startup_bench
 
@@ -145,6 +221,32 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv"], required=True)
     export.add_argument("--out", required=True, metavar="FILE")
     export.set_defaults(handler=cmd_export)
+
+    simulate = commands.add_parser("simulate",
+                                    help="write an export file from the simulated device")
+    simulate.add_argument("--format", choices=["csv", "json", "xml"], required=True)
+    simulate.add_argument("--out", required=True, metavar="FILE")
+    simulate.add_argument("--seed", type=int, default=1, metavar="S")
+    simulate.add_argument("--sessions", type=int, default=1, metavar="N")
+    simulate.add_argument("--pulses", type=int, metavar="N",
+                          help="pulses per session (default: as the areas need)")
+    simulate.add_argument("--serial", metavar="SN", help="device serial (default: from the "
+                                                         "device register)")
+    simulate.add_argument("--patient", action="append", metavar="ID",
+                          help="patient identifier, repeatable (default: registered patients)")
+    simulate.set_defaults(handler=cmd_simulate)
+
+    imports = commands.add_parser("import", help="import a device export file")
+    imports.add_argument("file", metavar="FILE")
+    imports.add_argument("--profile", metavar="NAME",
+                         help="import profile name or .toml file (default: detected)")
+    imports.add_argument("--session", metavar="UUID",
+                         help="fill this draft session (default: new drafts per patient)")
+    imports.add_argument("--dry-run", action="store_true",
+                         help="read and check only; list the problems, write nothing")
+    imports.add_argument("--user", required=True, metavar="NAME",
+                         help="who imports (password from stdin when piped)")
+    imports.set_defaults(handler=cmd_import)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline")
     bench.add_argument("target", choices=["startup"])

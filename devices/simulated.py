@@ -4,7 +4,9 @@ It stands in for hardware; like every adapter it only produces readings.
 """
 
 import random
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from models.session_input import AreaInput
 from models.vocabulary import Area, DeviceKind, ParameterSource
@@ -35,6 +37,21 @@ SIMULATED_MODELS = (
     DeviceModel("Thermera", "RF Contour", DeviceKind.RF),
     DeviceModel("Infrasense", "IR Lift 1300", DeviceKind.INFRARED),
 )
+
+
+class SimulatedPulse(NamedTuple):
+    """One pulse as the device measured it, in canonical units."""
+
+    area: str
+    pass_number: int
+    offset_s: float  # since the session's first pulse
+    delivered: float  # fluence (J/cm²), or energy (J) for RF
+    skin_temperature_c: float
+    impedance_ohm: float | None  # RF only
+
+
+#: About one pulse in this many is delivered well off its setting, as real handpieces do.
+STRAY_PULSE_EVERY = 500
 
 
 class SimulatedDevice:
@@ -98,3 +115,37 @@ class SimulatedDevice:
         """A session length for these areas, at least 15 minutes."""
         total = sum(MINUTES_BY_AREA[Area(a)] for a in areas)
         return max(15, round(total * self.random.uniform(0.8, 1.3)))
+
+    def pulses(self, areas: Sequence[AreaInput]) -> Iterator[SimulatedPulse]:
+        """The pulses of a session with these areas and settings, as the device logs them.
+
+        Delivered values scatter a few per cent around the setting, the skin warms during a
+        pass and cools between passes, and now and then a pulse strays well off its setting.
+        """
+        rnd = self.random
+        rf = self.kind == DeviceKind.RF
+        setting_key = "energy_j" if rf else "fluence_j_cm2"
+        offset, skin = 0.0, 31.0
+        first = True
+        for area in areas:
+            passes = area.passes or 1
+            per_pass, extra = divmod(area.pulses or passes, passes)
+            target = area.settings[setting_key] or 1.0
+            interval = 1.0 / (area.settings.get("repetition_rate_hz") or 1.0)
+            for pass_number in range(1, passes + 1):
+                for _ in range(per_pass + (pass_number <= extra)):
+                    if first:
+                        first = False
+                    else:
+                        offset += interval * rnd.uniform(0.95, 1.15)
+                    skin += (39.0 - skin) * 0.01 + rnd.gauss(0, 0.05)
+                    delivered = target * rnd.gauss(1.0, 0.02)
+                    if rnd.randrange(STRAY_PULSE_EVERY) == 0:
+                        delivered = target * rnd.choice((0.6, 1.35))
+                    yield SimulatedPulse(
+                        area.area, pass_number, round(offset, 3), round(delivered, 3),
+                        round(skin, 1), round(rnd.gauss(180, 12), 1) if rf else None,
+                    )
+                offset += rnd.uniform(20, 60)  # the technician pauses between passes
+                skin -= (skin - 32.0) * 0.5
+            offset += rnd.uniform(60, 180)  # and moves to the next area

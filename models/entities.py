@@ -3,6 +3,7 @@
 from models.audit import AuditEvent
 from models.base import Base
 from models.device import Device
+from models.import_records import ImportBatch, ImportBatchSession, PulseTrace
 from models.people import Patient, User
 from models.treatment import (
     Anaesthetic,
@@ -17,8 +18,11 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Device",
+    "ImportBatch",
+    "ImportBatchSession",
     "ParameterSetting",
     "Patient",
+    "PulseTrace",
     "Reaction",
     "TreatedArea",
     "TreatmentSession",

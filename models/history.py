@@ -9,11 +9,18 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.device_register import device_row
 from models.errors import NotFound
+from models.import_records import ImportBatch, ImportBatchSession
 from models.parameters import SETTINGS
 from models.patients import patient_row
 from models.people import Patient, User
-from models.rows import AreaParametersRow, ReactionRow, SessionDetail, SessionSummary
-from models.treatment import Reaction, TreatedArea, TreatmentSession
+from models.rows import (
+    AreaParametersRow,
+    ImportRow,
+    ReactionRow,
+    SessionDetail,
+    SessionSummary,
+)
+from models.treatment import ParameterSetting, Reaction, TreatedArea, TreatmentSession
 
 DEFAULT_PAGE_SIZE = 100
 
@@ -143,22 +150,46 @@ def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
         room=session.room,
         anaesthetic_agent=anaesthetic.agent if anaesthetic else None,
         anaesthetic_applied_at=anaesthetic.applied_at if anaesthetic else None,
-        areas=tuple(
-            AreaParametersRow(
-                area=a.area,
-                passes=a.passes,
-                pulses=a.pulses,
-                settings={
-                    spec.key: getattr(a.settings[0], spec.key) if a.settings else None
-                    for spec in SETTINGS
-                },
-                source=a.settings[0].source if a.settings else None,
-            )
-            for a in session.areas
-        ),
+        areas=tuple(_area_row(a) for a in session.areas),
         reactions=reactions,
         notes=session.notes,
         created_at=session.created_at,
         completed_at=session.completed_at,
         version=session.version,
+        imports=imports_of(db, session.id),
+    )
+
+
+def _area_row(area: TreatedArea) -> AreaParametersRow:
+    def values(setting: ParameterSetting) -> dict[str, float | None]:
+        return {spec.key: getattr(setting, spec.key) for spec in SETTINGS}
+
+    first = area.settings[0] if area.settings else None
+    logged = [s for s in area.settings if s.pass_number is not None]
+    return AreaParametersRow(
+        area=area.area,
+        passes=area.passes,
+        pulses=area.pulses,
+        settings=values(first) if first else dict.fromkeys(s.key for s in SETTINGS),
+        source=first.source if first else None,
+        per_pass=tuple((s.pass_number, values(s)) for s in logged),
+        import_batch_id=first.import_batch_id if first else None,
+    )
+
+
+def imports_of(db: Session, session_id: int) -> tuple[ImportRow, ...]:
+    statement = (
+        select(ImportBatch, ImportBatchSession, User.full_name)
+        .join(ImportBatchSession, ImportBatchSession.batch_id == ImportBatch.id)
+        .join(User, User.id == ImportBatch.user_id)
+        .where(ImportBatchSession.session_id == session_id)
+        .order_by(ImportBatch.imported_at)
+    )
+    return tuple(
+        ImportRow(
+            id=batch.id, file_name=batch.file_name, sha256=batch.sha256, profile=batch.profile,
+            user=user, imported_at=batch.imported_at, rows=batch.rows, pulses=link.pulses,
+            flagged_pulses=link.flagged_pulses, device_session=link.device_session,
+        )
+        for batch, link, user in db.execute(statement)
     )

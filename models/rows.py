@@ -43,8 +43,26 @@ class AreaParametersRow:
     area: str
     passes: int | None
     pulses: int | None
-    settings: dict[str, float | None]
+    settings: dict[str, float | None]  # of the first (or every) pass
     source: str | None
+    per_pass: tuple[tuple[int, dict[str, float | None]], ...] = ()  # logged pass by pass
+    import_batch_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One imported export file, as the session detail lists it."""
+
+    id: int
+    file_name: str
+    sha256: str
+    profile: str
+    user: str
+    imported_at: datetime
+    rows: int
+    pulses: int  # of this session
+    flagged_pulses: int  # of this session
+    device_session: str
 
 
 @dataclass(frozen=True)
@@ -87,3 +105,4 @@ class SessionDetail:
     created_at: datetime
     completed_at: datetime | None
     version: int
+    imports: tuple[ImportRow, ...] = ()

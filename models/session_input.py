@@ -18,12 +18,23 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
+class PassSettings:
+    number: int
+    settings: dict[str, float | None]
+
+
+@dataclass(frozen=True)
 class AreaInput:
+    """One treated area. ``settings`` hold for every pass unless ``per_pass`` (from a device
+    log) gives each pass its own; ``import_batch_id`` names the file they came from."""
+
     area: str
     settings: dict[str, float | None] = field(default_factory=dict)
     pulses: int | None = None
     passes: int | None = None
     source: str = ParameterSource.MANUAL
+    per_pass: tuple[PassSettings, ...] = ()
+    import_batch_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,12 +84,13 @@ def problems_in(entry: SessionInput, now: datetime | None = None) -> dict[str, s
         elif area.area in seen:
             problems[f"areas.{area.area}"] = f"{Area(area.area).label} is listed twice"
         seen.add(area.area)
-        for key, value in area.settings.items():
-            spec = SETTINGS_BY_KEY.get(key)
-            if spec is None:
-                problems[area_key(area.area, key)] = f"Unknown parameter {key!r}"
-            elif value is not None and (problem := spec.problem(value)):
-                problems[area_key(area.area, key)] = problem
+        for settings in (area.settings, *(p.settings for p in area.per_pass)):
+            for key, value in settings.items():
+                spec = SETTINGS_BY_KEY.get(key)
+                if spec is None:
+                    problems[area_key(area.area, key)] = f"Unknown parameter {key!r}"
+                elif value is not None and (problem := spec.problem(value)):
+                    problems[area_key(area.area, key)] = problem
         for spec, value in ((PULSES, area.pulses), (PASSES, area.passes)):
             if value is not None and (problem := spec.problem(value)):
                 problems[area_key(area.area, spec.key)] = problem

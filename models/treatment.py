@@ -80,6 +80,7 @@ class ParameterSetting(Base):
     treated_area_id: Mapped[int] = mapped_column(ForeignKey("treated_areas.id"), index=True)
     pass_number: Mapped[int | None]
     source: Mapped[str] = mapped_column(String(16), default="manual")
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     wavelength_nm: Mapped[float | None]
     fluence_j_cm2: Mapped[float | None]
     energy_j: Mapped[float | None]

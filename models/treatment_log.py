@@ -14,6 +14,7 @@ from models.parameters import SETTINGS
 from models.people import Patient
 from models.rows import Actor, SessionDetail
 from models.session_input import (
+    AreaInput,
     SessionInput,
     area_key,
     problems_for_completion,
@@ -66,7 +67,7 @@ def start_draft(
 
 def update_draft(db: Session, actor: Actor, session_id: int, entry: SessionInput) -> SessionDetail:
     """Save what has been typed so far. Values that are wrong are kept out until corrected."""
-    session = _own_draft(db, actor, session_id)
+    session = owned_draft(db, actor, session_id)
     before = snapshot(session)
     _apply(db, session, entry, problems_in(entry))
     db.flush()
@@ -78,7 +79,7 @@ def complete_session(
     db: Session, actor: Actor, session_id: int, entry: SessionInput
 ) -> SessionDetail:
     """Complete and sign the session; from then on it changes only by amendment."""
-    session = _own_draft(db, actor, session_id)
+    session = owned_draft(db, actor, session_id)
     problems = problems_for_completion(entry)
     if entry.device_id is not None and db.get(Device, entry.device_id) is None:
         problems["device"] = "The device picked is not in the register"
@@ -93,7 +94,7 @@ def complete_session(
     return load_session(db, session.id)
 
 
-def _own_draft(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
+def owned_draft(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
     session = db.get(TreatmentSession, session_id)
     if session is None:
         raise NotFound(f"No session with id {session_id}")
@@ -148,8 +149,7 @@ def _apply(
             pulses=area.pulses if ok(area_key(area.area, "pulses")) else None,
             passes=area.passes if ok(area_key(area.area, "passes")) else None,
         )
-        if any(v is not None for v in settings.values()):
-            treated.settings.append(ParameterSetting(source=area.source, **settings))
+        treated.settings.extend(setting_rows(area, settings))
         session.areas.append(treated)
     for reaction in entry.reactions:
         if ok(f"reactions.{reaction.kind}"):
@@ -161,6 +161,20 @@ def _apply(
                     note=reaction.note,
                 )
             )
+
+
+def setting_rows(area: AreaInput, settings: dict[str, float | None]) -> list[ParameterSetting]:
+    """The stored settings of one area: one row for all passes, or one per logged pass."""
+    if area.per_pass:
+        return [
+            ParameterSetting(source=area.source, import_batch_id=area.import_batch_id,
+                             pass_number=p.number, **p.settings)
+            for p in area.per_pass
+        ]
+    if any(v is not None for v in settings.values()):
+        return [ParameterSetting(source=area.source, import_batch_id=area.import_batch_id,
+                                 **settings)]
+    return []
 
 
 def snapshot(session: TreatmentSession) -> dict[str, Any]:
@@ -186,7 +200,8 @@ def snapshot(session: TreatmentSession) -> dict[str, Any]:
                 "pulses": a.pulses,
                 "passes": a.passes,
                 "settings": [
-                    {"source": s.source} | {spec.key: getattr(s, spec.key) for spec in SETTINGS}
+                    {"source": s.source, "pass": s.pass_number, "batch": s.import_batch_id}
+                    | {spec.key: getattr(s, spec.key) for spec in SETTINGS}
                     for s in a.settings
                 ],
             }

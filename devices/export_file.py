@@ -1,0 +1,269 @@
+"""The export-file adapter: a device's export file, read through its profile, as pulses.
+
+It checks every value the way the session form does (the ranges in ``models.parameters``,
+narrowed by the profile) and collects every problem with its line, element or record number,
+so a technician sees the whole list at once rather than one error per try.
+"""
+
+import hashlib
+import math
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from devices.contract import PROBLEMS_LISTED, ImportFailed, Problem, PulseReading
+from devices.fields import NUMBER_FIELDS, REQUIRED_FIELDS
+from devices.profiles import FROM_FILE, Profile, builtin_profiles, zone_of
+from devices.readers import (
+    MAX_FILE_BYTES,
+    RawRecords,
+    check_size,
+    fail,
+    json_header,
+    read_csv,
+    read_json,
+    read_xml,
+    sniff_format,
+    split_header,
+    text_encoding,
+)
+from devices.units import UnknownUnit, conversion
+from models.errors import LaserLogError
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as binary:
+        while chunk := binary.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_export(path: Path, max_bytes: int = MAX_FILE_BYTES) -> BinaryIO:
+    """Open an export file for reading, refusing an empty or too large one before reading."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise fail(f"{path.name} is not a file")
+        check_size(size, max_bytes)
+        return path.open("rb")
+    except OSError as error:
+        raise fail(f"{path.name} cannot be opened ({error.strerror})") from None
+
+
+def detect_profile(path: Path, profiles: dict[str, Profile] | None = None) -> Profile:
+    """The one profile that recognises this file; a clear error when none or several do."""
+    profiles = profiles if profiles is not None else builtin_profiles()
+    with open_export(path) as binary:
+        head = binary.read(64 * 1024)
+        binary.seek(0)
+        kind = sniff_format(head)
+        candidates = [p for p in profiles.values() if p.format == kind]
+        matching = [p for p in candidates if _matches(p, binary, head)]
+    names = ", ".join(sorted(profiles))
+    if not matching:
+        raise LaserLogError(
+            f"No import profile recognises {path.name} (read as {kind.upper()}); "
+            f"choose one of: {names}"
+        )
+    if len(matching) > 1:
+        raise LaserLogError(
+            f"{path.name} matches several import profiles "
+            f"({', '.join(p.name for p in matching)}); choose one"
+        )
+    return matching[0]
+
+
+def _matches(profile: Profile, binary: BinaryIO, head: bytes) -> bool:
+    detect = profile.detect
+    try:
+        if profile.format == "csv":
+            encoding = text_encoding(head, profile.encoding)
+            first = head.decode(encoding, errors="replace").splitlines()[0]
+            sep = profile.delimiter if profile.delimiter != "auto" else max(
+                (",", ";", "\t", "|"), key=first.count)
+            header = {split_header(n)[0] for n in first.split(sep)}
+            wanted = detect.get("columns") or [f.column for f in profile.fields.values()]
+            return all(c.casefold() in header for c in wanted)
+        if profile.format == "json":
+            header = json_header(binary, profile.record)
+            return all(header.get(k) == v for k, v in detect.items())
+        records = read_xml(binary, [], profile.record)
+        signature = records.signature
+        return all(signature.get(k) == v for k, v in detect.items())
+    except (ImportFailed, IndexError, UnicodeError):
+        return False
+    finally:
+        binary.seek(0)
+
+
+class FileAdapter:
+    """Reads one export file with one profile; ``readings()`` yields its pulses.
+
+    Problems in single values are collected in ``problems`` (the row is left out) and reading
+    goes on; a file that cannot be read further raises ``ImportFailed``.
+    """
+
+    def __init__(self, path: Path, profile: Profile, max_bytes: int = MAX_FILE_BYTES) -> None:
+        self.path, self.profile, self.max_bytes = path, profile, max_bytes
+        numbers = [f for f in profile.fields.values() if f.key in NUMBER_FIELDS]
+        self.setting_keys = tuple(f.key for f in numbers if not NUMBER_FIELDS[f.key].trace)
+        self.trace_keys = tuple(f.key for f in numbers if NUMBER_FIELDS[f.key].trace)
+        self._numbers = [f for k in (*self.setting_keys, *self.trace_keys)
+                         for f in numbers if f.key == k]
+        self.problems: list[Problem] = []
+        self.problem_count = 0
+        self.rows = 0
+        self.bytes_read = 0
+        self.size = 0
+
+    def problem(self, where: str, message: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < PROBLEMS_LISTED:
+            self.problems.append(Problem(where, message))
+
+    def readings(self) -> Iterator[PulseReading]:
+        profile = self.profile
+        text_keys = ("session", "serial", "patient", "time", "area", "pass")
+        text_columns = [profile.fields[k].column if k in profile.fields else None
+                        for k in text_keys]
+        columns = [c or "" for c in text_columns] + [f.column for f in self._numbers]
+        with open_export(self.path, self.max_bytes) as binary:
+            self.size = self.path.stat().st_size
+            records = self._open(binary, columns)
+            convert = None
+            parse_time = _time_parser(profile)
+            area_code = profile.area_code
+            decimal_comma = profile.decimal == "," or (
+                profile.decimal == "auto" and records.signature.get("delimiter", ",") != ",")
+            label = records.label
+            first_serial = None
+            for number, values in records.rows:
+                self.rows += 1
+                if self.rows % 4096 == 0:
+                    self.bytes_read = binary.tell()
+                if convert is None:
+                    convert = self._converters(records)
+                where = f"{label} {number}"
+                session, serial, patient, time_text, area_text, pass_text = values[:6]
+                ok = True
+                if not session or not serial or not time_text or not area_text:
+                    missing = [k for k, v in zip(("session", "serial", "time", "area"),
+                                                 (session, serial, time_text, area_text),
+                                                 strict=True) if not v]
+                    self.problem(where, "Missing " + ", ".join(
+                        f"{k} ({profile.fields[k].column})" for k in missing))
+                    continue
+                serial = str(serial).strip()
+                if first_serial is None:
+                    first_serial = serial
+                elif serial != first_serial:
+                    self.problem(where, f"This pulse is from device {serial}, but the file's "
+                                        f"earlier pulses are from device {first_serial}")
+                    ok = False
+                try:
+                    when = parse_time(str(time_text))
+                except ValueError:
+                    self.problem(where, f"The time {time_text!r} is not a date and time "
+                                        f"written {_format_hint(profile)}")
+                    ok = False
+                area = area_code(str(area_text))
+                if area is None:
+                    self.problem(where, f"The area {area_text!r} is not one LaserLog knows; "
+                                        f"add it to the [areas] of profile {profile.name!r}")
+                    ok = False
+                pass_number = 1
+                if pass_text not in (None, ""):
+                    try:
+                        pass_number = int(float(str(pass_text).replace(",", ".")))
+                        if not 1 <= pass_number <= 50:
+                            raise ValueError
+                    except ValueError:
+                        self.problem(where, f"The pass {pass_text!r} is not a number 1 to 50")
+                        ok = False
+                numbers = []
+                for (_key, column, change, low, high, spec), raw in zip(
+                        convert, values[6:], strict=True):
+                    if raw is None or raw == "":
+                        numbers.append(None)
+                        continue
+                    try:
+                        if isinstance(raw, str):
+                            raw = float(raw.replace(",", ".") if decimal_comma else raw)
+                        elif isinstance(raw, bool) or not isinstance(raw, int | float):
+                            raise ValueError
+                        if not math.isfinite(raw):
+                            raise ValueError
+                    except ValueError:
+                        self.problem(where, f"{spec.label} ({column}) {raw!r} is not a number")
+                        ok = False
+                        continue
+                    value = change(raw)
+                    if not low <= value <= high:
+                        self.problem(where, f"{spec.label} {value:g} {spec.unit} is outside "
+                                            f"the plausible range {low:g} to {high:g} {spec.unit}")
+                        ok = False
+                    numbers.append(value)
+                if ok:
+                    split = len(self.setting_keys)
+                    yield PulseReading(where, str(session).strip(), serial,
+                                       str(patient).strip() if patient else None, when, area,
+                                       pass_number, tuple(numbers[:split]), tuple(numbers[split:]))
+            self.bytes_read = self.size
+
+    def _open(self, binary: BinaryIO, columns: list[str]) -> RawRecords:
+        profile = self.profile
+        if profile.format == "csv":
+            required = [profile.fields[k].column for k in REQUIRED_FIELDS]
+            return read_csv(binary, columns, required, profile.encoding, profile.delimiter)
+        if profile.format == "json":
+            return read_json(binary, columns, profile.record)
+        return read_xml(binary, columns, profile.record)
+
+    def _converters(self, records: RawRecords) -> list[tuple[Any, ...]]:
+        """Per number column: key, column, unit conversion, plausible range, spec."""
+        converters = []
+        for source in self._numbers:
+            field = NUMBER_FIELDS[source.key]
+            unit = source.unit
+            if unit == FROM_FILE:
+                unit = records.units.get(source.column.casefold())
+            if unit is None:
+                change = _unit_missing(source.column)
+            else:
+                try:
+                    change = conversion(field.quantity, unit)
+                except UnknownUnit as error:
+                    raise fail(f"Column {source.column!r}: {error}") from None
+            converters.append((source.key, source.column, change, source.minimum,
+                               source.maximum, field.spec))
+        return converters
+
+
+def _unit_missing(column: str) -> Callable[[float], float]:
+    def refuse(value: float) -> float:
+        raise fail(f"The file does not say which unit {column!r} is in "
+                   f"(name it in the header, e.g. '{column} [unit]', or in its units)")
+
+    return refuse
+
+
+def _format_hint(profile: Profile) -> str:
+    return "like 2026-03-14 09:30:00" if profile.date_format == "iso" else (
+        f"as {profile.date_format}")
+
+
+def _time_parser(profile: Profile) -> Callable[[str], datetime]:
+    zone = zone_of(profile)
+    pattern = profile.date_format
+
+    def parse(text: str) -> datetime:
+        text = text.strip()
+        when = datetime.fromisoformat(text) if pattern == "iso" else datetime.strptime(
+            text, pattern)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=zone)
+        return when.astimezone(UTC)
+
+    return parse

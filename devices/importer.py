@@ -1,0 +1,285 @@
+"""Import a device export file: read, check, and record it, all of it or nothing.
+
+The whole file goes through in one write transaction. Every problem found is listed with
+its line (or record, or element) number; if there is any, the transaction is rolled back
+and the database is exactly as before. A dry run reads and checks the same way and writes
+nothing.
+"""
+
+import sys
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from devices.contract import ImportCancelled, ImportFailed, Problem, PulseReading
+from devices.export_file import FileAdapter, detect_profile, file_sha256, open_export
+from devices.fields import DEVIATION_LIMIT, SKIN_TEMPERATURE_LIMIT_C, TRACE_CHANNELS
+from devices.profiles import Profile
+from devices.readers import MAX_FILE_BYTES
+from models import import_log
+from models.database import Database
+from models.errors import LaserLogError
+from models.import_records import TRACE_CHUNK
+from models.rows import Actor
+from models.session_input import AreaInput, PassSettings
+from models.vocabulary import ParameterSource
+
+_CHECK_EVERY = 4096  # rows between progress reports and cancel checks
+
+
+@dataclass(frozen=True)
+class ImportedSession:
+    device_session: str
+    patient: str | None
+    started_at: datetime
+    areas: tuple[str, ...]
+    pulses: int
+    flagged_pulses: int
+    session_uuid: UUID | None  # None in a dry run
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file_name: str
+    sha256: str
+    profile: str
+    rows: int
+    sessions: tuple[ImportedSession, ...]
+    flagged_pulses: int
+    dry_run: bool
+    problems: tuple[Problem, ...] = ()  # a dry run lists them instead of failing
+    problem_count: int = 0
+
+
+@dataclass
+class _Session:
+    """One device session being assembled from its pulses."""
+
+    reference: str
+    patient: str | None
+    first: datetime
+    last: datetime
+    session_id: int | None = None
+    passes: dict[tuple[str, int], tuple[float | None, ...]] = field(default_factory=dict)
+    pulses_by_area: dict[str, int] = field(default_factory=dict)
+    channels: dict[str, array] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)
+    chunk: int = 0
+    pulses: int = 0
+    flagged: int = 0
+
+
+class _Import:
+    def __init__(self, db: Session, actor: Actor, adapter: FileAdapter, *, sha256: str,
+                 target: UUID | None, room: str, dry_run: bool) -> None:
+        self.db, self.actor, self.adapter = db, actor, adapter
+        self.target, self.room, self.dry_run, self.sha256 = target, room, dry_run, sha256
+        self.sessions: dict[str, _Session] = {}
+        self.batch_id: int | None = None
+        self.device = None
+        keys = adapter.setting_keys
+        self.setting_keys = keys
+        self.trace_keys = adapter.trace_keys
+        self.delivered = [(self.trace_keys.index(t), keys.index(s))
+                          for t, s in (("delivered_fluence_j_cm2", "fluence_j_cm2"),
+                                       ("delivered_energy_j", "energy_j"))
+                          if t in self.trace_keys and s in keys]
+        self.skin = (self.trace_keys.index("skin_temperature_c")
+                     if "skin_temperature_c" in self.trace_keys else None)
+
+    def problem(self, reading: PulseReading, message: str) -> None:
+        self.adapter.problem(reading.where, message)
+
+    # --- the device and the session a pulse belongs to --------------------------------------
+    def _start(self, reading: PulseReading) -> bool:
+        db = self.db
+        try:
+            self.device = import_log.device_by_serial(db, reading.serial)
+            if not self.dry_run:
+                self.batch_id = import_log.begin_batch(
+                    db, self.actor, file_name=self.adapter.path.name, sha256=self.sha256,
+                    profile=self.adapter.profile.name, device_id=self.device.id)
+        except LaserLogError as error:
+            self.problem(reading, str(error))
+            return False
+        return True
+
+    def session_of(self, reading: PulseReading) -> _Session | None:
+        found = self.sessions.get(reading.session)
+        if found is not None:
+            return found
+        if self.device is None and not self._start(reading):
+            raise ImportFailed(self.adapter.problems, self.adapter.problem_count)
+        if self.target is not None and self.sessions:
+            self.problem(reading, "The file holds more than one session; import it without "
+                                  "choosing a session, or export one session at a time")
+            raise ImportFailed(self.adapter.problems, self.adapter.problem_count)
+        assembly = _Session(reading.session, reading.patient, reading.time, reading.time)
+        try:
+            assert self.device is not None
+            if self.target is not None:
+                session_id = import_log.target_session(self.db, self.actor, self.target,
+                                                       self.device)
+            else:
+                if not reading.patient:
+                    raise LaserLogError("The pulse names no patient; choose the session "
+                                        "to import into")
+                patient = import_log.patient_by_identifier(self.db, reading.patient)
+                session_id = None if self.dry_run else import_log.new_session(
+                    self.db, self.actor, patient, self.device, reading.time, self.room)
+            assembly.session_id = session_id
+        except LaserLogError as error:
+            self.problem(reading, str(error))
+        self.sessions[reading.session] = assembly
+        return assembly
+
+    # --- pulses -----------------------------------------------------------------------------
+    def add(self, reading: PulseReading) -> None:
+        assembly = self.session_of(reading)
+        assert assembly is not None
+        key = (reading.area, reading.pass_number)
+        if key not in assembly.passes:
+            assembly.passes[key] = reading.settings
+        assembly.pulses_by_area[reading.area] = assembly.pulses_by_area.get(reading.area, 0) + 1
+        if reading.time < assembly.first:
+            self.problem(reading, "This pulse is earlier than the session's first pulse; "
+                                  "the file's pulses are out of order")
+        assembly.last = reading.time
+        traces = reading.traces
+        flagged = any(
+            traces[t] is not None and reading.settings[s]
+            and abs(traces[t] / reading.settings[s] - 1) > DEVIATION_LIMIT
+            for t, s in self.delivered
+        ) or (self.skin is not None and traces[self.skin] is not None
+              and traces[self.skin] > SKIN_TEMPERATURE_LIMIT_C)
+        assembly.flagged += flagged
+        channels = assembly.channels
+        if not channels:
+            channels.update({name: array("f") for name in TRACE_CHANNELS})
+        channels["time_s"].append((reading.time - assembly.first).total_seconds())
+        nan = float("nan")
+        for name, value in zip(self.trace_keys, traces, strict=True):
+            if value is None:
+                channels[name].append(nan)
+            else:
+                channels[name].append(value)
+                assembly.present.add(name)
+        assembly.pulses += 1
+        if assembly.pulses % TRACE_CHUNK == 0:
+            self.flush(assembly)
+
+    def flush(self, assembly: _Session) -> None:
+        """Store the pulses gathered since the last chunk, one row per channel measured."""
+        count = len(assembly.channels["time_s"])
+        if not count:
+            return
+        if assembly.session_id is not None and not self.dry_run:
+            for name in ("time_s", *sorted(assembly.present)):
+                values = assembly.channels[name]
+                if sys.byteorder == "big":
+                    values.byteswap()
+                import_log.add_trace(self.db, assembly.session_id, self.batch_id, name,
+                                     assembly.chunk, count, values.tobytes())
+        assembly.chunk += 1
+        for values in assembly.channels.values():
+            del values[:]
+
+    def finish(self) -> tuple[ImportedSession, ...]:
+        done = []
+        for assembly in self.sessions.values():
+            self.flush(assembly)
+            areas = self._areas(assembly)
+            duration = max(60, round((assembly.last - assembly.first).total_seconds()))
+            if not self.dry_run and assembly.session_id is not None:
+                try:
+                    import_log.fill_session(
+                        self.db, self.actor, assembly.session_id, self.batch_id or 0,
+                        device_session=assembly.reference, areas=areas, duration_s=duration,
+                        pulses=assembly.pulses, flagged=assembly.flagged)
+                except LaserLogError as error:
+                    self.adapter.problem(f"session {assembly.reference}", str(error))
+            done.append(ImportedSession(
+                assembly.reference, assembly.patient, assembly.first,
+                tuple(a.area for a in areas), assembly.pulses, assembly.flagged,
+                None if self.dry_run or assembly.session_id is None
+                else import_log.session_uuid(self.db, assembly.session_id)))
+        return tuple(done)
+
+    def _areas(self, assembly: _Session) -> list[AreaInput]:
+        areas = []
+        for area, count in assembly.pulses_by_area.items():
+            passes = sorted((number, settings) for (a, number), settings
+                            in assembly.passes.items() if a == area)
+            per_pass = tuple(
+                PassSettings(number, dict(zip(self.setting_keys, settings, strict=True)))
+                for number, settings in passes
+            )
+            areas.append(AreaInput(
+                area=area, settings=per_pass[0].settings, pulses=count,
+                passes=max(number for number, _ in passes), source=ParameterSource.IMPORT,
+                per_pass=per_pass, import_batch_id=self.batch_id,
+            ))
+        return areas
+
+
+def import_file(
+    database: Database,
+    actor: Actor,
+    path: Path,
+    profile: Profile | None = None,
+    *,
+    session_uuid: UUID | None = None,
+    dry_run: bool = False,
+    room: str = "",
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> ImportResult:
+    """Import ``path`` (profile detected when not given). Raises ``ImportFailed`` listing
+    every problem, with nothing written; a dry run returns the problems instead."""
+    open_export(path, max_bytes).close()
+    profile = profile or detect_profile(path)
+    sha256 = file_sha256(path)
+    adapter = FileAdapter(path, profile, max_bytes)
+    with database.read() if dry_run else database.write() as db:
+        work = _Import(db, actor, adapter, sha256=sha256, target=session_uuid, room=room,
+                       dry_run=dry_run)
+        try:
+            import_log.refuse_if_imported(db, sha256, path.name)
+        except LaserLogError as error:
+            if not dry_run:
+                raise
+            adapter.problem("", str(error))
+        rows = 0
+        try:
+            for reading in adapter.readings():
+                work.add(reading)
+                rows += 1
+                if rows % _CHECK_EVERY == 0:
+                    if progress is not None:
+                        progress(adapter.bytes_read, adapter.size)
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled()
+        except ImportFailed as failed:
+            if not dry_run:
+                raise
+            adapter.problems.extend(failed.problems)
+            adapter.problem_count += failed.total
+        if adapter.rows == 0 and not adapter.problem_count:
+            adapter.problem("", "The file holds no pulses")
+        sessions = work.finish()
+        flagged = sum(s.flagged_pulses for s in sessions)
+        if adapter.problem_count and not dry_run:
+            raise ImportFailed(adapter.problems, adapter.problem_count)
+        if not dry_run and work.batch_id is not None:
+            import_log.finish_batch(db, actor, work.batch_id, rows=adapter.rows,
+                                    sessions=len(sessions), flagged=flagged)
+    if progress is not None:
+        progress(adapter.size, adapter.size)
+    return ImportResult(path.name, sha256, profile.name, adapter.rows, sessions, flagged,
+                        dry_run, tuple(adapter.problems), adapter.problem_count)

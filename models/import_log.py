@@ -1,0 +1,157 @@
+"""Recording an imported export file: its batch, the sessions it fills, their pulse traces.
+
+The importer in ``devices/`` calls these inside one write transaction; if anything in the
+file is wrong it raises and the transaction leaves the database exactly as it was.
+"""
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import audit
+from models.device import Device
+from models.errors import LaserLogError, NotAllowed, NotFound
+from models.import_records import ImportBatch, ImportBatchSession, PulseTrace
+from models.people import Patient, User
+from models.rows import Actor
+from models.session_input import AreaInput, SessionInput, problems_in
+from models.treatment import TreatedArea, TreatmentSession
+from models.treatment_log import owned_draft, setting_rows, snapshot, start_draft
+from models.vocabulary import SessionStatus
+
+
+class AlreadyImported(LaserLogError):
+    pass
+
+
+def refuse_if_imported(db: Session, sha256: str, file_name: str) -> None:
+    """Refuse a file whose exact bytes were imported before, saying when and by whom."""
+    found = db.execute(
+        select(ImportBatch.imported_at, ImportBatch.file_name, User.full_name)
+        .join(User, User.id == ImportBatch.user_id)
+        .where(ImportBatch.sha256 == sha256)
+    ).first()
+    if found is not None:
+        when = found.imported_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        raise AlreadyImported(
+            f"{file_name} was already imported on {when} by {found.full_name}"
+            f" (as {found.file_name}); it was not imported again"
+        )
+
+
+def device_by_serial(db: Session, serial: str) -> Device:
+    device = db.scalars(select(Device).where(Device.serial == serial)).first()
+    if device is None:
+        raise NotFound(f"Device {serial} is not in the device register; register it first")
+    return device
+
+
+def patient_by_identifier(db: Session, identifier: str) -> Patient:
+    patient = db.scalars(select(Patient).where(Patient.identifier == identifier)).first()
+    if patient is None:
+        raise NotFound(f"Patient {identifier} is not registered; register the patient first")
+    return patient
+
+
+def begin_batch(db: Session, actor: Actor, *, file_name: str, sha256: str, profile: str,
+                device_id: int) -> int:
+    refuse_if_imported(db, sha256, file_name)
+    batch = ImportBatch(file_name=file_name, sha256=sha256, profile=profile,
+                        user_id=actor.id, device_id=device_id)
+    db.add(batch)
+    db.flush()
+    return batch.id
+
+
+def target_session(db: Session, actor: Actor, session_uuid: UUID, device: Device) -> int:
+    """The draft an import fills: the signed-in technician's own, logged with this device."""
+    session = db.scalars(
+        select(TreatmentSession).where(TreatmentSession.uuid == session_uuid)
+    ).one_or_none()
+    if session is None:
+        raise NotFound(f"No session {session_uuid}")
+    session = owned_draft(db, actor, session.id)
+    if session.device_id is not None and session.device_id != device.id:
+        used = db.get(Device, session.device_id)
+        raise NotAllowed(
+            f"The file's pulses are from device {device.serial}, but this session was logged "
+            f"with device {used.serial if used else session.device_id}"
+        )
+    session.device_id = device.id
+    return session.id
+
+
+def new_session(db: Session, actor: Actor, patient: Patient, device: Device,
+                started_at: datetime, room: str) -> int:
+    entry = SessionInput(device_id=device.id, started_at=started_at, room=room)
+    return start_draft(db, actor, patient.id, entry).summary.id
+
+
+def add_trace(db: Session, session_id: int, batch_id: int | None, channel: str, chunk: int,
+              count: int, data: bytes) -> None:
+    db.add(PulseTrace(session_id=session_id, batch_id=batch_id, channel=channel, chunk=chunk,
+                      count=count, data=data))
+
+
+def fill_session(db: Session, actor: Actor, session_id: int, batch_id: int, *,
+                 device_session: str, areas: list[AreaInput], duration_s: int, pulses: int,
+                 flagged: int) -> None:
+    """Put the imported areas on the session, replacing what was typed for those areas."""
+    problems = problems_in(SessionInput(areas=tuple(areas)))
+    if problems:
+        raise LaserLogError("; ".join(problems.values()))
+    session = db.get(TreatmentSession, session_id)
+    assert session is not None and session.status == SessionStatus.DRAFT
+    before = snapshot(session)
+    imported = {a.area for a in areas}
+    kept = [a for a in session.areas if a.area not in imported]
+    session.areas[:] = kept
+    for position, area in enumerate(areas, start=len(kept)):
+        treated = TreatedArea(area=area.area, position=position, passes=area.passes,
+                              pulses=area.pulses)
+        treated.settings.extend(setting_rows(area, area.settings))
+        session.areas.append(treated)
+    if session.duration_s is None:
+        session.duration_s = duration_s
+    session.updated_at = datetime.now(UTC)
+    db.add(ImportBatchSession(batch_id=batch_id, session_id=session_id,
+                              device_session=device_session, pulses=pulses,
+                              flagged_pulses=flagged))
+    db.flush()
+    audit.record(db, actor_id=actor.id, action="session.import", entity="treatment_session",
+                 entity_id=session.uuid, old=before, new=snapshot(session),
+                 reason=f"import batch {batch_id}")
+
+
+def finish_batch(db: Session, actor: Actor, batch_id: int, *, rows: int, sessions: int,
+                 flagged: int) -> None:
+    batch = db.get(ImportBatch, batch_id)
+    assert batch is not None
+    batch.rows, batch.sessions, batch.flagged_pulses = rows, sessions, flagged
+    db.flush()
+    audit.record(db, actor_id=actor.id, action="import.file", entity="import_batch",
+                 entity_id=batch.uuid, new={
+                     "file_name": batch.file_name, "sha256": batch.sha256,
+                     "profile": batch.profile, "rows": rows, "sessions": sessions,
+                     "flagged_pulses": flagged})
+
+
+def load_traces(db: Session, session_id: int) -> dict[str, bytes]:
+    """Every stored channel of a session, chunks joined in order (float32, little-endian)."""
+    joined: dict[str, list[bytes]] = {}
+    statement = (
+        select(PulseTrace.channel, PulseTrace.data)
+        .where(PulseTrace.session_id == session_id)
+        .order_by(PulseTrace.channel, PulseTrace.batch_id, PulseTrace.chunk)
+    )
+    for channel, data in db.execute(statement):
+        joined.setdefault(channel, []).append(data)
+    return {channel: b"".join(parts) for channel, parts in joined.items()}
+
+
+def session_uuid(db: Session, session_id: int) -> UUID:
+    session = db.get(TreatmentSession, session_id)
+    assert session is not None
+    return session.uuid
