@@ -185,6 +185,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.target == "startup":
         return run_startup_bench(runs=args.runs, json_path=args.json)
+    if args.target == "import":
+        from devices.import_bench import run_import_bench
+
+        return run_import_bench(runs=min(args.runs, 3), json_path=args.json)
     raise Failure(f"unknown benchmark {args.target!r}")
 
 
@@ -249,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.set_defaults(handler=cmd_import)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline")
-    bench.add_argument("target", choices=["startup"])
+    bench.add_argument("target", choices=["startup", "import"])
     bench.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     bench.add_argument("--runs", type=int, default=7, metavar="N")
     bench.set_defaults(handler=cmd_bench)

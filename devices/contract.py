@@ -25,7 +25,7 @@ class PulseReading(NamedTuple):
     (``FileAdapter.setting_keys`` / ``trace_keys``); a missing value is None.
     """
 
-    where: str
+    number: int  # line, record or element number: ``FileAdapter.place`` says which
     session: str
     serial: str
     patient: str | None

@@ -81,8 +81,11 @@ def _matches(profile: Profile, binary: BinaryIO, head: bytes) -> bool:
         if profile.format == "csv":
             encoding = text_encoding(head, profile.encoding)
             first = head.decode(encoding, errors="replace").splitlines()[0]
-            sep = profile.delimiter if profile.delimiter != "auto" else max(
-                (",", ";", "\t", "|"), key=first.count)
+            sep = (
+                profile.delimiter
+                if profile.delimiter != "auto"
+                else max((",", ";", "\t", "|"), key=first.count)
+            )
             header = {split_header(n)[0] for n in first.split(sep)}
             wanted = detect.get("columns") or [f.column for f in profile.fields.values()]
             return all(c.casefold() in header for c in wanted)
@@ -110,10 +113,12 @@ class FileAdapter:
         numbers = [f for f in profile.fields.values() if f.key in NUMBER_FIELDS]
         self.setting_keys = tuple(f.key for f in numbers if not NUMBER_FIELDS[f.key].trace)
         self.trace_keys = tuple(f.key for f in numbers if NUMBER_FIELDS[f.key].trace)
-        self._numbers = [f for k in (*self.setting_keys, *self.trace_keys)
-                         for f in numbers if f.key == k]
+        self._numbers = [
+            f for k in (*self.setting_keys, *self.trace_keys) for f in numbers if f.key == k
+        ]
         self.problems: list[Problem] = []
         self.problem_count = 0
+        self.label = "line"
         self.rows = 0
         self.bytes_read = 0
         self.size = 0
@@ -126,8 +131,9 @@ class FileAdapter:
     def readings(self) -> Iterator[PulseReading]:
         profile = self.profile
         text_keys = ("session", "serial", "patient", "time", "area", "pass")
-        text_columns = [profile.fields[k].column if k in profile.fields else None
-                        for k in text_keys]
+        text_columns = [
+            profile.fields[k].column if k in profile.fields else None for k in text_keys
+        ]
         columns = [c or "" for c in text_columns] + [f.column for f in self._numbers]
         with open_export(self.path, self.max_bytes) as binary:
             self.size = self.path.stat().st_size
@@ -135,43 +141,66 @@ class FileAdapter:
             convert = None
             parse_time = _time_parser(profile)
             area_code = profile.area_code
-            decimal_comma = profile.decimal == "," or (
-                profile.decimal == "auto" and records.signature.get("delimiter", ",") != ",")
-            label = records.label
+            comma = profile.decimal == "," or (
+                profile.decimal == "auto" and records.signature.get("delimiter", ",") != ","
+            )
+            self.label = records.label
             first_serial = None
+            first_trace = 6 + len(self.setting_keys)
+            last_raw: list[Any] | None = None
+            last_settings: tuple[float | None, ...] = ()
             for number, values in records.rows:
                 self.rows += 1
                 if self.rows % 4096 == 0:
                     self.bytes_read = binary.tell()
                 if convert is None:
                     convert = self._converters(records)
-                where = f"{label} {number}"
+                    setting_converters = convert[: len(self.setting_keys)]
+                    trace_converters = convert[len(self.setting_keys) :]
                 session, serial, patient, time_text, area_text, pass_text = values[:6]
                 ok = True
                 if not session or not serial or not time_text or not area_text:
-                    missing = [k for k, v in zip(("session", "serial", "time", "area"),
-                                                 (session, serial, time_text, area_text),
-                                                 strict=True) if not v]
-                    self.problem(where, "Missing " + ", ".join(
-                        f"{k} ({profile.fields[k].column})" for k in missing))
+                    missing = [
+                        k
+                        for k, v in zip(
+                            ("session", "serial", "time", "area"),
+                            (session, serial, time_text, area_text),
+                            strict=True,
+                        )
+                        if not v
+                    ]
+                    self.at(
+                        number,
+                        "Missing "
+                        + ", ".join(f"{k} ({profile.fields[k].column})" for k in missing),
+                    )
                     continue
                 serial = str(serial).strip()
                 if first_serial is None:
                     first_serial = serial
                 elif serial != first_serial:
-                    self.problem(where, f"This pulse is from device {serial}, but the file's "
-                                        f"earlier pulses are from device {first_serial}")
+                    self.at(
+                        number,
+                        f"This pulse is from device {serial}, but the file's "
+                        f"earlier pulses are from device {first_serial}",
+                    )
                     ok = False
                 try:
                     when = parse_time(str(time_text))
                 except ValueError:
-                    self.problem(where, f"The time {time_text!r} is not a date and time "
-                                        f"written {_format_hint(profile)}")
+                    self.at(
+                        number,
+                        f"The time {time_text!r} is not a date and time "
+                        f"written {_format_hint(profile)}",
+                    )
                     ok = False
                 area = area_code(str(area_text))
                 if area is None:
-                    self.problem(where, f"The area {area_text!r} is not one LaserLog knows; "
-                                        f"add it to the [areas] of profile {profile.name!r}")
+                    self.at(
+                        number,
+                        f"The area {area_text!r} is not one LaserLog knows; "
+                        f"add it to the [areas] of profile {profile.name!r}",
+                    )
                     ok = False
                 pass_number = 1
                 if pass_text not in (None, ""):
@@ -180,37 +209,66 @@ class FileAdapter:
                         if not 1 <= pass_number <= 50:
                             raise ValueError
                     except ValueError:
-                        self.problem(where, f"The pass {pass_text!r} is not a number 1 to 50")
+                        self.at(number, f"The pass {pass_text!r} is not a number 1 to 50")
                         ok = False
-                numbers = []
-                for (_key, column, change, low, high, spec), raw in zip(
-                        convert, values[6:], strict=True):
-                    if raw is None or raw == "":
-                        numbers.append(None)
-                        continue
-                    try:
-                        if isinstance(raw, str):
-                            raw = float(raw.replace(",", ".") if decimal_comma else raw)
-                        elif isinstance(raw, bool) or not isinstance(raw, int | float):
-                            raise ValueError
-                        if not math.isfinite(raw):
-                            raise ValueError
-                    except ValueError:
-                        self.problem(where, f"{spec.label} ({column}) {raw!r} is not a number")
-                        ok = False
-                        continue
-                    value = change(raw)
-                    if not low <= value <= high:
-                        self.problem(where, f"{spec.label} {value:g} {spec.unit} is outside "
-                                            f"the plausible range {low:g} to {high:g} {spec.unit}")
-                        ok = False
-                    numbers.append(value)
-                if ok:
-                    split = len(self.setting_keys)
-                    yield PulseReading(where, str(session).strip(), serial,
-                                       str(patient).strip() if patient else None, when, area,
-                                       pass_number, tuple(numbers[:split]), tuple(numbers[split:]))
+                raw_settings = values[6:first_trace]
+                if raw_settings == last_raw:
+                    settings = last_settings
+                else:
+                    settings = self._convert(number, setting_converters, raw_settings, comma)
+                    if settings is not None:
+                        last_raw, last_settings = raw_settings, settings
+                traces = self._convert(number, trace_converters, values[first_trace:], comma)
+                if ok and settings is not None and traces is not None:
+                    yield PulseReading(
+                        number,
+                        str(session).strip(),
+                        serial,
+                        str(patient).strip() if patient else None,
+                        when,
+                        area,
+                        pass_number,
+                        settings,
+                        traces,
+                    )
             self.bytes_read = self.size
+
+    def _convert(
+        self, number: int, converters: list[tuple[Any, ...]], raws: list[Any], comma: bool
+    ) -> tuple[float | None, ...] | None:
+        """Numbers in canonical units, or None when one is wrong (the problem is recorded)."""
+        numbers: list[float | None] = []
+        for (column, factor, offset, low, high, spec), raw in zip(converters, raws, strict=True):
+            if raw is None or raw == "":
+                numbers.append(None)
+                continue
+            try:
+                if isinstance(raw, str):
+                    raw = float(raw.replace(",", ".") if comma else raw)
+                elif isinstance(raw, bool) or not isinstance(raw, int | float):
+                    raise ValueError
+                if not math.isfinite(raw):
+                    raise ValueError
+            except ValueError:
+                self.at(number, f"{spec.label} ({column}) {raw!r} is not a number")
+                return None
+            value = raw * factor + offset
+            if not low <= value <= high:
+                self.at(
+                    number,
+                    f"{spec.label} {value:g} {spec.unit} is outside the plausible "
+                    f"range {low:g} to {high:g} {spec.unit}",
+                )
+                return None
+            numbers.append(value)
+        return tuple(numbers)
+
+    def at(self, number: int, message: str) -> None:
+        self.problem(self.place(number), message)
+
+    def place(self, number: int) -> str:
+        """Where a record is, in the file's own terms ('line 12', 'element 3')."""
+        return f"{self.label} {number}"
 
     def _open(self, binary: BinaryIO, columns: list[str]) -> RawRecords:
         profile = self.profile
@@ -222,7 +280,7 @@ class FileAdapter:
         return read_xml(binary, columns, profile.record)
 
     def _converters(self, records: RawRecords) -> list[tuple[Any, ...]]:
-        """Per number column: key, column, unit conversion, plausible range, spec."""
+        """Per number column: column, unit factor and offset, plausible range, spec."""
         converters = []
         for source in self._numbers:
             field = NUMBER_FIELDS[source.key]
@@ -236,22 +294,35 @@ class FileAdapter:
                     change = conversion(field.quantity, unit)
                 except UnknownUnit as error:
                     raise fail(f"Column {source.column!r}: {error}") from None
-            converters.append((source.key, source.column, change, source.minimum,
-                               source.maximum, field.spec))
+            converters.append(
+                (
+                    source.column,
+                    change.factor,
+                    change.offset,
+                    source.minimum,
+                    source.maximum,
+                    field.spec,
+                )
+            )
         return converters
 
 
 def _unit_missing(column: str) -> Callable[[float], float]:
     def refuse(value: float) -> float:
-        raise fail(f"The file does not say which unit {column!r} is in "
-                   f"(name it in the header, e.g. '{column} [unit]', or in its units)")
+        raise fail(
+            f"The file does not say which unit {column!r} is in "
+            f"(name it in the header, e.g. '{column} [unit]', or in its units)"
+        )
 
     return refuse
 
 
 def _format_hint(profile: Profile) -> str:
-    return "like 2026-03-14 09:30:00" if profile.date_format == "iso" else (
-        f"as {profile.date_format}")
+    return (
+        "like 2026-03-14 09:30:00"
+        if profile.date_format == "iso"
+        else (f"as {profile.date_format}")
+    )
 
 
 def _time_parser(profile: Profile) -> Callable[[str], datetime]:
@@ -260,8 +331,9 @@ def _time_parser(profile: Profile) -> Callable[[str], datetime]:
 
     def parse(text: str) -> datetime:
         text = text.strip()
-        when = datetime.fromisoformat(text) if pattern == "iso" else datetime.strptime(
-            text, pattern)
+        when = (
+            datetime.fromisoformat(text) if pattern == "iso" else datetime.strptime(text, pattern)
+        )
         if when.tzinfo is None:
             when = when.replace(tzinfo=zone)
         return when.astimezone(UTC)

@@ -93,7 +93,7 @@ class _Import:
                      if "skin_temperature_c" in self.trace_keys else None)
 
     def problem(self, reading: PulseReading, message: str) -> None:
-        self.adapter.problem(reading.where, message)
+        self.adapter.at(reading.number, message)
 
     # --- the device and the session a pulse belongs to --------------------------------------
     def _start(self, reading: PulseReading) -> bool:
@@ -151,13 +151,7 @@ class _Import:
                                   "the file's pulses are out of order")
         assembly.last = reading.time
         traces = reading.traces
-        flagged = any(
-            traces[t] is not None and reading.settings[s]
-            and abs(traces[t] / reading.settings[s] - 1) > DEVIATION_LIMIT
-            for t, s in self.delivered
-        ) or (self.skin is not None and traces[self.skin] is not None
-              and traces[self.skin] > SKIN_TEMPERATURE_LIMIT_C)
-        assembly.flagged += flagged
+        assembly.flagged += self._stray(reading.settings, traces)
         channels = assembly.channels
         if not channels:
             channels.update({name: array("f") for name in TRACE_CHANNELS})
@@ -172,6 +166,15 @@ class _Import:
         assembly.pulses += 1
         if assembly.pulses % TRACE_CHUNK == 0:
             self.flush(assembly)
+
+    def _stray(self, settings: tuple[float | None, ...], traces: tuple[float | None, ...]) -> bool:
+        """A pulse delivered well off its setting, or on skin too hot, is marked for review."""
+        for trace, setting in self.delivered:
+            delivered, wanted = traces[trace], settings[setting]
+            if delivered is not None and wanted and abs(delivered / wanted - 1) > DEVIATION_LIMIT:
+                return True
+        skin = None if self.skin is None else traces[self.skin]
+        return skin is not None and skin > SKIN_TEMPERATURE_LIMIT_C
 
     def flush(self, assembly: _Session) -> None:
         """Store the pulses gathered since the last chunk, one row per channel measured."""

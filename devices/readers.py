@@ -9,6 +9,7 @@ aligned with the columns asked for; ``number`` is the line (CSV), record (JSON) 
 
 import codecs
 import csv
+import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -105,7 +106,7 @@ def read_csv(binary: IO[bytes], columns: Sequence[str], required: Sequence[str] 
     head = binary.read(_SAMPLE_BYTES)
     binary.seek(0)
     encoding = text_encoding(head, encoding)
-    text = codecs.getreader(encoding)(binary, errors="strict")
+    text = io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline="")
     try:
         header_line = text.readline()
     except UnicodeDecodeError:
