@@ -28,7 +28,7 @@ from devices.readers import (
     split_header,
     text_encoding,
 )
-from devices.units import UnknownUnit, conversion
+from devices.units import Conversion, UnknownUnit, conversion
 from models.errors import LaserLogError
 
 
@@ -252,6 +252,9 @@ class FileAdapter:
             except ValueError:
                 self.at(number, f"{spec.label} ({column}) {raw!r} is not a number")
                 return None
+            if factor != factor:  # NaN: the file never said which unit this column is in
+                raise fail(f"The file does not say which unit {column!r} is in (name it in "
+                           f"the header, e.g. '{column} [unit]', or in its units)")
             value = raw * factor + offset
             if not low <= value <= high:
                 self.at(
@@ -287,8 +290,8 @@ class FileAdapter:
             unit = source.unit
             if unit == FROM_FILE:
                 unit = records.units.get(source.column.casefold())
-            if unit is None:
-                change = _unit_missing(source.column)
+            if unit is None:  # refused when a value turns up: the column may be absent
+                change = Conversion(math.nan)
             else:
                 try:
                     change = conversion(field.quantity, unit)
@@ -305,16 +308,6 @@ class FileAdapter:
                 )
             )
         return converters
-
-
-def _unit_missing(column: str) -> Callable[[float], float]:
-    def refuse(value: float) -> float:
-        raise fail(
-            f"The file does not say which unit {column!r} is in "
-            f"(name it in the header, e.g. '{column} [unit]', or in its units)"
-        )
-
-    return refuse
 
 
 def _format_hint(profile: Profile) -> str:
