@@ -67,7 +67,7 @@ def test_the_same_file_twice_is_refused_naming_the_first_import(database, techni
     import_file(database, technician, path)
     before = table_counts(database)
     renamed = path.rename(tmp_path / "copy-of-export.csv")
-    with pytest.raises(import_log.AlreadyImported, match="already imported on .* by Tess Tech"):
+    with pytest.raises(import_log.AlreadyImported, match=r"already imported on .* by Tess Tech"):
         import_file(database, technician, renamed)
     assert table_counts(database) == before
 
@@ -113,6 +113,6 @@ def test_a_file_from_another_device_than_the_sessions_is_refused(
         draft = treatment_log.start_draft(db, technician, patient.id,
                                           SessionInput(device_id=other.id))
     before = table_counts(database)
-    with pytest.raises(ImportFailed, match="from device SIM-T-1.*logged with device OTHER-9"):
+    with pytest.raises(ImportFailed, match=r"from device SIM-T-1.*logged with device OTHER-9"):
         import_file(database, technician, path, session_uuid=draft.summary.uuid)
     assert table_counts(database) == before
