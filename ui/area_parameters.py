@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
 
 from devices.manual import area_from_form
 from models.parameters import FORM_FIELDS
-from models.session_input import AreaInput, area_key
-from models.vocabulary import Area
+from models.rows import AreaParametersRow
+from models.session_input import AreaInput, PassSettings, area_key
+from models.vocabulary import Area, ParameterSource
 from ui.field_error import FieldError, mark_invalid
 
 
@@ -61,6 +62,7 @@ class AreaParametersEditor(QGroupBox):
             self.areas.addItem(item)
         self.areas_error = FieldError(self.areas)
         self.rows: dict[str, _AreaRow] = {}
+        self.locked: dict[str, AreaInput] = {}  # areas filled from a device: read only
 
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
@@ -88,6 +90,7 @@ class AreaParametersEditor(QGroupBox):
                 field.textEdited.connect(lambda _text: self.changed.emit())
             self.rows[code] = row
         elif not ticked and code in self.rows:
+            self.locked.pop(code, None)
             for widget in self.rows.pop(code).widgets():
                 widget.deleteLater()
         self._rebuild()
@@ -98,6 +101,28 @@ class AreaParametersEditor(QGroupBox):
             item = self.areas.item(index)
             wanted = item.data(Qt.ItemDataRole.UserRole) in codes
             item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+
+    def lock_areas(self, areas: tuple[AreaParametersRow, ...]) -> None:
+        """Show areas whose parameters came from a device, read only, kept exactly."""
+        for area in areas:
+            if area.source in (None, ParameterSource.MANUAL):
+                continue
+            item = self.areas.item(list(Area).index(Area(area.area)))
+            item.setCheckState(Qt.CheckState.Checked)
+            row = self.rows[area.area]
+            values = area.settings | {"pulses": area.pulses, "passes": area.passes}
+            for key, field in row.fields.items():
+                value = values.get(key)
+                field.setText("" if value is None else f"{value:g}")
+                field.setReadOnly(True)
+                field.setToolTip("From the device; read only")
+            row.label.setText(f"{Area(area.area).label} (device)")
+            self.locked[area.area] = AreaInput(
+                area=area.area, settings=dict(area.settings), pulses=area.pulses,
+                passes=area.passes, source=area.source or ParameterSource.IMPORT,
+                per_pass=tuple(PassSettings(n, dict(v)) for n, v in area.per_pass),
+                import_batch_id=area.import_batch_id,
+            )
 
     def _ordered_rows(self) -> list[_AreaRow]:
         return [self.rows[a.value] for a in Area if a.value in self.rows]
@@ -136,6 +161,9 @@ class AreaParametersEditor(QGroupBox):
         """The areas with their parameters, and what could not be read from the typed text."""
         entries, problems = [], {}
         for row in self._ordered_rows():
+            if row.area.value in self.locked:
+                entries.append(self.locked[row.area.value])
+                continue
             entry, row_problems = area_from_form(row.area.value, row.typed())
             entries.append(entry)
             problems.update(row_problems)
@@ -164,3 +192,4 @@ class AreaParametersEditor(QGroupBox):
 
     def reset(self) -> None:
         self.set_areas([])
+        self.locked.clear()

@@ -11,12 +11,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from models import history
+from models import history, import_log
 from models.rows import SessionDetail
 from ui.history_model import HistoryModel
 from ui.session_detail import SessionDetailDialog
 from ui.tasks import TaskRunner
+
+
+def _session_with_traces(db: Session, session_id: int
+                         ) -> tuple[SessionDetail, dict[str, bytes]]:
+    return history.load_session(db, session_id), import_log.load_traces(db, session_id)
 
 
 class HistoryView(QWidget):
@@ -57,8 +63,9 @@ class HistoryView(QWidget):
         if not index.isValid():
             return
         summary = self.model.data(index, Qt.ItemDataRole.UserRole)
-        self.tasks.read(history.load_session, summary.id, done=self._show)
+        self.tasks.read(_session_with_traces, summary.id, done=self._show)
 
-    def _show(self, detail: SessionDetail) -> None:
-        self.dialog = SessionDetailDialog(detail, self)
+    def _show(self, found: tuple[SessionDetail, dict[str, bytes]]) -> None:
+        detail, traces = found
+        self.dialog = SessionDetailDialog(detail, traces, self)
         self.dialog.open()

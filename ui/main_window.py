@@ -10,6 +10,7 @@ from models.rows import Actor
 from models.settings import Settings
 from models.vocabulary import Role
 from ui.history_view import HistoryView
+from ui.import_dialog import ImportDialog
 from ui.messages import Messages
 from ui.session_form import SessionForm
 from ui.tasks import TaskRunner
@@ -20,7 +21,7 @@ class MainWindow(QMainWindow):
                  messages: Messages | None = None) -> None:
         super().__init__()
         self.messages = messages or Messages()
-        self.actor = actor
+        self.actor, self.settings = actor, settings
         self.setWindowTitle(f"LaserLog – {actor.full_name}")
         self.tasks = TaskRunner(database, self._report, self)
         self.form = SessionForm(self.tasks, actor, settings, self.messages)
@@ -49,11 +50,19 @@ class MainWindow(QMainWindow):
             return action
 
         file_menu = self.menuBar().addMenu("&File")
+        add(file_menu, "&Import device file…", "Ctrl+I", self.open_import)
         add(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         view = self.menuBar().addMenu("&View")
         add(view, "&Log session", "Ctrl+1", lambda: self.tabs.setCurrentWidget(self.form))
         add(view, "&History", "Ctrl+2", lambda: self.tabs.setCurrentWidget(self.history))
         add(view, "&Refresh history", "F5", self.history.refresh)
+
+    def open_import(self) -> None:
+        """The standalone import window: new draft sessions for the patients in the file."""
+        dialog = ImportDialog(self.tasks, self.actor, room=self.settings.room, parent=self)
+        dialog.imported.connect(lambda _result: self.history.refresh())
+        dialog.open()
+        self.import_dialog = dialog
 
     def _report(self, error: Exception) -> None:
         if isinstance(error, LaserLogError):

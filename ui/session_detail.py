@@ -8,6 +8,7 @@ from models.parameters import FORM_FIELDS
 from models.rows import SessionDetail
 from models.vocabulary import FITZPATRICK_TYPES, Area, ReactionKind, ReactionOnset
 from ui import display
+from ui.display import local_time
 
 
 def _value(value: float | int | None) -> str:
@@ -61,11 +62,57 @@ def session_html(detail: SessionDetail) -> str:
     else:
         html.append("<p>None recorded.</p>")
     html.append(f"<h3>Notes</h3><p>{escape(detail.notes) or '–'}</p>")
+    if detail.imports:
+        html.append("<h3>Imported device files</h3><ul>")
+        for batch in detail.imports:
+            html.append(
+                f"<li>{escape(batch.file_name)} – {escape(local_time(batch.imported_at))} by "
+                f"{escape(batch.user)}, profile {escape(batch.profile)}, device session "
+                f"{escape(batch.device_session)}: {batch.pulses:,} pulses "
+                f"({batch.flagged_pulses} flagged for review); SHA-256 {batch.sha256}</li>")
+        html.append("</ul>")
     return "".join(html)
 
 
+TRACE_TITLES = {
+    "delivered_fluence_j_cm2": "Delivered fluence (J/cm²)",
+    "delivered_energy_j": "Delivered energy (J)",
+    "skin_temperature_c": "Skin temperature (°C)",
+    "impedance_ohm": "Impedance (Ω)",
+}
+
+
+def traces_plot(traces: dict[str, bytes]) -> QWidget | None:
+    """The session's per-pulse traces against time, one plot per channel measured."""
+    if "time_s" not in traces:
+        return None
+    import numpy as np
+    import pyqtgraph as pg
+
+    time_s = np.frombuffer(traces["time_s"], dtype="<f4")
+    layout = pg.GraphicsLayoutWidget()
+    layout.setBackground("w")
+    layout.setMinimumHeight(160 * sum(1 for c in TRACE_TITLES if c in traces))
+    first = None
+    for channel, title in TRACE_TITLES.items():
+        if channel not in traces:
+            continue
+        plot = layout.addPlot(title=title)
+        plot.plot(time_s, np.frombuffer(traces[channel], dtype="<f4"), pen=None, symbol="o",
+                  symbolSize=3, symbolPen=None, symbolBrush=(30, 90, 160, 160))
+        plot.setLabel("bottom", "time since the first pulse", units="s")
+        if first is None:
+            first = plot
+        else:
+            plot.setXLink(first)
+        layout.nextRow()
+    layout.setAccessibleName("Per-pulse traces")
+    return layout
+
+
 class SessionDetailDialog(QDialog):
-    def __init__(self, detail: SessionDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, detail: SessionDetail, traces: dict[str, bytes] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Session – {detail.patient.full_name}")
         self.resize(760, 640)
@@ -74,5 +121,9 @@ class SessionDetailDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
+        layout.addWidget(self.browser, 2)
+        self.plot = traces_plot(traces or {})
+        if self.plot is not None:
+            self.resize(900, 900)
+            layout.addWidget(self.plot, 2)
         layout.addWidget(buttons)

@@ -6,6 +6,7 @@ a crash loses at most the last seconds of typing. Complete signs the session.
 
 import itertools
 from datetime import datetime
+from uuid import UUID
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import device_register, treatment_log
+from models import device_register, history, treatment_log
 from models.errors import ValidationFailed
 from models.rows import Actor, DeviceRow, PatientRow, SessionDetail
 from models.session_input import SessionInput, problems_for_completion
@@ -33,6 +34,7 @@ from ui.area_parameters import AreaParametersEditor
 from ui.device_dialog import DeviceDialog
 from ui.duration_field import DurationField
 from ui.field_error import FieldError
+from ui.import_dialog import ImportDialog
 from ui.messages import Messages
 from ui.patient_picker import PatientPicker, describe_patient
 from ui.reactions_editor import ReactionsEditor
@@ -53,6 +55,7 @@ class SessionForm(QWidget):
         super().__init__(parent)
         self.tasks, self.actor, self.settings, self.messages = tasks, actor, settings, messages
         self.draft_id: int | None = None
+        self.draft_uuid: UUID | None = None
         self.started_at: datetime | None = None
         self._dirty = False
 
@@ -66,6 +69,10 @@ class SessionForm(QWidget):
         self.device_error, self.duration_error = FieldError(self.device), FieldError(
             self.duration.minutes)
         self.areas = AreaParametersEditor()
+        self.import_button = QPushButton("Import from device &file…")
+        self.import_button.setEnabled(False)
+        self.import_button.setToolTip("Fill this session's parameters from a device export "
+                                      "file (choose the patient first)")
         self.anaesthetic = AnaestheticField()
         self.reactions = ReactionsEditor()
         self.notes = QPlainTextEdit()
@@ -110,6 +117,7 @@ class SessionForm(QWidget):
         left.addStretch()
         right = QVBoxLayout()
         right.addWidget(self.areas)
+        right.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignRight)
         right.addWidget(self.reactions)
         right.addWidget(notes)
         columns = QHBoxLayout()
@@ -135,7 +143,8 @@ class SessionForm(QWidget):
         return [
             *self.patient.focus_chain(), self.device, self.add_device_button, self.room,
             self.duration.minutes, self.duration.timer_button, *self.anaesthetic.focus_chain(),
-            *self.areas.focus_chain(), *self.reactions.focus_chain(), self.notes,
+            *self.areas.focus_chain(), self.import_button, *self.reactions.focus_chain(),
+            self.notes,
             self.complete_button,
         ]
 
@@ -148,6 +157,7 @@ class SessionForm(QWidget):
         self.patient.patient_chosen.connect(self._patient_chosen)
         self.add_device_button.clicked.connect(self._register_device)
         self.complete_button.clicked.connect(self.complete)
+        self.import_button.clicked.connect(self.import_from_file)
         for shortcut in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(shortcut), self, self.complete,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -216,7 +226,8 @@ class SessionForm(QWidget):
                          done=self._draft_started)
 
     def _draft_started(self, draft: SessionDetail) -> None:
-        self.draft_id = draft.summary.id
+        self.draft_id, self.draft_uuid = draft.summary.id, draft.summary.uuid
+        self.import_button.setEnabled(True)
         self.started_at = self.started_at or draft.summary.started_at
         self._dirty = False
         self.status.setText(f"Draft for {draft.patient.full_name} saved "
@@ -240,6 +251,28 @@ class SessionForm(QWidget):
         entry, _problems = self.collect()
         self.tasks.write(treatment_log.update_draft, self.actor, self.draft_id, entry,
                          done=self._draft_written)
+
+    def import_from_file(self) -> None:
+        """Fill the open draft from a device export file, through the import window."""
+        if self.draft_id is None:
+            return
+        self.save_draft()  # queued before the import, so the import sees what is typed
+        dialog = ImportDialog(self.tasks, self.actor, self.draft_uuid, self.room.text(), self)
+        dialog.imported.connect(lambda _result: self.tasks.read(
+            history.load_session, self.draft_id, done=self._imported))
+        dialog.open()
+        self.import_dialog = dialog
+
+    def _imported(self, draft: SessionDetail) -> None:
+        self.areas.lock_areas(draft.areas)
+        if self.duration.minutes.text() == "" and draft.summary.duration_s:
+            self.duration.minutes.setText(f"{draft.summary.duration_s / 60:.0f}")
+        if draft.device is not None:
+            self.reload_devices(select_id=draft.device.id)  # the file named the device
+        self.status.setText(f"Parameters of {len(draft.areas)} area(s) filled from the device "
+                            "file.")
+        self._fix_tab_order()
+        self.draft_saved.emit(draft)
 
     def _draft_written(self, draft: SessionDetail) -> None:
         if self.draft_id == draft.summary.id:
@@ -293,7 +326,8 @@ class SessionForm(QWidget):
 
     def reset(self) -> None:
         """Empty the form for the next session (the device and room stay)."""
-        self.draft_id, self.started_at, self._dirty = None, None, False
+        self.draft_id, self.draft_uuid, self.started_at, self._dirty = None, None, None, False
+        self.import_button.setEnabled(False)
         self.autosave.stop()
         for section in (self.patient, self.areas, self.anaesthetic, self.reactions,
                         self.duration):
