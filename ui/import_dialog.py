@@ -123,6 +123,11 @@ class ImportDialog(QDialog):
         self.profile.currentIndexChanged.connect(self._forget_check)
         self._progress.moved.connect(self._moved)
 
+    def reject(self) -> None:
+        """Closing (Esc) while a file is being read cancels it; nothing is imported."""
+        self._cancel.set()
+        super().reject()
+
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
             self, "Device export file", str(Path.home()),
