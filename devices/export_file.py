@@ -20,6 +20,7 @@ from devices.readers import (
     RawRecords,
     check_size,
     fail,
+    guess_delimiter,
     json_header,
     read_csv,
     read_json,
@@ -81,11 +82,7 @@ def _matches(profile: Profile, binary: BinaryIO, head: bytes) -> bool:
         if profile.format == "csv":
             encoding = text_encoding(head, profile.encoding)
             first = head.decode(encoding, errors="replace").splitlines()[0]
-            sep = (
-                profile.delimiter
-                if profile.delimiter != "auto"
-                else max((",", ";", "\t", "|"), key=first.count)
-            )
+            sep = guess_delimiter(first, profile.delimiter)
             header = {split_header(n)[0] for n in first.split(sep)}
             wanted = detect.get("columns") or [f.column for f in profile.fields.values()]
             return all(c.casefold() in header for c in wanted)

@@ -258,12 +258,10 @@ def import_file(
             if not dry_run:
                 raise
             adapter.problem("", str(error))
-        rows = 0
         try:
             for reading in adapter.readings():
                 work.add(reading)
-                rows += 1
-                if rows % _CHECK_EVERY == 0:
+                if adapter.rows % _CHECK_EVERY == 0:
                     if progress is not None:
                         progress(adapter.bytes_read, adapter.size)
                     if cancelled is not None and cancelled():

@@ -7,6 +7,7 @@ names treated areas. A new device model needs a new profile file, not new code.
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -202,8 +203,9 @@ def load_profile(path: Path) -> Profile:
     return parse_profile(name, data)
 
 
+@cache
 def builtin_profiles() -> dict[str, Profile]:
-    """The profiles shipped in resources/profiles, by name."""
+    """The profiles shipped in resources/profiles, by name (read once per process)."""
     folder = resources.files("resources").joinpath("profiles")
     found = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):

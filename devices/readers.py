@@ -91,7 +91,8 @@ def text_encoding(head: bytes, configured: str = "auto") -> str:
     return "utf-8"
 
 
-def _delimiter(header_line: str, configured: str) -> str:
+def guess_delimiter(header_line: str, configured: str = "auto") -> str:
+    """The profile's delimiter, or the one that splits the header line most."""
     if configured != "auto":
         return configured
     return max((",", ";", "\t", "|"), key=header_line.count)
@@ -113,7 +114,7 @@ def read_csv(binary: IO[bytes], columns: Sequence[str], required: Sequence[str] 
         raise fail(f"The text cannot be read as {encoding}", "line 1") from None
     if not header_line.strip():
         raise fail("The first line should name the columns, but it is empty", "line 1")
-    separator = _delimiter(header_line, delimiter)
+    separator = guess_delimiter(header_line, delimiter)
     names = next(csv.reader([header_line], delimiter=separator))
     found, units = {}, {}
     for index, name in enumerate(names):
