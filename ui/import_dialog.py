@@ -98,7 +98,9 @@ class ImportDialog(QDialog):
         file_row.addWidget(self.path, 1)
         file_row.addWidget(self.browse)
         form = QFormLayout()
-        form.addRow("&File", file_row)
+        file_label = QLabel("&File")
+        file_label.setBuddy(self.path)  # a layout as the field gives the label no buddy
+        form.addRow(file_label, file_row)
         form.addRow("&Profile", self.profile)
         buttons = QHBoxLayout()
         buttons.addWidget(self.bar, 1)
@@ -182,8 +184,9 @@ class ImportDialog(QDialog):
             self._checked = path if clean else None
             self.import_button.setEnabled(clean)
             self.status.setText(
-                f"{result.rows:,} pulses in {len(result.sessions)} session(s), profile "
-                f"{result.profile}; {result.flagged_pulses} pulses flagged for review. "
+                f"{result.rows:,} pulse records read, {len(result.sessions)} session(s) "
+                f"found with profile {result.profile}; {result.flagged_pulses} pulses "
+                "flagged for review. "
                 + ("Ready to import." if clean else "Correct the problems below; nothing "
                                                     "can be imported until then."))
             if clean:
