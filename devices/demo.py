@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from devices.live_device import LiveRecording
 from devices.simulated import SIMULATED_MODELS, SimulatedDevice
-from models import accounts, device_register, patients, treatment_log
+from models import accounts, device_register, import_log, patients, treatment_log
 from models.database import Database
 from models.errors import LaserLogError
 from models.people import Patient, User
@@ -120,15 +121,20 @@ def build_demo(
                      for kind in COMMON_REACTIONS if rnd.random() < 0.35]
         if rnd.random() < 0.04:
             reactions.append(ReactionInput(rnd.choice(RARE_REACTIONS), rnd.choice((1, 2, 3))))
+        planned = [simulator.settings_for(a, patient.fitzpatrick or 3) for a in picked]
+        recording = LiveRecording(simulator.kind, planned)
+        for pulse in simulator.pulses(planned):
+            recording.add(pulse)
+        minutes = max(simulator.minutes_for(picked), -(-recording.duration_s // 60))
         entry = SessionInput(
             device_id=device.id,
             room=rnd.choice(ROOMS),
             started_at=started,
-            duration_s=simulator.minutes_for(picked) * 60,
+            duration_s=minutes * 60,
             anaesthetic_agent=rnd.choice(COMMON_TOPICAL_AGENTS) if anaesthetic else None,
             anaesthetic_applied_at=started - timedelta(minutes=rnd.choice((20, 30, 45)))
             if anaesthetic else None,
-            areas=tuple(simulator.settings_for(a, patient.fitzpatrick or 3) for a in picked),
+            areas=tuple(recording.areas()),
             reactions=tuple(reactions),
             notes=rnd.choice(("", "", "Tolerated well.", "Aftercare sheet given.",
                               "Patient reported warmth only.")),
@@ -136,6 +142,11 @@ def build_demo(
         session_uuid = uuid.UUID(int=rnd.getrandbits(128), version=4)
         with database.write() as db:
             draft = treatment_log.start_draft(db, technician, patient.id, entry, session_uuid)
+            import_log.record_device_pulses(
+                db, technician, draft.summary.id, device.id,
+                device_session=f"{device.serial} {started:%Y-%m-%d %H:%M}",
+                areas=recording.areas(), duration_s=recording.duration_s,
+                pulses=recording.pulses, flagged=recording.flagged, traces=recording.chunks())
             treatment_log.complete_session(db, technician, draft.summary.id, entry)
         if progress:
             progress(index + 1, sessions)

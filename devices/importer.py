@@ -6,8 +6,6 @@ and the database is exactly as before. A dry run reads and checks the same way a
 nothing.
 """
 
-import sys
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,13 +16,12 @@ from sqlalchemy.orm import Session
 
 from devices.contract import ImportCancelled, ImportFailed, Problem, PulseReading
 from devices.export_file import FileAdapter, detect_profile, file_sha256, open_export
-from devices.fields import DEVIATION_LIMIT, SKIN_TEMPERATURE_LIMIT_C, TRACE_CHANNELS
 from devices.profiles import Profile
 from devices.readers import MAX_FILE_BYTES
+from devices.traces import TraceBuffer, is_stray
 from models import import_log
 from models.database import Database
 from models.errors import LaserLogError
-from models.import_records import TRACE_CHUNK
 from models.rows import Actor
 from models.session_input import AreaInput, PassSettings
 from models.vocabulary import ParameterSource
@@ -67,9 +64,7 @@ class _Session:
     session_id: int | None = None
     passes: dict[tuple[str, int], tuple[float | None, ...]] = field(default_factory=dict)
     pulses_by_area: dict[str, int] = field(default_factory=dict)
-    channels: dict[str, array] = field(default_factory=dict)
-    present: set[str] = field(default_factory=set)
-    chunk: int = 0
+    traces: TraceBuffer = field(default_factory=TraceBuffer)
     pulses: int = 0
     flagged: int = 0
 
@@ -151,46 +146,20 @@ class _Import:
                                   "the file's pulses are out of order")
         assembly.last = reading.time
         traces = reading.traces
-        assembly.flagged += self._stray(reading.settings, traces)
-        channels = assembly.channels
-        if not channels:
-            channels.update({name: array("f") for name in TRACE_CHANNELS})
-        channels["time_s"].append((reading.time - assembly.first).total_seconds())
-        nan = float("nan")
-        for name, value in zip(self.trace_keys, traces, strict=True):
-            if value is None:
-                channels[name].append(nan)
-            else:
-                channels[name].append(value)
-                assembly.present.add(name)
+        assembly.flagged += is_stray(
+            ((traces[t], reading.settings[s]) for t, s in self.delivered),
+            None if self.skin is None else traces[self.skin])
+        assembly.traces.append((reading.time - assembly.first).total_seconds(),
+                               zip(self.trace_keys, traces, strict=True))
         assembly.pulses += 1
-        if assembly.pulses % TRACE_CHUNK == 0:
+        if assembly.traces.full:
             self.flush(assembly)
-
-    def _stray(self, settings: tuple[float | None, ...], traces: tuple[float | None, ...]) -> bool:
-        """A pulse delivered well off its setting, or on skin too hot, is marked for review."""
-        for trace, setting in self.delivered:
-            delivered, wanted = traces[trace], settings[setting]
-            if delivered is not None and wanted and abs(delivered / wanted - 1) > DEVIATION_LIMIT:
-                return True
-        skin = None if self.skin is None else traces[self.skin]
-        return skin is not None and skin > SKIN_TEMPERATURE_LIMIT_C
 
     def flush(self, assembly: _Session) -> None:
         """Store the pulses gathered since the last chunk, one row per channel measured."""
-        count = len(assembly.channels["time_s"])
-        if not count:
-            return
+        chunks = assembly.traces.take()
         if assembly.session_id is not None and not self.dry_run:
-            for name in ("time_s", *sorted(assembly.present)):
-                values = assembly.channels[name]
-                if sys.byteorder == "big":
-                    values.byteswap()
-                import_log.add_trace(self.db, assembly.session_id, self.batch_id, name,
-                                     assembly.chunk, count, values.tobytes())
-        assembly.chunk += 1
-        for values in assembly.channels.values():
-            del values[:]
+            import_log.add_traces(self.db, assembly.session_id, self.batch_id, chunks)
 
     def finish(self) -> tuple[ImportedSession, ...]:
         done = []
@@ -201,7 +170,7 @@ class _Import:
             if not self.dry_run and assembly.session_id is not None:
                 try:
                     import_log.fill_session(
-                        self.db, self.actor, assembly.session_id, self.batch_id or 0,
+                        self.db, self.actor, assembly.session_id, self.batch_id,
                         device_session=assembly.reference, areas=areas, duration_s=duration,
                         pulses=assembly.pulses, flagged=assembly.flagged)
                 except LaserLogError as error:

@@ -1,9 +1,11 @@
-"""Recording an imported export file: its batch, the sessions it fills, their pulse traces.
+"""Recording what a device gave: an imported file's batch, the sessions it fills, and the
+pulse traces of a file or of a connected device.
 
 The importer in ``devices/`` calls these inside one write transaction; if anything in the
 file is wrong it raises and the transaction leaves the database exactly as it was.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -15,7 +17,8 @@ from models.device import Device
 from models.errors import LaserLogError, NotAllowed, NotFound
 from models.import_records import ImportBatch, ImportBatchSession, PulseTrace
 from models.people import Patient, User
-from models.rows import Actor
+from models.history import load_session
+from models.rows import Actor, SessionDetail
 from models.session_input import AreaInput, SessionInput, problems_in
 from models.treatment import TreatedArea, TreatmentSession
 from models.treatment_log import owned_draft, setting_rows, snapshot, start_draft
@@ -89,16 +92,21 @@ def new_session(db: Session, actor: Actor, patient: Patient, device: Device,
     return start_draft(db, actor, patient.id, entry).summary.id
 
 
-def add_trace(db: Session, session_id: int, batch_id: int | None, channel: str, chunk: int,
-              count: int, data: bytes) -> None:
-    db.add(PulseTrace(session_id=session_id, batch_id=batch_id, channel=channel, chunk=chunk,
-                      count=count, data=data))
+def add_traces(db: Session, session_id: int, batch_id: int | None,
+               chunks: Iterable[tuple[str, int, int, bytes]]) -> None:
+    """Store trace chunks, each ``(channel, chunk, count, float32 little-endian data)``."""
+    db.add_all(PulseTrace(session_id=session_id, batch_id=batch_id, channel=channel,
+                          chunk=chunk, count=count, data=data)
+               for channel, chunk, count, data in chunks)
 
 
-def fill_session(db: Session, actor: Actor, session_id: int, batch_id: int, *,
+def fill_session(db: Session, actor: Actor, session_id: int, batch_id: int | None, *,
                  device_session: str, areas: list[AreaInput], duration_s: int, pulses: int,
                  flagged: int) -> None:
-    """Put the imported areas on the session, replacing what was typed for those areas."""
+    """Put the device's areas on the session, replacing what was typed for those areas.
+
+    ``batch_id`` names the imported file they came from; None means a connected device.
+    """
     problems = problems_in(SessionInput(areas=tuple(areas)))
     if problems:
         raise LaserLogError("; ".join(problems.values()))
@@ -116,13 +124,41 @@ def fill_session(db: Session, actor: Actor, session_id: int, batch_id: int, *,
     if session.duration_s is None:
         session.duration_s = duration_s
     session.updated_at = datetime.now(UTC)
-    db.add(ImportBatchSession(batch_id=batch_id, session_id=session_id,
-                              device_session=device_session, pulses=pulses,
-                              flagged_pulses=flagged))
+    if batch_id is not None:
+        db.add(ImportBatchSession(batch_id=batch_id, session_id=session_id,
+                                  device_session=device_session, pulses=pulses,
+                                  flagged_pulses=flagged))
+        action, reason = "session.import", f"import batch {batch_id}"
+    else:
+        action = "session.device_pulses"
+        reason = f"{pulses} pulses ({flagged} flagged) from device session {device_session}"
     db.flush()
-    audit.record(db, actor_id=actor.id, action="session.import", entity="treatment_session",
-                 entity_id=session.uuid, old=before, new=snapshot(session),
-                 reason=f"import batch {batch_id}")
+    audit.record(db, actor_id=actor.id, action=action, entity="treatment_session",
+                 entity_id=session.uuid, old=before, new=snapshot(session), reason=reason)
+
+
+def record_device_pulses(db: Session, actor: Actor, session_id: int, device_id: int, *,
+                         device_session: str, areas: list[AreaInput], duration_s: int,
+                         pulses: int, flagged: int,
+                         traces: Iterable[tuple[str, int, int, bytes]]) -> SessionDetail:
+    """Store what a connected device delivered into the technician's open draft, at once."""
+    session = owned_draft(db, actor, session_id)
+    device = db.get(Device, device_id)
+    if device is None:
+        raise NotFound(f"No device with id {device_id}")
+    if session.device_id is not None and session.device_id != device_id:
+        raise NotAllowed("The session was logged with another device; choose that device")
+    live = select(PulseTrace.id).where(PulseTrace.session_id == session_id,
+                                       PulseTrace.batch_id.is_(None))
+    if db.scalar(live.limit(1)) is not None:
+        raise NotAllowed("This session already holds the pulses of a connected device")
+    if not pulses:
+        raise LaserLogError("The device delivered no pulses; nothing was recorded")
+    session.device_id = device_id
+    add_traces(db, session_id, None, traces)
+    fill_session(db, actor, session_id, None, device_session=device_session, areas=areas,
+                 duration_s=duration_s, pulses=pulses, flagged=flagged)
+    return load_session(db, session_id)
 
 
 def finish_batch(db: Session, actor: Actor, batch_id: int, *, rows: int, sessions: int,
