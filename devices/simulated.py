@@ -102,7 +102,9 @@ class SimulatedDevice:
                 "repetition_rate_hz": 0.2,
             }
         passes = rnd.choice((1, 2, 2, 3))
-        per_pass = rnd.randint(60, 180) if face else rnd.randint(200, 600)
+        # A pass takes a few minutes, the handpiece firing about half of that time.
+        pass_s = rnd.uniform(90, 180) if face else rnd.uniform(180, 360)
+        per_pass = max(10, round(pass_s * 0.5 * settings["repetition_rate_hz"]))
         return AreaInput(
             area=area,
             settings=settings,

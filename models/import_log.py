@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from models import audit
 from models.device import Device
 from models.errors import LaserLogError, NotAllowed, NotFound
+from models.history import load_session
 from models.import_records import ImportBatch, ImportBatchSession, PulseTrace
 from models.people import Patient, User
-from models.history import load_session
 from models.rows import Actor, SessionDetail
 from models.session_input import AreaInput, SessionInput, problems_in
 from models.treatment import TreatedArea, TreatmentSession

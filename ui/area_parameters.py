@@ -69,6 +69,9 @@ class AreaParametersEditor(QGroupBox):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(6)
         self.placeholder = QLabel("Tick the areas treated; a row of parameters appears for each.")
+        self.headers = [QLabel("Area"), *(QLabel(spec.title) for spec in FORM_FIELDS)]
+        for header in self.headers:
+            header.setWordWrap(True)
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -131,23 +134,17 @@ class AreaParametersEditor(QGroupBox):
         while self.grid.count():
             self.grid.takeAt(0)
         self.placeholder.setVisible(not self.rows)
-        if self.rows:
-            self.grid.addWidget(QLabel("Area"), 0, 0)
-            for column, spec in enumerate(FORM_FIELDS, start=1):
-                header = QLabel(spec.title)
-                header.setWordWrap(True)
-                self.grid.addWidget(header, 0, column)
+        for column, header in enumerate(self.headers):
+            self.grid.addWidget(header, 0, column)
+            header.setVisible(bool(self.rows))
         for index, row in enumerate(self._ordered_rows()):
             line = 1 + 2 * index
             self.grid.addWidget(row.label, line, 0)
             for column, field in enumerate(row.fields.values(), start=1):
                 self.grid.addWidget(field, line, column)
             self.grid.addWidget(row.error, line + 1, 0, 1, len(FORM_FIELDS) + 1)
-        headers = [self.grid.itemAt(i).widget() for i in range(self.grid.count())]
-        for widget in headers:
-            if widget is not None:
+            for widget in (row.label, *row.fields.values()):
                 widget.show()
-        for row in self.rows.values():
             row.error.setVisible(bool(row.error.text()))
 
     def focus_chain(self) -> list[QWidget]:

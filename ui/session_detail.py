@@ -74,42 +74,6 @@ def session_html(detail: SessionDetail) -> str:
     return "".join(html)
 
 
-TRACE_TITLES = {
-    "delivered_fluence_j_cm2": "Delivered fluence (J/cm²)",
-    "delivered_energy_j": "Delivered energy (J)",
-    "skin_temperature_c": "Skin temperature (°C)",
-    "impedance_ohm": "Impedance (Ω)",
-}
-
-
-def traces_plot(traces: dict[str, bytes]) -> QWidget | None:
-    """The session's per-pulse traces against time, one plot per channel measured."""
-    if "time_s" not in traces:
-        return None
-    import numpy as np
-    import pyqtgraph as pg
-
-    time_s = np.frombuffer(traces["time_s"], dtype="<f4")
-    layout = pg.GraphicsLayoutWidget()
-    layout.setBackground("w")
-    layout.setMinimumHeight(160 * sum(1 for c in TRACE_TITLES if c in traces))
-    first = None
-    for channel, title in TRACE_TITLES.items():
-        if channel not in traces:
-            continue
-        plot = layout.addPlot(title=title)
-        plot.plot(time_s, np.frombuffer(traces[channel], dtype="<f4"), pen=None, symbol="o",
-                  symbolSize=3, symbolPen=None, symbolBrush=(30, 90, 160, 160))
-        plot.setLabel("bottom", "time since the first pulse", units="s")
-        if first is None:
-            first = plot
-        else:
-            plot.setXLink(first)
-        layout.nextRow()
-    layout.setAccessibleName("Per-pulse traces")
-    return layout
-
-
 class SessionDetailDialog(QDialog):
     def __init__(self, detail: SessionDetail, traces: dict[str, bytes] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -122,7 +86,11 @@ class SessionDetailDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 2)
-        self.plot = traces_plot(traces or {})
+        self.plot = None
+        if traces:
+            from ui.trace_plots import traces_plot  # pyqtgraph loads only when needed
+
+            self.plot = traces_plot(traces)
         if self.plot is not None:
             self.resize(900, 900)
             layout.addWidget(self.plot, 2)

@@ -29,6 +29,7 @@ from models.errors import ValidationFailed
 from models.rows import Actor, DeviceRow, PatientRow, SessionDetail
 from models.session_input import SessionInput, problems_for_completion
 from models.settings import Settings
+from models.vocabulary import ParameterSource
 from ui.anaesthetic_field import AnaestheticField
 from ui.area_parameters import AreaParametersEditor
 from ui.device_dialog import DeviceDialog
@@ -56,6 +57,8 @@ class SessionForm(QWidget):
         self.tasks, self.actor, self.settings, self.messages = tasks, actor, settings, messages
         self.draft_id: int | None = None
         self.draft_uuid: UUID | None = None
+        self.draft_patient: PatientRow | None = None
+        self.devices: dict[int, DeviceRow] = {}
         self.started_at: datetime | None = None
         self._dirty = False
 
@@ -73,6 +76,10 @@ class SessionForm(QWidget):
         self.import_button.setEnabled(False)
         self.import_button.setToolTip("Fill this session's parameters from a device export "
                                       "file (choose the patient first)")
+        self.connect_button = QPushButton("Connect simulated de&vice…")
+        self.connect_button.setEnabled(False)
+        self.connect_button.setToolTip("Take the ticked areas' parameters and pulses from the "
+                                       "simulated device as the treatment happens")
         self.anaesthetic = AnaestheticField()
         self.reactions = ReactionsEditor()
         self.notes = QPlainTextEdit()
@@ -117,7 +124,11 @@ class SessionForm(QWidget):
         left.addStretch()
         right = QVBoxLayout()
         right.addWidget(self.areas)
-        right.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignRight)
+        device_buttons = QHBoxLayout()
+        device_buttons.addStretch()
+        device_buttons.addWidget(self.connect_button)
+        device_buttons.addWidget(self.import_button)
+        right.addLayout(device_buttons)
         right.addWidget(self.reactions)
         right.addWidget(notes)
         columns = QHBoxLayout()
@@ -143,7 +154,8 @@ class SessionForm(QWidget):
         return [
             *self.patient.focus_chain(), self.device, self.add_device_button, self.room,
             self.duration.minutes, self.duration.timer_button, *self.anaesthetic.focus_chain(),
-            *self.areas.focus_chain(), self.import_button, *self.reactions.focus_chain(),
+            *self.areas.focus_chain(), self.connect_button, self.import_button,
+            *self.reactions.focus_chain(),
             self.notes,
             self.complete_button,
         ]
@@ -158,6 +170,7 @@ class SessionForm(QWidget):
         self.add_device_button.clicked.connect(self._register_device)
         self.complete_button.clicked.connect(self.complete)
         self.import_button.clicked.connect(self.import_from_file)
+        self.connect_button.clicked.connect(self.connect_simulated_device)
         for shortcut in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(shortcut), self, self.complete,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -175,6 +188,7 @@ class SessionForm(QWidget):
 
     def _show_devices(self, devices: list[DeviceRow], select_id: int | None) -> None:
         current = select_id or self.device.currentData()
+        self.devices = {device.id: device for device in devices}
         self.device.blockSignals(True)
         self.device.clear()
         self.device.addItem("Choose the device…", None)
@@ -227,7 +241,9 @@ class SessionForm(QWidget):
 
     def _draft_started(self, draft: SessionDetail) -> None:
         self.draft_id, self.draft_uuid = draft.summary.id, draft.summary.uuid
+        self.draft_patient = draft.patient
         self.import_button.setEnabled(True)
+        self.connect_button.setEnabled(True)
         self.started_at = self.started_at or draft.summary.started_at
         self._dirty = False
         self.status.setText(f"Draft for {draft.patient.full_name} saved "
@@ -259,18 +275,47 @@ class SessionForm(QWidget):
         self.save_draft()  # queued before the import, so the import sees what is typed
         dialog = ImportDialog(self.tasks, self.actor, self.draft_uuid, self.room.text(), self)
         dialog.imported.connect(lambda _result: self.tasks.read(
-            history.load_session, self.draft_id, done=self._imported))
+            history.load_session, self.draft_id, done=self._filled_by_device))
         dialog.open()
         self.import_dialog = dialog
 
-    def _imported(self, draft: SessionDetail) -> None:
+    def connect_simulated_device(self) -> None:
+        """Take the ticked areas' settings and pulses from the simulated device, live."""
+        if self.draft_id is None or self.draft_uuid is None:
+            return
+        device = self.devices.get(self.device.currentData())
+        areas = [a.area for a in self.areas.value()[0] if a.area not in self.areas.locked]
+        problems = {}
+        if device is None:
+            problems["device"] = "Choose the device to connect"
+        if not areas:
+            problems["areas"] = ("Tick the areas to treat first; the device fills their "
+                                 "parameters")
+        self.show_problems(problems)
+        if problems:
+            return
+        self.save_draft()
+        from ui.live_device_dialog import LiveDeviceDialog  # pyqtgraph loads only when needed
+
+        dialog = LiveDeviceDialog(self.tasks, self.actor, self.draft_id, self.draft_uuid, device,
+                                  areas, self.draft_patient and self.draft_patient.fitzpatrick,
+                                  self)
+        dialog.recorded.connect(self._connected_device_recorded)
+        dialog.open()
+        self.live_dialog = dialog
+
+    def _connected_device_recorded(self, draft: SessionDetail) -> None:
+        self.connect_button.setEnabled(False)  # one connected recording per session
+        self._filled_by_device(draft)
+
+    def _filled_by_device(self, draft: SessionDetail) -> None:
         self.areas.lock_areas(draft.areas)
         if self.duration.minutes.text() == "" and draft.summary.duration_s:
             self.duration.minutes.setText(f"{draft.summary.duration_s / 60:.0f}")
         if draft.device is not None:
             self.reload_devices(select_id=draft.device.id)  # the file named the device
-        self.status.setText(f"Parameters of {len(draft.areas)} area(s) filled from the device "
-                            "file.")
+        from_device = sum(a.source not in (None, ParameterSource.MANUAL) for a in draft.areas)
+        self.status.setText(f"Parameters of {from_device} area(s) filled from the device.")
         self._fix_tab_order()
         self.draft_saved.emit(draft)
 
@@ -327,7 +372,9 @@ class SessionForm(QWidget):
     def reset(self) -> None:
         """Empty the form for the next session (the device and room stay)."""
         self.draft_id, self.draft_uuid, self.started_at, self._dirty = None, None, None, False
+        self.draft_patient = None
         self.import_button.setEnabled(False)
+        self.connect_button.setEnabled(False)
         self.autosave.stop()
         for section in (self.patient, self.areas, self.anaesthetic, self.reactions,
                         self.duration):
