@@ -6,7 +6,13 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from models.parameters import FORM_FIELDS
 from models.rows import SessionDetail
-from models.vocabulary import FITZPATRICK_TYPES, Area, ReactionKind, ReactionOnset
+from models.vocabulary import (
+    FITZPATRICK_TYPES,
+    Area,
+    ParameterSource,
+    ReactionKind,
+    ReactionOnset,
+)
 from ui import display
 from ui.display import local_time
 
@@ -44,13 +50,14 @@ def session_html(detail: SessionDetail) -> str:
     html.append("</table><h3>Treated areas and parameters</h3>")
     html.append("<table border='1' cellspacing='0' cellpadding='3'><tr><th>Area</th>")
     html += [f"<th>{escape(spec.title)}</th>" for spec in FORM_FIELDS]
-    html.append("</tr>")
+    html.append("<th>Parameters from</th></tr>")
     for area in detail.areas:
         cells = [area.settings.get(spec.key, getattr(area, spec.key, None))
                  for spec in FORM_FIELDS]
         html.append(f"<tr><td>{escape(Area(area.area).label)}</td>")
         html += [f"<td align='right'>{escape(_value(v))}</td>" for v in cells]
-        html.append("</tr>")
+        source = ParameterSource(area.source).label if area.source else "–"
+        html.append(f"<td>{escape(source)}</td></tr>")
     html.append("</table><h3>Reactions</h3>")
     if detail.reactions:
         html.append("<ul>")

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from models import history, import_log
 from tests.ui.test_session_form import register_patient, tick_area
+from ui.session_detail import session_html
 
 
 def open_draft(qtbot, form):
@@ -55,6 +56,7 @@ def test_pulses_are_drawn_live_and_saved_into_the_draft_read_only(qtbot, window,
                                                         "neck": "simulated"}
     assert sum(a.pulses for a in detail.areas) == total
     assert len(traces["time_s"]) == 4 * total
+    assert session_html(detail).count("<td>Simulated device</td>") == 2
     shown = {a.area: form.areas.rows[a.area].fields["fluence_j_cm2"].text()
              for a in detail.areas}
     assert shown == {a.area: f"{a.settings['fluence_j_cm2']:g}" for a in detail.areas}
