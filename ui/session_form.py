@@ -58,6 +58,7 @@ class SessionForm(QWidget):
         self.draft_id: int | None = None
         self.draft_uuid: UUID | None = None
         self.draft_patient: PatientRow | None = None
+        self.filled_note = ""  # kept on the status line while the draft is open
         self.devices: dict[int, DeviceRow] = {}
         self.started_at: datetime | None = None
         self._dirty = False
@@ -187,7 +188,8 @@ class SessionForm(QWidget):
                         done=lambda devices: self._show_devices(devices, select_id))
 
     def _show_devices(self, devices: list[DeviceRow], select_id: int | None) -> None:
-        current = select_id or self.device.currentData()
+        before = self.device.currentData()
+        current = select_id or before
         self.devices = {device.id: device for device in devices}
         self.device.blockSignals(True)
         self.device.clear()
@@ -197,7 +199,7 @@ class SessionForm(QWidget):
         index = self.device.findData(current) if current else 0
         self.device.setCurrentIndex(max(0, index))
         self.device.blockSignals(False)
-        if select_id:
+        if self.device.currentData() != before:
             self._edited()
 
     def _register_device(self) -> None:
@@ -315,13 +317,15 @@ class SessionForm(QWidget):
         if draft.device is not None:
             self.reload_devices(select_id=draft.device.id)  # the file named the device
         from_device = sum(a.source not in (None, ParameterSource.MANUAL) for a in draft.areas)
-        self.status.setText(f"Parameters of {from_device} area(s) filled from the device.")
+        self.filled_note = f"parameters of {from_device} area(s) filled from the device"
+        self.status.setText(self.filled_note[0].upper() + self.filled_note[1:] + ".")
         self._fix_tab_order()
         self.draft_saved.emit(draft)
 
     def _draft_written(self, draft: SessionDetail) -> None:
         if self.draft_id == draft.summary.id:
-            self.status.setText(f"Draft saved {datetime.now().strftime('%H:%M:%S')}")
+            note = f" · {self.filled_note}" if self.filled_note else ""
+            self.status.setText(f"Draft saved {datetime.now().strftime('%H:%M:%S')}{note}")
             self.draft_saved.emit(draft)
 
     # --- completing -----------------------------------------------------------------------
@@ -372,7 +376,7 @@ class SessionForm(QWidget):
     def reset(self) -> None:
         """Empty the form for the next session (the device and room stay)."""
         self.draft_id, self.draft_uuid, self.started_at, self._dirty = None, None, None, False
-        self.draft_patient = None
+        self.draft_patient, self.filled_note = None, ""
         self.import_button.setEnabled(False)
         self.connect_button.setEnabled(False)
         self.autosave.stop()

@@ -44,9 +44,9 @@ def test_pulses_are_drawn_live_and_saved_into_the_draft_read_only(qtbot, window,
     assert dialog.plots.points("skin_temperature_c") == total
     assert "All pulses delivered" in dialog.status.text()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "filled from the device" in form.status.text(), timeout=10_000)
-
-    assert set(form.areas.locked) == {"cheeks", "neck"}
+    qtbot.waitUntil(lambda: set(form.areas.locked) == {"cheeks", "neck"}, timeout=10_000)
+    qtbot.waitUntil(lambda: "arameters of 2 area(s) filled from the device" in
+                    form.status.text(), timeout=10_000)
     assert form.areas.rows["neck"].fields["fluence_j_cm2"].isReadOnly()
     assert not form.connect_button.isEnabled()
     with database.read() as db:
