@@ -24,6 +24,7 @@ class User(Base):
     certification_expires: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]  # no sign-in before then, after failed attempts
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 

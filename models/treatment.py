@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utc_now
@@ -37,10 +37,15 @@ class TreatmentSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
     completed_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    voided_at: Mapped[datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    void_reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
 
     patient: Mapped[Patient] = relationship()
-    technician: Mapped[User] = relationship()
+    technician: Mapped[User] = relationship(foreign_keys=[technician_id])
     device: Mapped[Device | None] = relationship()
     areas: Mapped[list["TreatedArea"]] = relationship(
         back_populates="session", order_by="TreatedArea.position", cascade="all, delete-orphan"
@@ -51,6 +56,7 @@ class TreatmentSession(Base):
     reactions: Mapped[list["Reaction"]] = relationship(
         back_populates="session", order_by="Reaction.id", cascade="all, delete-orphan"
     )
+    amendments: Mapped[list["Amendment"]] = relationship(order_by="Amendment.number")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -121,3 +127,23 @@ class Reaction(Base):
     resolved_at: Mapped[datetime | None]
 
     session: Mapped[TreatmentSession] = relationship(back_populates="reactions")
+
+
+class Amendment(Base):
+    """One change to a completed session: who, when, why, and its values before and after.
+
+    The values are the session's clinical content as JSON (``treatment_log.snapshot``), so
+    the original as signed and every later version can always be shown.
+    """
+
+    __tablename__ = "session_amendments"
+    __table_args__ = (UniqueConstraint("session_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"))
+    number: Mapped[int]
+    amended_at: Mapped[datetime] = mapped_column(default=utc_now)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    old_values: Mapped[str] = mapped_column(Text)
+    new_values: Mapped[str] = mapped_column(Text)

@@ -35,3 +35,15 @@ def test_an_old_sqlite_file_is_backed_up_before_upgrading(tmp_path):
     with sqlite3.connect(backups[0]) as copy:
         assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("older",)
     db.dispose()
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_describe(database):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from models.base import Base
+
+    with database.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []

@@ -1,0 +1,40 @@
+"""The database itself refuses to change audit events or delete clinical rows, whoever asks."""
+
+import pytest
+from sqlalchemy import exc, text
+
+
+@pytest.fixture
+def logged(database, technician):
+    from models import patients
+
+    with database.write() as db:
+        patients.add_patient(db, technician, identifier="G-1", full_name="Gia Guard",
+                             date_of_birth=None, fitzpatrick=2)
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_events SET reason = 'tampered' WHERE seq = 1",
+    "DELETE FROM audit_events WHERE seq = 1",
+    "DELETE FROM audit_events",
+    "DELETE FROM patients",
+    "DELETE FROM users",
+])
+def test_audit_events_are_append_only_and_clinical_rows_never_deleted(database, logged,
+                                                                      statement):
+    with database.read() as db:
+        before = db.execute(text("SELECT count(*), max(hash) FROM audit_events")).one()
+    with pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"):
+        with database.write() as db:
+            db.execute(text(statement))
+    with database.read() as db:
+        assert db.execute(text("SELECT count(*), max(hash) FROM audit_events")).one() == before
+        assert db.execute(text("SELECT count(*) FROM patients")).scalar() == 1
+
+
+def test_truncating_the_audit_trail_is_refused_on_postgresql(database, logged):
+    if database.is_sqlite:
+        pytest.skip("SQLite has no TRUNCATE")
+    with pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"):
+        with database.write() as db:
+            db.execute(text("TRUNCATE audit_events CASCADE"))
