@@ -192,6 +192,26 @@ def cmd_bench(args: argparse.Namespace) -> int:
     raise Failure(f"unknown benchmark {args.target!r}")
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from models.verification import verify
+
+    database = _open(args)
+    try:
+        result = verify(database)
+    finally:
+        database.dispose()
+    if result.ok:
+        print(f"{database.display_url}: storage and foreign keys are sound; all "
+              f"{result.events:,} audit events chain correctly")
+        return 0
+    for problem in result.problems:
+        print(f"laserlog: verify: {problem}", file=sys.stderr)
+    if result.first_broken_seq is not None:
+        print(f"laserlog: verify: the audit chain is broken at sequence number "
+              f"{result.first_broken_seq}", file=sys.stderr)
+    return 1
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
@@ -251,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--user", required=True, metavar="NAME",
                          help="who imports (password from stdin when piped)")
     imports.set_defaults(handler=cmd_import)
+
+    check = commands.add_parser("verify", help="check the database and the whole audit chain")
+    check.set_defaults(handler=cmd_verify)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline")
     bench.add_argument("target", choices=["startup", "import"])
