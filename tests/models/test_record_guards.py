@@ -24,9 +24,9 @@ def test_audit_events_are_append_only_and_clinical_rows_never_deleted(database, 
                                                                       statement):
     with database.read() as db:
         before = db.execute(text("SELECT count(*), max(hash) FROM audit_events")).one()
-    with pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"):
-        with database.write() as db:
-            db.execute(text(statement))
+    with (pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"),
+          database.write() as db):
+        db.execute(text(statement))
     with database.read() as db:
         assert db.execute(text("SELECT count(*), max(hash) FROM audit_events")).one() == before
         assert db.execute(text("SELECT count(*) FROM patients")).scalar() == 1
@@ -35,6 +35,6 @@ def test_audit_events_are_append_only_and_clinical_rows_never_deleted(database, 
 def test_truncating_the_audit_trail_is_refused_on_postgresql(database, logged):
     if database.is_sqlite:
         pytest.skip("SQLite has no TRUNCATE")
-    with pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"):
-        with database.write() as db:
-            db.execute(text("TRUNCATE audit_events CASCADE"))
+    with (pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"),
+          database.write() as db):
+        db.execute(text("TRUNCATE audit_events CASCADE"))
