@@ -192,6 +192,69 @@ def cmd_bench(args: argparse.Namespace) -> int:
     raise Failure(f"unknown benchmark {args.target!r}")
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    from models import accounts
+
+    database = _open(args)
+    try:
+        if args.action == "add":
+            password = _read_password(f"Password for {args.name}: ")
+        with database.write() as db:
+            actor = accounts.command_line_actor(db)
+        with database.write() as db:
+            if args.action == "add":
+                accounts.create_user(db, username=args.name, full_name=args.full_name or "",
+                                     role=args.role, password=password, created_by=actor)
+                print(f"Added {args.role} {args.name}")
+            elif args.action == "disable":
+                accounts.disable_user(db, actor, args.name)
+                print(f"Disabled {args.name}; the account and its records stay")
+            elif args.action == "unlock":
+                accounts.unlock_user(db, actor, args.name)
+                print(f"Unlocked {args.name}")
+            else:
+                for user in accounts.list_users(db, actor):
+                    state = "active" if user.active else "disabled"
+                    if user.locked_until is not None:
+                        state += f", locked until {user.locked_until.astimezone():%H:%M:%S}"
+                    print(f"{user.username}\t{user.role}\t{state}\t{user.full_name}")
+    finally:
+        database.dispose()
+    return 0
+
+
+def _command_line_actor(database):
+    from models import accounts
+
+    with database.write() as db:
+        return accounts.command_line_actor(db)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from models.backup import backup
+
+    database = _open(args)
+    try:
+        out = backup(database, _command_line_actor(database), Path(args.out))
+    finally:
+        database.dispose()
+    print(f"Backed up {database.display_url} to {out} (checked)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from models.backup import restore
+
+    database = _open(args)
+    try:
+        events = restore(database, _command_line_actor(database), Path(args.file))
+    finally:
+        database.dispose()
+    print(f"Restored {database.display_url} from {args.file}; its {events:,} audit events "
+          "chain correctly")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from models.verification import verify
 
@@ -271,6 +334,27 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--user", required=True, metavar="NAME",
                          help="who imports (password from stdin when piped)")
     imports.set_defaults(handler=cmd_import)
+
+    user = commands.add_parser("user", help="manage staff accounts")
+    user_actions = user.add_subparsers(title="actions", dest="action", metavar="ACTION",
+                                       required=True)
+    add = user_actions.add_parser("add", help="add an account (password from stdin if piped)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=["technician", "supervisor", "admin"])
+    add.add_argument("--full-name", help="the person's full name (default: NAME)")
+    for action, text in (("disable", "stop an account signing in (it is never deleted)"),
+                         ("unlock", "clear the wait after failed sign-ins")):
+        user_actions.add_parser(action, help=text).add_argument("name", metavar="NAME")
+    user_actions.add_parser("list", help="every account, its role and state")
+    user.set_defaults(handler=cmd_user)
+
+    backup = commands.add_parser("backup", help="write a checked backup, even while in use")
+    backup.add_argument("--out", required=True, metavar="FILE")
+    backup.set_defaults(handler=cmd_backup)
+    restore = commands.add_parser("restore", help="restore a backup after checking it "
+                                                  "(close LaserLog on every PC first)")
+    restore.add_argument("file", metavar="FILE")
+    restore.set_defaults(handler=cmd_restore)
 
     check = commands.add_parser("verify", help="check the database and the whole audit chain")
     check.set_defaults(handler=cmd_verify)

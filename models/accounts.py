@@ -1,20 +1,38 @@
 """Staff accounts: creating them and signing in with an argon2id-hashed password."""
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from math import ceil
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import audit
+from models.base import utc_now
 from models.database import Database
-from models.errors import NotAllowed, ValidationFailed
+from models.errors import NotAllowed, NotFound, ValidationFailed
 from models.people import User
+from models.permissions import Action, require
 from models.rows import Actor
 from models.vocabulary import Role
 
 # OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
 PASSWORD_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MIN_PASSWORD_LENGTH = 8
+FREE_ATTEMPTS = 3  # failed sign-ins before each further one waits
+MAX_LOCKOUT = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    failed_logins: int
+    locked_until: datetime | None
 
 
 def actor_of(user: User) -> Actor:
@@ -37,8 +55,8 @@ def create_user(
     """Add a staff account. Only an administrator may, except for the very first account."""
     if created_by is None and count_users(db) > 0:
         raise NotAllowed("Only an administrator can add users")
-    if created_by is not None and created_by.role != Role.ADMIN:
-        raise NotAllowed("Only an administrator can add users")
+    if created_by is not None:
+        require(created_by, Action.MANAGE_USERS, "user")
     username = username.strip()
     problems: dict[str, str] = {}
     if not username:
@@ -70,6 +88,77 @@ def create_user(
     return actor_of(user)
 
 
+COMMAND_LINE_USER = "command-line"
+
+
+def command_line_actor(db: Session) -> Actor:
+    """Who acts when an administrator runs a ``user`` command with the database's own
+    credentials: a built-in administrator that can never sign in (it is disabled and has no
+    usable password), so the audit trail names the command line."""
+    user = db.scalar(select(User).where(User.username == COMMAND_LINE_USER))
+    if user is None:
+        user = User(username=COMMAND_LINE_USER, full_name="Command line (database owner)",
+                    role=Role.ADMIN, password_hash="!", active=False)
+        db.add(user)
+        db.flush()
+        audit.record(db, actor_id=user.id, action="user.create", entity="user",
+                     entity_id=user.id, new={"username": user.username, "role": user.role})
+    return actor_of(user)
+
+
+def _user(db: Session, actor: Actor, username: str) -> User:
+    require(actor, Action.MANAGE_USERS, "user", username)
+    user = db.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"No user {username!r}")
+    return user
+
+
+def list_users(db: Session, actor: Actor) -> list[UserRow]:
+    require(actor, Action.MANAGE_USERS, "user")
+    now = utc_now()
+    return [
+        UserRow(user.username, user.full_name, user.role, user.active, user.failed_logins,
+                user.locked_until if user.locked_until and user.locked_until > now else None)
+        for user in db.scalars(select(User).order_by(User.username))
+    ]
+
+
+def disable_user(db: Session, actor: Actor, username: str) -> None:
+    """Stop an account from signing in; it stays, with everything it wrote."""
+    user = _user(db, actor, username)
+    if user.id == actor.id:
+        raise NotAllowed("You cannot disable your own account")
+    if not user.active:
+        raise NotAllowed(f"{user.username} is already disabled")
+    user.active = False
+    audit.record(db, actor_id=actor.id, action="user.disable", entity="user",
+                 entity_id=user.id, old={"active": True}, new={"active": False})
+
+
+def unlock_user(db: Session, actor: Actor, username: str) -> None:
+    """Clear the delay that failed sign-ins put on an account."""
+    user = _user(db, actor, username)
+    old = {"failed_logins": user.failed_logins,
+           "locked_until": user.locked_until.isoformat() if user.locked_until else None}
+    user.failed_logins, user.locked_until = 0, None
+    audit.record(db, actor_id=actor.id, action="user.unlock", entity="user",
+                 entity_id=user.id, old=old, new={"failed_logins": 0, "locked_until": None})
+
+
+def lockout_delay(failed_logins: int) -> timedelta:
+    """How long sign-in waits after this many failures in a row: none for the first few,
+    then doubling, at most a quarter of an hour."""
+    if failed_logins < FREE_ATTEMPTS:
+        return timedelta(0)
+    return min(timedelta(seconds=5 * 2 ** (failed_logins - FREE_ATTEMPTS)), MAX_LOCKOUT)
+
+
+def sign_out(database: Database, actor: Actor) -> None:
+    with database.write() as db:
+        audit.record(db, actor_id=actor.id, action="logout", entity="user", entity_id=actor.id)
+
+
 def sign_in(database: Database, username: str, password: str) -> Actor:
     """Check a password and return who signed in; every attempt is audited and kept.
 
@@ -85,6 +174,14 @@ def sign_in(database: Database, username: str, password: str) -> Actor:
 
 def _check_password(db: Session, username: str, password: str) -> tuple[Actor | None, str]:
     user = db.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    now = utc_now()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        wait = ceil((user.locked_until - now).total_seconds())
+        audit.record(db, actor_id=user.id, action="login.failed", entity="user",
+                     entity_id=user.id, new={"username": username.strip()},
+                     reason=f"locked for {wait} s more")
+        return None, (f"Too many failed sign-ins: try again in {wait} s, "
+                      "or ask an administrator to unlock the account")
     ok = False
     if user is not None and user.active:
         try:
@@ -94,6 +191,8 @@ def _check_password(db: Session, username: str, password: str) -> tuple[Actor | 
     if not ok:
         if user is not None:
             user.failed_logins += 1
+            delay = lockout_delay(user.failed_logins)
+            user.locked_until = now + delay if delay else None
         audit.record(
             db,
             actor_id=user.id if user else None,
@@ -108,6 +207,8 @@ def _check_password(db: Session, username: str, password: str) -> tuple[Actor | 
     assert user is not None
     if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = PASSWORD_HASHER.hash(password)
-    user.failed_logins = 0
+        audit.record(db, actor_id=user.id, action="user.rehash", entity="user",
+                     entity_id=user.id, reason="password hashing parameters changed")
+    user.failed_logins, user.locked_until = 0, None
     audit.record(db, actor_id=user.id, action="login", entity="user", entity_id=user.id)
     return actor_of(user), ""

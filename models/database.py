@@ -147,15 +147,34 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A short read-only unit of work."""
-        with self._reader() as session, session.begin():
+        """A short read-only unit of work (a refusal is recorded as in ``write``)."""
+        with self._refusals_recorded(), self._reader() as session, session.begin():
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A short transaction: committed when the block ends, rolled back on an exception."""
-        with self._writer() as session, session.begin():
+        """A short transaction: committed when the block ends, rolled back on an exception.
+
+        A refusal (``permissions.Refused``) is rolled back too, then recorded on its own, so
+        the attempt leaves exactly one trace: its audit event.
+        """
+        with self._refusals_recorded(), self._writer() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _refusals_recorded(self) -> Iterator[None]:
+        from models.permissions import Refused
+
+        try:
+            yield
+        except Refused as refusal:
+            from models import audit
+
+            with self._writer() as session, session.begin():
+                audit.record(session, actor_id=refusal.actor.id, action="refused",
+                             entity=refusal.entity or "-", entity_id=refusal.entity_id,
+                             new={"action": refusal.action}, reason=str(refusal))
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()

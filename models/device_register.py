@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from models import audit
 from models.device import Device
 from models.errors import ValidationFailed
+from models.permissions import Action, require
 from models.rows import Actor, DeviceRow
 from models.vocabulary import DeviceKind
 
@@ -31,6 +32,7 @@ def add_device(
     kind: str,
     handpiece: str | None = None,
 ) -> DeviceRow:
+    require(actor, Action.MANAGE_DEVICES, "device")
     make, model, serial = make.strip(), model.strip(), serial.strip()
     problems: dict[str, str] = {}
     if not make:

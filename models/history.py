@@ -1,5 +1,6 @@
 """Reading sessions back: the history, newest first in keyset pages, and one session whole."""
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -7,13 +8,17 @@ from uuid import UUID
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
+from models import permissions
 from models.device_register import device_row
 from models.errors import NotFound
 from models.import_records import ImportBatch, ImportBatchSession
 from models.parameters import SETTINGS
 from models.patients import patient_row
 from models.people import Patient, User
+from models.permissions import Action, Refused
 from models.rows import (
+    Actor,
+    AmendmentRow,
     AreaParametersRow,
     ImportRow,
     ReactionRow,
@@ -40,9 +45,12 @@ class SessionPage:
 
 
 def list_sessions(
-    db: Session, *, after: PageCursor | None = None, limit: int = DEFAULT_PAGE_SIZE
+    db: Session, actor: Actor | None = None, *, after: PageCursor | None = None,
+    limit: int = DEFAULT_PAGE_SIZE,
 ) -> SessionPage:
-    """One page of the history, newest first, read by key so every page costs the same."""
+    """One page of the history the actor may see, newest first, read by key so every page
+    costs the same. No actor means the command line, which holds the database's own
+    credentials and so sees everything."""
     statement = (
         select(TreatmentSession, Patient.identifier, Patient.full_name, User.full_name)
         .join(Patient, TreatmentSession.patient_id == Patient.id)
@@ -55,6 +63,11 @@ def list_sessions(
             tuple_(TreatmentSession.started_at, TreatmentSession.id)
             < tuple_(after.started_at, after.id)
         )
+    if actor is not None and not permissions.may(actor, Action.VIEW_ALL_SESSIONS):
+        permissions.require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_session")
+        treated = select(TreatmentSession.patient_id).where(
+            TreatmentSession.technician_id == actor.id)
+        statement = statement.where(TreatmentSession.patient_id.in_(treated))
     found = db.execute(statement).all()
     more = len(found) > limit
     found = found[:limit]
@@ -157,7 +170,41 @@ def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
         completed_at=session.completed_at,
         version=session.version,
         imports=imports_of(db, session.id),
+        reviewed_at=session.reviewed_at,
+        reviewed_by=_full_name(db, session.reviewed_by_id),
+        voided_at=session.voided_at,
+        void_reason=session.void_reason,
+        amendments=tuple(
+            AmendmentRow(a.number, a.amended_at, _full_name(db, a.user_id) or "", a.reason,
+                         json.loads(a.old_values), json.loads(a.new_values))
+            for a in session.amendments
+        ),
     )
+
+
+def _full_name(db: Session, user_id: int | None) -> str | None:
+    user = None if user_id is None else db.get(User, user_id)
+    return None if user is None else user.full_name
+
+
+def may_view(db: Session, actor: Actor, patient_id: int) -> bool:
+    """Supervisors see every session; technicians those of the patients they treat."""
+    if permissions.may(actor, Action.VIEW_ALL_SESSIONS):
+        return True
+    if not permissions.may(actor, Action.VIEW_OWN_PATIENTS_SESSIONS):
+        return False
+    treated = select(TreatmentSession.id).where(TreatmentSession.patient_id == patient_id,
+                                                TreatmentSession.technician_id == actor.id)
+    return db.scalar(treated.limit(1)) is not None
+
+
+def view_session(db: Session, actor: Actor, session_id: int | UUID) -> SessionDetail:
+    """``load_session`` for a person: refused unless their role lets them see it."""
+    detail = load_session(db, session_id)
+    if not may_view(db, actor, detail.patient.id):
+        raise Refused("This session is of a patient you do not treat; a supervisor can open it",
+                      actor, "view_session", "treatment_session", detail.summary.uuid)
+    return detail
 
 
 def _area_row(area: TreatedArea) -> AreaParametersRow:

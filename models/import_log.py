@@ -18,6 +18,7 @@ from models.errors import LaserLogError, NotAllowed, NotFound
 from models.history import load_session
 from models.import_records import ImportBatch, ImportBatchSession, PulseTrace
 from models.people import Patient, User
+from models.permissions import Action, require
 from models.rows import Actor, SessionDetail
 from models.session_input import AreaInput, SessionInput, problems_in
 from models.treatment import TreatedArea, TreatmentSession
@@ -60,6 +61,7 @@ def patient_by_identifier(db: Session, identifier: str) -> Patient:
 
 def begin_batch(db: Session, actor: Actor, *, file_name: str, sha256: str, profile: str,
                 device_id: int) -> int:
+    require(actor, Action.IMPORT_DEVICE_FILE, "import_batch")
     refuse_if_imported(db, sha256, file_name)
     batch = ImportBatch(file_name=file_name, sha256=sha256, profile=profile,
                         user_id=actor.id, device_id=device_id)

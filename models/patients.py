@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from models import audit
 from models.errors import NotFound, ValidationFailed
 from models.people import Patient
+from models.permissions import Action, require
 from models.rows import Actor, PatientRow
 
 
@@ -31,6 +32,7 @@ def add_patient(
     fitzpatrick: int | None,
     today: date | None = None,
 ) -> PatientRow:
+    require(actor, Action.REGISTER_PATIENT, "patient")
     identifier, full_name = identifier.strip(), full_name.strip()
     today = today or date.today()
     problems: dict[str, str] = {}

@@ -66,6 +66,18 @@ class ImportRow:
 
 
 @dataclass(frozen=True)
+class AmendmentRow:
+    """One amendment of a completed session: the values it replaced and the ones it set."""
+
+    number: int
+    amended_at: datetime
+    user: str
+    reason: str
+    old: dict
+    new: dict
+
+
+@dataclass(frozen=True)
 class ReactionRow:
     kind: str
     grade: int
@@ -106,3 +118,8 @@ class SessionDetail:
     completed_at: datetime | None
     version: int
     imports: tuple[ImportRow, ...] = ()
+    reviewed_at: datetime | None = None
+    reviewed_by: str | None = None
+    voided_at: datetime | None = None
+    void_reason: str = ""
+    amendments: tuple[AmendmentRow, ...] = ()

@@ -46,11 +46,20 @@ def backup_sqlite_file(source: Path, target: Path) -> Path:
     return target
 
 
+def known_revision(revision: str) -> bool:
+    """Whether this LaserLog knows the schema revision (a newer LaserLog's it does not)."""
+    return revision.isdigit() and int(revision) <= int(HEAD)
+
+
 def upgrade(database: Database) -> Path | None:
     """Bring the schema to the newest revision; return the pre-migration backup, if one was made."""
     current = current_revision(database)
     if current == HEAD:
         return None
+    if current is not None and current.isdigit() and not known_revision(current):
+        raise DatabaseUnavailable(
+            f"{database.display_url} was written by a newer LaserLog (schema {current}; this "
+            f"one knows up to {HEAD}); update LaserLog on this PC")
     backup = None
     path = database.sqlite_path
     if current is not None and path is not None and path.exists():

@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 
 from models import audit
 from models.device import Device
-from models.errors import NotAllowed, NotFound, ValidationFailed
+from models.errors import NotFound, ValidationFailed
 from models.history import load_session
 from models.parameters import SETTINGS
 from models.people import Patient
+from models.permissions import Action, Refused, require
 from models.rows import Actor, SessionDetail
 from models.session_input import (
     AreaInput,
@@ -41,6 +42,7 @@ def start_draft(
 
     ``session_uuid`` lets a caller name the session up front (reproducible demo data).
     """
+    require(actor, Action.LOG_SESSION, "treatment_session")
     if db.get(Patient, patient_id) is None:
         raise NotFound(f"No patient with id {patient_id}")
     entry = entry or SessionInput()
@@ -52,7 +54,7 @@ def start_draft(
         started_at=datetime.now(UTC),
     )
     db.add(session)
-    _apply(db, session, entry, problems_in(entry))
+    apply_entry(db, session, entry, problems_in(entry))
     db.flush()
     audit.record(
         db,
@@ -69,9 +71,9 @@ def update_draft(db: Session, actor: Actor, session_id: int, entry: SessionInput
     """Save what has been typed so far. Values that are wrong are kept out until corrected."""
     session = owned_draft(db, actor, session_id)
     before = snapshot(session)
-    _apply(db, session, entry, problems_in(entry))
+    apply_entry(db, session, entry, problems_in(entry))
     db.flush()
-    _record_change(db, actor, session, "session.save_draft", before)
+    record_change(db, actor, session, "session.save_draft", before)
     return load_session(db, session.id)
 
 
@@ -86,11 +88,11 @@ def complete_session(
     if problems:
         raise ValidationFailed(problems)
     before = snapshot(session)
-    _apply(db, session, entry, {})
+    apply_entry(db, session, entry, {})
     session.status = SessionStatus.COMPLETED
     session.completed_at = datetime.now(UTC)
     db.flush()
-    _record_change(db, actor, session, "session.complete", before)
+    record_change(db, actor, session, "session.complete", before)
     return load_session(db, session.id)
 
 
@@ -99,16 +101,17 @@ def owned_draft(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
     if session is None:
         raise NotFound(f"No session with id {session_id}")
     if session.technician_id != actor.id:
-        raise NotAllowed("Only the technician who started this session can edit it")
+        raise Refused("Only the technician who started this session can edit it", actor,
+                      "edit_draft", "treatment_session", session.uuid)
     if session.status != SessionStatus.DRAFT:
-        raise NotAllowed(
+        raise Refused(
             f"This session is {SessionStatus(session.status).label.lower()}; "
-            "it can no longer be edited, only amended"
-        )
+            "it can no longer be edited, only amended", actor, "edit_draft",
+            "treatment_session", session.uuid)
     return session
 
 
-def _apply(
+def apply_entry(
     db: Session, session: TreatmentSession, entry: SessionInput, problems: dict[str, str]
 ) -> None:
     """Copy the entry onto the session, leaving out every value named in ``problems``."""
@@ -215,19 +218,16 @@ def snapshot(session: TreatmentSession) -> dict[str, Any]:
     }
 
 
-def _record_change(
-    db: Session, actor: Actor, session: TreatmentSession, action: str, before: dict[str, Any]
-) -> None:
+def record_change(
+    db: Session, actor: Actor, session: TreatmentSession, action: str, before: dict[str, Any],
+    reason: str = "",
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Audit what changed since ``before``; return the old and new values of those keys."""
     after = snapshot(session)
     changed = [key for key in after if after[key] != before.get(key)]
+    old, new = {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
     if not changed and action == "session.save_draft":
-        return  # nothing new typed since the last save
-    audit.record(
-        db,
-        actor_id=actor.id,
-        action=action,
-        entity="treatment_session",
-        entity_id=session.uuid,
-        old={key: before.get(key) for key in changed},
-        new={key: after[key] for key in changed},
-    )
+        return old, new  # nothing new typed since the last save
+    audit.record(db, actor_id=actor.id, action=action, entity="treatment_session",
+                 entity_id=session.uuid, old=old, new=new, reason=reason)
+    return old, new

@@ -104,3 +104,12 @@ def technician(database, admin) -> Actor:
             s, username="tess", full_name="Tess Tech", role="technician",
             password=ADMIN_PASSWORD, created_by=admin,
         )
+
+
+@pytest.fixture
+def supervisor(database, admin) -> Actor:
+    with database.write() as s:
+        return accounts.create_user(
+            s, username="sam", full_name="Sam Supervisor", role="supervisor",
+            password=ADMIN_PASSWORD, created_by=admin,
+        )

@@ -4,7 +4,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from models import history
 from models.history import PageCursor, SessionPage
-from models.rows import SessionSummary
+from models.rows import Actor, SessionSummary
 from ui import display
 from ui.tasks import TaskRunner
 
@@ -13,9 +13,10 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class HistoryModel(QAbstractTableModel):
-    def __init__(self, tasks: TaskRunner, page_size: int = history.DEFAULT_PAGE_SIZE) -> None:
+    def __init__(self, tasks: TaskRunner, actor: Actor,
+                 page_size: int = history.DEFAULT_PAGE_SIZE) -> None:
         super().__init__()
-        self.tasks, self.page_size = tasks, page_size
+        self.tasks, self.actor, self.page_size = tasks, actor, page_size
         self._rows: list[SessionSummary] = []
         self._cursor: PageCursor | None = None
         self._exhausted = True
@@ -78,7 +79,7 @@ class HistoryModel(QAbstractTableModel):
         self._loading = True
         generation = self._generation
         self.tasks.read(
-            lambda s: history.list_sessions(s, after=cursor, limit=self.page_size),
+            lambda s: history.list_sessions(s, self.actor, after=cursor, limit=self.page_size),
             done=lambda page: self._arrived(generation, page),
             failed=lambda error: self._failed(generation, error),
         )

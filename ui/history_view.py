@@ -14,22 +14,23 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from models import history, import_log
-from models.rows import SessionDetail
+from models.rows import Actor, SessionDetail
 from ui.history_model import HistoryModel
 from ui.session_detail import SessionDetailDialog
 from ui.tasks import TaskRunner
 
 
-def _session_with_traces(db: Session, session_id: int
+def _session_with_traces(db: Session, actor: Actor, session_id: int
                          ) -> tuple[SessionDetail, dict[str, bytes]]:
-    return history.load_session(db, session_id), import_log.load_traces(db, session_id)
+    return (history.view_session(db, actor, session_id),
+            import_log.load_traces(db, session_id))
 
 
 class HistoryView(QWidget):
-    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = tasks
-        self.model = HistoryModel(tasks)
+        self.tasks, self.actor = tasks, actor
+        self.model = HistoryModel(tasks, actor)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -63,7 +64,7 @@ class HistoryView(QWidget):
         if not index.isValid():
             return
         summary = self.model.data(index, Qt.ItemDataRole.UserRole)
-        self.tasks.read(_session_with_traces, summary.id, done=self._show)
+        self.tasks.read(_session_with_traces, self.actor, summary.id, done=self._show)
 
     def _show(self, found: tuple[SessionDetail, dict[str, bytes]]) -> None:
         detail, traces = found

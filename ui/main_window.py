@@ -1,14 +1,19 @@
 """The main window: wires the Log session and History screens together, and its actions."""
 
+from contextlib import suppress
+
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
+from models import accounts
 from models.database import Database
 from models.errors import LaserLogError
+from models.permissions import Action, may
 from models.rows import Actor
 from models.settings import Settings
 from models.vocabulary import Role
+from ui.admin_view import AdminView
 from ui.history_view import HistoryView
 from ui.import_dialog import ImportDialog
 from ui.messages import Messages
@@ -22,23 +27,33 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.messages = messages or Messages()
         self.actor, self.settings = actor, settings
+        self.signed_out = False
         self.setWindowTitle(f"LaserLog – {actor.full_name}")
         self.tasks = TaskRunner(database, self._report, self)
-        self.form = SessionForm(self.tasks, actor, settings, self.messages)
-        self.history = HistoryView(self.tasks)
+        # Each role gets the screens it may use; the operations check again regardless.
+        self.form = (SessionForm(self.tasks, actor, settings, self.messages)
+                     if may(actor, Action.LOG_SESSION) else None)
+        self.history = (HistoryView(self.tasks, actor)
+                        if may(actor, Action.VIEW_OWN_PATIENTS_SESSIONS) else None)
+        self.admin = AdminView(self.tasks, actor) if may(actor, Action.MANAGE_USERS) else None
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.form, "&Log session")
-        self.tabs.addTab(self.history, "&History")
+        for screen, title in ((self.form, "&Log session"), (self.history, "&History"),
+                              (self.admin, "&Administration")):
+            if screen is not None:
+                self.tabs.addTab(screen, title)
         self.setCentralWidget(self.tabs)
         role = Role(actor.role).label
         self.statusBar().addWidget(QLabel(f"{actor.full_name} ({role})"))
         self.statusBar().addPermanentWidget(QLabel(database.display_url))
         self._create_actions()
-        self.form.session_completed.connect(lambda _detail: self.history.refresh())
-        self.form.draft_saved.connect(lambda _detail: self.history.refresh())
+        if self.form is not None and self.history is not None:
+            self.form.session_completed.connect(lambda _detail: self.history.refresh())
+            self.form.draft_saved.connect(lambda _detail: self.history.refresh())
         self._restore_state()
-        self.history.refresh()
-        self.form.patient.search.setFocus()
+        if self.history is not None:
+            self.history.refresh()
+        if self.form is not None:
+            self.form.patient.search.setFocus()
 
     def _create_actions(self) -> None:
         """Every menu action, in one place."""
@@ -50,17 +65,21 @@ class MainWindow(QMainWindow):
             return action
 
         file_menu = self.menuBar().addMenu("&File")
-        add(file_menu, "&Import device file…", "Ctrl+I", self.open_import)
+        if may(self.actor, Action.IMPORT_DEVICE_FILE):
+            add(file_menu, "&Import device file…", "Ctrl+I", self.open_import)
         add(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         view = self.menuBar().addMenu("&View")
-        add(view, "&Log session", "Ctrl+1", lambda: self.tabs.setCurrentWidget(self.form))
-        add(view, "&History", "Ctrl+2", lambda: self.tabs.setCurrentWidget(self.history))
-        add(view, "&Refresh history", "F5", self.history.refresh)
+        for index in range(self.tabs.count()):
+            add(view, self.tabs.tabText(index), f"Ctrl+{index + 1}",
+                lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
+        if self.history is not None:
+            add(view, "&Refresh history", "F5", self.history.refresh)
 
     def open_import(self) -> None:
         """The standalone import window: new draft sessions for the patients in the file."""
         dialog = ImportDialog(self.tasks, self.actor, room=self.settings.room, parent=self)
-        dialog.imported.connect(lambda _result: self.history.refresh())
+        if self.history is not None:
+            dialog.imported.connect(lambda _result: self.history.refresh())
         dialog.open()
         self.import_dialog = dialog
 
@@ -79,7 +98,12 @@ class MainWindow(QMainWindow):
             self.resize(1360, 840)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.form.save_draft()  # keep the last seconds of typing
+        if self.form is not None:
+            self.form.save_draft()  # keep the last seconds of typing
         self.tasks.shutdown()
+        if not self.signed_out:
+            self.signed_out = True
+            with suppress(LaserLogError):  # the server is gone: the sign-in stays the last event
+                accounts.sign_out(self.tasks.database, self.actor)
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         super().closeEvent(event)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from models import device_register, history, treatment_log
 from models.errors import ValidationFailed
+from models.permissions import Action, may
 from models.rows import Actor, DeviceRow, PatientRow, SessionDetail
 from models.session_input import SessionInput, problems_for_completion
 from models.settings import Settings
@@ -67,6 +68,7 @@ class SessionForm(QWidget):
         self.device = QComboBox()
         self.device.setAccessibleName("Device")
         self.add_device_button = QPushButton("Register device…")
+        self.add_device_button.setVisible(may(actor, Action.MANAGE_DEVICES))
         self.room = QLineEdit(settings.room)
         self.room.setAccessibleName("Room")
         self.duration = DurationField()

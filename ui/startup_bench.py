@@ -56,8 +56,10 @@ def measure(runs: int) -> dict[str, float]:
         url = f"sqlite:///{Path(home) / 'bench.db'}"
         database, _ = open_current(url)
         with database.write() as db:
-            accounts.create_user(db, username=USER, full_name="Bench", role="admin",
-                                 password=PASSWORD, created_by=None)
+            admin = accounts.create_user(db, username="admin", full_name="Admin", role="admin",
+                                         password=PASSWORD, created_by=None)
+            accounts.create_user(db, username=USER, full_name="Bench", role="technician",
+                                 password=PASSWORD, created_by=admin)
         database.dispose()
         env = dict(os.environ, XDG_CONFIG_HOME=home, XDG_DATA_HOME=home,
                    QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))

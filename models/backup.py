@@ -1,0 +1,136 @@
+"""Backups a clinic can trust: consistent while LaserLog runs, checked before they count.
+
+SQLite: SQLite's backup API copies the live database into a temporary file, which is checked
+(integrity, schema, the whole audit chain) and only then renamed to the name asked for.
+PostgreSQL: ``pg_dump`` in its custom format, checked with ``pg_restore --list``.
+A restore checks the backup the same way before it touches anything.
+"""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from models import audit
+from models.database import Database, open_database
+from models.errors import LaserLogError
+from models.permissions import Action, require
+from models.rows import Actor
+from models.schema import current_revision, known_revision
+from models.verification import verify
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class BackupFailed(LaserLogError):
+    pass
+
+
+def _partial(out: Path) -> Path:
+    return out.with_name(out.name + ".partial")
+
+
+def check_sqlite_backup(path: Path) -> int:
+    """Refuse a file that is not a sound LaserLog database; return its audit event count."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise BackupFailed(f"Cannot read {path}: {error.strerror}") from None
+    if header != SQLITE_HEADER:
+        raise BackupFailed(f"{path} is not a LaserLog backup (not an SQLite database)")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            found = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        raise BackupFailed(f"{path} is damaged or truncated ({error})") from None
+    if found != ["ok"]:
+        raise BackupFailed(f"{path} is damaged or truncated: {found[0]}")
+    copy = open_database(f"sqlite:///{path}")
+    try:
+        revision = current_revision(copy)
+        if revision is None:
+            raise BackupFailed(f"{path} is an SQLite database but not a LaserLog one")
+        if not known_revision(revision):
+            raise BackupFailed(f"{path} was made by a newer LaserLog (schema {revision})")
+        result = verify(copy)
+    finally:
+        copy.dispose()
+    if not result.ok:
+        raise BackupFailed(f"{path} fails verification: {result.problems[0]}")
+    return result.events
+
+
+def _pg_tool(name: str) -> str:
+    tool = shutil.which(name)
+    if tool is None:
+        raise BackupFailed(f"{name} is not installed; install PostgreSQL's client tools "
+                           "(Debian: postgresql-client) to back up or restore this database")
+    return tool
+
+
+def _libpq_url(database: Database) -> str:
+    return database.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _audit(database: Database, actor: Actor, action: str, path: Path) -> None:
+    with database.write() as db:
+        audit.record(db, actor_id=actor.id, action=action, entity="backup",
+                     entity_id=path.name, new={"file": str(path)})
+
+
+def backup(database: Database, actor: Actor, out: Path) -> Path:
+    """Write a checked backup of ``database`` to ``out``; nothing is left half-written."""
+    require(actor, Action.MANAGE_BACKUPS, "backup")
+    partial = _partial(out)
+    partial.unlink(missing_ok=True)
+    try:
+        if database.is_sqlite:
+            source = database.sqlite_path
+            assert source is not None
+            with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
+                src.backup(dst)
+            check_sqlite_backup(partial)
+        else:
+            done = subprocess.run([_pg_tool("pg_dump"), "--format=custom", f"--file={partial}",
+                                   _libpq_url(database)], capture_output=True, text=True)
+            if done.returncode != 0:
+                raise BackupFailed(f"pg_dump failed: {done.stderr.strip()}")
+            listed = subprocess.run([_pg_tool("pg_restore"), "--list", str(partial)],
+                                    capture_output=True, text=True)
+            if listed.returncode != 0 or "audit_events" not in listed.stdout:
+                raise BackupFailed("The dump pg_dump wrote cannot be read back; not kept")
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    _audit(database, actor, "backup.create", out)
+    return out
+
+
+def restore(database: Database, actor: Actor, source: Path) -> int:
+    """Replace the database's content with a checked backup; return its audit event count."""
+    require(actor, Action.MANAGE_BACKUPS, "backup")
+    if database.is_sqlite:
+        events = check_sqlite_backup(source)
+        target = database.sqlite_path
+        assert target is not None
+        database.dispose()
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, \
+                sqlite3.connect(target) as dst:
+            src.backup(dst)
+    else:
+        listed = subprocess.run([_pg_tool("pg_restore"), "--list", str(source)],
+                                capture_output=True, text=True)
+        if listed.returncode != 0 or "audit_events" not in listed.stdout:
+            raise BackupFailed(f"{source} is not a readable LaserLog PostgreSQL backup")
+        database.dispose()
+        done = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists",
+                               "--single-transaction", "--no-owner",
+                               f"--dbname={_libpq_url(database)}", str(source)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise BackupFailed(f"pg_restore failed, nothing changed: {done.stderr.strip()}")
+        events = verify(database).events
+    _audit(database, actor, "backup.restore", source)
+    return events

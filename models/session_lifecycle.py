@@ -1,0 +1,98 @@
+"""After completion: a supervisor reviews and signs off, amends with a reason, or voids.
+
+A completed session is never edited in place without a trace: each amendment keeps who, when,
+why and the values before and after, so the session as first signed can always be shown.
+Nothing is deleted; a voided session stays, marked with its reason.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from models.audit import canonical_json
+from models.errors import LaserLogError, NotAllowed, NotFound, ValidationFailed
+from models.history import load_session
+from models.permissions import Action, require
+from models.rows import Actor, SessionDetail
+from models.session_input import SessionInput, problems_for_completion
+from models.treatment import Amendment, TreatmentSession
+from models.treatment_log import apply_entry, record_change, snapshot
+from models.vocabulary import SessionStatus
+
+SIGNED = (SessionStatus.COMPLETED, SessionStatus.REVIEWED, SessionStatus.AMENDED)
+
+
+def _session(db: Session, actor: Actor, action: Action, session_id: int) -> TreatmentSession:
+    session = db.get(TreatmentSession, session_id)
+    if session is None:
+        raise NotFound(f"No session with id {session_id}")
+    require(actor, action, "treatment_session", session.uuid)
+    return session
+
+
+def _refuse_unless_signed(session: TreatmentSession, doing: str) -> None:
+    if session.status not in SIGNED:
+        status = SessionStatus(session.status).label.lower()
+        raise NotAllowed(f"This session is {status}; only a completed session can be {doing}")
+
+
+def _reason(reason: str, what: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": f"Give the reason for the {what}"})
+    return reason
+
+
+def review_session(db: Session, actor: Actor, session_id: int) -> SessionDetail:
+    """Sign off a completed (or amended) session as reviewed."""
+    session = _session(db, actor, Action.REVIEW_SESSION, session_id)
+    _refuse_unless_signed(session, "reviewed")
+    if session.status == SessionStatus.REVIEWED:
+        raise NotAllowed("This session is already reviewed")
+    before = snapshot(session)
+    session.status = SessionStatus.REVIEWED
+    session.reviewed_at, session.reviewed_by_id = datetime.now(UTC), actor.id
+    db.flush()
+    record_change(db, actor, session, "session.review", before)
+    return load_session(db, session.id)
+
+
+def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInput,
+                  reason: str) -> SessionDetail:
+    """Change a completed session, recording the values replaced; it then awaits review."""
+    session = _session(db, actor, Action.AMEND_SESSION, session_id)
+    _refuse_unless_signed(session, "amended")
+    reason = _reason(reason, "amendment")
+    problems = problems_for_completion(entry)
+    if problems:
+        raise ValidationFailed(problems)
+    before = snapshot(session)
+    apply_entry(db, session, entry, {})
+    changed = {key for key, value in snapshot(session).items()
+               if key != "status" and value != before[key]}
+    if not changed:
+        raise LaserLogError("The amendment changes nothing; nothing was recorded")
+    session.status = SessionStatus.AMENDED
+    db.flush()
+    old, new = record_change(db, actor, session, "session.amend", before, reason)
+    session.amendments.append(Amendment(
+        number=len(session.amendments) + 1, user_id=actor.id, reason=reason,
+        amended_at=datetime.now(UTC), old_values=canonical_json(old),
+        new_values=canonical_json(new)))
+    db.flush()
+    return load_session(db, session.id)
+
+
+def void_session(db: Session, actor: Actor, session_id: int, reason: str) -> SessionDetail:
+    """Mark a session void: it stays, with who voided it, when and why."""
+    session = _session(db, actor, Action.VOID_SESSION, session_id)
+    if session.status == SessionStatus.VOIDED:
+        raise NotAllowed("This session is already voided")
+    reason = _reason(reason, "voiding")
+    before = snapshot(session)
+    session.status = SessionStatus.VOIDED
+    session.voided_at, session.voided_by_id, session.void_reason = (
+        datetime.now(UTC), actor.id, reason)
+    db.flush()
+    record_change(db, actor, session, "session.void", before, reason)
+    return load_session(db, session.id)

@@ -1,0 +1,138 @@
+"""The administrator's screen: staff accounts (add, disable, unlock) and the device register.
+
+Administrators see no patient data; what they can do here is what their role allows.
+"""
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import accounts
+from models.accounts import UserRow
+from models.errors import ValidationFailed
+from models.rows import Actor
+from models.vocabulary import Role
+from ui.device_dialog import DeviceDialog
+from ui.field_error import FieldError
+from ui.tasks import TaskRunner
+
+
+class AddUserDialog(QDialog):
+    def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add a user")
+        self.tasks, self.actor = tasks, actor
+        self.username, self.full_name = QLineEdit(), QLineEdit()
+        self.role = QComboBox()
+        for role in Role:
+            self.role.addItem(role.label, role.value)
+        self.password, self.repeat = QLineEdit(), QLineEdit()
+        for field in (self.password, self.repeat):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.errors = {key: FieldError(getattr(self, key))
+                       for key in ("username", "password", "repeat")}
+        form = QFormLayout(self)
+        form.addRow("User name", self.username)
+        form.addRow("", self.errors["username"])
+        form.addRow("Full name", self.full_name)
+        form.addRow("Role", self.role)
+        form.addRow("Password", self.password)
+        form.addRow("", self.errors["password"])
+        form.addRow("Repeat password", self.repeat)
+        form.addRow("", self.errors["repeat"])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        form.addRow(buttons)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+
+    def _save(self) -> None:
+        for error in self.errors.values():
+            error.show_problem(None)
+        if self.password.text() != self.repeat.text():
+            self.errors["repeat"].show_problem("The two passwords differ")
+            return
+        self.tasks.write(
+            lambda db: accounts.create_user(
+                db, username=self.username.text(), full_name=self.full_name.text(),
+                role=self.role.currentData(), password=self.password.text(),
+                created_by=self.actor),
+            done=lambda _actor: self.accept(), failed=self._refused)
+
+    def _refused(self, error: Exception) -> None:
+        if not isinstance(error, ValidationFailed):
+            self.tasks.report_error(error)
+            return
+        for key, text in error.problems.items():
+            self.errors.get(key, self.errors["username"]).show_problem(text)
+
+
+class AdminView(QWidget):
+    def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks, self.actor = tasks, actor
+        self.users = QTableWidget(0, 4)
+        self.users.setHorizontalHeaderLabels(["User name", "Full name", "Role", "State"])
+        self.users.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.users.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.users.verticalHeader().hide()
+        self.users.horizontalHeader().setStretchLastSection(True)
+        self.add_button = QPushButton("&Add user…")
+        self.disable_button = QPushButton("&Disable")
+        self.unlock_button = QPushButton("&Unlock")
+        self.device_button = QPushButton("&Register device…")
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.disable_button, self.unlock_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(self.device_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Staff accounts. Accounts are never deleted: disable one to "
+                                "stop it signing in; its records stay."))
+        layout.addWidget(self.users)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(self._add)
+        self.disable_button.clicked.connect(lambda: self._change(accounts.disable_user))
+        self.unlock_button.clicked.connect(lambda: self._change(accounts.unlock_user))
+        self.device_button.clicked.connect(lambda: DeviceDialog(tasks, actor, self).open())
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.tasks.read(accounts.list_users, self.actor, done=self._show)
+
+    def _show(self, users: list[UserRow]) -> None:
+        self.users.setRowCount(len(users))
+        for row, user in enumerate(users):
+            state = "active" if user.active else "disabled"
+            if user.locked_until is not None:
+                state += f", waiting until {user.locked_until.astimezone():%H:%M:%S}"
+            for column, text in enumerate((user.username, user.full_name,
+                                           Role(user.role).label, state)):
+                self.users.setItem(row, column, QTableWidgetItem(text))
+
+    def _selected(self) -> str | None:
+        item = self.users.item(self.users.currentRow(), 0)
+        return None if item is None else item.text()
+
+    def _add(self) -> None:
+        dialog = AddUserDialog(self.tasks, self.actor, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        self.add_dialog = dialog
+
+    def _change(self, operation) -> None:
+        username = self._selected()
+        if username is not None:
+            self.tasks.write(operation, self.actor, username, done=lambda _r: self.refresh())
