@@ -151,7 +151,8 @@ def lockout_delay(failed_logins: int) -> timedelta:
     then doubling, at most a quarter of an hour."""
     if failed_logins < FREE_ATTEMPTS:
         return timedelta(0)
-    return min(timedelta(seconds=5 * 2 ** (failed_logins - FREE_ATTEMPTS)), MAX_LOCKOUT)
+    doublings = min(failed_logins - FREE_ATTEMPTS, 20)
+    return min(timedelta(seconds=5 * 2**doublings), MAX_LOCKOUT)
 
 
 def sign_out(database: Database, actor: Actor) -> None:

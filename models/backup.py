@@ -80,9 +80,14 @@ def _audit(database: Database, actor: Actor, action: str, path: Path) -> None:
                      entity_id=path.name, new={"file": str(path)})
 
 
+def _require(database: Database, actor: Actor) -> None:
+    with database.read():  # so that a refusal is recorded
+        require(actor, Action.MANAGE_BACKUPS, "backup")
+
+
 def backup(database: Database, actor: Actor, out: Path) -> Path:
     """Write a checked backup of ``database`` to ``out``; nothing is left half-written."""
-    require(actor, Action.MANAGE_BACKUPS, "backup")
+    _require(database, actor)
     partial = _partial(out)
     partial.unlink(missing_ok=True)
     try:
@@ -110,7 +115,7 @@ def backup(database: Database, actor: Actor, out: Path) -> Path:
 
 def restore(database: Database, actor: Actor, source: Path) -> int:
     """Replace the database's content with a checked backup; return its audit event count."""
-    require(actor, Action.MANAGE_BACKUPS, "backup")
+    _require(database, actor)
     if database.is_sqlite:
         events = check_sqlite_backup(source)
         target = database.sqlite_path

@@ -201,6 +201,9 @@ def may_view(db: Session, actor: Actor, patient_id: int) -> bool:
 def view_session(db: Session, actor: Actor, session_id: int | UUID) -> SessionDetail:
     """``load_session`` for a person: refused unless their role lets them see it."""
     detail = load_session(db, session_id)
+    if not permissions.may(actor, Action.VIEW_ALL_SESSIONS):
+        permissions.require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_session",
+                            detail.summary.uuid)
     if not may_view(db, actor, detail.patient.id):
         raise Refused("This session is of a patient you do not treat; a supervisor can open it",
                       actor, "view_session", "treatment_session", detail.summary.uuid)

@@ -59,6 +59,11 @@ def may(actor: Actor, action: Action) -> bool:
 def require(actor: Actor, action: Action, entity: str = "", entity_id: object = None) -> None:
     """Raise ``Refused`` unless the actor's role allows ``action``."""
     if not may(actor, action):
-        role = Role(actor.role).label.lower() if actor.role in set(Role) else actor.role
-        raise Refused(f"A {role} may not {action.value}", actor, action.name.lower(), entity,
-                      entity_id)
+        raise Refused(f"{a_role(actor.role)} may not {action.value}", actor,
+                      action.name.lower(), entity, entity_id)
+
+
+def a_role(role: str) -> str:
+    """'A technician', 'An administrator'."""
+    label = Role(role).label.lower() if role in set(Role) else role
+    return f"{'An' if label[:1] in 'aeiou' else 'A'} {label}"

@@ -77,8 +77,9 @@ def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInpu
     old, new = record_change(db, actor, session, "session.amend", before, reason)
     session.amendments.append(Amendment(
         number=len(session.amendments) + 1, user_id=actor.id, reason=reason,
-        amended_at=datetime.now(UTC), old_values=canonical_json(old),
-        new_values=canonical_json(new)))
+        amended_at=datetime.now(UTC),
+        old_values=canonical_json({k: old[k] for k in changed}),
+        new_values=canonical_json({k: new[k] for k in changed})))
     db.flush()
     return load_session(db, session.id)
 

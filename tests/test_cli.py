@@ -118,3 +118,53 @@ def test_bench_startup_writes_the_ratio(tmp_path):
     assert figures["startup_ratio"] == pytest.approx(
         figures["startup_app_s"] / figures["startup_bare_s"], rel=0.01)
     assert "ratio" in result.stdout
+
+
+def test_user_commands_add_disable_unlock_and_list(tmp_path):
+    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    assert laserlog("--db", url, "init", "--admin", "boss", stdin="long-password\n").returncode == 0
+    added = laserlog("--db", url, "user", "add", "tina", "--role", "technician",
+                     "--full-name", "Tina Tan", stdin="another-password\n")
+    assert added.returncode == 0, added.stderr
+    assert laserlog("--db", url, "user", "unlock", "tina").returncode == 0
+    assert laserlog("--db", url, "user", "disable", "tina").returncode == 0
+    listed = laserlog("--db", url, "user", "list").stdout.splitlines()
+    assert "tina\ttechnician\tdisabled\tTina Tan" in listed
+    assert "boss\tadmin\tactive\tboss" in listed
+    for args, stdin, message in (
+        (("user", "disable", "nobody"), "", "No user 'nobody'"),
+        (("user", "add", "tina", "--role", "admin"), "long-password\n", "already taken"),
+        (("user", "add", "shorty", "--role", "admin"), "short\n", "at least 8"),
+    ):
+        failed = laserlog("--db", url, *args, stdin=stdin)
+        assert failed.returncode == 1 and message in failed.stderr, failed.stderr
+    assert laserlog("--db", url, "user", "add", "x", "--role", "king").returncode == 2
+    assert laserlog("--db", url, "verify").returncode == 0
+
+
+def test_backup_and_restore_commands(tmp_path):
+    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    assert laserlog("--db", url, "demo", "--sessions", "3").returncode == 0
+    out = tmp_path / "clinic.backup"
+    made = laserlog("--db", url, "backup", "--out", str(out))
+    assert made.returncode == 0 and "(checked)" in made.stdout, made.stderr
+    truncated = tmp_path / "truncated.backup"
+    truncated.write_bytes(out.read_bytes()[:4096])
+    refused = laserlog("--db", url, "restore", str(truncated))
+    assert refused.returncode == 1 and "damaged or truncated" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    restored = laserlog("--db", url, "restore", str(out))
+    assert restored.returncode == 0 and "chain correctly" in restored.stdout, restored.stderr
+
+
+def test_a_database_from_a_newer_laserlog_is_refused_with_one_line(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "newer.db"
+    url = f"sqlite:///{path}"
+    assert laserlog("--db", url, "init").returncode == 0
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    refused = laserlog("--db", url, "verify")
+    assert refused.returncode == 1 and "newer LaserLog" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1

@@ -38,3 +38,48 @@ def test_short_password_and_taken_name_are_refused(database, admin):
         accounts.create_user(s, username="Admin", full_name="", role="technician",
                              password="short", created_by=admin)
     assert set(refused.value.problems) == {"username", "password"}
+
+
+def test_failed_sign_ins_make_each_further_attempt_wait_until_an_admin_unlocks(database,
+                                                                               admin,
+                                                                               technician):
+    for _ in range(accounts.FREE_ATTEMPTS):
+        with pytest.raises(NotAllowed, match="Wrong user name"):
+            accounts.sign_in(database, "tess", "wrong")
+    with pytest.raises(NotAllowed, match=r"Too many failed sign-ins: try again in \d+ s"):
+        accounts.sign_in(database, "tess", ADMIN_PASSWORD)  # even the right password waits
+    assert accounts.lockout_delay(accounts.FREE_ATTEMPTS + 1) == 2 * accounts.lockout_delay(
+        accounts.FREE_ATTEMPTS)
+    assert accounts.lockout_delay(50) == accounts.MAX_LOCKOUT
+    with database.write() as db:
+        accounts.unlock_user(db, admin, "tess")
+    assert accounts.sign_in(database, "tess", ADMIN_PASSWORD).username == "tess"
+
+
+def test_a_disabled_account_cannot_sign_in_and_stays(database, admin, technician):
+    with database.write() as db:
+        accounts.disable_user(db, admin, "tess")
+    with pytest.raises(NotAllowed, match="disabled"):
+        accounts.sign_in(database, "tess", ADMIN_PASSWORD)
+    with database.read() as db:
+        (row,) = [u for u in accounts.list_users(db, admin) if u.username == "tess"]
+    assert not row.active
+
+
+def test_changed_hashing_parameters_rehash_on_the_next_sign_in(database, admin, monkeypatch):
+    from argon2 import PasswordHasher
+
+    stronger = PasswordHasher(time_cost=3, memory_cost=19 * 1024, parallelism=1)
+    monkeypatch.setattr(accounts, "PASSWORD_HASHER", stronger)
+    accounts.sign_in(database, "admin", ADMIN_PASSWORD)
+    with database.read() as s:
+        stored = s.scalar(select(User.password_hash).where(User.username == "admin"))
+        last = s.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()[-2:]
+    assert "t=3" in stored and last == ["user.rehash", "login"]
+
+
+def test_sign_out_is_audited(database, admin):
+    accounts.sign_out(database, admin)
+    with database.read() as s:
+        assert s.scalars(select(AuditEvent.action).order_by(AuditEvent.seq.desc())).first() \
+            == "logout"

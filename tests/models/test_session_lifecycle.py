@@ -1,0 +1,95 @@
+"""Draft -> completed -> reviewed; amendments keep the values they replace; voiding keeps the
+session. Nothing clinical is deleted on the way."""
+
+import pytest
+from sqlalchemy import func, select
+
+from models import device_register, history, patients, session_lifecycle, treatment_log
+from models.errors import LaserLogError, NotAllowed, ValidationFailed
+from models.session_input import AreaInput, SessionInput
+from models.treatment import TreatmentSession
+
+
+@pytest.fixture
+def completed(database, admin, technician):
+    with database.write() as db:
+        device = device_register.add_device(db, admin, make="Acme", model="IR", serial="L-1",
+                                            kind="infrared")
+        patient = patients.add_patient(db, technician, identifier="L-100", full_name="Lia",
+                                       date_of_birth=None, fitzpatrick=3)
+    entry = SessionInput(device_id=device.id, duration_s=1800, room="R1",
+                         areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),))
+    with database.write() as db:
+        draft = treatment_log.start_draft(db, technician, patient.id, entry)
+        treatment_log.complete_session(db, technician, draft.summary.id, entry)
+    return draft.summary.id, entry
+
+
+def run(database, operation, *args):
+    with database.write() as db:
+        return operation(db, *args)
+
+
+def test_review_signs_off_a_completed_session_once(database, supervisor, completed):
+    session_id, _ = completed
+    detail = run(database, session_lifecycle.review_session, supervisor, session_id)
+    assert detail.summary.status == "reviewed" and detail.reviewed_by == "Sam Supervisor"
+    with pytest.raises(NotAllowed, match="already reviewed"):
+        run(database, session_lifecycle.review_session, supervisor, session_id)
+
+
+def test_an_amendment_keeps_the_original_and_needs_a_reason(database, supervisor, completed):
+    session_id, entry = completed
+    run(database, session_lifecycle.review_session, supervisor, session_id)
+    changed = SessionInput(**{**entry.__dict__, "duration_s": 2400, "notes": "Late entry"})
+    with pytest.raises(ValidationFailed, match="reason"):
+        run(database, session_lifecycle.amend_session, supervisor, session_id, changed, "  ")
+    detail = run(database, session_lifecycle.amend_session, supervisor, session_id, changed,
+                 "Timer was stopped late")
+    assert detail.summary.status == "amended" and detail.summary.duration_s == 2400
+    (amendment,) = detail.amendments
+    assert amendment.number == 1 and amendment.user == "Sam Supervisor"
+    assert amendment.reason == "Timer was stopped late"
+    assert amendment.old == {"duration_s": 1800, "notes": ""}
+    assert amendment.new == {"duration_s": 2400, "notes": "Late entry"}
+    again = SessionInput(**{**changed.__dict__, "duration_s": 2100})
+    detail = run(database, session_lifecycle.amend_session, supervisor, session_id, again,
+                 "Checked the log")
+    assert [a.old["duration_s"] for a in detail.amendments] == [1800, 2400]
+    with pytest.raises(LaserLogError, match="changes nothing"):
+        run(database, session_lifecycle.amend_session, supervisor, session_id, again, "same")
+
+
+def test_an_amendment_must_still_be_complete(database, supervisor, completed):
+    session_id, entry = completed
+    broken = SessionInput(**{**entry.__dict__, "areas": ()})
+    with pytest.raises(ValidationFailed):
+        run(database, session_lifecycle.amend_session, supervisor, session_id, broken, "oops")
+    with database.read() as db:
+        assert history.load_session(db, session_id).amendments == ()
+
+
+def test_a_draft_is_edited_by_its_technician_not_amended(database, supervisor, technician,
+                                                         completed):
+    _, entry = completed
+    with database.read() as db:
+        patient_id = db.scalar(select(TreatmentSession.patient_id))
+    draft = run(database, treatment_log.start_draft, technician, patient_id, entry)
+    with pytest.raises(NotAllowed, match="only a completed session"):
+        run(database, session_lifecycle.amend_session, supervisor, draft.summary.id, entry, "x")
+
+
+def test_voiding_keeps_the_session_with_its_reason(database, supervisor, technician,
+                                                   completed):
+    session_id, entry = completed
+    with pytest.raises(ValidationFailed, match="reason"):
+        run(database, session_lifecycle.void_session, supervisor, session_id, "")
+    detail = run(database, session_lifecycle.void_session, supervisor, session_id,
+                 "Logged for the wrong patient")
+    assert detail.summary.status == "voided" and detail.void_reason.startswith("Logged")
+    with database.read() as db:
+        assert db.scalar(select(func.count()).select_from(TreatmentSession)) == 1
+    with pytest.raises(NotAllowed):
+        run(database, session_lifecycle.void_session, supervisor, session_id, "again")
+    with pytest.raises(NotAllowed):  # and its technician cannot edit it either
+        run(database, treatment_log.update_draft, technician, session_id, entry)
