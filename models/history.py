@@ -25,7 +25,9 @@ from models.rows import (
     SessionDetail,
     SessionSummary,
 )
+from models.session_input import AreaInput, PassSettings, ReactionInput, SessionInput
 from models.treatment import ParameterSetting, Reaction, TreatedArea, TreatmentSession
+from models.vocabulary import ParameterSource
 
 DEFAULT_PAGE_SIZE = 100
 
@@ -179,6 +181,28 @@ def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
                          json.loads(a.old_values), json.loads(a.new_values))
             for a in session.amendments
         ),
+    )
+
+
+def entry_of(detail: SessionDetail) -> SessionInput:
+    """A loaded session as the input that would save it unchanged (the start of an
+    amendment)."""
+    return SessionInput(
+        device_id=detail.device.id if detail.device else None,
+        room=detail.room,
+        started_at=detail.summary.started_at,
+        duration_s=detail.summary.duration_s,
+        anaesthetic_agent=detail.anaesthetic_agent,
+        anaesthetic_applied_at=detail.anaesthetic_applied_at,
+        areas=tuple(
+            AreaInput(area=a.area, settings=dict(a.settings), pulses=a.pulses, passes=a.passes,
+                      source=a.source or ParameterSource.MANUAL,
+                      per_pass=tuple(PassSettings(n, dict(v)) for n, v in a.per_pass),
+                      import_batch_id=a.import_batch_id)
+            for a in detail.areas),
+        reactions=tuple(ReactionInput(r.kind, r.grade, r.note, r.onset)
+                        for r in detail.reactions),
+        notes=detail.notes,
     )
 
 

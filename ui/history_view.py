@@ -14,9 +14,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from models import history, import_log
+from models.permissions import Action, may
 from models.rows import Actor, SessionDetail
 from ui.history_model import HistoryModel
-from ui.session_detail import SessionDetailDialog
+from ui.messages import Messages
+from ui.session_detail import SessionDetailDialog, session_html
+from ui.supervisor_actions import SupervisorActions
 from ui.tasks import TaskRunner
 
 
@@ -27,9 +30,10 @@ def _session_with_traces(db: Session, actor: Actor, session_id: int
 
 
 class HistoryView(QWidget):
-    def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskRunner, actor: Actor, messages: Messages,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks, self.actor = tasks, actor
+        self.tasks, self.actor, self.messages = tasks, actor, messages
         self.model = HistoryModel(tasks, actor)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -68,5 +72,15 @@ class HistoryView(QWidget):
 
     def _show(self, found: tuple[SessionDetail, dict[str, bytes]]) -> None:
         detail, traces = found
-        self.dialog = SessionDetailDialog(detail, traces, self)
+        actions = None
+        if may(self.actor, Action.REVIEW_SESSION):
+            actions = SupervisorActions(self.tasks, self.actor, detail, self.messages)
+        self.dialog = SessionDetailDialog(detail, traces, self, actions)
+        if actions is not None:
+            actions.changed.connect(self._changed)
         self.dialog.open()
+
+    def _changed(self, detail: SessionDetail) -> None:
+        if self.dialog is not None:
+            self.dialog.browser.setHtml(session_html(detail))
+        self.refresh()

@@ -33,7 +33,7 @@ class MainWindow(QMainWindow):
         # Each role gets the screens it may use; the operations check again regardless.
         self.form = (SessionForm(self.tasks, actor, settings, self.messages)
                      if may(actor, Action.LOG_SESSION) else None)
-        self.history = (HistoryView(self.tasks, actor)
+        self.history = (HistoryView(self.tasks, actor, self.messages)
                         if may(actor, Action.VIEW_OWN_PATIENTS_SESSIONS) else None)
         self.admin = AdminView(self.tasks, actor) if may(actor, Action.MANAGE_USERS) else None
         self.tabs = QTabWidget()

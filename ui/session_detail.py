@@ -1,5 +1,6 @@
 """Read-only view of one session, everything recorded about it."""
 
+import json
 from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
@@ -43,9 +44,15 @@ def session_html(detail: SessionDetail) -> str:
         ("Anaesthetic", _anaesthetic(detail)),
         ("Status", display.status_label(s.status)),
         ("Completed", display.local_time(detail.completed_at) or "not yet"),
+        ("Reviewed", f"{display.local_time(detail.reviewed_at)} by {detail.reviewed_by}"
+         if detail.reviewed_at else "not yet"),
         ("Session ID", str(s.uuid)),
     ]
-    html = [f"<h2>Session of {escape(display.local_time(s.started_at))}</h2><table>"]
+    html = [f"<h2>Session of {escape(display.local_time(s.started_at))}</h2>"]
+    if detail.voided_at is not None:
+        html.append(f"<p style='color:#a00000'><b>Voided</b> {escape(local_time(detail.voided_at))}"
+                    f": {escape(detail.void_reason)}</p>")
+    html.append("<table>")
     html += [f"<tr><th align='left'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows]
     html.append("</table><h3>Treated areas and parameters</h3>")
     html.append("<table border='1' cellspacing='0' cellpadding='3'><tr><th>Area</th>")
@@ -78,12 +85,34 @@ def session_html(detail: SessionDetail) -> str:
                 f"{escape(batch.device_session)}: {batch.pulses:,} pulses "
                 f"({batch.flagged_pulses} flagged for review); SHA-256 {batch.sha256}</li>")
         html.append("</ul>")
+    html += _amendments_html(detail)
     return "".join(html)
+
+
+def _amendments_html(detail: SessionDetail) -> list[str]:
+    """Each amendment with the values it replaced, so the session as signed stays readable."""
+    if not detail.amendments:
+        return []
+    html = ["<h3>Amendments</h3><p>The values above are the current ones; each amendment "
+            "lists what it replaced.</p><ol>"]
+    for amendment in detail.amendments:
+        html.append(f"<li>{escape(local_time(amendment.amended_at))} by "
+                    f"{escape(amendment.user)}: {escape(amendment.reason)}<table border='1' "
+                    "cellspacing='0' cellpadding='3'><tr><th>Field</th><th>Before</th>"
+                    "<th>After</th></tr>")
+        for key in amendment.new:
+            before = json.dumps(amendment.old.get(key), ensure_ascii=False)
+            after = json.dumps(amendment.new[key], ensure_ascii=False)
+            html.append(f"<tr><td>{escape(key)}</td><td>{escape(before)}</td>"
+                        f"<td>{escape(after)}</td></tr>")
+        html.append("</table></li>")
+    html.append("</ol>")
+    return html
 
 
 class SessionDetailDialog(QDialog):
     def __init__(self, detail: SessionDetail, traces: dict[str, bytes] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, actions: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Session – {detail.patient.full_name}")
         self.resize(760, 640)
@@ -101,4 +130,7 @@ class SessionDetailDialog(QDialog):
         if self.plot is not None:
             self.resize(900, 900)
             layout.addWidget(self.plot, 2)
+        self.actions = actions
+        if actions is not None:
+            layout.addWidget(actions)
         layout.addWidget(buttons)

@@ -93,3 +93,12 @@ def test_voiding_keeps_the_session_with_its_reason(database, supervisor, technic
         run(database, session_lifecycle.void_session, supervisor, session_id, "again")
     with pytest.raises(NotAllowed):  # and its technician cannot edit it either
         run(database, treatment_log.update_draft, technician, session_id, entry)
+
+
+def test_a_loaded_session_saves_back_unchanged(database, supervisor, completed):
+    session_id, _ = completed
+    with database.read() as db:
+        detail = history.load_session(db, session_id)
+    with pytest.raises(LaserLogError, match="changes nothing"):
+        run(database, session_lifecycle.amend_session, supervisor, session_id,
+            history.entry_of(detail), "no change")

@@ -1,0 +1,117 @@
+"""A supervisor's window: every session, signed off, amended and voided through the real
+widgets, and what the database then holds."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from models import history, patients, treatment_log
+from models.session_input import AreaInput, SessionInput
+from models.settings import Settings
+from tests.ui.conftest import RecordedMessages
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def completed(database, technician, device):
+    with database.write() as db:
+        patient = patients.add_patient(db, technician, identifier="S-1", full_name="Sue Sun",
+                                       date_of_birth=None, fitzpatrick=2)
+    entry = SessionInput(device_id=device.id, duration_s=1800, room="R1",
+                         areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),))
+    with database.write() as db:
+        draft = treatment_log.start_draft(db, technician, patient.id, entry)
+        return treatment_log.complete_session(db, technician, draft.summary.id, entry)
+
+
+@pytest.fixture
+def supervisor_window(qtbot, database, supervisor, completed):
+    main = MainWindow(database, supervisor, Settings(room="Office"), RecordedMessages())
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.close()
+
+
+def open_first_session(qtbot, window):
+    view = window.history
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=10_000)
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, 0))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(),
+                    timeout=10_000)
+    return view.dialog
+
+
+def stored(database, completed):
+    with database.read() as db:
+        return history.load_session(db, completed.summary.id)
+
+
+def test_a_supervisor_sees_history_but_cannot_log_sessions(supervisor_window):
+    titles = [supervisor_window.tabs.tabText(i) for i in range(supervisor_window.tabs.count())]
+    assert titles == ["&History"] and supervisor_window.form is None
+
+
+def test_sign_off_then_amend_with_a_reason_then_void(qtbot, supervisor_window, database,
+                                                     completed):
+    dialog = open_first_session(qtbot, supervisor_window)
+    actions = dialog.actions
+    assert actions.review_button.isEnabled()
+    qtbot.mouseClick(actions.review_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "by Sam Supervisor" in dialog.browser.toPlainText(),
+                    timeout=10_000)
+    assert stored(database, completed).summary.status == "reviewed"
+    assert not actions.review_button.isEnabled()
+
+    qtbot.mouseClick(actions.amend_button, Qt.MouseButton.LeftButton)
+    amend = actions.dialog
+    amend.duration.setText("40")
+    amend.accept()  # no reason yet: refused next to the field, the dialog stays
+    assert amend.isVisible() and amend.error.text() == "Give the reason"
+    qtbot.keyClicks(amend.reason, "Timer stopped late")
+    amend.accept()
+    qtbot.waitUntil(lambda: "Timer stopped late" in dialog.browser.toPlainText(),
+                    timeout=10_000)
+    detail = stored(database, completed)
+    assert detail.summary.status == "amended" and detail.summary.duration_s == 2400
+    assert detail.amendments[0].old == {"duration_s": 1800}
+
+    qtbot.mouseClick(actions.void_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(actions.dialog.reason, "Wrong patient")
+    actions.dialog.accept()
+    qtbot.waitUntil(lambda: "Voided" in dialog.browser.toPlainText(), timeout=10_000)
+    assert stored(database, completed).summary.status == "voided"
+    assert not actions.void_button.isEnabled()
+
+
+def test_an_administrator_manages_staff_and_sees_no_patient_data(qtbot, database, admin,
+                                                                 technician):
+    from models import accounts
+
+    main = MainWindow(database, admin, Settings(room="Office"), RecordedMessages())
+    qtbot.addWidget(main)
+    main.show()
+    assert [main.tabs.tabText(i) for i in range(main.tabs.count())] == ["&Administration"]
+    assert main.history is None and main.form is None
+    view = main.admin
+    qtbot.waitUntil(lambda: view.users.rowCount() == 2, timeout=10_000)
+    qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)
+    dialog = view.add_dialog
+    qtbot.keyClicks(dialog.username, "nora")
+    qtbot.keyClicks(dialog.full_name, "Nora Night")
+    dialog.role.setCurrentIndex(dialog.role.findData("supervisor"))
+    qtbot.keyClicks(dialog.password, "nightshift-1")
+    qtbot.keyClicks(dialog.repeat, "nightshift-2")
+    dialog._save()
+    assert dialog.errors["repeat"].text() == "The two passwords differ"
+    dialog.repeat.clear()
+    qtbot.keyClicks(dialog.repeat, "nightshift-1")
+    dialog._save()
+    qtbot.waitUntil(lambda: view.users.rowCount() == 3, timeout=10_000)
+    assert accounts.sign_in(database, "nora", "nightshift-1").role == "supervisor"
+    view.users.setCurrentCell(1, 0)  # nora, after admin
+    assert view.users.item(1, 0).text() == "nora"
+    qtbot.mouseClick(view.disable_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.users.item(1, 3).text() == "disabled", timeout=10_000)
+    main.close()
