@@ -89,6 +89,13 @@ def session_html(detail: SessionDetail) -> str:
     return "".join(html)
 
 
+FIELD_TITLES = {
+    "device_id": "Device (register number)", "room": "Room", "started_at": "Start (UTC)",
+    "duration_s": "Duration (seconds)", "anaesthetic": "Anaesthetic",
+    "areas": "Areas and parameters", "reactions": "Reactions", "notes": "Notes",
+}
+
+
 def _amendments_html(detail: SessionDetail) -> list[str]:
     """Each amendment with the values it replaced, so the session as signed stays readable."""
     if not detail.amendments:
@@ -103,7 +110,8 @@ def _amendments_html(detail: SessionDetail) -> list[str]:
         for key in amendment.new:
             before = json.dumps(amendment.old.get(key), ensure_ascii=False)
             after = json.dumps(amendment.new[key], ensure_ascii=False)
-            html.append(f"<tr><td>{escape(key)}</td><td>{escape(before)}</td>"
+            title = FIELD_TITLES.get(key, key)
+            html.append(f"<tr><td>{escape(title)}</td><td>{escape(before)}</td>"
                         f"<td>{escape(after)}</td></tr>")
         html.append("</table></li>")
     html.append("</ol>")
