@@ -1,0 +1,50 @@
+"""Saves complete sessions in a loop and says "ACK <uuid>" after each commit; killed at random.
+
+Run as: python -m tests.crash.save_loop DATABASE_URL
+"""
+
+import sys
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from models import accounts, device_register, patients, treatment_log
+from models.database import open_database
+from models.people import Patient, User
+from models.session_input import AreaInput, ReactionInput, SessionInput
+
+
+def main(url: str) -> None:
+    database = open_database(url)
+    with database.write() as db:
+        admin = db.scalars(select(User).where(User.username == "admin")).one()
+        tech = db.scalars(select(User).where(User.username == "tess")).one()
+        admin, tech = accounts.actor_of(admin), accounts.actor_of(tech)
+        patient = db.scalars(select(Patient)).first()
+        if patient is None:
+            patient = patients.add_patient(db, admin, identifier="K-1", full_name="Kim",
+                                           date_of_birth=None, fitzpatrick=3)
+            device_register.add_device(db, admin, make="Acme", model="K", serial="K-1",
+                                       kind="laser")
+    with database.read() as db:
+        device_id = device_register.list_devices(db)[0].id
+    n = 0
+    while True:
+        n += 1
+        entry = SessionInput(
+            device_id=device_id, room="R", started_at=datetime.now(UTC), duration_s=1800,
+            areas=tuple(AreaInput(area, {"fluence_j_cm2": 20.0 + n % 7}, 100 + n, 2)
+                        for area in ("neck", "cheeks", "forehead")),
+            reactions=(ReactionInput("erythema", 1, f"save {n}"),),
+            notes="x" * (n % 50),
+        )
+        session_uuid = uuid.uuid4()
+        with database.write() as db:
+            draft = treatment_log.start_draft(db, tech, patient.id, entry, session_uuid)
+            treatment_log.complete_session(db, tech, draft.summary.id, entry)
+        print(f"ACK {session_uuid}", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
