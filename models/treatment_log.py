@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import audit
@@ -94,6 +95,17 @@ def complete_session(
     db.flush()
     record_change(db, actor, session, "session.complete", before)
     return load_session(db, session.id)
+
+
+def open_drafts(db: Session, actor: Actor) -> list[SessionDetail]:
+    """The actor's drafts not yet completed, newest first: what a crash may have left open."""
+    ids = db.scalars(
+        select(TreatmentSession.id)
+        .where(TreatmentSession.technician_id == actor.id,
+               TreatmentSession.status == SessionStatus.DRAFT)
+        .order_by(TreatmentSession.updated_at.desc())
+    ).all()
+    return [load_session(db, session_id) for session_id in ids]
 
 
 def owned_draft(db: Session, actor: Actor, session_id: int) -> TreatmentSession:

@@ -79,6 +79,12 @@ class AnaestheticField(QGroupBox):
         self.applied_error.show_problem(problems.get("anaesthetic_applied_at"))
         return {"anaesthetic_agent", "anaesthetic_applied_at"} & problems.keys()
 
+    def set_value(self, agent: str | None, applied_at: datetime | None) -> None:
+        self.kind.setCurrentIndex(0 if agent is None else 1)
+        self.agent.setCurrentText(agent or "")
+        self.applied_at.setText("" if applied_at is None
+                                else applied_at.astimezone().strftime("%H:%M"))
+
     def reset(self) -> None:
         self.kind.setCurrentIndex(0)
         self.agent.setCurrentText("")

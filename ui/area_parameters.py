@@ -105,6 +105,18 @@ class AreaParametersEditor(QGroupBox):
             wanted = item.data(Qt.ItemDataRole.UserRole) in codes
             item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
 
+    def show_areas(self, areas: tuple[AreaParametersRow, ...]) -> None:
+        """Put saved areas back: typed ones editable as typed, device ones read only."""
+        self.set_areas([area.area for area in areas])
+        for area in areas:
+            if area.source not in (None, ParameterSource.MANUAL):
+                continue
+            values = area.settings | {"pulses": area.pulses, "passes": area.passes}
+            for key, field in self.rows[area.area].fields.items():
+                value = values.get(key)
+                field.setText("" if value is None else f"{value:g}")
+        self.lock_areas(areas)
+
     def lock_areas(self, areas: tuple[AreaParametersRow, ...]) -> None:
         """Show areas whose parameters came from a device, read only, kept exactly."""
         for area in areas:

@@ -6,14 +6,15 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
-from models import accounts
+from models import accounts, treatment_log
 from models.database import Database
 from models.errors import LaserLogError
 from models.permissions import Action, may
-from models.rows import Actor
+from models.rows import Actor, SessionDetail
 from models.settings import Settings
 from models.vocabulary import Role
 from ui.admin_view import AdminView
+from ui.display import local_time
 from ui.history_view import HistoryView
 from ui.import_dialog import ImportDialog
 from ui.messages import Messages
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
             self.history.refresh()
         if self.form is not None:
             self.form.patient.search.setFocus()
+            self.tasks.read(treatment_log.open_drafts, actor, done=self._offer_recovery)
 
     def _create_actions(self) -> None:
         """Every menu action, in one place."""
@@ -74,6 +76,20 @@ class MainWindow(QMainWindow):
                 lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
         if self.history is not None:
             add(view, "&Refresh history", "F5", self.history.refresh)
+
+    def _offer_recovery(self, drafts: list[SessionDetail]) -> None:
+        """A draft left open (LaserLog closed mid-session, a crash, a power cut) is offered
+        back; it is never lost, whatever the answer."""
+        if not drafts or self.form is None or self.form.draft_id is not None:
+            return
+        newest = drafts[0]
+        others = (f"\n\n{len(drafts) - 1} older draft(s) stay in the History."
+                  if len(drafts) > 1 else "")
+        if self.messages.confirm(
+                self, f"You have an unfinished session for {newest.patient.full_name}, "
+                      f"started {local_time(newest.summary.started_at)}. Continue it now?"
+                      f"{others}"):
+            self.form.resume_draft(newest)
 
     def open_import(self) -> None:
         """The standalone import window: new draft sessions for the patients in the file."""

@@ -138,10 +138,14 @@ class PatientPicker(QGroupBox):
             self.choose(patient)
 
     def choose(self, patient: PatientRow) -> None:
+        self.show_patient(patient)
+        self.patient_chosen.emit(patient)
+
+    def show_patient(self, patient: PatientRow) -> None:
+        """Show the patient as chosen, without starting anything."""
         self.patient = patient
         self.selected.setText(f"Patient: {describe_patient(patient)}")
         self.results.hide()
-        self.patient_chosen.emit(patient)
 
     # --- registering ----------------------------------------------------------------------
     def _add_patient(self) -> None:

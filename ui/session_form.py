@@ -185,11 +185,13 @@ class SessionForm(QWidget):
             signal.connect(self._edited)
 
     # --- devices --------------------------------------------------------------------------
-    def reload_devices(self, select_id: int | None = None) -> None:
+    def reload_devices(self, select_id: int | None = None, edit: bool = True) -> None:
+        """Refresh the device list, choosing ``select_id``; a new choice counts as an edit."""
         self.tasks.read(device_register.list_devices,
-                        done=lambda devices: self._show_devices(devices, select_id))
+                        done=lambda devices: self._show_devices(devices, select_id, edit))
 
-    def _show_devices(self, devices: list[DeviceRow], select_id: int | None) -> None:
+    def _show_devices(self, devices: list[DeviceRow], select_id: int | None,
+                      edit: bool = True) -> None:
         before = self.device.currentData()
         current = select_id or before
         self.devices = {device.id: device for device in devices}
@@ -201,7 +203,7 @@ class SessionForm(QWidget):
         index = self.device.findData(current) if current else 0
         self.device.setCurrentIndex(max(0, index))
         self.device.blockSignals(False)
-        if self.device.currentData() != before:
+        if edit and self.device.currentData() != before:
             self._edited()
 
     def _register_device(self) -> None:
@@ -253,6 +255,29 @@ class SessionForm(QWidget):
         self.status.setText(f"Draft for {draft.patient.full_name} saved "
                             f"{datetime.now().strftime('%H:%M:%S')}")
         self.draft_saved.emit(draft)
+
+    def resume_draft(self, draft: SessionDetail) -> None:
+        """Put a saved draft back on the form, as it was last saved, to carry on with it."""
+        self.reset()
+        self.draft_id, self.draft_uuid = draft.summary.id, draft.summary.uuid
+        self.draft_patient, self.started_at = draft.patient, draft.summary.started_at
+        self.patient.show_patient(draft.patient)
+        self.room.setText(draft.room)
+        if draft.summary.duration_s is not None:
+            self.duration.minutes.setText(f"{draft.summary.duration_s / 60:g}")
+        self.anaesthetic.set_value(draft.anaesthetic_agent, draft.anaesthetic_applied_at)
+        self.areas.show_areas(draft.areas)
+        for reaction in draft.reactions:
+            self.reactions.set_grade(reaction.kind, reaction.grade, reaction.note)
+        self.notes.setPlainText(draft.notes)
+        self.reload_devices(select_id=draft.device.id if draft.device else None, edit=False)
+        self.import_button.setEnabled(True)
+        self.connect_button.setEnabled(True)
+        self.autosave.stop()
+        self._dirty = False
+        self._fix_tab_order()
+        self.status.setText(f"Recovered the draft for {draft.patient.full_name}; carry on "
+                            "where you left off.")
 
     def _timer_started(self, when: datetime) -> None:
         self.started_at = when
