@@ -32,6 +32,8 @@ class Settings:
         default_factory=socket.gethostname, metadata={"title": "Treatment room of this PC"}
     )
     autosave_seconds: float = field(default=1.5, metadata={"title": "Save drafts after (s)"})
+    idle_lock_minutes: float = field(
+        default=5.0, metadata={"title": "Lock the screen after idle (min)"})
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Settings":

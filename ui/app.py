@@ -4,13 +4,14 @@ import logging
 import sys
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 import resources
 from models import accounts, schema
 from models.database import Database, resolve_url
 from models.errors import DatabaseUnavailable
+from models.rows import Actor
 from models.settings import Settings
 from ui.account_dialogs import FirstAdminDialog, LoginDialog
 from ui.database_dialog import DatabaseDialog
@@ -47,6 +48,20 @@ def open_with_recovery(url: str, settings: Settings, explicit: bool) -> Database
         return database
 
 
+def open_main_window(database: Database, actor: Actor, settings: Settings) -> MainWindow:
+    """Show the main window; when someone takes over at the lock screen, theirs replaces it."""
+    window = MainWindow(database, actor, settings)
+    window.taken_over.connect(lambda other: open_main_window(database, other, settings))
+    _open_windows.add(window)
+    window.destroyed.connect(lambda: _open_windows.discard(window))
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
+    return window
+
+
+_open_windows: set[MainWindow] = set()  # top-level windows live as long as they are open
+
+
 def run_app(cli_url: str | None, startup_probe: bool = False) -> int:
     app = make_application()
     settings = Settings.load()
@@ -65,8 +80,7 @@ def run_app(cli_url: str | None, startup_probe: bool = False) -> int:
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
             return 0
         actor = dialog.actor
-    window = MainWindow(database, actor, settings)
-    window.show()
+    window = open_main_window(database, actor, settings)
     if startup_probe:
         def report_shown() -> None:
             print(f"shown {time.perf_counter()}", flush=True)

@@ -2,9 +2,16 @@
 
 from contextlib import suppress
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QTabWidget,
+)
 
 from models import accounts, treatment_log
 from models.database import Database
@@ -17,12 +24,21 @@ from ui.admin_view import AdminView
 from ui.display import local_time
 from ui.history_view import HistoryView
 from ui.import_dialog import ImportDialog
+from ui.lock_screen import LockScreen
 from ui.messages import Messages
 from ui.session_form import SessionForm
 from ui.tasks import TaskRunner
 
 
 class MainWindow(QMainWindow):
+    """Signals:
+    taken_over(object): another person signed in on the lock screen (their Actor).
+    """
+
+    taken_over = Signal(object)
+    INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                              QEvent.Type.MouseMove, QEvent.Type.Wheel})
+
     def __init__(self, database: Database, actor: Actor, settings: Settings,
                  messages: Messages | None = None) -> None:
         super().__init__()
@@ -42,7 +58,18 @@ class MainWindow(QMainWindow):
                               (self.admin, "&Administration")):
             if screen is not None:
                 self.tabs.addTab(screen, title)
-        self.setCentralWidget(self.tabs)
+        self.lock_screen = LockScreen(actor)
+        self.lock_screen.unlock_requested.connect(self._unlock_requested)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.tabs)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
+        self.hidden_dialogs: list[QDialog] = []
+        self.idle = QTimer(self, singleShot=True,
+                           interval=max(1, int(settings.idle_lock_minutes * 60_000)))
+        self.idle.timeout.connect(self.lock)
+        QApplication.instance().installEventFilter(self)
+        self.idle.start()
         role = Role(actor.role).label
         self.statusBar().addWidget(QLabel(f"{actor.full_name} ({role})"))
         self.statusBar().addPermanentWidget(QLabel(database.display_url))
@@ -76,6 +103,46 @@ class MainWindow(QMainWindow):
                 lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
         if self.history is not None:
             add(view, "&Refresh history", "F5", self.history.refresh)
+
+    # --- idle lock --------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.pages.currentWidget() is self.lock_screen
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() in self.INPUT_EVENTS and not self.locked:
+            self.idle.start()  # any input restarts the idle clock
+        return super().eventFilter(watched, event)
+
+    def lock(self) -> None:
+        """Hide every patient detail behind the lock screen; the open draft is saved first."""
+        if self.locked:
+            return
+        if self.form is not None:
+            self.form.save_draft()
+        self.hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for dialog in self.hidden_dialogs:
+            dialog.hide()
+        self.menuBar().setEnabled(False)
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.lock_screen.prepare()
+
+    def _unlock_requested(self, username: str, password: str) -> None:
+        self.tasks.submit(lambda: accounts.sign_in(self.tasks.database, username, password),
+                          done=self._signed_in_at_lock,
+                          failed=lambda error: self.lock_screen.error.show_problem(str(error)))
+
+    def _signed_in_at_lock(self, actor: Actor) -> None:
+        if actor.id != self.actor.id:
+            self.taken_over.emit(actor)  # the next person takes over; this window goes
+            self.close()
+            return
+        self.pages.setCurrentWidget(self.tabs)
+        self.menuBar().setEnabled(True)
+        for dialog in self.hidden_dialogs:
+            dialog.show()
+        self.hidden_dialogs = []
+        self.idle.start()
 
     def _offer_recovery(self, drafts: list[SessionDetail]) -> None:
         """A draft left open (LaserLog closed mid-session, a crash, a power cut) is offered
@@ -114,6 +181,8 @@ class MainWindow(QMainWindow):
             self.resize(1360, 840)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        QApplication.instance().removeEventFilter(self)
+        self.idle.stop()
         if self.form is not None:
             self.form.save_draft()  # keep the last seconds of typing
         self.tasks.shutdown()
