@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.errors import DatabaseUnavailable
+from models.errors import DatabaseUnavailable, ServerUnreachable
 from models.settings import Settings, data_dir
 
 ENV_VAR = "LASERLOG_DB"
@@ -148,7 +148,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A short read-only unit of work (a refusal is recorded as in ``write``)."""
-        with self._refusals_recorded(), self._reader() as session, session.begin():
+        with self._failures_explained(), self._reader() as session, session.begin():
             yield session
 
     @contextmanager
@@ -158,15 +158,21 @@ class Database:
         A refusal (``permissions.Refused``) is rolled back too, then recorded on its own, so
         the attempt leaves exactly one trace: its audit event.
         """
-        with self._refusals_recorded(), self._writer() as session, session.begin():
+        with self._failures_explained(), self._writer() as session, session.begin():
             yield session
 
     @contextmanager
-    def _refusals_recorded(self) -> Iterator[None]:
+    def _failures_explained(self) -> Iterator[None]:
         from models.permissions import Refused
 
         try:
             yield
+        except exc.DBAPIError as error:
+            if self._lost_server(error):
+                raise ServerUnreachable(
+                    f"The database server ({self.display_url}) cannot be reached; nothing of "
+                    "this change was saved") from None
+            raise
         except Refused as refusal:
             from models import audit
 
@@ -175,6 +181,13 @@ class Database:
                              entity=refusal.entity or "-", entity_id=refusal.entity_id,
                              new={"action": refusal.action}, reason=str(refusal))
             raise
+
+    def _lost_server(self, error: exc.DBAPIError) -> bool:
+        if self.is_sqlite:
+            return False
+        text = str(error.orig).lower()
+        return error.connection_invalidated or any(
+            sign in text for sign in ("connection", "server closed", "terminating", "refused"))
 
     def dispose(self) -> None:
         self.engine.dispose()

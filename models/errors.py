@@ -28,3 +28,15 @@ class NotAllowed(LaserLogError):
 
 class DatabaseUnavailable(LaserLogError):
     """The database cannot be opened or reached; the message names it, password hidden."""
+
+
+class ServerUnreachable(DatabaseUnavailable):
+    """The database server went away mid-work; nothing of the interrupted write was kept."""
+
+
+class Conflict(LaserLogError):
+    """Someone else saved the same record since it was loaded; ``version`` is theirs."""
+
+    def __init__(self, message: str, version: int) -> None:
+        super().__init__(message)
+        self.version = version

@@ -16,17 +16,19 @@ from models.permissions import Action, require
 from models.rows import Actor, SessionDetail
 from models.session_input import SessionInput, problems_for_completion
 from models.treatment import Amendment, TreatmentSession
-from models.treatment_log import apply_entry, record_change, snapshot
+from models.treatment_log import apply_entry, check_version, record_change, snapshot
 from models.vocabulary import SessionStatus
 
 SIGNED = (SessionStatus.COMPLETED, SessionStatus.REVIEWED, SessionStatus.AMENDED)
 
 
-def _session(db: Session, actor: Actor, action: Action, session_id: int) -> TreatmentSession:
+def _session(db: Session, actor: Actor, action: Action, session_id: int,
+             expected_version: int | None) -> TreatmentSession:
     session = db.get(TreatmentSession, session_id)
     if session is None:
         raise NotFound(f"No session with id {session_id}")
     require(actor, action, "treatment_session", session.uuid)
+    check_version(db, session, expected_version)
     return session
 
 
@@ -43,9 +45,11 @@ def _reason(reason: str, what: str) -> str:
     return reason
 
 
-def review_session(db: Session, actor: Actor, session_id: int) -> SessionDetail:
-    """Sign off a completed (or amended) session as reviewed."""
-    session = _session(db, actor, Action.REVIEW_SESSION, session_id)
+def review_session(db: Session, actor: Actor, session_id: int,
+                   expected_version: int | None = None) -> SessionDetail:
+    """Sign off a completed (or amended) session as reviewed; ``expected_version``, when
+    given, refuses to act on a session changed since it was shown (as for all three)."""
+    session = _session(db, actor, Action.REVIEW_SESSION, session_id, expected_version)
     _refuse_unless_signed(session, "reviewed")
     if session.status == SessionStatus.REVIEWED:
         raise NotAllowed("This session is already reviewed")
@@ -58,9 +62,9 @@ def review_session(db: Session, actor: Actor, session_id: int) -> SessionDetail:
 
 
 def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInput,
-                  reason: str) -> SessionDetail:
+                  reason: str, expected_version: int | None = None) -> SessionDetail:
     """Change a completed session, recording the values replaced; it then awaits review."""
-    session = _session(db, actor, Action.AMEND_SESSION, session_id)
+    session = _session(db, actor, Action.AMEND_SESSION, session_id, expected_version)
     _refuse_unless_signed(session, "amended")
     reason = _reason(reason, "amendment")
     problems = problems_for_completion(entry)
@@ -84,9 +88,10 @@ def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInpu
     return load_session(db, session.id)
 
 
-def void_session(db: Session, actor: Actor, session_id: int, reason: str) -> SessionDetail:
+def void_session(db: Session, actor: Actor, session_id: int, reason: str,
+                 expected_version: int | None = None) -> SessionDetail:
     """Mark a session void: it stays, with who voided it, when and why."""
-    session = _session(db, actor, Action.VOID_SESSION, session_id)
+    session = _session(db, actor, Action.VOID_SESSION, session_id, expected_version)
     if session.status == SessionStatus.VOIDED:
         raise NotAllowed("This session is already voided")
     reason = _reason(reason, "voiding")

@@ -1,5 +1,6 @@
 """Logging a treatment session: start a draft, save it as it is typed, complete and sign it."""
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -8,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import audit
+from models.audit import AuditEvent
 from models.device import Device
-from models.errors import NotFound, ValidationFailed
+from models.errors import Conflict, NotFound, ValidationFailed
 from models.history import load_session
 from models.parameters import SETTINGS
-from models.people import Patient
+from models.people import Patient, User
 from models.permissions import Action, Refused, require
 from models.rows import Actor, SessionDetail
 from models.session_input import (
@@ -68,9 +70,15 @@ def start_draft(
     return load_session(db, session.id)
 
 
-def update_draft(db: Session, actor: Actor, session_id: int, entry: SessionInput) -> SessionDetail:
-    """Save what has been typed so far. Values that are wrong are kept out until corrected."""
+def update_draft(db: Session, actor: Actor, session_id: int, entry: SessionInput,
+                 expected_version: int | None = None) -> SessionDetail:
+    """Save what has been typed so far. Values that are wrong are kept out until corrected.
+
+    With ``expected_version`` (the version the caller last saw) a save made elsewhere since
+    is not overwritten: ``Conflict`` says who saved what, and when.
+    """
     session = owned_draft(db, actor, session_id)
+    check_version(db, session, expected_version)
     before = snapshot(session)
     apply_entry(db, session, entry, problems_in(entry))
     db.flush()
@@ -79,10 +87,12 @@ def update_draft(db: Session, actor: Actor, session_id: int, entry: SessionInput
 
 
 def complete_session(
-    db: Session, actor: Actor, session_id: int, entry: SessionInput
+    db: Session, actor: Actor, session_id: int, entry: SessionInput,
+    expected_version: int | None = None,
 ) -> SessionDetail:
     """Complete and sign the session; from then on it changes only by amendment."""
     session = owned_draft(db, actor, session_id)
+    check_version(db, session, expected_version)
     problems = problems_for_completion(entry)
     if entry.device_id is not None and db.get(Device, entry.device_id) is None:
         problems["device"] = "The device picked is not in the register"
@@ -95,6 +105,28 @@ def complete_session(
     db.flush()
     record_change(db, actor, session, "session.complete", before)
     return load_session(db, session.id)
+
+
+def check_version(db: Session, session: TreatmentSession, expected: int | None) -> None:
+    """Refuse to overwrite a save made since ``expected`` (None: no check), naming it."""
+    if expected is None or session.version == expected:
+        return
+    last = db.execute(
+        select(AuditEvent.occurred_at, AuditEvent.new_values, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.entity == "treatment_session",
+               AuditEvent.entity_id == str(session.uuid))
+        .order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    if last is None:
+        raise Conflict("This session was changed elsewhere since you opened it",
+                       session.version)
+    changed = ", ".join(sorted(json.loads(last.new_values))) or "nothing visible"
+    raise Conflict(
+        f"{last.full_name} saved this session on another PC at "
+        f"{last.occurred_at.astimezone():%H:%M:%S} (changed: {changed}) after you opened it. "
+        "Your input is kept on screen; check it, and your next save replaces theirs.",
+        session.version)
 
 
 def open_drafts(db: Session, actor: Actor) -> list[SessionDetail]:

@@ -55,12 +55,20 @@ class Cluster:
             shutil.chown(self.root, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--no-sync")
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server on its existing data (after ``halt``)."""
         options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -F -c fsync=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l",
                   str(self.root / "server.log"), "-w", "start")
 
+    def halt(self) -> None:
+        """Stop the server abruptly, as a crash or a pulled cable would; the data stays."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
     def stop(self) -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self.halt()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)

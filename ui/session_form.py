@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import device_register, history, treatment_log
-from models.errors import ValidationFailed
+from models.errors import Conflict, DatabaseUnavailable, ValidationFailed
 from models.permissions import Action, may
 from models.rows import Actor, DeviceRow, PatientRow, SessionDetail
 from models.session_input import SessionInput, problems_for_completion
@@ -59,6 +59,7 @@ class SessionForm(QWidget):
         self.draft_id: int | None = None
         self.draft_uuid: UUID | None = None
         self.draft_patient: PatientRow | None = None
+        self.known_version: int | None = None  # of the draft, as this form last saved it
         self.filled_note = ""  # kept on the status line while the draft is open
         self.devices: dict[int, DeviceRow] = {}
         self.started_at: datetime | None = None
@@ -103,6 +104,8 @@ class SessionForm(QWidget):
         self.autosave = QTimer(self, singleShot=True,
                                interval=int(settings.autosave_seconds * 1000))
         self.autosave.timeout.connect(self.save_draft)
+        self.retry = QTimer(self, singleShot=True, interval=3000)  # when the server is gone
+        self.retry.timeout.connect(self.save_draft)
         self.reload_devices()
 
     # --- layout ---------------------------------------------------------------------------
@@ -247,7 +250,7 @@ class SessionForm(QWidget):
 
     def _draft_started(self, draft: SessionDetail) -> None:
         self.draft_id, self.draft_uuid = draft.summary.id, draft.summary.uuid
-        self.draft_patient = draft.patient
+        self.draft_patient, self.known_version = draft.patient, draft.version
         self.import_button.setEnabled(True)
         self.connect_button.setEnabled(True)
         self.started_at = self.started_at or draft.summary.started_at
@@ -261,6 +264,7 @@ class SessionForm(QWidget):
         self.reset()
         self.draft_id, self.draft_uuid = draft.summary.id, draft.summary.uuid
         self.draft_patient, self.started_at = draft.patient, draft.summary.started_at
+        self.known_version = draft.version
         self.patient.show_patient(draft.patient)
         self.room.setText(draft.room)
         if draft.summary.duration_s is not None:
@@ -294,8 +298,31 @@ class SessionForm(QWidget):
             return
         self._dirty = False
         entry, _problems = self.collect()
-        self.tasks.write(treatment_log.update_draft, self.actor, self.draft_id, entry,
-                         done=self._draft_written)
+        self.tasks.write(self._tracked(treatment_log.update_draft), self.actor, self.draft_id,
+                         entry, done=self._draft_written, failed=self._save_failed)
+
+    def _tracked(self, operation):
+        """``operation`` checked against the version this form last saw, which it then moves
+        on; both happen on the worker thread, so queued saves see each other's versions."""
+        def run(db, *args):
+            detail = operation(db, *args, expected_version=self.known_version)
+            self.known_version = detail.version
+            return detail
+        return run
+
+    def _save_failed(self, error: Exception) -> None:
+        """Nothing typed is dropped: the form keeps it and saves it when it can."""
+        self._dirty = True
+        if isinstance(error, Conflict):
+            self.known_version = error.version  # seen now; the next save replaces theirs
+            self.general_error.show_problem(str(error))
+            self.status.setText("Not saved: see the message in red.")
+        elif isinstance(error, DatabaseUnavailable):
+            self.status.setText("The database server cannot be reached. Your input stays on "
+                                "screen and is saved as soon as the server is back.")
+            self.retry.start()
+        else:
+            self.tasks.report_error(error)
 
     def import_from_file(self) -> None:
         """Fill the open draft from a device export file, through the import window."""
@@ -338,6 +365,7 @@ class SessionForm(QWidget):
         self._filled_by_device(draft)
 
     def _filled_by_device(self, draft: SessionDetail) -> None:
+        self.known_version = draft.version
         self.areas.lock_areas(draft.areas)
         if self.duration.minutes.text() == "" and draft.summary.duration_s:
             self.duration.minutes.setText(f"{draft.summary.duration_s / 60:.0f}")
@@ -351,6 +379,7 @@ class SessionForm(QWidget):
 
     def _draft_written(self, draft: SessionDetail) -> None:
         if self.draft_id == draft.summary.id:
+            self.general_error.show_problem(None)
             note = f" · {self.filled_note}" if self.filled_note else ""
             self.status.setText(f"Draft saved {datetime.now().strftime('%H:%M:%S')}{note}")
             self.draft_saved.emit(draft)
@@ -369,14 +398,17 @@ class SessionForm(QWidget):
         self._dirty = False
         self.complete_button.setEnabled(False)
         self.status.setText("Completing…")
-        self.tasks.write(treatment_log.complete_session, self.actor, self.draft_id, entry,
-                         done=self._completed, failed=self._refused)
+        self.tasks.write(self._tracked(treatment_log.complete_session), self.actor,
+                         self.draft_id, entry, done=self._completed, failed=self._refused)
 
     def _refused(self, error: Exception) -> None:
         self.complete_button.setEnabled(True)
         self.status.setText("Not completed: see the messages in red.")
         if isinstance(error, ValidationFailed):
             self.show_problems(error.problems)
+        elif isinstance(error, Conflict | DatabaseUnavailable):
+            self._save_failed(error)
+            self.general_error.show_problem(str(error))
         else:
             self.general_error.show_problem(str(error))
             self.tasks.report_error(error)
@@ -403,7 +435,8 @@ class SessionForm(QWidget):
     def reset(self) -> None:
         """Empty the form for the next session (the device and room stay)."""
         self.draft_id, self.draft_uuid, self.started_at, self._dirty = None, None, None, False
-        self.draft_patient, self.filled_note = None, ""
+        self.draft_patient, self.filled_note, self.known_version = None, "", None
+        self.retry.stop()
         self.import_button.setEnabled(False)
         self.connect_button.setEnabled(False)
         self.autosave.stop()

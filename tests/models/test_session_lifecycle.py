@@ -102,3 +102,15 @@ def test_a_loaded_session_saves_back_unchanged(database, supervisor, completed):
     with pytest.raises(LaserLogError, match="changes nothing"):
         run(database, session_lifecycle.amend_session, supervisor, session_id,
             history.entry_of(detail), "no change")
+
+
+def test_a_supervisor_acting_on_a_session_changed_since_it_was_shown_is_told(
+        database, supervisor, completed):
+    from models.errors import Conflict
+
+    session_id, _ = completed
+    with database.read() as db:
+        shown = history.load_session(db, session_id).version
+    run(database, session_lifecycle.review_session, supervisor, session_id, shown)
+    with pytest.raises(Conflict, match="Sam Supervisor saved this session"):
+        run(database, session_lifecycle.void_session, supervisor, session_id, "dup", shown)
