@@ -103,6 +103,8 @@ class MainWindow(QMainWindow):
                 lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
         if self.history is not None:
             add(view, "&Refresh history", "F5", self.history.refresh)
+        if may(self.actor, Action.VIEW_AUDIT):
+            add(view, "&Audit trail…", "Ctrl+Shift+A", self.open_audit_trail)
 
     # --- idle lock --------------------------------------------------------------------------
     @property
@@ -157,6 +159,12 @@ class MainWindow(QMainWindow):
                       f"started {local_time(newest.summary.started_at)}. Continue it now?"
                       f"{others}"):
             self.form.resume_draft(newest)
+
+    def open_audit_trail(self) -> None:
+        from ui.audit_viewer import AuditViewer
+
+        self.audit_viewer = AuditViewer(self.tasks, self.actor, self)
+        self.audit_viewer.open()
 
     def open_import(self) -> None:
         """The standalone import window: new draft sessions for the patients in the file."""
