@@ -33,9 +33,12 @@ MODEL = SIMULATED_MODELS[0]
 def _prepared_database(folder: Path) -> tuple[Database, accounts.Actor]:
     database, _ = open_current(f"sqlite:///{folder / 'laserlog.db'}")
     with database.write() as db:
-        actor = accounts.create_user(db, username="bench", full_name="Bench", role="admin",
+        admin = accounts.create_user(db, username="admin", full_name="Admin", role="admin",
                                      password="bench-password", created_by=None)
-        device_register.add_device(db, actor, make=MODEL.make, model=MODEL.model,
+        actor = accounts.create_user(db, username="bench", full_name="Bench",
+                                     role="technician", password="bench-password",
+                                     created_by=admin)
+        device_register.add_device(db, admin, make=MODEL.make, model=MODEL.model,
                                    serial="SIM-BENCH", kind=MODEL.kind)
         patients.add_patient(db, actor, identifier="BENCH-1", full_name="Bench Patient",
                              date_of_birth=None, fitzpatrick=3)

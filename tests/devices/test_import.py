@@ -116,3 +116,9 @@ def test_a_file_from_another_device_than_the_sessions_is_refused(
     with pytest.raises(ImportFailed, match=r"from device SIM-T-1.*logged with device OTHER-9"):
         import_file(database, technician, path, session_uuid=draft.summary.uuid)
     assert table_counts(database) == before
+
+
+def test_the_import_benchmark_imports_its_own_file():
+    from devices.import_bench import peak_rss_importing
+
+    assert peak_rss_importing(2_000) > 0  # raises if the benchmark's import is refused
