@@ -98,18 +98,25 @@ def backup(database: Database, actor: Actor, out: Path) -> Path:
                 src.backup(dst)
             check_sqlite_backup(partial)
         else:
-            done = subprocess.run([_pg_tool("pg_dump"), "--format=custom", f"--file={partial}",
-                                   _libpq_url(database)], capture_output=True, text=True)
-            if done.returncode != 0:
-                raise BackupFailed(f"pg_dump failed: {done.stderr.strip()}")
-            listed = subprocess.run([_pg_tool("pg_restore"), "--list", str(partial)],
-                                    capture_output=True, text=True)
-            if listed.returncode != 0 or "audit_events" not in listed.stdout:
-                raise BackupFailed("The dump pg_dump wrote cannot be read back; not kept")
+            dump_postgres(database, partial)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
     _audit(database, actor, "backup.create", out)
+    return out
+
+
+def dump_postgres(database: Database, out: Path) -> Path:
+    """pg_dump the database to ``out`` and check the dump reads back."""
+    done = subprocess.run([_pg_tool("pg_dump"), "--format=custom", f"--file={out}",
+                           _libpq_url(database)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BackupFailed(f"pg_dump failed: {done.stderr.strip()}")
+    listed = subprocess.run([_pg_tool("pg_restore"), "--list", str(out)],
+                            capture_output=True, text=True)
+    if listed.returncode != 0 or "alembic_version" not in listed.stdout:
+        out.unlink(missing_ok=True)
+        raise BackupFailed("The dump pg_dump wrote cannot be read back; not kept")
     return out
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import exc, inspect, text
 from models.database import Database, failure_reason, open_database
 from models.errors import DatabaseUnavailable
 from models.migrations import HEAD
+from models.settings import data_dir
 
 # Alembic is imported only when a migration has to run: start-up stays quick.
 
@@ -62,9 +63,16 @@ def upgrade(database: Database) -> Path | None:
             f"one knows up to {HEAD}); update LaserLog on this PC")
     backup = None
     path = database.sqlite_path
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     if current is not None and path is not None and path.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         backup = backup_sqlite_file(path, path.with_name(f"{path.name}.before-{current}-{stamp}"))
+    elif current is not None and not database.is_sqlite:
+        from models.backup import dump_postgres
+
+        folder = data_dir() / "backups"
+        folder.mkdir(parents=True, exist_ok=True)
+        backup = dump_postgres(database, folder / f"{database.url.database}.before-{current}-"
+                                                  f"{stamp}.dump")
     from alembic import command
 
     config = _alembic_config()

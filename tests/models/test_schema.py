@@ -47,3 +47,14 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(database):
         context = MigrationContext.configure(conn, opts={"compare_type": False})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_a_postgresql_database_is_dumped_before_upgrading(database):
+    if database.is_sqlite:
+        pytest.skip("the SQLite file copy is tested above")
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+    with pytest.raises(Exception):  # noqa: B017 - 0003's tables exist; the dump comes first
+        schema.upgrade(database)
+    dumps = list((schema.data_dir() / "backups").glob(f"{database.url.database}.before-0002-*"))
+    assert len(dumps) == 1 and dumps[0].stat().st_size > 0
