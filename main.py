@@ -141,7 +141,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from uuid import UUID
 
     from devices.importer import import_file
-    from devices.profiles import find_profile
+    from devices.profile_library import resolve_profile
     from models import accounts
 
     try:
@@ -149,9 +149,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ValueError:
         raise Failure(f"--session {args.session!r} is not a session UUID") from None
     path = Path(args.file)
-    profile = find_profile(args.profile) if args.profile else None
     database = _open(args)
     try:
+        profile = resolve_profile(database, args.profile) if args.profile else None
         password = _read_password(f"Password for {args.user}: ", confirm=False)
         actor = accounts.sign_in(database, args.user, password)
 
@@ -255,6 +255,32 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    from devices.profile_library import add_profile, clinic_profiles
+    from models import profile_store
+
+    database = _open(args)
+    try:
+        actor = _command_line_actor(database)
+        if args.action == "add":
+            profile = add_profile(database, actor, Path(args.file))
+            print(f"Added import profile {profile.name} ({profile.format.upper()}); every PC "
+                  "can use it now")
+        elif args.action == "retire":
+            with database.write() as db:
+                profile_store.retire_profile(db, actor, args.name)
+            print(f"Retired import profile {args.name}; it stays on record")
+        else:
+            with database.read() as db:
+                own = profile_store.stored_profiles(db)
+                for name, profile in clinic_profiles(db).items():
+                    origin = "added by the clinic" if name in own else "shipped"
+                    print(f"{name}\t{profile.format}\t{origin}")
+    finally:
+        database.dispose()
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from models.verification import verify
 
@@ -347,6 +373,16 @@ def build_parser() -> argparse.ArgumentParser:
         user_actions.add_parser(action, help=text).add_argument("name", metavar="NAME")
     user_actions.add_parser("list", help="every account, its role and state")
     user.set_defaults(handler=cmd_user)
+
+    profile = commands.add_parser("profile", help="import profiles for the clinic's devices")
+    profile_actions = profile.add_subparsers(title="actions", dest="action", metavar="ACTION",
+                                             required=True)
+    profile_actions.add_parser("add", help="check a profile file and add it for every PC"
+                               ).add_argument("file", metavar="FILE.toml")
+    profile_actions.add_parser("retire", help="stop offering an added profile (kept on "
+                               "record)").add_argument("name", metavar="NAME")
+    profile_actions.add_parser("list", help="every profile in use")
+    profile.set_defaults(handler=cmd_profile)
 
     backup = commands.add_parser("backup", help="write a checked backup, even while in use")
     backup.add_argument("--out", required=True, metavar="FILE")

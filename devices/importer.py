@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from devices.contract import ImportCancelled, ImportFailed, Problem, PulseReading
 from devices.export_file import FileAdapter, detect_profile, file_sha256, open_export
+from devices.profile_library import clinic_profiles
 from devices.profiles import Profile
 from devices.readers import MAX_FILE_BYTES
 from devices.traces import TraceBuffer, is_stray
@@ -215,7 +216,9 @@ def import_file(
     """Import ``path`` (profile detected when not given). Raises ``ImportFailed`` listing
     every problem, with nothing written; a dry run returns the problems instead."""
     open_export(path, max_bytes).close()
-    profile = profile or detect_profile(path)
+    if profile is None:
+        with database.read() as db:
+            profile = detect_profile(path, clinic_profiles(db))
     sha256 = file_sha256(path)
     adapter = FileAdapter(path, profile, max_bytes)
     with database.read() if dry_run else database.write() as db:

@@ -219,11 +219,11 @@ def builtin_profiles() -> dict[str, Profile]:
     return found
 
 
-def find_profile(name_or_path: str) -> Profile:
-    """A shipped profile by name, or a profile file by its path."""
+def find_profile(name_or_path: str, profiles: dict[str, Profile] | None = None) -> Profile:
+    """A profile by name (of ``profiles``, else the shipped ones), or a file by its path."""
     if name_or_path.endswith(".toml"):
         return load_profile(Path(name_or_path))
-    profiles = builtin_profiles()
+    profiles = profiles if profiles is not None else builtin_profiles()
     if name_or_path not in profiles:
         raise LaserLogError(
             f"No import profile {name_or_path!r}; the profiles are: {', '.join(profiles)}"

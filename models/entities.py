@@ -5,7 +5,9 @@ from models.base import Base
 from models.device import Device
 from models.import_records import ImportBatch, ImportBatchSession, PulseTrace
 from models.people import Patient, User
+from models.profile_store import StoredProfile
 from models.treatment import (
+    Amendment,
     Anaesthetic,
     ParameterSetting,
     Reaction,
@@ -14,6 +16,7 @@ from models.treatment import (
 )
 
 __all__ = [
+    "Amendment",
     "Anaesthetic",
     "AuditEvent",
     "Base",
@@ -24,6 +27,7 @@ __all__ = [
     "Patient",
     "PulseTrace",
     "Reaction",
+    "StoredProfile",
     "TreatedArea",
     "TreatmentSession",
     "User",

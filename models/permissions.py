@@ -24,6 +24,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "see the audit trail"
     MANAGE_USERS = "manage users"
     MANAGE_DEVICES = "manage the device register"
+    MANAGE_PROFILES = "manage import profiles"
     MANAGE_BACKUPS = "make and restore backups"
 
 
@@ -38,7 +39,7 @@ ALLOWED: dict[str, frozenset[Action]] = {
     }),
     Role.ADMIN: frozenset({
         Action.REGISTER_PATIENT, Action.MANAGE_USERS, Action.MANAGE_DEVICES,
-        Action.MANAGE_BACKUPS,
+        Action.MANAGE_PROFILES, Action.MANAGE_BACKUPS,
     }),
 }
 

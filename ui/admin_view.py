@@ -3,11 +3,14 @@
 Administrators see no patient data; what they can do here is what their role allows.
 """
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from devices.profile_library import add_profile
 from models import accounts
 from models.accounts import UserRow
 from models.errors import ValidationFailed
@@ -93,10 +97,14 @@ class AdminView(QWidget):
         self.disable_button = QPushButton("&Disable")
         self.unlock_button = QPushButton("&Unlock")
         self.device_button = QPushButton("&Register device…")
+        self.profile_button = QPushButton("Add import &profile…")
+        self.profile_button.setToolTip("Check a profile file (TOML) for a device model and "
+                                       "make it available on every PC")
         buttons = QHBoxLayout()
         for button in (self.add_button, self.disable_button, self.unlock_button):
             buttons.addWidget(button)
         buttons.addStretch()
+        buttons.addWidget(self.profile_button)
         buttons.addWidget(self.device_button)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Staff accounts. Accounts are never deleted: disable one to "
@@ -107,6 +115,9 @@ class AdminView(QWidget):
         self.disable_button.clicked.connect(lambda: self._change(accounts.disable_user))
         self.unlock_button.clicked.connect(lambda: self._change(accounts.unlock_user))
         self.device_button.clicked.connect(lambda: DeviceDialog(tasks, actor, self).open())
+        self.profile_button.clicked.connect(self._add_profile)
+        self.message = QLabel()
+        layout.addWidget(self.message)
         self.refresh()
 
     def refresh(self) -> None:
@@ -131,6 +142,19 @@ class AdminView(QWidget):
         dialog.accepted.connect(self.refresh)
         dialog.open()
         self.add_dialog = dialog
+
+    def _add_profile(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(self, "Import profile", "",
+                                                    "Import profiles (*.toml)")
+        if name:
+            self.add_profile(Path(name))
+
+    def add_profile(self, path: Path) -> None:
+        self.tasks.submit(
+            lambda: add_profile(self.tasks.database, self.actor, path),
+            done=lambda profile: self.message.setText(
+                f"Added import profile {profile.name}; every PC can use it now."),
+            failed=lambda error: self.message.setText(f"Not added: {error}"))
 
     def _change(self, operation) -> None:
         username = self._selected()

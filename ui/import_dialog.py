@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from devices.contract import ImportCancelled, ImportFailed
 from devices.importer import ImportResult, import_file
-from devices.profiles import builtin_profiles
+from devices.profile_library import clinic_profiles
+from devices.profiles import Profile
 from models.rows import Actor
 from models.vocabulary import Area
 from ui.display import local_time
@@ -72,8 +73,8 @@ class ImportDialog(QDialog):
         self.profile = QComboBox()
         self.profile.setAccessibleName("Import profile")
         self.profile.addItem("Detect from the file", None)
-        for name, profile in builtin_profiles().items():
-            self.profile.addItem(f"{profile.title} ({name})", name)
+        self.profiles: dict[str, Profile] = {}
+        tasks.read(clinic_profiles, done=self._show_profiles)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setValue(0)
@@ -142,6 +143,12 @@ class ImportDialog(QDialog):
         self._checked = None
         self.import_button.setEnabled(False)
 
+    def _show_profiles(self, profiles: dict[str, Profile]) -> None:
+        """The shipped profiles and those the clinic added, for choosing by hand."""
+        self.profiles = profiles
+        for name, profile in profiles.items():
+            self.profile.addItem(f"{profile.title} ({name})", name)
+
     def _run(self, dry_run: bool) -> None:
         text = self.path.text().strip()
         if not text:
@@ -150,7 +157,7 @@ class ImportDialog(QDialog):
             return
         path = Path(text)
         name = self.profile.currentData()
-        profile = builtin_profiles()[name] if name else None
+        profile = self.profiles[name] if name else None
         self._cancel.clear()
         self._busy(True)
         self.bar.setValue(0)

@@ -15,6 +15,7 @@ from models import (
     history,
     import_log,
     patients,
+    profile_store,
     session_lifecycle,
     treatment_log,
 )
@@ -82,6 +83,8 @@ def _operations(clinic, tmp_path: Path):
             password="long enough", created_by=a)),
         Action.MANAGE_DEVICES: written(lambda db, a: device_register.add_device(
             db, a, make="Acme", model="X", serial=f"S-{a.username}", kind="laser")),
+        Action.MANAGE_PROFILES: written(lambda db, a: profile_store.store_profile(
+            db, a, f"profile-{a.username}", 'format = "csv"')),
         Action.MANAGE_BACKUPS: lambda database, a: backup.backup(
             database, a, tmp_path / f"{a.username}.backup"),
     }

@@ -41,7 +41,7 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(database):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from models.base import Base
+    from models.entities import Base
 
     with database.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": False})

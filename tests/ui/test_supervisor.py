@@ -138,3 +138,22 @@ def test_the_audit_trail_filters_by_user_session_and_patient(qtbot, supervisor_w
     qtbot.mouseClick(viewer.search_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: viewer.summary.text().startswith("3 event"), timeout=10_000)
     assert everything > 3
+
+
+def test_an_administrator_adds_an_import_profile_and_a_broken_one_is_explained(
+        qtbot, database, admin, tmp_path):
+    from tests.devices.test_profile_library import CLINIC_PROFILE
+
+    main = MainWindow(database, admin, Settings(room="Office"), RecordedMessages())
+    qtbot.addWidget(main)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("format = 3", encoding="utf-8")
+    main.admin.add_profile(broken)
+    qtbot.waitUntil(lambda: main.admin.message.text().startswith("Not added: Import profile "
+                                                                 "'broken'"), timeout=10_000)
+    good = tmp_path / "glowtek-g2.toml"
+    good.write_text(CLINIC_PROFILE, encoding="utf-8")
+    main.admin.add_profile(good)
+    qtbot.waitUntil(lambda: "Added import profile glowtek-g2" in main.admin.message.text(),
+                    timeout=10_000)
+    main.close()
