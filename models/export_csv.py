@@ -28,12 +28,13 @@ def _rows(db: Session, page_size: int) -> Iterator[list[str]]:
         page = list_sessions(db, after=cursor, limit=page_size)
         ids = [row.id for row in page.rows]
         agents = dict(db.execute(
-            select(Anaesthetic.session_id, Anaesthetic.agent).where(Anaesthetic.session_id.in_(ids))
+            select(Anaesthetic.session_id, Anaesthetic.agent).where(
+                Anaesthetic.session_id.in_(ids), Anaesthetic.superseded_in.is_(None))
         ).tuples().all()) if ids else {}
         reactions: dict[int, list[str]] = {}
         statement = (
             select(Reaction.session_id, Reaction.kind, Reaction.grade)
-            .where(Reaction.session_id.in_(ids))
+            .where(Reaction.session_id.in_(ids), Reaction.superseded_in.is_(None))
             .order_by(Reaction.session_id, Reaction.id)
         )
         for session_id, kind, grade in db.execute(statement) if ids else ():

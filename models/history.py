@@ -101,7 +101,7 @@ def _areas_by_session(db: Session, ids: list[int]) -> dict[int, tuple[str, ...]]
     grouped: dict[int, list[str]] = {}
     statement = (
         select(TreatedArea.session_id, TreatedArea.area)
-        .where(TreatedArea.session_id.in_(ids))
+        .where(TreatedArea.session_id.in_(ids), TreatedArea.superseded_in.is_(None))
         .order_by(TreatedArea.session_id, TreatedArea.position)
     )
     for session_id, area in db.execute(statement):
@@ -115,7 +115,8 @@ def _worst_reaction_by_session(db: Session, ids: list[int]) -> dict[int, Reactio
     worst: dict[int, ReactionRow] = {}
     statement = (
         select(Reaction)
-        .where(Reaction.session_id.in_(ids), Reaction.grade > 0)
+        .where(Reaction.session_id.in_(ids), Reaction.grade > 0,
+               Reaction.superseded_in.is_(None))
         .order_by(Reaction.session_id, Reaction.grade.desc(), Reaction.id)
     )
     for reaction in db.scalars(statement):

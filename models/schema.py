@@ -73,13 +73,33 @@ def upgrade(database: Database) -> Path | None:
         folder.mkdir(parents=True, exist_ok=True)
         backup = dump_postgres(database, folder / f"{database.url.database}.before-{current}-"
                                                   f"{stamp}.dump")
+    migrate(database, "head")
+    return backup
+
+
+def migrate(database: Database, revision: str, downgrade: bool = False) -> None:
+    """Run the migrations up (or down) to ``revision`` in one transaction."""
     from alembic import command
 
     config = _alembic_config()
-    with database.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
-    return backup
+    with database.engine.connect() as conn:
+        if database.is_sqlite:
+            # Table rebuilds (batch migrations) need foreign keys off; the pragma only
+            # works outside a transaction, and the keys are checked before committing.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                (command.downgrade if downgrade else command.upgrade)(config, revision)
+                if database.is_sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise DatabaseUnavailable(
+                            f"Migrating {database.display_url} would break {len(broken)} "
+                            "reference(s) between tables; nothing was changed")
+        finally:
+            if database.is_sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def open_current(url: str) -> tuple[Database, Path | None]:

@@ -71,6 +71,8 @@ def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInpu
     if problems:
         raise ValidationFailed(problems)
     before = snapshot(session)
+    number = len(session.amendments) + 1
+    _supersede_content(db, session, number)
     apply_entry(db, session, entry, {})
     changed = {key for key, value in snapshot(session).items()
                if key != "status" and value != before[key]}
@@ -80,12 +82,23 @@ def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInpu
     db.flush()
     old, new = record_change(db, actor, session, "session.amend", before, reason)
     session.amendments.append(Amendment(
-        number=len(session.amendments) + 1, user_id=actor.id, reason=reason,
-        amended_at=datetime.now(UTC),
+        number=number, user_id=actor.id, reason=reason, amended_at=datetime.now(UTC),
         old_values=canonical_json({k: old[k] for k in changed}),
         new_values=canonical_json({k: new[k] for k in changed})))
     db.flush()
     return load_session(db, session.id)
+
+
+def _supersede_content(db: Session, session: TreatmentSession, number: int) -> None:
+    """Mark the session's current areas, anaesthetic and reactions as replaced by amendment
+    ``number``; they stay in the database, and the session's collections start empty."""
+    current = [*session.areas, *session.reactions]
+    if session.anaesthetic is not None:
+        current.append(session.anaesthetic)
+    for row in current:
+        row.superseded_in = number
+    db.flush()
+    db.expire(session, ["areas", "reactions", "anaesthetic"])
 
 
 def void_session(db: Session, actor: Actor, session_id: int, reason: str,

@@ -47,14 +47,21 @@ class TreatmentSession(Base):
     patient: Mapped[Patient] = relationship()
     technician: Mapped[User] = relationship(foreign_keys=[technician_id])
     device: Mapped[Device | None] = relationship()
+    # The session's current content; rows an amendment replaced stay, marked superseded.
     areas: Mapped[list["TreatedArea"]] = relationship(
-        back_populates="session", order_by="TreatedArea.position", cascade="all, delete-orphan"
+        back_populates="session", order_by="TreatedArea.position", cascade="all, delete-orphan",
+        primaryjoin="and_(TreatedArea.session_id == TreatmentSession.id, "
+                    "TreatedArea.superseded_in.is_(None))",
     )
     anaesthetic: Mapped["Anaesthetic | None"] = relationship(
-        back_populates="session", cascade="all, delete-orphan"
+        back_populates="session", cascade="all, delete-orphan",
+        primaryjoin="and_(Anaesthetic.session_id == TreatmentSession.id, "
+                    "Anaesthetic.superseded_in.is_(None))",
     )
     reactions: Mapped[list["Reaction"]] = relationship(
-        back_populates="session", order_by="Reaction.id", cascade="all, delete-orphan"
+        back_populates="session", order_by="Reaction.id", cascade="all, delete-orphan",
+        primaryjoin="and_(Reaction.session_id == TreatmentSession.id, "
+                    "Reaction.superseded_in.is_(None))",
     )
     amendments: Mapped[list["Amendment"]] = relationship(order_by="Amendment.number")
 
@@ -70,6 +77,7 @@ class TreatedArea(Base):
     position: Mapped[int] = mapped_column(default=0)
     passes: Mapped[int | None]
     pulses: Mapped[int | None]
+    superseded_in: Mapped[int | None]  # the number of the amendment that replaced it
 
     session: Mapped[TreatmentSession] = relationship(back_populates="areas")
     settings: Mapped[list["ParameterSetting"]] = relationship(
@@ -99,15 +107,16 @@ class ParameterSetting(Base):
 
 
 class Anaesthetic(Base):
-    """A topical anaesthetic applied before the session; no row means none was used."""
+    """A topical anaesthetic applied before the session; no current row means none was used."""
 
     __tablename__ = "anaesthetics"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"), index=True)
     agent: Mapped[str] = mapped_column(String(200))
     applied_at: Mapped[datetime | None]
     removed_at: Mapped[datetime | None]
+    superseded_in: Mapped[int | None]  # the number of the amendment that replaced it
 
     session: Mapped[TreatmentSession] = relationship(back_populates="anaesthetic")
 
@@ -125,6 +134,7 @@ class Reaction(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     observed_at: Mapped[datetime] = mapped_column(default=utc_now)
     resolved_at: Mapped[datetime | None]
+    superseded_in: Mapped[int | None]  # the number of the amendment that replaced it
 
     session: Mapped[TreatmentSession] = relationship(back_populates="reactions")
 

@@ -58,3 +58,25 @@ def test_a_postgresql_database_is_dumped_before_upgrading(database):
         schema.upgrade(database)
     dumps = list((schema.data_dir() / "backups").glob(f"{database.url.database}.before-0002-*"))
     assert len(dumps) == 1 and dumps[0].stat().st_size > 0
+
+
+def test_a_database_full_of_sessions_migrates_down_and_up_keeping_everything(database):
+    from sqlalchemy import text
+
+    from devices.demo import build_demo
+    from models.verification import verify
+
+    build_demo(database, sessions=6, seed=4)
+    tables = ("treatment_sessions", "treated_areas", "parameter_settings", "reactions",
+              "anaesthetics", "pulse_traces", "audit_events")
+
+    def counts():
+        with database.read() as db:
+            return {t: db.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}
+
+    before = counts()
+    schema.migrate(database, "0002", downgrade=True)
+    assert schema.current_revision(database) == "0002"
+    schema.migrate(database, "head")
+    assert schema.current_revision(database) == HEAD
+    assert counts() == before and verify(database).ok

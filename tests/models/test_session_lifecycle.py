@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from models import device_register, history, patients, session_lifecycle, treatment_log
 from models.errors import LaserLogError, NotAllowed, ValidationFailed
-from models.session_input import AreaInput, SessionInput
+from models.session_input import AreaInput, ReactionInput, SessionInput
 from models.treatment import TreatmentSession
 
 
@@ -18,7 +18,8 @@ def completed(database, admin, technician):
         patient = patients.add_patient(db, technician, identifier="L-100", full_name="Lia",
                                        date_of_birth=None, fitzpatrick=3)
     entry = SessionInput(device_id=device.id, duration_s=1800, room="R1",
-                         areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),))
+                         areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),),
+                         reactions=(ReactionInput("erythema", 1),))
     with database.write() as db:
         draft = treatment_log.start_draft(db, technician, patient.id, entry)
         treatment_log.complete_session(db, technician, draft.summary.id, entry)
@@ -114,3 +115,34 @@ def test_a_supervisor_acting_on_a_session_changed_since_it_was_shown_is_told(
     run(database, session_lifecycle.review_session, supervisor, session_id, shown)
     with pytest.raises(Conflict, match="Sam Supervisor saved this session"):
         run(database, session_lifecycle.void_session, supervisor, session_id, "dup", shown)
+
+
+def test_an_amendment_keeps_the_rows_it_replaces(database, supervisor, completed):
+    from sqlalchemy import text
+
+    session_id, entry = completed
+    with database.read() as db:
+        before = db.execute(text("SELECT count(*) FROM treated_areas")).scalar()
+    changed = SessionInput(**{**entry.__dict__, "areas": (
+        AreaInput("neck", {"fluence_j_cm2": 28.0}, 100, 1),)})
+    detail = run(database, session_lifecycle.amend_session, supervisor, session_id, changed,
+                 "Fluence misread from the screen")
+    assert detail.areas[0].settings["fluence_j_cm2"] == 28.0
+    with database.read() as db:
+        rows = db.execute(text(
+            "SELECT a.superseded_in IS NULL, p.fluence_j_cm2 FROM treated_areas a "
+            "JOIN parameter_settings p ON p.treated_area_id = a.id ORDER BY a.id")).all()
+    assert [tuple(r) for r in rows] == [(False, 30.0), (True, 28.0)]
+    assert detail.amendments[0].number == 1
+    assert before == 1
+
+
+@pytest.mark.parametrize("statement", [
+    "DELETE FROM treated_areas", "DELETE FROM parameter_settings", "DELETE FROM reactions",
+])
+def test_the_rows_of_a_signed_session_cannot_be_deleted(database, completed, statement):
+    from sqlalchemy import exc, text
+
+    with (pytest.raises(exc.DBAPIError, match="rows of a signed session are never deleted"),
+          database.write() as db):
+        db.execute(text(statement))
