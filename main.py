@@ -243,11 +243,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from models import accounts
     from models.backup import restore
+    from models.database import Database, resolve_url
 
-    database = _open(args)
+    # Not opened the usual way: the database being replaced may be damaged or unreadable.
+    database = Database(resolve_url(args.db))
     try:
-        events = restore(database, _command_line_actor(database), Path(args.file))
+        try:
+            actor = _command_line_actor(database)
+        except Exception:  # unreadable: act as the command line all the same
+            actor = accounts.COMMAND_LINE_STANDIN
+        events = restore(database, actor, Path(args.file))
     finally:
         database.dispose()
     print(f"Restored {database.display_url} from {args.file}; its {events:,} audit events "

@@ -89,6 +89,9 @@ def create_user(
 
 
 COMMAND_LINE_USER = "command-line"
+#: Who restores a database too damaged to read its own command-line account.
+COMMAND_LINE_STANDIN = Actor(id=0, username=COMMAND_LINE_USER,
+                             full_name="Command line (database owner)", role=Role.ADMIN)
 
 
 def command_line_actor(db: Session) -> Actor:

@@ -12,12 +12,15 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from sqlalchemy import select
+
 from models import audit
 from models.database import Database, open_database
 from models.errors import LaserLogError
+from models.people import User
 from models.permissions import Action, require
 from models.rows import Actor
-from models.schema import current_revision, known_revision
+from models.schema import current_revision, known_revision, upgrade
 from models.verification import verify
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -121,16 +124,25 @@ def dump_postgres(database: Database, out: Path) -> Path:
 
 
 def restore(database: Database, actor: Actor, source: Path) -> int:
-    """Replace the database's content with a checked backup; return its audit event count."""
-    _require(database, actor)
+    """Replace the database's content with a checked backup; return its audit event count.
+
+    The database itself may be damaged: it is replaced whole, not read. A backup from an
+    older LaserLog is brought up to date afterwards.
+    """
+    require(actor, Action.MANAGE_BACKUPS, "backup")
     if database.is_sqlite:
-        events = check_sqlite_backup(source)
+        check_sqlite_backup(source)
         target = database.sqlite_path
         assert target is not None
         database.dispose()
+        staging = target.with_name(target.name + ".restoring")
+        staging.unlink(missing_ok=True)
         with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, \
-                sqlite3.connect(target) as dst:
+                sqlite3.connect(staging) as dst:
             src.backup(dst)
+        for journal in ("-wal", "-shm"):  # the old file's, never to be replayed on the new
+            Path(f"{target}{journal}").unlink(missing_ok=True)
+        os.replace(staging, target)
     else:
         listed = subprocess.run([_pg_tool("pg_restore"), "--list", str(source)],
                                 capture_output=True, text=True)
@@ -143,6 +155,9 @@ def restore(database: Database, actor: Actor, source: Path) -> int:
                               capture_output=True, text=True)
         if done.returncode != 0:
             raise BackupFailed(f"pg_restore failed, nothing changed: {done.stderr.strip()}")
-        events = verify(database).events
-    _audit(database, actor, "backup.restore", source)
-    return events
+    upgrade(database)
+    with database.write() as db:  # recorded in the restored database, by the same person
+        restored_id = db.scalar(select(User.id).where(User.username == actor.username))
+        audit.record(db, actor_id=restored_id, action="backup.restore", entity="backup",
+                     entity_id=source.name, new={"file": str(source), "by": actor.username})
+    return verify(database).events - 1

@@ -57,6 +57,13 @@ def upgrade(database: Database) -> Path | None:
     current = current_revision(database)
     if current == HEAD:
         return None
+    if current is None:
+        with database.engine.connect() as conn:
+            tables = inspect(conn).get_table_names()
+        if tables:
+            raise DatabaseUnavailable(
+                f"{database.display_url} holds tables but no LaserLog schema version: it is "
+                "not a LaserLog database, or it is damaged; nothing was changed")
     if current is not None and current.isdigit() and not known_revision(current):
         raise DatabaseUnavailable(
             f"{database.display_url} was written by a newer LaserLog (schema {current}; this "
@@ -102,10 +109,25 @@ def migrate(database: Database, revision: str, downgrade: bool = False) -> None:
                 conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
+def check_sqlite_storage(database: Database) -> None:
+    """Refuse a damaged SQLite file before anything reads or writes it."""
+    try:
+        with database.engine.connect() as conn:
+            found = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
+    except exc.DBAPIError as error:
+        found = [failure_reason(error)]
+    if found != ["ok"]:
+        raise DatabaseUnavailable(
+            f"{database.display_url} is damaged ({found[0]}); restore the latest backup "
+            "(python main.py restore FILE)")
+
+
 def open_current(url: str) -> tuple[Database, Path | None]:
     """Open the database at ``url`` and bring its schema up to date (backing up first)."""
     database = open_database(url)
     try:
+        if database.is_sqlite:
+            check_sqlite_storage(database)
         return database, upgrade(database)
     except exc.DBAPIError as error:
         database.dispose()

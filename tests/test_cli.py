@@ -97,6 +97,35 @@ def test_unopenable_databases_exit_1_naming_them(tmp_path):
     assert not (tmp_path / "o.csv").exists()
 
 
+def test_a_damaged_database_is_refused_in_one_line_and_left_alone(tmp_path):
+    path = tmp_path / "clinic.db"
+    url = f"sqlite:///{path}"
+    assert laserlog("--db", url, "demo", "--sessions", "3").returncode == 0
+    damaged = bytearray(path.read_bytes())
+    damaged[5000:9000] = b"\xff" * 4000
+    path.write_bytes(damaged)
+    result = laserlog("--db", url, "verify")
+    assert result.returncode == 1 and "is damaged" in result.stderr, result.stderr
+    assert "restore the latest backup" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert path.read_bytes() == damaged
+
+
+def test_a_damaged_database_is_brought_back_from_its_backup(tmp_path):
+    path = tmp_path / "clinic.db"
+    url = f"sqlite:///{path}"
+    assert laserlog("--db", url, "demo", "--sessions", "3").returncode == 0
+    backup = tmp_path / "clinic.backup"
+    assert laserlog("--db", url, "backup", "--out", str(backup)).returncode == 0
+    for damage in (lambda data: data[:20000], lambda data: data[:5000] + b"\xff" * 4000
+                   + data[9000:]):
+        path.write_bytes(damage(path.read_bytes()))
+        restored = laserlog("--db", url, "restore", str(backup))
+        assert restored.returncode == 0, restored.stderr
+        checked = laserlog("--db", url, "verify")
+        assert checked.returncode == 0, checked.stderr
+
+
 def test_second_demo_with_the_same_seed_is_refused(tmp_path):
     url = f"sqlite:///{tmp_path / 'd.db'}"
     assert laserlog("--db", url, "demo", "--sessions", "2").returncode == 0
