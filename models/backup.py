@@ -74,7 +74,14 @@ def _pg_tool(name: str) -> str:
 
 
 def _libpq_url(database: Database) -> str:
-    return database.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    """The URL for pg_dump and pg_restore, without the password (see ``_libpq_env``)."""
+    return database.url.set(drivername="postgresql", password=None).render_as_string()
+
+
+def _libpq_env(database: Database) -> dict[str, str]:
+    """The password goes in the environment, never on a command line others can list."""
+    password = database.url.password
+    return {**os.environ, **({"PGPASSWORD": str(password)} if password else {})}
 
 
 def _audit(database: Database, actor: Actor, action: str, path: Path) -> None:
@@ -112,7 +119,8 @@ def backup(database: Database, actor: Actor, out: Path) -> Path:
 def dump_postgres(database: Database, out: Path) -> Path:
     """pg_dump the database to ``out`` and check the dump reads back."""
     done = subprocess.run([_pg_tool("pg_dump"), "--format=custom", f"--file={out}",
-                           _libpq_url(database)], capture_output=True, text=True)
+                           _libpq_url(database)], capture_output=True, text=True,
+                          env=_libpq_env(database))
     if done.returncode != 0:
         raise BackupFailed(f"pg_dump failed: {done.stderr.strip()}")
     listed = subprocess.run([_pg_tool("pg_restore"), "--list", str(out)],
@@ -152,7 +160,7 @@ def restore(database: Database, actor: Actor, source: Path) -> int:
         done = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists",
                                "--single-transaction", "--no-owner",
                                f"--dbname={_libpq_url(database)}", str(source)],
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=_libpq_env(database))
         if done.returncode != 0:
             raise BackupFailed(f"pg_restore failed, nothing changed: {done.stderr.strip()}")
     upgrade(database)

@@ -66,3 +66,15 @@ def test_a_backup_from_a_newer_laserlog_is_refused(database, admin, command_line
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(BackupFailed, match="newer LaserLog"):
         restore(database, command_line, out)
+
+
+def test_pg_tools_get_the_password_in_their_environment_not_their_command_line():
+    from models.backup import _libpq_env, _libpq_url
+    from models.database import Database
+
+    database = Database("postgresql://clinic:s3cret@db.example:5433/laserlog")
+    try:
+        assert _libpq_url(database) == "postgresql://clinic@db.example:5433/laserlog"
+        assert _libpq_env(database)["PGPASSWORD"] == "s3cret"
+    finally:
+        database.dispose()
