@@ -75,7 +75,8 @@ def _pg_tool(name: str) -> str:
 
 def _libpq_url(database: Database) -> str:
     """The URL for pg_dump and pg_restore, without the password (see ``_libpq_env``)."""
-    return database.url.set(drivername="postgresql", password=None).render_as_string()
+    url = database.url._replace(drivername="postgresql", password=None)  # set() keeps None
+    return url.render_as_string(hide_password=False)
 
 
 def _libpq_env(database: Database) -> dict[str, str]:
