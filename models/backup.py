@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from models import audit
 from models.database import Database, open_database
-from models.errors import LaserLogError
+from models.errors import LaserLogError, one_line
 from models.people import User
 from models.permissions import Action, require
 from models.rows import Actor
@@ -47,9 +47,9 @@ def check_sqlite_backup(path: Path) -> int:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
             found = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     except sqlite3.DatabaseError as error:
-        raise BackupFailed(f"{path} is damaged or truncated ({error})") from None
+        raise BackupFailed(f"{path} is damaged or truncated ({one_line(str(error))})") from None
     if found != ["ok"]:
-        raise BackupFailed(f"{path} is damaged or truncated: {found[0]}")
+        raise BackupFailed(f"{path} is damaged or truncated: {one_line(found[0])}")
     copy = open_database(f"sqlite:///{path}")
     try:
         revision = current_revision(copy)

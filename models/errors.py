@@ -4,6 +4,12 @@ Anything else raised by LaserLog is a bug and is logged with its traceback.
 """
 
 
+def one_line(text: str, limit: int = 200) -> str:
+    """A driver's message on one line, short enough to read."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 class LaserLogError(Exception):
     """An expected failure caused by input or the environment; ``str()`` is for the user."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import exc, inspect, text
 
 from models.database import Database, failure_reason, open_database
-from models.errors import DatabaseUnavailable
+from models.errors import DatabaseUnavailable, one_line
 from models.migrations import HEAD
 from models.settings import data_dir
 
@@ -118,8 +118,8 @@ def check_sqlite_storage(database: Database) -> None:
         found = [failure_reason(error)]
     if found != ["ok"]:
         raise DatabaseUnavailable(
-            f"{database.display_url} is damaged ({found[0]}); restore the latest backup "
-            "(python main.py restore FILE)")
+            f"{database.display_url} is damaged ({one_line(found[0])}); restore the latest "
+            "backup (python main.py restore FILE)")
 
 
 def open_current(url: str) -> tuple[Database, Path | None]:

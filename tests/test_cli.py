@@ -101,14 +101,16 @@ def test_a_damaged_database_is_refused_in_one_line_and_left_alone(tmp_path):
     path = tmp_path / "clinic.db"
     url = f"sqlite:///{path}"
     assert laserlog("--db", url, "demo", "--sessions", "3").returncode == 0
-    damaged = bytearray(path.read_bytes())
-    damaged[5000:9000] = b"\xff" * 4000
-    path.write_bytes(damaged)
-    result = laserlog("--db", url, "verify")
-    assert result.returncode == 1 and "is damaged" in result.stderr, result.stderr
-    assert "restore the latest backup" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert path.read_bytes() == damaged
+    healthy = path.read_bytes()
+    for start in (5000, 9000):  # different pages, different complaints from SQLite
+        damaged = bytearray(healthy)
+        damaged[start:start + 4000] = b"\xff" * 4000
+        path.write_bytes(damaged)
+        result = laserlog("--db", url, "verify")
+        assert result.returncode == 1 and "is damaged" in result.stderr, result.stderr
+        assert "restore the latest backup" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert path.read_bytes() == damaged
 
 
 def test_a_damaged_database_is_brought_back_from_its_backup(tmp_path):

@@ -62,3 +62,11 @@ def test_server_down_names_the_database_without_the_password():
     message = str(refused.value)
     assert "127.0.0.1:9/laserlog" in message and "s3cret" not in message
     assert "not running or cannot be reached" in message
+
+
+def test_driver_messages_are_shown_on_one_short_line():
+    from models.errors import one_line
+
+    assert one_line("*** in database main ***\nPage 3: btreeInitPage() returns error code 11"
+                    ) == "*** in database main *** Page 3: btreeInitPage() returns error code 11"
+    assert len(one_line("x" * 500)) == 200
