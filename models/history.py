@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import permissions
 from models.device_register import device_row
 from models.errors import NotFound
+from models.history_filter import HistoryFilter, apply_filter
 from models.import_records import ImportBatch, ImportBatchSession
 from models.parameters import SETTINGS
 from models.patients import patient_row
@@ -30,11 +31,12 @@ from models.treatment import ParameterSetting, Reaction, TreatedArea, TreatmentS
 from models.vocabulary import ParameterSource
 
 DEFAULT_PAGE_SIZE = 100
+NO_FILTER = HistoryFilter()
 
 
 @dataclass(frozen=True)
 class PageCursor:
-    """Where the next page starts: just after this (started_at, id), going back in time."""
+    """Where the next page starts: just after this (started_at, id) in the page's order."""
 
     started_at: datetime
     id: int
@@ -48,28 +50,25 @@ class SessionPage:
 
 def list_sessions(
     db: Session, actor: Actor | None = None, *, after: PageCursor | None = None,
-    limit: int = DEFAULT_PAGE_SIZE,
+    limit: int = DEFAULT_PAGE_SIZE, filters: HistoryFilter = NO_FILTER,
 ) -> SessionPage:
-    """One page of the history the actor may see, newest first, read by key so every page
-    costs the same. No actor means the command line, which holds the database's own
-    credentials and so sees everything."""
+    """One page of the history the actor may see, newest first (or oldest first), read by
+    key so every page costs the same. No actor means the command line, which holds the
+    database's own credentials and so sees everything."""
+    key = tuple_(TreatmentSession.started_at, TreatmentSession.id)
+    order = ((TreatmentSession.started_at, TreatmentSession.id) if filters.oldest_first
+             else (TreatmentSession.started_at.desc(), TreatmentSession.id.desc()))
     statement = (
         select(TreatmentSession, Patient.identifier, Patient.full_name, User.full_name)
         .join(Patient, TreatmentSession.patient_id == Patient.id)
         .join(User, TreatmentSession.technician_id == User.id)
-        .order_by(TreatmentSession.started_at.desc(), TreatmentSession.id.desc())
+        .order_by(*order)
         .limit(limit + 1)
     )
     if after is not None:
-        statement = statement.where(
-            tuple_(TreatmentSession.started_at, TreatmentSession.id)
-            < tuple_(after.started_at, after.id)
-        )
-    if actor is not None and not permissions.may(actor, Action.VIEW_ALL_SESSIONS):
-        permissions.require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_session")
-        treated = select(TreatmentSession.patient_id).where(
-            TreatmentSession.technician_id == actor.id)
-        statement = statement.where(TreatmentSession.patient_id.in_(treated))
+        cursor = tuple_(after.started_at, after.id)
+        statement = statement.where(key > cursor if filters.oldest_first else key < cursor)
+    statement = apply_filter(statement, filters, actor)
     found = db.execute(statement).all()
     more = len(found) > limit
     found = found[:limit]

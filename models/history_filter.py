@@ -1,0 +1,91 @@
+"""What a supervisor narrows the history to: dates, room, technician, patient, area, device,
+reaction and grade, status, and a quick search. The same conditions serve the page query,
+the COUNT, and the exports, so a filter means the same everywhere."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from models import permissions
+from models.people import Patient, User
+from models.permissions import Action
+from models.rows import Actor
+from models.treatment import Reaction, TreatedArea, TreatmentSession
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    since: datetime | None = None  # started at or after
+    until: datetime | None = None  # started before
+    room: str | None = None
+    technician_id: int | None = None
+    patient: str | None = None  # the identifier exactly, or part of the name
+    area: str | None = None
+    device_id: int | None = None
+    reaction: str | None = None  # a reaction kind; with min_grade, "at least that grade"
+    min_grade: int | None = None  # any reaction of at least this grade when no kind is given
+    status: str | None = None
+    search: str | None = None  # part of the patient's identifier or name, technician, room
+    oldest_first: bool = False
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _contains(column, text: str):
+    return func.lower(column).like(_like(text), escape="\\")
+
+
+def apply_filter(statement: Select, f: HistoryFilter, actor: Actor | None) -> Select:
+    """``statement`` (over TreatmentSession) narrowed to ``f`` and to what ``actor`` may see."""
+    session = TreatmentSession
+    if actor is not None and not permissions.may(actor, Action.VIEW_ALL_SESSIONS):
+        permissions.require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_session")
+        treated = select(session.patient_id).where(session.technician_id == actor.id)
+        statement = statement.where(session.patient_id.in_(treated))
+    if f.since is not None:
+        statement = statement.where(session.started_at >= f.since)
+    if f.until is not None:
+        statement = statement.where(session.started_at < f.until)
+    if f.room:
+        statement = statement.where(func.lower(session.room) == f.room.strip().lower())
+    if f.technician_id is not None:
+        statement = statement.where(session.technician_id == f.technician_id)
+    if f.device_id is not None:
+        statement = statement.where(session.device_id == f.device_id)
+    if f.status:
+        statement = statement.where(session.status == f.status)
+    if f.patient and f.patient.strip():
+        text = f.patient.strip()
+        patients = select(Patient.id).where(
+            or_(Patient.identifier == text, _contains(Patient.full_name, text)))
+        statement = statement.where(session.patient_id.in_(patients))
+    if f.area:
+        statement = statement.where(exists().where(
+            TreatedArea.session_id == session.id, TreatedArea.area == f.area,
+            TreatedArea.superseded_in.is_(None)))
+    if f.reaction or f.min_grade:
+        conditions = [Reaction.session_id == session.id, Reaction.superseded_in.is_(None),
+                      Reaction.grade >= (f.min_grade or 1)]
+        if f.reaction:
+            conditions.append(Reaction.kind == f.reaction)
+        statement = statement.where(exists().where(*conditions))
+    if f.search and f.search.strip():
+        text = f.search.strip()
+        patients = select(Patient.id).where(or_(_contains(Patient.identifier, text),
+                                                _contains(Patient.full_name, text)))
+        technicians = select(User.id).where(_contains(User.full_name, text))
+        statement = statement.where(or_(session.patient_id.in_(patients),
+                                        session.technician_id.in_(technicians),
+                                        _contains(session.room, text)))
+    return statement
+
+
+def count_sessions(db: Session, actor: Actor | None, f: HistoryFilter) -> int:
+    """How many sessions the filter finds: one COUNT."""
+    statement = apply_filter(select(func.count()).select_from(TreatmentSession), f, actor)
+    return db.scalar(statement) or 0
