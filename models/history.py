@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from models import permissions
@@ -92,6 +92,20 @@ def list_sessions(
     )
     cursor = PageCursor(rows[-1].started_at, rows[-1].id) if more and rows else None
     return SessionPage(rows=rows, next_cursor=cursor)
+
+
+def block_cursors(db: Session, actor: Actor | None, filters: HistoryFilter,
+                  block_size: int) -> list[PageCursor]:
+    """The cursor that starts each block of ``block_size`` rows after the first, in the
+    filter's order: one pass over the index, so any block can then be read by key."""
+    direction = (lambda c: c) if filters.oldest_first else (lambda c: c.desc())
+    number = func.row_number().over(order_by=(direction(TreatmentSession.started_at),
+                                              direction(TreatmentSession.id))).label("n")
+    ranked = apply_filter(select(TreatmentSession.started_at, TreatmentSession.id, number),
+                          filters, actor).subquery()
+    rows = db.execute(select(ranked.c.started_at, ranked.c.id)
+                      .where(ranked.c.n % block_size == 0).order_by(ranked.c.n))
+    return [PageCursor(started_at, session_id) for started_at, session_id in rows]
 
 
 def _areas_by_session(db: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:

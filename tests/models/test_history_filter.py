@@ -142,3 +142,31 @@ def test_a_filter_that_matches_nothing_gives_an_empty_page_and_zero(clinic):
     assert all_pages(database, boss, f, 10) == []
     with database.read() as db:
         assert count_sessions(db, boss, f) == 0
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_block_read_from_its_cursor_is_that_slice_of_the_history(clinic, data):
+    database, boss, *_ = clinic
+    f = data.draw(filters(clinic))
+    size = data.draw(st.integers(1, 25))
+    everything = all_pages(database, boss, f, 500)
+    with database.read() as db:
+        cursors = history.block_cursors(db, boss, f, size)
+        assert len(cursors) == len(everything) // size
+        for block, cursor in enumerate(cursors, start=1):
+            page = history.list_sessions(db, boss, after=cursor, limit=size, filters=f)
+            assert [r.id for r in page.rows] == everything[block * size:(block + 1) * size]
+
+
+def test_blocks_and_counts_on_both_databases(database, admin):
+    build_demo(database, sessions=12, seed=3)
+    f = HistoryFilter(min_grade=1)
+    everything = all_pages(database, None, f, 100)
+    with database.read() as db:
+        assert count_sessions(db, None, f) == len(everything)
+        cursors = history.block_cursors(db, None, f, 3)
+        assert len(cursors) == len(everything) // 3
+        if cursors:
+            page = history.list_sessions(db, None, after=cursors[0], limit=3, filters=f)
+            assert [r.id for r in page.rows] == everything[3:6]
