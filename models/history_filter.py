@@ -9,6 +9,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import permissions
+from models.device import Device
 from models.people import Patient, User
 from models.permissions import Action
 from models.rows import Actor
@@ -89,3 +90,24 @@ def count_sessions(db: Session, actor: Actor | None, f: HistoryFilter) -> int:
     """How many sessions the filter finds: one COUNT."""
     statement = apply_filter(select(func.count()).select_from(TreatmentSession), f, actor)
     return db.scalar(statement) or 0
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the history's filters can be set to, as the lists to pick from."""
+
+    rooms: tuple[str, ...]
+    technicians: tuple[tuple[int, str], ...]
+    devices: tuple[tuple[int, str], ...]
+
+
+def filter_choices(db: Session) -> FilterChoices:
+    rooms = db.scalars(select(TreatmentSession.room).where(TreatmentSession.room != "")
+                       .distinct().order_by(TreatmentSession.room)).all()
+    technicians = db.execute(select(User.id, User.full_name).where(User.role == "technician")
+                             .order_by(User.full_name)).all()
+    devices = db.execute(select(Device.id, Device.make, Device.model, Device.serial)
+                         .order_by(Device.make, Device.model)).all()
+    return FilterChoices(
+        tuple(rooms), tuple((i, name) for i, name in technicians),
+        tuple((i, f"{make} {model} ({serial})") for i, make, model, serial in devices))

@@ -1,11 +1,12 @@
 """The History screen: sessions newest first; Enter or double-click opens one read-only."""
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -14,9 +15,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from models import history, import_log
+from models.history_filter import filter_choices
 from models.permissions import Action, may
 from models.rows import Actor, SessionDetail
-from ui.history_model import HistoryModel
+from ui.history_filters import HistoryFilterBar
+from ui.history_model import COLUMNS, HistoryModel
 from ui.messages import Messages
 from ui.session_detail import SessionDetailDialog, session_html
 from ui.supervisor_actions import SupervisorActions
@@ -27,6 +30,9 @@ def _session_with_traces(db: Session, actor: Actor, session_id: int
                          ) -> tuple[SessionDetail, dict[str, bytes]]:
     return (history.view_session(db, actor, session_id),
             import_log.load_traces(db, session_id))
+
+
+LAYOUT_KEY = "history/columns"
 
 
 class HistoryView(QWidget):
@@ -45,17 +51,32 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         for column, width in enumerate((130, 220, 220, 130, 80, 170)):
             self.table.setColumnWidth(column, width)
+        self.filters = HistoryFilterBar()
+        self.found = QLabel("")
         self.refresh_button = QPushButton("&Refresh (F5)")
         self.open_button = QPushButton("&Open session")
         top = QHBoxLayout()
-        top.addWidget(QLabel("Newest first. Enter or double-click opens a session."), 1)
+        top.addWidget(self.found, 1)
         top.addWidget(self.open_button)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.filters)
         layout.addLayout(top)
         layout.addWidget(self.table)
+        self._restore_layout()
+        header.customContextMenuRequested.connect(self._choose_columns)
+        header.sectionClicked.connect(self._header_clicked)
+        header.sectionMoved.connect(lambda *_: self._save_layout())
+        header.sectionResized.connect(lambda *_: self._save_layout())
+        self.filters.changed.connect(self.model.reload)
+        self.model.counted.connect(self._counted)
+        self._open_when_read: int | None = None
+        self.model.dataChanged.connect(self._rows_read)
+        tasks.read(filter_choices, done=self.filters.set_choices)
         self.table.activated.connect(self.open_session)
         self.refresh_button.clicked.connect(self.refresh)
         self.open_button.clicked.connect(lambda: self.open_session(self.table.currentIndex()))
@@ -64,10 +85,53 @@ class HistoryView(QWidget):
     def refresh(self) -> None:
         self.model.reload()
 
+    def _counted(self, total: int) -> None:
+        order = "oldest" if self.model.filters.oldest_first else "newest"
+        self.found.setText(f"{total:,} session(s) found, {order} first. Enter or double-click "
+                           "opens one; click the Date header to turn the order round.")
+
+    def _rows_read(self, first: QModelIndex, last: QModelIndex) -> None:
+        row = self._open_when_read
+        if row is not None and first.row() <= row <= last.row():
+            self.open_session(self.model.index(row, 0))
+
+    def _header_clicked(self, column: int) -> None:
+        if column == 0:
+            self.filters.toggle_order()
+
+    # --- columns: which are shown, their order and widths are remembered -------------------
+    def _choose_columns(self, position) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column, title in enumerate(COLUMNS):
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column != 0)  # the date always shows
+            action.toggled.connect(lambda on, c=column: self._show_column(c, on))
+        menu.popup(header.mapToGlobal(position))
+        self.columns_menu = menu
+
+    def _show_column(self, column: int, shown: bool) -> None:
+        self.table.horizontalHeader().setSectionHidden(column, not shown)
+        self._save_layout()
+
+    def _save_layout(self) -> None:
+        QSettings().setValue(LAYOUT_KEY, self.table.horizontalHeader().saveState())
+
+    def _restore_layout(self) -> None:
+        state = QSettings().value(LAYOUT_KEY)
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+
     def open_session(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
-        summary = self.model.data(index, Qt.ItemDataRole.UserRole)
+        summary = self.model.summary_at(index.row())
+        if summary is None:  # its rows are being read: open it when they come
+            self._open_when_read = index.row()
+            return
+        self._open_when_read = None
         self.tasks.read(_session_with_traces, self.actor, summary.id, done=self._show)
 
     def _show(self, found: tuple[SessionDetail, dict[str, bytes]]) -> None:
