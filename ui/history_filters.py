@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QGridLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -40,7 +39,7 @@ class HistoryFilterBar(QWidget):
         self.oldest_first = False
         self.search = QLineEdit(placeholderText="Quick search: patient, technician, room")
         self.search.setAccessibleName("Quick search")
-        self.patient = QLineEdit(placeholderText="identifier or name")
+        self.patient = QLineEdit(placeholderText="Patient: identifier or name")
         self.patient.setAccessibleName("Patient")
         self.dated = QCheckBox("&Dates")
         today = QDate.currentDate()
@@ -67,12 +66,11 @@ class HistoryFilterBar(QWidget):
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.search, 0, 0, 1, 4)
-        grid.addWidget(QLabel("Patient"), 0, 4)
-        grid.addWidget(self.patient, 0, 5)
-        grid.addWidget(self.dated, 0, 6)
-        grid.addWidget(self.since, 0, 7)
-        grid.addWidget(self.until, 0, 8)
+        grid.addWidget(self.search, 0, 0, 1, 3)
+        grid.addWidget(self.patient, 0, 3, 1, 2)
+        grid.addWidget(self.dated, 0, 5)
+        grid.addWidget(self.since, 0, 6)
+        grid.addWidget(self.until, 0, 7)
         for column, widget in enumerate((self.room, self.technician, self.device, self.area,
                                          self.reaction, self.min_grade, self.status)):
             grid.addWidget(widget, 1, column)

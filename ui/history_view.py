@@ -53,7 +53,7 @@ class HistoryView(QWidget):
         header.setStretchLastSection(True)
         header.setSectionsMovable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        for column, width in enumerate((130, 220, 220, 130, 80, 170)):
+        for column, width in enumerate((150, 220, 220, 130, 80, 170)):
             self.table.setColumnWidth(column, width)
         self.filters = HistoryFilterBar()
         self.found = QLabel("")
