@@ -1,0 +1,116 @@
+"""Completed sessions awaiting a supervisor's sign-off, the ones that need a closer look first.
+
+A session is flagged for a reaction of grade 2 or more, for pulses the device logged well off
+their setting or on skin too hot, or for a fluence or energy that moved by more than
+``CHANGE_LIMIT`` from the same patient's previous session on that area.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from models.import_records import ImportBatchSession
+from models.permissions import Action, require
+from models.rows import Actor
+from models.session_lifecycle import review_session
+from models.treatment import TreatedArea, TreatmentSession
+from models.vocabulary import Area, ReactionKind, SessionStatus
+
+CHANGE_LIMIT = 0.20
+FLAG_GRADE = 2
+QUEUE_LIMIT = 1000
+AWAITING = (SessionStatus.COMPLETED, SessionStatus.AMENDED)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    session_id: int
+    version: int
+    started_at: datetime
+    patient: str
+    technician: str
+    areas: tuple[str, ...]
+    status: str
+    flags: tuple[str, ...]  # why it needs a closer look; empty when it does not
+
+
+def _energy(area: TreatedArea) -> tuple[str, float] | None:
+    """The area's fluence (or, for RF, energy) as set for its first pass."""
+    for setting in area.settings:
+        if setting.fluence_j_cm2:
+            return "fluence", setting.fluence_j_cm2
+        if setting.energy_j:
+            return "energy", setting.energy_j
+    return None
+
+
+def _previous_settings(db: Session, session: TreatmentSession, area: str
+                       ) -> tuple[datetime, tuple[str, float]] | None:
+    earlier = db.execute(
+        select(TreatmentSession.started_at, TreatedArea)
+        .join(TreatedArea, TreatedArea.session_id == TreatmentSession.id)
+        .where(TreatmentSession.patient_id == session.patient_id,
+               TreatmentSession.started_at < session.started_at,
+               TreatmentSession.status.in_([*AWAITING, SessionStatus.REVIEWED]),
+               TreatedArea.area == area, TreatedArea.superseded_in.is_(None))
+        .order_by(TreatmentSession.started_at.desc()).limit(1)
+        .options(selectinload(TreatedArea.settings))
+    ).first()
+    if earlier is None:
+        return None
+    value = _energy(earlier[1])
+    return None if value is None else (earlier[0], value)
+
+
+def flags_of(db: Session, session: TreatmentSession, flagged_pulses: int) -> tuple[str, ...]:
+    flags = [f"{ReactionKind(r.kind).label} grade {r.grade}" for r in session.reactions
+             if r.grade >= FLAG_GRADE]
+    if flagged_pulses:
+        flags.append(f"{flagged_pulses} pulse(s) off their setting or on hot skin")
+    for area in session.areas:
+        now, before = _energy(area), _previous_settings(db, session, area.area)
+        if now is None or before is None or before[1][0] != now[0] or not before[1][1]:
+            continue
+        change = now[1] / before[1][1] - 1
+        if abs(change) > CHANGE_LIMIT:
+            flags.append(f"{now[0]} on {Area(area.area).label} {'up' if change > 0 else 'down'}"
+                         f" {abs(change):.0%} since {before[0].astimezone():%Y-%m-%d}")
+    return tuple(flags)
+
+
+def review_queue(db: Session, actor: Actor) -> list[QueueItem]:
+    """Sessions awaiting sign-off: flagged ones first, then the oldest first."""
+    require(actor, Action.REVIEW_SESSION, "treatment_session")
+    pulses = (select(ImportBatchSession.session_id,
+                     func.sum(ImportBatchSession.flagged_pulses).label("flagged"))
+              .group_by(ImportBatchSession.session_id).subquery())
+    rows = db.execute(
+        select(TreatmentSession, func.coalesce(pulses.c.flagged, 0))
+        .outerjoin(pulses, pulses.c.session_id == TreatmentSession.id)
+        .where(TreatmentSession.status.in_(AWAITING))
+        .order_by(TreatmentSession.completed_at, TreatmentSession.id).limit(QUEUE_LIMIT)
+        .options(selectinload(TreatmentSession.areas).selectinload(TreatedArea.settings),
+                 selectinload(TreatmentSession.reactions),
+                 selectinload(TreatmentSession.patient),
+                 selectinload(TreatmentSession.technician))
+    ).all()
+    items = [
+        QueueItem(s.id, s.version, s.started_at,
+                  f"{s.patient.full_name} ({s.patient.identifier})", s.technician.full_name,
+                  tuple(a.area for a in s.areas), s.status, flags_of(db, s, flagged))
+        for s, flagged in rows
+    ]
+    return sorted(items, key=lambda item: not item.flags)  # stable: oldest first within
+
+
+def sign_off_unflagged(db: Session, actor: Actor, items: list[QueueItem]) -> int:
+    """Sign off every unflagged session of ``items`` (as the supervisor saw them)."""
+    signed = 0
+    for item in items:
+        if not item.flags:
+            review_session(db, actor, item.session_id, item.version)
+            signed += 1
+    return signed
+

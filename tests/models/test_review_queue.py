@@ -1,0 +1,66 @@
+"""The review queue: sessions awaiting sign-off, flagged ones first with the reasons."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from models import device_register, patients, review_queue, treatment_log
+from models.permissions import Refused
+from models.session_input import AreaInput, ReactionInput, SessionInput
+
+START = datetime(2026, 3, 2, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def logged(database, admin, technician):
+    with database.write() as db:
+        device = device_register.add_device(db, admin, make="Acme", model="Q", serial="Q-1",
+                                            kind="laser")
+        ana = patients.add_patient(db, technician, identifier="Q-1", full_name="Ana",
+                                   date_of_birth=None, fitzpatrick=2)
+        bo = patients.add_patient(db, technician, identifier="Q-2", full_name="Bo",
+                                  date_of_birth=None, fitzpatrick=2)
+
+    def log(patient, days, fluence, reactions=()):
+        entry = SessionInput(device_id=device.id, duration_s=1800, room="R",
+                             started_at=START + timedelta(days=days),
+                             areas=(AreaInput("neck", {"fluence_j_cm2": fluence}, 100, 1),),
+                             reactions=tuple(reactions))
+        with database.write() as db:
+            draft = treatment_log.start_draft(db, technician, patient.id, entry)
+            return treatment_log.complete_session(db, technician, draft.summary.id,
+                                                  entry).summary.id
+
+    return {
+        "first": log(ana, 0, 30.0),
+        "raised": log(ana, 21, 40.0),  # +33 % on the same area
+        "reaction": log(bo, 1, 20.0, [ReactionInput("blistering", 2)]),
+        "steady": log(bo, 22, 21.0, [ReactionInput("erythema", 1)]),  # +5 %, grade 1
+    }
+
+
+def test_flagged_sessions_come_first_with_their_reasons(database, supervisor, logged):
+    with database.read() as db:
+        queue = review_queue.review_queue(db, supervisor)
+    by_id = {item.session_id: item for item in queue}
+    assert by_id[logged["raised"]].flags == ("fluence on Neck up 33% since 2026-03-02",)
+    assert by_id[logged["reaction"]].flags == ("Blistering grade 2",)
+    assert by_id[logged["first"]].flags == by_id[logged["steady"]].flags == ()
+    assert [item.session_id for item in queue] == [
+        logged["raised"], logged["reaction"], logged["first"], logged["steady"]]
+
+
+def test_the_unflagged_are_signed_off_together_and_leave_the_queue(database, supervisor,
+                                                                   logged):
+    with database.read() as db:
+        queue = review_queue.review_queue(db, supervisor)
+    with database.write() as db:
+        assert review_queue.sign_off_unflagged(db, supervisor, queue) == 2
+    with database.read() as db:
+        left = [item.session_id for item in review_queue.review_queue(db, supervisor)]
+    assert left == [logged["raised"], logged["reaction"]]
+
+
+def test_technicians_have_no_review_queue(database, technician, logged):
+    with pytest.raises(Refused), database.read() as db:
+        review_queue.review_queue(db, technician)
