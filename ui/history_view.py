@@ -132,7 +132,10 @@ class HistoryView(QWidget):
             self._open_when_read = index.row()
             return
         self._open_when_read = None
-        self.tasks.read(_session_with_traces, self.actor, summary.id, done=self._show)
+        self.open_session_id(summary.id)
+
+    def open_session_id(self, session_id: int) -> None:
+        self.tasks.read(_session_with_traces, self.actor, session_id, done=self._show)
 
     def _show(self, found: tuple[SessionDetail, dict[str, bytes]]) -> None:
         detail, traces = found

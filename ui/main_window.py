@@ -26,6 +26,7 @@ from ui.history_view import HistoryView
 from ui.import_dialog import ImportDialog
 from ui.lock_screen import LockScreen
 from ui.messages import Messages
+from ui.review_queue_view import ReviewQueueView
 from ui.session_form import SessionForm
 from ui.tasks import TaskRunner
 
@@ -52,10 +53,12 @@ class MainWindow(QMainWindow):
                      if may(actor, Action.LOG_SESSION) else None)
         self.history = (HistoryView(self.tasks, actor, self.messages)
                         if may(actor, Action.VIEW_OWN_PATIENTS_SESSIONS) else None)
+        self.review = (ReviewQueueView(self.tasks, actor, self.messages)
+                       if may(actor, Action.REVIEW_SESSION) else None)
         self.admin = AdminView(self.tasks, actor) if may(actor, Action.MANAGE_USERS) else None
         self.tabs = QTabWidget()
-        for screen, title in ((self.form, "&Log session"), (self.history, "&History"),
-                              (self.admin, "&Administration")):
+        for screen, title in ((self.form, "&Log session"), (self.review, "&Review queue"),
+                              (self.history, "&History"), (self.admin, "&Administration")):
             if screen is not None:
                 self.tabs.addTab(screen, title)
         self.lock_screen = LockScreen(actor)
@@ -80,6 +83,10 @@ class MainWindow(QMainWindow):
         self._restore_state()
         if self.history is not None:
             self.history.refresh()
+        if self.review is not None and self.history is not None:
+            self.review.refresh()
+            self.review.signed_off.connect(self.history.refresh)
+            self.review.open_requested.connect(self.history.open_session_id)
         if self.form is not None:
             self.form.patient.search.setFocus()
             self.tasks.read(treatment_log.open_drafts, actor, done=self._offer_recovery)

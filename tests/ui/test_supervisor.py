@@ -50,7 +50,7 @@ def stored(database, completed):
 
 def test_a_supervisor_sees_history_but_cannot_log_sessions(supervisor_window):
     titles = [supervisor_window.tabs.tabText(i) for i in range(supervisor_window.tabs.count())]
-    assert titles == ["&History"] and supervisor_window.form is None
+    assert titles == ["&Review queue", "&History"] and supervisor_window.form is None
 
 
 def test_sign_off_then_amend_with_a_reason_then_void(qtbot, supervisor_window, database,
@@ -157,3 +157,16 @@ def test_an_administrator_adds_an_import_profile_and_a_broken_one_is_explained(
     qtbot.waitUntil(lambda: "Added import profile glowtek-g2" in main.admin.message.text(),
                     timeout=10_000)
     main.close()
+
+
+def test_the_review_queue_signs_off_with_one_key_and_a_confirmation(qtbot, supervisor_window,
+                                                                    database, completed):
+    queue = supervisor_window.review
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=10_000)
+    assert queue.summary.text() == "1 session(s) await sign-off; 0 flagged."
+    queue.table.setFocus()
+    qtbot.keyClick(queue.table, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 0, timeout=10_000)
+    assert "Sign off the session of Sue Sun (S-1) as reviewed?" in \
+        supervisor_window.messages.shown[-1]
+    assert stored(database, completed).summary.status == "reviewed"
