@@ -83,21 +83,41 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str | None, option: str):
+    from datetime import date, datetime, time
+
+    if text is None:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(text), time()).astimezone()
+    except ValueError:
+        raise Failure(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _export_filter(db, args: argparse.Namespace):
+    from datetime import timedelta
+
+    from models.history_filter import HistoryFilter, area_code, technician_id
+
+    since, until = _day(args.since, "--from"), _day(args.until, "--to")
+    if since and until and until < since:
+        raise Failure("--to is before --from")
+    return HistoryFilter(
+        since=since, until=until + timedelta(days=1) if until else None,
+        technician_id=technician_id(db, args.technician) if args.technician else None,
+        area=area_code(args.area) if args.area else None)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    from models.export_csv import write_sessions_csv
+    from models.export_csv import export_sessions_csv
 
     out = Path(args.out)
-    if not out.parent.is_dir():
-        raise Failure(f"cannot write {out}: the folder {out.parent} does not exist")
+    _day(args.since, "--from"), _day(args.until, "--to")  # bad dates fail before opening
     database = _open(args)
-    tmp = out.with_name(out.name + ".part")
     try:
-        with database.read() as db, tmp.open("w", encoding="utf-8", newline="") as handle:
-            count = write_sessions_csv(db, handle)
-        tmp.replace(out)
-    except OSError as error:
-        tmp.unlink(missing_ok=True)
-        raise Failure(f"cannot write {out}: {error.strerror or error}") from None
+        with database.read() as db:
+            filters = _export_filter(db, args)
+        count = export_sessions_csv(database, out, filters)
     finally:
         database.dispose()
     print(f"Exported {count} sessions to {out}")
@@ -340,6 +360,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="export sessions")
     export.add_argument("--format", choices=["csv"], required=True)
     export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument("--from", dest="since", metavar="DATE", help="from this day (YYYY-MM-DD)")
+    export.add_argument("--to", dest="until", metavar="DATE", help="to this day, inclusive")
+    export.add_argument("--technician", metavar="NAME", help="user name or full name")
+    export.add_argument("--area", metavar="AREA", help="treated area, e.g. neck")
     export.set_defaults(handler=cmd_export)
 
     simulate = commands.add_parser("simulate",

@@ -2,12 +2,17 @@
 
 import csv
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.history import PageCursor, list_sessions
+from models.database import Database
+from models.errors import LaserLogError
+from models.history import NO_FILTER, PageCursor, list_sessions
+from models.history_filter import HistoryFilter
+from models.rows import Actor
 from models.treatment import Anaesthetic, Reaction
 
 COLUMNS = (
@@ -22,15 +27,16 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _rows(db: Session, page_size: int) -> Iterator[list[str]]:
+def _rows(db: Session, page_size: int, filters: HistoryFilter, actor: Actor | None
+          ) -> Iterator[list[str]]:
     cursor: PageCursor | None = None
     while True:
-        page = list_sessions(db, after=cursor, limit=page_size)
+        page = list_sessions(db, actor, after=cursor, limit=page_size, filters=filters)
         ids = [row.id for row in page.rows]
-        agents = dict(db.execute(
+        agents = {session_id: agent for session_id, agent in db.execute(
             select(Anaesthetic.session_id, Anaesthetic.agent).where(
                 Anaesthetic.session_id.in_(ids), Anaesthetic.superseded_in.is_(None))
-        ).tuples().all()) if ids else {}
+        )} if ids else {}
         reactions: dict[int, list[str]] = {}
         statement = (
             select(Reaction.session_id, Reaction.kind, Reaction.grade)
@@ -56,12 +62,31 @@ def _rows(db: Session, page_size: int) -> Iterator[list[str]]:
         cursor = page.next_cursor
 
 
-def write_sessions_csv(db: Session, out: TextIO, page_size: int = 500) -> int:
-    """Write every session, newest first, as RFC 4180 CSV; return how many were written."""
+def write_sessions_csv(db: Session, out: TextIO, filters: HistoryFilter = NO_FILTER,
+                       actor: Actor | None = None, page_size: int = 500) -> int:
+    """Write the sessions the filter finds (and ``actor`` may see), in the filter's order, as
+    RFC 4180 CSV; return how many were written."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     count = 0
-    for values in _rows(db, page_size):
+    for values in _rows(db, page_size, filters, actor):
         writer.writerow([spreadsheet_safe(v) for v in values])
         count += 1
+    return count
+
+
+def export_sessions_csv(database: Database, path: Path, filters: HistoryFilter = NO_FILTER,
+                        actor: Actor | None = None) -> int:
+    """Write the CSV to ``path`` through a temporary file: a failed export leaves nothing."""
+    if not path.parent.is_dir():
+        raise LaserLogError(f"Cannot write {path}: the folder {path.parent} does not exist")
+    partial = path.with_name(path.name + ".part")
+    try:
+        with database.read() as db, partial.open("w", encoding="utf-8", newline="") as handle:
+            count = write_sessions_csv(db, handle, filters, actor)
+        partial.replace(path)
+    except OSError as error:
+        raise LaserLogError(f"Cannot write {path}: {error.strerror or error}") from None
+    finally:
+        partial.unlink(missing_ok=True)
     return count

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from models import permissions
 from models.device import Device
+from models.errors import LaserLogError
 from models.people import Patient, User
 from models.permissions import Action
 from models.rows import Actor
 from models.treatment import Reaction, TreatedArea, TreatmentSession
+from models.vocabulary import Area
 
 
 @dataclass(frozen=True)
@@ -111,3 +113,23 @@ def filter_choices(db: Session) -> FilterChoices:
     return FilterChoices(
         tuple(rooms), tuple((i, name) for i, name in technicians),
         tuple((i, f"{make} {model} ({serial})") for i, make, model, serial in devices))
+
+
+def technician_id(db: Session, name: str) -> int:
+    """A technician by user name or full name, for the command line's --technician."""
+    found = db.scalars(select(User.id).where(or_(func.lower(User.username) == name.lower(),
+                                                 func.lower(User.full_name) == name.lower()))
+                       ).all()
+    if len(found) != 1:
+        raise LaserLogError(f"No single user is called {name!r}; use the user name "
+                            "(python main.py user list)")
+    return found[0]
+
+
+def area_code(text: str) -> str:
+    """An area by its code or its label, for the command line's --area."""
+    for area in Area:
+        if text.lower() in (area.value, area.label.lower()):
+            return area.value
+    raise LaserLogError(f"No treated area {text!r}; the areas are: "
+                        + ", ".join(area.value for area in Area))

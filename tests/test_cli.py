@@ -199,3 +199,29 @@ def test_a_database_from_a_newer_laserlog_is_refused_with_one_line(tmp_path):
     refused = laserlog("--db", url, "verify")
     assert refused.returncode == 1 and "newer LaserLog" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_export_takes_the_history_filters(tmp_path):
+    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    assert laserlog("--db", url, "demo", "--sessions", "30", "--seed", "9").returncode == 0
+    out = tmp_path / "all.csv"
+    assert laserlog("--db", url, "export", "--format", "csv", "--out", str(out)).returncode == 0
+    every = read_csv(out)
+    some_day = every[len(every) // 2]["start"][:10]
+    neck = tmp_path / "neck.csv"
+    done = laserlog("--db", url, "export", "--format", "csv", "--out", str(neck), "--area",
+                    "Neck", "--technician", "demo.tech1", "--from", "2000-01-01", "--to",
+                    some_day)
+    assert done.returncode == 0, done.stderr
+    rows = read_csv(neck)
+    expected = [r for r in every if "neck" in r["areas"].split(";")
+                and r["technician"] == "Carmen Ortiz" and r["start"][:10] <= some_day]
+    assert [r["session_uuid"] for r in rows] == [r["session_uuid"] for r in expected]
+    for args, message in ((("--area", "elbow"), "No treated area 'elbow'"),
+                          (("--technician", "nobody"), "No single user is called 'nobody'"),
+                          (("--from", "2026-13-01"), "is not a date"),
+                          (("--from", "2026-02-01", "--to", "2026-01-01"), "--to is before")):
+        failed = laserlog("--db", url, "export", "--format", "csv", "--out",
+                          str(tmp_path / "x.csv"), *args)
+        assert failed.returncode == 1 and message in failed.stderr, failed.stderr
+        assert not (tmp_path / "x.csv").exists() and not list(tmp_path.glob("*.part"))

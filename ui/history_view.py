@@ -1,8 +1,11 @@
 """The History screen: sessions newest first; Enter or double-click opens one read-only."""
 
+from pathlib import Path
+
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from models import history, import_log
+from models.export_csv import export_sessions_csv
 from models.history_filter import filter_choices
 from models.permissions import Action, may
 from models.rows import Actor, SessionDetail
@@ -59,8 +63,11 @@ class HistoryView(QWidget):
         self.found = QLabel("")
         self.refresh_button = QPushButton("&Refresh (F5)")
         self.open_button = QPushButton("&Open session")
+        self.export_button = QPushButton("E&xport CSV…")
+        self.export_button.setToolTip("The sessions found, as a spreadsheet-safe CSV file")
         top = QHBoxLayout()
         top.addWidget(self.found, 1)
+        top.addWidget(self.export_button)
         top.addWidget(self.open_button)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
@@ -73,6 +80,7 @@ class HistoryView(QWidget):
         header.sectionMoved.connect(lambda *_: self._save_layout())
         header.sectionResized.connect(lambda *_: self._save_layout())
         self.filters.changed.connect(self.model.reload)
+        self.export_button.clicked.connect(self._choose_export_file)
         self.model.counted.connect(self._counted)
         self._open_when_read: int | None = None
         self.model.dataChanged.connect(self._rows_read)
@@ -94,6 +102,21 @@ class HistoryView(QWidget):
         row = self._open_when_read
         if row is not None and first.row() <= row <= last.row():
             self.open_session(self.model.index(row, 0))
+
+    def _choose_export_file(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(self, "Export sessions", "sessions.csv",
+                                                    "CSV files (*.csv)")
+        if name:
+            self.export_csv(Path(name))
+
+    def export_csv(self, path: Path) -> None:
+        """Write the sessions the current filters find (all of them, not only those read)."""
+        filters = self.model.filters
+        self.found.setText(f"Exporting to {path.name}…")
+        self.tasks.submit(
+            lambda: export_sessions_csv(self.tasks.database, path, filters, self.actor),
+            done=lambda count: self.found.setText(f"Exported {count:,} session(s) to {path}."),
+            failed=lambda error: self.found.setText(f"Not exported: {error}"))
 
     def _header_clicked(self, column: int) -> None:
         if column == 0:

@@ -88,3 +88,19 @@ def test_hidden_columns_and_widths_are_remembered(qtbot, view, database, supervi
     header = again.table.horizontalHeader()
     assert header.isSectionHidden(2) and header.sectionSize(1) == 333
     assert again.model.headerData(0, Qt.Orientation.Horizontal) == "Date ↓"
+
+
+def test_the_export_writes_what_the_filters_find(qtbot, view, database, tmp_path):
+    import csv
+
+    bar = view.filters
+    bar.area.setCurrentIndex(bar.area.findData("neck"))
+    expected = everything(database, HistoryFilter(area="neck"))
+    qtbot.waitUntil(lambda: view.model.rowCount() == len(expected), timeout=10_000)
+    out = tmp_path / "neck.csv"
+    view.export_csv(out)
+    qtbot.waitUntil(lambda: view.found.text().startswith("Exported"), timeout=10_000)
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(expected) > 0
+    assert all("neck" in row["areas"].split(";") for row in rows)
