@@ -109,7 +109,7 @@ def _export_filter(db, args: argparse.Namespace):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from models.export_csv import export_sessions_csv
+    from models.exports import export_sessions
 
     out = Path(args.out)
     _day(args.since, "--from"), _day(args.until, "--to")  # bad dates fail before opening
@@ -117,7 +117,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         with database.read() as db:
             filters = _export_filter(db, args)
-        count = export_sessions_csv(database, out, filters)
+        count = export_sessions(database, out, args.format, filters)
     finally:
         database.dispose()
     print(f"Exported {count} sessions to {out}")
@@ -358,7 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=cmd_demo)
 
     export = commands.add_parser("export", help="export sessions")
-    export.add_argument("--format", choices=["csv"], required=True)
+    export.add_argument("--format", choices=["csv", "fhir"], required=True,
+                        help="csv: one row per session; fhir: a FHIR R4 JSON Bundle")
     export.add_argument("--out", required=True, metavar="FILE")
     export.add_argument("--from", dest="since", metavar="DATE", help="from this day (YYYY-MM-DD)")
     export.add_argument("--to", dest="until", metavar="DATE", help="to this day, inclusive")

@@ -2,14 +2,11 @@
 
 import csv
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.database import Database
-from models.errors import LaserLogError
 from models.history import NO_FILTER, PageCursor, list_sessions
 from models.history_filter import HistoryFilter
 from models.rows import Actor
@@ -74,19 +71,3 @@ def write_sessions_csv(db: Session, out: TextIO, filters: HistoryFilter = NO_FIL
         count += 1
     return count
 
-
-def export_sessions_csv(database: Database, path: Path, filters: HistoryFilter = NO_FILTER,
-                        actor: Actor | None = None) -> int:
-    """Write the CSV to ``path`` through a temporary file: a failed export leaves nothing."""
-    if not path.parent.is_dir():
-        raise LaserLogError(f"Cannot write {path}: the folder {path.parent} does not exist")
-    partial = path.with_name(path.name + ".part")
-    try:
-        with database.read() as db, partial.open("w", encoding="utf-8", newline="") as handle:
-            count = write_sessions_csv(db, handle, filters, actor)
-        partial.replace(path)
-    except OSError as error:
-        raise LaserLogError(f"Cannot write {path}: {error.strerror or error}") from None
-    finally:
-        partial.unlink(missing_ok=True)
-    return count

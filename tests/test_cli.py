@@ -225,3 +225,13 @@ def test_export_takes_the_history_filters(tmp_path):
                           str(tmp_path / "x.csv"), *args)
         assert failed.returncode == 1 and message in failed.stderr, failed.stderr
         assert not (tmp_path / "x.csv").exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_export_fhir_writes_a_bundle(tmp_path):
+    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    assert laserlog("--db", url, "demo", "--sessions", "4").returncode == 0
+    out = tmp_path / "bundle.json"
+    done = laserlog("--db", url, "export", "--format", "fhir", "--out", str(out))
+    assert done.returncode == 0 and "Exported 4 sessions" in done.stdout, done.stderr
+    bundle = json.loads(out.read_text(encoding="utf-8"))
+    assert bundle["resourceType"] == "Bundle" and len(bundle["entry"]) > 4

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from models import history, import_log
-from models.export_csv import export_sessions_csv
+from models.exports import export_sessions
 from models.history_filter import filter_choices
 from models.permissions import Action, may
 from models.rows import Actor, SessionDetail
@@ -63,8 +63,9 @@ class HistoryView(QWidget):
         self.found = QLabel("")
         self.refresh_button = QPushButton("&Refresh (F5)")
         self.open_button = QPushButton("&Open session")
-        self.export_button = QPushButton("E&xport CSV…")
-        self.export_button.setToolTip("The sessions found, as a spreadsheet-safe CSV file")
+        self.export_button = QPushButton("E&xport…")
+        self.export_button.setToolTip("The sessions found, as a spreadsheet-safe CSV file or "
+                                      "a FHIR R4 Bundle")
         top = QHBoxLayout()
         top.addWidget(self.found, 1)
         top.addWidget(self.export_button)
@@ -104,17 +105,19 @@ class HistoryView(QWidget):
             self.open_session(self.model.index(row, 0))
 
     def _choose_export_file(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(self, "Export sessions", "sessions.csv",
-                                                    "CSV files (*.csv)")
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "Export sessions", "sessions.csv",
+            "CSV for spreadsheets (*.csv);;FHIR R4 Bundle (*.json)")
         if name:
-            self.export_csv(Path(name))
+            self.export(Path(name), "fhir" if chosen.startswith("FHIR") else "csv")
 
-    def export_csv(self, path: Path) -> None:
+    def export(self, path: Path, file_format: str = "csv") -> None:
         """Write the sessions the current filters find (all of them, not only those read)."""
         filters = self.model.filters
         self.found.setText(f"Exporting to {path.name}…")
         self.tasks.submit(
-            lambda: export_sessions_csv(self.tasks.database, path, filters, self.actor),
+            lambda: export_sessions(self.tasks.database, path, file_format, filters,
+                                    self.actor),
             done=lambda count: self.found.setText(f"Exported {count:,} session(s) to {path}."),
             failed=lambda error: self.found.setText(f"Not exported: {error}"))
 

@@ -98,7 +98,7 @@ def test_the_export_writes_what_the_filters_find(qtbot, view, database, tmp_path
     expected = everything(database, HistoryFilter(area="neck"))
     qtbot.waitUntil(lambda: view.model.rowCount() == len(expected), timeout=10_000)
     out = tmp_path / "neck.csv"
-    view.export_csv(out)
+    view.export(out)
     qtbot.waitUntil(lambda: view.found.text().startswith("Exported"), timeout=10_000)
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
