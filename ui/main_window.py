@@ -55,10 +55,17 @@ class MainWindow(QMainWindow):
                         if may(actor, Action.VIEW_OWN_PATIENTS_SESSIONS) else None)
         self.review = (ReviewQueueView(self.tasks, actor, self.messages)
                        if may(actor, Action.REVIEW_SESSION) else None)
+        self.charts = None
+        if may(actor, Action.VIEW_ALL_SESSIONS) and self.history is not None:
+            from ui.charts_view import ChartsView  # pyqtgraph loads only for supervisors
+
+            history = self.history
+            self.charts = ChartsView(self.tasks, actor, lambda: history.model.filters)
         self.admin = AdminView(self.tasks, actor) if may(actor, Action.MANAGE_USERS) else None
         self.tabs = QTabWidget()
         for screen, title in ((self.form, "&Log session"), (self.review, "&Review queue"),
-                              (self.history, "&History"), (self.admin, "&Administration")):
+                              (self.history, "&History"), (self.charts, "C&harts"),
+                              (self.admin, "&Administration")):
             if screen is not None:
                 self.tabs.addTab(screen, title)
         self.lock_screen = LockScreen(actor)
