@@ -108,6 +108,26 @@ def _export_filter(db, args: argparse.Namespace):
         area=area_code(args.area) if args.area else None)
 
 
+def _export_pdf_summary(database, out: Path, filters) -> int:
+    """The period summary needs Qt to draw; without a display it draws offscreen."""
+    import os
+
+    no_display = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
+    if no_display and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from ui.pdf_reports import period_figures, write_period_summary
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841 - drawing needs it
+    if not out.parent.is_dir():
+        raise Failure(f"cannot write {out}: the folder {out.parent} does not exist")
+    with database.read() as db:
+        counts, charts = period_figures(db, None, filters)
+    write_period_summary(counts, charts, filters, out)
+    return sum(counts.values())
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from models.exports import export_sessions
 
@@ -117,7 +137,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         with database.read() as db:
             filters = _export_filter(db, args)
-        count = export_sessions(database, out, args.format, filters)
+        if args.format == "pdf":
+            count = _export_pdf_summary(database, out, filters)
+        else:
+            count = export_sessions(database, out, args.format, filters)
     finally:
         database.dispose()
     print(f"Exported {count} sessions to {out}")
@@ -358,8 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=cmd_demo)
 
     export = commands.add_parser("export", help="export sessions")
-    export.add_argument("--format", choices=["csv", "fhir"], required=True,
-                        help="csv: one row per session; fhir: a FHIR R4 JSON Bundle")
+    export.add_argument("--format", choices=["csv", "fhir", "pdf"], required=True,
+                        help="csv: one row per session; fhir: a FHIR R4 JSON Bundle; pdf: a "
+                             "period summary with its charts")
     export.add_argument("--out", required=True, metavar="FILE")
     export.add_argument("--from", dest="since", metavar="DATE", help="from this day (YYYY-MM-DD)")
     export.add_argument("--to", dest="until", metavar="DATE", help="to this day, inclusive")

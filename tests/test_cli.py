@@ -235,3 +235,14 @@ def test_export_fhir_writes_a_bundle(tmp_path):
     assert done.returncode == 0 and "Exported 4 sessions" in done.stdout, done.stderr
     bundle = json.loads(out.read_text(encoding="utf-8"))
     assert bundle["resourceType"] == "Bundle" and len(bundle["entry"]) > 4
+
+
+def test_export_pdf_writes_a_period_summary_with_charts(tmp_path):
+    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    assert laserlog("--db", url, "demo", "--sessions", "12").returncode == 0
+    out = tmp_path / "summary.pdf"
+    done = laserlog("--db", url, "export", "--format", "pdf", "--out", str(out), "--from",
+                    "2000-01-01", env={"DISPLAY": "", "QT_QPA_PLATFORM": ""})
+    assert done.returncode == 0 and "Exported 12 sessions" in done.stdout, done.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and data.count(b"/Subtype /Image") >= 3

@@ -55,7 +55,6 @@ class ChartsView(QWidget):
         self.hover = QLabel("Uses the History's filters. Hover over a bar or point for its value.")
         self.plot = pg.PlotWidget(background="w")
         self.plot.setAccessibleName("Chart")
-        self.legend = self.plot.addLegend(offset=(-10, 10))
         top = QHBoxLayout()
         top.addWidget(self.choice, 1)
         top.addWidget(self.patient)
@@ -88,53 +87,11 @@ class ChartsView(QWidget):
 
     # --- drawing ----------------------------------------------------------------------------
     def show_chart(self, data: ChartData) -> None:
-        self.data, self.bars = data, []
-        self.plot.clear()
-        self.legend.clear()
-        item = self.plot.getPlotItem()
-        item.setTitle(data.title)
-        item.setLabel("left", data.value_label + (" (%)" if data.percent else ""))
+        self.data = data
         self.save_button.setEnabled(not data.empty)
-        if data.empty:
-            self.hover.setText("Nothing to draw for these filters.")
-            return
-        if data.marks or self.choice.currentText() == COURSE:
-            self._lines(data)
-        else:
-            self._bars(data)
-        ticks = [(i, label) for i, label in enumerate(data.categories)]
-        step = max(1, len(ticks) // 12)  # a readable number of labels
-        item.getAxis("bottom").setTicks([ticks[::step], ticks])
-        self.plot.autoRange()
-        self.hover.setText("Hover over a bar or point for its value.")
-
-    def _bars(self, data: ChartData) -> None:
-        width = GROUP_WIDTH / len(data.series)
-        for n, (name, values) in enumerate(data.series.items()):
-            xs = [i - GROUP_WIDTH / 2 + width * (n + 0.5) for i in range(len(values))]
-            colour = COLOURS[n % len(COLOURS)]
-            bars = pg.BarGraphItem(x=xs, height=list(values), width=width * 0.9, brush=colour,
-                                   name=name)
-            self.plot.addItem(bars)  # a named item joins the legend by itself
-            unit = " %" if data.percent else ""
-            self.bars += [(x, v, f"{name}, {data.categories[i]}: {v:.3g}{unit}")
-                          for i, (x, v) in enumerate(zip(xs, values, strict=True))]
-
-    def _lines(self, data: ChartData) -> None:
-        for n, (name, values) in enumerate(data.series.items()):
-            xs = [i for i, v in enumerate(values) if not math.isnan(v)]
-            ys = [values[i] for i in xs]
-            colour = COLOURS[n % len(COLOURS)]
-            self.plot.plot(xs, ys, pen=pg.mkPen(colour, width=2), symbol="o",
-                           symbolBrush=colour, name=name)
-            self.bars += [(x, y, f"{name}, {data.categories[x]}: {y:g}")
-                          for x, y in zip(xs, ys, strict=True)]
-        if data.marks:
-            marks = pg.ScatterPlotItem(x=[m[0] for m in data.marks],
-                                       y=[m[1] for m in data.marks], symbol="x", size=16,
-                                       pen=pg.mkPen((200, 0, 0), width=3), name="reaction")
-            self.plot.addItem(marks)
-            self.bars += [(x, y, f"{note} on {data.categories[x]}") for x, y, note in data.marks]
+        self.bars = draw_chart(self.plot, data, lines=self.choice.currentText() == COURSE)
+        self.hover.setText("Nothing to draw for these filters." if data.empty
+                           else "Hover over a bar or point for its value.")
 
     # --- hover and saving -------------------------------------------------------------------
     def _hovered(self, position: QPointF) -> None:
@@ -160,3 +117,58 @@ class ChartsView(QWidget):
         saved = self.plot.grab().save(str(path), "PNG")
         self.hover.setText(f"Saved {path}." if saved else f"Could not write {path}.")
         return saved
+
+
+Bar = tuple[float, float, str]  # x centre, value, description
+
+
+def draw_chart(plot: pg.PlotWidget, data: ChartData, lines: bool = False) -> list[Bar]:
+    """Draw ``data`` on ``plot`` (bars, or lines when asked or marked); return what each bar
+    or point shows, for hovering."""
+    plot.clear()
+    item = plot.getPlotItem()
+    if item.legend is not None:
+        item.legend.clear()
+    else:
+        plot.addLegend(offset=(-10, 10))
+    item.setTitle(data.title)
+    item.setLabel("left", data.value_label + (" (%)" if data.percent else ""))
+    if data.empty:
+        return []
+    bars = _lines(plot, data) if lines or data.marks else _bars(plot, data)
+    ticks = list(enumerate(data.categories))
+    step = max(1, len(ticks) // 12)  # a readable number of labels
+    item.getAxis("bottom").setTicks([ticks[::step], ticks])
+    plot.autoRange()
+    return bars
+
+
+def _bars(plot: pg.PlotWidget, data: ChartData) -> list[Bar]:
+    found: list[Bar] = []
+    width = GROUP_WIDTH / len(data.series)
+    for n, (name, values) in enumerate(data.series.items()):
+        xs = [i - GROUP_WIDTH / 2 + width * (n + 0.5) for i in range(len(values))]
+        plot.addItem(pg.BarGraphItem(x=xs, height=list(values), width=width * 0.9,
+                                     brush=COLOURS[n % len(COLOURS)], name=name))
+        unit = " %" if data.percent else ""
+        found += [(x, v, f"{name}, {data.categories[i]}: {v:.3g}{unit}")
+                  for i, (x, v) in enumerate(zip(xs, values, strict=True))]
+    return found
+
+
+def _lines(plot: pg.PlotWidget, data: ChartData) -> list[Bar]:
+    found: list[Bar] = []
+    for n, (name, values) in enumerate(data.series.items()):
+        xs = [i for i, v in enumerate(values) if not math.isnan(v)]
+        ys = [values[i] for i in xs]
+        colour = COLOURS[n % len(COLOURS)]
+        plot.plot(xs, ys, pen=pg.mkPen(colour, width=2), symbol="o", symbolBrush=colour,
+                  name=name)
+        found += [(x, y, f"{name}, {data.categories[x]}: {y:g}") for x, y in
+                  zip(xs, ys, strict=True)]
+    if data.marks:
+        plot.addItem(pg.ScatterPlotItem(x=[m[0] for m in data.marks],
+                                        y=[m[1] for m in data.marks], symbol="x", size=16,
+                                        pen=pg.mkPen((200, 0, 0), width=3), name="reaction"))
+        found += [(x, y, f"{note} on {data.categories[x]}") for x, y, note in data.marks]
+    return found

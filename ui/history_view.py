@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from models import history, import_log
+from models.errors import LaserLogError
 from models.exports import export_sessions
 from models.history_filter import filter_choices
 from models.permissions import Action, may
@@ -107,19 +108,38 @@ class HistoryView(QWidget):
     def _choose_export_file(self) -> None:
         name, chosen = QFileDialog.getSaveFileName(
             self, "Export sessions", "sessions.csv",
-            "CSV for spreadsheets (*.csv);;FHIR R4 Bundle (*.json)")
+            "CSV for spreadsheets (*.csv);;FHIR R4 Bundle (*.json);;PDF period summary (*.pdf)")
         if name:
-            self.export(Path(name), "fhir" if chosen.startswith("FHIR") else "csv")
+            formats = {"FHIR": "fhir", "PDF ": "pdf"}
+            self.export(Path(name), formats.get(chosen[:4], "csv"))
 
     def export(self, path: Path, file_format: str = "csv") -> None:
         """Write the sessions the current filters find (all of them, not only those read)."""
         filters = self.model.filters
         self.found.setText(f"Exporting to {path.name}…")
+        if file_format == "pdf":
+            from ui.pdf_reports import period_figures  # pyqtgraph loads only when needed
+
+            self.tasks.read(period_figures, self.actor, filters,
+                            done=lambda figures: self._write_summary(figures, filters, path))
+            return
         self.tasks.submit(
             lambda: export_sessions(self.tasks.database, path, file_format, filters,
                                     self.actor),
             done=lambda count: self.found.setText(f"Exported {count:,} session(s) to {path}."),
             failed=lambda error: self.found.setText(f"Not exported: {error}"))
+
+    def _write_summary(self, figures, filters, path: Path) -> None:
+        from ui.pdf_reports import write_period_summary
+
+        counts, charts = figures
+        try:
+            write_period_summary(counts, charts, filters, path)
+        except LaserLogError as error:
+            self.found.setText(f"Not exported: {error}")
+            return
+        self.found.setText(f"Exported a summary of {sum(counts.values()):,} session(s) to "
+                           f"{path}.")
 
     def _header_clicked(self, column: int) -> None:
         if column == 0:
@@ -175,5 +195,6 @@ class HistoryView(QWidget):
 
     def _changed(self, detail: SessionDetail) -> None:
         if self.dialog is not None:
+            self.dialog.detail = detail
             self.dialog.browser.setHtml(session_html(detail))
         self.refresh()

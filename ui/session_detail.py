@@ -2,8 +2,16 @@
 
 import json
 from html import escape
+from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.parameters import FORM_FIELDS
 from models.rows import SessionDetail
@@ -126,8 +134,12 @@ class SessionDetailDialog(QDialog):
         self.resize(760, 640)
         self.browser = QTextBrowser()
         self.browser.setHtml(session_html(detail))
+        self.detail = detail
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.pdf_button = buttons.addButton("Save as &PDF…",
+                                            QDialogButtonBox.ButtonRole.ActionRole)
+        self.pdf_button.clicked.connect(self._choose_pdf)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 2)
         self.plot = None
@@ -142,3 +154,14 @@ class SessionDetailDialog(QDialog):
         if actions is not None:
             layout.addWidget(actions)
         layout.addWidget(buttons)
+
+    def _choose_pdf(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(self, "Session report", "session.pdf",
+                                                    "PDF documents (*.pdf)")
+        if name:
+            self.save_pdf(Path(name))
+
+    def save_pdf(self, path: Path) -> None:
+        from ui.pdf_reports import write_session_pdf
+
+        write_session_pdf(self.detail, path)

@@ -170,3 +170,10 @@ def test_the_review_queue_signs_off_with_one_key_and_a_confirmation(qtbot, super
     assert "Sign off the session of Sue Sun (S-1) as reviewed?" in \
         supervisor_window.messages.shown[-1]
     assert stored(database, completed).summary.status == "reviewed"
+
+
+def test_a_session_saves_as_a_pdf_report(qtbot, supervisor_window, completed, tmp_path):
+    dialog = open_first_session(qtbot, supervisor_window)
+    out = tmp_path / "session.pdf"
+    dialog.save_pdf(out)
+    assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 2000
