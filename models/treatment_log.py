@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import audit
@@ -67,6 +67,7 @@ def start_draft(
         entity_id=session.uuid,
         new=snapshot(session),
     )
+    notify_sessions_changed(db, session.uuid)
     return load_session(db, session.id)
 
 
@@ -274,4 +275,17 @@ def record_change(
         return old, new  # nothing new typed since the last save
     audit.record(db, actor_id=actor.id, action=action, entity="treatment_session",
                  entity_id=session.uuid, old=old, new=new, reason=reason)
+    if action != "session.save_draft":
+        notify_sessions_changed(db, session.uuid)
     return old, new
+
+
+#: The PostgreSQL channel other workstations listen on for sessions started, completed,
+#: reviewed, amended or voided; the payload is the session's UUID.
+SESSIONS_CHANNEL = "laserlog_sessions"
+
+
+def notify_sessions_changed(db: Session, session_uuid: UUID) -> None:
+    """Tell listening workstations when this transaction commits (PostgreSQL only)."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(select(func.pg_notify(SESSIONS_CHANNEL, str(session_uuid))))

@@ -135,7 +135,7 @@ def test_second_demo_with_the_same_seed_is_refused(tmp_path):
     assert again.returncode == 1 and "already in this database" in again.stderr
 
 
-@pytest.mark.parametrize("args", [("export",), ("export", "--format", "pdf", "--out", "x"),
+@pytest.mark.parametrize("args", [("export",), ("export", "--format", "docx", "--out", "x"),
                                   ("nosuchcommand",), ("demo", "--sessions", "many")])
 def test_usage_errors_exit_2(args):
     assert laserlog(*args).returncode == 2

@@ -2,7 +2,7 @@
 
 from contextlib import suppress
 
-from PySide6.QtCore import QEvent, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +29,8 @@ from ui.messages import Messages
 from ui.review_queue_view import ReviewQueueView
 from ui.session_form import SessionForm
 from ui.tasks import TaskRunner
+
+LIVE_REFRESH_MS = 300
 
 
 class MainWindow(QMainWindow):
@@ -90,6 +92,9 @@ class MainWindow(QMainWindow):
         self._restore_state()
         if self.history is not None:
             self.history.refresh()
+        self.listener = None
+        if not database.is_sqlite and self.history is not None:
+            self._listen(database)
         if self.review is not None and self.history is not None:
             self.review.refresh()
             self.review.signed_off.connect(self.history.refresh)
@@ -119,6 +124,28 @@ class MainWindow(QMainWindow):
             add(view, "&Refresh history", "F5", self.history.refresh)
         if may(self.actor, Action.VIEW_AUDIT):
             add(view, "&Audit trail…", "Ctrl+Shift+A", self.open_audit_trail)
+
+    # --- live across workstations -----------------------------------------------------------
+    def _listen(self, database: Database) -> None:
+        """Refresh the history (and the review queue) when another PC changes a session."""
+        from ui.live_updates import SessionListener
+
+        self.listener = SessionListener(database, self)
+        self.live_refresh = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
+        self.live_refresh.timeout.connect(self._refresh_lists)
+        # A bound method of this window: Qt queues the call onto the GUI thread.
+        self.listener.session_changed.connect(self._session_changed)
+        self.listener.start()
+
+    @Slot(str)
+    def _session_changed(self, _session_uuid: str) -> None:
+        self.live_refresh.start()  # a burst of changes refreshes once
+
+    def _refresh_lists(self) -> None:
+        if self.history is not None:
+            self.history.refresh()
+        if self.review is not None:
+            self.review.refresh()
 
     # --- idle lock --------------------------------------------------------------------------
     @property
@@ -205,6 +232,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         QApplication.instance().removeEventFilter(self)
         self.idle.stop()
+        if self.listener is not None:
+            self.listener.stop()
         if self.form is not None:
             self.form.save_draft()  # keep the last seconds of typing
         self.tasks.shutdown()
