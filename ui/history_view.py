@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from models import history, import_log
+from models import audit_trail, history, import_log
+from models.audit_trail import AuditRow
 from models.errors import LaserLogError
 from models.exports import export_sessions
 from models.history_filter import filter_choices
@@ -26,15 +27,18 @@ from models.rows import Actor, SessionDetail
 from ui.history_filters import HistoryFilterBar
 from ui.history_model import COLUMNS, HistoryModel
 from ui.messages import Messages
-from ui.session_detail import SessionDetailDialog, session_html
+from ui.session_detail import SessionDetailDialog
 from ui.supervisor_actions import SupervisorActions
 from ui.tasks import TaskRunner
 
 
-def _session_with_traces(db: Session, actor: Actor, session_id: int
-                         ) -> tuple[SessionDetail, dict[str, bytes]]:
-    return (history.view_session(db, actor, session_id),
-            import_log.load_traces(db, session_id))
+def _session_whole(db: Session, actor: Actor, session_id: int
+                   ) -> tuple[SessionDetail, dict[str, bytes], list[AuditRow]]:
+    """The session, its traces, and (for those who may see the audit trail) its events."""
+    detail = history.view_session(db, actor, session_id)
+    events = (audit_trail.find_events(db, actor, session_uuid=str(detail.summary.uuid))
+              if may(actor, Action.VIEW_AUDIT) else [])
+    return detail, import_log.load_traces(db, session_id), events
 
 
 LAYOUT_KEY = "history/columns"
@@ -181,20 +185,19 @@ class HistoryView(QWidget):
         self.open_session_id(summary.id)
 
     def open_session_id(self, session_id: int) -> None:
-        self.tasks.read(_session_with_traces, self.actor, session_id, done=self._show)
+        self.tasks.read(_session_whole, self.actor, session_id, done=self._show)
 
-    def _show(self, found: tuple[SessionDetail, dict[str, bytes]]) -> None:
-        detail, traces = found
+    def _show(self, found: tuple[SessionDetail, dict[str, bytes], list[AuditRow]]) -> None:
+        detail, traces, events = found
         actions = None
         if may(self.actor, Action.REVIEW_SESSION):
             actions = SupervisorActions(self.tasks, self.actor, detail, self.messages)
-        self.dialog = SessionDetailDialog(detail, traces, self, actions)
+        self.dialog = SessionDetailDialog(detail, traces, self, actions, events)
         if actions is not None:
             actions.changed.connect(self._changed)
         self.dialog.open()
 
     def _changed(self, detail: SessionDetail) -> None:
         if self.dialog is not None:
-            self.dialog.detail = detail
-            self.dialog.browser.setHtml(session_html(detail))
+            self.dialog.show_detail(detail)
         self.refresh()

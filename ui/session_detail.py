@@ -1,6 +1,7 @@
 """Read-only view of one session, everything recorded about it."""
 
 import json
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.audit_trail import AuditRow
 from models.parameters import FORM_FIELDS
 from models.rows import SessionDetail
 from models.vocabulary import (
@@ -37,8 +39,8 @@ def _anaesthetic(detail: SessionDetail) -> str:
     return f"{detail.anaesthetic_agent}, applied {applied}"
 
 
-def session_html(detail: SessionDetail) -> str:
-    """The session as an HTML page; every value escaped."""
+def session_html(detail: SessionDetail, events: Sequence[AuditRow] = ()) -> str:
+    """The session as an HTML page, with its audit events when given; every value escaped."""
     s, p = detail.summary, detail.patient
     rows = [
         ("Patient", f"{p.full_name} ({p.identifier})"),
@@ -94,7 +96,21 @@ def session_html(detail: SessionDetail) -> str:
                 f"({batch.flagged_pulses} flagged for review); SHA-256 {batch.sha256}</li>")
         html.append("</ul>")
     html += _amendments_html(detail)
+    html += _events_html(events)
     return "".join(html)
+
+
+def _events_html(events: Sequence[AuditRow]) -> list[str]:
+    if not events:
+        return []
+    html = ["<h3>Audit trail of this session</h3><table border='1' cellspacing='0' "
+            "cellpadding='3'><tr><th>No.</th><th>When</th><th>User</th><th>Action</th>"
+            "<th>Reason</th></tr>"]
+    html += [f"<tr><td>{e.seq}</td><td>{escape(local_time(e.occurred_at))}</td>"
+             f"<td>{escape(e.user or '–')}</td><td>{escape(e.action)}</td>"
+             f"<td>{escape(e.reason)}</td></tr>" for e in events]
+    html.append("</table>")
+    return html
 
 
 FIELD_TITLES = {
@@ -128,12 +144,14 @@ def _amendments_html(detail: SessionDetail) -> list[str]:
 
 class SessionDetailDialog(QDialog):
     def __init__(self, detail: SessionDetail, traces: dict[str, bytes] | None = None,
-                 parent: QWidget | None = None, actions: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, actions: QWidget | None = None,
+                 events: Sequence[AuditRow] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Session – {detail.patient.full_name}")
         self.resize(760, 640)
         self.browser = QTextBrowser()
-        self.browser.setHtml(session_html(detail))
+        self.events = events
+        self.browser.setHtml(session_html(detail, events))
         self.detail = detail
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -154,6 +172,11 @@ class SessionDetailDialog(QDialog):
         if actions is not None:
             layout.addWidget(actions)
         layout.addWidget(buttons)
+
+    def show_detail(self, detail: SessionDetail) -> None:
+        """Show the session as it now is (after a sign-off, amendment or voiding)."""
+        self.detail = detail
+        self.browser.setHtml(session_html(detail, self.events))
 
     def _choose_pdf(self) -> None:
         name, _filter = QFileDialog.getSaveFileName(self, "Session report", "session.pdf",

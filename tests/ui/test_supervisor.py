@@ -58,6 +58,8 @@ def test_sign_off_then_amend_with_a_reason_then_void(qtbot, supervisor_window, d
     dialog = open_first_session(qtbot, supervisor_window)
     actions = dialog.actions
     assert actions.review_button.isEnabled()
+    trail = dialog.browser.toPlainText()
+    assert "Audit trail of this session" in trail and "session.complete" in trail
     qtbot.mouseClick(actions.review_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "by Sam Supervisor" in dialog.browser.toPlainText(),
                     timeout=10_000)
