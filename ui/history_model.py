@@ -38,6 +38,7 @@ class HistoryModel(QAbstractTableModel):
         self.tasks, self.actor, self.block_size = tasks, actor, block_size
         self.filters = HistoryFilter()
         self._total = 0
+        self._counted_total: int | None = None
         self._blocks: dict[int, tuple[SessionSummary, ...]] = {}
         self._requested: set[int] = set()
         self._cursors: list[PageCursor] | None = None
@@ -100,24 +101,33 @@ class HistoryModel(QAbstractTableModel):
             self.filters = filters
         self._generation += 1
         self.beginResetModel()
-        self._total = 0
+        self._total, self._counted_total = 0, None
         self._blocks.clear()
         self._requested.clear()
         self._cursors, self._cursors_requested = None, False
         self.endResetModel()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
+        self._read(0, None)  # the first rows show before the count is known
         generation, filters = self._generation, self.filters
         self.tasks.read(count_sessions, self.actor, filters,
                         done=lambda total: self._counted(generation, total),
                         failed=lambda error: self._failed(generation, error))
 
+    def _set_total(self, total: int) -> None:
+        if total > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, total - 1)
+            self._total = total
+            self.endInsertRows()
+        elif total < self._total:
+            self.beginRemoveRows(QModelIndex(), total, self._total - 1)
+            self._total = total
+            self.endRemoveRows()
+
     def _counted(self, generation: int, total: int) -> None:
         if generation != self._generation:
             return
-        if total:
-            self.beginInsertRows(QModelIndex(), 0, total - 1)
-            self._total = total
-            self.endInsertRows()
+        self._counted_total = total
+        self._set_total(total)
         self.counted.emit(total)
 
     def _last_block(self) -> int:
@@ -174,6 +184,8 @@ class HistoryModel(QAbstractTableModel):
         if generation != self._generation:
             return
         self._blocks[block] = rows
+        if self._counted_total is None:  # the first block, before the count: show it now
+            self._set_total(len(rows))
         self._forget_far_blocks(block)
         first = block * self.block_size
         self._refresh_rows(first, min(self._total, first + self.block_size) - 1)
