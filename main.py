@@ -232,6 +232,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from devices.import_bench import run_import_bench
 
         return run_import_bench(runs=min(args.runs, 3), json_path=args.json)
+    if args.target == "history":
+        from ui.history_bench import run_history_bench
+
+        if args.sessions < 1:
+            raise Failure("--sessions must be at least 1")
+        return run_history_bench(args.sessions, args.db, json_path=args.json)
     raise Failure(f"unknown benchmark {args.target!r}")
 
 
@@ -452,7 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=cmd_verify)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline")
-    bench.add_argument("target", choices=["startup", "import"])
+    bench.add_argument("target", choices=["startup", "import", "history"])
+    bench.add_argument("--sessions", type=int, default=1_000_000, metavar="N",
+                       help="history: sessions in the benchmark clinic (cached between runs)")
     bench.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     bench.add_argument("--runs", type=int, default=7, metavar="N")
     bench.set_defaults(handler=cmd_bench)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utc_now
@@ -70,6 +70,12 @@ class TreatmentSession(Base):
 
 class TreatedArea(Base):
     __tablename__ = "treated_areas"
+    __table_args__ = (
+        # The history's area filter: current rows only, the session ids read from the index.
+        Index("ix_treated_areas_current_area", "area", "session_id",
+              sqlite_where=text("superseded_in IS NULL"),
+              postgresql_where=text("superseded_in IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"), index=True)
@@ -123,7 +129,13 @@ class Anaesthetic(Base):
 
 class Reaction(Base):
     __tablename__ = "reactions"
-    __table_args__ = (CheckConstraint("grade BETWEEN 0 AND 4", name="grade"),)
+    __table_args__ = (
+        CheckConstraint("grade BETWEEN 0 AND 4", name="grade"),
+        # The history's reaction filter and the reaction-rate charts.
+        Index("ix_reactions_current_kind_grade", "kind", "grade", "session_id",
+              sqlite_where=text("superseded_in IS NULL"),
+              postgresql_where=text("superseded_in IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"), index=True)
