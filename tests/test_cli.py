@@ -246,3 +246,14 @@ def test_export_pdf_writes_a_period_summary_with_charts(tmp_path):
     assert done.returncode == 0 and "Exported 12 sessions" in done.stdout, done.stderr
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and data.count(b"/Subtype /Image") >= 3
+
+
+def test_bench_history_measures_through_the_model(tmp_path):
+    out = tmp_path / "history.json"
+    done = laserlog("bench", "history", "--sessions", "300", "--json", str(out),
+                    env={"QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["sessions"] == 300
+    assert figures["history_paint_ratio"] > 0 and figures["deep_page_ratio"] > 0
+    assert set(figures["filter_p95_ms"]) == {"date", "area", "patient"}
