@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, text
 
 from devices.demo import DEMO_PASSWORD, ROOMS, TECHNICIANS
 from devices.simulated import SIMULATED_MODELS, SimulatedDevice
-from models import accounts, device_register, patients
+from models import accounts, area_counts, device_register, patients
 from models.database import Database
 from models.people import Patient, User
 from models.rows import Actor
@@ -117,6 +117,7 @@ def build(database: Database, sessions: int, seed: int = 1,
         if progress is not None:
             progress(min(start + CHUNK, sessions), sessions)
     with database.write() as db:
+        area_counts.recount_all(db)  # the bulk insert went round the operations
         patients.add_patient(db, admin, identifier=f"{MARK}-done", full_name="(complete)",
                              date_of_birth=None, fitzpatrick=None)
     if not database.is_sqlite:

@@ -1,5 +1,6 @@
 """Every mapped entity, importable from one place (and so registered on ``Base.metadata``)."""
 
+from models.area_counts import AreaDayCount
 from models.audit import AuditEvent
 from models.base import Base
 from models.device import Device
@@ -18,6 +19,7 @@ from models.treatment import (
 __all__ = [
     "Amendment",
     "Anaesthetic",
+    "AreaDayCount",
     "AuditEvent",
     "Base",
     "Device",

@@ -2,13 +2,13 @@
 reaction and grade, status, and a quick search. The same conditions serve the page query,
 the COUNT, and the exports, so a filter means the same everywhere."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from models import permissions
+from models import area_counts, permissions
 from models.device import Device
 from models.errors import LaserLogError
 from models.people import Patient, User
@@ -91,7 +91,11 @@ def apply_filter(statement: Select, f: HistoryFilter, actor: Actor | None) -> Se
 
 
 def count_sessions(db: Session, actor: Actor | None, f: HistoryFilter) -> int:
-    """How many sessions the filter finds: one COUNT."""
+    """How many sessions the filter finds: one COUNT (an area alone is read from the kept
+    day counts, as it would otherwise count a seventh of every session)."""
+    sees_all = actor is None or permissions.may(actor, Action.VIEW_ALL_SESSIONS)
+    if sees_all and f.area and replace(f, area=None, oldest_first=False) == HistoryFilter():
+        return area_counts.area_total(db, f.area)
     statement = apply_filter(select(func.count()).select_from(TreatmentSession), f, actor)
     return db.scalar(statement) or 0
 

@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import audit
+from models import area_counts, audit
 from models.device import Device
 from models.errors import LaserLogError, NotAllowed, NotFound
 from models.history import load_session
@@ -135,6 +135,7 @@ def fill_session(db: Session, actor: Actor, session_id: int, batch_id: int | Non
         action = "session.device_pulses"
         reason = f"{pulses} pulses ({flagged} flagged) from device session {device_session}"
     db.flush()
+    area_counts.recount_days(db, [area_counts.day_of(session.started_at)])
     audit.record(db, actor_id=actor.id, action=action, entity="treatment_session",
                  entity_id=session.uuid, old=before, new=snapshot(session), reason=reason)
 

@@ -5,14 +5,16 @@ one row per bar or point.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
+from models import area_counts, permissions
 from models.device import Device
 from models.history_filter import HistoryFilter, apply_filter
 from models.people import Patient, User
+from models.permissions import Action
 from models.rows import Actor
 from models.treatment import ParameterSetting, Reaction, TreatedArea, TreatmentSession
 
@@ -157,7 +159,12 @@ def patient_course(db: Session, actor: Actor | None, patient_id: int) -> list[Co
 
 def sessions_by_area_per_month(db: Session, actor: Actor | None, since: datetime
                                ) -> list[Count]:
-    """The dashboard's figure: sessions per month and treated area since ``since``."""
+    """The dashboard's figure: sessions per month and treated area from ``since``'s day (UTC)
+    on. Those who see every session read the kept day counts; others count their own."""
+    if actor is None or permissions.may(actor, Action.VIEW_ALL_SESSIONS):
+        first = area_counts.day_of(since)
+        return [Count(m, a, n) for m, a, n in area_counts.per_month(db, first)]
+    since = datetime.combine(area_counts.day_of(since), time(), tzinfo=UTC)
     when = _period(db, "month").label("period")
     statement = (select(when, TreatedArea.area, func.count())
                  .select_from(TreatmentSession)

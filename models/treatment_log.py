@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import audit
+from models import area_counts, audit
 from models.audit import AuditEvent
 from models.device import Device
 from models.errors import Conflict, NotFound, ValidationFailed
@@ -67,6 +67,7 @@ def start_draft(
         entity_id=session.uuid,
         new=snapshot(session),
     )
+    area_counts.recount_days(db, [area_counts.day_of(session.started_at)])
     notify_sessions_changed(db, session.uuid)
     return load_session(db, session.id)
 
@@ -273,6 +274,8 @@ def record_change(
     old, new = {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
     if not changed and action == "session.save_draft":
         return old, new  # nothing new typed since the last save
+    area_counts.recount_days(db, {area_counts.day_of(before.get("started_at")),
+                                  area_counts.day_of(after["started_at"])} - {None})
     audit.record(db, actor_id=actor.id, action=action, entity="treatment_session",
                  entity_id=session.uuid, old=old, new=new, reason=reason)
     if action != "session.save_draft":

@@ -68,7 +68,8 @@ def test_patient_course_and_the_dashboard(database, sessions):
     patient = Counter(s["patient_id"] for s in sessions).most_common(1)[0][0]
     with database.read() as db:
         course = statistics.patient_course(db, None, patient)
-        since = datetime.now(UTC) - timedelta(days=365)
+        since = (datetime.now(UTC) - timedelta(days=365)).replace(hour=0, minute=0, second=0,
+                                                                   microsecond=0)
         dashboard = statistics.sessions_by_area_per_month(db, None, since)
         filtered = statistics.sessions_per_period(db, None, HistoryFilter(room="Room 1"))
     mine = [s for s in sessions if s["patient_id"] == patient]
