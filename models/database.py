@@ -100,10 +100,12 @@ class Database:
         self.display_url = describe(self.url)
         if self.is_sqlite:
             self._prepare_sqlite_file()
-            self.engine = create_engine(self.url, connect_args={"timeout": 10})
+            # LIFO: the connection used last (its page cache warm) is handed out first.
+            self.engine = create_engine(self.url, connect_args={"timeout": 10},
+                                        pool_use_lifo=True)
             _configure_sqlite(self.engine)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True)
+            self.engine = create_engine(self.url, pool_pre_ping=True, pool_use_lifo=True)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
             self.engine.execution_options(laserlog_write=True), expire_on_commit=False

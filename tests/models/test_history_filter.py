@@ -11,7 +11,7 @@ from sqlalchemy import select
 from devices.demo import ROOMS, build_demo
 from models import history, session_lifecycle
 from models.history_filter import HistoryFilter, count_sessions
-from models.people import User
+from models.people import Patient, User
 from models.treatment import TreatmentSession
 from models.vocabulary import Area, ReactionKind, SessionStatus
 
@@ -49,12 +49,16 @@ def clinic(tmp_path_factory):
             }
             for s in sessions
         ]
+        IDENTIFIERS.update(db.scalars(select(Patient.identifier)))
         technicians = sorted({f["technician_id"] for f in facts})
         devices = sorted({f["device_id"] for f in facts})
         patients = sorted({f["patient_identifier"] for f in facts})
         names = sorted({f["patient_name"] for f in facts})
     yield database, boss, facts, technicians, devices, patients, names
     database.dispose()
+
+
+IDENTIFIERS: set[str] = set()  # every patient identifier of the clinic, filled by the fixture
 
 
 def matches(fact: dict, f: HistoryFilter) -> bool:
@@ -71,9 +75,12 @@ def matches(fact: dict, f: HistoryFilter) -> bool:
         return False
     if f.status and fact["status"] != f.status:
         return False
-    if f.patient and not (fact["patient_identifier"] == f.patient
-                          or f.patient.lower() in fact["patient_name"].lower()):
-        return False
+    if f.patient:  # an identifier if some patient has it, else part of a name
+        if f.patient in IDENTIFIERS:
+            if fact["patient_identifier"] != f.patient:
+                return False
+        elif f.patient.lower() not in fact["patient_name"].lower():
+            return False
     if f.area and f.area not in fact["areas"]:
         return False
     if (f.reaction or f.min_grade) and not any(
