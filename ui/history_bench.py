@@ -15,13 +15,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from devices import bulk_clinic
 from models import history
 from models import statistics as figures
-from models.database import Database
+from models.database import Database, parse_url
 from models.history_filter import HistoryFilter, count_sessions
 from models.people import Patient
 from models.schema import open_current
@@ -61,6 +62,23 @@ def _clinic(url: str | None, sessions: int) -> Database:
         bulk_clinic.build(database, sessions, progress=progress)
         print(file=sys.stderr)
     return database
+
+
+def _baseline_url(url: str | None) -> str | None:
+    """Where the 1,000-session baseline lives: the cached SQLite file, or, for a PostgreSQL
+    clinic, a database of its own next to it on the same server (made when missing)."""
+    if url is None:
+        return None
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return None
+    name = f"{parsed.database}_baseline"
+    admin = parsed._replace(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() \
+                is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed._replace(database=name).render_as_string(hide_password=False)
 
 
 def _wait(app: QApplication, done: Callable[[], bool], limit_s: float = 120) -> None:
@@ -156,7 +174,7 @@ def run_history_bench(sessions: int, url: str | None = None,
                       json_path: str | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication([])
-    small = _clinic(None, BASELINE_SESSIONS)  # the baseline: a cached SQLite clinic
+    small = _clinic(_baseline_url(url), BASELINE_SESSIONS)  # the same kind of database
     large = _clinic(url, sessions)
     try:
         rss_before = _rss_mb()
