@@ -105,7 +105,7 @@ def _page(app: QApplication, view: HistoryView, deepest: bool) -> float:
     the time anyone scrolls."""
     view.refresh()
     model = view.model
-    _wait(app, lambda: model._counted_total is not None and model.summary_at(0) is not None)
+    _wait(app, lambda: model.total_known and model.summary_at(0) is not None)
     row = model.rowCount() - 1 if deepest else model.block_size
     started = time.perf_counter()
     _wait(app, lambda: model.summary_at(row) is not None)

@@ -85,6 +85,11 @@ class HistoryModel(QAbstractTableModel):
             display.status_label(row.status),
         )[column]
 
+    @property
+    def total_known(self) -> bool:
+        """Whether the COUNT for the current filters has come back."""
+        return self._counted_total is not None
+
     def summary_at(self, row: int) -> SessionSummary | None:
         """The session on ``row``, or None while its block is being read (it is asked for)."""
         block, offset = divmod(row, self.block_size)
