@@ -16,6 +16,8 @@ from models.rows import Actor
 from models.vocabulary import Role
 from ui.field_error import FieldError
 
+DIALOG_WIDTH = 460  # wide enough that a message under a field takes a line or two
+
 
 def _password_field() -> QLineEdit:
     field = QLineEdit()
@@ -31,6 +33,7 @@ class FirstAdminDialog(QDialog):
         self.database = database
         self.actor: Actor | None = None
         self.setWindowTitle("LaserLog – first start")
+        self.setMinimumWidth(DIALOG_WIDTH)
         self.username, self.full_name = QLineEdit("admin"), QLineEdit()
         self.password, self.repeat = _password_field(), _password_field()
         self.errors = {key: FieldError(getattr(self, key))
@@ -67,6 +70,7 @@ class FirstAdminDialog(QDialog):
         except ValidationFailed as refused:
             for key, text in refused.problems.items():
                 self.errors.get(key, self.errors["username"]).show_problem(text)
+            self.adjustSize()
             return
         self.accept()
 
@@ -77,6 +81,7 @@ class LoginDialog(QDialog):
         self.database = database
         self.actor: Actor | None = None
         self.setWindowTitle("LaserLog – sign in")
+        self.setMinimumWidth(DIALOG_WIDTH)
         self.username, self.password = QLineEdit(), _password_field()
         self.username.setAccessibleName("User name")
         self.password.setAccessibleName("Password")
@@ -99,6 +104,7 @@ class LoginDialog(QDialog):
                                           self.password.text())
         except LaserLogError as refused:
             self.error.show_problem(str(refused))
+            self.adjustSize()  # room for a message of two lines
             self.password.selectAll()
             self.password.setFocus()
             return
