@@ -75,7 +75,8 @@ def flags_of(db: Session, session: TreatmentSession, flagged_pulses: int) -> tup
             continue
         change = now[1] / before[1][1] - 1
         if abs(change) > CHANGE_LIMIT:
-            flags.append(f"{now[0]} on {Area(area.area).label} {'up' if change > 0 else 'down'}"
+            flags.append(f"{now[0].capitalize()} on {Area(area.area).label} "
+                         f"{'up' if change > 0 else 'down'}"
                          f" {abs(change):.0%} since {before[0].astimezone():%Y-%m-%d}")
     return tuple(flags)
 

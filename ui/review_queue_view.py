@@ -83,6 +83,7 @@ class ReviewQueueView(QWidget):
                      display.status_label(item.status), "; ".join(item.flags) or "–")
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
+                cell.setToolTip(text)  # long flags are cut off in the column
                 if item.flags:
                     cell.setForeground(FLAGGED)
                 self.table.setItem(row, column, cell)

@@ -43,7 +43,7 @@ def test_flagged_sessions_come_first_with_their_reasons(database, supervisor, lo
     with database.read() as db:
         queue = review_queue.review_queue(db, supervisor)
     by_id = {item.session_id: item for item in queue}
-    assert by_id[logged["raised"]].flags == ("fluence on Neck up 33% since 2026-03-02",)
+    assert by_id[logged["raised"]].flags == ("Fluence on Neck up 33% since 2026-03-02",)
     assert by_id[logged["reaction"]].flags == ("Blistering grade 2",)
     assert by_id[logged["first"]].flags == by_id[logged["steady"]].flags == ()
     assert [item.session_id for item in queue] == [
