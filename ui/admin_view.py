@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,6 +29,7 @@ from models.accounts import UserRow
 from models.errors import ValidationFailed
 from models.rows import Actor
 from models.vocabulary import Role
+from ui.account_dialogs import DIALOG_WIDTH
 from ui.device_dialog import DeviceDialog
 from ui.field_error import FieldError
 from ui.tasks import TaskRunner
@@ -37,6 +39,7 @@ class AddUserDialog(QDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add a user")
+        self.setMinimumWidth(DIALOG_WIDTH)
         self.tasks, self.actor = tasks, actor
         self.username, self.full_name = QLineEdit(), QLineEdit()
         self.role = QComboBox()
@@ -81,6 +84,7 @@ class AddUserDialog(QDialog):
             return
         for key, text in error.problems.items():
             self.errors.get(key, self.errors["username"]).show_problem(text)
+        self.adjustSize()  # room for the messages
 
 
 class AdminView(QWidget):
@@ -92,7 +96,9 @@ class AdminView(QWidget):
         self.users.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.users.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.users.verticalHeader().hide()
-        self.users.horizontalHeader().setStretchLastSection(True)
+        header = self.users.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # the state
         self.add_button = QPushButton("&Add user…")
         self.disable_button = QPushButton("&Disable")
         self.unlock_button = QPushButton("&Unlock")
