@@ -51,6 +51,7 @@ class PatientPicker(QGroupBox):
         self.results.setAccessibleName("Matching patients")
         self.results.hide()
         self.selected = QLabel("No patient chosen")
+        self.selected.setWordWrap(True)  # a long name and its details stay readable
         self.selected.setObjectName("selectedPatient")
 
         self.identifier = QLineEdit(placeholderText="e.g. clinic file number")

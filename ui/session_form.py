@@ -349,6 +349,7 @@ class SessionForm(QWidget):
                                  "parameters")
         self.show_problems(problems)
         if problems:
+            self.status.setText("Choose the device and tick the areas, then connect.")
             return
         self.save_draft()
         from ui.live_device_dialog import LiveDeviceDialog  # pyqtgraph loads only when needed
