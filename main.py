@@ -84,26 +84,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _day(text: str | None, option: str):
-    from datetime import date, datetime, time
+    from datetime import date
 
     if text is None:
         return None
     try:
-        return datetime.combine(date.fromisoformat(text), time()).astimezone()
+        return date.fromisoformat(text)
     except ValueError:
         raise Failure(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _export_filter(db, args: argparse.Namespace):
-    from datetime import timedelta
+    from models.history_filter import HistoryFilter, area_code, local_days, technician_id
 
-    from models.history_filter import HistoryFilter, area_code, technician_id
-
-    since, until = _day(args.since, "--from"), _day(args.until, "--to")
-    if since and until and until < since:
+    first, last = _day(args.since, "--from"), _day(args.until, "--to")
+    if first and last and last < first:
         raise Failure("--to is before --from")
+    since, until = local_days(first, last)
     return HistoryFilter(
-        since=since, until=until + timedelta(days=1) if until else None,
+        since=since, until=until,
         technician_id=technician_id(db, args.technician) if args.technician else None,
         area=area_code(args.area) if args.area else None)
 
@@ -120,8 +119,6 @@ def _export_pdf_summary(database, out: Path, filters) -> int:
     from ui.pdf_reports import period_figures, write_period_summary
 
     app = QApplication.instance() or QApplication([])  # noqa: F841 - drawing needs it
-    if not out.parent.is_dir():
-        raise Failure(f"cannot write {out}: the folder {out.parent} does not exist")
     with database.read() as db:
         counts, charts = period_figures(db, None, filters)
     write_period_summary(counts, charts, filters, out)
@@ -152,6 +149,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     from devices.simulated import SimulatedDevice
     from devices.simulated_export import plan_sessions, subjects, write_export
+    from models.files import written_in_place_of
 
     if args.sessions < 1 or (args.pulses is not None and args.pulses < 1):
         raise Failure("--sessions and --pulses must be at least 1")
@@ -168,13 +166,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     start = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
     plan = plan_sessions(device, patients, args.sessions, start - timedelta(days=args.sessions),
                          args.pulses)
-    tmp = out.with_name(out.name + ".part")
-    try:
-        pulses = write_export(tmp, args.format, device, model, serial, plan)
-        tmp.replace(out)
-    except OSError as error:
-        tmp.unlink(missing_ok=True)
-        raise Failure(f"cannot write {out}: {error.strerror or error}") from None
+    with written_in_place_of(out) as partial:
+        pulses = write_export(partial, args.format, device, model, serial, plan)
     print(f"Wrote {pulses} pulses of {len(plan)} sessions from {model.make} {model.model} "
           f"({serial}) to {out}")
     return 0

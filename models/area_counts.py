@@ -9,10 +9,11 @@ transaction, so they cannot drift.
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Date, String, delete, func, insert, literal, select
+from sqlalchemy import Date, String, delete, func, insert, literal, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
+from models.sql_dates import period_start
 from models.treatment import TreatedArea, TreatmentSession
 
 
@@ -66,13 +67,6 @@ def day_of(moment: datetime | str | None) -> date | None:
     return moment.astimezone(UTC).date()
 
 
-def month_of(db: Session, day: ColumnElement) -> ColumnElement:
-    """A day column as the first day of its month, text YYYY-MM-DD."""
-    if db.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m-01", day)
-    return func.to_char(func.date_trunc("month", day), "YYYY-MM-DD")
-
-
 def area_total(db: Session, area: str) -> int:
     """Sessions that treated ``area`` (current rows, any status)."""
     return db.scalar(select(func.coalesce(func.sum(AreaDayCount.sessions), 0))
@@ -81,7 +75,7 @@ def area_total(db: Session, area: str) -> int:
 
 def per_month(db: Session, since: date) -> list[tuple[str, str, int]]:
     """(month, area, sessions) from ``since`` on, from the day counts."""
-    month = month_of(db, AreaDayCount.day).label("month")
+    month = period_start(db, "month", AreaDayCount.day).label("month")
     rows = db.execute(select(month, AreaDayCount.area, func.sum(AreaDayCount.sessions))
                       .where(AreaDayCount.day >= since)
                       .group_by(month, AreaDayCount.area).order_by(month, AreaDayCount.area))

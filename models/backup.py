@@ -17,6 +17,7 @@ from sqlalchemy import select
 from models import audit
 from models.database import Database, open_database
 from models.errors import LaserLogError, one_line
+from models.files import written_in_place_of
 from models.people import User
 from models.permissions import Action, require
 from models.rows import Actor
@@ -28,10 +29,6 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 class BackupFailed(LaserLogError):
     pass
-
-
-def _partial(out: Path) -> Path:
-    return out.with_name(out.name + ".partial")
 
 
 def check_sqlite_backup(path: Path) -> int:
@@ -75,8 +72,7 @@ def _pg_tool(name: str) -> str:
 
 def _libpq_url(database: Database) -> str:
     """The URL for pg_dump and pg_restore, without the password (see ``_libpq_env``)."""
-    url = database.url._replace(drivername="postgresql", password=None)  # set() keeps None
-    return url.render_as_string(hide_password=False)
+    return database.libpq_url(with_password=False)
 
 
 def _libpq_env(database: Database) -> dict[str, str]:
@@ -99,9 +95,7 @@ def _require(database: Database, actor: Actor) -> None:
 def backup(database: Database, actor: Actor, out: Path) -> Path:
     """Write a checked backup of ``database`` to ``out``; nothing is left half-written."""
     _require(database, actor)
-    partial = _partial(out)
-    partial.unlink(missing_ok=True)
-    try:
+    with written_in_place_of(out, suffix=".partial") as partial:
         if database.is_sqlite:
             source = database.sqlite_path
             assert source is not None
@@ -110,9 +104,6 @@ def backup(database: Database, actor: Actor, out: Path) -> Path:
             check_sqlite_backup(partial)
         else:
             dump_postgres(database, partial)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
     _audit(database, actor, "backup.create", out)
     return out
 

@@ -115,6 +115,13 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
 
+    def libpq_url(self, with_password: bool = True) -> str:
+        """The URL as libpq tools and plain psycopg connections take it (PostgreSQL)."""
+        url = self.url._replace(drivername="postgresql")  # URL.set() ignores None
+        if not with_password:
+            url = url._replace(password=None)
+        return url.render_as_string(hide_password=False)
+
     @property
     def sqlite_path(self) -> Path | None:
         database = self.url.database

@@ -1,7 +1,7 @@
 """Writing an export file: the sessions a filter finds, as CSV or a FHIR Bundle.
 
-The file is written under a temporary name and renamed when complete, so a failed export
-leaves nothing behind and never a half file under the name asked for.
+The file is written under a temporary name and renamed when complete
+(``files.written_in_place_of``), so a failed export leaves nothing behind.
 """
 
 from collections.abc import Callable
@@ -11,9 +11,9 @@ from typing import TextIO
 from sqlalchemy.orm import Session
 
 from models.database import Database
-from models.errors import LaserLogError
 from models.export_csv import write_sessions_csv
 from models.export_fhir import write_fhir_bundle
+from models.files import written_in_place_of
 from models.history import NO_FILTER
 from models.history_filter import HistoryFilter
 from models.rows import Actor
@@ -25,15 +25,6 @@ WRITERS: dict[str, Writer] = {"csv": write_sessions_csv, "fhir": write_fhir_bund
 def export_sessions(database: Database, path: Path, file_format: str,
                     filters: HistoryFilter = NO_FILTER, actor: Actor | None = None) -> int:
     """Write the export to ``path``; return how many sessions it holds."""
-    if not path.parent.is_dir():
-        raise LaserLogError(f"Cannot write {path}: the folder {path.parent} does not exist")
-    partial = path.with_name(path.name + ".part")
-    try:
-        with database.read() as db, partial.open("w", encoding="utf-8", newline="") as handle:
-            count = WRITERS[file_format](db, handle, filters, actor)
-        partial.replace(path)
-    except OSError as error:
-        raise LaserLogError(f"Cannot write {path}: {error.strerror or error}") from None
-    finally:
-        partial.unlink(missing_ok=True)
-    return count
+    with (written_in_place_of(path) as partial, database.read() as db,
+          partial.open("w", encoding="utf-8", newline="") as handle):
+        return WRITERS[file_format](db, handle, filters, actor)

@@ -225,26 +225,18 @@ def _full_name(db: Session, user_id: int | None) -> str | None:
     return None if user is None else user.full_name
 
 
-def may_view(db: Session, actor: Actor, patient_id: int) -> bool:
-    """Supervisors see every session; technicians those of the patients they treat."""
-    if permissions.may(actor, Action.VIEW_ALL_SESSIONS):
-        return True
-    if not permissions.may(actor, Action.VIEW_OWN_PATIENTS_SESSIONS):
-        return False
-    treated = select(TreatmentSession.id).where(TreatmentSession.patient_id == patient_id,
-                                                TreatmentSession.technician_id == actor.id)
-    return db.scalar(treated.limit(1)) is not None
-
-
 def view_session(db: Session, actor: Actor, session_id: int | UUID) -> SessionDetail:
-    """``load_session`` for a person: refused unless their role lets them see it."""
+    """``load_session`` for a person: refused unless they may see it (the history's own rule:
+    supervisors every session, technicians those of the patients they treat)."""
     detail = load_session(db, session_id)
     if not permissions.may(actor, Action.VIEW_ALL_SESSIONS):
         permissions.require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_session",
                             detail.summary.uuid)
-    if not may_view(db, actor, detail.patient.id):
-        raise Refused("This session is of a patient you do not treat; a supervisor can open it",
-                      actor, "view_session", "treatment_session", detail.summary.uuid)
+        this = select(TreatmentSession.id).where(TreatmentSession.id == detail.summary.id)
+        if db.scalar(apply_filter(this, NO_FILTER, actor)) is None:
+            raise Refused("This session is of a patient you do not treat; a supervisor can "
+                          "open it", actor, "view_session", "treatment_session",
+                          detail.summary.uuid)
     return detail
 
 

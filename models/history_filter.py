@@ -3,7 +3,7 @@ reaction and grade, status, and a quick search. The same conditions serve the pa
 the COUNT, and the exports, so a filter means the same everywhere."""
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -32,6 +32,17 @@ class HistoryFilter:
     status: str | None = None
     search: str | None = None  # part of the patient's identifier or name, technician, room
     oldest_first: bool = False
+
+
+def local_days(first: date | None, last: date | None
+               ) -> tuple[datetime | None, datetime | None]:
+    """Calendar days from ``first`` to ``last`` inclusive, in this PC's time zone, as the
+    half-open ``since``/``until`` a filter takes (either end may be open)."""
+    def start(day: date) -> datetime:
+        return datetime.combine(day, time()).astimezone()
+
+    return (None if first is None else start(first),
+            None if last is None else start(last) + timedelta(days=1))
 
 
 def _like(text: str) -> str:

@@ -6,7 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models import audit
-from models.errors import NotFound, ValidationFailed
+from models.errors import ValidationFailed
 from models.people import Patient
 from models.permissions import Action, require
 from models.rows import Actor, PatientRow
@@ -95,10 +95,3 @@ def find_patients(db: Session, query: str, limit: int = 20) -> list[PatientRow]:
         .limit(limit)
     )
     return [patient_row(p) for p in db.scalars(statement)]
-
-
-def get_patient(db: Session, patient_id: int) -> PatientRow:
-    patient = db.get(Patient, patient_id)
-    if patient is None:
-        raise NotFound(f"No patient with id {patient_id}")
-    return patient_row(patient)

@@ -5,6 +5,7 @@ their setting or on skin too hot, or for a fluence or energy that moved by more 
 ``CHANGE_LIMIT`` from the same patient's previous session on that area.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,31 +47,46 @@ def _energy(area: TreatedArea) -> tuple[str, float] | None:
     return None
 
 
-def _previous_settings(db: Session, session: TreatmentSession, area: str
-                       ) -> tuple[datetime, tuple[str, float]] | None:
-    earlier = db.execute(
-        select(TreatmentSession.started_at, TreatedArea)
+Histories = dict[tuple[int, str], list[tuple[datetime, tuple[str, float] | None]]]
+
+
+def _area_histories(db: Session, patient_ids: set[int]) -> Histories:
+    """Each (patient, area)'s signed sessions, oldest first, with the setting judged: one
+    query for the whole queue."""
+    rows = db.execute(
+        select(TreatmentSession.patient_id, TreatmentSession.started_at, TreatedArea)
         .join(TreatedArea, TreatedArea.session_id == TreatmentSession.id)
-        .where(TreatmentSession.patient_id == session.patient_id,
-               TreatmentSession.started_at < session.started_at,
+        .where(TreatmentSession.patient_id.in_(patient_ids),
                TreatmentSession.status.in_([*AWAITING, SessionStatus.REVIEWED]),
-               TreatedArea.area == area, TreatedArea.superseded_in.is_(None))
-        .order_by(TreatmentSession.started_at.desc()).limit(1)
+               TreatedArea.superseded_in.is_(None))
+        .order_by(TreatmentSession.started_at)
         .options(selectinload(TreatedArea.settings))
-    ).first()
-    if earlier is None:
+    ).all()
+    histories: Histories = {}
+    for patient_id, started_at, area in rows:
+        histories.setdefault((patient_id, area.area), []).append((started_at, _energy(area)))
+    return histories
+
+
+def _previous(histories: Histories, session: TreatmentSession, area: str
+              ) -> tuple[datetime, tuple[str, float]] | None:
+    """The setting of the same patient's last signed session on ``area`` before this one."""
+    history = histories.get((session.patient_id, area), [])
+    earlier = bisect_left(history, session.started_at, key=lambda entry: entry[0])
+    if earlier == 0:
         return None
-    value = _energy(earlier[1])
-    return None if value is None else (earlier[0], value)
+    started_at, value = history[earlier - 1]
+    return None if value is None else (started_at, value)
 
 
-def flags_of(db: Session, session: TreatmentSession, flagged_pulses: int) -> tuple[str, ...]:
+def flags_of(session: TreatmentSession, flagged_pulses: int, histories: Histories
+             ) -> tuple[str, ...]:
     flags = [f"{ReactionKind(r.kind).label} grade {r.grade}" for r in session.reactions
              if r.grade >= FLAG_GRADE]
     if flagged_pulses:
         flags.append(f"{flagged_pulses} pulse(s) off their setting or on hot skin")
     for area in session.areas:
-        now, before = _energy(area), _previous_settings(db, session, area.area)
+        now, before = _energy(area), _previous(histories, session, area.area)
         if now is None or before is None or before[1][0] != now[0] or not before[1][1]:
             continue
         change = now[1] / before[1][1] - 1
@@ -97,10 +113,11 @@ def review_queue(db: Session, actor: Actor) -> list[QueueItem]:
                  selectinload(TreatmentSession.patient),
                  selectinload(TreatmentSession.technician))
     ).all()
+    histories = _area_histories(db, {s.patient_id for s, _flagged in rows})
     items = [
         QueueItem(s.id, s.version, s.started_at,
                   f"{s.patient.full_name} ({s.patient.identifier})", s.technician.full_name,
-                  tuple(a.area for a in s.areas), s.status, flags_of(db, s, flagged))
+                  tuple(a.area for a in s.areas), s.status, flags_of(s, flagged, histories))
         for s, flagged in rows
     ]
     return sorted(items, key=lambda item: not item.flags)  # stable: oldest first within

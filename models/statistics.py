@@ -16,22 +16,12 @@ from models.history_filter import HistoryFilter, apply_filter
 from models.people import Patient, User
 from models.permissions import Action
 from models.rows import Actor
+from models.sql_dates import period_start
 from models.treatment import ParameterSetting, Reaction, TreatedArea, TreatmentSession
 
-PERIODS = ("week", "month")
 GROUPS = ("room", "technician")
 DIMENSIONS = ("area", "device", "fitzpatrick", "technician")
 DURATION_BUCKET_MIN = 10
-
-
-def _period(db: Session, period: str) -> ColumnElement:
-    """The start of each session's week (Monday) or month, as text YYYY-MM-DD."""
-    started = TreatmentSession.started_at
-    if db.get_bind().dialect.name == "sqlite":
-        if period == "month":
-            return func.strftime("%Y-%m-01", started)
-        return func.date(started, "weekday 0", "-6 days")
-    return func.to_char(func.date_trunc(period, started), "YYYY-MM-DD")
 
 
 def _group(group: str) -> ColumnElement:
@@ -48,7 +38,8 @@ class Count:
 def sessions_per_period(db: Session, actor: Actor | None, filters: HistoryFilter,
                         period: str = "month", group: str = "room") -> list[Count]:
     """Sessions per week or month, by room or by technician."""
-    when, who = _period(db, period).label("period"), _group(group).label("who")
+    when = period_start(db, period, TreatmentSession.started_at).label("period")
+    who = _group(group).label("who")
     statement: Select = (select(when, who, func.count().label("n"))
                          .select_from(TreatmentSession)
                          .join(User, User.id == TreatmentSession.technician_id)
@@ -165,7 +156,7 @@ def sessions_by_area_per_month(db: Session, actor: Actor | None, since: datetime
         first = area_counts.day_of(since)
         return [Count(m, a, n) for m, a, n in area_counts.per_month(db, first)]
     since = datetime.combine(area_counts.day_of(since), time(), tzinfo=UTC)
-    when = _period(db, "month").label("period")
+    when = period_start(db, "month", TreatmentSession.started_at).label("period")
     statement = (select(when, TreatedArea.area, func.count())
                  .select_from(TreatmentSession)
                  .join(TreatedArea, (TreatedArea.session_id == TreatmentSession.id)

@@ -1,6 +1,7 @@
 """First-run administrator set-up and the sign-in dialog."""
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,41 +26,69 @@ def _password_field() -> QLineEdit:
     return field
 
 
-class FirstAdminDialog(QDialog):
-    """Shown once, on an empty database: creates the first administrator."""
+class AccountDialog(QDialog):
+    """The fields of a new account, each with its message: user name, full name, the role
+    (when there is a choice), and the password typed twice."""
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, roles: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor: Actor | None = None
-        self.setWindowTitle("LaserLog – first start")
+        self.setWindowTitle(title)
         self.setMinimumWidth(DIALOG_WIDTH)
-        self.username, self.full_name = QLineEdit("admin"), QLineEdit()
+        self.username, self.full_name = QLineEdit(), QLineEdit()
+        self.role = QComboBox() if roles else None
+        for role in Role if roles else ():
+            self.role.addItem(role.label, role.value)
         self.password, self.repeat = _password_field(), _password_field()
         self.errors = {key: FieldError(getattr(self, key))
                        for key in ("username", "password", "repeat")}
-        form = QFormLayout(self)
-        form.addRow(QLabel(f"This database ({database.display_url}) has no users yet.\n"
-                           "Create the administrator who will add the clinic's staff."))
+        self.form = QFormLayout(self)
+
+    def _add_fields(self, accept_text: str) -> QDialogButtonBox:
+        form = self.form
         form.addRow("User name", self.username)
         form.addRow("", self.errors["username"])
         form.addRow("Full name", self.full_name)
+        if self.role is not None:
+            form.addRow("Role", self.role)
         form.addRow("Password", self.password)
         form.addRow("", self.errors["password"])
         form.addRow("Repeat password", self.repeat)
         form.addRow("", self.errors["repeat"])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create administrator")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(accept_text)
         form.addRow(buttons)
-        buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
+        return buttons
 
-    def create(self) -> None:
+    def passwords_match(self) -> bool:
+        """Clear the messages; say so under the second password when the two differ."""
         for error in self.errors.values():
             error.show_problem(None)
         if self.password.text() != self.repeat.text():
             self.errors["repeat"].show_problem("The two passwords differ")
+            return False
+        return True
+
+    def show_refusal(self, refused: ValidationFailed) -> None:
+        for key, text in refused.problems.items():
+            self.errors.get(key, self.errors["username"]).show_problem(text)
+
+
+class FirstAdminDialog(AccountDialog):
+    """Shown once, on an empty database: creates the first administrator."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__("LaserLog – first start", roles=False, parent=parent)
+        self.database = database
+        self.actor: Actor | None = None
+        self.username.setText("admin")
+        self.form.addRow(QLabel(f"This database ({database.display_url}) has no users yet.\n"
+                                "Create the administrator who will add the clinic's staff."))
+        self._add_fields("Create administrator").accepted.connect(self.create)
+
+    def create(self) -> None:
+        if not self.passwords_match():
             return
         try:
             with self.database.write() as db:
@@ -68,9 +97,7 @@ class FirstAdminDialog(QDialog):
                     role=Role.ADMIN, password=self.password.text(), created_by=None,
                 )
         except ValidationFailed as refused:
-            for key, text in refused.problems.items():
-                self.errors.get(key, self.errors["username"]).show_problem(text)
-            self.adjustSize()
+            self.show_refusal(refused)
             return
         self.accept()
 
@@ -104,7 +131,6 @@ class LoginDialog(QDialog):
                                           self.password.text())
         except LaserLogError as refused:
             self.error.show_problem(str(refused))
-            self.adjustSize()  # room for a message of two lines
             self.password.selectAll()
             self.password.setFocus()
             return

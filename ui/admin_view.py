@@ -7,15 +7,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,47 +24,19 @@ from models.accounts import UserRow
 from models.errors import ValidationFailed
 from models.rows import Actor
 from models.vocabulary import Role
-from ui.account_dialogs import DIALOG_WIDTH
+from ui.account_dialogs import AccountDialog
 from ui.device_dialog import DeviceDialog
-from ui.field_error import FieldError
 from ui.tasks import TaskRunner
 
 
-class AddUserDialog(QDialog):
+class AddUserDialog(AccountDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Add a user")
-        self.setMinimumWidth(DIALOG_WIDTH)
+        super().__init__("Add a user", roles=True, parent=parent)
         self.tasks, self.actor = tasks, actor
-        self.username, self.full_name = QLineEdit(), QLineEdit()
-        self.role = QComboBox()
-        for role in Role:
-            self.role.addItem(role.label, role.value)
-        self.password, self.repeat = QLineEdit(), QLineEdit()
-        for field in (self.password, self.repeat):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.errors = {key: FieldError(getattr(self, key))
-                       for key in ("username", "password", "repeat")}
-        form = QFormLayout(self)
-        form.addRow("User name", self.username)
-        form.addRow("", self.errors["username"])
-        form.addRow("Full name", self.full_name)
-        form.addRow("Role", self.role)
-        form.addRow("Password", self.password)
-        form.addRow("", self.errors["password"])
-        form.addRow("Repeat password", self.repeat)
-        form.addRow("", self.errors["repeat"])
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        form.addRow(buttons)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        self._add_fields("Save").accepted.connect(self._save)
 
     def _save(self) -> None:
-        for error in self.errors.values():
-            error.show_problem(None)
-        if self.password.text() != self.repeat.text():
-            self.errors["repeat"].show_problem("The two passwords differ")
+        if not self.passwords_match():
             return
         self.tasks.write(
             lambda db: accounts.create_user(
@@ -79,12 +46,10 @@ class AddUserDialog(QDialog):
             done=lambda _actor: self.accept(), failed=self._refused)
 
     def _refused(self, error: Exception) -> None:
-        if not isinstance(error, ValidationFailed):
+        if isinstance(error, ValidationFailed):
+            self.show_refusal(error)
+        else:
             self.tasks.report_error(error)
-            return
-        for key, text in error.problems.items():
-            self.errors.get(key, self.errors["username"]).show_problem(text)
-        self.adjustSize()  # room for the messages
 
 
 class AdminView(QWidget):

@@ -3,8 +3,6 @@
 Filters by user, session, patient and dates; newest first, at most 500 events a search.
 """
 
-from datetime import datetime, time, timedelta
-
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,15 +23,12 @@ from PySide6.QtWidgets import (
 
 from models import audit_trail
 from models.audit_trail import AuditRow
+from models.history_filter import local_days
 from models.rows import Actor
 from ui.display import local_time
 from ui.tasks import TaskRunner
 
 COLUMNS = ("No.", "When", "User", "Action", "Record", "Reason", "Before", "After")
-
-
-def _day_start(date: QDate) -> datetime:
-    return datetime.combine(date.toPython(), time()).astimezone()
 
 
 class AuditViewer(QDialog):
@@ -84,15 +79,15 @@ class AuditViewer(QDialog):
         self.search()
 
     def search(self) -> None:
-        dated = self.use_dates.isChecked()
+        since, until = (local_days(self.since.date().toPython(), self.until.date().toPython())
+                        if self.use_dates.isChecked() else (None, None))
         self.summary.setText("Searching…")
         self.tasks.read(
             lambda db: audit_trail.find_events(
                 db, self.actor, username=self.username.text().strip() or None,
                 session_uuid=self.session.text().strip() or None,
                 patient_identifier=self.patient.text().strip() or None,
-                since=_day_start(self.since.date()) if dated else None,
-                until=_day_start(self.until.date()) + timedelta(days=1) if dated else None),
+                since=since, until=until),
             done=self._show)
 
     def _show(self, events: list[AuditRow]) -> None:

@@ -1,6 +1,6 @@
 """The message shown next to a field that holds something wrong; the field keeps its text."""
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 
 def mark_invalid(field: QWidget, problem: str | None) -> None:
@@ -24,5 +24,9 @@ class FieldError(QLabel):
     def show_problem(self, text: str | None) -> None:
         self.setText(text or "")
         self.setVisible(bool(text))
+        window = self.window()
+        if isinstance(window, QDialog) and window.isVisible():
+            # A dialog grows to show the message (it never shrinks; a main window stays).
+            window.resize(window.size().expandedTo(window.sizeHint()))
         if self.field is not None:
             mark_invalid(self.field, text)

@@ -1,8 +1,6 @@
 """The filter bar above the history: a quick search, then dates, room, technician, patient,
 area, device, reaction and grade, and status. Every change re-counts and re-reads the view."""
 
-from datetime import datetime, time, timedelta
-
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -14,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.history_filter import FilterChoices, HistoryFilter
+from models.history_filter import FilterChoices, HistoryFilter, local_days
 from models.vocabulary import Area, ReactionKind, SessionStatus
 
 TYPING_PAUSE_MS = 300
@@ -110,13 +108,12 @@ class HistoryFilterBar(QWidget):
         self._emit()
 
     def value(self) -> HistoryFilter:
-        def day(date: QDate) -> datetime:
-            return datetime.combine(date.toPython(), time()).astimezone()
-
+        since, until = (local_days(self.since.date().toPython(), self.until.date().toPython())
+                        if self.dated.isChecked() else (None, None))
         reaction = self.reaction.currentData()
         return HistoryFilter(
-            since=day(self.since.date()) if self.dated.isChecked() else None,
-            until=day(self.until.date()) + timedelta(days=1) if self.dated.isChecked() else None,
+            since=since,
+            until=until,
             room=self.room.currentData(),
             technician_id=self.technician.currentData(),
             patient=self.patient.text().strip() or None,

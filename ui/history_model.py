@@ -6,6 +6,8 @@ between starts from a cursor that one indexed pass finds for every block; so any
 about what the first page costs. Only the blocks near what was last shown are kept.
 """
 
+from dataclasses import replace
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from models import history
@@ -169,8 +171,7 @@ class HistoryModel(QAbstractTableModel):
         """The last block, read backwards from the end: no cursor needed."""
         self._requested.add(block)
         generation, size = self._generation, self._total - block * self.block_size
-        reverse = HistoryFilter(**{**self.filters.__dict__,
-                                   "oldest_first": not self.filters.oldest_first})
+        reverse = replace(self.filters, oldest_first=not self.filters.oldest_first)
 
         def read(db) -> SessionPage:
             return history.list_sessions(db, self.actor, limit=size, filters=reverse)

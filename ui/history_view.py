@@ -42,6 +42,8 @@ def _session_whole(db: Session, actor: Actor, session_id: int
 
 
 LAYOUT_KEY = "history/columns"
+EXPORT_FORMATS = {"CSV for spreadsheets (*.csv)": "csv", "FHIR R4 Bundle (*.json)": "fhir",
+                  "PDF period summary (*.pdf)": "pdf"}  # the file dialog's choice -> format
 
 
 class HistoryView(QWidget):
@@ -110,12 +112,10 @@ class HistoryView(QWidget):
             self.open_session(self.model.index(row, 0))
 
     def _choose_export_file(self) -> None:
-        name, chosen = QFileDialog.getSaveFileName(
-            self, "Export sessions", "sessions.csv",
-            "CSV for spreadsheets (*.csv);;FHIR R4 Bundle (*.json);;PDF period summary (*.pdf)")
+        name, chosen = QFileDialog.getSaveFileName(self, "Export sessions", "sessions.csv",
+                                                   ";;".join(EXPORT_FORMATS))
         if name:
-            formats = {"FHIR": "fhir", "PDF ": "pdf"}
-            self.export(Path(name), formats.get(chosen[:4], "csv"))
+            self.export(Path(name), EXPORT_FORMATS.get(chosen, "csv"))
 
     def export(self, path: Path, file_format: str = "csv") -> None:
         """Write the sessions the current filters find (all of them, not only those read)."""

@@ -28,8 +28,7 @@ class SessionListener(QObject):
 
     def __init__(self, database: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        url = database.url._replace(drivername="postgresql")
-        self._dsn = url.render_as_string(hide_password=False)
+        self._dsn = database.libpq_url()
         self._stop = threading.Event()
         self.listening = threading.Event()
         self._thread = threading.Thread(target=self._run, name="laserlog-listen", daemon=True)

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from models import accounts, treatment_log
@@ -57,19 +59,19 @@ class MainWindow(QMainWindow):
                         if may(actor, Action.VIEW_OWN_PATIENTS_SESSIONS) else None)
         self.review = (ReviewQueueView(self.tasks, actor, self.messages)
                        if may(actor, Action.REVIEW_SESSION) else None)
-        self.charts = None
+        self._charts = None
+        self.charts_page = None  # its screen is built when first shown: pyqtgraph loads then
         if may(actor, Action.VIEW_ALL_SESSIONS) and self.history is not None:
-            from ui.charts_view import ChartsView  # pyqtgraph loads only for supervisors
-
-            history = self.history
-            self.charts = ChartsView(self.tasks, actor, lambda: history.model.filters)
+            self.charts_page = QWidget()
+            QVBoxLayout(self.charts_page).setContentsMargins(0, 0, 0, 0)
         self.admin = AdminView(self.tasks, actor) if may(actor, Action.MANAGE_USERS) else None
         self.tabs = QTabWidget()
         for screen, title in ((self.form, "&Log session"), (self.review, "&Review queue"),
-                              (self.history, "&History"), (self.charts, "C&harts"),
+                              (self.history, "&History"), (self.charts_page, "C&harts"),
                               (self.admin, "&Administration")):
             if screen is not None:
                 self.tabs.addTab(screen, title)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.lock_screen = LockScreen(actor)
         self.lock_screen.unlock_requested.connect(self._unlock_requested)
         self.pages = QStackedWidget()
@@ -124,6 +126,22 @@ class MainWindow(QMainWindow):
             add(view, "&Refresh history", "F5", self.history.refresh)
         if may(self.actor, Action.VIEW_AUDIT):
             add(view, "&Audit trail…", "Ctrl+Shift+A", self.open_audit_trail)
+
+    @property
+    def charts(self):
+        """The supervisor's charts screen (None for other roles), built the first time it is
+        wanted."""
+        if self._charts is None and self.charts_page is not None:
+            from ui.charts_view import ChartsView
+
+            history = self.history
+            self._charts = ChartsView(self.tasks, self.actor, lambda: history.model.filters)
+            self.charts_page.layout().addWidget(self._charts)
+        return self._charts
+
+    def _tab_shown(self, index: int) -> None:
+        if self.charts_page is not None and self.tabs.widget(index) is self.charts_page:
+            _ = self.charts
 
     # --- live across workstations -----------------------------------------------------------
     def _listen(self, database: Database) -> None:

@@ -4,6 +4,7 @@ The summary's figures are the same SQL aggregates as the Charts screen, over the
 filters; the charts are drawn offscreen and placed in the document as images.
 """
 
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from models import chart_data
 from models.chart_data import ChartData
 from models.errors import LaserLogError
+from models.files import written_in_place_of
 from models.history_filter import HistoryFilter, count_sessions
 from models.rows import Actor, SessionDetail
 from models.vocabulary import SessionStatus
@@ -29,18 +31,16 @@ STYLE = "<style>body{font-family:sans-serif;font-size:9pt} th{text-align:left}</
 
 
 def _write(document: QTextDocument, path: Path) -> None:
-    partial = path.with_name(path.name + ".part")
-    writer = QPdfWriter(str(partial))
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-    writer.setTitle(document.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
-    writer.setCreator("LaserLog")
-    document.print_(writer)
-    del writer  # the file is complete once the writer is gone
-    if not partial.exists() or partial.stat().st_size == 0:
-        partial.unlink(missing_ok=True)
-        raise LaserLogError(f"Cannot write {path}")
-    partial.replace(path)
+    with written_in_place_of(path) as partial:
+        writer = QPdfWriter(str(partial))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+        writer.setTitle(document.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
+        writer.setCreator("LaserLog")
+        document.print_(writer)
+        del writer  # the file is complete once the writer is gone
+        if not partial.exists() or partial.stat().st_size == 0:
+            raise LaserLogError(f"Cannot write {path}")
 
 
 def _document(title: str, html: str) -> QTextDocument:
@@ -59,8 +59,8 @@ def write_session_pdf(detail: SessionDetail, path: Path) -> None:
 def period_figures(db: Session, actor: Actor, filters: HistoryFilter
                    ) -> tuple[dict[str, int], list[ChartData]]:
     """Sessions by status, and the summary's charts: all SQL aggregates."""
-    counts = {status.label: count_sessions(db, actor, HistoryFilter(
-        **{**filters.__dict__, "status": status.value})) for status in SessionStatus}
+    counts = {status.label: count_sessions(db, actor, replace(filters, status=status.value))
+              for status in SessionStatus}
     charts = [chart_data.CHARTS[title](db, actor, filters) for title in SUMMARY_CHARTS]
     return counts, charts
 
