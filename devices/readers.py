@@ -258,6 +258,9 @@ def _xml_events(binary: IO[bytes]) -> Iterator[tuple[str, Any]]:
                    if "no element found" in str(error) or "unclosed token" in str(error)
                    else f"This is not a readable XML export file ({error})")
         raise fail(message, f"line {line}" if line else "") from None
+    except LookupError as error:  # the declaration names an encoding nobody knows
+        raise fail(f"This XML export file declares an unknown text encoding ({error})",
+                   "line 1") from None
 
 
 def _xml_rows(events: Iterator[tuple[str, Any]], root: Any, columns: Sequence[str],
