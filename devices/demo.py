@@ -6,19 +6,20 @@ The same seed always gives the same clinic, down to the session UUIDs.
 import random
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from devices.live_device import LiveRecording
 from devices.simulated import SIMULATED_MODELS, SimulatedDevice
-from models import accounts, device_register, import_log, patients, treatment_log
+from models import accounts, carried_forward, device_register, import_log, patients, treatment_log
 from models.database import Database
 from models.errors import LaserLogError
 from models.people import Patient, User
 from models.rows import Actor
-from models.session_input import ReactionInput, SessionInput
+from models.screening import ChecklistItem, Contraindication, ScreeningInput
+from models.session_input import ReactionInput, SessionInput, area_key
 from models.vocabulary import COMMON_TOPICAL_AGENTS, Area, ReactionKind, Role
 
 DEMO_PASSWORD = "laserlog-demo"
@@ -30,6 +31,12 @@ TECHNICIANS = (("demo.tech1", "Carmen Ortiz"), ("demo.tech2", "Lena Vogel"),
                ("demo.tech3", "Priya Nair"))
 ROOMS = ("Room 1", "Room 2", "Room 3")
 COMMON_REACTIONS = (ReactionKind.ERYTHEMA, ReactionKind.OEDEMA, ReactionKind.PAIN)
+DEMO_WARNINGS = (
+    (Contraindication.HERPES, "No outbreak for two years; antiviral cover started"),
+    (Contraindication.SUN_EXPOSURE, "Light tan only; settings lowered for the area"),
+    (Contraindication.KELOIDS, "Old scar only; area treated is away from it"),
+)
+CHANGE_REASON = "Adjusted to the response at the previous session"
 RARE_REACTIONS = (ReactionKind.BRUISING, ReactionKind.BLISTERING,
                   ReactionKind.HYPERPIGMENTATION, ReactionKind.HYPOPIGMENTATION)
 
@@ -65,6 +72,28 @@ def _staff(database: Database) -> tuple[Actor, list[Actor], bool]:
                 )
             )
     return admin_actor, technicians, admin_created
+
+
+def _screening(rnd: random.Random, fitzpatrick: int | None, day: date) -> ScreeningInput:
+    """A screening as a careful technician records it: now and then a warning, with why
+    treatment went ahead."""
+    found = {}
+    if rnd.random() < 0.12:
+        code, reason = rnd.choice(DEMO_WARNINGS)
+        found[code] = reason
+    return ScreeningInput(fitzpatrick=fitzpatrick or 3, found=frozenset(found), reasons=found,
+                          consent_version="LL-consent v3",
+                          consent_signed_on=day - timedelta(days=rnd.randint(0, 30)),
+                          checklist=frozenset(ChecklistItem))
+
+
+def _with_change_reasons(db, patient_id: int, entry: SessionInput) -> SessionInput:
+    """The entry with a reason on each area whose setting moved beyond the limit."""
+    needing = carried_forward.reasons_missing(db, patient_id, entry.started_at, entry)
+    return replace(entry, areas=tuple(
+        replace(area, change_reason=CHANGE_REASON)
+        if area_key(area.area, "change_reason") in needing else area
+        for area in entry.areas))
 
 
 def build_demo(
@@ -138,9 +167,11 @@ def build_demo(
             reactions=tuple(reactions),
             notes=rnd.choice(("", "", "Tolerated well.", "Aftercare sheet given.",
                               "Patient reported warmth only.")),
+            screening=_screening(rnd, patient.fitzpatrick, started.date()),
         )
         session_uuid = uuid.UUID(int=rnd.getrandbits(128), version=4)
         with database.write() as db:
+            entry = _with_change_reasons(db, patient.id, entry)
             draft = treatment_log.start_draft(db, technician, patient.id, entry, session_uuid)
             import_log.record_device_pulses(
                 db, technician, draft.summary.id, device.id,

@@ -1,7 +1,7 @@
 """Staff accounts: creating them and signing in with an argon2id-hashed password."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from math import ceil
 
 from argon2 import PasswordHasher
@@ -147,6 +147,29 @@ def unlock_user(db: Session, actor: Actor, username: str) -> None:
     user.failed_logins, user.locked_until = 0, None
     audit.record(db, actor_id=actor.id, action="user.unlock", entity="user",
                  entity_id=user.id, old=old, new={"failed_logins": 0, "locked_until": None})
+
+
+def record_certification(db: Session, actor: Actor, username: str, number: str,
+                         expires: date, today: date | None = None) -> None:
+    """Record a technician's certification (a renewal replaces the last); an expired one
+    stops them completing sessions."""
+    user = _user(db, actor, username)
+    number = number.strip()
+    problems = {}
+    if not number:
+        problems["certification_number"] = "Enter the certification number"
+    if expires < (today or date.today()):
+        problems["certification_expires"] = (
+            f"This certification expired on {expires:%Y-%m-%d}; record the renewed one")
+    if problems:
+        raise ValidationFailed(problems)
+    old = {"certification_number": user.certification_number,
+           "certification_expires": (user.certification_expires.isoformat()
+                                     if user.certification_expires else None)}
+    user.certification_number, user.certification_expires = number, expires
+    audit.record(db, actor_id=actor.id, action="user.certify", entity="user", entity_id=user.id,
+                 old=old, new={"certification_number": number,
+                               "certification_expires": expires.isoformat()})
 
 
 def lockout_delay(failed_logins: int) -> timedelta:

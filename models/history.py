@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import String, cast, func, literal, select, tuple_
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from models import permissions
 from models.device_register import device_row
@@ -26,6 +26,9 @@ from models.rows import (
     SessionDetail,
     SessionSummary,
 )
+from models.screening import ScreeningInput
+from models.screening import from_json as screening_from_json
+from models.screening import stored as stored_screening
 from models.session_input import AreaInput, PassSettings, ReactionInput, SessionInput
 from models.treatment import ParameterSetting, Reaction, TreatedArea, TreatmentSession
 from models.vocabulary import ParameterSource
@@ -54,14 +57,21 @@ def list_sessions(
 ) -> SessionPage:
     """One page of the history the actor may see, newest first (or oldest first), read by
     key so every page costs the same. No actor means the command line, which holds the
-    database's own credentials and so sees everything."""
+    database's own credentials and so sees everything.
+
+    One query per page: each row's areas and worst reaction come from correlated
+    subqueries on their session's index, so a page is one round trip to the server."""
     key = tuple_(TreatmentSession.started_at, TreatmentSession.id)
     order = ((TreatmentSession.started_at, TreatmentSession.id) if filters.oldest_first
              else (TreatmentSession.started_at.desc(), TreatmentSession.id.desc()))
+    worst = aliased(Reaction)
     statement = (
-        select(TreatmentSession, Patient.identifier, Patient.full_name, User.full_name)
+        select(TreatmentSession.id, TreatmentSession.uuid, TreatmentSession.started_at,
+               TreatmentSession.duration_s, TreatmentSession.status, Patient.identifier,
+               Patient.full_name, User.full_name, _areas_of_row(), worst)
         .join(Patient, TreatmentSession.patient_id == Patient.id)
         .join(User, TreatmentSession.technician_id == User.id)
+        .outerjoin(worst, worst.id == _worst_reaction_id())
         .order_by(*order)
         .limit(limit + 1)
     )
@@ -71,27 +81,51 @@ def list_sessions(
     statement = apply_filter(statement, filters, actor)
     found = db.execute(statement).all()
     more = len(found) > limit
-    found = found[:limit]
-    ids = [session.id for session, *_ in found]
-    areas = _areas_by_session(db, ids)
-    worst = _worst_reaction_by_session(db, ids)
     rows = tuple(
         SessionSummary(
-            id=session.id,
-            uuid=session.uuid,
-            started_at=session.started_at,
+            id=session_id,
+            uuid=session_uuid,
+            started_at=started_at,
             patient_identifier=identifier,
             patient_name=patient_name,
-            areas=areas.get(session.id, ()),
+            areas=_areas_in_order(areas),
             technician=technician,
-            duration_s=session.duration_s,
-            worst_reaction=worst.get(session.id),
-            status=session.status,
+            duration_s=duration_s,
+            worst_reaction=reaction_row(reaction) if reaction is not None else None,
+            status=status,
         )
-        for session, identifier, patient_name, technician in found
+        for (session_id, session_uuid, started_at, duration_s, status, identifier,
+             patient_name, technician, areas, reaction) in found[:limit]
     )
     cursor = PageCursor(rows[-1].started_at, rows[-1].id) if more and rows else None
     return SessionPage(rows=rows, next_cursor=cursor)
+
+
+def _areas_of_row():
+    """The row's current areas as 'position:area' joined by commas: any order, since
+    SQLite before 3.44 cannot order inside an aggregate; ``_areas_in_order`` sorts them."""
+    return (select(func.aggregate_strings(
+                cast(TreatedArea.position, String) + literal(":") + TreatedArea.area, ","))
+            .where(TreatedArea.session_id == TreatmentSession.id,
+                   TreatedArea.superseded_in.is_(None))
+            .scalar_subquery())
+
+
+def _areas_in_order(joined: str | None) -> tuple[str, ...]:
+    if not joined:
+        return ()
+    numbered = (item.partition(":") for item in joined.split(","))
+    return tuple(area for _position, _, area in
+                 sorted(numbered, key=lambda item: int(item[0])))
+
+
+def _worst_reaction_id():
+    """The row's highest-graded current reaction (the first logged among equals)."""
+    return (select(Reaction.id)
+            .where(Reaction.session_id == TreatmentSession.id, Reaction.grade > 0,
+                   Reaction.superseded_in.is_(None))
+            .order_by(Reaction.grade.desc(), Reaction.id).limit(1)
+            .scalar_subquery())
 
 
 def block_cursors(db: Session, actor: Actor | None, filters: HistoryFilter,
@@ -108,35 +142,6 @@ def block_cursors(db: Session, actor: Actor | None, filters: HistoryFilter,
     return [PageCursor(started_at, session_id) for started_at, session_id in rows]
 
 
-def _areas_by_session(db: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
-    if not ids:
-        return {}
-    grouped: dict[int, list[str]] = {}
-    statement = (
-        select(TreatedArea.session_id, TreatedArea.area)
-        .where(TreatedArea.session_id.in_(ids), TreatedArea.superseded_in.is_(None))
-        .order_by(TreatedArea.session_id, TreatedArea.position)
-    )
-    for session_id, area in db.execute(statement):
-        grouped.setdefault(session_id, []).append(area)
-    return {key: tuple(value) for key, value in grouped.items()}
-
-
-def _worst_reaction_by_session(db: Session, ids: list[int]) -> dict[int, ReactionRow]:
-    if not ids:
-        return {}
-    worst: dict[int, ReactionRow] = {}
-    statement = (
-        select(Reaction)
-        .where(Reaction.session_id.in_(ids), Reaction.grade > 0,
-               Reaction.superseded_in.is_(None))
-        .order_by(Reaction.session_id, Reaction.grade.desc(), Reaction.id)
-    )
-    for reaction in db.scalars(statement):
-        worst.setdefault(reaction.session_id, reaction_row(reaction))
-    return worst
-
-
 def reaction_row(reaction: Reaction) -> ReactionRow:
     return ReactionRow(
         kind=reaction.kind, grade=reaction.grade, onset=reaction.onset, note=reaction.note
@@ -149,6 +154,7 @@ def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
         selectinload(TreatmentSession.areas).selectinload(TreatedArea.settings),
         selectinload(TreatmentSession.reactions),
         selectinload(TreatmentSession.anaesthetic),
+        selectinload(TreatmentSession.screening),
     )
     if isinstance(session_id, UUID):
         statement = statement.where(TreatmentSession.uuid == session_id)
@@ -195,6 +201,8 @@ def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
                          json.loads(a.old_values), json.loads(a.new_values))
             for a in session.amendments
         ),
+        screening=(screening_from_json(stored_screening(session.screening))
+                   if session.screening else None),
     )
 
 
@@ -212,11 +220,12 @@ def entry_of(detail: SessionDetail) -> SessionInput:
             AreaInput(area=a.area, settings=dict(a.settings), pulses=a.pulses, passes=a.passes,
                       source=a.source or ParameterSource.MANUAL,
                       per_pass=tuple(PassSettings(n, dict(v)) for n, v in a.per_pass),
-                      import_batch_id=a.import_batch_id)
+                      import_batch_id=a.import_batch_id, change_reason=a.change_reason)
             for a in detail.areas),
         reactions=tuple(ReactionInput(r.kind, r.grade, r.note, r.onset)
                         for r in detail.reactions),
         notes=detail.notes,
+        screening=detail.screening or ScreeningInput(),
     )
 
 
@@ -254,6 +263,7 @@ def _area_row(area: TreatedArea) -> AreaParametersRow:
         source=first.source if first else None,
         per_pass=tuple((s.pass_number, values(s)) for s in logged),
         import_batch_id=first.import_batch_id if first else None,
+        change_reason=area.change_reason,
     )
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from models.carried_forward import CHANGE_LIMIT
 from models.import_records import ImportBatchSession
 from models.permissions import Action, require
 from models.rows import Actor
@@ -19,7 +20,6 @@ from models.session_lifecycle import review_session
 from models.treatment import TreatedArea, TreatmentSession
 from models.vocabulary import Area, ReactionKind, SessionStatus
 
-CHANGE_LIMIT = 0.20
 FLAG_GRADE = 2
 QUEUE_LIMIT = 1000
 AWAITING = (SessionStatus.COMPLETED, SessionStatus.AMENDED)
@@ -93,7 +93,9 @@ def flags_of(session: TreatmentSession, flagged_pulses: int, histories: Historie
         if abs(change) > CHANGE_LIMIT:
             flags.append(f"{now[0].capitalize()} on {Area(area.area).label} "
                          f"{'up' if change > 0 else 'down'}"
-                         f" {abs(change):.0%} since {before[0].astimezone():%Y-%m-%d}")
+                         f" {abs(change):.0%} since {before[0].astimezone():%Y-%m-%d}"
+                         + (f"; reason given: {area.change_reason}" if area.change_reason
+                            else "; no reason given"))
     return tuple(flags)
 
 

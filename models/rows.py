@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from models.screening import ScreeningInput
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -47,6 +49,7 @@ class AreaParametersRow:
     source: str | None
     per_pass: tuple[tuple[int, dict[str, float | None]], ...] = ()  # logged pass by pass
     import_batch_id: int | None = None
+    change_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,3 +126,4 @@ class SessionDetail:
     voided_at: datetime | None = None
     void_reason: str = ""
     amendments: tuple[AmendmentRow, ...] = ()
+    screening: ScreeningInput | None = None  # with the pre-treatment checklist

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from models.parameters import PASSES, PULSES, SETTINGS_BY_KEY
+from models.screening import ScreeningInput, problems_for_treatment, problems_in_screening
 from models.vocabulary import Area, ParameterSource, ReactionKind, ReactionOnset
 
 MAX_DURATION_S = 6 * 3600
@@ -35,6 +36,7 @@ class AreaInput:
     source: str = ParameterSource.MANUAL
     per_pass: tuple[PassSettings, ...] = ()
     import_batch_id: int | None = None
+    change_reason: str = ""  # why the setting moved beyond the limit since the last session
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class SessionInput:
     areas: tuple[AreaInput, ...] = ()
     reactions: tuple[ReactionInput, ...] = ()
     notes: str = ""
+    screening: ScreeningInput = field(default_factory=ScreeningInput)
 
 
 def area_key(area: str, parameter: str) -> str:
@@ -99,12 +102,15 @@ def problems_in(entry: SessionInput, now: datetime | None = None) -> dict[str, s
             problems[f"reactions.{reaction.kind}"] = f"Unknown reaction {reaction.kind!r}"
         elif not 0 <= reaction.grade <= 4:
             problems[f"reactions.{reaction.kind}"] = "A reaction is graded from 0 to 4"
+    problems.update(problems_in_screening(entry.screening, now.astimezone().date()))
     return problems
 
 
 def problems_for_completion(entry: SessionInput, now: datetime | None = None) -> dict[str, str]:
     """What stops this session from being completed and signed; empty when nothing does."""
     problems = problems_in(entry, now)
+    today = (now or datetime.now(UTC)).astimezone().date()
+    problems.update(problems_for_treatment(entry.screening, today))
     if entry.duration_s is None:
         problems.setdefault("duration", "Enter how long the session took, in minutes")
     if not entry.areas:

@@ -1,6 +1,6 @@
 """A treatment session and what it is made of: areas, settings, anaesthetic, reactions."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID, uuid4
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -58,6 +58,11 @@ class TreatmentSession(Base):
         primaryjoin="and_(Anaesthetic.session_id == TreatmentSession.id, "
                     "Anaesthetic.superseded_in.is_(None))",
     )
+    screening: Mapped["Screening | None"] = relationship(
+        back_populates="session", cascade="all, delete-orphan",
+        primaryjoin="and_(Screening.session_id == TreatmentSession.id, "
+                    "Screening.superseded_in.is_(None))",
+    )
     reactions: Mapped[list["Reaction"]] = relationship(
         back_populates="session", order_by="Reaction.id", cascade="all, delete-orphan",
         primaryjoin="and_(Reaction.session_id == TreatmentSession.id, "
@@ -83,6 +88,8 @@ class TreatedArea(Base):
     position: Mapped[int] = mapped_column(default=0)
     passes: Mapped[int | None]
     pulses: Mapped[int | None]
+    # Why the fluence or energy moved more than the limit from the patient's last session.
+    change_reason: Mapped[str] = mapped_column(Text, default="")
     superseded_in: Mapped[int | None]  # the number of the amendment that replaced it
 
     session: Mapped[TreatmentSession] = relationship(back_populates="areas")
@@ -125,6 +132,25 @@ class Anaesthetic(Base):
     superseded_in: Mapped[int | None]  # the number of the amendment that replaced it
 
     session: Mapped[TreatmentSession] = relationship(back_populates="anaesthetic")
+
+
+class Screening(Base):
+    """The screening and pre-treatment checklist of a session (models/screening.py holds
+    the rules); the code lists are JSON arrays and the reasons a JSON object."""
+
+    __tablename__ = "screenings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"), index=True)
+    fitzpatrick: Mapped[int | None]
+    found: Mapped[str] = mapped_column(Text, default="[]")
+    reasons: Mapped[str] = mapped_column(Text, default="{}")
+    consent_version: Mapped[str] = mapped_column(String(64), default="")
+    consent_signed_on: Mapped[date | None]
+    checklist: Mapped[str] = mapped_column(Text, default="[]")
+    superseded_in: Mapped[int | None]  # the number of the amendment that replaced it
+
+    session: Mapped[TreatmentSession] = relationship(back_populates="screening")
 
 
 class Reaction(Base):

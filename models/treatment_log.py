@@ -1,14 +1,14 @@
 """Logging a treatment session: start a draft, save it as it is typed, complete and sign it."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import area_counts, audit
+from models import area_counts, audit, carried_forward
 from models.audit import AuditEvent
 from models.device import Device
 from models.errors import Conflict, NotFound, ValidationFailed
@@ -17,6 +17,9 @@ from models.parameters import SETTINGS
 from models.people import Patient, User
 from models.permissions import Action, Refused, require
 from models.rows import Actor, SessionDetail
+from models.screening import ScreeningInput, screening_key
+from models.screening import as_json as screening_json
+from models.screening import stored as stored_screening
 from models.session_input import (
     AreaInput,
     SessionInput,
@@ -28,6 +31,7 @@ from models.treatment import (
     Anaesthetic,
     ParameterSetting,
     Reaction,
+    Screening,
     TreatedArea,
     TreatmentSession,
 )
@@ -95,9 +99,7 @@ def complete_session(
     """Complete and sign the session; from then on it changes only by amendment."""
     session = owned_draft(db, actor, session_id)
     check_version(db, session, expected_version)
-    problems = problems_for_completion(entry)
-    if entry.device_id is not None and db.get(Device, entry.device_id) is None:
-        problems["device"] = "The device picked is not in the register"
+    problems = problems_for_completion(entry) | safety_problems(db, actor, session, entry)
     if problems:
         raise ValidationFailed(problems)
     before = snapshot(session)
@@ -107,6 +109,26 @@ def complete_session(
     db.flush()
     record_change(db, actor, session, "session.complete", before)
     return load_session(db, session.id)
+
+
+def safety_problems(db: Session, actor: Actor, session: TreatmentSession,
+                    entry: SessionInput) -> dict[str, str]:
+    """What the database knows that stops this session being signed: a device not in the
+    register, the technician's certification expired, a setting moved beyond the limit
+    since the patient's last session with no reason given."""
+    problems: dict[str, str] = {}
+    if entry.device_id is not None and db.get(Device, entry.device_id) is None:
+        problems["device"] = "The device picked is not in the register"
+    technician = db.get(User, session.technician_id)
+    today = datetime.now(UTC).astimezone().date()
+    if technician.certification_expires is not None and technician.certification_expires < today:
+        problems["certification"] = (
+            f"{technician.full_name}'s certification expired on "
+            f"{technician.certification_expires:%Y-%m-%d}: sessions cannot be completed until "
+            "a supervisor records the renewal")
+    problems.update(carried_forward.reasons_missing(
+        db, session.patient_id, entry.started_at or session.started_at, entry))
+    return problems
 
 
 def check_version(db: Session, session: TreatmentSession, expected: int | None) -> None:
@@ -181,6 +203,7 @@ def apply_entry(
         else:
             session.anaesthetic.agent = entry.anaesthetic_agent
             session.anaesthetic.applied_at = applied
+    _apply_screening(session, entry.screening, problems)
     # Drafts are rewritten whole as they are typed; the audit trail keeps every version.
     session.areas.clear()
     session.reactions.clear()
@@ -197,6 +220,7 @@ def apply_entry(
             position=position,
             pulses=area.pulses if ok(area_key(area.area, "pulses")) else None,
             passes=area.passes if ok(area_key(area.area, "passes")) else None,
+            change_reason=area.change_reason.strip(),
         )
         treated.settings.extend(setting_rows(area, settings))
         session.areas.append(treated)
@@ -210,6 +234,24 @@ def apply_entry(
                     note=reaction.note,
                 )
             )
+
+
+def _apply_screening(session: TreatmentSession, screening: ScreeningInput,
+                     problems: dict[str, str]) -> None:
+    """Keep the session's one current screening row in step with the entry."""
+    values = screening_json(screening)
+    for key in ("consent_signed_on", "fitzpatrick"):
+        if screening_key(key) in problems:
+            values[key] = None  # wrong as typed: kept out until corrected
+    row = session.screening or Screening()
+    row.fitzpatrick = values["fitzpatrick"]
+    row.found = json.dumps(values["found"])
+    row.reasons = json.dumps(values["reasons"], sort_keys=True)
+    row.consent_version = values["consent_version"].strip()
+    row.consent_signed_on = (date.fromisoformat(values["consent_signed_on"])
+                             if values["consent_signed_on"] else None)
+    row.checklist = json.dumps(values["checklist"])
+    session.screening = row
 
 
 def setting_rows(area: AreaInput, settings: dict[str, float | None]) -> list[ParameterSetting]:
@@ -248,6 +290,7 @@ def snapshot(session: TreatmentSession) -> dict[str, Any]:
                 "area": a.area,
                 "pulses": a.pulses,
                 "passes": a.passes,
+                "change_reason": a.change_reason,
                 "settings": [
                     {"source": s.source, "pass": s.pass_number, "batch": s.import_batch_id}
                     | {spec.key: getattr(s, spec.key) for spec in SETTINGS}
@@ -261,6 +304,7 @@ def snapshot(session: TreatmentSession) -> dict[str, Any]:
             for r in session.reactions
         ],
         "notes": session.notes,
+        "screening": None if session.screening is None else stored_screening(session.screening),
     }
 
 

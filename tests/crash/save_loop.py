@@ -13,6 +13,7 @@ from models import accounts, device_register, patients, treatment_log
 from models.database import open_database
 from models.people import Patient, User
 from models.session_input import AreaInput, ReactionInput, SessionInput
+from tests.entries import SCREENED
 
 
 def main(url: str) -> None:
@@ -34,8 +35,10 @@ def main(url: str) -> None:
         n += 1
         entry = SessionInput(
             device_id=device_id, room="R", started_at=datetime.now(UTC), duration_s=1800,
-            areas=tuple(AreaInput(area, {"fluence_j_cm2": 20.0 + n % 7}, 100 + n, 2)
+            areas=tuple(AreaInput(area, {"fluence_j_cm2": 20.0 + n % 7}, 100 + n, 2,
+                                  change_reason="Titrated to the response")
                         for area in ("neck", "cheeks", "forehead")),
+            screening=SCREENED,
             reactions=(ReactionInput("erythema", 1, f"save {n}"),),
             notes="x" * (n % 50),
         )

@@ -24,6 +24,7 @@ from models.errors import NotAllowed
 from models.permissions import ALLOWED, Action, Refused, a_role
 from models.session_input import AreaInput, SessionInput
 from models.vocabulary import Role
+from tests.entries import SCREENED
 
 ROLES = [role.value for role in Role]
 
@@ -39,7 +40,7 @@ def clinic(database, admin, technician, supervisor):
         other = accounts.create_user(db, username="otto", full_name="Otto Other",
                                      role="technician", password="long enough",
                                      created_by=admin)
-    entry = SessionInput(device_id=device.id, duration_s=1800, room="R1",
+    entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800, room="R1",
                          areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),))
     with database.write() as db:
         draft = treatment_log.start_draft(db, other, patient.id, entry)

@@ -7,6 +7,7 @@ import pytest
 from models import device_register, patients, review_queue, treatment_log
 from models.permissions import Refused
 from models.session_input import AreaInput, ReactionInput, SessionInput
+from tests.entries import SCREENED
 
 START = datetime(2026, 3, 2, 10, tzinfo=UTC)
 
@@ -21,10 +22,11 @@ def logged(database, admin, technician):
         bo = patients.add_patient(db, technician, identifier="Q-2", full_name="Bo",
                                   date_of_birth=None, fitzpatrick=2)
 
-    def log(patient, days, fluence, reactions=()):
-        entry = SessionInput(device_id=device.id, duration_s=1800, room="R",
+    def log(patient, days, fluence, reactions=(), why=""):
+        entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800, room="R",
                              started_at=START + timedelta(days=days),
-                             areas=(AreaInput("neck", {"fluence_j_cm2": fluence}, 100, 1),),
+                             areas=(AreaInput("neck", {"fluence_j_cm2": fluence}, 100, 1,
+                                              change_reason=why),),
                              reactions=tuple(reactions))
         with database.write() as db:
             draft = treatment_log.start_draft(db, technician, patient.id, entry)
@@ -33,7 +35,7 @@ def logged(database, admin, technician):
 
     return {
         "first": log(ana, 0, 30.0),
-        "raised": log(ana, 21, 40.0),  # +33 % on the same area
+        "raised": log(ana, 21, 40.0, why="No reaction last time"),  # +33 % on the same area
         "reaction": log(bo, 1, 20.0, [ReactionInput("blistering", 2)]),
         "steady": log(bo, 22, 21.0, [ReactionInput("erythema", 1)]),  # +5 %, grade 1
     }
@@ -43,7 +45,8 @@ def test_flagged_sessions_come_first_with_their_reasons(database, supervisor, lo
     with database.read() as db:
         queue = review_queue.review_queue(db, supervisor)
     by_id = {item.session_id: item for item in queue}
-    assert by_id[logged["raised"]].flags == ("Fluence on Neck up 33% since 2026-03-02",)
+    assert by_id[logged["raised"]].flags == (
+        "Fluence on Neck up 33% since 2026-03-02; reason given: No reaction last time",)
     assert by_id[logged["reaction"]].flags == ("Blistering grade 2",)
     assert by_id[logged["first"]].flags == by_id[logged["steady"]].flags == ()
     assert [item.session_id for item in queue] == [

@@ -8,6 +8,7 @@ from models import device_register, history, patients, session_lifecycle, treatm
 from models.errors import LaserLogError, NotAllowed, ValidationFailed
 from models.session_input import AreaInput, ReactionInput, SessionInput
 from models.treatment import TreatmentSession
+from tests.entries import SCREENED
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def completed(database, admin, technician):
                                             kind="infrared")
         patient = patients.add_patient(db, technician, identifier="L-100", full_name="Lia",
                                        date_of_birth=None, fitzpatrick=3)
-    entry = SessionInput(device_id=device.id, duration_s=1800, room="R1",
+    entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800, room="R1",
                          areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),),
                          reactions=(ReactionInput("erythema", 1),))
     with database.write() as db:

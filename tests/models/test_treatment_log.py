@@ -9,6 +9,7 @@ from models.audit import AuditEvent
 from models.errors import NotAllowed, ValidationFailed
 from models.session_input import AreaInput, ReactionInput, SessionInput
 from models.treatment import TreatmentSession
+from tests.entries import SCREENED
 
 
 @pytest.fixture
@@ -40,6 +41,7 @@ def complete_entry(device_id: int, **changes) -> SessionInput:
         ),
         reactions=(ReactionInput("erythema", 1, "faint"), ReactionInput("oedema", 2)),
         notes="Tolerated well",
+        screening=SCREENED,
     )
     values.update(changes)
     return SessionInput(**values)

@@ -9,6 +9,7 @@ from models import patients, treatment_log
 from models.database import open_database
 from models.session_input import AreaInput, SessionInput
 from models.settings import Settings
+from tests.entries import SCREENED
 from tests.ui.conftest import RecordedMessages
 from ui.main_window import MainWindow
 
@@ -29,7 +30,8 @@ def test_a_session_completed_in_another_room_appears_within_two_seconds(
         with room_3.write() as db:
             patient = patients.add_patient(db, technician, identifier="L-9", full_name="Lee",
                                            date_of_birth=None, fitzpatrick=2)
-            entry = SessionInput(device_id=device.id, duration_s=1800, room="Room 3",
+            entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800,
+                                 room="Room 3",
                                  areas=(AreaInput("neck", {"fluence_j_cm2": 25.0}, 50, 1),))
             draft = treatment_log.start_draft(db, technician, patient.id, entry)
             treatment_log.complete_session(db, technician, draft.summary.id, entry)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from models import history, patients, treatment_log
 from models.session_input import AreaInput, SessionInput
 from models.settings import Settings
+from tests.entries import SCREENED
 from tests.ui.conftest import RecordedMessages
 from ui.main_window import MainWindow
 
@@ -16,7 +17,7 @@ def completed(database, technician, device):
     with database.write() as db:
         patient = patients.add_patient(db, technician, identifier="S-1", full_name="Sue Sun",
                                        date_of_birth=None, fitzpatrick=2)
-    entry = SessionInput(device_id=device.id, duration_s=1800, room="R1",
+    entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800, room="R1",
                          areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),))
     with database.write() as db:
         draft = treatment_log.start_draft(db, technician, patient.id, entry)
