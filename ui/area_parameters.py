@@ -1,5 +1,7 @@
 """Treated areas, picked from the vocabulary, each with its device parameters typed in."""
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from devices.manual import area_from_form
+from models.carried_forward import CHANGE_LIMIT, LastSettings, change_of
 from models.parameters import FORM_FIELDS
 from models.rows import AreaParametersRow
 from models.session_input import AreaInput, PassSettings, area_key
@@ -33,12 +36,34 @@ class _AreaRow:
             field.setAccessibleName(f"{area.label}: {spec.title}")
             field.setMinimumWidth(64)
         self.error = FieldError()
+        # Shown when a setting moved beyond the limit since the patient's last session.
+        self.change = QLabel()
+        self.change.setObjectName("changeNote")
+        self.change.setWordWrap(True)
+        self.reason = QLineEdit(placeholderText="Reason for the change (shown to the supervisor)")
+        self.reason.setAccessibleName(f"{area.label}: reason for the change in settings")
 
     def typed(self) -> dict[str, str]:
         return {key: field.text() for key, field in self.fields.items()}
 
     def widgets(self) -> list[QWidget]:
-        return [self.label, *self.fields.values(), self.error]
+        return [self.label, *self.fields.values(), self.error, self.change, self.reason]
+
+    def start_from(self, last: LastSettings) -> bool:
+        """Fill the empty fields from the patient's last settings on this area; say whether
+        any was filled."""
+        values = last.settings | {"passes": last.passes}
+        empty = [key for key, field in self.fields.items()
+                 if not field.text() and not field.isReadOnly() and values.get(key) is not None]
+        for key in empty:
+            self.fields[key].setText(f"{values[key]:g}")
+        return bool(empty)
+
+    def show_change(self, change: str | None) -> None:
+        self.change.setText(f"{change}, beyond the {CHANGE_LIMIT:.0%} limit: give the reason"
+                            if change else "")
+        self.change.setVisible(bool(change))
+        self.reason.setVisible(bool(change) or bool(self.reason.text()))
 
 
 class AreaParametersEditor(QGroupBox):
@@ -63,6 +88,7 @@ class AreaParametersEditor(QGroupBox):
         self.areas_error = FieldError(self.areas)
         self.rows: dict[str, _AreaRow] = {}
         self.locked: dict[str, AreaInput] = {}  # areas filled from a device: read only
+        self.last: dict[str, LastSettings] = {}  # the patient's last settings, by area
 
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
@@ -89,8 +115,10 @@ class AreaParametersEditor(QGroupBox):
         ticked = item.checkState() == Qt.CheckState.Checked
         if ticked and code not in self.rows:
             row = _AreaRow(Area(code))
-            for field in row.fields.values():
-                field.textEdited.connect(lambda _text: self.changed.emit())
+            if code in self.last:
+                row.start_from(self.last[code])
+            for field in (*row.fields.values(), row.reason):
+                field.textEdited.connect(lambda _text: self._typed())
             self.rows[code] = row
         elif not ticked and code in self.rows:
             self.locked.pop(code, None)
@@ -98,6 +126,24 @@ class AreaParametersEditor(QGroupBox):
                 widget.deleteLater()
         self._rebuild()
         self.changed.emit()
+
+    def _typed(self) -> None:
+        self._show_changes()
+        self.changed.emit()
+
+    def set_last_settings(self, last: dict[str, LastSettings]) -> None:
+        """The patient's last settings per area with the device: empty rows start from them,
+        and a move beyond the limit asks for a reason."""
+        self.last = last
+        filled = [row.start_from(last[code]) for code, row in self.rows.items() if code in last]
+        self._show_changes()
+        if any(filled):
+            self.changed.emit()
+
+    def _show_changes(self) -> None:
+        entries, _problems = self.value()
+        for entry in entries:
+            self.rows[entry.area].show_change(change_of(entry, self.last.get(entry.area)))
 
     def set_areas(self, codes: list[str]) -> None:
         for index in range(self.areas.count()):
@@ -115,7 +161,10 @@ class AreaParametersEditor(QGroupBox):
             for key, field in self.rows[area.area].fields.items():
                 value = values.get(key)
                 field.setText("" if value is None else f"{value:g}")
+        for area in areas:
+            self.rows[area.area].reason.setText(area.change_reason)
         self.lock_areas(areas)
+        self._show_changes()
 
     def lock_areas(self, areas: tuple[AreaParametersRow, ...]) -> None:
         """Show areas whose parameters came from a device, read only, kept exactly."""
@@ -150,19 +199,23 @@ class AreaParametersEditor(QGroupBox):
             self.grid.addWidget(header, 0, column)
             header.setVisible(bool(self.rows))
         for index, row in enumerate(self._ordered_rows()):
-            line = 1 + 2 * index
+            line = 1 + 3 * index
             self.grid.addWidget(row.label, line, 0)
             for column, field in enumerate(row.fields.values(), start=1):
                 self.grid.addWidget(field, line, column)
             self.grid.addWidget(row.error, line + 1, 0, 1, len(FORM_FIELDS) + 1)
+            self.grid.addWidget(row.change, line + 2, 0, 1, 3)
+            self.grid.addWidget(row.reason, line + 2, 3, 1, len(FORM_FIELDS) - 2)
             for widget in (row.label, *row.fields.values()):
                 widget.show()
             row.error.setVisible(bool(row.error.text()))
+        self._show_changes()
 
     def focus_chain(self) -> list[QWidget]:
         chain: list[QWidget] = [self.areas]
         for row in self._ordered_rows():
             chain.extend(row.fields.values())
+            chain.append(row.reason)
         return chain
 
     # --- values -----------------------------------------------------------------------------
@@ -170,11 +223,12 @@ class AreaParametersEditor(QGroupBox):
         """The areas with their parameters, and what could not be read from the typed text."""
         entries, problems = [], {}
         for row in self._ordered_rows():
+            reason = row.reason.text()
             if row.area.value in self.locked:
-                entries.append(self.locked[row.area.value])
+                entries.append(replace(self.locked[row.area.value], change_reason=reason))
                 continue
             entry, row_problems = area_from_form(row.area.value, row.typed())
-            entries.append(entry)
+            entries.append(replace(entry, change_reason=reason))
             problems.update(row_problems)
         return tuple(entries), problems
 
@@ -192,6 +246,12 @@ class AreaParametersEditor(QGroupBox):
                 if key in problems:
                     lines.append(problems[key])
                     shown.add(key)
+            reason_key = area_key(row.area.value, "change_reason")
+            mark_invalid(row.reason, problems.get(reason_key))
+            if reason_key in problems:
+                row.reason.show()
+                lines.append(problems[reason_key].removeprefix(f"{row.area.label}: "))
+                shown.add(reason_key)
             if f"areas.{row.area.value}" in problems:
                 lines.append(problems[f"areas.{row.area.value}"])
                 shown.add(f"areas.{row.area.value}")
@@ -202,3 +262,4 @@ class AreaParametersEditor(QGroupBox):
     def reset(self) -> None:
         self.set_areas([])
         self.locked.clear()
+        self.last = {}

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import device_register, history, treatment_log
+from models import carried_forward, device_register, history, treatment_log
 from models.errors import Conflict, DatabaseUnavailable, ValidationFailed
 from models.permissions import Action, may
 from models.rows import Actor, DeviceRow, PatientRow, SessionDetail
+from models.screening import ScreeningInput
 from models.session_input import SessionInput, problems_for_completion
 from models.settings import Settings
 from models.vocabulary import ParameterSource
@@ -40,6 +41,7 @@ from ui.import_dialog import ImportDialog
 from ui.messages import Messages
 from ui.patient_picker import PatientPicker, describe_patient
 from ui.reactions_editor import ReactionsEditor
+from ui.screening_panel import ScreeningPanel
 from ui.tasks import TaskRunner
 
 
@@ -84,6 +86,7 @@ class SessionForm(QWidget):
         self.connect_button.setEnabled(False)
         self.connect_button.setToolTip("Take the ticked areas' parameters and pulses from the "
                                        "simulated device as the treatment happens")
+        self.screening = ScreeningPanel()
         self.anaesthetic = AnaestheticField()
         self.reactions = ReactionsEditor()
         self.notes = QPlainTextEdit()
@@ -126,6 +129,7 @@ class SessionForm(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.patient)
         left.addWidget(details)
+        left.addWidget(self.screening)
         left.addWidget(self.anaesthetic)
         left.addStretch()
         right = QVBoxLayout()
@@ -159,7 +163,8 @@ class SessionForm(QWidget):
         """Every focusable field, in the order the form is read."""
         return [
             *self.patient.focus_chain(), self.device, self.add_device_button, self.room,
-            self.duration.minutes, self.duration.timer_button, *self.anaesthetic.focus_chain(),
+            self.duration.minutes, self.duration.timer_button, *self.screening.focus_chain(),
+            *self.anaesthetic.focus_chain(),
             *self.areas.focus_chain(), self.connect_button, self.import_button,
             *self.reactions.focus_chain(),
             self.notes,
@@ -182,7 +187,9 @@ class SessionForm(QWidget):
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.areas.changed.connect(self._fix_tab_order)
         self.duration.timer_started.connect(self._timer_started)
+        self.device.currentIndexChanged.connect(lambda _i: self._look_up_last_settings())
         for signal in (self.areas.changed, self.anaesthetic.changed, self.reactions.changed,
+                       self.screening.changed,
                        self.duration.changed, self.notes.textChanged, self.room.textEdited,
                        self.device.currentIndexChanged):
             signal.connect(self._edited)
@@ -226,6 +233,8 @@ class SessionForm(QWidget):
         problems.update(area_problems)
         agent, applied, anaesthetic_problems = self.anaesthetic.value()
         problems.update(anaesthetic_problems)
+        screening, screening_problems = self.screening.value()
+        problems.update(screening_problems)
         entry = SessionInput(
             device_id=self.device.currentData(),
             room=self.room.text(),
@@ -236,6 +245,7 @@ class SessionForm(QWidget):
             areas=areas,
             reactions=self.reactions.value(),
             notes=self.notes.toPlainText(),
+            screening=screening,
         )
         return entry, problems
 
@@ -243,6 +253,7 @@ class SessionForm(QWidget):
         self.general_error.show_problem(None)
         if self.draft_id is not None:
             return  # a draft keeps its patient; see the status line
+        self.screening.show_skin_type(patient.fitzpatrick)
         entry, _problems = self.collect()
         self.status.setText(f"Opening a draft for {patient.full_name}…")
         self.tasks.write(treatment_log.start_draft, self.actor, patient.id, entry,
@@ -255,6 +266,7 @@ class SessionForm(QWidget):
         self.connect_button.setEnabled(True)
         self.started_at = self.started_at or draft.summary.started_at
         self._dirty = False
+        self._look_up_last_settings()
         self.status.setText(f"Draft for {draft.patient.full_name} saved "
                             f"{datetime.now().strftime('%H:%M:%S')}")
         self.draft_saved.emit(draft)
@@ -270,11 +282,13 @@ class SessionForm(QWidget):
         if draft.summary.duration_s is not None:
             self.duration.minutes.setText(f"{draft.summary.duration_s / 60:g}")
         self.anaesthetic.set_value(draft.anaesthetic_agent, draft.anaesthetic_applied_at)
+        self.screening.set_value(draft.screening or ScreeningInput())
         self.areas.show_areas(draft.areas)
         for reaction in draft.reactions:
             self.reactions.set_grade(reaction.kind, reaction.grade, reaction.note)
         self.notes.setPlainText(draft.notes)
         self.reload_devices(select_id=draft.device.id if draft.device else None, edit=False)
+        self._look_up_last_settings(draft.device.id if draft.device else None)
         self.import_button.setEnabled(True)
         self.connect_button.setEnabled(True)
         self.autosave.stop()
@@ -282,6 +296,15 @@ class SessionForm(QWidget):
         self._fix_tab_order()
         self.status.setText(f"Recovered the draft for {draft.patient.full_name}; carry on "
                             "where you left off.")
+
+    def _look_up_last_settings(self, device_id: int | None = None) -> None:
+        """Start each area from the patient's last signed settings with this device."""
+        device_id = device_id or self.device.currentData()
+        if self.draft_patient is None or device_id is None:
+            self.areas.set_last_settings({})
+            return
+        self.tasks.read(carried_forward.last_settings, self.draft_patient.id, device_id,
+                        self.started_at, done=self.areas.set_last_settings)
 
     def _timer_started(self, when: datetime) -> None:
         self.started_at = when
@@ -416,7 +439,8 @@ class SessionForm(QWidget):
 
     def show_problems(self, problems: dict[str, str]) -> None:
         """Put each problem next to its field; anything without a field goes at the bottom."""
-        shown = self.areas.show_problems(problems) | self.anaesthetic.show_problems(problems)
+        shown = (self.areas.show_problems(problems) | self.anaesthetic.show_problems(problems)
+                 | self.screening.show_problems(problems))
         for key, error in (("device", self.device_error), ("duration", self.duration_error)):
             error.show_problem(problems.get(key))
             shown.add(key)
@@ -441,8 +465,8 @@ class SessionForm(QWidget):
         self.import_button.setEnabled(False)
         self.connect_button.setEnabled(False)
         self.autosave.stop()
-        for section in (self.patient, self.areas, self.anaesthetic, self.reactions,
-                        self.duration):
+        for section in (self.patient, self.areas, self.screening, self.anaesthetic,
+                        self.reactions, self.duration):
             section.reset()
         self.notes.clear()
         self.show_problems({})

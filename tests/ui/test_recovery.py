@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 
 from models.settings import Settings
 from tests.ui.conftest import RecordedMessages
-from tests.ui.test_session_form import register_patient, tick_area
+from tests.ui.test_session_form import register_patient, screen, tick_area
 from ui.main_window import MainWindow
 
 
@@ -17,6 +17,7 @@ def test_the_next_start_offers_the_draft_a_crash_left_open(qtbot, window, databa
     tick_area(form, "Neck")
     qtbot.keyClicks(form.areas.rows["neck"].fields["fluence_j_cm2"], "31.5")
     qtbot.keyClicks(form.duration.minutes, "40")
+    screen(qtbot, form)
     form.reactions.set_grade("erythema", 2, "settled in 10 min")
     qtbot.keyClicks(form.notes, "Patient asked about aftercare")
     qtbot.waitUntil(lambda: "Draft saved" in form.status.text(), timeout=10_000)
@@ -34,6 +35,8 @@ def test_the_next_start_offers_the_draft_a_crash_left_open(qtbot, window, databa
     assert "Rita Rojas" in resumed.patient.selected.text()
     assert resumed.areas.rows["neck"].fields["fluence_j_cm2"].text() == "31.5"
     assert resumed.duration.minutes.text() == "40"
+    assert resumed.screening.consent_version.text() == "LL-consent v3"
+    assert all(box.isChecked() for box in resumed.screening.checklist.values())
     assert resumed.notes.toPlainText() == "Patient asked about aftercare"
     assert {r.kind: r.grade for r in resumed.reactions.value()} == {"erythema": 2}
     qtbot.waitUntil(lambda: resumed.device.currentIndex() == 1, timeout=10_000)

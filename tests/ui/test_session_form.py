@@ -17,6 +17,17 @@ def register_patient(qtbot, form, identifier="P-2001", name="Lucia Costa", born=
     qtbot.mouseClick(picker.add_button, Qt.MouseButton.LeftButton)
 
 
+def screen(qtbot, form, consent_on="2026-01-05"):
+    """Screen as a technician does: nothing found, consent recorded, the checklist ticked
+    with the keyboard (Space)."""
+    panel = form.screening
+    qtbot.keyClicks(panel.consent_version, "LL-consent v3")
+    qtbot.keyClicks(panel.consent_signed_on, consent_on)
+    for box in panel.checklist.values():
+        box.setFocus()
+        qtbot.keyClick(box, Qt.Key.Key_Space)
+
+
 def tick_area(form, label):
     for index in range(form.areas.areas.count()):
         item = form.areas.areas.item(index)
@@ -35,6 +46,8 @@ def test_technician_logs_a_complete_session(qtbot, window, database):
     form.device.setCurrentIndex(1)
     form.duration.minutes.setFocus()
     qtbot.keyClicks(form.duration.minutes, "45")
+    assert form.screening.fitzpatrick.currentData() == 4  # the patient's, as registered
+    screen(qtbot, form)
     tick_area(form, "Neck")
     tick_area(form, "Jawline / jowls")
     neck = form.areas.rows["neck"].fields

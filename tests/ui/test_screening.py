@@ -1,0 +1,115 @@
+"""Screening, checklist and carried-forward settings on the real form: what stops a session,
+said next to its field, with everything typed kept."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from PySide6.QtCore import Qt
+
+from models import history, patients, treatment_log
+from models.screening import Contraindication
+from models.session_input import AreaInput, SessionInput
+from tests.entries import SCREENED
+from tests.ui.test_session_form import register_patient, screen, tick_area
+
+
+def ready_to_complete(qtbot, form, identifier="SC-1"):
+    register_patient(qtbot, form, identifier=identifier)
+    qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
+    form.device.setCurrentIndex(1)
+    qtbot.keyClicks(form.duration.minutes, "30")
+    tick_area(form, "Cheeks")
+    qtbot.keyClicks(form.areas.rows["cheeks"].fields["fluence_j_cm2"], "20")
+
+
+def status(database, form):
+    with database.read() as db:
+        return history.load_session(db, form.draft_id)
+
+
+def test_pregnancy_stops_the_session_and_says_so(qtbot, window, database):
+    form = window.form
+    ready_to_complete(qtbot, form)
+    screen(qtbot, form)
+    pregnancy = form.screening.findings[Contraindication.PREGNANCY]
+    qtbot.mouseClick(pregnancy.box, Qt.MouseButton.LeftButton)
+    assert form.screening.hard_stop.isVisible()
+    assert "Do not treat" in form.screening.hard_stop.text()
+    assert not pregnancy.reason.isVisible()  # no reason lifts a hard stop
+
+    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
+    assert "cannot be completed" in form.screening.hard_stop.text()
+    assert "1 thing(s) to correct" in form.status.text()
+    qtbot.wait(300)
+    assert status(database, form).summary.status == "draft"
+
+
+def test_a_warning_needs_its_reason_and_a_future_consent_is_refused(qtbot, window, database):
+    form = window.form
+    ready_to_complete(qtbot, form, "SC-2")
+    screen(qtbot, form, consent_on=f"{date.today() + timedelta(days=2):%Y-%m-%d}")
+    herpes = form.screening.findings[Contraindication.HERPES]
+    herpes.box.setFocus()
+    qtbot.keyClick(herpes.box, Qt.Key.Key_Space)
+    assert herpes.reason.isVisible()
+
+    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
+    assert "Give the reason" in herpes.error.text() and herpes.error.isVisible()
+    consent_error = form.screening.consent_signed_error
+    assert "in the future" in consent_error.text() and consent_error.isVisible()
+    assert form.screening.consent_signed_on.text() == f"{date.today() + timedelta(2):%Y-%m-%d}"
+
+    form.screening.consent_signed_on.setText("2026-01-05")
+    qtbot.keyClicks(herpes.reason, "No outbreak for two years; antiviral cover started")
+    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Completed and signed" in form.status.text(), timeout=10_000)
+    with database.read() as db:
+        done = history.list_sessions(db).rows[0]
+        screening = history.load_session(db, done.id).screening
+    assert screening.found == {Contraindication.HERPES}
+    assert screening.reasons == {
+        Contraindication.HERPES: "No outbreak for two years; antiviral cover started"}
+
+
+def test_the_form_starts_from_the_last_settings_and_asks_why_they_moved(
+        qtbot, window, database, technician, device):
+    with database.write() as db:
+        patient = patients.add_patient(db, technician, identifier="SC-3", full_name="Noa Park",
+                                       date_of_birth=None, fitzpatrick=2)
+        entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
+                             started_at=datetime.now(UTC) - timedelta(days=21),
+                             areas=(AreaInput("cheeks", {"fluence_j_cm2": 20.0,
+                                                         "wavelength_nm": 1064.0}, 80, 2),))
+        draft = treatment_log.start_draft(db, technician, patient.id, entry)
+        treatment_log.complete_session(db, technician, draft.summary.id, entry)
+    form = window.form
+    qtbot.keyClicks(form.patient.search, "SC-3")
+    qtbot.waitUntil(lambda: form.patient.results.count() == 1, timeout=10_000)
+    qtbot.keyClick(form.patient.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
+    form.device.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: "cheeks" in form.areas.last, timeout=10_000)
+    tick_area(form, "Cheeks")
+    fields = form.areas.rows["cheeks"].fields
+    assert fields["fluence_j_cm2"].text() == "20" and fields["wavelength_nm"].text() == "1064"
+    assert fields["passes"].text() == "2"
+    row = form.areas.rows["cheeks"]
+    assert not row.reason.isVisible()
+
+    fields["fluence_j_cm2"].clear()
+    qtbot.keyClicks(fields["fluence_j_cm2"], "26")
+    assert row.change.isVisible() and "Fluence up 30% from 20" in row.change.text()
+    assert row.reason.isVisible()
+    qtbot.keyClicks(form.duration.minutes, "30")
+    screen(qtbot, form)
+    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Give the reason for the change" in row.error.text(),
+                    timeout=10_000)
+    assert status(database, form).summary.status == "draft"
+
+    qtbot.keyClicks(row.reason, "No reaction at 20; patient's tolerance good")
+    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Completed and signed" in form.status.text(), timeout=10_000)
+    with database.read() as db:
+        done = history.load_session(db, history.list_sessions(db).rows[0].id)
+    assert done.areas[0].settings["fluence_j_cm2"] == 26.0
+    assert done.areas[0].change_reason == "No reaction at 20; patient's tolerance good"
