@@ -3,6 +3,7 @@
 from models.area_counts import AreaDayCount
 from models.audit import AuditEvent
 from models.base import Base
+from models.courses import Course
 from models.device import Device
 from models.import_records import ImportBatch, ImportBatchSession, PulseTrace
 from models.people import Patient, User
@@ -12,6 +13,7 @@ from models.treatment import (
     Anaesthetic,
     ParameterSetting,
     Reaction,
+    Screening,
     TreatedArea,
     TreatmentSession,
 )
@@ -22,6 +24,7 @@ __all__ = [
     "AreaDayCount",
     "AuditEvent",
     "Base",
+    "Course",
     "Device",
     "ImportBatch",
     "ImportBatchSession",
@@ -29,6 +32,7 @@ __all__ = [
     "Patient",
     "PulseTrace",
     "Reaction",
+    "Screening",
     "StoredProfile",
     "TreatedArea",
     "TreatmentSession",

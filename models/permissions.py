@@ -22,6 +22,7 @@ class Action(StrEnum):
     AMEND_SESSION = "amend a completed session"
     VOID_SESSION = "void a session"
     VIEW_AUDIT = "see the audit trail"
+    PLAN_COURSE = "plan a treatment course"
     MANAGE_USERS = "manage users"
     MANAGE_DEVICES = "manage the device register"
     MANAGE_PROFILES = "manage import profiles"
@@ -31,11 +32,12 @@ class Action(StrEnum):
 ALLOWED: dict[str, frozenset[Action]] = {
     Role.TECHNICIAN: frozenset({
         Action.LOG_SESSION, Action.VIEW_OWN_PATIENTS_SESSIONS, Action.REGISTER_PATIENT,
-        Action.IMPORT_DEVICE_FILE,
+        Action.IMPORT_DEVICE_FILE, Action.PLAN_COURSE,
     }),
     Role.SUPERVISOR: frozenset({
         Action.VIEW_OWN_PATIENTS_SESSIONS, Action.VIEW_ALL_SESSIONS, Action.REGISTER_PATIENT,
         Action.REVIEW_SESSION, Action.AMEND_SESSION, Action.VOID_SESSION, Action.VIEW_AUDIT,
+        Action.PLAN_COURSE,
     }),
     Role.ADMIN: frozenset({
         Action.REGISTER_PATIENT, Action.MANAGE_USERS, Action.MANAGE_DEVICES,

@@ -1,7 +1,7 @@
 """Every role × action pair: the allowed ones work, the forbidden ones are refused with a clear
 message and leave nothing behind but the refusal's own audit event."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from models import (
     accounts,
     audit_trail,
     backup,
+    courses,
     device_register,
     history,
     import_log,
@@ -79,6 +80,8 @@ def _operations(clinic, tmp_path: Path):
         Action.VOID_SESSION: written(lambda db, a: session_lifecycle.void_session(
             db, a, session_id, "wrong patient")),
         Action.VIEW_AUDIT: written(lambda db, a: audit_trail.find_events(db, a)),
+        Action.PLAN_COURSE: written(lambda db, a: courses.plan_course(
+            db, a, clinic["patient"].id, "neck", 4, 28, date(2026, 1, 5))),
         Action.MANAGE_USERS: written(lambda db, a: accounts.create_user(
             db, username=f"new-{a.username}", full_name="", role="technician",
             password="long enough", created_by=a)),
