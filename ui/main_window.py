@@ -24,6 +24,7 @@ from models.settings import Settings
 from models.vocabulary import Role
 from ui.admin_view import AdminView
 from ui.display import local_time
+from ui.due_courses_view import DueCoursesView
 from ui.history_view import HistoryView
 from ui.import_dialog import ImportDialog
 from ui.lock_screen import LockScreen
@@ -64,10 +65,13 @@ class MainWindow(QMainWindow):
         if may(actor, Action.VIEW_ALL_SESSIONS) and self.history is not None:
             self.charts_page = QWidget()
             QVBoxLayout(self.charts_page).setContentsMargins(0, 0, 0, 0)
+        self.due = (DueCoursesView(self.tasks, actor)
+                    if may(actor, Action.PLAN_COURSE) else None)
         self.admin = AdminView(self.tasks, actor) if may(actor, Action.MANAGE_USERS) else None
         self.tabs = QTabWidget()
         for screen, title in ((self.form, "&Log session"), (self.review, "&Review queue"),
-                              (self.history, "&History"), (self.charts_page, "C&harts"),
+                              (self.history, "&History"), (self.due, "Courses &due"),
+                              (self.charts_page, "C&harts"),
                               (self.admin, "&Administration")):
             if screen is not None:
                 self.tabs.addTab(screen, title)
@@ -142,6 +146,8 @@ class MainWindow(QMainWindow):
     def _tab_shown(self, index: int) -> None:
         if self.charts_page is not None and self.tabs.widget(index) is self.charts_page:
             _ = self.charts
+        if self.due is not None and self.tabs.widget(index) is self.due:
+            self.due.refresh()  # a session completed since may have moved a due date
 
     # --- live across workstations -----------------------------------------------------------
     def _listen(self, database: Database) -> None:

@@ -5,7 +5,7 @@ a crash loses at most the last seconds of typing. Complete signs the session.
 """
 
 import itertools
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -34,6 +34,7 @@ from models.settings import Settings
 from models.vocabulary import ParameterSource
 from ui.anaesthetic_field import AnaestheticField
 from ui.area_parameters import AreaParametersEditor
+from ui.course_panel import CoursePanel
 from ui.device_dialog import DeviceDialog
 from ui.duration_field import DurationField
 from ui.field_error import FieldError
@@ -87,6 +88,7 @@ class SessionForm(QWidget):
         self.connect_button.setToolTip("Take the ticked areas' parameters and pulses from the "
                                        "simulated device as the treatment happens")
         self.screening = ScreeningPanel()
+        self.course = CoursePanel(tasks, actor)
         self.anaesthetic = AnaestheticField()
         self.reactions = ReactionsEditor()
         self.notes = QPlainTextEdit()
@@ -139,6 +141,7 @@ class SessionForm(QWidget):
         device_buttons.addWidget(self.connect_button)
         device_buttons.addWidget(self.import_button)
         right.addLayout(device_buttons)
+        right.addWidget(self.course)
         right.addWidget(self.reactions)
         right.addWidget(notes)
         columns = QHBoxLayout()
@@ -166,6 +169,7 @@ class SessionForm(QWidget):
             self.duration.minutes, self.duration.timer_button, *self.screening.focus_chain(),
             *self.anaesthetic.focus_chain(),
             *self.areas.focus_chain(), self.connect_button, self.import_button,
+            self.course.plan_button,
             *self.reactions.focus_chain(),
             self.notes,
             self.complete_button,
@@ -186,6 +190,7 @@ class SessionForm(QWidget):
             QShortcut(QKeySequence(shortcut), self, self.complete,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.areas.changed.connect(self._fix_tab_order)
+        self.areas.changed.connect(self._show_course)
         self.duration.timer_started.connect(self._timer_started)
         self.device.currentIndexChanged.connect(lambda _i: self._look_up_last_settings())
         for signal in (self.areas.changed, self.anaesthetic.changed, self.reactions.changed,
@@ -267,6 +272,7 @@ class SessionForm(QWidget):
         self.started_at = self.started_at or draft.summary.started_at
         self._dirty = False
         self._look_up_last_settings()
+        self.course.show_patient(draft.patient.id)
         self.status.setText(f"Draft for {draft.patient.full_name} saved "
                             f"{datetime.now().strftime('%H:%M:%S')}")
         self.draft_saved.emit(draft)
@@ -289,6 +295,7 @@ class SessionForm(QWidget):
         self.notes.setPlainText(draft.notes)
         self.reload_devices(select_id=draft.device.id if draft.device else None, edit=False)
         self._look_up_last_settings(draft.device.id if draft.device else None)
+        self.course.show_patient(draft.patient.id)
         self.import_button.setEnabled(True)
         self.connect_button.setEnabled(True)
         self.autosave.stop()
@@ -305,6 +312,10 @@ class SessionForm(QWidget):
             return
         self.tasks.read(carried_forward.last_settings, self.draft_patient.id, device_id,
                         self.started_at, done=self.areas.set_last_settings)
+
+    def _show_course(self) -> None:
+        on = (self.started_at or datetime.now(UTC)).astimezone().date()
+        self.course.show_areas([area.area for area in self.areas.value()[0]], on)
 
     def _timer_started(self, when: datetime) -> None:
         self.started_at = when
@@ -465,8 +476,8 @@ class SessionForm(QWidget):
         self.import_button.setEnabled(False)
         self.connect_button.setEnabled(False)
         self.autosave.stop()
-        for section in (self.patient, self.areas, self.screening, self.anaesthetic,
-                        self.reactions, self.duration):
+        for section in (self.patient, self.areas, self.screening, self.course,
+                        self.anaesthetic, self.reactions, self.duration):
             section.reset()
         self.notes.clear()
         self.show_problems({})

@@ -51,7 +51,8 @@ def stored(database, completed):
 
 def test_a_supervisor_sees_history_but_cannot_log_sessions(supervisor_window):
     titles = [supervisor_window.tabs.tabText(i) for i in range(supervisor_window.tabs.count())]
-    assert titles == ["&Review queue", "&History", "C&harts"] and supervisor_window.form is None
+    assert titles == ["&Review queue", "&History", "Courses &due", "C&harts"]
+    assert supervisor_window.form is None
 
 
 def test_sign_off_then_amend_with_a_reason_then_void(qtbot, supervisor_window, database,

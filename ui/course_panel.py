@@ -1,0 +1,179 @@
+"""Treatment courses on the session form: where each ticked area stands in its course, a
+warning when the session comes sooner than the plan, and the dialog that changes a plan."""
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import courses
+from models.courses import CourseRow
+from models.errors import ValidationFailed
+from models.rows import Actor
+from models.session_input import parse_date
+from models.vocabulary import Area
+from ui.account_dialogs import DIALOG_WIDTH
+from ui.field_error import FieldError
+from ui.tasks import TaskRunner
+
+
+class CoursePlanDialog(QDialog):
+    """Start a course on an area, or change its plan; bad input is said next to its field."""
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, patient_id: int, areas: list[str],
+                 current: dict[str, CourseRow], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Treatment course plan")
+        self.setMinimumWidth(DIALOG_WIDTH)
+        self.tasks, self.actor, self.patient_id, self.current = tasks, actor, patient_id, current
+        self.planned: CourseRow | None = None
+        self.area = QComboBox()
+        for code in areas:
+            self.area.addItem(Area(code).label, code)
+        self.sessions = QSpinBox(minimum=0, maximum=50, value=courses.DEFAULT_SESSIONS)
+        self.sessions.setAccessibleName("Sessions in the course")
+        self.interval = QSpinBox(minimum=0, maximum=365, value=courses.DEFAULT_INTERVAL_DAYS,
+                                 suffix=" days")
+        self.interval.setAccessibleName("Days between sessions")
+        self.started_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText="YYYY-MM-DD")
+        self.started_on.setAccessibleName("Course starts on")
+        self.errors = {"planned_sessions": FieldError(self.sessions),
+                       "interval_days": FieldError(self.interval),
+                       "started_on": FieldError(self.started_on)}
+        form = QFormLayout(self)
+        form.addRow("Area", self.area)
+        form.addRow("Sessions", self.sessions)
+        form.addRow("", self.errors["planned_sessions"])
+        form.addRow("Every", self.interval)
+        form.addRow("", self.errors["interval_days"])
+        form.addRow("Starts on", self.started_on)
+        form.addRow("", self.errors["started_on"])
+        note = QLabel("Keep the start date to change the current course's plan; a new date "
+                      "starts a new course from that day.")
+        note.setWordWrap(True)
+        form.addRow(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        form.addRow(buttons)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.area.currentIndexChanged.connect(self._show_current)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        row = self.current.get(self.area.currentData())
+        if row is not None:
+            self.sessions.setValue(row.planned_sessions)
+            self.interval.setValue(row.interval_days)
+            self.started_on.setText(f"{row.started_on:%Y-%m-%d}")
+
+    def save(self) -> None:
+        try:
+            started = parse_date(self.started_on.text(), "The start date")
+        except ValueError as problem:
+            self._show_problems({"started_on": str(problem)})
+            return
+        self.tasks.write(courses.plan_course, self.actor, self.patient_id,
+                         self.area.currentData(), self.sessions.value(), self.interval.value(),
+                         started, done=self._saved, failed=self._failed)
+
+    def _saved(self, row: CourseRow) -> None:
+        self.planned = row
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        if isinstance(error, ValidationFailed):
+            self._show_problems(error.problems)
+        else:
+            self.tasks.report_error(error)
+
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        for key, error in self.errors.items():
+            error.show_problem(problems.get(key))
+
+
+class CoursePanel(QGroupBox):
+    """Each ticked area's place in its course, and a too-soon warning."""
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__("3a  Treatment course", parent)
+        self.tasks, self.actor = tasks, actor
+        self.patient_id: int | None = None
+        self.courses: dict[str, CourseRow] = {}
+        self.areas: list[str] = []
+        self.on: date = date.today()
+        self.lines = QLabel("Tick the areas treated to see where each stands in its course.")
+        self.lines.setWordWrap(True)
+        self.warning = QLabel()
+        self.warning.setObjectName("changeNote")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        self.plan_button = QPushButton("Course &plan…")
+        self.plan_button.setEnabled(False)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(self.lines, 1)
+        row.addWidget(self.plan_button)
+        layout.addLayout(row)
+        layout.addWidget(self.warning)
+        self.plan_button.clicked.connect(self.change_plan)
+
+    def show_patient(self, patient_id: int | None) -> None:
+        self.patient_id, self.courses = patient_id, {}
+        if patient_id is not None:
+            self.tasks.read(courses.courses_of, self.actor, patient_id, done=self._loaded)
+        self._show()
+
+    def _loaded(self, found: dict[str, CourseRow]) -> None:
+        self.courses = found
+        self._show()
+
+    def show_areas(self, areas: list[str], on: date) -> None:
+        self.areas, self.on = areas, on
+        self._show()
+
+    def _show(self) -> None:
+        self.plan_button.setEnabled(self.patient_id is not None and bool(self.areas))
+        if not self.areas:
+            self.lines.setText("Tick the areas treated to see where each stands in its course.")
+            self.warning.hide()
+            return
+        lines, warnings = [], []
+        for code in self.areas:
+            row = self.courses.get(code)
+            if row is None:
+                lines.append(f"{Area(code).label}: first session; completing it starts a "
+                             f"course of {courses.DEFAULT_SESSIONS}, every "
+                             f"{courses.DEFAULT_INTERVAL_DAYS} days")
+                continue
+            lines.append(row.describe(self.on))
+            if warning := row.too_soon(self.on):
+                warnings.append(warning)
+        self.lines.setText("\n".join(lines))
+        self.warning.setText("\n".join(warnings))
+        self.warning.setVisible(bool(warnings))
+
+    def change_plan(self) -> None:
+        if self.patient_id is None:
+            return
+        dialog = CoursePlanDialog(self.tasks, self.actor, self.patient_id, self.areas,
+                                  self.courses, self)
+        dialog.accepted.connect(lambda: self.show_patient(self.patient_id))
+        dialog.open()
+        self.dialog = dialog
+
+    def reset(self) -> None:
+        self.show_patient(None)
+        self.show_areas([], date.today())
