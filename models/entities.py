@@ -1,5 +1,6 @@
 """Every mapped entity, importable from one place (and so registered on ``Base.metadata``)."""
 
+from models.adverse_events import FollowUp, Incident
 from models.area_counts import AreaDayCount
 from models.audit import AuditEvent
 from models.base import Base
@@ -26,8 +27,10 @@ __all__ = [
     "Base",
     "Course",
     "Device",
+    "FollowUp",
     "ImportBatch",
     "ImportBatchSession",
+    "Incident",
     "ParameterSetting",
     "Patient",
     "PulseTrace",

@@ -23,6 +23,8 @@ class Action(StrEnum):
     VOID_SESSION = "void a session"
     VIEW_AUDIT = "see the audit trail"
     PLAN_COURSE = "plan a treatment course"
+    RECORD_FOLLOW_UP = "record a follow-up of a reaction"
+    FILE_INCIDENT = "file an incident report"
     MANAGE_USERS = "manage users"
     MANAGE_DEVICES = "manage the device register"
     MANAGE_PROFILES = "manage import profiles"
@@ -32,12 +34,12 @@ class Action(StrEnum):
 ALLOWED: dict[str, frozenset[Action]] = {
     Role.TECHNICIAN: frozenset({
         Action.LOG_SESSION, Action.VIEW_OWN_PATIENTS_SESSIONS, Action.REGISTER_PATIENT,
-        Action.IMPORT_DEVICE_FILE, Action.PLAN_COURSE,
+        Action.IMPORT_DEVICE_FILE, Action.PLAN_COURSE, Action.RECORD_FOLLOW_UP,
     }),
     Role.SUPERVISOR: frozenset({
         Action.VIEW_OWN_PATIENTS_SESSIONS, Action.VIEW_ALL_SESSIONS, Action.REGISTER_PATIENT,
         Action.REVIEW_SESSION, Action.AMEND_SESSION, Action.VOID_SESSION, Action.VIEW_AUDIT,
-        Action.PLAN_COURSE,
+        Action.PLAN_COURSE, Action.RECORD_FOLLOW_UP, Action.FILE_INCIDENT,
     }),
     Role.ADMIN: frozenset({
         Action.REGISTER_PATIENT, Action.MANAGE_USERS, Action.MANAGE_DEVICES,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from models import adverse_events
 from models.audit import canonical_json
 from models.errors import LaserLogError, NotAllowed, NotFound, ValidationFailed
 from models.history import load_session
@@ -80,6 +81,8 @@ def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInpu
         raise LaserLogError("The amendment changes nothing; nothing was recorded")
     session.status = SessionStatus.AMENDED
     db.flush()
+    adverse_events.open_incidents_for(db, actor, session,
+                                      [(r.kind, r.grade) for r in session.reactions])
     old, new = record_change(db, actor, session, "session.amend", before, reason)
     session.amendments.append(Amendment(
         number=number, user_id=actor.id, reason=reason, amended_at=datetime.now(UTC),

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import area_counts, audit, carried_forward, courses
+from models import adverse_events, area_counts, audit, carried_forward, courses
 from models.audit import AuditEvent
 from models.device import Device
 from models.errors import Conflict, NotFound, ValidationFailed
@@ -108,6 +108,8 @@ def complete_session(
     session.completed_at = datetime.now(UTC)
     db.flush()
     courses.open_default_courses(db, actor, session)
+    adverse_events.open_incidents_for(db, actor, session,
+                                      [(r.kind, r.grade) for r in session.reactions])
     record_change(db, actor, session, "session.complete", before)
     return load_session(db, session.id)
 

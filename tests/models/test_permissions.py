@@ -9,6 +9,7 @@ from sqlalchemy import func, inspect, select, text
 
 from models import (
     accounts,
+    adverse_events,
     audit_trail,
     backup,
     courses,
@@ -82,6 +83,9 @@ def _operations(clinic, tmp_path: Path):
         Action.VIEW_AUDIT: written(lambda db, a: audit_trail.find_events(db, a)),
         Action.PLAN_COURSE: written(lambda db, a: courses.plan_course(
             db, a, clinic["patient"].id, "neck", 4, 28, date(2026, 1, 5))),
+        Action.RECORD_FOLLOW_UP: written(lambda db, a: adverse_events.record_follow_up(
+            db, a, session_id, "erythema", 1, date.today())),
+        Action.FILE_INCIDENT: written(lambda db, a: adverse_events.list_incidents(db, a)),
         Action.MANAGE_USERS: written(lambda db, a: accounts.create_user(
             db, username=f"new-{a.username}", full_name="", role="technician",
             password="long enough", created_by=a)),
