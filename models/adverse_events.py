@@ -7,14 +7,13 @@ at follow-up, opens an incident that stays on the supervisors' list, due within
 ``INCIDENT_DUE``, until one of them files it with a report.
 """
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models import audit
-from models.base import Base, utc_now
+from models.adverse_records import FollowUp, FollowUpRow, Incident, IncidentRow, follow_ups_of
 from models.errors import NotAllowed, NotFound, ValidationFailed
 from models.history import view_session
 from models.people import Patient, User
@@ -25,64 +24,6 @@ from models.vocabulary import ReactionKind, SessionStatus
 
 INCIDENT_GRADE = 3
 INCIDENT_DUE = timedelta(hours=24)
-
-
-class FollowUp(Base):
-    __tablename__ = "reaction_follow_ups"
-    __table_args__ = (CheckConstraint("grade BETWEEN 0 AND 4", name="grade"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    grade: Mapped[int]
-    observed_on: Mapped[date]
-    resolved_on: Mapped[date | None]
-    note: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
-
-
-class Incident(Base):
-    __tablename__ = "incidents"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    grade: Mapped[int]
-    opened_at: Mapped[datetime] = mapped_column(default=utc_now)
-    due_at: Mapped[datetime]
-    filed_at: Mapped[datetime | None]
-    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    report: Mapped[str] = mapped_column(Text, default="")
-
-
-@dataclass(frozen=True)
-class FollowUpRow:
-    kind: str
-    grade: int
-    observed_on: date
-    resolved_on: date | None
-    note: str
-    recorded_by: str
-
-
-@dataclass(frozen=True)
-class IncidentRow:
-    id: int
-    session_id: int
-    patient: str
-    technician: str
-    session_started_at: datetime
-    kind: str
-    grade: int
-    opened_at: datetime
-    due_at: datetime
-    filed_at: datetime | None
-    filed_by: str | None
-    report: str
-
-    def overdue(self, now: datetime) -> bool:
-        return self.filed_at is None and now > self.due_at
 
 
 def follow_up_problems(kind: str, grade: int | None, observed_on: date | None,
@@ -160,15 +101,6 @@ def record_follow_up(db: Session, actor: Actor, session_id: int, kind: str,
                       "note": row.note})
     open_incidents_for(db, actor, session, [(kind, grade)])
     return follow_ups_of(db, session.id)
-
-
-def follow_ups_of(db: Session, session_id: int) -> list[FollowUpRow]:
-    rows = db.execute(select(FollowUp, User.full_name)
-                      .join(User, User.id == FollowUp.recorded_by_id)
-                      .where(FollowUp.session_id == session_id)
-                      .order_by(FollowUp.observed_on, FollowUp.id))
-    return [FollowUpRow(f.kind, f.grade, f.observed_on, f.resolved_on, f.note, name)
-            for f, name in rows]
 
 
 def _incident_rows(db: Session, statement) -> list[IncidentRow]:

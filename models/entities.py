@@ -1,6 +1,6 @@
 """Every mapped entity, importable from one place (and so registered on ``Base.metadata``)."""
 
-from models.adverse_events import FollowUp, Incident
+from models.adverse_records import FollowUp, Incident
 from models.area_counts import AreaDayCount
 from models.audit import AuditEvent
 from models.base import Base

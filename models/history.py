@@ -9,6 +9,7 @@ from sqlalchemy import String, cast, func, literal, select, tuple_
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from models import permissions
+from models.adverse_records import follow_ups_of
 from models.device_register import device_row
 from models.errors import NotFound
 from models.history_filter import HistoryFilter, apply_filter
@@ -203,6 +204,7 @@ def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
         ),
         screening=(screening_from_json(stored_screening(session.screening))
                    if session.screening else None),
+        follow_ups=tuple(follow_ups_of(db, session.id)),
     )
 
 

@@ -127,3 +127,4 @@ class SessionDetail:
     void_reason: str = ""
     amendments: tuple[AmendmentRow, ...] = ()
     screening: ScreeningInput | None = None  # with the pre-treatment checklist
+    follow_ups: tuple = ()  # adverse_records.FollowUpRow, oldest first

@@ -24,6 +24,7 @@ from models.exports import export_sessions
 from models.history_filter import filter_choices
 from models.permissions import Action, may
 from models.rows import Actor, SessionDetail
+from ui.follow_up_dialog import FollowUpButton
 from ui.history_filters import HistoryFilterBar
 from ui.history_model import COLUMNS, HistoryModel
 from ui.messages import Messages
@@ -189,15 +190,27 @@ class HistoryView(QWidget):
 
     def _show(self, found: tuple[SessionDetail, dict[str, bytes], list[AuditRow]]) -> None:
         detail, traces, events = found
-        actions = None
+        actions = QWidget()
+        row = QHBoxLayout(actions)
+        row.setContentsMargins(0, 0, 0, 0)
         if may(self.actor, Action.REVIEW_SESSION):
-            actions = SupervisorActions(self.tasks, self.actor, detail, self.messages)
+            self.supervisor_actions = SupervisorActions(self.tasks, self.actor, detail,
+                                                        self.messages)
+            self.supervisor_actions.changed.connect(self._changed)
+            row.addWidget(self.supervisor_actions, 1)
+        if may(self.actor, Action.RECORD_FOLLOW_UP):
+            self.follow_up = FollowUpButton(self.tasks, self.actor, detail)
+            self.follow_up.changed.connect(self._changed)
+            row.addWidget(self.follow_up)
         self.dialog = SessionDetailDialog(detail, traces, self, actions, events)
-        if actions is not None:
-            actions.changed.connect(self._changed)
         self.dialog.open()
 
     def _changed(self, detail: SessionDetail) -> None:
-        if self.dialog is not None:
-            self.dialog.show_detail(detail)
+        """Show the session as it now is, its audit events read again too."""
+        self.tasks.read(_session_whole, self.actor, detail.summary.id, done=self._reshow)
         self.refresh()
+
+    def _reshow(self, found: tuple[SessionDetail, dict[str, bytes], list[AuditRow]]) -> None:
+        detail, _traces, events = found
+        if self.dialog is not None and self.dialog.detail.summary.id == detail.summary.id:
+            self.dialog.show_detail(detail, events)

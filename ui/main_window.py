@@ -27,6 +27,7 @@ from ui.display import local_time
 from ui.due_courses_view import DueCoursesView
 from ui.history_view import HistoryView
 from ui.import_dialog import ImportDialog
+from ui.incidents_view import IncidentsView
 from ui.lock_screen import LockScreen
 from ui.messages import Messages
 from ui.review_queue_view import ReviewQueueView
@@ -67,9 +68,12 @@ class MainWindow(QMainWindow):
             QVBoxLayout(self.charts_page).setContentsMargins(0, 0, 0, 0)
         self.due = (DueCoursesView(self.tasks, actor)
                     if may(actor, Action.PLAN_COURSE) else None)
+        self.incidents = (IncidentsView(self.tasks, actor)
+                          if may(actor, Action.FILE_INCIDENT) else None)
         self.admin = AdminView(self.tasks, actor) if may(actor, Action.MANAGE_USERS) else None
         self.tabs = QTabWidget()
         for screen, title in ((self.form, "&Log session"), (self.review, "&Review queue"),
+                              (self.incidents, "I&ncidents"),
                               (self.history, "&History"), (self.due, "Courses &due"),
                               (self.charts_page, "C&harts"),
                               (self.admin, "&Administration")):
@@ -146,8 +150,9 @@ class MainWindow(QMainWindow):
     def _tab_shown(self, index: int) -> None:
         if self.charts_page is not None and self.tabs.widget(index) is self.charts_page:
             _ = self.charts
-        if self.due is not None and self.tabs.widget(index) is self.due:
-            self.due.refresh()  # a session completed since may have moved a due date
+        for screen in (self.due, self.incidents):  # a session since may have changed them
+            if screen is not None and self.tabs.widget(index) is screen:
+                screen.refresh()
 
     # --- live across workstations -----------------------------------------------------------
     def _listen(self, database: Database) -> None:

@@ -50,10 +50,15 @@ def _document(title: str, html: str) -> QTextDocument:
     return document
 
 
+def write_html_pdf(title: str, html: str, path: Path) -> None:
+    """A report of one page of HTML (an incident report, an aftercare sheet)."""
+    _write(_document(title, html), path)
+
+
 def write_session_pdf(detail: SessionDetail, path: Path) -> None:
     """The one-session report: everything the session detail shows."""
-    title = f"Session of {local_time(detail.summary.started_at)}"
-    _write(_document(title, session_html(detail)), path)
+    write_html_pdf(f"Session of {local_time(detail.summary.started_at)}", session_html(detail),
+                   path)
 
 
 def period_figures(db: Session, actor: Actor, filters: HistoryFilter

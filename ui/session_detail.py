@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from models.audit_trail import AuditRow
 from models.parameters import FORM_FIELDS
 from models.rows import SessionDetail
+from models.screening import ChecklistItem, Contraindication, ScreeningInput
 from models.vocabulary import (
     FITZPATRICK_TYPES,
     Area,
@@ -45,7 +46,7 @@ def session_html(detail: SessionDetail, events: Sequence[AuditRow] = ()) -> str:
     rows = [
         ("Patient", f"{p.full_name} ({p.identifier})"),
         ("Date of birth", p.date_of_birth.isoformat() if p.date_of_birth else "–"),
-        ("Skin type", FITZPATRICK_TYPES.get(p.fitzpatrick or 0, "not assessed")),
+        ("Skin type (record)", FITZPATRICK_TYPES.get(p.fitzpatrick or 0, "not assessed")),
         ("Start", display.local_time(s.started_at)),
         ("Duration", display.minutes(s.duration_s) or "–"),
         ("Technician", s.technician),
@@ -67,15 +68,18 @@ def session_html(detail: SessionDetail, events: Sequence[AuditRow] = ()) -> str:
     html.append("</table><h3>Treated areas and parameters</h3>")
     html.append("<table border='1' cellspacing='0' cellpadding='3'><tr><th>Area</th>")
     html += [f"<th>{escape(spec.title)}</th>" for spec in FORM_FIELDS]
-    html.append("<th>Parameters from</th></tr>")
+    html.append("<th>Parameters from</th><th>Reason for a change beyond the limit</th></tr>")
     for area in detail.areas:
         cells = [area.settings.get(spec.key, getattr(area, spec.key, None))
                  for spec in FORM_FIELDS]
         html.append(f"<tr><td>{escape(Area(area.area).label)}</td>")
         html += [f"<td align='right'>{escape(_value(v))}</td>" for v in cells]
         source = ParameterSource(area.source).label if area.source else "–"
-        html.append(f"<td>{escape(source)}</td></tr>")
-    html.append("</table><h3>Reactions</h3>")
+        html.append(f"<td>{escape(source)}</td><td>{escape(area.change_reason or '–')}</td>"
+                    "</tr>")
+    html.append("</table>")
+    html += _screening_html(detail.screening)
+    html.append("<h3>Reactions</h3>")
     if detail.reactions:
         html.append("<ul>")
         for r in detail.reactions:
@@ -85,6 +89,7 @@ def session_html(detail: SessionDetail, events: Sequence[AuditRow] = ()) -> str:
         html.append("</ul>")
     else:
         html.append("<p>None recorded.</p>")
+    html += _follow_ups_html(detail)
     html.append(f"<h3>Notes</h3><p>{escape(detail.notes) or '–'}</p>")
     if detail.imports:
         html.append("<h3>Imported device files</h3><ul>")
@@ -98,6 +103,45 @@ def session_html(detail: SessionDetail, events: Sequence[AuditRow] = ()) -> str:
     html += _amendments_html(detail)
     html += _events_html(events)
     return "".join(html)
+
+
+def _screening_html(screening: ScreeningInput | None) -> list[str]:
+    html = ["<h3>Screening and checklist</h3>"]
+    if screening is None:
+        return [*html, "<p>Not recorded.</p>"]
+    skin = FITZPATRICK_TYPES.get(screening.fitzpatrick or 0, "not assessed")
+    signed = f"{screening.consent_signed_on:%Y-%m-%d}" if screening.consent_signed_on else "–"
+    html.append(f"<p>Skin type {escape(skin)}; consent {escape(screening.consent_version or '–')}"
+                f" signed {signed}.</p>")
+    if screening.found:
+        html.append("<p>Contraindications found:</p><ul>")
+        for code in sorted(screening.found):
+            reason = screening.reasons.get(code, "")
+            html.append(f"<li>{escape(Contraindication(code).label)}"
+                        f"{': treated because ' + escape(reason) if reason else ''}</li>")
+        html.append("</ul>")
+    else:
+        html.append("<p>No contraindication found.</p>")
+    missing = [item.label for item in ChecklistItem if item not in screening.checklist]
+    html.append("<p>Checklist: " + (escape("not ticked: " + "; ".join(missing)) if missing
+                                    else "every item ticked") + ".</p>")
+    return html
+
+
+def _follow_ups_html(detail: SessionDetail) -> list[str]:
+    if not detail.follow_ups:
+        return []
+    html = ["<h3>Follow-ups</h3><table border='1' cellspacing='0' cellpadding='3'><tr>"
+            "<th>Seen</th><th>Reaction</th><th>Grade</th><th>Resolved</th><th>Note</th>"
+            "<th>By</th></tr>"]
+    for f in detail.follow_ups:
+        resolved = f"{f.resolved_on:%Y-%m-%d}" if f.resolved_on else "not yet"
+        html.append(f"<tr><td>{f.observed_on:%Y-%m-%d}</td>"
+                    f"<td>{escape(ReactionKind(f.kind).label)}</td><td>{f.grade}</td>"
+                    f"<td>{resolved}</td><td>{escape(f.note)}</td>"
+                    f"<td>{escape(f.recorded_by)}</td></tr>")
+    html.append("</table>")
+    return html
 
 
 def _events_html(events: Sequence[AuditRow]) -> list[str]:
@@ -173,9 +217,13 @@ class SessionDetailDialog(QDialog):
             layout.addWidget(actions)
         layout.addWidget(buttons)
 
-    def show_detail(self, detail: SessionDetail) -> None:
-        """Show the session as it now is (after a sign-off, amendment or voiding)."""
+    def show_detail(self, detail: SessionDetail, events: Sequence[AuditRow] | None = None
+                    ) -> None:
+        """Show the session as it now is (after a sign-off, amendment, voiding or follow-up),
+        with its audit events as read again when given."""
         self.detail = detail
+        if events is not None:
+            self.events = events
         self.browser.setHtml(session_html(detail, self.events))
 
     def _choose_pdf(self) -> None:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, update
 
 from models import adverse_events, device_register, patients, session_lifecycle, treatment_log
-from models.adverse_events import FollowUp, Incident
+from models.adverse_records import FollowUp, Incident
 from models.errors import NotAllowed, ValidationFailed
 from models.history import entry_of
 from models.session_input import AreaInput, ReactionInput, SessionInput

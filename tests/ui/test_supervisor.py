@@ -51,14 +51,14 @@ def stored(database, completed):
 
 def test_a_supervisor_sees_history_but_cannot_log_sessions(supervisor_window):
     titles = [supervisor_window.tabs.tabText(i) for i in range(supervisor_window.tabs.count())]
-    assert titles == ["&Review queue", "&History", "Courses &due", "C&harts"]
+    assert titles == ["&Review queue", "I&ncidents", "&History", "Courses &due", "C&harts"]
     assert supervisor_window.form is None
 
 
 def test_sign_off_then_amend_with_a_reason_then_void(qtbot, supervisor_window, database,
                                                      completed):
     dialog = open_first_session(qtbot, supervisor_window)
-    actions = dialog.actions
+    actions = supervisor_window.history.supervisor_actions
     assert actions.review_button.isEnabled()
     trail = dialog.browser.toPlainText()
     assert "Audit trail of this session" in trail and "session.complete" in trail
@@ -67,6 +67,7 @@ def test_sign_off_then_amend_with_a_reason_then_void(qtbot, supervisor_window, d
                     timeout=10_000)
     assert stored(database, completed).summary.status == "reviewed"
     assert not actions.review_button.isEnabled()
+    qtbot.waitUntil(lambda: "session.review" in dialog.browser.toPlainText(), timeout=10_000)
 
     qtbot.mouseClick(actions.amend_button, Qt.MouseButton.LeftButton)
     amend = actions.dialog
