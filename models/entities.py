@@ -9,6 +9,7 @@ from models.device import Device
 from models.import_records import ImportBatch, ImportBatchSession, PulseTrace
 from models.people import Patient, User
 from models.profile_store import StoredProfile
+from models.test_patches import TestPatch, TestPatchRule
 from models.treatment import (
     Amendment,
     Anaesthetic,
@@ -37,6 +38,8 @@ __all__ = [
     "Reaction",
     "Screening",
     "StoredProfile",
+    "TestPatch",
+    "TestPatchRule",
     "TreatedArea",
     "TreatmentSession",
     "User",

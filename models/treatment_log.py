@@ -8,7 +8,14 @@ from uuid import UUID, uuid4
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import adverse_events, area_counts, audit, carried_forward, courses
+from models import (
+    adverse_events,
+    area_counts,
+    audit,
+    carried_forward,
+    courses,
+    test_patches,
+)
 from models.audit import AuditEvent
 from models.device import Device
 from models.errors import Conflict, NotFound, ValidationFailed
@@ -118,7 +125,8 @@ def safety_problems(db: Session, actor: Actor, session: TreatmentSession,
                     entry: SessionInput) -> dict[str, str]:
     """What the database knows that stops this session being signed: a device not in the
     register, the technician's certification expired, a setting moved beyond the limit
-    since the patient's last session with no reason given."""
+    since the patient's last session with no reason given, a test patch required and not
+    done."""
     problems: dict[str, str] = {}
     if entry.device_id is not None and db.get(Device, entry.device_id) is None:
         problems["device"] = "The device picked is not in the register"
@@ -129,8 +137,12 @@ def safety_problems(db: Session, actor: Actor, session: TreatmentSession,
             f"{technician.full_name}'s certification expired on "
             f"{technician.certification_expires:%Y-%m-%d}: sessions cannot be completed until "
             "a supervisor records the renewal")
-    problems.update(carried_forward.reasons_missing(
-        db, session.patient_id, entry.started_at or session.started_at, entry))
+    started_at = entry.started_at or session.started_at
+    problems.update(carried_forward.reasons_missing(db, session.patient_id, started_at, entry))
+    missing = test_patches.patches_missing(db, session.patient_id, entry.device_id,
+                                           [area.area for area in entry.areas],
+                                           started_at.astimezone().date())
+    problems.update({area_key(area, "test_patch"): text for area, text in missing.items()})
     return problems
 
 
