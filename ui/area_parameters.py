@@ -252,6 +252,10 @@ class AreaParametersEditor(QGroupBox):
                 row.reason.show()
                 lines.append(problems[reason_key].removeprefix(f"{row.area.label}: "))
                 shown.add(reason_key)
+            patch_key = area_key(row.area.value, "test_patch")
+            if patch_key in problems:
+                lines.append(problems[patch_key].removeprefix(f"{row.area.label} "))
+                shown.add(patch_key)
             if f"areas.{row.area.value}" in problems:
                 lines.append(problems[f"areas.{row.area.value}"])
                 shown.add(f"areas.{row.area.value}")

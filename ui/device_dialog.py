@@ -1,6 +1,7 @@
 """Register a treatment device (make, model, serial, kind) when it is not yet listed."""
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -9,7 +10,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import device_register
+from models import device_register, test_patches
 from models.errors import ValidationFailed
 from models.rows import Actor, DeviceRow
 from models.vocabulary import DeviceKind
@@ -33,6 +34,8 @@ class DeviceDialog(QDialog):
             form.addRow(label, getattr(self, key))
             form.addRow("", self.errors[key])
         form.addRow("Kind", self.kind)
+        self.needs_patch = QCheckBox("Needs a valid test patch before a patient is treated")
+        form.addRow("", self.needs_patch)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -41,14 +44,17 @@ class DeviceDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
     def _save(self) -> None:
-        self.tasks.write(
-            lambda s: device_register.add_device(
-                s, self.actor, make=self.make.text(), model=self.model.text(),
-                serial=self.serial.text(), kind=self.kind.currentData(),
-            ),
-            done=self._saved,
-            failed=self._refused,
-        )
+        needs_patch = self.needs_patch.isChecked()
+
+        def register(db):
+            device = device_register.add_device(
+                db, self.actor, make=self.make.text(), model=self.model.text(),
+                serial=self.serial.text(), kind=self.kind.currentData())
+            if needs_patch:
+                test_patches.require_test_patch(db, self.actor, device.id, None)
+            return device
+
+        self.tasks.write(register, done=self._saved, failed=self._refused)
 
     def _saved(self, device: DeviceRow) -> None:
         self.device = device

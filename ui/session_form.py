@@ -44,6 +44,7 @@ from ui.patient_picker import PatientPicker, describe_patient
 from ui.reactions_editor import ReactionsEditor
 from ui.screening_panel import ScreeningPanel
 from ui.tasks import TaskRunner
+from ui.test_patch_dialog import TestPatchDialog
 
 
 class SessionForm(QWidget):
@@ -89,6 +90,10 @@ class SessionForm(QWidget):
                                        "simulated device as the treatment happens")
         self.screening = ScreeningPanel()
         self.course = CoursePanel(tasks, actor)
+        self.patch_button = QPushButton("Te&st patches…")
+        self.patch_button.setEnabled(False)
+        self.patch_button.setToolTip("Record this patient's test patches and their readings "
+                                     "(choose the patient first)")
         self.anaesthetic = AnaestheticField()
         self.reactions = ReactionsEditor()
         self.notes = QPlainTextEdit()
@@ -138,6 +143,7 @@ class SessionForm(QWidget):
         right.addWidget(self.areas)
         device_buttons = QHBoxLayout()
         device_buttons.addStretch()
+        device_buttons.addWidget(self.patch_button)
         device_buttons.addWidget(self.connect_button)
         device_buttons.addWidget(self.import_button)
         right.addLayout(device_buttons)
@@ -168,7 +174,8 @@ class SessionForm(QWidget):
             *self.patient.focus_chain(), self.device, self.add_device_button, self.room,
             self.duration.minutes, self.duration.timer_button, *self.screening.focus_chain(),
             *self.anaesthetic.focus_chain(),
-            *self.areas.focus_chain(), self.connect_button, self.import_button,
+            *self.areas.focus_chain(), self.patch_button, self.connect_button,
+            self.import_button,
             self.course.plan_button,
             *self.reactions.focus_chain(),
             self.notes,
@@ -186,6 +193,7 @@ class SessionForm(QWidget):
         self.complete_button.clicked.connect(self.complete)
         self.import_button.clicked.connect(self.import_from_file)
         self.connect_button.clicked.connect(self.connect_simulated_device)
+        self.patch_button.clicked.connect(self.open_test_patches)
         for shortcut in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(shortcut), self, self.complete,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -267,8 +275,8 @@ class SessionForm(QWidget):
     def _draft_started(self, draft: SessionDetail) -> None:
         self.draft_id, self.draft_uuid = draft.summary.id, draft.summary.uuid
         self.draft_patient, self.known_version = draft.patient, draft.version
-        self.import_button.setEnabled(True)
-        self.connect_button.setEnabled(True)
+        for button in (self.import_button, self.connect_button, self.patch_button):
+            button.setEnabled(True)
         self.started_at = self.started_at or draft.summary.started_at
         self._dirty = False
         self._look_up_last_settings()
@@ -296,8 +304,8 @@ class SessionForm(QWidget):
         self.reload_devices(select_id=draft.device.id if draft.device else None, edit=False)
         self._look_up_last_settings(draft.device.id if draft.device else None)
         self.course.show_patient(draft.patient.id)
-        self.import_button.setEnabled(True)
-        self.connect_button.setEnabled(True)
+        for button in (self.import_button, self.connect_button, self.patch_button):
+            button.setEnabled(True)
         self.autosave.stop()
         self._dirty = False
         self._fix_tab_order()
@@ -368,6 +376,14 @@ class SessionForm(QWidget):
             history.load_session, self.draft_id, done=self._filled_by_device))
         dialog.open()
         self.import_dialog = dialog
+
+    def open_test_patches(self) -> None:
+        if self.draft_patient is None:
+            return
+        dialog = TestPatchDialog(self.tasks, self.actor, self.draft_patient, self.devices,
+                                 self.device.currentData(), self)
+        dialog.open()
+        self.patch_dialog = dialog
 
     def connect_simulated_device(self) -> None:
         """Take the ticked areas' settings and pulses from the simulated device, live."""
@@ -473,8 +489,8 @@ class SessionForm(QWidget):
         self.draft_id, self.draft_uuid, self.started_at, self._dirty = None, None, None, False
         self.draft_patient, self.filled_note, self.known_version = None, "", None
         self.retry.stop()
-        self.import_button.setEnabled(False)
-        self.connect_button.setEnabled(False)
+        for button in (self.import_button, self.connect_button, self.patch_button):
+            button.setEnabled(False)
         self.autosave.stop()
         for section in (self.patient, self.areas, self.screening, self.course,
                         self.anaesthetic, self.reactions, self.duration):

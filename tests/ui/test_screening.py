@@ -3,7 +3,7 @@ said next to its field, with everything typed kept."""
 
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from models import history, patients, treatment_log
 from models.screening import Contraindication
@@ -31,7 +31,7 @@ def test_pregnancy_stops_the_session_and_says_so(qtbot, window, database):
     ready_to_complete(qtbot, form)
     screen(qtbot, form)
     pregnancy = form.screening.findings[Contraindication.PREGNANCY]
-    qtbot.mouseClick(pregnancy.box, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pregnancy.box, Qt.MouseButton.LeftButton, pos=QPoint(8, 8))
     assert form.screening.hard_stop.isVisible()
     assert "Do not treat" in form.screening.hard_stop.text()
     assert not pregnancy.reason.isVisible()  # no reason lifts a hard stop
@@ -113,3 +113,37 @@ def test_the_form_starts_from_the_last_settings_and_asks_why_they_moved(
         done = history.load_session(db, history.list_sessions(db).rows[0].id)
     assert done.areas[0].settings["fluence_j_cm2"] == 26.0
     assert done.areas[0].change_reason == "No reaction at 20; patient's tolerance good"
+
+
+def test_a_required_test_patch_is_recorded_and_read_from_the_form(qtbot, window, database,
+                                                                   admin, device):
+    from models import test_patches
+
+    with database.write() as db:
+        test_patches.require_test_patch(db, admin, device.id, None)
+    form = window.form
+    ready_to_complete(qtbot, form, "SC-4")
+    screen(qtbot, form)
+    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
+    row = form.areas.rows["cheeks"]
+    qtbot.waitUntil(lambda: "needs a test patch" in row.error.text(), timeout=10_000)
+
+    qtbot.mouseClick(form.patch_button, Qt.MouseButton.LeftButton)
+    dialog = form.patch_dialog
+    qtbot.waitUntil(lambda: dialog.list.count() == 1, timeout=10_000)
+    dialog.done_on.setText(f"{date.today() + timedelta(days=1):%Y-%m-%d}")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.new_errors["done_on"].isVisible(), timeout=10_000)
+    assert "future" in dialog.new_errors["done_on"].text()
+    assert "fluence or energy" in dialog.new_errors["settings"].text()
+    dialog.done_on.setText(f"{date.today() - timedelta(days=3):%Y-%m-%d}")
+    qtbot.keyClicks(dialog.fluence, "14")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "to read from" in dialog.list.item(0).text(), timeout=10_000)
+    assert dialog.read_button.isEnabled()
+    qtbot.mouseClick(dialog.read_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "no reaction" in dialog.list.item(0).text(), timeout=10_000)
+    dialog.accept()
+
+    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Completed and signed" in form.status.text(), timeout=10_000)
