@@ -6,6 +6,7 @@ from models.audit import AuditEvent
 from models.base import Base
 from models.courses import Course
 from models.device import Device
+from models.device_care import DeviceLogEntry, DeviceTip
 from models.import_records import ImportBatch, ImportBatchSession, PulseTrace
 from models.people import Patient, User
 from models.profile_store import StoredProfile
@@ -28,6 +29,8 @@ __all__ = [
     "Base",
     "Course",
     "Device",
+    "DeviceLogEntry",
+    "DeviceTip",
     "FollowUp",
     "ImportBatch",
     "ImportBatchSession",

@@ -25,6 +25,8 @@ class Action(StrEnum):
     PLAN_COURSE = "plan a treatment course"
     RECORD_FOLLOW_UP = "record a follow-up of a reaction"
     FILE_INCIDENT = "file an incident report"
+    LOG_DEVICE_CHECK = "log a device check or fault"
+    VIEW_STAFF = "see staff certification and procedure counts"
     MANAGE_USERS = "manage users"
     MANAGE_DEVICES = "manage the device register"
     MANAGE_PROFILES = "manage import profiles"
@@ -35,15 +37,18 @@ ALLOWED: dict[str, frozenset[Action]] = {
     Role.TECHNICIAN: frozenset({
         Action.LOG_SESSION, Action.VIEW_OWN_PATIENTS_SESSIONS, Action.REGISTER_PATIENT,
         Action.IMPORT_DEVICE_FILE, Action.PLAN_COURSE, Action.RECORD_FOLLOW_UP,
+        Action.LOG_DEVICE_CHECK,
     }),
     Role.SUPERVISOR: frozenset({
         Action.VIEW_OWN_PATIENTS_SESSIONS, Action.VIEW_ALL_SESSIONS, Action.REGISTER_PATIENT,
         Action.REVIEW_SESSION, Action.AMEND_SESSION, Action.VOID_SESSION, Action.VIEW_AUDIT,
         Action.PLAN_COURSE, Action.RECORD_FOLLOW_UP, Action.FILE_INCIDENT,
+        Action.LOG_DEVICE_CHECK, Action.VIEW_STAFF,
     }),
     Role.ADMIN: frozenset({
         Action.REGISTER_PATIENT, Action.MANAGE_USERS, Action.MANAGE_DEVICES,
-        Action.MANAGE_PROFILES, Action.MANAGE_BACKUPS,
+        Action.MANAGE_PROFILES, Action.MANAGE_BACKUPS, Action.LOG_DEVICE_CHECK,
+        Action.VIEW_STAFF,
     }),
 }
 

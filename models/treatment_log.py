@@ -136,7 +136,7 @@ def safety_problems(db: Session, actor: Actor, session: TreatmentSession,
         problems["certification"] = (
             f"{technician.full_name}'s certification expired on "
             f"{technician.certification_expires:%Y-%m-%d}: sessions cannot be completed until "
-            "a supervisor records the renewal")
+            "an administrator records the renewal")
     started_at = entry.started_at or session.started_at
     problems.update(carried_forward.reasons_missing(db, session.patient_id, started_at, entry))
     missing = test_patches.patches_missing(db, session.patient_id, entry.device_id,

@@ -13,12 +13,14 @@ from models import (
     audit_trail,
     backup,
     courses,
+    device_care,
     device_register,
     history,
     import_log,
     patients,
     profile_store,
     session_lifecycle,
+    staff,
     treatment_log,
 )
 from models.audit import AuditEvent
@@ -86,6 +88,9 @@ def _operations(clinic, tmp_path: Path):
         Action.RECORD_FOLLOW_UP: written(lambda db, a: adverse_events.record_follow_up(
             db, a, session_id, "erythema", 1, date.today())),
         Action.FILE_INCIDENT: written(lambda db, a: adverse_events.list_incidents(db, a)),
+        Action.LOG_DEVICE_CHECK: written(lambda db, a: device_care.log_device(
+            db, a, clinic["device"].id, "verified")),
+        Action.VIEW_STAFF: written(lambda db, a: staff.technician_report(db, a, 2026)),
         Action.MANAGE_USERS: written(lambda db, a: accounts.create_user(
             db, username=f"new-{a.username}", full_name="", role="technician",
             password="long enough", created_by=a)),
