@@ -3,8 +3,10 @@
 Administrators see no patient data; what they can do here is what their role allows.
 """
 
+from datetime import date
 from pathlib import Path
 
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -19,14 +21,18 @@ from PySide6.QtWidgets import (
 )
 
 from devices.profile_library import add_profile
-from models import accounts
+from models import accounts, device_register, staff
 from models.accounts import UserRow
 from models.errors import ValidationFailed
-from models.rows import Actor
+from models.rows import Actor, DeviceRow
+from models.staff import TechnicianRow
 from models.vocabulary import Role
 from ui.account_dialogs import AccountDialog
 from ui.device_dialog import DeviceDialog
+from ui.staff_dialogs import CertificationDialog, TipDialog
 from ui.tasks import TaskRunner
+
+ATTENTION = QBrush(QColor(170, 20, 20))  # a certification expired, expiring or missing
 
 
 class AddUserDialog(AccountDialog):
@@ -56,27 +62,33 @@ class AdminView(QWidget):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor = tasks, actor
-        self.users = QTableWidget(0, 4)
-        self.users.setHorizontalHeaderLabels(["User name", "Full name", "Role", "State"])
+        self.users = QTableWidget(0, 6)
+        self.users.setHorizontalHeaderLabels(["User name", "Full name", "Role", "State",
+                                              "Certification", "Procedures this year"])
         self.users.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.users.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.users.verticalHeader().hide()
         header = self.users.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # the state
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the certification
         self.add_button = QPushButton("&Add user…")
         self.disable_button = QPushButton("&Disable")
         self.unlock_button = QPushButton("&Unlock")
+        self.certify_button = QPushButton("&Certification…")
+        self.certify_button.setToolTip("Record the selected technician's certification or its "
+                                       "renewal")
         self.device_button = QPushButton("&Register device…")
+        self.tip_button = QPushButton("Fit &tip…")
         self.profile_button = QPushButton("Add import &profile…")
         self.profile_button.setToolTip("Check a profile file (TOML) for a device model and "
                                        "make it available on every PC")
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.disable_button, self.unlock_button):
+        for button in (self.add_button, self.disable_button, self.unlock_button,
+                       self.certify_button):
             buttons.addWidget(button)
         buttons.addStretch()
-        buttons.addWidget(self.profile_button)
-        buttons.addWidget(self.device_button)
+        for button in (self.profile_button, self.device_button, self.tip_button):
+            buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Staff accounts. Accounts are never deleted: disable one to "
                                 "stop it signing in; its records stay."))
@@ -87,22 +99,59 @@ class AdminView(QWidget):
         self.unlock_button.clicked.connect(lambda: self._change(accounts.unlock_user))
         self.device_button.clicked.connect(lambda: DeviceDialog(tasks, actor, self).open())
         self.profile_button.clicked.connect(self._add_profile)
+        self.certify_button.clicked.connect(self._certify)
+        self.tip_button.clicked.connect(lambda: self.tasks.read(
+            device_register.list_devices, done=self._fit_tip))
         self.message = QLabel()
         layout.addWidget(self.message)
         self.refresh()
 
     def refresh(self) -> None:
-        self.tasks.read(accounts.list_users, self.actor, done=self._show)
+        year = date.today().year
+        self.tasks.read(lambda db, actor: (accounts.list_users(db, actor),
+                                           staff.technician_report(db, actor, year)),
+                        self.actor, done=self._show)
 
-    def _show(self, users: list[UserRow]) -> None:
+    def _show(self, found: tuple[list[UserRow], list[TechnicianRow]]) -> None:
+        users, technicians = found
+        by_name = {row.username: row for row in technicians}
+        today = date.today()
         self.users.setRowCount(len(users))
         for row, user in enumerate(users):
             state = "active" if user.active else "disabled"
             if user.locked_until is not None:
                 state += f", waiting until {user.locked_until.astimezone():%H:%M:%S}"
+            technician = by_name.get(user.username)
+            certification = procedures = ""
+            if technician is not None:
+                number = technician.certification_number
+                certification = (f"{number}: " if number else "") + \
+                    technician.certification_state(today)
+                procedures = str(technician.procedures)
             for column, text in enumerate((user.username, user.full_name,
-                                           Role(user.role).label, state)):
-                self.users.setItem(row, column, QTableWidgetItem(text))
+                                           Role(user.role).label, state, certification,
+                                           procedures)):
+                item = QTableWidgetItem(text)
+                if technician is not None and technician.needs_attention(today):
+                    item.setForeground(ATTENTION)
+                self.users.setItem(row, column, item)
+
+    def _certify(self) -> None:
+        username = self._selected()
+        if username is None:
+            self.message.setText("Select the technician first.")
+            return
+        dialog = CertificationDialog(self.tasks, self.actor, username, self)
+        dialog.saved.connect(lambda _result: self.refresh())
+        dialog.open()
+        self.certify_dialog = dialog
+
+    def _fit_tip(self, devices: list[DeviceRow]) -> None:
+        dialog = TipDialog(self.tasks, self.actor, devices, self)
+        dialog.saved.connect(lambda _result: self.message.setText(
+            f"Fitted {dialog.name.text().strip()}; its pulses are counted from now."))
+        dialog.open()
+        self.tip_dialog = dialog
 
     def _selected(self) -> str | None:
         item = self.users.item(self.users.currentRow(), 0)

@@ -4,6 +4,8 @@ S signs off the selected session after a confirmation; "Sign off all unflagged" 
 rest in one go. Enter opens the session in full.
 """
 
+from datetime import date
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -17,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import review_queue, session_lifecycle
+from models import review_queue, session_lifecycle, staff
 from models.review_queue import QueueItem
 from models.rows import Actor
+from models.staff import TechnicianRow
 from ui import display
 from ui.messages import Messages
 from ui.tasks import TaskRunner
@@ -50,6 +53,10 @@ class ReviewQueueView(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.summary = QLabel("")
+        self.staff_notice = QLabel()  # certifications expired, expiring or missing
+        self.staff_notice.setObjectName("fieldError")
+        self.staff_notice.setWordWrap(True)
+        self.staff_notice.hide()
         self.sign_button = QPushButton("&Sign off selected (S)")
         self.sign_all_button = QPushButton("Sign off all &unflagged")
         self.refresh_button = QPushButton("Refresh")
@@ -58,6 +65,7 @@ class ReviewQueueView(QWidget):
         for button in (self.sign_button, self.sign_all_button, self.refresh_button):
             top.addWidget(button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.staff_notice)
         layout.addLayout(top)
         layout.addWidget(self.table)
         QShortcut(QKeySequence("S"), self.table, self.sign_off_selected,
@@ -70,6 +78,15 @@ class ReviewQueueView(QWidget):
 
     def refresh(self) -> None:
         self.tasks.read(review_queue.review_queue, self.actor, done=self._show)
+        self.tasks.read(staff.technician_report, self.actor, date.today().year,
+                        done=self._show_staff)
+
+    def _show_staff(self, technicians: list[TechnicianRow]) -> None:
+        today = date.today()
+        notes = [f"{row.full_name}: {row.certification_state(today)}" for row in technicians
+                 if row.needs_attention(today)]
+        self.staff_notice.setText("Certifications: " + "; ".join(notes) if notes else "")
+        self.staff_notice.setVisible(bool(notes))
 
     def _show(self, items: list[QueueItem]) -> None:
         self.items = items

@@ -24,17 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import carried_forward, device_register, history, treatment_log
+from models import carried_forward, device_care, device_register, history, treatment_log
+from models.device_care import DeviceCare
 from models.errors import Conflict, DatabaseUnavailable, ValidationFailed
 from models.permissions import Action, may
 from models.rows import Actor, DeviceRow, PatientRow, SessionDetail
-from models.screening import ScreeningInput
+from models.screening import ChecklistItem, ScreeningInput
 from models.session_input import SessionInput, problems_for_completion
 from models.settings import Settings
 from models.vocabulary import ParameterSource
 from ui.anaesthetic_field import AnaestheticField
 from ui.area_parameters import AreaParametersEditor
 from ui.course_panel import CoursePanel
+from ui.device_check_dialog import DeviceCheckDialog
 from ui.device_dialog import DeviceDialog
 from ui.duration_field import DurationField
 from ui.field_error import FieldError
@@ -74,11 +76,18 @@ class SessionForm(QWidget):
         self.device.setAccessibleName("Device")
         self.add_device_button = QPushButton("Register device…")
         self.add_device_button.setVisible(may(actor, Action.MANAGE_DEVICES))
+        self.check_button = QPushButton("Device chec&k…")
+        self.check_button.setToolTip("The device's tip, today's verification and faults; log "
+                                     "the daily verification here")
         self.room = QLineEdit(settings.room)
         self.room.setAccessibleName("Room")
         self.duration = DurationField()
         self.device_error, self.duration_error = FieldError(self.device), FieldError(
             self.duration.minutes)
+        self.device_note = QLabel()  # the device's warnings: tip life, verification, faults
+        self.device_note.setObjectName("changeNote")
+        self.device_note.setWordWrap(True)
+        self.device_note.hide()
         self.areas = AreaParametersEditor()
         self.import_button = QPushButton("Import from device &file…")
         self.import_button.setEnabled(False)
@@ -124,9 +133,11 @@ class SessionForm(QWidget):
         form = QFormLayout(details)
         device_row = QHBoxLayout()
         device_row.addWidget(self.device, 1)
+        device_row.addWidget(self.check_button)
         device_row.addWidget(self.add_device_button)
         form.addRow("Device", device_row)
         form.addRow("", self.device_error)
+        form.addRow("", self.device_note)
         form.addRow("Room", self.room)
         form.addRow("Duration", self.duration)
         form.addRow("", self.duration_error)
@@ -171,7 +182,8 @@ class SessionForm(QWidget):
     def focus_chain(self) -> list[QWidget]:
         """Every focusable field, in the order the form is read."""
         return [
-            *self.patient.focus_chain(), self.device, self.add_device_button, self.room,
+            *self.patient.focus_chain(), self.device, self.check_button,
+            self.add_device_button, self.room,
             self.duration.minutes, self.duration.timer_button, *self.screening.focus_chain(),
             *self.anaesthetic.focus_chain(),
             *self.areas.focus_chain(), self.patch_button, self.connect_button,
@@ -190,6 +202,7 @@ class SessionForm(QWidget):
     def _connect(self) -> None:
         self.patient.patient_chosen.connect(self._patient_chosen)
         self.add_device_button.clicked.connect(self._register_device)
+        self.check_button.clicked.connect(self.check_device)
         self.complete_button.clicked.connect(self.complete)
         self.import_button.clicked.connect(self.import_from_file)
         self.connect_button.clicked.connect(self.connect_simulated_device)
@@ -201,6 +214,7 @@ class SessionForm(QWidget):
         self.areas.changed.connect(self._show_course)
         self.duration.timer_started.connect(self._timer_started)
         self.device.currentIndexChanged.connect(lambda _i: self._look_up_last_settings())
+        self.device.currentIndexChanged.connect(lambda _i: self._look_up_device_care())
         for signal in (self.areas.changed, self.anaesthetic.changed, self.reactions.changed,
                        self.screening.changed,
                        self.duration.changed, self.notes.textChanged, self.room.textEdited,
@@ -228,6 +242,33 @@ class SessionForm(QWidget):
         self.device.blockSignals(False)
         if edit and self.device.currentData() != before:
             self._edited()
+
+    def check_device(self) -> None:
+        device = self.devices.get(self.device.currentData())
+        if device is None:
+            self.device_error.show_problem("Choose the device to check")
+            return
+        dialog = DeviceCheckDialog(self.tasks, self.actor, device, self)
+        dialog.checked.connect(self._device_checked)
+        dialog.open()
+        self.check_dialog = dialog
+
+    def _look_up_device_care(self) -> None:
+        device_id = self.device.currentData()
+        self.device_note.hide()
+        if device_id is not None:
+            self.tasks.read(device_care.device_care, self.actor, device_id,
+                            done=self._device_checked)
+
+    def _device_checked(self, care: DeviceCare) -> None:
+        """Show the device's warnings; today's logged verification ticks that checklist item."""
+        if care.device_id != self.device.currentData():
+            return  # another device was chosen since
+        warnings = care.warnings()
+        self.device_note.setText("\n".join(warnings))
+        self.device_note.setVisible(bool(warnings))
+        if care.verified_today:
+            self.screening.checklist[ChecklistItem.DAILY_VERIFICATION].setChecked(True)
 
     def _register_device(self) -> None:
         dialog = DeviceDialog(self.tasks, self.actor, self)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from PySide6.QtCore import QPoint, Qt
 
 from models import history, patients, treatment_log
-from models.screening import Contraindication
+from models.screening import ChecklistItem, Contraindication
 from models.session_input import AreaInput, SessionInput
 from tests.entries import SCREENED
 from tests.ui.test_session_form import register_patient, screen, tick_area
@@ -147,3 +147,22 @@ def test_a_required_test_patch_is_recorded_and_read_from_the_form(qtbot, window,
 
     qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Completed and signed" in form.status.text(), timeout=10_000)
+
+
+def test_the_device_check_logs_the_verification_and_ticks_the_checklist(qtbot, window,
+                                                                         database):
+    form = window.form
+    box = form.screening.checklist[ChecklistItem.DAILY_VERIFICATION]
+    form.device.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: form.device_note.isVisible(), timeout=10_000)
+    assert "not logged today" in form.device_note.text() and not box.isChecked()
+
+    qtbot.mouseClick(form.check_button, Qt.MouseButton.LeftButton)
+    dialog = form.check_dialog
+    qtbot.mouseClick(dialog.fault_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.note_error.isVisible(), timeout=10_000)
+    assert dialog.note_error.text() == "Describe what was found or done"
+    qtbot.mouseClick(dialog.passed_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box.isChecked(), timeout=10_000)
+    assert "Daily verification passed – Tess Tech" in dialog.log.item(0).text()
+    assert not form.device_note.isVisible()

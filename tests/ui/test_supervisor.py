@@ -182,3 +182,41 @@ def test_a_session_saves_as_a_pdf_report(qtbot, supervisor_window, completed, tm
     out = tmp_path / "session.pdf"
     dialog.save_pdf(out)
     assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 2000
+
+
+def test_an_expired_certification_is_shown_to_the_supervisor_and_renewed_by_the_admin(
+        qtbot, database, admin, technician, supervisor):
+    from datetime import date, timedelta
+
+    from models.people import User
+
+    with database.write() as db:
+        db.get(User, technician.id).certification_expires = date.today() - timedelta(days=1)
+    main = MainWindow(database, supervisor, Settings(room="Office"), RecordedMessages())
+    qtbot.addWidget(main)
+    main.show()
+    notice = main.review.staff_notice
+    qtbot.waitUntil(lambda: notice.isVisible(), timeout=10_000)
+    assert "Tess Tech: EXPIRED" in notice.text() and "cannot complete sessions" in notice.text()
+    main.close()
+
+    admin_window = MainWindow(database, admin, Settings(room="Office"), RecordedMessages())
+    qtbot.addWidget(admin_window)
+    admin_window.show()
+    view = admin_window.admin
+    qtbot.waitUntil(lambda: view.users.rowCount() == 3, timeout=10_000)
+    row = [view.users.item(r, 0).text() for r in range(3)].index("tess")
+    assert "EXPIRED" in view.users.item(row, 4).text()
+    view.users.setCurrentCell(row, 0)
+    qtbot.mouseClick(view.certify_button, Qt.MouseButton.LeftButton)
+    dialog = view.certify_dialog
+    qtbot.keyClicks(dialog.number, "LT-2027")
+    qtbot.keyClicks(dialog.expires, "2020-01-01")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.errors["certification_expires"].isVisible(), timeout=10_000)
+    assert "expired on 2020-01-01" in dialog.errors["certification_expires"].text()
+    dialog.expires.setText(f"{date.today() + timedelta(days=365):%Y-%m-%d}")
+    dialog.save()
+    qtbot.waitUntil(lambda: "LT-2027: valid until" in view.users.item(row, 4).text(),
+                    timeout=10_000)
+    admin_window.close()

@@ -1,0 +1,52 @@
+"""The administrator's dialogs for people and devices: a technician's certification, and a
+handpiece or tip fitted to a device."""
+
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
+
+from models import accounts, device_care
+from models.errors import ValidationFailed
+from models.rows import Actor, DeviceRow
+from models.session_input import parse_date
+from ui.form_dialog import FormDialog
+from ui.tasks import TaskRunner
+
+
+class CertificationDialog(FormDialog):
+    def __init__(self, tasks: TaskRunner, actor: Actor, username: str,
+                 parent: QWidget | None = None) -> None:
+        self.number = QLineEdit()
+        self.expires = QLineEdit(placeholderText="YYYY-MM-DD")
+        super().__init__(tasks, f"Certification of {username}", [
+            ("Certification number", "certification_number", self.number),
+            ("Expires on", "certification_expires", self.expires)], parent)
+        self.actor, self.username = actor, username
+
+    def values(self):
+        try:
+            expires = parse_date(self.expires.text(), "The expiry date")
+        except ValueError as problem:
+            raise ValidationFailed({"certification_expires": str(problem)}) from None
+        if expires is None:
+            raise ValidationFailed({"certification_expires": "Enter the expiry date"})
+        return accounts.record_certification, (self.actor, self.username, self.number.text(),
+                                               expires)
+
+
+class TipDialog(FormDialog):
+    def __init__(self, tasks: TaskRunner, actor: Actor, devices: list[DeviceRow],
+                 parent: QWidget | None = None) -> None:
+        self.device = QComboBox()
+        for device in devices:
+            self.device.addItem(device.display_name, device.id)
+        self.name = QLineEdit(placeholderText="e.g. IR handpiece 2, tip 15 mm")
+        self.rated = QSpinBox(minimum=0, maximum=100_000_000, singleStep=1000)
+        super().__init__(tasks, "Fit a handpiece or tip", [
+            ("Device", "device", self.device), ("Handpiece or tip", "name", self.name),
+            ("Rated life (pulses)", "rated_pulses", self.rated)], parent)
+        self.actor = actor
+
+    def values(self):
+        if self.device.currentData() is None:
+            raise ValidationFailed({"device": "Register the device first"})
+        return device_care.fit_tip, (self.actor, self.device.currentData(), self.name.text(),
+                                     self.rated.value())
