@@ -205,6 +205,7 @@ def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
         screening=(screening_from_json(stored_screening(session.screening))
                    if session.screening else None),
         follow_ups=tuple(follow_ups_of(db, session.id)),
+        aftercare_given_at=session.aftercare_given_at,
     )
 
 

@@ -128,3 +128,4 @@ class SessionDetail:
     amendments: tuple[AmendmentRow, ...] = ()
     screening: ScreeningInput | None = None  # with the pre-treatment checklist
     follow_ups: tuple = ()  # adverse_records.FollowUpRow, oldest first
+    aftercare_given_at: datetime | None = None

@@ -93,15 +93,15 @@ def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInpu
 
 
 def _supersede_content(db: Session, session: TreatmentSession, number: int) -> None:
-    """Mark the session's current areas, anaesthetic and reactions as replaced by amendment
-    ``number``; they stay in the database, and the session's collections start empty."""
+    """Mark the session's current areas, anaesthetic, screening and reactions as replaced by
+    amendment ``number``; they stay in the database, and the session's collections start
+    empty."""
     current = [*session.areas, *session.reactions]
-    if session.anaesthetic is not None:
-        current.append(session.anaesthetic)
+    current += [row for row in (session.anaesthetic, session.screening) if row is not None]
     for row in current:
         row.superseded_in = number
     db.flush()
-    db.expire(session, ["areas", "reactions", "anaesthetic"])
+    db.expire(session, ["areas", "reactions", "anaesthetic", "screening"])
 
 
 def void_session(db: Session, actor: Actor, session_id: int, reason: str,

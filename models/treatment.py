@@ -42,6 +42,7 @@ class TreatmentSession(Base):
     voided_at: Mapped[datetime | None]
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     void_reason: Mapped[str] = mapped_column(Text, default="")
+    aftercare_given_at: Mapped[datetime | None]  # the aftercare sheet handed to the patient
     version: Mapped[int] = mapped_column(default=1)
 
     patient: Mapped[Patient] = relationship()

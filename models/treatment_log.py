@@ -319,6 +319,8 @@ def snapshot(session: TreatmentSession) -> dict[str, Any]:
             for r in session.reactions
         ],
         "notes": session.notes,
+        "aftercare_given_at": (session.aftercare_given_at.isoformat()
+                               if session.aftercare_given_at else None),
         "screening": None if session.screening is None else stored_screening(session.screening),
     }
 

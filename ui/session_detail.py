@@ -55,6 +55,8 @@ def session_html(detail: SessionDetail, events: Sequence[AuditRow] = ()) -> str:
         ("Anaesthetic", _anaesthetic(detail)),
         ("Status", display.status_label(s.status)),
         ("Completed", display.local_time(detail.completed_at) or "not yet"),
+        ("Aftercare sheet", f"given {display.local_time(detail.aftercare_given_at)}"
+         if detail.aftercare_given_at else "not recorded as given"),
         ("Reviewed", f"{display.local_time(detail.reviewed_at)} by {detail.reviewed_by}"
          if detail.reviewed_at else "not yet"),
         ("Session ID", str(s.uuid)),
@@ -161,6 +163,7 @@ FIELD_TITLES = {
     "device_id": "Device (register number)", "room": "Room", "started_at": "Start (UTC)",
     "duration_s": "Duration (seconds)", "anaesthetic": "Anaesthetic",
     "areas": "Areas and parameters", "reactions": "Reactions", "notes": "Notes",
+    "screening": "Screening and checklist", "aftercare_given_at": "Aftercare sheet given (UTC)",
 }
 
 

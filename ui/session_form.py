@@ -6,12 +6,14 @@ a crash loses at most the last seconds of typing. Complete signs the session.
 
 import itertools
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import UUID
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,15 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import carried_forward, device_care, device_register, history, treatment_log
+from models import aftercare, carried_forward, device_care, device_register, history, treatment_log
 from models.device_care import DeviceCare
-from models.errors import Conflict, DatabaseUnavailable, ValidationFailed
+from models.errors import Conflict, DatabaseUnavailable, LaserLogError, ValidationFailed
 from models.permissions import Action, may
 from models.rows import Actor, DeviceRow, PatientRow, SessionDetail
 from models.screening import ChecklistItem, ScreeningInput
 from models.session_input import SessionInput, problems_for_completion
 from models.settings import Settings
 from models.vocabulary import ParameterSource
+from ui.aftercare_sheet import write_aftercare_pdf
 from ui.anaesthetic_field import AnaestheticField
 from ui.area_parameters import AreaParametersEditor
 from ui.course_panel import CoursePanel
@@ -99,6 +102,10 @@ class SessionForm(QWidget):
                                        "simulated device as the treatment happens")
         self.screening = ScreeningPanel()
         self.course = CoursePanel(tasks, actor)
+        self.aftercare_button = QPushButton("Afterca&re sheet…")
+        self.aftercare_button.setEnabled(False)
+        self.aftercare_button.setToolTip("Save the aftercare sheet for the areas ticked as a PDF "
+                                         "to print, and record it as given")
         self.patch_button = QPushButton("Te&st patches…")
         self.patch_button.setEnabled(False)
         self.patch_button.setToolTip("Record this patient's test patches and their readings "
@@ -173,6 +180,7 @@ class SessionForm(QWidget):
 
         footer = QHBoxLayout()
         footer.addWidget(self.status, 1)
+        footer.addWidget(self.aftercare_button)
         footer.addWidget(self.complete_button)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
@@ -191,6 +199,7 @@ class SessionForm(QWidget):
             self.course.plan_button,
             *self.reactions.focus_chain(),
             self.notes,
+            self.aftercare_button,
             self.complete_button,
         ]
 
@@ -207,6 +216,7 @@ class SessionForm(QWidget):
         self.import_button.clicked.connect(self.import_from_file)
         self.connect_button.clicked.connect(self.connect_simulated_device)
         self.patch_button.clicked.connect(self.open_test_patches)
+        self.aftercare_button.clicked.connect(self._choose_aftercare_pdf)
         for shortcut in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(shortcut), self, self.complete,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -316,7 +326,8 @@ class SessionForm(QWidget):
     def _draft_started(self, draft: SessionDetail) -> None:
         self.draft_id, self.draft_uuid = draft.summary.id, draft.summary.uuid
         self.draft_patient, self.known_version = draft.patient, draft.version
-        for button in (self.import_button, self.connect_button, self.patch_button):
+        for button in (self.import_button, self.connect_button, self.patch_button,
+                       self.aftercare_button):
             button.setEnabled(True)
         self.started_at = self.started_at or draft.summary.started_at
         self._dirty = False
@@ -345,7 +356,8 @@ class SessionForm(QWidget):
         self.reload_devices(select_id=draft.device.id if draft.device else None, edit=False)
         self._look_up_last_settings(draft.device.id if draft.device else None)
         self.course.show_patient(draft.patient.id)
-        for button in (self.import_button, self.connect_button, self.patch_button):
+        for button in (self.import_button, self.connect_button, self.patch_button,
+                       self.aftercare_button):
             button.setEnabled(True)
         self.autosave.stop()
         self._dirty = False
@@ -417,6 +429,34 @@ class SessionForm(QWidget):
             history.load_session, self.draft_id, done=self._filled_by_device))
         dialog.open()
         self.import_dialog = dialog
+
+    def _choose_aftercare_pdf(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(self, "Aftercare sheet", "aftercare.pdf",
+                                                    "PDF documents (*.pdf)")
+        if name:
+            self.give_aftercare(Path(name))
+
+    def give_aftercare(self, path: Path) -> None:
+        """Write the sheet for the areas ticked now, then record it as given."""
+        if self.draft_id is None or self.draft_patient is None:
+            return
+        areas = [area.area for area in self.areas.value()[0]]
+        if not areas:
+            self.areas.areas_error.show_problem("Tick the areas treated: the sheet is for them")
+            return
+        try:
+            write_aftercare_pdf(aftercare.sheet_for(self.draft_patient.full_name, areas), path)
+        except LaserLogError as problem:
+            self.general_error.show_problem(str(problem))
+            return
+        self.save_draft()  # queued first: the record follows what is typed
+        self.tasks.write(self._tracked(aftercare.record_given), self.actor, self.draft_id,
+                         done=lambda detail: self._aftercare_given(detail, path))
+
+    def _aftercare_given(self, detail: SessionDetail, path: Path) -> None:
+        self.filled_note = f"aftercare sheet given ({path.name})"
+        self.status.setText(f"Aftercare sheet saved to {path} and recorded as given.")
+        self.draft_saved.emit(detail)
 
     def open_test_patches(self) -> None:
         if self.draft_patient is None:
@@ -530,7 +570,8 @@ class SessionForm(QWidget):
         self.draft_id, self.draft_uuid, self.started_at, self._dirty = None, None, None, False
         self.draft_patient, self.filled_note, self.known_version = None, "", None
         self.retry.stop()
-        for button in (self.import_button, self.connect_button, self.patch_button):
+        for button in (self.import_button, self.connect_button, self.patch_button,
+                       self.aftercare_button):
             button.setEnabled(False)
         self.autosave.stop()
         for section in (self.patient, self.areas, self.screening, self.course,

@@ -148,3 +148,41 @@ def test_an_expired_certification_stops_completing_until_renewed(database, admin
     with database.write() as db:
         accounts.record_certification(db, admin, "tess", "LT-2", date.today() + timedelta(365))
     assert log(database, technician, patient, entry).summary.status == "completed"
+
+
+def test_an_amendment_keeps_the_screening_it_replaces(database, technician, supervisor,
+                                                      clinic):
+    from models import session_lifecycle
+    from models.treatment import Screening
+
+    device, patient = clinic
+    done = log(database, technician, patient, entry_for(device, 20.0, 1))
+    changed = replace(history.entry_of(done), screening=replace(
+        SCREENED, found=frozenset({Contraindication.SUN_EXPOSURE}),
+        reasons={Contraindication.SUN_EXPOSURE: "Tan noted late"}))
+    with database.write() as db:
+        amended = session_lifecycle.amend_session(db, supervisor, done.summary.id, changed,
+                                                  "tan not recorded at the time")
+        rows = db.query(Screening).filter_by(session_id=done.summary.id).all()
+    assert amended.screening.found == {Contraindication.SUN_EXPOSURE}
+    assert sorted((r.superseded_in is None, r.found) for r in rows) == [
+        (False, "[]"), (True, '["sun_exposure"]')]
+    assert amended.amendments[0].old["screening"]["found"] == []
+
+
+def test_the_aftercare_sheet_is_recorded_as_given_by_the_technician(database, technician,
+                                                                   supervisor, clinic):
+    from models import aftercare
+    from models.errors import NotAllowed
+
+    device, patient = clinic
+    done = log(database, technician, patient, entry_for(device, 20.0, 0))
+    sheet = aftercare.sheet_for(done.patient.full_name, [a.area for a in done.areas])
+    assert sheet.areas == ("Cheeks",)
+    assert any("at least two weeks" in text for _title, text in sheet.sections)
+    assert [title for title, _ in sheet.sections][-1] == "Face"
+    with pytest.raises(NotAllowed), database.write() as db:
+        aftercare.record_given(db, supervisor, done.summary.id)
+    with database.write() as db:
+        given = aftercare.record_given(db, technician, done.summary.id, done.version)
+    assert given.aftercare_given_at is not None and given.summary.status == "completed"

@@ -166,3 +166,18 @@ def test_the_device_check_logs_the_verification_and_ticks_the_checklist(qtbot, w
     qtbot.waitUntil(lambda: box.isChecked(), timeout=10_000)
     assert "Daily verification passed – Tess Tech" in dialog.log.item(0).text()
     assert not form.device_note.isVisible()
+
+
+def test_the_aftercare_sheet_is_saved_and_recorded_as_given(qtbot, window, database,
+                                                           tmp_path):
+    form = window.form
+    ready_to_complete(qtbot, form, "SC-6")
+    qtbot.waitUntil(lambda: "Draft saved" in form.status.text(), timeout=10_000)
+    sheet = tmp_path / "aftercare.pdf"
+    form.give_aftercare(sheet)
+    qtbot.waitUntil(lambda: "recorded as given" in form.status.text(), timeout=10_000)
+    assert sheet.read_bytes().startswith(b"%PDF")
+    assert status(database, form).aftercare_given_at is not None
+    screen(qtbot, form)  # the form carries on: later saves and completing are not refused
+    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Completed and signed" in form.status.text(), timeout=10_000)
