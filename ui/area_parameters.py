@@ -21,6 +21,7 @@ from models.parameters import FORM_FIELDS
 from models.rows import AreaParametersRow
 from models.session_input import AreaInput, PassSettings, area_key
 from models.vocabulary import Area, ParameterSource
+from ui.body_map import BodyMap
 from ui.field_error import FieldError, mark_invalid
 
 
@@ -99,11 +100,14 @@ class AreaParametersEditor(QGroupBox):
         for header in self.headers:
             header.setWordWrap(True)
 
+        self.body_map = BodyMap()
+        self.body_map.area_clicked.connect(self.toggle_area)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(self.areas, 1)
-        top.addWidget(self.placeholder, 1)
+        top.addWidget(self.body_map, 1)
         layout.addLayout(top)
+        layout.addWidget(self.placeholder)
         layout.addWidget(self.areas_error)
         layout.addWidget(self.grid_host)
         self.areas.itemChanged.connect(self._area_ticked)
@@ -125,7 +129,18 @@ class AreaParametersEditor(QGroupBox):
             for widget in self.rows.pop(code).widgets():
                 widget.deleteLater()
         self._rebuild()
+        self.body_map.show_state(set(self.rows))
         self.changed.emit()
+
+    def toggle_area(self, code: str) -> None:
+        """Tick or untick an area (from the body map), as Space does in the list."""
+        item = self.areas.item(list(Area).index(Area(code)))
+        ticked = item.checkState() == Qt.CheckState.Checked
+        item.setCheckState(Qt.CheckState.Unchecked if ticked else Qt.CheckState.Checked)
+
+    def show_treated_before(self, progress: dict[str, str]) -> None:
+        """The patient's areas treated before, each with its course progress ('3/6')."""
+        self.body_map.show_state(set(self.rows), progress)
 
     def _typed(self) -> None:
         self._show_changes()

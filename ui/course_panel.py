@@ -3,6 +3,7 @@ warning when the session comes sooner than the plan, and the dialog that changes
 
 from datetime import date
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -105,7 +106,13 @@ class CoursePlanDialog(QDialog):
 
 
 class CoursePanel(QGroupBox):
-    """Each ticked area's place in its course, and a too-soon warning."""
+    """Each ticked area's place in its course, and a too-soon warning.
+
+    Signals:
+    loaded(object): the patient's courses by area, as read.
+    """
+
+    loaded = Signal(object)
 
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__("3a  Treatment course", parent)
@@ -131,14 +138,16 @@ class CoursePanel(QGroupBox):
         self.plan_button.clicked.connect(self.change_plan)
 
     def show_patient(self, patient_id: int | None) -> None:
-        self.patient_id, self.courses = patient_id, {}
+        self.patient_id = patient_id
         if patient_id is not None:
             self.tasks.read(courses.courses_of, self.actor, patient_id, done=self._loaded)
-        self._show()
+        else:
+            self._loaded({})
 
     def _loaded(self, found: dict[str, CourseRow]) -> None:
         self.courses = found
         self._show()
+        self.loaded.emit(found)
 
     def show_areas(self, areas: list[str], on: date) -> None:
         self.areas, self.on = areas, on

@@ -222,6 +222,8 @@ class SessionForm(QWidget):
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.areas.changed.connect(self._fix_tab_order)
         self.areas.changed.connect(self._show_course)
+        self.course.loaded.connect(lambda found: self.areas.show_treated_before(
+            {area: f"{row.done}/{row.planned_sessions}" for area, row in found.items()}))
         self.duration.timer_started.connect(self._timer_started)
         self.device.currentIndexChanged.connect(lambda _i: self._look_up_last_settings())
         self.device.currentIndexChanged.connect(lambda _i: self._look_up_device_care())
