@@ -29,7 +29,7 @@ from models.staff import TechnicianRow
 from models.vocabulary import Role
 from ui.account_dialogs import AccountDialog
 from ui.device_dialog import DeviceDialog
-from ui.staff_dialogs import CertificationDialog, TipDialog
+from ui.staff_dialogs import CertificationDialog, TestPatchRuleDialog, TipDialog
 from ui.tasks import TaskRunner
 
 ATTENTION = QBrush(QColor(170, 20, 20))  # a certification expired, expiring or missing
@@ -79,6 +79,9 @@ class AdminView(QWidget):
                                        "renewal")
         self.device_button = QPushButton("&Register device…")
         self.tip_button = QPushButton("Fit &tip…")
+        self.patch_rule_button = QPushButton("Test &patch rule…")
+        self.patch_rule_button.setToolTip("Require a valid test patch before treating with a "
+                                          "device, on an area, or both")
         self.profile_button = QPushButton("Add import &profile…")
         self.profile_button.setToolTip("Check a profile file (TOML) for a device model and "
                                        "make it available on every PC")
@@ -87,7 +90,8 @@ class AdminView(QWidget):
                        self.certify_button):
             buttons.addWidget(button)
         buttons.addStretch()
-        for button in (self.profile_button, self.device_button, self.tip_button):
+        for button in (self.profile_button, self.device_button, self.tip_button,
+                       self.patch_rule_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Staff accounts. Accounts are never deleted: disable one to "
@@ -102,6 +106,8 @@ class AdminView(QWidget):
         self.certify_button.clicked.connect(self._certify)
         self.tip_button.clicked.connect(lambda: self.tasks.read(
             device_register.list_devices, done=self._fit_tip))
+        self.patch_rule_button.clicked.connect(lambda: self.tasks.read(
+            device_register.list_devices, done=self._add_patch_rule))
         self.message = QLabel()
         layout.addWidget(self.message)
         self.refresh()
@@ -145,6 +151,13 @@ class AdminView(QWidget):
         dialog.saved.connect(lambda _result: self.refresh())
         dialog.open()
         self.certify_dialog = dialog
+
+    def _add_patch_rule(self, devices: list[DeviceRow]) -> None:
+        dialog = TestPatchRuleDialog(self.tasks, self.actor, devices, self)
+        dialog.saved.connect(lambda _result: self.message.setText(
+            "From now on those sessions need a valid test patch."))
+        dialog.open()
+        self.rule_dialog = dialog
 
     def _fit_tip(self, devices: list[DeviceRow]) -> None:
         dialog = TipDialog(self.tasks, self.actor, devices, self)

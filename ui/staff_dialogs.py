@@ -1,12 +1,13 @@
-"""The administrator's dialogs for people and devices: a technician's certification, and a
-handpiece or tip fitted to a device."""
+"""The administrator's dialogs for people and devices: a technician's certification, a
+handpiece or tip fitted to a device, and a rule requiring a test patch."""
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
 
-from models import accounts, device_care
+from models import accounts, device_care, test_patches
 from models.errors import ValidationFailed
 from models.rows import Actor, DeviceRow
 from models.session_input import parse_date
+from models.vocabulary import Area
 from ui.form_dialog import FormDialog
 from ui.tasks import TaskRunner
 
@@ -50,3 +51,27 @@ class TipDialog(FormDialog):
             raise ValidationFailed({"device": "Register the device first"})
         return device_care.fit_tip, (self.actor, self.device.currentData(), self.name.text(),
                                      self.rated.value())
+
+
+class TestPatchRuleDialog(FormDialog):
+    """From now on, sessions with this device, on this area, or both need a valid patch."""
+
+    __test__ = False  # not a pytest class
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, devices: list[DeviceRow],
+                 parent: QWidget | None = None) -> None:
+        self.device = QComboBox()
+        self.device.addItem("Any device", None)
+        for device in devices:
+            self.device.addItem(device.display_name, device.id)
+        self.area = QComboBox()
+        self.area.addItem("Any area", None)
+        for area in Area:
+            self.area.addItem(area.label, area.value)
+        super().__init__(tasks, "Require a test patch", [
+            ("Device", "rule", self.device), ("Area", "area", self.area)], parent)
+        self.actor = actor
+
+    def values(self):
+        return test_patches.require_test_patch, (self.actor, self.device.currentData(),
+                                                 self.area.currentData())

@@ -6,10 +6,20 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from models import accounts, carried_forward, device_register, history, patients, treatment_log
-from models.errors import ValidationFailed
+from models import (
+    accounts,
+    aftercare,
+    carried_forward,
+    device_register,
+    history,
+    patients,
+    session_lifecycle,
+    treatment_log,
+)
+from models.errors import NotAllowed, ValidationFailed
 from models.screening import ChecklistItem, Contraindication, problems_for_treatment
 from models.session_input import AreaInput, SessionInput, problems_in
+from models.treatment import Screening
 from tests.entries import SCREENED
 
 TODAY = date(2026, 11, 22)
@@ -152,9 +162,6 @@ def test_an_expired_certification_stops_completing_until_renewed(database, admin
 
 def test_an_amendment_keeps_the_screening_it_replaces(database, technician, supervisor,
                                                       clinic):
-    from models import session_lifecycle
-    from models.treatment import Screening
-
     device, patient = clinic
     done = log(database, technician, patient, entry_for(device, 20.0, 1))
     changed = replace(history.entry_of(done), screening=replace(
@@ -172,9 +179,6 @@ def test_an_amendment_keeps_the_screening_it_replaces(database, technician, supe
 
 def test_the_aftercare_sheet_is_recorded_as_given_by_the_technician(database, technician,
                                                                    supervisor, clinic):
-    from models import aftercare
-    from models.errors import NotAllowed
-
     device, patient = clinic
     done = log(database, technician, patient, entry_for(device, 20.0, 0))
     sheet = aftercare.sheet_for(done.patient.full_name, [a.area for a in done.areas])

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QPoint, Qt
 
-from models import history, patients, treatment_log
+from models import history, patients, test_patches, treatment_log
 from models.screening import ChecklistItem, Contraindication
 from models.session_input import AreaInput, SessionInput
 from tests.entries import SCREENED
@@ -117,8 +117,6 @@ def test_the_form_starts_from_the_last_settings_and_asks_why_they_moved(
 
 def test_a_required_test_patch_is_recorded_and_read_from_the_form(qtbot, window, database,
                                                                    admin, device):
-    from models import test_patches
-
     with database.write() as db:
         test_patches.require_test_patch(db, admin, device.id, None)
     form = window.form

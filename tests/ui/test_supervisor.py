@@ -1,10 +1,13 @@
 """A supervisor's window: every session, signed off, amended and voided through the real
 widgets, and what the database then holds."""
 
+from datetime import date, timedelta
+
 import pytest
 from PySide6.QtCore import Qt
 
-from models import history, patients, treatment_log
+from models import history, patients, test_patches, treatment_log
+from models.people import User
 from models.session_input import AreaInput, SessionInput
 from models.settings import Settings
 from tests.entries import SCREENED
@@ -186,10 +189,6 @@ def test_a_session_saves_as_a_pdf_report(qtbot, supervisor_window, completed, tm
 
 def test_an_expired_certification_is_shown_to_the_supervisor_and_renewed_by_the_admin(
         qtbot, database, admin, technician, supervisor):
-    from datetime import date, timedelta
-
-    from models.people import User
-
     with database.write() as db:
         db.get(User, technician.id).certification_expires = date.today() - timedelta(days=1)
     main = MainWindow(database, supervisor, Settings(room="Office"), RecordedMessages())
@@ -220,3 +219,34 @@ def test_an_expired_certification_is_shown_to_the_supervisor_and_renewed_by_the_
     qtbot.waitUntil(lambda: "LT-2027: valid until" in view.users.item(row, 4).text(),
                     timeout=10_000)
     admin_window.close()
+
+
+def test_the_administrator_fits_a_tip_and_requires_a_test_patch(qtbot, database, admin,
+                                                                 device):
+    main = MainWindow(database, admin, Settings(room="Office"), RecordedMessages())
+    qtbot.addWidget(main)
+    main.show()
+    view = main.admin
+    qtbot.mouseClick(view.tip_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hasattr(view, "tip_dialog"), timeout=10_000)
+    tip = view.tip_dialog
+    tip.save()  # no name, no rated life: both said next to their fields
+    qtbot.waitUntil(lambda: tip.errors["rated_pulses"].isVisible(), timeout=10_000)
+    assert tip.errors["name"].isVisible() and tip.isVisible()
+    qtbot.keyClicks(tip.name, "Tip 15 mm")
+    tip.rated.setValue(50_000)
+    tip.save()
+    qtbot.waitUntil(lambda: "Fitted Tip 15 mm" in view.message.text(), timeout=10_000)
+
+    qtbot.mouseClick(view.patch_rule_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hasattr(view, "rule_dialog"), timeout=10_000)
+    rule = view.rule_dialog
+    rule.save()  # neither device nor area
+    qtbot.waitUntil(lambda: rule.errors["rule"].isVisible(), timeout=10_000)
+    rule.area.setCurrentIndex(rule.area.findData("neck"))
+    rule.save()
+    qtbot.waitUntil(lambda: "need a valid test patch" in view.message.text(), timeout=10_000)
+    with database.read() as db:
+        assert list(test_patches.patches_missing(db, 1, device.id, ["neck", "hands"],
+                                                 date.today())) == ["neck"]
+    main.close()
