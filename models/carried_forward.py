@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.session_input import AreaInput, SessionInput, area_key
 from models.treatment import TreatedArea, TreatmentSession
-from models.vocabulary import Area, SessionStatus
+from models.vocabulary import SIGNED, Area
 
 CHANGE_LIMIT = 0.20
-SIGNED = (SessionStatus.COMPLETED, SessionStatus.REVIEWED, SessionStatus.AMENDED)
 _JUDGED = {"fluence_j_cm2": ("Fluence", "J/cm²"), "energy_j": ("Energy", "J")}
 
 

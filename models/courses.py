@@ -19,12 +19,11 @@ from models.people import Patient
 from models.permissions import Action, require
 from models.rows import Actor
 from models.treatment import TreatedArea, TreatmentSession
-from models.vocabulary import Area, SessionStatus
+from models.vocabulary import SIGNED, Area
 
 DEFAULT_SESSIONS = 6
 DEFAULT_INTERVAL_DAYS = 21
 DUE_SOON_DAYS = 7
-COUNTED = (SessionStatus.COMPLETED, SessionStatus.REVIEWED, SessionStatus.AMENDED)
 
 
 class Course(Base):
@@ -117,7 +116,7 @@ def _rows(db: Session, courses: list[Course]) -> list[CourseRow]:
             select(func.count(TreatmentSession.id), func.max(TreatmentSession.started_at))
             .join(TreatedArea, TreatedArea.session_id == TreatmentSession.id)
             .where(TreatmentSession.patient_id == course.patient_id,
-                   TreatmentSession.status.in_(COUNTED),
+                   TreatmentSession.status.in_(SIGNED),
                    TreatmentSession.started_at >= since,
                    TreatedArea.area == course.area, TreatedArea.superseded_in.is_(None))
         ).one()

@@ -18,9 +18,7 @@ from models.rows import Actor, SessionDetail
 from models.session_input import SessionInput, problems_for_completion
 from models.treatment import Amendment, TreatmentSession
 from models.treatment_log import apply_entry, check_version, record_change, snapshot
-from models.vocabulary import SessionStatus
-
-SIGNED = (SessionStatus.COMPLETED, SessionStatus.REVIEWED, SessionStatus.AMENDED)
+from models.vocabulary import SIGNED, SessionStatus
 
 
 def _session(db: Session, actor: Actor, action: Action, session_id: int,

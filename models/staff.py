@@ -14,10 +14,9 @@ from models.people import User
 from models.permissions import Action, require
 from models.rows import Actor
 from models.treatment import TreatmentSession
-from models.vocabulary import Role, SessionStatus
+from models.vocabulary import SIGNED, Role
 
 EXPIRY_NOTICE = timedelta(days=30)
-PROCEDURES = (SessionStatus.COMPLETED, SessionStatus.REVIEWED, SessionStatus.AMENDED)
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def technician_report(db: Session, actor: Actor, year: int) -> list[TechnicianRo
     start = datetime(year, 1, 1).astimezone(UTC)
     end = datetime(year + 1, 1, 1).astimezone(UTC)
     counts = (select(TreatmentSession.technician_id, func.count().label("n"))
-              .where(TreatmentSession.status.in_(PROCEDURES),
+              .where(TreatmentSession.status.in_(SIGNED),
                      TreatmentSession.started_at >= start, TreatmentSession.started_at < end)
               .group_by(TreatmentSession.technician_id).subquery())
     rows = db.execute(select(User, func.coalesce(counts.c.n, 0))

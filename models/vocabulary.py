@@ -29,6 +29,10 @@ class SessionStatus(Labelled):
     VOIDED = "voided", "Voided"
 
 
+#: Completed and signed, whether reviewed or amended since: the sessions that count.
+SIGNED = (SessionStatus.COMPLETED, SessionStatus.REVIEWED, SessionStatus.AMENDED)
+
+
 class DeviceKind(Labelled):
     LASER = "laser", "Laser"
     IPL = "ipl", "Intense pulsed light"

@@ -6,9 +6,6 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -25,51 +22,29 @@ from models.errors import ValidationFailed
 from models.rows import Actor
 from models.session_input import parse_date
 from models.vocabulary import Area
-from ui.account_dialogs import DIALOG_WIDTH
-from ui.field_error import FieldError
+from ui.form_dialog import FormDialog
 from ui.tasks import TaskRunner
 
 
-class CoursePlanDialog(QDialog):
+class CoursePlanDialog(FormDialog):
     """Start a course on an area, or change its plan; bad input is said next to its field."""
 
     def __init__(self, tasks: TaskRunner, actor: Actor, patient_id: int, areas: list[str],
                  current: dict[str, CourseRow], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Treatment course plan")
-        self.setMinimumWidth(DIALOG_WIDTH)
-        self.tasks, self.actor, self.patient_id, self.current = tasks, actor, patient_id, current
-        self.planned: CourseRow | None = None
         self.area = QComboBox()
         for code in areas:
             self.area.addItem(Area(code).label, code)
         self.sessions = QSpinBox(minimum=0, maximum=50, value=courses.DEFAULT_SESSIONS)
-        self.sessions.setAccessibleName("Sessions in the course")
         self.interval = QSpinBox(minimum=0, maximum=365, value=courses.DEFAULT_INTERVAL_DAYS,
                                  suffix=" days")
-        self.interval.setAccessibleName("Days between sessions")
         self.started_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText="YYYY-MM-DD")
-        self.started_on.setAccessibleName("Course starts on")
-        self.errors = {"planned_sessions": FieldError(self.sessions),
-                       "interval_days": FieldError(self.interval),
-                       "started_on": FieldError(self.started_on)}
-        form = QFormLayout(self)
-        form.addRow("Area", self.area)
-        form.addRow("Sessions", self.sessions)
-        form.addRow("", self.errors["planned_sessions"])
-        form.addRow("Every", self.interval)
-        form.addRow("", self.errors["interval_days"])
-        form.addRow("Starts on", self.started_on)
-        form.addRow("", self.errors["started_on"])
-        note = QLabel("Keep the start date to change the current course's plan; a new date "
-                      "starts a new course from that day.")
-        note.setWordWrap(True)
-        form.addRow(note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        form.addRow(buttons)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        super().__init__(tasks, "Treatment course plan", [
+            ("Area", "area", self.area), ("Sessions", "planned_sessions", self.sessions),
+            ("Every", "interval_days", self.interval),
+            ("Starts on", "started_on", self.started_on)], parent,
+            note="Keep the start date to change the current course's plan; a new date starts "
+                 "a new course from that day.")
+        self.actor, self.patient_id, self.current = actor, patient_id, current
         self.area.currentIndexChanged.connect(self._show_current)
         self._show_current()
 
@@ -80,29 +55,13 @@ class CoursePlanDialog(QDialog):
             self.interval.setValue(row.interval_days)
             self.started_on.setText(f"{row.started_on:%Y-%m-%d}")
 
-    def save(self) -> None:
+    def values(self):
         try:
             started = parse_date(self.started_on.text(), "The start date")
         except ValueError as problem:
-            self._show_problems({"started_on": str(problem)})
-            return
-        self.tasks.write(courses.plan_course, self.actor, self.patient_id,
-                         self.area.currentData(), self.sessions.value(), self.interval.value(),
-                         started, done=self._saved, failed=self._failed)
-
-    def _saved(self, row: CourseRow) -> None:
-        self.planned = row
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        if isinstance(error, ValidationFailed):
-            self._show_problems(error.problems)
-        else:
-            self.tasks.report_error(error)
-
-    def _show_problems(self, problems: dict[str, str]) -> None:
-        for key, error in self.errors.items():
-            error.show_problem(problems.get(key))
+            raise ValidationFailed({"started_on": str(problem)}) from None
+        return courses.plan_course, (self.actor, self.patient_id, self.area.currentData(),
+                                     self.sessions.value(), self.interval.value(), started)
 
 
 class CoursePanel(QGroupBox):

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from models.errors import ValidationFailed
 from ui.account_dialogs import DIALOG_WIDTH
@@ -21,7 +21,7 @@ class FormDialog(QDialog):
     saved = Signal(object)
 
     def __init__(self, tasks: TaskRunner, title: str, fields: list[tuple[str, str, QWidget]],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, note: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(DIALOG_WIDTH)
@@ -33,6 +33,10 @@ class FormDialog(QDialog):
             self.errors[key] = FieldError(field)
             form.addRow(label, field)
             form.addRow("", self.errors[key])
+        if note:
+            label = QLabel(note)
+            label.setWordWrap(True)
+            form.addRow(label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         form.addRow(buttons)

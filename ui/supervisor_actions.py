@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from models import history, session_lifecycle
 from models.errors import ValidationFailed
 from models.rows import Actor, SessionDetail
-from models.session_lifecycle import SIGNED
+from models.vocabulary import SIGNED
 from ui.field_error import FieldError
 from ui.messages import Messages
 from ui.tasks import TaskRunner

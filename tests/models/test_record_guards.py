@@ -32,9 +32,11 @@ def test_audit_events_are_append_only_and_clinical_rows_never_deleted(database, 
         assert db.execute(text("SELECT count(*) FROM patients")).scalar() == 1
 
 
-def test_truncating_the_audit_trail_is_refused_on_postgresql(database, logged):
+@pytest.mark.parametrize("table", ["audit_events", "screenings", "reaction_follow_ups",
+                                   "incidents", "test_patches", "device_tips", "device_log"])
+def test_truncating_a_kept_table_is_refused_on_postgresql(database, logged, table):
     if database.is_sqlite:
         pytest.skip("SQLite has no TRUNCATE")
     with (pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"),
           database.write() as db):
-        db.execute(text("TRUNCATE audit_events CASCADE"))
+        db.execute(text(f"TRUNCATE {table} CASCADE"))

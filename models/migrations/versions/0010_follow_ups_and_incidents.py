@@ -8,14 +8,12 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
+from models.migrations.guards import guard
+
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
-
-REFUSAL = "LaserLog keeps clinical records: {table} rows are never {verb}"
-#: Follow-ups are never changed or deleted; incidents are filed (changed once), never deleted.
-GUARDS = {"reaction_follow_ups": ("changed", "deleted"), "incidents": ("deleted",)}
 
 
 def upgrade() -> None:
@@ -58,19 +56,8 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_incidents_session_id"), "incidents", ["session_id"])
 
-    if op.get_bind().dialect.name == "sqlite":
-        for table, verbs in GUARDS.items():
-            for verb in verbs:
-                operation = "UPDATE" if verb == "changed" else "DELETE"
-                op.execute(
-                    f"CREATE TRIGGER {table}_never_{verb} BEFORE {operation} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{REFUSAL.format(table=table, verb=verb)}'); "
-                    "END")
-        return
-    for table, verbs in GUARDS.items():
-        operations = " OR ".join(["UPDATE"] * ("changed" in verbs) + ["DELETE", "TRUNCATE"])
-        op.execute(f"CREATE TRIGGER {table}_guard BEFORE {operations} ON {table} "
-                   f"FOR EACH STATEMENT EXECUTE FUNCTION laserlog_refuse('{table}')")
+    guard("reaction_follow_ups", changed_too=True)
+    guard("incidents", changed_too=False)  # filed once, never deleted
 
 
 def downgrade() -> None:

@@ -8,12 +8,12 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
+from models.migrations.guards import guard
+
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
-
-REFUSAL = "LaserLog keeps clinical records: test_patches rows are never deleted"
 
 
 def upgrade() -> None:
@@ -54,12 +54,7 @@ def upgrade() -> None:
                                 name=op.f("fk_test_patch_rules_device_id_devices")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_test_patch_rules")),
     )
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("CREATE TRIGGER test_patches_never_deleted BEFORE DELETE ON test_patches "
-                   f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END")
-        return
-    op.execute("CREATE TRIGGER test_patches_guard BEFORE DELETE OR TRUNCATE ON test_patches "
-               "FOR EACH STATEMENT EXECUTE FUNCTION laserlog_refuse('test_patches')")
+    guard("test_patches", changed_too=False)  # read once, never deleted
 
 
 def downgrade() -> None:

@@ -8,14 +8,12 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
+from models.migrations.guards import guard
+
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
-
-REFUSAL = "LaserLog keeps clinical records: {table} rows are never {verb}"
-#: The log is append-only; tips are never deleted (a new tip is fitted instead).
-GUARDS = {"device_log": ("changed", "deleted"), "device_tips": ("deleted",)}
 
 
 def upgrade() -> None:
@@ -49,19 +47,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_device_log")),
     )
     op.create_index(op.f("ix_device_log_device_id"), "device_log", ["device_id"])
-    if op.get_bind().dialect.name == "sqlite":
-        for table, verbs in GUARDS.items():
-            for verb in verbs:
-                operation = "UPDATE" if verb == "changed" else "DELETE"
-                op.execute(
-                    f"CREATE TRIGGER {table}_never_{verb} BEFORE {operation} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{REFUSAL.format(table=table, verb=verb)}'); "
-                    "END")
-        return
-    for table, verbs in GUARDS.items():
-        operations = " OR ".join(["UPDATE"] * ("changed" in verbs) + ["DELETE", "TRUNCATE"])
-        op.execute(f"CREATE TRIGGER {table}_guard BEFORE {operations} ON {table} "
-                   f"FOR EACH STATEMENT EXECUTE FUNCTION laserlog_refuse('{table}')")
+    guard("device_log", changed_too=True)
+    guard("device_tips", changed_too=False)  # a new tip is fitted instead
 
 
 def downgrade() -> None:
