@@ -63,14 +63,16 @@ def _staff(database: Database) -> tuple[Actor, list[Actor], bool]:
         else:
             admin_actor = accounts.actor_of(admin)
         technicians = []
-        for username, full_name in TECHNICIANS:
+        for number, (username, full_name) in enumerate(TECHNICIANS, start=1):
             user = db.scalars(select(User).where(User.username == username)).first()
-            technicians.append(
-                accounts.actor_of(user) if user else accounts.create_user(
+            if user is None:
+                technicians.append(accounts.create_user(
                     db, username=username, full_name=full_name, role=Role.TECHNICIAN,
-                    password=DEMO_PASSWORD, created_by=admin_actor,
-                )
-            )
+                    password=DEMO_PASSWORD, created_by=admin_actor))
+                accounts.record_certification(db, admin_actor, username, f"LT-DEMO-{number}",
+                                              date.today() + timedelta(days=120 * number))
+            else:
+                technicians.append(accounts.actor_of(user))
     return admin_actor, technicians, admin_created
 
 
@@ -137,12 +139,15 @@ def build_demo(
         ]
 
     areas = list(Area)
+    # Logged oldest first, as a clinic logs them, so courses and carried-forward settings
+    # follow the calendar.
+    days_ago = sorted((rnd.randint(1, 365) for _ in range(sessions)), reverse=True)
     for index in range(sessions):
         patient = rnd.choice(demo_patients)
         technician = rnd.choice(technicians)
         device, simulator = rnd.choice(devices)
         picked = rnd.sample(areas, rnd.choice((1, 1, 2, 2, 3)))
-        started = today - timedelta(days=rnd.randint(1, 365)) + timedelta(
+        started = today - timedelta(days=days_ago[index]) + timedelta(
             hours=rnd.randint(8, 18), minutes=rnd.choice((0, 15, 30, 45))
         )
         anaesthetic = rnd.random() < 0.4
