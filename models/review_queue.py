@@ -2,7 +2,7 @@
 
 A session is flagged for a reaction of grade 2 or more, for pulses the device logged well off
 their setting or on skin too hot, or for a fluence or energy that moved by more than
-``CHANGE_LIMIT`` from the same patient's previous session on that area.
+``CHANGE_LIMIT`` from the same patient's previous session on that area with that device.
 """
 
 from bisect import bisect_left
@@ -47,14 +47,16 @@ def _energy(area: TreatedArea) -> tuple[str, float] | None:
     return None
 
 
-Histories = dict[tuple[int, str], list[tuple[datetime, tuple[str, float] | None]]]
+Histories = dict[tuple[int, int | None, str], list[tuple[datetime, tuple[str, float] | None]]]
 
 
 def _area_histories(db: Session, patient_ids: set[int]) -> Histories:
-    """Each (patient, area)'s signed sessions, oldest first, with the setting judged: one
-    query for the whole queue."""
+    """Each (patient, device, area)'s signed sessions, oldest first, with the setting judged:
+    one query for the whole queue. Settings are compared on the same device only, as the
+    session form carries them forward (models/carried_forward.py)."""
     rows = db.execute(
-        select(TreatmentSession.patient_id, TreatmentSession.started_at, TreatedArea)
+        select(TreatmentSession.patient_id, TreatmentSession.device_id,
+               TreatmentSession.started_at, TreatedArea)
         .join(TreatedArea, TreatedArea.session_id == TreatmentSession.id)
         .where(TreatmentSession.patient_id.in_(patient_ids),
                TreatmentSession.status.in_([*AWAITING, SessionStatus.REVIEWED]),
@@ -63,15 +65,17 @@ def _area_histories(db: Session, patient_ids: set[int]) -> Histories:
         .options(selectinload(TreatedArea.settings))
     ).all()
     histories: Histories = {}
-    for patient_id, started_at, area in rows:
-        histories.setdefault((patient_id, area.area), []).append((started_at, _energy(area)))
+    for patient_id, device_id, started_at, area in rows:
+        histories.setdefault((patient_id, device_id, area.area), []).append(
+            (started_at, _energy(area)))
     return histories
 
 
 def _previous(histories: Histories, session: TreatmentSession, area: str
               ) -> tuple[datetime, tuple[str, float]] | None:
-    """The setting of the same patient's last signed session on ``area`` before this one."""
-    history = histories.get((session.patient_id, area), [])
+    """The setting of the same patient's last signed session on ``area`` with the same device
+    before this one."""
+    history = histories.get((session.patient_id, session.device_id, area), [])
     earlier = bisect_left(history, session.started_at, key=lambda entry: entry[0])
     if earlier == 0:
         return None

@@ -3,8 +3,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from models import device_register, patients, review_queue, treatment_log
+from models.people import Patient
 from models.permissions import Refused
 from models.session_input import AreaInput, ReactionInput, SessionInput
 from tests.entries import SCREENED
@@ -67,3 +69,21 @@ def test_the_unflagged_are_signed_off_together_and_leave_the_queue(database, sup
 def test_technicians_have_no_review_queue(database, technician, logged):
     with pytest.raises(Refused), database.read() as db:
         review_queue.review_queue(db, technician)
+
+
+def test_settings_on_another_device_are_not_compared(database, admin, technician,
+                                                     supervisor, logged):
+    with database.write() as db:
+        other = device_register.add_device(db, admin, make="Acme", model="R", serial="R-1",
+                                           kind="laser")
+        ana = db.scalar(select(Patient).where(Patient.identifier == "Q-1"))
+    entry = SessionInput(device_id=other.id, screening=SCREENED, duration_s=1800, room="R",
+                         started_at=START + timedelta(days=42),
+                         areas=(AreaInput("neck", {"fluence_j_cm2": 60.0}, 100, 1),))
+    with database.write() as db:  # +50 % on another device: no reason needed, no flag
+        draft = treatment_log.start_draft(db, technician, ana.id, entry)
+        session_id = treatment_log.complete_session(db, technician, draft.summary.id,
+                                                    entry).summary.id
+    with database.read() as db:
+        queue = {item.session_id: item for item in review_queue.review_queue(db, supervisor)}
+    assert queue[session_id].flags == ()
