@@ -106,7 +106,7 @@ def complete_session(
     """Complete and sign the session; from then on it changes only by amendment."""
     session = owned_draft(db, actor, session_id)
     check_version(db, session, expected_version)
-    problems = problems_for_completion(entry) | safety_problems(db, actor, session, entry)
+    problems = problems_for_completion(entry) | safety_problems(db, session, entry)
     if problems:
         raise ValidationFailed(problems)
     before = snapshot(session)
@@ -121,8 +121,8 @@ def complete_session(
     return load_session(db, session.id)
 
 
-def safety_problems(db: Session, actor: Actor, session: TreatmentSession,
-                    entry: SessionInput) -> dict[str, str]:
+def safety_problems(db: Session, session: TreatmentSession, entry: SessionInput
+                    ) -> dict[str, str]:
     """What the database knows that stops this session being signed: a device not in the
     register, the technician's certification expired, a setting moved beyond the limit
     since the patient's last session with no reason given, a test patch required and not

@@ -252,6 +252,7 @@ class SessionForm(QWidget):
         index = self.device.findData(current) if current else 0
         self.device.setCurrentIndex(max(0, index))
         self.device.blockSignals(False)
+        self._look_up_device_care()  # its warnings, for a device chosen without a signal
         if edit and self.device.currentData() != before:
             self._edited()
 
