@@ -330,6 +330,28 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_setting(args: argparse.Namespace) -> int:
+    from models import clinic_settings
+
+    if args.name is not None and args.value is None:
+        print("laserlog: error: give the setting's NAME and its new VALUE (python main.py "
+              "setting lists them)", file=sys.stderr)
+        return 2
+    database = _open(args)
+    try:
+        if args.name is not None:
+            with database.write() as db:
+                clinic_settings.change_setting(db, _command_line_actor(database), args.name,
+                                               args.value)
+        with database.read() as db:
+            rules = clinic_settings.rules(db)
+        for name, spec in clinic_settings.SPECS.items():
+            print(f"{name}\t{getattr(rules, name)} {spec.unit}\t{spec.label}")
+    finally:
+        database.dispose()
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from models.verification import verify
 
@@ -438,6 +460,12 @@ def build_parser() -> argparse.ArgumentParser:
                                "record)").add_argument("name", metavar="NAME")
     profile_actions.add_parser("list", help="every profile in use")
     profile.set_defaults(handler=cmd_profile)
+
+    setting = commands.add_parser("setting", help="the clinic's settings, the same on every "
+                                                  "PC; NAME VALUE changes one")
+    setting.add_argument("name", nargs="?", metavar="NAME")
+    setting.add_argument("value", nargs="?", type=int, metavar="VALUE")
+    setting.set_defaults(handler=cmd_setting)
 
     backup = commands.add_parser("backup", help="write a checked backup, even while in use")
     backup.add_argument("--out", required=True, metavar="FILE")

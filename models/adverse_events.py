@@ -4,7 +4,8 @@ Reactions are graded 0–4 when the session is logged. Follow-ups record how a r
 on (redness receding, a pigment change found later) and when it resolved; they are added to
 a signed session without amending it. A grade of ``INCIDENT_GRADE`` or more, logged or found
 at follow-up, opens an incident that stays on the supervisors' list, due within
-``INCIDENT_DUE``, until one of them files it with a report.
+the clinic's incident due time (24 hours unless changed), until one of them files it with a
+report.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -12,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import audit
+from models import audit, clinic_settings
 from models.adverse_records import FollowUp, FollowUpRow, Incident, IncidentRow, follow_ups_of
 from models.errors import NotAllowed, NotFound, ValidationFailed
 from models.history import view_session
@@ -23,7 +24,6 @@ from models.treatment import TreatmentSession
 from models.vocabulary import ReactionKind, SessionStatus
 
 INCIDENT_GRADE = 3
-INCIDENT_DUE = timedelta(hours=24)
 
 
 def follow_up_problems(kind: str, grade: int | None, observed_on: date | None,
@@ -61,8 +61,9 @@ def open_incidents_for(db: Session, actor: Actor, session: TreatmentSession,
             Incident.filed_at.is_(None)))
         if exists is None:
             now = datetime.now(UTC)
+            due = timedelta(hours=clinic_settings.rules(db).incident_due_hours)
             incident = Incident(session_id=session.id, kind=kind, grade=grade, opened_at=now,
-                                due_at=now + INCIDENT_DUE)
+                                due_at=now + due)
             db.add(incident)
             opened.append(incident)
     db.flush()

@@ -2,8 +2,8 @@
 
 Regulators' burn reports often start with a setting raised between sessions. The form starts
 each area from the same patient's last signed settings on that area and device; a fluence
-(or, for RF, energy) moved more than ``CHANGE_LIMIT`` from there must be given a reason,
-which the supervisor then sees.
+(or, for RF, energy) moved more than the clinic's change limit (clinic_settings, 20% unless
+changed) from there must be given a reason, which the supervisor then sees.
 """
 
 from dataclasses import dataclass
@@ -12,11 +12,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from models import clinic_settings
 from models.session_input import AreaInput, SessionInput, area_key
 from models.treatment import TreatedArea, TreatmentSession
 from models.vocabulary import SIGNED, Area
 
-CHANGE_LIMIT = 0.20
 _JUDGED = {"fluence_j_cm2": ("Fluence", "J/cm²"), "energy_j": ("Energy", "J")}
 
 
@@ -67,15 +67,15 @@ def last_settings(db: Session, patient_id: int, device_id: int,
     return found
 
 
-def change_of(area: AreaInput, last: LastSettings | None) -> str | None:
-    """How the area's judged setting moved beyond the limit since ``last``, in words; None
-    when it did not (or there is nothing to compare)."""
+def change_of(area: AreaInput, last: LastSettings | None, limit: float) -> str | None:
+    """How the area's judged setting moved beyond ``limit`` (0.2 for 20%) since ``last``, in
+    words; None when it did not (or there is nothing to compare)."""
     settings = area.per_pass[0].settings if area.per_pass else area.settings
     now, then = judged(settings), last and judged(last.settings)
     if now is None or then is None or now[0] != then[0]:
         return None
     change = now[1] / then[1] - 1
-    if abs(change) <= CHANGE_LIMIT:
+    if abs(change) <= limit:
         return None
     name, unit = _JUDGED[now[0]]
     return (f"{name} {'up' if change > 0 else 'down'} {abs(change):.0%} from {then[1]:g} {unit} "
@@ -89,11 +89,12 @@ def reasons_missing(db: Session, patient_id: int, started_at: datetime, entry: S
     if entry.device_id is None:
         return {}
     last = last_settings(db, patient_id, entry.device_id, before=started_at)
+    limit = clinic_settings.rules(db).change_limit
     problems = {}
     for area in entry.areas:
-        change = change_of(area, last.get(area.area))
+        change = change_of(area, last.get(area.area), limit)
         if change and not area.change_reason.strip():
             problems[area_key(area.area, "change_reason")] = (
-                f"{Area(area.area).label}: {change}, beyond the {CHANGE_LIMIT:.0%} limit. "
+                f"{Area(area.area).label}: {change}, beyond the {limit:.0%} limit. "
                 "Give the reason for the change")
     return problems

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import CheckConstraint, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models import audit, permissions
+from models import audit, clinic_settings, permissions
 from models.base import Base, utc_now
 from models.errors import NotFound, ValidationFailed
 from models.people import Patient
@@ -21,8 +21,6 @@ from models.rows import Actor
 from models.treatment import TreatedArea, TreatmentSession
 from models.vocabulary import SIGNED, Area
 
-DEFAULT_SESSIONS = 6
-DEFAULT_INTERVAL_DAYS = 21
 DUE_SOON_DAYS = 7
 
 
@@ -174,12 +172,13 @@ def plan_course(db: Session, actor: Actor, patient_id: int, area: str, planned_s
 
 
 def open_default_courses(db: Session, actor: Actor, session: TreatmentSession) -> None:
-    """At completion: an area with no course yet starts one with the default plan."""
+    """At completion: an area with no course yet starts one with the clinic's default plan."""
+    plan = clinic_settings.rules(db)
     for area in session.areas:
         if _current(db, session.patient_id, area.area) is None:
             db.add(Course(patient_id=session.patient_id, area=area.area, created_by_id=actor.id,
-                          planned_sessions=DEFAULT_SESSIONS,
-                          interval_days=DEFAULT_INTERVAL_DAYS,
+                          planned_sessions=plan.course_sessions,
+                          interval_days=plan.course_interval_days,
                           started_on=_local_day(session.started_at)))
     db.flush()
 

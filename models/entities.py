@@ -4,6 +4,7 @@ from models.adverse_records import FollowUp, Incident
 from models.area_counts import AreaDayCount
 from models.audit import AuditEvent
 from models.base import Base
+from models.clinic_settings import ClinicSetting
 from models.courses import Course
 from models.device import Device
 from models.device_care import DeviceLogEntry, DeviceTip
@@ -27,6 +28,7 @@ __all__ = [
     "AreaDayCount",
     "AuditEvent",
     "Base",
+    "ClinicSetting",
     "Course",
     "Device",
     "DeviceLogEntry",

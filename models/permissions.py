@@ -27,6 +27,7 @@ class Action(StrEnum):
     FILE_INCIDENT = "file an incident report"
     LOG_DEVICE_CHECK = "log a device check or fault"
     VIEW_STAFF = "see staff certification and procedure counts"
+    MANAGE_CLINIC_SETTINGS = "change the clinic's settings"
     MANAGE_USERS = "manage users"
     MANAGE_DEVICES = "manage the device register"
     MANAGE_PROFILES = "manage import profiles"
@@ -48,7 +49,7 @@ ALLOWED: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset({
         Action.REGISTER_PATIENT, Action.MANAGE_USERS, Action.MANAGE_DEVICES,
         Action.MANAGE_PROFILES, Action.MANAGE_BACKUPS, Action.LOG_DEVICE_CHECK,
-        Action.VIEW_STAFF,
+        Action.VIEW_STAFF, Action.MANAGE_CLINIC_SETTINGS,
     }),
 }
 

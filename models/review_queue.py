@@ -2,7 +2,8 @@
 
 A session is flagged for a reaction of grade 2 or more, for pulses the device logged well off
 their setting or on skin too hot, or for a fluence or energy that moved by more than
-``CHANGE_LIMIT`` from the same patient's previous session on that area with that device.
+the clinic's change limit from the same patient's previous session on that area with that
+device.
 """
 
 from bisect import bisect_left
@@ -12,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models.carried_forward import CHANGE_LIMIT
+from models import clinic_settings
 from models.import_records import ImportBatchSession
 from models.permissions import Action, require
 from models.rows import Actor
@@ -83,8 +84,8 @@ def _previous(histories: Histories, session: TreatmentSession, area: str
     return None if value is None else (started_at, value)
 
 
-def flags_of(session: TreatmentSession, flagged_pulses: int, histories: Histories
-             ) -> tuple[str, ...]:
+def flags_of(session: TreatmentSession, flagged_pulses: int, histories: Histories,
+             limit: float) -> tuple[str, ...]:
     flags = [f"{ReactionKind(r.kind).label} grade {r.grade}" for r in session.reactions
              if r.grade >= FLAG_GRADE]
     if flagged_pulses:
@@ -94,7 +95,7 @@ def flags_of(session: TreatmentSession, flagged_pulses: int, histories: Historie
         if now is None or before is None or before[1][0] != now[0] or not before[1][1]:
             continue
         change = now[1] / before[1][1] - 1
-        if abs(change) > CHANGE_LIMIT:
+        if abs(change) > limit:
             flags.append(f"{now[0].capitalize()} on {Area(area.area).label} "
                          f"{'up' if change > 0 else 'down'}"
                          f" {abs(change):.0%} since {before[0].astimezone():%Y-%m-%d}"
@@ -120,10 +121,12 @@ def review_queue(db: Session, actor: Actor) -> list[QueueItem]:
                  selectinload(TreatmentSession.technician))
     ).all()
     histories = _area_histories(db, {s.patient_id for s, _flagged in rows})
+    limit = clinic_settings.rules(db).change_limit
     items = [
         QueueItem(s.id, s.version, s.started_at,
                   f"{s.patient.full_name} ({s.patient.identifier})", s.technician.full_name,
-                  tuple(a.area for a in s.areas), s.status, flags_of(s, flagged, histories))
+                  tuple(a.area for a in s.areas), s.status,
+                  flags_of(s, flagged, histories, limit))
         for s, flagged in rows
     ]
     return sorted(items, key=lambda item: not item.flags)  # stable: oldest first within

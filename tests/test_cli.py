@@ -173,6 +173,21 @@ def test_user_commands_add_disable_unlock_and_list(tmp_path):
     assert laserlog("--db", url, "verify").returncode == 0
 
 
+def test_clinic_settings_are_listed_and_changed_within_their_range(tmp_path):
+    url = f"sqlite:///{tmp_path / 'settings.db'}"
+    assert laserlog("--db", url, "init", "--admin", "boss", stdin="long-password\n").returncode == 0
+    changed = laserlog("--db", url, "setting", "incident_due_hours", "12")
+    assert changed.returncode == 0, changed.stderr
+    assert "incident_due_hours\t12 hours\tTime to file an incident report" in \
+        changed.stdout.splitlines()
+    refused = laserlog("--db", url, "setting", "course_sessions", "0")
+    assert refused.returncode == 1
+    assert refused.stderr.strip().endswith("Sessions in a new course: from 1 to 50 sessions")
+    assert laserlog("--db", url, "setting", "course_sessions").returncode == 2
+    assert "course_sessions\t6 sessions" in laserlog("--db", url, "setting").stdout
+    assert laserlog("--db", url, "verify").returncode == 0
+
+
 def test_backup_and_restore_commands(tmp_path):
     url = f"sqlite:///{tmp_path / 'clinic.db'}"
     assert laserlog("--db", url, "demo", "--sessions", "3").returncode == 0

@@ -21,15 +21,21 @@ from PySide6.QtWidgets import (
 )
 
 from devices.profile_library import add_profile
-from models import accounts, device_register, staff
+from models import accounts, clinic_settings, device_register, staff
 from models.accounts import UserRow
+from models.clinic_settings import ClinicRules
 from models.errors import ValidationFailed
 from models.rows import Actor, DeviceRow
 from models.staff import TechnicianRow
 from models.vocabulary import Role
 from ui.account_dialogs import AccountDialog
 from ui.device_dialog import DeviceDialog
-from ui.staff_dialogs import CertificationDialog, TestPatchRuleDialog, TipDialog
+from ui.staff_dialogs import (
+    CertificationDialog,
+    ClinicSettingsDialog,
+    TestPatchRuleDialog,
+    TipDialog,
+)
 from ui.tasks import TaskRunner
 
 ATTENTION = QBrush(QColor(170, 20, 20))  # a certification expired, expiring or missing
@@ -79,7 +85,10 @@ class AdminView(QWidget):
                                        "renewal")
         self.device_button = QPushButton("&Register device…")
         self.tip_button = QPushButton("Fit &tip…")
-        self.patch_rule_button = QPushButton("Test &patch rule…")
+        self.patch_rule_button = QPushButton("Test patc&h rule…")
+        self.settings_button = QPushButton("Clinic &settings…")
+        self.settings_button.setToolTip("The change limit, the incident due time and the "
+                                        "default course plan, the same on every PC")
         self.patch_rule_button.setToolTip("Require a valid test patch before treating with a "
                                           "device, on an area, or both")
         self.profile_button = QPushButton("Add import &profile…")
@@ -87,7 +96,7 @@ class AdminView(QWidget):
                                        "make it available on every PC")
         buttons = QHBoxLayout()
         for button in (self.add_button, self.disable_button, self.unlock_button,
-                       self.certify_button):
+                       self.certify_button, self.settings_button):
             buttons.addWidget(button)
         buttons.addStretch()
         for button in (self.profile_button, self.device_button, self.tip_button,
@@ -108,6 +117,8 @@ class AdminView(QWidget):
             device_register.list_devices, done=self._fit_tip))
         self.patch_rule_button.clicked.connect(lambda: self.tasks.read(
             device_register.list_devices, done=self._add_patch_rule))
+        self.settings_button.clicked.connect(lambda: self.tasks.read(
+            clinic_settings.rules, done=self._change_settings))
         self.message = QLabel()
         layout.addWidget(self.message)
         self.refresh()
@@ -151,6 +162,13 @@ class AdminView(QWidget):
         dialog.saved.connect(lambda _result: self.refresh())
         dialog.open()
         self.certify_dialog = dialog
+
+    def _change_settings(self, current: ClinicRules) -> None:
+        dialog = ClinicSettingsDialog(self.tasks, self.actor, current, self)
+        dialog.saved.connect(lambda _rules: self.message.setText(
+            "Clinic settings saved; every PC works to them from the next session."))
+        dialog.open()
+        self.settings_dialog = dialog
 
     def _add_patch_rule(self, devices: list[DeviceRow]) -> None:
         dialog = TestPatchRuleDialog(self.tasks, self.actor, devices, self)

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from devices.manual import area_from_form
-from models.carried_forward import CHANGE_LIMIT, LastSettings, change_of
+from models.carried_forward import LastSettings, change_of
+from models.clinic_settings import ClinicRules
 from models.parameters import FORM_FIELDS
 from models.rows import AreaParametersRow
 from models.session_input import AreaInput, PassSettings, area_key
@@ -60,8 +61,8 @@ class _AreaRow:
             self.fields[key].setText(f"{values[key]:g}")
         return bool(empty)
 
-    def show_change(self, change: str | None) -> None:
-        self.change.setText(f"{change}, beyond the {CHANGE_LIMIT:.0%} limit: give the reason"
+    def show_change(self, change: str | None, limit: float) -> None:
+        self.change.setText(f"{change}, beyond the {limit:.0%} limit: give the reason"
                             if change else "")
         self.change.setVisible(bool(change))
         self.reason.setVisible(bool(change) or bool(self.reason.text()))
@@ -90,6 +91,7 @@ class AreaParametersEditor(QGroupBox):
         self.rows: dict[str, _AreaRow] = {}
         self.locked: dict[str, AreaInput] = {}  # areas filled from a device: read only
         self.last: dict[str, LastSettings] = {}  # the patient's last settings, by area
+        self.rules = ClinicRules()  # the clinic's change limit, as read at start
 
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
@@ -158,7 +160,9 @@ class AreaParametersEditor(QGroupBox):
     def _show_changes(self) -> None:
         entries, _problems = self.value()
         for entry in entries:
-            self.rows[entry.area].show_change(change_of(entry, self.last.get(entry.area)))
+            self.rows[entry.area].show_change(
+                change_of(entry, self.last.get(entry.area), self.rules.change_limit),
+                self.rules.change_limit)
 
     def set_areas(self, codes: list[str]) -> None:
         for index in range(self.areas.count()):

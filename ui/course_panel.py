@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import courses
+from models.clinic_settings import ClinicRules
 from models.courses import CourseRow
 from models.errors import ValidationFailed
 from models.rows import Actor
@@ -30,12 +31,13 @@ class CoursePlanDialog(FormDialog):
     """Start a course on an area, or change its plan; bad input is said next to its field."""
 
     def __init__(self, tasks: TaskRunner, actor: Actor, patient_id: int, areas: list[str],
-                 current: dict[str, CourseRow], parent: QWidget | None = None) -> None:
+                 current: dict[str, CourseRow], plan: ClinicRules,
+                 parent: QWidget | None = None) -> None:
         self.area = QComboBox()
         for code in areas:
             self.area.addItem(Area(code).label, code)
-        self.sessions = QSpinBox(minimum=0, maximum=50, value=courses.DEFAULT_SESSIONS)
-        self.interval = QSpinBox(minimum=0, maximum=365, value=courses.DEFAULT_INTERVAL_DAYS,
+        self.sessions = QSpinBox(minimum=0, maximum=50, value=plan.course_sessions)
+        self.interval = QSpinBox(minimum=0, maximum=365, value=plan.course_interval_days,
                                  suffix=" days")
         self.started_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText="YYYY-MM-DD")
         super().__init__(tasks, "Treatment course plan", [
@@ -78,6 +80,7 @@ class CoursePanel(QGroupBox):
         self.tasks, self.actor = tasks, actor
         self.patient_id: int | None = None
         self.courses: dict[str, CourseRow] = {}
+        self.rules = ClinicRules()  # the clinic's default plan, as read at start
         self.areas: list[str] = []
         self.on: date = date.today()
         self.lines = QLabel("Tick the areas treated to see where each stands in its course.")
@@ -123,8 +126,8 @@ class CoursePanel(QGroupBox):
             row = self.courses.get(code)
             if row is None:
                 lines.append(f"{Area(code).label}: first session; completing it starts a "
-                             f"course of {courses.DEFAULT_SESSIONS}, every "
-                             f"{courses.DEFAULT_INTERVAL_DAYS} days")
+                             f"course of {self.rules.course_sessions}, every "
+                             f"{self.rules.course_interval_days} days")
                 continue
             lines.append(row.describe(self.on))
             if warning := row.too_soon(self.on):
@@ -137,7 +140,7 @@ class CoursePanel(QGroupBox):
         if self.patient_id is None:
             return
         dialog = CoursePlanDialog(self.tasks, self.actor, self.patient_id, self.areas,
-                                  self.courses, self)
+                                  self.courses, self.rules, self)
         dialog.accepted.connect(lambda: self.show_patient(self.patient_id))
         dialog.open()
         self.dialog = dialog

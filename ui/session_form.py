@@ -26,7 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import aftercare, carried_forward, device_care, device_register, history, treatment_log
+from models import (
+    aftercare,
+    carried_forward,
+    clinic_settings,
+    device_care,
+    device_register,
+    history,
+    treatment_log,
+)
+from models.clinic_settings import ClinicRules
 from models.device_care import DeviceCare
 from models.errors import Conflict, DatabaseUnavailable, LaserLogError, ValidationFailed
 from models.permissions import Action, may
@@ -133,6 +142,7 @@ class SessionForm(QWidget):
         self.retry = QTimer(self, singleShot=True, interval=3000)  # when the server is gone
         self.retry.timeout.connect(self.save_draft)
         self.reload_devices()
+        self.tasks.read(clinic_settings.rules, done=self._rules_read)
 
     # --- layout ---------------------------------------------------------------------------
     def _lay_out(self) -> None:
@@ -265,6 +275,10 @@ class SessionForm(QWidget):
         dialog.checked.connect(self._device_checked)
         dialog.open()
         self.check_dialog = dialog
+
+    def _rules_read(self, rules: ClinicRules) -> None:
+        """The clinic's change limit and default course plan, the same on every PC."""
+        self.areas.rules = self.course.rules = rules
 
     def _look_up_device_care(self) -> None:
         device_id = self.device.currentData()

@@ -1,9 +1,10 @@
-"""The administrator's dialogs for people and devices: a technician's certification, a
-handpiece or tip fitted to a device, and a rule requiring a test patch."""
+"""The administrator's dialogs: a technician's certification, a handpiece or tip fitted to a
+device, a rule requiring a test patch, and the clinic's settings."""
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
 
-from models import accounts, device_care, test_patches
+from models import accounts, clinic_settings, device_care, test_patches
+from models.clinic_settings import ClinicRules
 from models.errors import ValidationFailed
 from models.rows import Actor, DeviceRow
 from models.session_input import parse_date
@@ -75,3 +76,33 @@ class TestPatchRuleDialog(FormDialog):
     def values(self):
         return test_patches.require_test_patch, (self.actor, self.device.currentData(),
                                                  self.area.currentData())
+
+
+class ClinicSettingsDialog(FormDialog):
+    """Every clinic setting in its range; those changed are saved together."""
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, current: ClinicRules,
+                 parent: QWidget | None = None) -> None:
+        self.current = current
+        self.fields = {}
+        for name, spec in clinic_settings.SPECS.items():
+            field = QSpinBox(minimum=0, maximum=spec.high, value=getattr(current, name),
+                             suffix=f" {spec.unit}")
+            self.fields[name] = field
+        super().__init__(tasks, "Clinic settings", [
+            (spec.label, name, self.fields[name])
+            for name, spec in clinic_settings.SPECS.items()], parent,
+            note="The same on every PC, from the next session on.")
+        self.actor = actor
+
+    def values(self):
+        changed = {name: field.value() for name, field in self.fields.items()
+                   if field.value() != getattr(self.current, name)}
+
+        def save(db, actor):
+            rules = self.current
+            for name, value in changed.items():
+                rules = clinic_settings.change_setting(db, actor, name, value)
+            return rules
+
+        return save, (self.actor,)

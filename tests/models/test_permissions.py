@@ -12,6 +12,7 @@ from models import (
     adverse_events,
     audit_trail,
     backup,
+    clinic_settings,
     courses,
     device_care,
     device_register,
@@ -91,6 +92,8 @@ def _operations(clinic, tmp_path: Path):
         Action.LOG_DEVICE_CHECK: written(lambda db, a: device_care.log_device(
             db, a, clinic["device"].id, "verified")),
         Action.VIEW_STAFF: written(lambda db, a: staff.technician_report(db, a, 2026)),
+        Action.MANAGE_CLINIC_SETTINGS: written(lambda db, a: clinic_settings.change_setting(
+            db, a, "incident_due_hours", 12)),
         Action.MANAGE_USERS: written(lambda db, a: accounts.create_user(
             db, username=f"new-{a.username}", full_name="", role="technician",
             password="long enough", created_by=a)),

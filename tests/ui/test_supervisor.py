@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from models import history, patients, test_patches, treatment_log
+from models import clinic_settings, history, patients, test_patches, treatment_log
 from models.people import User
 from models.session_input import AreaInput, SessionInput
 from models.settings import Settings
@@ -249,4 +249,27 @@ def test_the_administrator_fits_a_tip_and_requires_a_test_patch(qtbot, database,
     with database.read() as db:
         assert list(test_patches.patches_missing(db, 1, device.id, ["neck", "hands"],
                                                  date.today())) == ["neck"]
+    main.close()
+
+
+def test_the_administrator_changes_the_clinic_settings(qtbot, database, admin):
+    main = MainWindow(database, admin, Settings(room="Office"), RecordedMessages())
+    qtbot.addWidget(main)
+    main.show()
+    view = main.admin
+    qtbot.mouseClick(view.settings_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hasattr(view, "settings_dialog"), timeout=10_000)
+    dialog = view.settings_dialog
+    assert dialog.fields["change_limit_percent"].value() == 20
+    dialog.fields["course_interval_days"].setValue(0)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.errors["course_interval_days"].isVisible(), timeout=10_000)
+    assert "from 1 to 365 days" in dialog.errors["course_interval_days"].text()
+    dialog.fields["course_interval_days"].setValue(28)
+    dialog.fields["change_limit_percent"].setValue(15)
+    dialog.save()
+    qtbot.waitUntil(lambda: "Clinic settings saved" in view.message.text(), timeout=10_000)
+    with database.read() as db:
+        rules = clinic_settings.rules(db)
+    assert (rules.change_limit_percent, rules.course_interval_days) == (15, 28)
     main.close()
