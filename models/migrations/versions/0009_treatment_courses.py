@@ -1,4 +1,4 @@
-"""treatment courses: a plan per patient and area
+"""treatment courses: a plan per patient and area, back-filled from the sessions signed so far
 
 Revision ID: 0009
 Revises: 0008
@@ -36,6 +36,19 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_treatment_courses_patient_id"), "treatment_courses",
                     ["patient_id"])
+    # Sessions signed before courses existed: each patient's area starts a course with the
+    # default plan on the day of its first signed session, opened by that session's
+    # technician, so the next session counts on from there.
+    first_day = ("date(min(s.started_at))" if op.get_bind().dialect.name == "sqlite"
+                 else "(min(s.started_at) AT TIME ZONE 'UTC')::date")
+    op.execute(
+        "INSERT INTO treatment_courses (patient_id, area, planned_sessions, interval_days, "
+        "started_on, created_by_id, created_at) "
+        f"SELECT s.patient_id, a.area, 6, 21, {first_day}, min(s.technician_id), "
+        "CURRENT_TIMESTAMP FROM treatment_sessions s "
+        "JOIN treated_areas a ON a.session_id = s.id AND a.superseded_in IS NULL "
+        "WHERE s.status IN ('completed', 'reviewed', 'amended') "
+        "GROUP BY s.patient_id, a.area")
 
 
 def downgrade() -> None:
