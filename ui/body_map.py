@@ -91,8 +91,8 @@ class BodyMap(QWidget):
         painter.setFont(font)
         flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextDontClip
         for area, progress in self.before.items():
-            if progress:
-                painter.drawText(self.area_rect(area), flags, progress)
+            if progress:  # on the area's first shape: a pair's centre is between the two
+                painter.drawText(self.area_rect(f"{area}_1"), flags, progress)
         painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:

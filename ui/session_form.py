@@ -88,9 +88,9 @@ class SessionForm(QWidget):
         self.device.setAccessibleName("Device")
         self.add_device_button = QPushButton("Register device…")
         self.add_device_button.setVisible(may(actor, Action.MANAGE_DEVICES))
-        self.check_button = QPushButton("Device chec&k…")
-        self.check_button.setToolTip("The device's tip, today's verification and faults; log "
-                                     "the daily verification here")
+        self.check_button = QPushButton("Chec&k…")
+        self.check_button.setToolTip("Device check: its tip, today's verification and faults; "
+                                     "log the daily verification here")
         self.room = QLineEdit(settings.room)
         self.room.setAccessibleName("Room")
         self.duration = DurationField()
