@@ -7,12 +7,22 @@ patients due or overdue are listed.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
-from models import audit, clinic_settings, permissions
+from models import audit, clinic_settings, permissions, sql_dates
 from models.base import Base, utc_now
 from models.errors import NotFound, ValidationFailed
 from models.people import Patient
@@ -106,24 +116,34 @@ def _local_day(moment: datetime) -> date:
     return moment.astimezone().date()
 
 
-def _rows(db: Session, courses: list[Course]) -> list[CourseRow]:
-    rows = []
-    for course in courses:
-        since = datetime.combine(course.started_on, datetime.min.time()).astimezone(UTC)
-        done, last = db.execute(
-            select(func.count(TreatmentSession.id), func.max(TreatmentSession.started_at))
-            .join(TreatedArea, TreatedArea.session_id == TreatmentSession.id)
-            .where(TreatmentSession.patient_id == course.patient_id,
-                   TreatmentSession.status.in_(SIGNED),
-                   TreatmentSession.started_at >= since,
-                   TreatedArea.area == course.area, TreatedArea.superseded_in.is_(None))
-        ).one()
-        patient = db.get(Patient, course.patient_id)
-        rows.append(CourseRow(course.id, course.patient_id,
-                              f"{patient.full_name} ({patient.identifier})", course.area,
-                              course.planned_sessions, course.interval_days, course.started_on,
-                              done, _local_day(last) if last else None))
-    return rows
+def _course_rows(db: Session, *conditions) -> list[CourseRow]:
+    """The courses meeting ``conditions``, each with the signed sessions on its area since it
+    started counted against it: one query, reading each patient's sessions by its index."""
+    session, area = TreatmentSession, TreatedArea
+    found = db.execute(
+        select(Course, Patient.full_name, Patient.identifier, func.count(area.id),
+               func.max(case((area.id.is_not(None), session.started_at))))
+        .join(Patient, Patient.id == Course.patient_id)
+        .outerjoin(session, and_(
+            session.patient_id == Course.patient_id, session.status.in_(SIGNED),
+            session.started_at >= sql_dates.local_midnight(db, Course.started_on)))
+        .outerjoin(area, and_(area.session_id == session.id, area.area == Course.area,
+                              area.superseded_in.is_(None)))
+        .where(*conditions)
+        .group_by(Course.id, Patient.full_name, Patient.identifier))
+    return [CourseRow(course.id, course.patient_id, f"{name} ({identifier})", course.area,
+                      course.planned_sessions, course.interval_days, course.started_on, done,
+                      _local_day(last) if last else None)
+            for course, name, identifier, done, last in found]
+
+
+def _latest():
+    """A course is current while no later one exists for the same patient and area."""
+    later = aliased(Course)
+    return ~exists().where(later.patient_id == Course.patient_id, later.area == Course.area,
+                           or_(later.started_on > Course.started_on,
+                               and_(later.started_on == Course.started_on,
+                                    later.id > Course.id)))
 
 
 def _current(db: Session, patient_id: int, area: str) -> Course | None:
@@ -134,9 +154,8 @@ def _current(db: Session, patient_id: int, area: str) -> Course | None:
 def courses_of(db: Session, actor: Actor, patient_id: int) -> dict[str, CourseRow]:
     """The patient's current course on each area that has one."""
     require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_course")
-    areas = db.scalars(select(Course.area).where(Course.patient_id == patient_id).distinct())
-    courses = [_current(db, patient_id, area) for area in areas]
-    return {row.area: row for row in _rows(db, courses)}
+    return {row.area: row
+            for row in _course_rows(db, Course.patient_id == patient_id, _latest())}
 
 
 def plan_course(db: Session, actor: Actor, patient_id: int, area: str, planned_sessions: int |
@@ -168,7 +187,7 @@ def plan_course(db: Session, actor: Actor, patient_id: int, area: str, planned_s
                  new={"patient_id": patient_id, "area": area,
                       "planned_sessions": planned_sessions, "interval_days": interval_days,
                       "started_on": started_on.isoformat()})
-    return _rows(db, [course])[0]
+    return _course_rows(db, Course.id == course.id)[0]
 
 
 def open_default_courses(db: Session, actor: Actor, session: TreatmentSession) -> None:
@@ -188,14 +207,11 @@ def due_courses(db: Session, actor: Actor, today: date | None = None) -> list[Co
     first: every patient's for a supervisor, their own patients' for a technician."""
     require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_course")
     today = today or date.today()
-    statement = select(Course)
+    conditions = [_latest()]
     if not permissions.may(actor, Action.VIEW_ALL_SESSIONS):
         treated = select(TreatmentSession.patient_id).where(
             TreatmentSession.technician_id == actor.id)
-        statement = statement.where(Course.patient_id.in_(treated))
-    latest: dict[tuple[int, str], Course] = {}
-    for course in db.scalars(statement.order_by(Course.started_on, Course.id)):
-        latest[(course.patient_id, course.area)] = course
-    rows = [row for row in _rows(db, list(latest.values()))
+        conditions.append(Course.patient_id.in_(treated))
+    rows = [row for row in _course_rows(db, *conditions)
             if row.next_due is not None and row.next_due <= today + timedelta(DUE_SOON_DAYS)]
     return sorted(rows, key=lambda row: (row.next_due, row.patient))

@@ -1,6 +1,8 @@
 """Dates in SQL that SQLite and PostgreSQL spell differently."""
 
-from sqlalchemy import ColumnElement, func
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, DateTime, cast, func
 from sqlalchemy.orm import Session
 
 
@@ -11,3 +13,12 @@ def period_start(db: Session, period: str, column: ColumnElement) -> ColumnEleme
             return func.strftime("%Y-%m-01", column)
         return func.date(column, "weekday 0", "-6 days")
     return func.to_char(func.date_trunc(period, column), "YYYY-MM-DD")
+
+
+def local_midnight(db: Session, day: ColumnElement) -> ColumnElement:
+    """The start of ``day`` (a date column) in this PC's time zone, as a UTC time that
+    compares with stored times (SQLite keeps them as UTC text)."""
+    offset = datetime.now().astimezone().utcoffset() or timedelta()
+    if db.get_bind().dialect.name == "sqlite":
+        return func.datetime(day, f"{-offset.total_seconds() / 60:+.0f} minutes")
+    return func.timezone("UTC", cast(day, DateTime) - offset)
