@@ -8,13 +8,11 @@ from pathlib import Path
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,6 +28,7 @@ from models.staff import TechnicianRow
 from models.vocabulary import Role
 from ui.account_dialogs import AccountDialog
 from ui.device_dialog import DeviceDialog
+from ui.row_table import row_table
 from ui.staff_dialogs import (
     CertificationDialog,
     ClinicSettingsDialog,
@@ -68,12 +67,8 @@ class AdminView(QWidget):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor = tasks, actor
-        self.users = QTableWidget(0, 6)
-        self.users.setHorizontalHeaderLabels(["User name", "Full name", "Role", "State",
-                                              "Certification", "Procedures this year"])
-        self.users.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.users.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.users.verticalHeader().hide()
+        self.users = row_table(["User name", "Full name", "Role", "State", "Certification",
+                                "Procedures this year"], stretch_last=False)
         header = self.users.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the certification

@@ -5,7 +5,6 @@ Filters by user, session, patient and dates; newest first, at most 500 events a 
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QDialog,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -26,6 +24,7 @@ from models.audit_trail import AuditRow
 from models.history_filter import local_days
 from models.rows import Actor
 from ui.display import local_time
+from ui.row_table import row_table
 from ui.tasks import TaskRunner
 
 COLUMNS = ("No.", "When", "User", "Action", "Record", "Reason", "Before", "After")
@@ -49,13 +48,8 @@ class AuditViewer(QDialog):
         self.search_button = QPushButton("&Search")
         self.search_button.setDefault(True)
         self.summary = QLabel()
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
+        self.table = row_table(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
 
         filters = QFormLayout()
         filters.addRow("User name", self.username)

@@ -4,11 +4,9 @@ from datetime import date
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -18,6 +16,7 @@ from models import courses
 from models.courses import CourseRow
 from models.rows import Actor
 from models.vocabulary import Area
+from ui.row_table import row_table
 from ui.tasks import TaskRunner
 
 COLUMNS = ("Patient", "Area", "Next session", "Plan", "Last session", "Due")
@@ -38,13 +37,8 @@ class DueCoursesView(QWidget):
         self.rows: list[CourseRow] = []
         self.summary = QLabel("")
         self.refresh_button = QPushButton("Refresh")
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table = row_table(COLUMNS)
         self.table.setAccessibleName("Course sessions due or overdue")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.refresh_button)

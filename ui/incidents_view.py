@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -31,6 +29,7 @@ from models.vocabulary import ReactionKind
 from ui.account_dialogs import DIALOG_WIDTH
 from ui.display import local_time
 from ui.field_error import FieldError
+from ui.row_table import row_table
 from ui.tasks import TaskRunner
 
 COLUMNS = ("Due", "Patient", "Reaction", "Grade", "Session", "Technician", "Status")
@@ -103,14 +102,8 @@ class IncidentsView(QWidget):
         self.file_button = QPushButton("File &incident…")
         self.pdf_button = QPushButton("Save report as P&DF…")
         self.refresh_button = QPushButton("Refresh")
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table = row_table(COLUMNS)
         self.table.setAccessibleName("Incidents")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         for widget in (self.show_filed, self.file_button, self.pdf_button, self.refresh_button):

@@ -9,11 +9,9 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -25,6 +23,7 @@ from models.rows import Actor
 from models.staff import TechnicianRow
 from ui import display
 from ui.messages import Messages
+from ui.row_table import row_table
 from ui.tasks import TaskRunner
 
 COLUMNS = ("Date", "Patient", "Areas", "Technician", "Status", "Needs a look because")
@@ -45,13 +44,7 @@ class ReviewQueueView(QWidget):
         super().__init__(parent)
         self.tasks, self.actor, self.messages = tasks, actor, messages
         self.items: list[QueueItem] = []
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = row_table(COLUMNS)
         self.summary = QLabel("")
         self.staff_notice = QLabel()  # certifications expired, expiring or missing
         self.staff_notice.setObjectName("fieldError")
