@@ -147,8 +147,8 @@ def _latest():
 
 
 def _current(db: Session, patient_id: int, area: str) -> Course | None:
-    return db.scalars(select(Course).where(Course.patient_id == patient_id, Course.area == area)
-                      .order_by(Course.started_on.desc(), Course.id.desc()).limit(1)).first()
+    return db.scalars(select(Course).where(Course.patient_id == patient_id, Course.area == area,
+                                           _latest())).first()
 
 
 def courses_of(db: Session, actor: Actor, patient_id: int) -> dict[str, CourseRow]:

@@ -343,9 +343,7 @@ class SessionForm(QWidget):
     def _draft_started(self, draft: SessionDetail) -> None:
         self.draft_id, self.draft_uuid = draft.summary.id, draft.summary.uuid
         self.draft_patient, self.known_version = draft.patient, draft.version
-        for button in (self.import_button, self.connect_button, self.patch_button,
-                       self.aftercare_button):
-            button.setEnabled(True)
+        self._enable_draft_buttons(True)
         self.started_at = self.started_at or draft.summary.started_at
         self._dirty = False
         self._look_up_last_settings()
@@ -353,6 +351,12 @@ class SessionForm(QWidget):
         self.status.setText(f"Draft for {draft.patient.full_name} saved "
                             f"{datetime.now().strftime('%H:%M:%S')}")
         self.draft_saved.emit(draft)
+
+    def _enable_draft_buttons(self, enabled: bool) -> None:
+        """The buttons that work on the open draft."""
+        for button in (self.import_button, self.connect_button, self.patch_button,
+                       self.aftercare_button):
+            button.setEnabled(enabled)
 
     def resume_draft(self, draft: SessionDetail) -> None:
         """Put a saved draft back on the form, as it was last saved, to carry on with it."""
@@ -373,9 +377,7 @@ class SessionForm(QWidget):
         self.reload_devices(select_id=draft.device.id if draft.device else None, edit=False)
         self._look_up_last_settings(draft.device.id if draft.device else None)
         self.course.show_patient(draft.patient.id)
-        for button in (self.import_button, self.connect_button, self.patch_button,
-                       self.aftercare_button):
-            button.setEnabled(True)
+        self._enable_draft_buttons(True)
         self.autosave.stop()
         self._dirty = False
         self._fix_tab_order()
@@ -587,9 +589,7 @@ class SessionForm(QWidget):
         self.draft_id, self.draft_uuid, self.started_at, self._dirty = None, None, None, False
         self.draft_patient, self.filled_note, self.known_version = None, "", None
         self.retry.stop()
-        for button in (self.import_button, self.connect_button, self.patch_button,
-                       self.aftercare_button):
-            button.setEnabled(False)
+        self._enable_draft_buttons(False)
         self.autosave.stop()
         for section in (self.patient, self.areas, self.screening, self.course,
                         self.anaesthetic, self.reactions, self.duration):
