@@ -19,8 +19,8 @@ class Failure(Exception):
 
 
 def _open(args: argparse.Namespace):
-    from models.database import resolve_url
-    from models.schema import open_current
+    from models.storage.database import resolve_url
+    from models.storage.schema import open_current
 
     database, backup = open_current(resolve_url(args.db))
     if backup is not None:
@@ -41,8 +41,8 @@ def _read_password(prompt: str, confirm: bool = True) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from models import accounts
-    from models.schema import current_revision
+    from models.access import accounts
+    from models.storage.schema import current_revision
 
     database = _open(args)
     try:
@@ -61,7 +61,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from devices.demo import DEMO_PASSWORD, build_demo
+    from devices.simulated.demo_clinic import DEMO_PASSWORD, build_demo
 
     if args.sessions < 1:
         raise Failure("--sessions must be at least 1")
@@ -95,7 +95,7 @@ def _day(text: str | None, option: str):
 
 
 def _export_filter(db, args: argparse.Namespace):
-    from models.history_filter import HistoryFilter, area_code, local_days, technician_id
+    from models.reading.history_filter import HistoryFilter, area_code, local_days, technician_id
 
     first, last = _day(args.since, "--from"), _day(args.until, "--to")
     if first and last and last < first:
@@ -116,7 +116,7 @@ def _export_pdf_summary(database, out: Path, filters) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
 
-    from ui.pdf_reports import period_figures, write_period_summary
+    from ui.records.pdf_reports import period_figures, write_period_summary
 
     app = QApplication.instance() or QApplication([])  # noqa: F841 - drawing needs it
     with database.read() as db:
@@ -126,7 +126,7 @@ def _export_pdf_summary(database, out: Path, filters) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from models.exports import export_sessions
+    from models.reading.exports import export_sessions
 
     out = Path(args.out)
     _day(args.since, "--from"), _day(args.until, "--to")  # bad dates fail before opening
@@ -147,9 +147,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
-    from devices.simulated import SimulatedDevice
-    from devices.simulated_export import plan_sessions, subjects, write_export
-    from models.files import written_in_place_of
+    from devices.simulated.export_files import plan_sessions, subjects, write_export
+    from devices.simulated.treatment_device import SimulatedDevice
+    from models.storage.atomic_files import written_in_place_of
 
     if args.sessions < 1 or (args.pulses is not None and args.pulses < 1):
         raise Failure("--sessions and --pulses must be at least 1")
@@ -176,9 +176,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from uuid import UUID
 
-    from devices.importer import import_file
-    from devices.profile_library import resolve_profile
-    from models import accounts
+    from devices.importing.importer import import_file
+    from devices.importing.profile_library import resolve_profile
+    from models.access import accounts
 
     try:
         session_uuid = UUID(args.session) if args.session else None
@@ -217,16 +217,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from ui.startup_bench import run_startup_bench
+    from ui.bench.startup_bench import run_startup_bench
 
     if args.target == "startup":
         return run_startup_bench(runs=args.runs, json_path=args.json)
     if args.target == "import":
-        from devices.import_bench import run_import_bench
+        from ui.bench.import_bench import run_import_bench
 
         return run_import_bench(runs=min(args.runs, 3), json_path=args.json)
     if args.target == "history":
-        from ui.history_bench import run_history_bench
+        from ui.bench.history_bench import run_history_bench
 
         if args.sessions < 1:
             raise Failure("--sessions must be at least 1")
@@ -235,7 +235,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    from models import accounts
+    from models.access import accounts
 
     database = _open(args)
     try:
@@ -266,14 +266,14 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 
 def _command_line_actor(database):
-    from models import accounts
+    from models.access import accounts
 
     with database.write() as db:
         return accounts.command_line_actor(db)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from models.backup import backup
+    from models.admin.backup import backup
 
     database = _open(args)
     try:
@@ -285,9 +285,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from models import accounts
-    from models.backup import restore
-    from models.database import Database, resolve_url
+    from models.access import accounts
+    from models.admin.backup import restore
+    from models.storage.database import Database, resolve_url
 
     # Not opened the usual way: the database being replaced may be damaged or unreadable.
     database = Database(resolve_url(args.db))
@@ -305,8 +305,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
-    from devices.profile_library import add_profile, clinic_profiles
-    from models import profile_store
+    from devices.importing.profile_library import add_profile, clinic_profiles
+    from models.clinic import stored_profiles
 
     database = _open(args)
     try:
@@ -317,11 +317,11 @@ def cmd_profile(args: argparse.Namespace) -> int:
                   "can use it now")
         elif args.action == "retire":
             with database.write() as db:
-                profile_store.retire_profile(db, actor, args.name)
+                stored_profiles.retire_profile(db, actor, args.name)
             print(f"Retired import profile {args.name}; it stays on record")
         else:
             with database.read() as db:
-                own = profile_store.stored_profiles(db)
+                own = stored_profiles.stored_profiles(db)
                 for name, profile in clinic_profiles(db).items():
                     origin = "added by the clinic" if name in own else "shipped"
                     print(f"{name}\t{profile.format}\t{origin}")
@@ -331,7 +331,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 
 def cmd_setting(args: argparse.Namespace) -> int:
-    from models import clinic_settings
+    from models.clinic import clinic_settings
 
     if args.name is not None and args.value is None:
         print("laserlog: error: give the setting's NAME and its new VALUE (python main.py "
@@ -353,7 +353,7 @@ def cmd_setting(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from models.verification import verify
+    from models.admin.integrity import verify
 
     database = _open(args)
     try:
@@ -373,7 +373,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from ui.app import run_app
+    from ui.shell.app import run_app
 
     return run_app(args.db, startup_probe=args.startup_probe)
 
@@ -507,7 +507,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _write_crash_log() -> Path:
-    from models.settings import data_dir
+    from models.storage.preferences import data_dir
 
     path = data_dir() / "laserlog-errors.log"
     path.parent.mkdir(parents=True, exist_ok=True)

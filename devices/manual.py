@@ -2,9 +2,9 @@
 
 from collections.abc import Mapping
 
-from models.parameters import FORM_FIELDS, PASSES, PULSES
-from models.session_input import AreaInput, area_key, parse_number
-from models.vocabulary import ParameterSource
+from models.values.parameters import FORM_FIELDS, PASSES, PULSES
+from models.values.session_input import AreaInput, area_key, parse_number
+from models.values.vocabulary import ParameterSource
 
 
 def area_from_form(area: str, typed: Mapping[str, str]) -> tuple[AreaInput, dict[str, str]]:

@@ -14,9 +14,10 @@ os.environ.pop("LASERLOG_DB", None)
 import psycopg  # noqa: E402
 import pytest  # noqa: E402
 
-from models import accounts, schema  # noqa: E402
-from models.database import Database, open_database  # noqa: E402
-from models.rows import Actor  # noqa: E402
+from models.access import accounts  # noqa: E402
+from models.storage import schema  # noqa: E402
+from models.storage.database import Database, open_database  # noqa: E402
+from models.values.rows import Actor  # noqa: E402
 from tests.postgres_cluster import Cluster  # noqa: E402
 
 TEMPLATE = "laserlog_template"

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from models.screening import ChecklistItem, ScreeningInput
+from models.values.screening import ChecklistItem, ScreeningInput
 
 #: Skin type III, nothing contraindicated, consent signed, every checklist item ticked.
 SCREENED = ScreeningInput(fitzpatrick=3, consent_version="LL-consent v3",

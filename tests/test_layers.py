@@ -21,7 +21,7 @@ def core_modules() -> list[str]:
 
 def test_importing_every_core_module_loads_no_qt():
     modules = core_modules()
-    assert "models.database" in modules and "devices.simulated" in modules
+    assert "models.storage.database" in modules and "devices.simulated.treatment_device" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"

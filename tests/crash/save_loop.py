@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from models import accounts, device_register, patients, treatment_log
-from models.database import open_database
-from models.people import Patient, User
-from models.session_input import AreaInput, ReactionInput, SessionInput
+from models.access import accounts
+from models.clinic import device_register, patients
+from models.records.people import Patient, User
+from models.storage.database import open_database
+from models.values.session_input import AreaInput, ReactionInput, SessionInput
+from models.workflow import session_logging
 from tests.entries import SCREENED
 
 
@@ -44,8 +46,8 @@ def main(url: str) -> None:
         )
         session_uuid = uuid.uuid4()
         with database.write() as db:
-            draft = treatment_log.start_draft(db, tech, patient.id, entry, session_uuid)
-            treatment_log.complete_session(db, tech, draft.summary.id, entry)
+            draft = session_logging.start_draft(db, tech, patient.id, entry, session_uuid)
+            session_logging.complete_session(db, tech, draft.summary.id, entry)
         print(f"ACK {session_uuid}", flush=True)
 
 

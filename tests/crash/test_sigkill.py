@@ -12,9 +12,9 @@ from uuid import UUID
 
 from sqlalchemy import func, select
 
-from models import history
-from models.treatment import TreatmentSession
-from models.verification import verify
+from models.admin.integrity import verify
+from models.reading import history
+from models.records.treatment import TreatmentSession
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 20

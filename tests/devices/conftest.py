@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from devices.simulated import SIMULATED_MODELS, SimulatedDevice
-from devices.simulated_export import plan_sessions, write_export
-from models import device_register, patients
+from devices.simulated.export_files import plan_sessions, write_export
+from devices.simulated.treatment_device import SIMULATED_MODELS, SimulatedDevice
+from models.clinic import device_register, patients
 
 PATIENTS = [("P-100", 2), ("P-200", 5)]
 SERIAL = "SIM-T-1"

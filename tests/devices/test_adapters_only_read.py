@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from devices.export_file import FileAdapter, detect_profile
+from devices.importing.export_file import FileAdapter, detect_profile
 from devices.manual import area_from_form
 from tests.devices.conftest import simulate
 

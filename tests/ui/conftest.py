@@ -1,9 +1,9 @@
 import pytest
 
-from models import device_register
-from models.settings import Settings
-from ui.app import make_application
-from ui.main_window import MainWindow
+from models.clinic import device_register
+from models.storage.preferences import Settings
+from ui.shell.app import make_application
+from ui.shell.main_window import MainWindow
 
 
 class RecordedMessages:

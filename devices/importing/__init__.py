@@ -1,0 +1,1 @@
+"""Device export files: profiles, streaming readers, units and the atomic importer."""

@@ -1,0 +1,48 @@
+"""Every import profile a clinic can use: the shipped ones and those its administrators added.
+
+An added profile is parsed exactly like a shipped one before it is stored, so a malformed
+file is refused with the profile and key named, and nothing is stored.
+"""
+
+import tomllib
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from devices.importing.profiles import (
+    Profile,
+    builtin_profiles,
+    find_profile,
+    load_profile,
+    parse_profile,
+)
+from models.clinic import stored_profiles
+from models.errors import LaserLogError
+from models.storage.database import Database
+from models.values.rows import Actor
+
+
+def clinic_profiles(db: Session) -> dict[str, Profile]:
+    """Shipped profiles and the clinic's own, by name."""
+    found = dict(builtin_profiles())
+    for name, source in stored_profiles.stored_profiles(db).items():
+        found[name] = parse_profile(name, tomllib.loads(source))
+    return found
+
+
+def add_profile(database: Database, actor: Actor, path: Path) -> Profile:
+    """Check the profile file at ``path`` and store it for every PC, under its file name."""
+    profile = load_profile(path)  # ProfileError names the profile and the key
+    if profile.name in builtin_profiles():
+        raise LaserLogError(f"{profile.name} is the name of a shipped profile; rename the file")
+    with database.write() as db:
+        stored_profiles.store_profile(db, actor, profile.name, path.read_text(encoding="utf-8"))
+    return profile
+
+
+def resolve_profile(database: Database, name_or_path: str) -> Profile:
+    """A profile by name (shipped or the clinic's) or a profile file by its path."""
+    if name_or_path.endswith(".toml"):
+        return find_profile(name_or_path)
+    with database.read() as db:
+        return find_profile(name_or_path, clinic_profiles(db))

@@ -1,0 +1,231 @@
+"""Import profiles: one TOML file per device model says how to read its export files.
+
+A profile names the file format, how text is encoded, which column (or key, or element)
+holds each field, the unit each number is in and its plausible range, and how the device
+names treated areas. A new device model needs a new profile file, not new code.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from devices.importing.fields import NUMBER_FIELDS, REQUIRED_FIELDS, TEXT_FIELDS
+from devices.importing.units import UnknownUnit, conversion
+from models.errors import LaserLogError
+from models.values.vocabulary import Area
+
+FORMATS = ("csv", "json", "xml")
+FROM_FILE = "file"  # a unit given by the export file itself (header or units block)
+
+
+class ProfileError(LaserLogError):
+    """A profile file that cannot be used; the message names the profile and the key."""
+
+    def __init__(self, profile: str, key: str, problem: str) -> None:
+        super().__init__(f"Import profile {profile!r}, key {key!r}: {problem}")
+
+
+@dataclass(frozen=True)
+class FieldSource:
+    """Where one field is found in a record, and for numbers the unit and plausible range."""
+
+    key: str
+    column: str
+    unit: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    format: str
+    fields: dict[str, FieldSource]
+    encoding: str = "auto"
+    delimiter: str = "auto"
+    decimal: str = "auto"
+    date_format: str = "iso"
+    timezone: str = "UTC"
+    record: str = "pulse"
+    detect: dict[str, Any] = field(default_factory=dict)
+    areas: dict[str, str] = field(default_factory=dict)
+    device_area_names: dict[str, str] = field(default_factory=dict)  # code -> device's name
+
+    def area_name(self, code: str) -> str:
+        """What the device calls a LaserLog area (its label when the profile does not say)."""
+        return self.device_area_names.get(code) or Area(code).label
+
+    def area_code(self, name: str) -> str | None:
+        """The LaserLog area a device's area name stands for (its code or label also work)."""
+        return self.areas.get(name.strip().casefold())
+
+
+def _area_names() -> dict[str, str]:
+    names = {}
+    for area in Area:
+        names[area.value.casefold()] = area.value
+        names[area.label.casefold()] = area.value
+    return names
+
+
+def parse_profile(name: str, data: dict[str, Any]) -> Profile:
+    """Build a profile from parsed TOML, checking every key; ProfileError names the bad one."""
+
+    def text(key: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str) or not value:
+            raise ProfileError(name, key, "must be given as text")
+        if choices and value not in choices:
+            raise ProfileError(name, key, f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    known = {"title", "format", "encoding", "delimiter", "decimal", "date_format", "timezone",
+             "record", "detect", "fields", "areas"}
+    for key in data:
+        if key not in known:
+            raise ProfileError(name, key, "is not a profile key")
+    format_ = text("format", choices=FORMATS)
+    raw_fields = data.get("fields")
+    if not isinstance(raw_fields, dict) or not raw_fields:
+        raise ProfileError(name, "fields", "must map LaserLog fields to the file's columns")
+    fields = {key: _field_source(name, key, spec) for key, spec in raw_fields.items()}
+    for key in REQUIRED_FIELDS:
+        if key not in fields:
+            raise ProfileError(name, f"fields.{key}", "is required")
+    if not any(not NUMBER_FIELDS[k].trace for k in fields if k in NUMBER_FIELDS):
+        raise ProfileError(name, "fields", "must map at least one device setting")
+    areas = _area_names()
+    raw_areas = data.get("areas", {})
+    if not isinstance(raw_areas, dict):
+        raise ProfileError(name, "areas", "must map the device's area names to LaserLog areas")
+    device_area_names = {}
+    for device_name, code in raw_areas.items():
+        if code not in {a.value for a in Area}:
+            raise ProfileError(name, f"areas.{device_name}", f"{code!r} is not a LaserLog area")
+        areas[device_name.strip().casefold()] = code
+        device_area_names.setdefault(code, device_name)
+    detect = data.get("detect", {})
+    if not isinstance(detect, dict):
+        raise ProfileError(name, "detect", "must be a table")
+    delimiter = text("delimiter", "auto")
+    if delimiter not in ("auto", ",", ";", "\t", "|"):
+        raise ProfileError(name, "delimiter", "must be auto, a comma, semicolon, tab or |")
+    encoding = text("encoding", "auto")
+    if encoding != "auto":
+        try:
+            "".encode(encoding)
+        except LookupError:
+            raise ProfileError(name, "encoding", f"unknown encoding {encoding!r}") from None
+    timezone = text("timezone", "UTC")
+    _zone(name, timezone)
+    return Profile(
+        name=name,
+        title=text("title", name),
+        format=format_,
+        fields=fields,
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=text("decimal", "auto", choices=("auto", ".", ",")),
+        date_format=text("date_format", "iso"),
+        timezone=timezone,
+        record=text("record", "pulse"),
+        detect=detect,
+        areas=areas,
+        device_area_names=device_area_names,
+    )
+
+
+def _zone(name: str, timezone: str):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ProfileError(name, "timezone", f"unknown time zone {timezone!r}") from None
+
+
+def zone_of(profile: Profile):
+    return _zone(profile.name, profile.timezone)
+
+
+def _field_source(name: str, key: str, spec: Any) -> FieldSource:
+    where = f"fields.{key}"
+    if key not in TEXT_FIELDS and key not in NUMBER_FIELDS:
+        raise ProfileError(name, where, "is not a field LaserLog knows")
+    if isinstance(spec, str):
+        spec = {"column": spec}
+    if not isinstance(spec, dict) or not isinstance(spec.get("column"), str):
+        raise ProfileError(name, f"{where}.column", "must name the column, key or element")
+    unknown = set(spec) - {"column", "unit", "range"}
+    if unknown:
+        raise ProfileError(name, f"{where}.{sorted(unknown)[0]}", "is not a field setting")
+    number = NUMBER_FIELDS.get(key)
+    if number is None:
+        if "unit" in spec or "range" in spec:
+            raise ProfileError(name, where, "is text: it takes no unit or range")
+        return FieldSource(key, spec["column"])
+    unit = spec.get("unit")
+    if not isinstance(unit, str):
+        raise ProfileError(name, f"{where}.unit", f"must give the unit, or {FROM_FILE!r}")
+    if unit != FROM_FILE:
+        try:
+            conversion(number.quantity, unit)
+        except UnknownUnit as error:
+            raise ProfileError(name, f"{where}.unit", str(error)) from None
+    minimum, maximum = number.spec.minimum, number.spec.maximum
+    if "range" in spec:
+        bounds = spec["range"]
+        if (
+            not isinstance(bounds, list) or len(bounds) != 2
+            or not all(isinstance(b, int | float) for b in bounds)
+            or not minimum <= bounds[0] < bounds[1] <= maximum
+        ):
+            raise ProfileError(
+                name, f"{where}.range",
+                f"must be [low, high] within {minimum:g} to {maximum:g} {number.spec.unit}",
+            )
+        minimum, maximum = float(bounds[0]), float(bounds[1])
+    return FieldSource(key, spec["column"], unit, minimum, maximum)
+
+
+def load_profile(path: Path) -> Profile:
+    name = path.stem
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ProfileError(name, "-", f"cannot be read ({error.strerror})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ProfileError(name, "-", f"is not valid TOML ({error})") from None
+    return parse_profile(name, data)
+
+
+@cache
+def builtin_profiles() -> dict[str, Profile]:
+    """The profiles shipped in resources/profiles, by name (read once per process)."""
+    folder = resources.files("resources").joinpath("profiles")
+    found = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            name = entry.name.removesuffix(".toml")
+            try:
+                data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as error:
+                raise ProfileError(name, "-", f"is not valid TOML ({error})") from None
+            found[name] = parse_profile(name, data)
+    return found
+
+
+def find_profile(name_or_path: str, profiles: dict[str, Profile] | None = None) -> Profile:
+    """A profile by name (of ``profiles``, else the shipped ones), or a file by its path."""
+    if name_or_path.endswith(".toml"):
+        return load_profile(Path(name_or_path))
+    profiles = profiles if profiles is not None else builtin_profiles()
+    if name_or_path not in profiles:
+        raise LaserLogError(
+            f"No import profile {name_or_path!r}; the profiles are: {', '.join(profiles)}"
+        )
+    return profiles[name_or_path]

@@ -1,0 +1,243 @@
+"""Staff accounts: creating them and signing in with an argon2id-hashed password."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from math import ceil
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.access import audit_chain
+from models.access.permissions import Action, require
+from models.errors import NotAllowed, NotFound, ValidationFailed
+from models.records.people import User
+from models.storage.base import utc_now
+from models.storage.database import Database
+from models.values.rows import Actor
+from models.values.vocabulary import Role
+
+# OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
+PASSWORD_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+MIN_PASSWORD_LENGTH = 8
+FREE_ATTEMPTS = 3  # failed sign-ins before each further one waits
+MAX_LOCKOUT = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    failed_logins: int
+    locked_until: datetime | None
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(id=user.id, username=user.username, full_name=user.full_name, role=user.role)
+
+
+def count_users(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(User)) or 0
+
+
+def create_user(
+    db: Session,
+    *,
+    username: str,
+    full_name: str,
+    role: str,
+    password: str,
+    created_by: Actor | None,
+) -> Actor:
+    """Add a staff account. Only an administrator may, except for the very first account."""
+    if created_by is None and count_users(db) > 0:
+        raise NotAllowed("Only an administrator can add users")
+    if created_by is not None:
+        require(created_by, Action.MANAGE_USERS, "user")
+    username = username.strip()
+    problems: dict[str, str] = {}
+    if not username:
+        problems["username"] = "Enter a user name"
+    elif db.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        problems["username"] = f"The user name {username!r} is already taken"
+    if role not in {r.value for r in Role}:
+        problems["role"] = "The role must be technician, supervisor or admin"
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems["password"] = f"The password needs at least {MIN_PASSWORD_LENGTH} characters"
+    if problems:
+        raise ValidationFailed(problems)
+    user = User(
+        username=username,
+        full_name=full_name.strip() or username,
+        role=role,
+        password_hash=PASSWORD_HASHER.hash(password),
+    )
+    db.add(user)
+    db.flush()
+    audit_chain.record(
+        db,
+        actor_id=created_by.id if created_by else user.id,
+        action="user.create",
+        entity="user",
+        entity_id=user.id,
+        new={"username": user.username, "full_name": user.full_name, "role": user.role},
+    )
+    return actor_of(user)
+
+
+COMMAND_LINE_USER = "command-line"
+#: Who restores a database too damaged to read its own command-line account.
+COMMAND_LINE_STANDIN = Actor(id=0, username=COMMAND_LINE_USER,
+                             full_name="Command line (database owner)", role=Role.ADMIN)
+
+
+def command_line_actor(db: Session) -> Actor:
+    """Who acts when an administrator runs a ``user`` command with the database's own
+    credentials: a built-in administrator that can never sign in (it is disabled and has no
+    usable password), so the audit trail names the command line."""
+    user = db.scalar(select(User).where(User.username == COMMAND_LINE_USER))
+    if user is None:
+        user = User(username=COMMAND_LINE_USER, full_name="Command line (database owner)",
+                    role=Role.ADMIN, password_hash="!", active=False)
+        db.add(user)
+        db.flush()
+        audit_chain.record(db, actor_id=user.id, action="user.create", entity="user",
+                           entity_id=user.id, new={"username": user.username, "role": user.role})
+    return actor_of(user)
+
+
+def _user(db: Session, actor: Actor, username: str) -> User:
+    require(actor, Action.MANAGE_USERS, "user", username)
+    user = db.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"No user {username!r}")
+    return user
+
+
+def list_users(db: Session, actor: Actor) -> list[UserRow]:
+    require(actor, Action.MANAGE_USERS, "user")
+    now = utc_now()
+    return [
+        UserRow(user.username, user.full_name, user.role, user.active, user.failed_logins,
+                user.locked_until if user.locked_until and user.locked_until > now else None)
+        for user in db.scalars(select(User).order_by(User.username))
+    ]
+
+
+def disable_user(db: Session, actor: Actor, username: str) -> None:
+    """Stop an account from signing in; it stays, with everything it wrote."""
+    user = _user(db, actor, username)
+    if user.id == actor.id:
+        raise NotAllowed("You cannot disable your own account")
+    if not user.active:
+        raise NotAllowed(f"{user.username} is already disabled")
+    user.active = False
+    audit_chain.record(db, actor_id=actor.id, action="user.disable", entity="user",
+                       entity_id=user.id, old={"active": True}, new={"active": False})
+
+
+def unlock_user(db: Session, actor: Actor, username: str) -> None:
+    """Clear the delay that failed sign-ins put on an account."""
+    user = _user(db, actor, username)
+    old = {"failed_logins": user.failed_logins,
+           "locked_until": user.locked_until.isoformat() if user.locked_until else None}
+    user.failed_logins, user.locked_until = 0, None
+    audit_chain.record(db, actor_id=actor.id, action="user.unlock", entity="user",
+                       entity_id=user.id, old=old, new={"failed_logins": 0, "locked_until": None})
+
+
+def record_certification(db: Session, actor: Actor, username: str, number: str,
+                         expires: date, today: date | None = None) -> None:
+    """Record a technician's certification (a renewal replaces the last); an expired one
+    stops them completing sessions."""
+    user = _user(db, actor, username)
+    number = number.strip()
+    problems = {}
+    if not number:
+        problems["certification_number"] = "Enter the certification number"
+    if expires < (today or date.today()):
+        problems["certification_expires"] = (
+            f"This certification expired on {expires:%Y-%m-%d}; record the renewed one")
+    if problems:
+        raise ValidationFailed(problems)
+    old = {"certification_number": user.certification_number,
+           "certification_expires": (user.certification_expires.isoformat()
+                                     if user.certification_expires else None)}
+    user.certification_number, user.certification_expires = number, expires
+    audit_chain.record(db, actor_id=actor.id, action="user.certify", entity="user",
+                       entity_id=user.id,
+                       old=old, new={"certification_number": number,
+                               "certification_expires": expires.isoformat()})
+
+
+def lockout_delay(failed_logins: int) -> timedelta:
+    """How long sign-in waits after this many failures in a row: none for the first few,
+    then doubling, at most a quarter of an hour."""
+    if failed_logins < FREE_ATTEMPTS:
+        return timedelta(0)
+    doublings = min(failed_logins - FREE_ATTEMPTS, 20)
+    return min(timedelta(seconds=5 * 2**doublings), MAX_LOCKOUT)
+
+
+def sign_out(database: Database, actor: Actor) -> None:
+    with database.write() as db:
+        audit_chain.record(db, actor_id=actor.id, action="logout", entity="user",
+                           entity_id=actor.id)
+
+
+def sign_in(database: Database, username: str, password: str) -> Actor:
+    """Check a password and return who signed in; every attempt is audited and kept.
+
+    Takes the database rather than a session because a refusal must still commit its
+    audit event and failure count before it is raised.
+    """
+    with database.write() as db:
+        actor, refusal = _check_password(db, username, password)
+    if actor is None:
+        raise NotAllowed(refusal)
+    return actor
+
+
+def _check_password(db: Session, username: str, password: str) -> tuple[Actor | None, str]:
+    user = db.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    now = utc_now()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        wait = ceil((user.locked_until - now).total_seconds())
+        audit_chain.record(db, actor_id=user.id, action="login.failed", entity="user",
+                           entity_id=user.id, new={"username": username.strip()},
+                           reason=f"locked for {wait} s more")
+        return None, (f"Too many failed sign-ins: try again in {wait} s, "
+                      "or ask an administrator to unlock the account")
+    ok = False
+    if user is not None and user.active:
+        try:
+            ok = PASSWORD_HASHER.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    if not ok:
+        if user is not None:
+            user.failed_logins += 1
+            delay = lockout_delay(user.failed_logins)
+            user.locked_until = now + delay if delay else None
+        audit_chain.record(
+            db,
+            actor_id=user.id if user else None,
+            action="login.failed",
+            entity="user",
+            entity_id=user.id if user else None,
+            new={"username": username.strip()},
+        )
+        if user is not None and not user.active:
+            return None, "This account is disabled; ask an administrator"
+        return None, "Wrong user name or password"
+    assert user is not None
+    if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = PASSWORD_HASHER.hash(password)
+        audit_chain.record(db, actor_id=user.id, action="user.rehash", entity="user",
+                           entity_id=user.id, reason="password hashing parameters changed")
+    user.failed_logins, user.locked_until = 0, None
+    audit_chain.record(db, actor_id=user.id, action="login", entity="user", entity_id=user.id)
+    return actor_of(user), ""

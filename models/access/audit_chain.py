@@ -1,0 +1,92 @@
+"""The append-only, hash-chained audit trail: every change writes one event here.
+
+Each event's hash is SHA-256 over the previous event's hash and a canonical JSON form of the
+event, so altering, removing, inserting or reordering any event breaks the chain from there on.
+"""
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.storage.base import Base, utc_now
+
+GENESIS_HASH = "0" * 64
+_AUDIT_LOCK_KEY = 0x1A5E_A0D1  # PostgreSQL advisory lock serialising sequence numbers
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(unique=True)
+    occurred_at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    old_values: Mapped[str] = mapped_column(Text, default="{}")
+    new_values: Mapped[str] = mapped_column(Text, default="{}")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+def canonical_json(values: dict[str, Any]) -> str:
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+
+
+def event_hash(event: AuditEvent) -> str:
+    body = canonical_json(
+        {
+            "seq": event.seq,
+            "occurred_at": event.occurred_at.isoformat(),
+            "actor_id": event.actor_id,
+            "action": event.action,
+            "entity": event.entity,
+            "entity_id": event.entity_id,
+            "old": event.old_values,
+            "new": event.new_values,
+            "reason": event.reason,
+        }
+    )
+    return hashlib.sha256((event.prev_hash + body).encode()).hexdigest()
+
+
+def record(
+    db: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: object,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event in the caller's transaction, chained to the last one."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    last = db.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    event = AuditEvent(
+        seq=(last.seq + 1) if last else 1,
+        occurred_at=utc_now().replace(microsecond=0),
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        old_values=canonical_json(old or {}),
+        new_values=canonical_json(new or {}),
+        reason=reason,
+        prev_hash=last.hash if last else GENESIS_HASH,
+    )
+    event.hash = event_hash(event)
+    db.add(event)
+    db.flush()
+    return event

@@ -1,0 +1,80 @@
+"""Who may do what: the role × action matrix every operation checks before it acts.
+
+A refusal raises ``Refused``; the database's write block rolls the operation back and then
+records the refusal as an audit event of its own, so a refused attempt leaves that and
+nothing else.
+"""
+
+from enum import StrEnum
+
+from models.errors import NotAllowed
+from models.values.rows import Actor
+from models.values.vocabulary import Role
+
+
+class Action(StrEnum):
+    LOG_SESSION = "log a treatment session"
+    VIEW_OWN_PATIENTS_SESSIONS = "see the sessions of their own patients"
+    VIEW_ALL_SESSIONS = "see every session"
+    REGISTER_PATIENT = "register a patient"
+    IMPORT_DEVICE_FILE = "import a device file"
+    REVIEW_SESSION = "review and sign off a session"
+    AMEND_SESSION = "amend a completed session"
+    VOID_SESSION = "void a session"
+    VIEW_AUDIT = "see the audit trail"
+    PLAN_COURSE = "plan a treatment course"
+    RECORD_FOLLOW_UP = "record a follow-up of a reaction"
+    FILE_INCIDENT = "file an incident report"
+    LOG_DEVICE_CHECK = "log a device check or fault"
+    VIEW_STAFF = "see staff certification and procedure counts"
+    MANAGE_CLINIC_SETTINGS = "change the clinic's settings"
+    MANAGE_USERS = "manage users"
+    MANAGE_DEVICES = "manage the device register"
+    MANAGE_PROFILES = "manage import profiles"
+    MANAGE_BACKUPS = "make and restore backups"
+
+
+ALLOWED: dict[str, frozenset[Action]] = {
+    Role.TECHNICIAN: frozenset({
+        Action.LOG_SESSION, Action.VIEW_OWN_PATIENTS_SESSIONS, Action.REGISTER_PATIENT,
+        Action.IMPORT_DEVICE_FILE, Action.PLAN_COURSE, Action.RECORD_FOLLOW_UP,
+        Action.LOG_DEVICE_CHECK,
+    }),
+    Role.SUPERVISOR: frozenset({
+        Action.VIEW_OWN_PATIENTS_SESSIONS, Action.VIEW_ALL_SESSIONS, Action.REGISTER_PATIENT,
+        Action.REVIEW_SESSION, Action.AMEND_SESSION, Action.VOID_SESSION, Action.VIEW_AUDIT,
+        Action.PLAN_COURSE, Action.RECORD_FOLLOW_UP, Action.FILE_INCIDENT,
+        Action.LOG_DEVICE_CHECK, Action.VIEW_STAFF,
+    }),
+    Role.ADMIN: frozenset({
+        Action.REGISTER_PATIENT, Action.MANAGE_USERS, Action.MANAGE_DEVICES,
+        Action.MANAGE_PROFILES, Action.MANAGE_BACKUPS, Action.LOG_DEVICE_CHECK,
+        Action.VIEW_STAFF, Action.MANAGE_CLINIC_SETTINGS,
+    }),
+}
+
+
+class Refused(NotAllowed):
+    """A signed-in person asked for something their role or ownership does not allow."""
+
+    def __init__(self, message: str, actor: Actor, action: str, entity: str = "",
+                 entity_id: object = None) -> None:
+        super().__init__(message)
+        self.actor, self.action, self.entity, self.entity_id = actor, action, entity, entity_id
+
+
+def may(actor: Actor, action: Action) -> bool:
+    return action in ALLOWED.get(actor.role, frozenset())
+
+
+def require(actor: Actor, action: Action, entity: str = "", entity_id: object = None) -> None:
+    """Raise ``Refused`` unless the actor's role allows ``action``."""
+    if not may(actor, action):
+        raise Refused(f"{a_role(actor.role)} may not {action.value}", actor,
+                      action.name.lower(), entity, entity_id)
+
+
+def a_role(role: str) -> str:
+    """'A technician', 'An administrator'."""
+    label = Role(role).label.lower() if role in set(Role) else role
+    return f"{'An' if label[:1] in 'aeiou' else 'A'} {label}"

@@ -1,0 +1,163 @@
+"""Backups a clinic can trust: consistent while LaserLog runs, checked before they count.
+
+SQLite: SQLite's backup API copies the live database into a temporary file, which is checked
+(integrity, schema, the whole audit chain) and only then renamed to the name asked for.
+PostgreSQL: ``pg_dump`` in its custom format, checked with ``pg_restore --list``.
+A restore checks the backup the same way before it touches anything.
+"""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import select
+
+from models.access import audit_chain
+from models.access.permissions import Action, require
+from models.admin.integrity import verify
+from models.errors import LaserLogError, one_line
+from models.records.people import User
+from models.storage.atomic_files import written_in_place_of
+from models.storage.database import Database, open_database
+from models.storage.schema import current_revision, known_revision, upgrade
+from models.values.rows import Actor
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class BackupFailed(LaserLogError):
+    pass
+
+
+def check_sqlite_backup(path: Path) -> int:
+    """Refuse a file that is not a sound LaserLog database; return its audit event count."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise BackupFailed(f"Cannot read {path}: {error.strerror}") from None
+    if header != SQLITE_HEADER:
+        raise BackupFailed(f"{path} is not a LaserLog backup (not an SQLite database)")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            found = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        raise BackupFailed(f"{path} is damaged or truncated ({one_line(str(error))})") from None
+    if found != ["ok"]:
+        raise BackupFailed(f"{path} is damaged or truncated: {one_line(found[0])}")
+    copy = open_database(f"sqlite:///{path}")
+    try:
+        revision = current_revision(copy)
+        if revision is None:
+            raise BackupFailed(f"{path} is an SQLite database but not a LaserLog one")
+        if not known_revision(revision):
+            raise BackupFailed(f"{path} was made by a newer LaserLog (schema {revision})")
+        result = verify(copy)
+    finally:
+        copy.dispose()
+    if not result.ok:
+        raise BackupFailed(f"{path} fails verification: {result.problems[0]}")
+    return result.events
+
+
+def _pg_tool(name: str) -> str:
+    tool = shutil.which(name)
+    if tool is None:
+        raise BackupFailed(f"{name} is not installed; install PostgreSQL's client tools "
+                           "(Debian: postgresql-client) to back up or restore this database")
+    return tool
+
+
+def _libpq_url(database: Database) -> str:
+    """The URL for pg_dump and pg_restore, without the password (see ``_libpq_env``)."""
+    return database.libpq_url(with_password=False)
+
+
+def _libpq_env(database: Database) -> dict[str, str]:
+    """The password goes in the environment, never on a command line others can list."""
+    password = database.url.password
+    return {**os.environ, **({"PGPASSWORD": str(password)} if password else {})}
+
+
+def _audit(database: Database, actor: Actor, action: str, path: Path) -> None:
+    with database.write() as db:
+        audit_chain.record(db, actor_id=actor.id, action=action, entity="backup",
+                           entity_id=path.name, new={"file": str(path)})
+
+
+def _require(database: Database, actor: Actor) -> None:
+    with database.read():  # so that a refusal is recorded
+        require(actor, Action.MANAGE_BACKUPS, "backup")
+
+
+def backup(database: Database, actor: Actor, out: Path) -> Path:
+    """Write a checked backup of ``database`` to ``out``; nothing is left half-written."""
+    _require(database, actor)
+    with written_in_place_of(out, suffix=".partial") as partial:
+        if database.is_sqlite:
+            source = database.sqlite_path
+            assert source is not None
+            with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
+                src.backup(dst)
+            check_sqlite_backup(partial)
+        else:
+            dump_postgres(database, partial)
+    _audit(database, actor, "backup.create", out)
+    return out
+
+
+def dump_postgres(database: Database, out: Path) -> Path:
+    """pg_dump the database to ``out`` and check the dump reads back."""
+    done = subprocess.run([_pg_tool("pg_dump"), "--format=custom", f"--file={out}",
+                           _libpq_url(database)], capture_output=True, text=True,
+                          env=_libpq_env(database))
+    if done.returncode != 0:
+        raise BackupFailed(f"pg_dump failed: {done.stderr.strip()}")
+    listed = subprocess.run([_pg_tool("pg_restore"), "--list", str(out)],
+                            capture_output=True, text=True)
+    if listed.returncode != 0 or "alembic_version" not in listed.stdout:
+        out.unlink(missing_ok=True)
+        raise BackupFailed("The dump pg_dump wrote cannot be read back; not kept")
+    return out
+
+
+def restore(database: Database, actor: Actor, source: Path) -> int:
+    """Replace the database's content with a checked backup; return its audit event count.
+
+    The database itself may be damaged: it is replaced whole, not read. A backup from an
+    older LaserLog is brought up to date afterwards.
+    """
+    require(actor, Action.MANAGE_BACKUPS, "backup")
+    if database.is_sqlite:
+        check_sqlite_backup(source)
+        target = database.sqlite_path
+        assert target is not None
+        database.dispose()
+        staging = target.with_name(target.name + ".restoring")
+        staging.unlink(missing_ok=True)
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, \
+                sqlite3.connect(staging) as dst:
+            src.backup(dst)
+        for journal in ("-wal", "-shm"):  # the old file's, never to be replayed on the new
+            Path(f"{target}{journal}").unlink(missing_ok=True)
+        os.replace(staging, target)
+    else:
+        listed = subprocess.run([_pg_tool("pg_restore"), "--list", str(source)],
+                                capture_output=True, text=True)
+        if listed.returncode != 0 or "audit_events" not in listed.stdout:
+            raise BackupFailed(f"{source} is not a readable LaserLog PostgreSQL backup")
+        database.dispose()
+        done = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists",
+                               "--single-transaction", "--no-owner",
+                               f"--dbname={_libpq_url(database)}", str(source)],
+                              capture_output=True, text=True, env=_libpq_env(database))
+        if done.returncode != 0:
+            raise BackupFailed(f"pg_restore failed, nothing changed: {done.stderr.strip()}")
+    upgrade(database)
+    with database.write() as db:  # recorded in the restored database, by the same person
+        restored_id = db.scalar(select(User.id).where(User.username == actor.username))
+        audit_chain.record(db, actor_id=restored_id, action="backup.restore", entity="backup",
+                           entity_id=source.name, new={"file": str(source), "by": actor.username})
+    return verify(database).events - 1

@@ -1,0 +1,97 @@
+"""Finding and registering patients."""
+
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from models.access import audit_chain
+from models.access.permissions import Action, require
+from models.errors import ValidationFailed
+from models.records.people import Patient
+from models.values.rows import Actor, PatientRow
+
+
+def patient_row(patient: Patient) -> PatientRow:
+    return PatientRow(
+        id=patient.id,
+        identifier=patient.identifier,
+        full_name=patient.full_name,
+        date_of_birth=patient.date_of_birth,
+        fitzpatrick=patient.fitzpatrick,
+    )
+
+
+def add_patient(
+    db: Session,
+    actor: Actor,
+    *,
+    identifier: str,
+    full_name: str,
+    date_of_birth: date | None,
+    fitzpatrick: int | None,
+    today: date | None = None,
+) -> PatientRow:
+    require(actor, Action.REGISTER_PATIENT, "patient")
+    identifier, full_name = identifier.strip(), full_name.strip()
+    today = today or date.today()
+    problems: dict[str, str] = {}
+    if not identifier:
+        problems["identifier"] = "A patient needs an identifier (e.g. the clinic's file number)"
+    else:
+        taken = db.scalar(select(Patient).where(Patient.identifier == identifier))
+        if taken is not None:
+            problems["identifier"] = f"{identifier} is already registered to {taken.full_name}"
+    if not full_name:
+        problems["full_name"] = "Enter the patient's name"
+    if date_of_birth is not None and date_of_birth > today:
+        problems["date_of_birth"] = "The date of birth cannot be in the future"
+    elif date_of_birth is not None and date_of_birth.year < 1900:
+        problems["date_of_birth"] = "The date of birth must be after 1900"
+    if fitzpatrick is not None and not 1 <= fitzpatrick <= 6:
+        problems["fitzpatrick"] = "The Fitzpatrick skin type is I to VI"
+    if problems:
+        raise ValidationFailed(problems)
+    patient = Patient(
+        identifier=identifier,
+        full_name=full_name,
+        date_of_birth=date_of_birth,
+        fitzpatrick=fitzpatrick,
+        created_by_id=actor.id,
+    )
+    db.add(patient)
+    db.flush()
+    audit_chain.record(
+        db,
+        actor_id=actor.id,
+        action="patient.create",
+        entity="patient",
+        entity_id=patient.id,
+        new={
+            "identifier": identifier,
+            "full_name": full_name,
+            "date_of_birth": date_of_birth.isoformat() if date_of_birth else None,
+            "fitzpatrick": fitzpatrick,
+        },
+    )
+    return patient_row(patient)
+
+
+def find_patients(db: Session, query: str, limit: int = 20) -> list[PatientRow]:
+    """Patients whose identifier starts with, or whose name contains, what was typed."""
+    query = query.strip()
+    if not query:
+        return []
+    escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    statement = (
+        select(Patient)
+        .where(
+            or_(
+                func.lower(Patient.identifier).like(f"{escaped}%", escape="\\"),
+                func.lower(Patient.full_name).like(f"%{escaped}%", escape="\\"),
+            )
+        )
+        .order_by(Patient.full_name, Patient.identifier)
+        .limit(limit)
+    )
+    return [patient_row(p) for p in db.scalars(statement)]

@@ -1,0 +1,1 @@
+"""The clinical and clinic records as SQLAlchemy entities, one module per kind of record."""

@@ -1,0 +1,213 @@
+"""The one place that opens databases: URL resolution, engine set-up, sessions.
+
+SQLite (one PC) and PostgreSQL (a clinic's shared server) behave the same for the operations;
+the differences are confined here.
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, exc, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.errors import DatabaseUnavailable, ServerUnreachable
+from models.storage.preferences import Settings, data_dir
+
+ENV_VAR = "LASERLOG_DB"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_dir() / 'laserlog.db'}"
+
+
+def resolve_url(
+    cli_url: str | None, environ: dict[str, str] | None = None, settings: Settings | None = None
+) -> str:
+    """First match wins: ``--db``, ``LASERLOG_DB``, the settings file, the default SQLite file."""
+    environ = os.environ if environ is None else environ
+    settings = Settings.load() if settings is None else settings
+    for candidate in (cli_url, environ.get(ENV_VAR), settings.database_url):
+        if candidate:
+            return candidate
+    return default_url()
+
+
+def parse_url(url: str) -> URL:
+    """Parse a database URL, choosing psycopg 3 for plain ``postgresql://`` URLs."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        raise DatabaseUnavailable(
+            f"Cannot open database {url!r}: not a database URL "
+            "(expected sqlite:///PATH or postgresql://USER@HOST/NAME)"
+        ) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseUnavailable(
+            f"Cannot open database {describe(url)}: only SQLite and PostgreSQL are supported"
+        )
+    return parsed
+
+
+def describe(url: str | URL) -> str:
+    """The URL as shown to people: the password hidden."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except exc.ArgumentError:
+        return repr(url)
+    return parsed.render_as_string(hide_password=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn) -> None:
+        # Writers take the write lock up front, so two writers queue on busy_timeout
+        # instead of one failing when it upgrades a read lock.
+        immediate = conn.get_execution_options().get("laserlog_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def failure_reason(error: exc.DBAPIError) -> str:
+    """The driver's complaint in words a user can act on, on one line."""
+    message = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    if "file is not a database" in message:
+        return "the file is not a LaserLog (SQLite) database"
+    if "connection refused" in message.lower():
+        return "the database server is not running or cannot be reached"
+    return message
+
+
+class Database:
+    """An open database: the engine and the one sessionmaker factory for reads and writes."""
+
+    def __init__(self, url: str) -> None:
+        self.url = parse_url(url)
+        self.display_url = describe(self.url)
+        if self.is_sqlite:
+            self._prepare_sqlite_file()
+            # LIFO: the connection used last (its page cache warm) is handed out first.
+            self.engine = create_engine(self.url, connect_args={"timeout": 10},
+                                        pool_use_lifo=True)
+            _configure_sqlite(self.engine)
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True, pool_use_lifo=True)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(laserlog_write=True), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    def libpq_url(self, with_password: bool = True) -> str:
+        """The URL as libpq tools and plain psycopg connections take it (PostgreSQL)."""
+        url = self.url._replace(drivername="postgresql")  # URL.set() ignores None
+        if not with_password:
+            url = url._replace(password=None)
+        return url.render_as_string(hide_password=False)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        database = self.url.database
+        if not self.is_sqlite or not database or database == ":memory:":
+            return None
+        return Path(database)
+
+    def _prepare_sqlite_file(self) -> None:
+        path = self.sqlite_path
+        if path is None:
+            return
+        if path == data_dir() / "laserlog.db":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():
+            raise DatabaseUnavailable(
+                f"Cannot open database {self.display_url}: the folder {path.parent} does not exist"
+            )
+        if path.is_dir():
+            raise DatabaseUnavailable(f"Cannot open database {self.display_url}: it is a folder")
+
+    def check(self) -> None:
+        """Connect once, turning every failure into one sentence that names the database."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+                if self.is_sqlite:
+                    conn.exec_driver_sql("PRAGMA schema_version").scalar()
+        except exc.DBAPIError as error:
+            raise DatabaseUnavailable(
+                f"Cannot open database {self.display_url}: {failure_reason(error)}"
+            ) from None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read-only unit of work (a refusal is recorded as in ``write``)."""
+        with self._failures_explained(), self._reader() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A short transaction: committed when the block ends, rolled back on an exception.
+
+        A refusal (``permissions.Refused``) is rolled back too, then recorded on its own, so
+        the attempt leaves exactly one trace: its audit event.
+        """
+        with self._failures_explained(), self._writer() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _failures_explained(self) -> Iterator[None]:
+        from models.access.permissions import Refused
+
+        try:
+            yield
+        except exc.DBAPIError as error:
+            if self._lost_server(error):
+                raise ServerUnreachable(
+                    f"The database server ({self.display_url}) cannot be reached; nothing of "
+                    "this change was saved") from None
+            raise
+        except Refused as refusal:
+            from models.access import audit_chain
+
+            with self._writer() as session, session.begin():
+                audit_chain.record(session, actor_id=refusal.actor.id, action="refused",
+                                   entity=refusal.entity or "-", entity_id=refusal.entity_id,
+                                   new={"action": refusal.action}, reason=str(refusal))
+            raise
+
+    def _lost_server(self, error: exc.DBAPIError) -> bool:
+        if self.is_sqlite:
+            return False
+        text = str(error.orig).lower()
+        return error.connection_invalidated or any(
+            sign in text for sign in ("connection", "server closed", "terminating", "refused"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str) -> Database:
+    """Open and reach the database at ``url`` or raise DatabaseUnavailable."""
+    database = Database(url)
+    try:
+        database.check()
+    except DatabaseUnavailable:
+        database.dispose()
+        raise
+    return database

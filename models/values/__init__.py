@@ -1,0 +1,3 @@
+"""Plain values: vocabularies, parameter ranges, what a technician enters and the rows handed
+out.
+"""

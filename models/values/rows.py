@@ -1,0 +1,131 @@
+"""Plain, immutable rows handed from the operations to the GUI and the command line."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from models.values.screening import ScreeningInput
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person on whose behalf an operation runs."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    id: int
+    identifier: str
+    full_name: str
+    date_of_birth: date | None
+    fitzpatrick: int | None
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    id: int
+    make: str
+    model: str
+    serial: str
+    kind: str
+    handpiece: str | None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.make} {self.model} ({self.serial})"
+
+
+@dataclass(frozen=True)
+class AreaParametersRow:
+    area: str
+    passes: int | None
+    pulses: int | None
+    settings: dict[str, float | None]  # of the first (or every) pass
+    source: str | None
+    per_pass: tuple[tuple[int, dict[str, float | None]], ...] = ()  # logged pass by pass
+    import_batch_id: int | None = None
+    change_reason: str = ""
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One imported export file, as the session detail lists it."""
+
+    id: int
+    file_name: str
+    sha256: str
+    profile: str
+    user: str
+    imported_at: datetime
+    rows: int
+    pulses: int  # of this session
+    flagged_pulses: int  # of this session
+    device_session: str
+
+
+@dataclass(frozen=True)
+class AmendmentRow:
+    """One amendment of a completed session: the values it replaced and the ones it set."""
+
+    number: int
+    amended_at: datetime
+    user: str
+    reason: str
+    old: dict
+    new: dict
+
+
+@dataclass(frozen=True)
+class ReactionRow:
+    kind: str
+    grade: int
+    onset: str
+    note: str
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One line of the history."""
+
+    id: int
+    uuid: UUID
+    started_at: datetime
+    patient_identifier: str
+    patient_name: str
+    areas: tuple[str, ...]
+    technician: str
+    duration_s: int | None
+    worst_reaction: ReactionRow | None
+    status: str
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    """A session loaded whole, for the read-only detail view and exports."""
+
+    summary: SessionSummary
+    patient: PatientRow
+    device: DeviceRow | None
+    room: str
+    anaesthetic_agent: str | None
+    anaesthetic_applied_at: datetime | None
+    areas: tuple[AreaParametersRow, ...]
+    reactions: tuple[ReactionRow, ...]
+    notes: str
+    created_at: datetime
+    completed_at: datetime | None
+    version: int
+    imports: tuple[ImportRow, ...] = ()
+    reviewed_at: datetime | None = None
+    reviewed_by: str | None = None
+    voided_at: datetime | None = None
+    void_reason: str = ""
+    amendments: tuple[AmendmentRow, ...] = ()
+    screening: ScreeningInput | None = None  # with the pre-treatment checklist
+    follow_ups: tuple = ()  # adverse_records.FollowUpRow, oldest first
+    aftercare_given_at: datetime | None = None

@@ -1,0 +1,141 @@
+"""Screening before treatment and the pre-treatment checklist, and the rules they must meet.
+
+A contraindication where treating is unsafe (pregnancy) is a hard stop: the session cannot
+be completed. Every other one found is a warning the technician acknowledges by recording
+why treatment goes ahead. Consent names its form version and the date it was signed.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from models.values.vocabulary import FITZPATRICK_TYPES, Labelled
+
+
+class Contraindication(Labelled):
+    PREGNANCY = "pregnancy", "Pregnant, or may be pregnant"
+    HERPES = "herpes", "Active herpes, or a history of outbreaks"
+    SKIN_CANCER = "skin_cancer", "Skin cancer, now or in the past"
+    KELOIDS = "keloids", "Scars easily or forms keloids"
+    ISOTRETINOIN = "isotretinoin", "Acne medication (isotretinoin) in the last 6 months"
+    PHOTOSENSITISING = "photosensitising", "Photosensitising medication"
+    SUN_EXPOSURE = "sun_exposure", "Recent sun exposure or a tan"
+
+
+#: Found, these stop the treatment outright: no reason given makes it safe.
+HARD_STOPS = frozenset({Contraindication.PREGNANCY})
+
+
+class ChecklistItem(Labelled):
+    SKIN_CLEAN = "skin_clean", "Skin clean of lotions, make-up and oils"
+    PATIENT_EYEWEAR = "patient_eyewear", "Eyewear on the patient"
+    OPERATOR_EYEWEAR = "operator_eyewear", "Eyewear on the operator"
+    DAILY_VERIFICATION = "daily_verification", "The device's daily verification is done"
+    CONSENT_VALID = "consent_valid", "Consent is signed and valid for this treatment"
+
+
+@dataclass(frozen=True)
+class ScreeningInput:
+    """What the technician found before treating: the skin type as seen today, the
+    contraindications found with the reason to go ahead for each warning, the consent, and
+    the checklist items ticked."""
+
+    fitzpatrick: int | None = None
+    found: frozenset[str] = frozenset()
+    reasons: Mapping[str, str] = field(default_factory=dict)
+    consent_version: str = ""
+    consent_signed_on: date | None = None
+    checklist: frozenset[str] = frozenset()
+
+    @property
+    def hard_stops(self) -> frozenset[str]:
+        return self.found & HARD_STOPS
+
+
+def screening_key(code: str) -> str:
+    """The problem key of one contraindication (or ``consent``, ``checklist``)."""
+    return f"screening.{code}"
+
+
+def problems_in_screening(screening: ScreeningInput, today: date) -> dict[str, str]:
+    """Values that are present but wrong: unknown codes, a consent signed in the future."""
+    problems: dict[str, str] = {}
+    for code in screening.found - set(Contraindication):
+        problems[screening_key(code)] = f"Unknown contraindication {code!r}"
+    for code in screening.checklist - set(ChecklistItem):
+        problems[screening_key("checklist")] = f"Unknown checklist item {code!r}"
+    if screening.fitzpatrick is not None and screening.fitzpatrick not in FITZPATRICK_TYPES:
+        problems[screening_key("fitzpatrick")] = "The Fitzpatrick skin type is I to VI"
+    signed = screening.consent_signed_on
+    if signed is not None and signed > today:
+        problems[screening_key("consent_signed_on")] = (
+            f"Consent cannot be signed in the future ({signed:%Y-%m-%d} is after today)")
+    return problems
+
+
+def problems_for_treatment(screening: ScreeningInput, today: date) -> dict[str, str]:
+    """What stops the session from being completed: a hard stop, a warning with no reason,
+    consent not recorded, or the checklist not all ticked."""
+    problems = problems_in_screening(screening, today)
+    if screening.fitzpatrick is None:
+        problems.setdefault(screening_key("fitzpatrick"),
+                            "Choose the patient's Fitzpatrick skin type")
+    for code in sorted(screening.hard_stops):
+        problems[screening_key(code)] = (
+            f"Do not treat: {Contraindication(code).label.lower()}. This session cannot be "
+            "completed.")
+    for code in sorted(screening.found - HARD_STOPS):
+        if code in set(Contraindication) and not screening.reasons.get(code, "").strip():
+            problems[screening_key(code)] = (
+                "Give the reason treatment goes ahead despite this warning")
+    if not screening.consent_version.strip():
+        problems.setdefault(screening_key("consent_version"),
+                            "Enter the version of the consent form signed")
+    if screening.consent_signed_on is None:
+        problems.setdefault(screening_key("consent_signed_on"),
+                            "Enter the date the consent was signed")
+    missing = [item.label.lower() for item in ChecklistItem if item not in screening.checklist]
+    if missing:
+        problems.setdefault(screening_key("checklist"),
+                            "Tick the whole checklist before completing: " + "; ".join(missing))
+    return problems
+
+
+def as_json(screening: ScreeningInput) -> dict:
+    """The screening as plain JSON values, for the audit trail and amendments."""
+    return {
+        "fitzpatrick": screening.fitzpatrick,
+        "found": sorted(screening.found),
+        "reasons": {code: screening.reasons[code] for code in sorted(screening.reasons)
+                    if code in screening.found},
+        "consent_version": screening.consent_version,
+        "consent_signed_on": (screening.consent_signed_on.isoformat()
+                              if screening.consent_signed_on else None),
+        "checklist": sorted(screening.checklist),
+    }
+
+
+def from_json(values: Mapping) -> ScreeningInput:
+    signed = values.get("consent_signed_on")
+    return ScreeningInput(
+        fitzpatrick=values.get("fitzpatrick"),
+        found=frozenset(values.get("found", ())),
+        reasons=dict(values.get("reasons", {})),
+        consent_version=values.get("consent_version", ""),
+        consent_signed_on=date.fromisoformat(signed) if signed else None,
+        checklist=frozenset(values.get("checklist", ())),
+    )
+
+
+def stored(row) -> dict:
+    """A stored screening row (models.treatment.Screening) as ``as_json`` gives it."""
+    return {
+        "fitzpatrick": row.fitzpatrick,
+        "found": json.loads(row.found),
+        "reasons": json.loads(row.reasons),
+        "consent_version": row.consent_version,
+        "consent_signed_on": (row.consent_signed_on.isoformat() if row.consent_signed_on
+                              else None),
+        "checklist": json.loads(row.checklist),
+    }

@@ -1,0 +1,210 @@
+"""Test patches: a small area treated first and read days later for a reaction.
+
+A rule may require a valid patch for a device, an area, or an area on a device; a session
+with that device and area then cannot be completed without one: read at least its
+``read_after_days`` after it was done, with no reaction, within ``VALID_FOR``.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ForeignKey, String, Text, or_, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.access import audit_chain
+from models.access.permissions import Action, require
+from models.errors import NotFound, ValidationFailed
+from models.records.equipment import Device
+from models.records.people import Patient
+from models.storage.base import Base, utc_now
+from models.values.rows import Actor
+from models.values.vocabulary import Area, Labelled
+
+VALID_FOR = timedelta(days=365)
+DEFAULT_READ_AFTER_DAYS = 2
+
+
+class PatchResult(Labelled):
+    PENDING = "pending", "Not read yet"
+    NO_REACTION = "no_reaction", "No reaction"
+    REACTION = "reaction", "Reaction: do not treat at these settings"
+
+
+class TestPatch(Base):
+    __tablename__ = "test_patches"
+    __test__ = False  # not a pytest class
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    area: Mapped[str | None] = mapped_column(String(32))  # None: a spot valid for any area
+    done_on: Mapped[date]
+    fluence_j_cm2: Mapped[float | None]
+    energy_j: Mapped[float | None]
+    read_after_days: Mapped[int]
+    read_on: Mapped[date | None]
+    result: Mapped[str] = mapped_column(String(16), default=PatchResult.PENDING)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class TestPatchRule(Base):
+    """A valid patch is required for this device (any area), this area (any device), or
+    this area on this device."""
+
+    __tablename__ = "test_patch_rules"
+    __test__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    area: Mapped[str | None] = mapped_column(String(32))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+@dataclass(frozen=True)
+class PatchRow:
+    id: int
+    device_id: int
+    area: str | None
+    done_on: date
+    fluence_j_cm2: float | None
+    energy_j: float | None
+    read_after_days: int
+    read_on: date | None
+    result: str
+    note: str
+
+    @property
+    def readable_on(self) -> date:
+        return self.done_on + timedelta(days=self.read_after_days)
+
+    def valid_for(self, device_id: int, area: str, on: date) -> bool:
+        return (self.device_id == device_id and self.area in (None, area)
+                and self.result == PatchResult.NO_REACTION and self.read_on is not None
+                and self.read_on <= on and on - self.done_on <= VALID_FOR)
+
+    def describe(self) -> str:
+        where = Area(self.area).label if self.area else "any area"
+        setting = (f"{self.fluence_j_cm2:g} J/cm²" if self.fluence_j_cm2 else
+                   f"{self.energy_j:g} J" if self.energy_j else "settings not recorded")
+        read = (f"read {self.read_on:%Y-%m-%d}: {PatchResult(self.result).label.lower()}"
+                if self.read_on else f"to read from {self.readable_on:%Y-%m-%d}")
+        return f"{where}, done {self.done_on:%Y-%m-%d} at {setting}, {read}"
+
+
+def _row(patch: TestPatch) -> PatchRow:
+    return PatchRow(patch.id, patch.device_id, patch.area, patch.done_on, patch.fluence_j_cm2,
+                    patch.energy_j, patch.read_after_days, patch.read_on, patch.result,
+                    patch.note)
+
+
+def patches_of(db: Session, actor: Actor, patient_id: int) -> list[PatchRow]:
+    require(actor, Action.LOG_SESSION, "test_patch")
+    return [_row(p) for p in db.scalars(select(TestPatch).where(
+        TestPatch.patient_id == patient_id).order_by(TestPatch.done_on.desc(),
+                                                     TestPatch.id.desc()))]
+
+
+def record_test_patch(db: Session, actor: Actor, patient_id: int, device_id: int | None,
+                      area: str | None, done_on: date | None, fluence_j_cm2: float | None,
+                      energy_j: float | None, read_after_days: int | None,
+                      today: date | None = None) -> PatchRow:
+    require(actor, Action.LOG_SESSION, "test_patch")
+    today = today or date.today()
+    if db.get(Patient, patient_id) is None:
+        raise NotFound(f"No patient with id {patient_id}")
+    problems = {}
+    if device_id is None or db.get(Device, device_id) is None:
+        problems["device"] = "Choose the device the patch was done with"
+    if area is not None and area not in set(Area):
+        problems["area"] = f"Unknown treated area {area!r}"
+    if done_on is None:
+        problems["done_on"] = "Enter the date the patch was done"
+    elif done_on > today:
+        problems["done_on"] = "A test patch cannot be done in the future"
+    if read_after_days is None or read_after_days < 1:
+        problems["read_after_days"] = "A patch is read at least 1 day after it is done"
+    if not (fluence_j_cm2 or energy_j):
+        problems["settings"] = "Enter the fluence or energy the patch was done at"
+    if problems:
+        raise ValidationFailed(problems)
+    patch = TestPatch(patient_id=patient_id, device_id=device_id, area=area, done_on=done_on,
+                      fluence_j_cm2=fluence_j_cm2, energy_j=energy_j,
+                      read_after_days=read_after_days, recorded_by_id=actor.id)
+    db.add(patch)
+    db.flush()
+    audit_chain.record(db, actor_id=actor.id, action="test_patch.record", entity="test_patch",
+                       entity_id=patch.id,
+                       new={"patient_id": patient_id, "device_id": device_id, "area": area,
+                      "done_on": done_on.isoformat(), "fluence_j_cm2": fluence_j_cm2,
+                      "energy_j": energy_j, "read_after_days": read_after_days})
+    return _row(patch)
+
+
+def read_test_patch(db: Session, actor: Actor, patch_id: int, read_on: date | None,
+                    result: str, note: str = "", today: date | None = None) -> PatchRow:
+    """Record what the patch showed, no sooner than its read-after days."""
+    require(actor, Action.LOG_SESSION, "test_patch", patch_id)
+    patch = db.get(TestPatch, patch_id)
+    if patch is None:
+        raise NotFound(f"No test patch {patch_id}")
+    today = today or date.today()
+    problems = {}
+    if patch.result != PatchResult.PENDING:
+        problems["result"] = "This patch has been read already"
+    elif result not in (PatchResult.NO_REACTION, PatchResult.REACTION):
+        problems["result"] = "Choose what the patch showed"
+    readable = _row(patch).readable_on
+    if read_on is None:
+        problems["read_on"] = "Enter the date the patch was read"
+    elif read_on > today:
+        problems["read_on"] = "A patch cannot be read in the future"
+    elif read_on < readable:
+        problems["read_on"] = (f"Read it at least {patch.read_after_days} day(s) after it was "
+                               f"done: on or after {readable:%Y-%m-%d}")
+    if problems:
+        raise ValidationFailed(problems)
+    patch.read_on, patch.result, patch.note = read_on, result, note.strip()
+    db.flush()
+    audit_chain.record(db, actor_id=actor.id, action="test_patch.read", entity="test_patch",
+                       entity_id=patch.id, new={"read_on": read_on.isoformat(), "result": result,
+                                          "note": patch.note})
+    return _row(patch)
+
+
+def require_test_patch(db: Session, actor: Actor, device_id: int | None, area: str | None
+                       ) -> None:
+    """From now on, sessions with this device and/or on this area need a valid patch."""
+    require(actor, Action.MANAGE_DEVICES, "test_patch_rule")
+    if device_id is None and area is None:
+        raise ValidationFailed({"rule": "Name the device, the area or both"})
+    if area is not None and area not in set(Area):
+        raise ValidationFailed({"area": f"Unknown treated area {area!r}"})
+    rule = TestPatchRule(device_id=device_id, area=area, created_by_id=actor.id)
+    db.add(rule)
+    db.flush()
+    audit_chain.record(db, actor_id=actor.id, action="test_patch_rule.create",
+                       entity="test_patch_rule", entity_id=rule.id,
+                       new={"device_id": device_id, "area": area})
+
+
+def patches_missing(db: Session, patient_id: int, device_id: int | None, areas: list[str],
+                    on: date) -> dict[str, str]:
+    """Per area that a rule covers with this device and that has no valid patch, why."""
+    if device_id is None or not areas:
+        return {}
+    rules = db.scalars(select(TestPatchRule).where(
+        or_(TestPatchRule.device_id == device_id, TestPatchRule.device_id.is_(None)),
+        or_(TestPatchRule.area.in_(areas), TestPatchRule.area.is_(None)))).all()
+    covered = {area for area in areas for rule in rules
+               if rule.area in (None, area) and rule.device_id in (None, device_id)}
+    if not covered:
+        return {}
+    patches = [_row(p) for p in db.scalars(select(TestPatch).where(
+        TestPatch.patient_id == patient_id, TestPatch.device_id == device_id))]
+    return {area: f"{Area(area).label} needs a test patch with this device, read with no "
+                  f"reaction in the last {VALID_FOR.days} days: record it first"
+            for area in sorted(covered)
+            if not any(p.valid_for(device_id, area, on) for p in patches)}

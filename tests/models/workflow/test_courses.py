@@ -1,0 +1,110 @@
+"""Treatment courses: sessions counted against the plan, too-soon warnings, who is due."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from models.access import accounts
+from models.clinic import device_register, patients
+from models.errors import ValidationFailed
+from models.review import supervision
+from models.values.session_input import AreaInput, SessionInput
+from models.workflow import courses, session_logging
+from tests.entries import SCREENED
+
+TODAY = datetime.now().astimezone().date()
+
+
+@pytest.fixture
+def clinic(database, admin, technician):
+    with database.write() as db:
+        device = device_register.add_device(db, admin, make="Acme", model="C", serial="C-1",
+                                            kind="infrared")
+        patient = patients.add_patient(db, technician, identifier="C-1", full_name="Cora",
+                                       date_of_birth=None, fitzpatrick=2)
+    return device, patient
+
+
+def log(database, technician, patient, device, days_ago, areas=("neck",)):
+    entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
+                         started_at=datetime.now(UTC) - timedelta(days=days_ago),
+                         areas=tuple(AreaInput(a, {"energy_j": 60.0}, 200, 2) for a in areas))
+    with database.write() as db:
+        draft = session_logging.start_draft(db, technician, patient.id, entry)
+        return session_logging.complete_session(db, technician, draft.summary.id, entry)
+
+
+def test_the_first_session_opens_a_default_course_and_each_counts(database, technician,
+                                                                   clinic):
+    device, patient = clinic
+    log(database, technician, patient, device, 42, ("neck", "jawline"))
+    log(database, technician, patient, device, 21)
+    with database.read() as db:
+        found = courses.courses_of(db, technician, patient.id)
+    neck, jaw = found["neck"], found["jawline"]
+    assert (neck.planned_sessions, neck.interval_days, neck.done) == (6, 21, 2)
+    assert neck.started_on == TODAY - timedelta(days=42)
+    assert neck.describe(TODAY).startswith("Neck: session 3 of 6 · every 21 days · last ")
+    assert neck.next_due == TODAY and jaw.next_due == TODAY - timedelta(days=21)
+    assert neck.too_soon(TODAY) is None
+    assert "only 0 day(s) since the last session" in jaw.too_soon(TODAY - timedelta(days=42))
+    assert "only 7 day(s)" in neck.too_soon(TODAY - timedelta(days=14))
+
+
+def test_draft_and_voided_sessions_do_not_count(database, technician, supervisor, clinic):
+    device, patient = clinic
+    log(database, technician, patient, device, 30)
+    voided = log(database, technician, patient, device, 10)
+    with database.write() as db:
+        supervision.void_session(db, supervisor, voided.summary.id, "wrong patient")
+        session_logging.start_draft(db, technician, patient.id, SessionInput(
+            areas=(AreaInput("neck"),)))
+    with database.read() as db:
+        assert courses.courses_of(db, technician, patient.id)["neck"].done == 1
+
+
+def test_a_plan_is_changed_with_its_bad_input_named(database, technician, clinic):
+    device, patient = clinic
+    log(database, technician, patient, device, 10)
+    with pytest.raises(ValidationFailed) as refused, database.write() as db:
+        courses.plan_course(db, technician, patient.id, "neck", 0, 0, TODAY)
+    assert refused.value.problems == {"planned_sessions": "A course has at least 1 session",
+                                      "interval_days": "Sessions are at least 1 day apart"}
+    with database.read() as db:
+        started = courses.courses_of(db, technician, patient.id)["neck"].started_on
+    with database.write() as db:
+        row = courses.plan_course(db, technician, patient.id, "neck", 4, 28, started)
+    assert (row.planned_sessions, row.interval_days, row.done) == (4, 28, 1)
+    assert row.next_due == TODAY + timedelta(days=18)
+    with database.write() as db:  # a new course from today: nothing counted yet
+        fresh = courses.plan_course(db, technician, patient.id, "neck", 3, 14, TODAY)
+    assert (fresh.done, fresh.next_due) == (0, TODAY)
+
+
+def test_due_and_overdue_patients_are_listed_most_overdue_first(database, technician,
+                                                                 supervisor, admin, clinic):
+    device, patient = clinic
+    with database.write() as db:
+        other = patients.add_patient(db, technician, identifier="C-2", full_name="Dana",
+                                     date_of_birth=None, fitzpatrick=3)
+    log(database, technician, patient, device, 30)  # due 9 days ago
+    log(database, technician, other, device, 16)   # due in 5 days
+    log(database, technician, other, device, 2, ("hands",))  # due in 19 days: not listed
+    with database.read() as db:
+        due = courses.due_courses(db, supervisor)
+    assert [(row.patient, row.area, row.next_due) for row in due] == [
+        ("Cora (C-1)", "neck", TODAY - timedelta(days=9)),
+        ("Dana (C-2)", "neck", TODAY + timedelta(days=5))]
+    with database.write() as db:
+        courses.plan_course(db, supervisor, patient.id, "neck", 1, 21,
+                            TODAY - timedelta(days=30))
+    with database.read() as db:  # a finished course is due no more
+        assert [row.patient for row in courses.due_courses(db, supervisor)] == ["Dana (C-2)"]
+    assert replace(due[0], done=6).next_due is None
+    with database.write() as db:
+        stranger = accounts.create_user(db, username="tom", full_name="Tom", role="technician",
+                                        password="long enough", created_by=admin)
+    with database.read() as db:  # a technician sees the courses of patients they treat
+        assert courses.due_courses(db, stranger) == []
+        assert len(courses.due_courses(db, technician)) == 1

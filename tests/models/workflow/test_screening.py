@@ -1,0 +1,187 @@
+"""Screening, checklist, carried-forward settings and certification: what stops a session
+being signed, with nothing signed and everything typed kept."""
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from models.access import accounts
+from models.clinic import device_register, patients
+from models.errors import NotAllowed, ValidationFailed
+from models.reading import history
+from models.records.treatment import Screening
+from models.review import supervision
+from models.values.screening import ChecklistItem, Contraindication, problems_for_treatment
+from models.values.session_input import AreaInput, SessionInput, problems_in
+from models.workflow import aftercare, carried_forward, session_logging
+from tests.entries import SCREENED
+
+TODAY = date(2026, 11, 22)
+
+
+def test_a_complete_screening_has_nothing_against_it():
+    assert problems_for_treatment(SCREENED, TODAY) == {}
+
+
+def test_pregnancy_is_a_hard_stop_that_no_reason_lifts():
+    screening = replace(SCREENED, found=frozenset({Contraindication.PREGNANCY}),
+                        reasons={Contraindication.PREGNANCY: "Patient insists"})
+    problems = problems_for_treatment(screening, TODAY)
+    assert list(problems) == ["screening.pregnancy"]
+    assert problems["screening.pregnancy"].startswith("Do not treat")
+
+
+@pytest.mark.parametrize("code", sorted(set(Contraindication) - {Contraindication.PREGNANCY}))
+def test_each_warning_needs_a_reason_and_then_treatment_may_go_ahead(code):
+    found = replace(SCREENED, found=frozenset({code}), reasons={code: "   "})
+    assert set(problems_for_treatment(found, TODAY)) == {f"screening.{code}"}
+    reasoned = replace(found, reasons={code: "Cleared by the patient's GP"})
+    assert problems_for_treatment(reasoned, TODAY) == {}
+
+
+def test_consent_in_the_future_and_an_open_checklist_are_named():
+    screening = replace(SCREENED, consent_signed_on=TODAY + timedelta(days=1),
+                        checklist=SCREENED.checklist - {ChecklistItem.PATIENT_EYEWEAR})
+    problems = problems_for_treatment(screening, TODAY)
+    assert "in the future" in problems["screening.consent_signed_on"]
+    assert problems["screening.checklist"].endswith("eyewear on the patient")
+    empty = problems_for_treatment(replace(SCREENED, fitzpatrick=None, consent_version=" ",
+                                           consent_signed_on=None), TODAY)
+    assert set(empty) == {"screening.fitzpatrick", "screening.consent_version",
+                          "screening.consent_signed_on"}
+
+
+@pytest.fixture
+def clinic(database, admin, technician):
+    with database.write() as db:
+        device = device_register.add_device(db, admin, make="Acme", model="S", serial="S-1",
+                                            kind="laser")
+        patient = patients.add_patient(db, technician, identifier="S-1", full_name="Sol",
+                                       date_of_birth=None, fitzpatrick=4)
+    return device, patient
+
+
+def entry_for(device, fluence, days_ago, **changes):
+    return SessionInput(
+        device_id=device.id, duration_s=1800, room="R", screening=SCREENED,
+        started_at=datetime.now(UTC) - timedelta(days=days_ago),
+        areas=(AreaInput("cheeks", {"fluence_j_cm2": fluence, "wavelength_nm": 1064.0}, 90, 1,
+                         **changes),))
+
+
+def log(database, technician, patient, entry):
+    with database.write() as db:
+        draft = session_logging.start_draft(db, technician, patient.id, entry)
+        return session_logging.complete_session(db, technician, draft.summary.id, entry)
+
+
+def test_the_screening_is_stored_with_the_session_and_read_back(database, technician, clinic):
+    device, patient = clinic
+    screening = replace(SCREENED, found=frozenset({Contraindication.HERPES}),
+                        reasons={Contraindication.HERPES: "Antiviral cover started"})
+    done = log(database, technician, patient, replace(entry_for(device, 20.0, 1),
+                                                      screening=screening))
+    assert done.screening == screening
+    assert history.entry_of(done).screening == screening
+
+
+def test_a_hard_stop_refuses_completion_and_keeps_the_draft(database, technician, clinic):
+    device, patient = clinic
+    entry = replace(entry_for(device, 20.0, 0), screening=replace(
+        SCREENED, found=frozenset({Contraindication.PREGNANCY})))
+    with database.write() as db:
+        draft = session_logging.start_draft(db, technician, patient.id, entry)
+    with pytest.raises(ValidationFailed, match="Do not treat"), database.write() as db:
+        session_logging.complete_session(db, technician, draft.summary.id, entry)
+    with database.read() as db:
+        kept = history.load_session(db, draft.summary.id)
+    assert kept.summary.status == "draft"
+    assert kept.screening.found == {Contraindication.PREGNANCY}
+
+
+def test_a_consent_typed_in_the_future_is_kept_out_of_the_draft_until_corrected(
+        database, technician, clinic):
+    device, patient = clinic
+    entry = replace(entry_for(device, 20.0, 0), screening=replace(
+        SCREENED, consent_signed_on=date.today() + timedelta(days=3)))
+    assert "screening.consent_signed_on" in problems_in(entry)
+    with database.write() as db:
+        draft = session_logging.start_draft(db, technician, patient.id, entry)
+    assert draft.screening.consent_signed_on is None
+    assert draft.screening.consent_version == SCREENED.consent_version
+
+
+def test_settings_start_from_the_last_session_and_a_big_change_needs_a_reason(
+        database, technician, clinic):
+    device, patient = clinic
+    log(database, technician, patient, entry_for(device, 20.0, 42))
+    log(database, technician, patient, entry_for(device, 22.0, 21))  # +10 %: no reason needed
+    with database.read() as db:
+        last = carried_forward.last_settings(db, patient.id, device.id)
+    assert last["cheeks"].settings["fluence_j_cm2"] == 22.0
+    assert last["cheeks"].settings["wavelength_nm"] == 1064.0
+
+    raised = entry_for(device, 27.5, 0)  # +25 % on 22
+    with pytest.raises(ValidationFailed) as refused, database.write() as db:
+        draft = session_logging.start_draft(db, technician, patient.id, raised)
+        session_logging.complete_session(db, technician, draft.summary.id, raised)
+    assert refused.value.problems == {"areas.cheeks.change_reason": (
+        f"Cheeks: Fluence up 25% from 22 J/cm² on "
+        f"{datetime.now(UTC) - timedelta(days=21):%Y-%m-%d}, beyond the 20% limit. "
+        "Give the reason for the change")}
+    done = log(database, technician, patient,
+               entry_for(device, 27.5, 0, change_reason="Good tolerance at 22"))
+    assert done.areas[0].change_reason == "Good tolerance at 22"
+
+
+def test_an_expired_certification_stops_completing_until_renewed(database, admin, technician,
+                                                                 clinic):
+    device, patient = clinic
+    with database.write() as db:
+        accounts.record_certification(db, admin, "tess", "LT-1", date.today() + timedelta(1))
+    log(database, technician, patient, entry_for(device, 20.0, 3))
+    with database.write() as db:  # lapsed, as the calendar moves on
+        db.get(accounts.User, technician.id).certification_expires = date.today() - timedelta(1)
+    entry = entry_for(device, 20.0, 0)
+    with pytest.raises(ValidationFailed, match="certification expired"), \
+            database.write() as db:
+        draft = session_logging.start_draft(db, technician, patient.id, entry)
+        session_logging.complete_session(db, technician, draft.summary.id, entry)
+    with pytest.raises(ValidationFailed, match="expired on"), database.write() as db:
+        accounts.record_certification(db, admin, "tess", "LT-1", date.today() - timedelta(2))
+    with database.write() as db:
+        accounts.record_certification(db, admin, "tess", "LT-2", date.today() + timedelta(365))
+    assert log(database, technician, patient, entry).summary.status == "completed"
+
+
+def test_an_amendment_keeps_the_screening_it_replaces(database, technician, supervisor,
+                                                      clinic):
+    device, patient = clinic
+    done = log(database, technician, patient, entry_for(device, 20.0, 1))
+    changed = replace(history.entry_of(done), screening=replace(
+        SCREENED, found=frozenset({Contraindication.SUN_EXPOSURE}),
+        reasons={Contraindication.SUN_EXPOSURE: "Tan noted late"}))
+    with database.write() as db:
+        amended = supervision.amend_session(db, supervisor, done.summary.id, changed,
+                                            "tan not recorded at the time")
+        rows = db.query(Screening).filter_by(session_id=done.summary.id).all()
+    assert amended.screening.found == {Contraindication.SUN_EXPOSURE}
+    assert sorted((r.superseded_in is None, r.found) for r in rows) == [
+        (False, "[]"), (True, '["sun_exposure"]')]
+    assert amended.amendments[0].old["screening"]["found"] == []
+
+
+def test_the_aftercare_sheet_is_recorded_as_given_by_the_technician(database, technician,
+                                                                   supervisor, clinic):
+    device, patient = clinic
+    done = log(database, technician, patient, entry_for(device, 20.0, 0))
+    sheet = aftercare.sheet_for(done.patient.full_name, [a.area for a in done.areas])
+    assert sheet.areas == ("Cheeks",)
+    assert any("at least two weeks" in text for _title, text in sheet.sections)
+    assert [title for title, _ in sheet.sections][-1] == "Face"
+    with pytest.raises(NotAllowed), database.write() as db:
+        aftercare.record_given(db, supervisor, done.summary.id)
+    with database.write() as db:
+        given = aftercare.record_given(db, technician, done.summary.id, done.version)
+    assert given.aftercare_given_at is not None and given.summary.status == "completed"

@@ -1,0 +1,48 @@
+"""After a crash the next start offers the open draft back, exactly as last saved."""
+
+from PySide6.QtCore import Qt
+
+from models.storage.preferences import Settings
+from tests.ui.conftest import RecordedMessages
+from tests.ui.session.test_session_form import register_patient, screen, tick_area
+from ui.shell.main_window import MainWindow
+
+
+def test_the_next_start_offers_the_draft_a_crash_left_open(qtbot, window, database,
+                                                           technician):
+    form = window.form
+    register_patient(qtbot, form, identifier="R-1", name="Rita Rojas")
+    qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
+    form.device.setCurrentIndex(1)
+    tick_area(form, "Neck")
+    qtbot.keyClicks(form.areas.rows["neck"].fields["fluence_j_cm2"], "31.5")
+    qtbot.keyClicks(form.duration.minutes, "40")
+    screen(qtbot, form)
+    form.reactions.set_grade("erythema", 2, "settled in 10 min")
+    qtbot.keyClicks(form.notes, "Patient asked about aftercare")
+    qtbot.waitUntil(lambda: "Draft saved" in form.status.text(), timeout=10_000)
+    draft_id = form.draft_id
+    # The app dies here: no close, no last save. A new start follows.
+
+    messages = RecordedMessages()
+    again = MainWindow(database, technician, Settings(room="Room 4", autosave_seconds=0.2),
+                       messages)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.form.draft_id == draft_id, timeout=10_000)
+    assert "unfinished session for Rita Rojas" in messages.shown[0]
+    resumed = again.form
+    assert "Rita Rojas" in resumed.patient.selected.text()
+    assert resumed.areas.rows["neck"].fields["fluence_j_cm2"].text() == "31.5"
+    assert resumed.duration.minutes.text() == "40"
+    assert resumed.screening.consent_version.text() == "LL-consent v3"
+    assert all(box.isChecked() for box in resumed.screening.checklist.values())
+    assert resumed.notes.toPlainText() == "Patient asked about aftercare"
+    assert {r.kind: r.grade for r in resumed.reactions.value()} == {"erythema": 2}
+    qtbot.waitUntil(lambda: resumed.device.currentIndex() == 1, timeout=10_000)
+    entry, problems = resumed.collect()
+    assert problems == {} and entry.duration_s == 40 * 60
+
+    qtbot.mouseClick(resumed.complete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Completed and signed" in resumed.status.text(), timeout=10_000)
+    again.close()

@@ -1,0 +1,1 @@
+"""The administrator's screens: staff, devices and clinic settings."""

@@ -1,0 +1,237 @@
+"""Import a device export file: check it in the background, preview it, then import it.
+
+Checking is a dry run: the whole file is read and every problem listed, nothing written.
+Import runs the same reading again inside one transaction. Both show progress and can be
+cancelled; a cancelled or failed import leaves the database as it was.
+"""
+
+import threading
+from pathlib import Path
+from uuid import UUID
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from devices.importing.contract import ImportCancelled, ImportFailed
+from devices.importing.importer import ImportResult, import_file
+from devices.importing.profile_library import clinic_profiles
+from devices.importing.profiles import Profile
+from models.values.rows import Actor
+from models.values.vocabulary import Area
+from ui.shell.tasks import TaskRunner
+from ui.widgets.display import local_time
+
+PROBLEM_COLOUR = QColor("#b00020")
+
+
+class _Progress(QObject):
+    """Carries progress from the worker thread to the dialog."""
+
+    moved = Signal(int, int)
+
+
+class ImportDialog(QDialog):
+    """Signals:
+    imported(object): the ImportResult of a completed import.
+    """
+
+    imported = Signal(object)
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, session_uuid: UUID | None = None,
+                 room: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks, self.actor, self.session_uuid, self.room = tasks, actor, session_uuid, room
+        self.setWindowTitle("Import from device file" if session_uuid is None
+                            else "Import device file into this session")
+        self.resize(820, 560)
+        self._cancel = threading.Event()
+        self._checked: Path | None = None
+        self._progress = _Progress(self)
+
+        self.path = QLineEdit()
+        self.path.setAccessibleName("Export file")
+        self.path.setPlaceholderText("The file copied from the device (CSV, JSON or XML)")
+        self.browse = QPushButton("&Browse…")
+        self.profile = QComboBox()
+        self.profile.setAccessibleName("Import profile")
+        self.profile.addItem("Detect from the file", None)
+        self.profiles: dict[str, Profile] = {}
+        tasks.read(clinic_profiles, done=self._show_profiles)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setValue(0)
+        self.status = QLabel("Choose the file, then check it.")
+        self.status.setWordWrap(True)
+        self.sessions = QTableWidget(0, 5)
+        self.sessions.setHorizontalHeaderLabels(
+            ["Device session", "Patient", "Started", "Areas", "Pulses (flagged)"])
+        self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.sessions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.problems = QListWidget()
+        self.problems.setAccessibleName("Problems found in the file")
+        self.check_button = QPushButton("Chec&k file")
+        self.import_button = QPushButton("&Import")
+        self.import_button.setObjectName("primary")
+        self.import_button.setEnabled(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.close_button = QPushButton("Close")
+
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path, 1)
+        file_row.addWidget(self.browse)
+        form = QFormLayout()
+        file_label = QLabel("&File")
+        file_label.setBuddy(self.path)  # a layout as the field gives the label no buddy
+        form.addRow(file_label, file_row)
+        form.addRow("&Profile", self.profile)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.bar, 1)
+        for button in (self.check_button, self.cancel_button, self.import_button,
+                       self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addWidget(QLabel("Sessions in the file"))
+        layout.addWidget(self.sessions, 2)
+        layout.addWidget(QLabel("Problems"))
+        layout.addWidget(self.problems, 1)
+        layout.addLayout(buttons)
+
+        self.browse.clicked.connect(self._browse)
+        self.check_button.clicked.connect(lambda: self._run(dry_run=True))
+        self.import_button.clicked.connect(lambda: self._run(dry_run=False))
+        self.cancel_button.clicked.connect(self._cancel.set)
+        self.close_button.clicked.connect(self.reject)
+        self.path.textChanged.connect(self._forget_check)
+        self.profile.currentIndexChanged.connect(self._forget_check)
+        self._progress.moved.connect(self._moved)
+
+    def reject(self) -> None:
+        """Closing (Esc) while a file is being read cancels it; nothing is imported."""
+        self._cancel.set()
+        super().reject()
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Device export file", str(Path.home()),
+            "Device exports (*.csv *.txt *.json *.xml);;All files (*)")
+        if name:
+            self.path.setText(name)
+            self._run(dry_run=True)
+
+    def _forget_check(self, *_args) -> None:
+        self._checked = None
+        self.import_button.setEnabled(False)
+
+    def _show_profiles(self, profiles: dict[str, Profile]) -> None:
+        """The shipped profiles and those the clinic added, for choosing by hand."""
+        self.profiles = profiles
+        for name, profile in profiles.items():
+            self.profile.addItem(f"{profile.title} ({name})", name)
+
+    def _run(self, dry_run: bool) -> None:
+        text = self.path.text().strip()
+        if not text:
+            self.status.setText("Choose the export file first.")
+            self.path.setFocus()
+            return
+        path = Path(text)
+        name = self.profile.currentData()
+        profile = self.profiles[name] if name else None
+        self._cancel.clear()
+        self._busy(True)
+        self.bar.setValue(0)
+        self.status.setText(("Checking " if dry_run else "Importing ") + path.name + "…")
+        cancel, moved = self._cancel, self._progress.moved
+
+        def work() -> ImportResult:
+            return import_file(self.tasks.database, self.actor, path, profile,
+                               session_uuid=self.session_uuid, dry_run=dry_run, room=self.room,
+                               progress=moved.emit, cancelled=cancel.is_set)
+
+        self.tasks.submit(work, done=lambda result: self._done(path, result),
+                          failed=self._failed)
+
+    def _busy(self, busy: bool) -> None:
+        for widget in (self.check_button, self.browse, self.path, self.profile,
+                       self.close_button):
+            widget.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        if busy:
+            self.import_button.setEnabled(False)
+
+    def _moved(self, done: int, total: int) -> None:
+        self.bar.setValue(int(1000 * done / total) if total else 0)
+
+    def _done(self, path: Path, result: ImportResult) -> None:
+        self._busy(False)
+        self._show(result.sessions, result.problems, result.problem_count)
+        if result.dry_run:
+            clean = result.problem_count == 0
+            self._checked = path if clean else None
+            self.import_button.setEnabled(clean)
+            self.status.setText(
+                f"{result.rows:,} pulse records read, {len(result.sessions)} session(s) "
+                f"found with profile {result.profile}; {result.flagged_pulses} pulses "
+                "flagged for review. "
+                + ("Ready to import." if clean else "Correct the problems below; nothing "
+                                                    "can be imported until then."))
+            if clean:
+                self.import_button.setFocus()
+            return
+        self.status.setText(f"Imported {result.rows:,} pulses of {len(result.sessions)} "
+                            f"session(s) from {result.file_name}.")
+        self.imported.emit(result)
+
+    def _failed(self, error: Exception) -> None:
+        self._busy(False)
+        self.bar.setValue(0)
+        if isinstance(error, ImportCancelled):
+            self.status.setText("Cancelled; nothing was imported.")
+        elif isinstance(error, ImportFailed):
+            self._show((), error.problems, error.total)
+            self.status.setText("Nothing was imported: see the problems below.")
+        else:
+            self.status.setText(f"Nothing was imported: {error}")
+            self._show((), (), 0)
+
+    def _show(self, sessions, problems, count: int) -> None:
+        self.sessions.setRowCount(len(sessions))
+        for row, session in enumerate(sessions):
+            cells = [session.device_session, session.patient or "–",
+                     local_time(session.started_at),
+                     ", ".join(Area(a).label for a in session.areas),
+                     f"{session.pulses:,} ({session.flagged_pulses})"]
+            for column, text in enumerate(cells):
+                self.sessions.setItem(row, column, QTableWidgetItem(text))
+        self.problems.clear()
+        for problem in problems:
+            item = QListWidgetItem(str(problem))
+            item.setForeground(QBrush(PROBLEM_COLOUR))
+            self.problems.addItem(item)
+        if count > len(problems):
+            self.problems.addItem(f"… and {count - len(problems)} more")
+        self.problems.setVisible(True)
+        if not problems:
+            self.problems.addItem("None")
+            self.problems.item(0).setFlags(Qt.ItemFlag.NoItemFlags)

@@ -1,0 +1,232 @@
+"""The simulated device connected to the open draft: pulses drawn live as they come.
+
+The device's settings for the ticked areas are shown read only. Start plays the session;
+each pulse is drawn as it is delivered. Stop ends it early; Save to session stores the
+settings, pulse counts and traces into the draft in one transaction.
+"""
+
+from functools import partial
+from uuid import UUID
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from devices.simulated.live_session import LiveRecording, Playback, delivered_channel, planned_areas
+from devices.simulated.treatment_device import SimulatedDevice
+from models.values.parameters import FORM_FIELDS
+from models.values.rows import Actor, DeviceRow, SessionDetail
+from models.values.vocabulary import Area
+from models.workflow import import_recording
+from ui.shell.tasks import TaskRunner
+from ui.widgets.field_error import FieldError
+from ui.widgets.trace_plots import TracePlots
+
+TICK_MS = 50
+SPEEDS = (("10× faster", 10.0), ("Real time", 1.0), ("60× faster", 60.0))
+
+
+def device_seed(session_uuid: UUID) -> int:
+    """The same draft always gets the same simulated pulses."""
+    return session_uuid.int & 0xFFFF_FFFF
+
+
+class LiveDeviceDialog(QDialog):
+    """Signals:
+    recorded(object): the draft's SessionDetail once the pulses are stored in it.
+    """
+
+    recorded = Signal(object)
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, session_id: int, session_uuid: UUID,
+                 device: DeviceRow, areas: list[str], fitzpatrick: int | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks, self.actor, self.session_id, self.device = tasks, actor, session_id, device
+        self.setWindowTitle(f"Simulated device – {device.display_name}")
+        self.resize(1000, 740)
+        simulator = SimulatedDevice(device.kind, device_seed(session_uuid))
+        self.planned = planned_areas(simulator, areas, fitzpatrick)
+        self.playback = Playback(simulator, self.planned)
+        self.recording = LiveRecording(device.kind, self.planned)
+        self.channel, _setting = delivered_channel(device.kind)
+        self.session_s = 0.0
+        self.saved = False
+
+        self.settings = self._settings_table()
+        self.speed = QComboBox()
+        for label, factor in SPEEDS:
+            self.speed.addItem(label, factor)
+        self.speed.setAccessibleName("Playback speed")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, self.playback.total)
+        self.progress.setValue(0)
+        self.progress.setFormat("%v of %m pulses")
+        self.status = QLabel("Press Start when the treatment begins.")
+        self.status.setWordWrap(True)
+        self.plots = TracePlots([self.channel, "skin_temperature_c", "impedance_ohm"]
+                                if device.kind == "rf" else [self.channel, "skin_temperature_c"])
+        self.error = FieldError()
+        self.start_button = QPushButton("&Start")
+        self.stop_button = QPushButton("S&top")
+        self.skip_button = QPushButton("S&kip to the end")
+        self.skip_button.setToolTip("Deliver the rest of the session's pulses at once")
+        self.save_button = QPushButton("Save to &session")
+        self.save_button.setObjectName("primary")
+        self.cancel_button = QPushButton("Cancel")
+        for button in (self.stop_button, self.skip_button, self.save_button):
+            button.setEnabled(False)
+
+        speed_row = QHBoxLayout()
+        speed_row.addWidget(QLabel("Speed"))
+        speed_row.addWidget(self.speed)
+        speed_row.addWidget(self.progress, 1)
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.stop_button, self.skip_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Settings of {device.display_name} for this patient "
+                                "(read only; they go into the session as the device's):"))
+        layout.addWidget(self.settings)
+        layout.addLayout(speed_row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.plots, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+
+        self.clock = QElapsedTimer()
+        self.timer = QTimer(self, interval=TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.start_button.clicked.connect(self.start)
+        self.stop_button.clicked.connect(self.stop)
+        self.skip_button.clicked.connect(self.skip_to_end)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        self.start_button.setDefault(True)
+        self.start_button.setFocus()
+
+    def _settings_table(self) -> QTableWidget:
+        table = QTableWidget(len(self.planned), len(FORM_FIELDS) + 1)
+        table.setHorizontalHeaderLabels(["Area", *(spec.title for spec in FORM_FIELDS)])
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setAccessibleName("The device's settings")
+        for row, area in enumerate(self.planned):
+            values = area.settings | {"pulses": area.pulses, "passes": area.passes}
+            table.setItem(row, 0, QTableWidgetItem(Area(area.area).label))
+            for column, spec in enumerate(FORM_FIELDS, start=1):
+                value = values.get(spec.key)
+                table.setItem(row, column, QTableWidgetItem("–" if value is None
+                                                            else f"{value:g}"))
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.resizeRowsToContents()
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height()
+                             + sum(table.rowHeight(r) for r in range(table.rowCount())) + 4)
+        return table
+
+    # --- playing --------------------------------------------------------------------------
+    def start(self) -> None:
+        self.clock.start()
+        self.timer.start()
+        self.start_button.setEnabled(False)
+        self.speed.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self.skip_button.setEnabled(True)
+        self.stop_button.setFocus()
+        self.status.setText("Connected: pulses are drawn as the device delivers them.")
+
+    def _tick(self) -> None:
+        self.session_s += self.clock.restart() / 1000 * self.speed.currentData()
+        self._deliver(self.playback.due(self.session_s))
+
+    def skip_to_end(self) -> None:
+        self._deliver(self.playback.due(float("inf")))
+
+    def _deliver(self, pulses: list) -> None:
+        for pulse in pulses:
+            self.recording.add(pulse)
+        if pulses:
+            last = pulses[-1]
+            self.status.setText(
+                f"Pulse {self.recording.pulses:,} of {self.playback.total:,}: "
+                f"{Area(last.area).label}, pass {last.pass_number}; "
+                f"{self.recording.flagged} flagged for review")
+            self.progress.setValue(self.recording.pulses)
+            self.plots.show_series({name: self.recording.series(name)
+                                    for name in ("time_s", *self.plots.curves)})
+        elif (upcoming := self.playback.next_at()) is not None and upcoming - self.session_s > 5:
+            self.status.setText(f"Between passes: next pulse in {upcoming - self.session_s:.0f} s "
+                                "of treatment time.")
+        if self.playback.finished:
+            self.stop()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        for button in (self.start_button, self.stop_button, self.skip_button):
+            button.setEnabled(False)
+        done = self.recording.pulses
+        self.save_button.setEnabled(done > 0)
+        if done:
+            self.save_button.setDefault(True)
+            self.save_button.setFocus()
+            ended = "All pulses delivered" if self.playback.finished else "Stopped"
+            self.status.setText(f"{ended}: {done:,} pulses, {self.recording.flagged} flagged "
+                                "for review. Save them to the session, or Cancel.")
+        else:
+            self.status.setText("Stopped before the first pulse; nothing to save.")
+
+    # --- saving ---------------------------------------------------------------------------
+    def save(self) -> None:
+        self.save_button.setEnabled(False)
+        self.status.setText("Saving the pulses to the session…")
+        recording = self.recording
+        store = partial(
+            import_recording.record_device_pulses, device_session=f"{self.device.serial} connected",
+            areas=recording.areas(), duration_s=recording.duration_s, pulses=recording.pulses,
+            flagged=recording.flagged, traces=recording.chunks())
+        self.tasks.write(store, self.actor, self.session_id, self.device.id,
+                         done=self._saved, failed=self._refused)
+
+    def _saved(self, detail: SessionDetail) -> None:
+        self.saved = True
+        self.recorded.emit(detail)
+        self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self.error.show_problem(f"Not saved: {error}. The pulses are kept; try again.")
+        self.save_button.setEnabled(True)
+        self.status.setText("Not saved.")
+
+    def reject(self) -> None:
+        """Cancel; pulses already delivered are only dropped when the technician says so."""
+        self.timer.stop()
+        if self.recording.pulses and not self.saved:
+            answer = QMessageBox.question(
+                self, "Discard the pulses?",
+                f"{self.recording.pulses:,} pulses were delivered and not saved to the session. "
+                "Discard them?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                if not self.playback.finished and self.stop_button.isEnabled():
+                    self.clock.restart()
+                    self.timer.start()
+                return
+        super().reject()

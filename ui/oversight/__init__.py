@@ -1,0 +1,1 @@
+"""Supervisors' screens: the review queue, incidents, courses due, the audit trail, charts."""

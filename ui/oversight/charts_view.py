@@ -1,0 +1,174 @@
+"""The supervisor's charts, drawn with pyqtgraph from SQL aggregates over the history's filters.
+
+Bars for counts and rates (one colour per series, side by side), lines for a patient's
+course with reactions marked. Hovering shows the value under the pointer; each chart can be
+saved as a PNG.
+"""
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.reading import chart_data
+from models.reading.chart_data import ChartData
+from models.reading.history_filter import HistoryFilter
+from models.values.rows import Actor
+from ui.shell.tasks import TaskRunner
+
+COURSE = "A patient's course"
+COLOURS = ((30, 90, 160), (214, 110, 20), (40, 150, 70), (170, 40, 50), (120, 80, 170),
+           (20, 150, 160), (150, 120, 30), (90, 90, 90))
+GROUP_WIDTH = 0.8
+
+
+class ChartsView(QWidget):
+    def __init__(self, tasks: TaskRunner, actor: Actor,
+                 current_filter: Callable[[], HistoryFilter], parent: QWidget | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self.tasks, self.actor, self.current_filter = tasks, actor, current_filter
+        self.data: ChartData | None = None
+        self.bars: list[tuple[float, float, str]] = []  # x centre, value, description
+        self._asked = 0  # only the latest chart asked for is drawn
+        self.choice = QComboBox()
+        self.choice.setAccessibleName("Chart")
+        self.choice.addItems([*chart_data.CHARTS, COURSE])
+        self.patient = QLineEdit(placeholderText="patient identifier")
+        self.patient.setAccessibleName("Patient for the course")
+        self.patient.setVisible(False)
+        self.draw_button = QPushButton("&Draw")
+        self.save_button = QPushButton("Save as &PNG…")
+        self.save_button.setEnabled(False)
+        self.hover = QLabel("Uses the History's filters. Hover over a bar or point for its value.")
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setAccessibleName("Chart")
+        top = QHBoxLayout()
+        top.addWidget(self.choice, 1)
+        top.addWidget(self.patient)
+        top.addWidget(self.draw_button)
+        top.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.hover)
+        self.choice.currentTextChanged.connect(self._chosen)
+        self.draw_button.clicked.connect(self.draw)
+        self.patient.returnPressed.connect(self.draw)
+        self.save_button.clicked.connect(self._choose_png)
+        self.plot.scene().sigMouseMoved.connect(self._hovered)
+
+    def _chosen(self, title: str) -> None:
+        self.patient.setVisible(title == COURSE)
+        if title != COURSE:
+            self.draw()
+
+    def draw(self) -> None:
+        title = self.choice.currentText()
+        build = (chart_data.patient_course(self.patient.text()) if title == COURSE
+                 else chart_data.CHARTS[title])
+        self.hover.setText("Counting…")
+        self._asked += 1
+        asked = self._asked
+        self.tasks.read(build, self.actor, self.current_filter(),
+                        done=lambda data: asked == self._asked and self.show_chart(data))
+
+    # --- drawing ----------------------------------------------------------------------------
+    def show_chart(self, data: ChartData) -> None:
+        self.data = data
+        self.save_button.setEnabled(not data.empty)
+        self.bars = draw_chart(self.plot, data, lines=self.choice.currentText() == COURSE)
+        self.hover.setText("Nothing to draw for these filters." if data.empty
+                           else "Hover over a bar or point for its value.")
+
+    # --- hover and saving -------------------------------------------------------------------
+    def _hovered(self, position: QPointF) -> None:
+        if not self.bars:
+            return
+        point = self.plot.getPlotItem().vb.mapSceneToView(position)
+        x_, y_ = point.x(), point.y()
+        self.hover.setText(self.describe_nearest(x_, y_))
+
+    def describe_nearest(self, x: float, y: float) -> str:
+        """The bar or point nearest to (x, y), in words."""
+        span = max((abs(v) for _x, v, _d in self.bars), default=1) or 1
+        nearest = min(self.bars, key=lambda b: abs(b[0] - x) * 4 + abs(b[1] - y) / span)
+        return nearest[2]
+
+    def _choose_png(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(self, "Save chart", "chart.png",
+                                                    "PNG images (*.png)")
+        if name:
+            self.save_png(Path(name))
+
+    def save_png(self, path: Path) -> bool:
+        saved = self.plot.grab().save(str(path), "PNG")
+        self.hover.setText(f"Saved {path}." if saved else f"Could not write {path}.")
+        return saved
+
+
+Bar = tuple[float, float, str]  # x centre, value, description
+
+
+def draw_chart(plot: pg.PlotWidget, data: ChartData, lines: bool = False) -> list[Bar]:
+    """Draw ``data`` on ``plot`` (bars, or lines when asked or marked); return what each bar
+    or point shows, for hovering."""
+    plot.clear()
+    item = plot.getPlotItem()
+    if item.legend is not None:
+        item.legend.clear()
+    else:
+        plot.addLegend(offset=(-10, 10))
+    item.setTitle(data.title)
+    item.setLabel("left", data.value_label + (" (%)" if data.percent else ""))
+    if data.empty:
+        return []
+    bars = _lines(plot, data) if lines or data.marks else _bars(plot, data)
+    ticks = list(enumerate(data.categories))
+    step = max(1, len(ticks) // 12)  # a readable number of labels
+    item.getAxis("bottom").setTicks([ticks[::step], ticks])
+    plot.autoRange()
+    return bars
+
+
+def _bars(plot: pg.PlotWidget, data: ChartData) -> list[Bar]:
+    found: list[Bar] = []
+    width = GROUP_WIDTH / len(data.series)
+    for n, (name, values) in enumerate(data.series.items()):
+        xs = [i - GROUP_WIDTH / 2 + width * (n + 0.5) for i in range(len(values))]
+        plot.addItem(pg.BarGraphItem(x=xs, height=list(values), width=width * 0.9,
+                                     brush=COLOURS[n % len(COLOURS)], name=name))
+        unit = " %" if data.percent else ""
+        found += [(x, v, f"{name}, {data.categories[i]}: {v:.3g}{unit}")
+                  for i, (x, v) in enumerate(zip(xs, values, strict=True))]
+    return found
+
+
+def _lines(plot: pg.PlotWidget, data: ChartData) -> list[Bar]:
+    found: list[Bar] = []
+    for n, (name, values) in enumerate(data.series.items()):
+        xs = [i for i, v in enumerate(values) if not math.isnan(v)]
+        ys = [values[i] for i in xs]
+        colour = COLOURS[n % len(COLOURS)]
+        plot.plot(xs, ys, pen=pg.mkPen(colour, width=2), symbol="o", symbolBrush=colour,
+                  name=name)
+        found += [(x, y, f"{name}, {data.categories[x]}: {y:g}") for x, y in
+                  zip(xs, ys, strict=True)]
+    if data.marks:
+        plot.addItem(pg.ScatterPlotItem(x=[m[0] for m in data.marks],
+                                        y=[m[1] for m in data.marks], symbol="x", size=16,
+                                        pen=pg.mkPen((200, 0, 0), width=3), name="reaction"))
+        found += [(x, y, f"{note} on {data.categories[x]}") for x, y, note in data.marks]
+    return found

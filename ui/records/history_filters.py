@@ -1,0 +1,132 @@
+"""The filter bar above the history: a quick search, then dates, room, technician, patient,
+area, device, reaction and grade, and status. Every change re-counts and re-reads the view."""
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from models.reading.history_filter import FilterChoices, HistoryFilter, local_days
+from models.values.vocabulary import Area, ReactionKind, SessionStatus
+
+TYPING_PAUSE_MS = 300
+
+
+def _combo(name: str, everything: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    combo.addItem(everything, None)
+    return combo
+
+
+class HistoryFilterBar(QWidget):
+    """Signals:
+    changed(object): the HistoryFilter now set.
+    """
+
+    changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.oldest_first = False
+        self.search = QLineEdit(placeholderText="Quick search: patient, technician, room")
+        self.search.setAccessibleName("Quick search")
+        self.patient = QLineEdit(placeholderText="Patient: identifier or name")
+        self.patient.setAccessibleName("Patient")
+        self.dated = QCheckBox("&Dates")
+        today = QDate.currentDate()
+        self.since, self.until = QDateEdit(today.addMonths(-1)), QDateEdit(today)
+        for field in (self.since, self.until):
+            field.setCalendarPopup(True)
+            field.setDisplayFormat("yyyy-MM-dd")
+            field.setEnabled(False)
+        self.room = _combo("Room", "Every room")
+        self.technician = _combo("Technician", "Every technician")
+        self.device = _combo("Device", "Every device")
+        self.area = _combo("Treated area", "Every area")
+        for area in Area:
+            self.area.addItem(area.label, area.value)
+        self.reaction = _combo("Reaction", "Any or no reaction")
+        self.reaction.addItem("Any reaction", "*")
+        for kind in ReactionKind:
+            self.reaction.addItem(kind.label, kind.value)
+        self.min_grade = QSpinBox(minimum=1, maximum=4, prefix="grade ≥ ")
+        self.min_grade.setAccessibleName("Minimum reaction grade")
+        self.status = _combo("Status", "Every status")
+        for status in SessionStatus:
+            self.status.addItem(status.label, status.value)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.search, 0, 0, 1, 3)
+        grid.addWidget(self.patient, 0, 3, 1, 2)
+        grid.addWidget(self.dated, 0, 5)
+        grid.addWidget(self.since, 0, 6)
+        grid.addWidget(self.until, 0, 7)
+        for column, widget in enumerate((self.room, self.technician, self.device, self.area,
+                                         self.reaction, self.min_grade, self.status)):
+            grid.addWidget(widget, 1, column)
+
+        self._pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
+        self._pause.timeout.connect(self._emit)
+        for field in (self.search, self.patient):
+            field.textEdited.connect(lambda _t: self._pause.start())
+        self.dated.toggled.connect(self._dates_toggled)
+        for field in (self.since, self.until):
+            field.dateChanged.connect(lambda _d: self._emit())
+        for combo in (self.room, self.technician, self.device, self.area, self.reaction,
+                      self.status):
+            combo.currentIndexChanged.connect(lambda _i: self._emit())
+        self.min_grade.valueChanged.connect(lambda _v: self._emit())
+
+    def set_choices(self, choices: FilterChoices) -> None:
+        for combo, items in ((self.room, [(r, r) for r in choices.rooms]),
+                             (self.technician, [(n, i) for i, n in choices.technicians]),
+                             (self.device, [(n, i) for i, n in choices.devices])):
+            combo.blockSignals(True)
+            current = combo.currentData()
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for text, value in items:
+                combo.addItem(text, value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.since.setEnabled(on)
+        self.until.setEnabled(on)
+        self._emit()
+
+    def toggle_order(self) -> None:
+        self.oldest_first = not self.oldest_first
+        self._emit()
+
+    def value(self) -> HistoryFilter:
+        since, until = (local_days(self.since.date().toPython(), self.until.date().toPython())
+                        if self.dated.isChecked() else (None, None))
+        reaction = self.reaction.currentData()
+        return HistoryFilter(
+            since=since,
+            until=until,
+            room=self.room.currentData(),
+            technician_id=self.technician.currentData(),
+            patient=self.patient.text().strip() or None,
+            area=self.area.currentData(),
+            device_id=self.device.currentData(),
+            reaction=None if reaction in (None, "*") else reaction,
+            min_grade=self.min_grade.value() if reaction is not None else None,
+            status=self.status.currentData(),
+            search=self.search.text().strip() or None,
+            oldest_first=self.oldest_first,
+        )
+
+    def _emit(self) -> None:
+        self._pause.stop()
+        self.min_grade.setEnabled(self.reaction.currentData() is not None)
+        self.changed.emit(self.value())

@@ -1,0 +1,218 @@
+"""The History screen: sessions newest first; Enter or double-click opens one read-only."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from models.access.permissions import Action, may
+from models.errors import LaserLogError
+from models.reading import history
+from models.reading.exports import export_sessions
+from models.reading.history_filter import filter_choices
+from models.review import audit_trail
+from models.review.audit_trail import AuditRow
+from models.values.rows import Actor, SessionDetail
+from models.workflow import import_recording
+from ui.records.follow_up_dialog import FollowUpButton
+from ui.records.history_filters import HistoryFilterBar
+from ui.records.history_model import COLUMNS, HistoryModel
+from ui.records.session_detail import SessionDetailDialog
+from ui.records.supervisor_actions import SupervisorActions
+from ui.shell.messages import Messages
+from ui.shell.tasks import TaskRunner
+
+
+def _session_whole(db: Session, actor: Actor, session_id: int
+                   ) -> tuple[SessionDetail, dict[str, bytes], list[AuditRow]]:
+    """The session, its traces, and (for those who may see the audit trail) its events."""
+    detail = history.view_session(db, actor, session_id)
+    events = (audit_trail.find_events(db, actor, session_uuid=str(detail.summary.uuid))
+              if may(actor, Action.VIEW_AUDIT) else [])
+    return detail, import_recording.load_traces(db, session_id), events
+
+
+LAYOUT_KEY = "history/columns"
+EXPORT_FORMATS = {"CSV for spreadsheets (*.csv)": "csv", "FHIR R4 Bundle (*.json)": "fhir",
+                  "PDF period summary (*.pdf)": "pdf"}  # the file dialog's choice -> format
+
+
+class HistoryView(QWidget):
+    def __init__(self, tasks: TaskRunner, actor: Actor, messages: Messages,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks, self.actor, self.messages = tasks, actor, messages
+        self.model = HistoryModel(tasks, actor)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        for column, width in enumerate((150, 220, 220, 130, 80, 170)):
+            self.table.setColumnWidth(column, width)
+        self.filters = HistoryFilterBar()
+        self.found = QLabel("")
+        self.refresh_button = QPushButton("&Refresh (F5)")
+        self.open_button = QPushButton("&Open session")
+        self.export_button = QPushButton("E&xport…")
+        self.export_button.setToolTip("The sessions found, as a spreadsheet-safe CSV file or "
+                                      "a FHIR R4 Bundle")
+        top = QHBoxLayout()
+        top.addWidget(self.found, 1)
+        top.addWidget(self.export_button)
+        top.addWidget(self.open_button)
+        top.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filters)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        self._restore_layout()
+        header.customContextMenuRequested.connect(self._choose_columns)
+        header.sectionClicked.connect(self._header_clicked)
+        header.sectionMoved.connect(lambda *_: self._save_layout())
+        header.sectionResized.connect(lambda *_: self._save_layout())
+        self.filters.changed.connect(self.model.reload)
+        self.export_button.clicked.connect(self._choose_export_file)
+        self.model.counted.connect(self._counted)
+        self._open_when_read: int | None = None
+        self.model.dataChanged.connect(self._rows_read)
+        tasks.read(filter_choices, done=self.filters.set_choices)
+        self.table.activated.connect(self.open_session)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.open_button.clicked.connect(lambda: self.open_session(self.table.currentIndex()))
+        self.dialog: SessionDetailDialog | None = None
+
+    def refresh(self) -> None:
+        self.model.reload()
+
+    def _counted(self, total: int) -> None:
+        order = "oldest" if self.model.filters.oldest_first else "newest"
+        self.found.setText(f"{total:,} session(s) found, {order} first. Enter or double-click "
+                           "opens one; click the Date header to turn the order round.")
+
+    def _rows_read(self, first: QModelIndex, last: QModelIndex) -> None:
+        row = self._open_when_read
+        if row is not None and first.row() <= row <= last.row():
+            self.open_session(self.model.index(row, 0))
+
+    def _choose_export_file(self) -> None:
+        name, chosen = QFileDialog.getSaveFileName(self, "Export sessions", "sessions.csv",
+                                                   ";;".join(EXPORT_FORMATS))
+        if name:
+            self.export(Path(name), EXPORT_FORMATS.get(chosen, "csv"))
+
+    def export(self, path: Path, file_format: str = "csv") -> None:
+        """Write the sessions the current filters find (all of them, not only those read)."""
+        filters = self.model.filters
+        self.found.setText(f"Exporting to {path.name}…")
+        if file_format == "pdf":
+            from ui.records.pdf_reports import period_figures  # pyqtgraph loads only when needed
+
+            self.tasks.read(period_figures, self.actor, filters,
+                            done=lambda figures: self._write_summary(figures, filters, path))
+            return
+        self.tasks.submit(
+            lambda: export_sessions(self.tasks.database, path, file_format, filters,
+                                    self.actor),
+            done=lambda count: self.found.setText(f"Exported {count:,} session(s) to {path}."),
+            failed=lambda error: self.found.setText(f"Not exported: {error}"))
+
+    def _write_summary(self, figures, filters, path: Path) -> None:
+        from ui.records.pdf_reports import write_period_summary
+
+        counts, charts = figures
+        try:
+            write_period_summary(counts, charts, filters, path)
+        except LaserLogError as error:
+            self.found.setText(f"Not exported: {error}")
+            return
+        self.found.setText(f"Exported a summary of {sum(counts.values()):,} session(s) to "
+                           f"{path}.")
+
+    def _header_clicked(self, column: int) -> None:
+        if column == 0:
+            self.filters.toggle_order()
+
+    # --- columns: which are shown, their order and widths are remembered -------------------
+    def _choose_columns(self, position) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column, title in enumerate(COLUMNS):
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column != 0)  # the date always shows
+            action.toggled.connect(lambda on, c=column: self._show_column(c, on))
+        menu.popup(header.mapToGlobal(position))
+        self.columns_menu = menu
+
+    def _show_column(self, column: int, shown: bool) -> None:
+        self.table.horizontalHeader().setSectionHidden(column, not shown)
+        self._save_layout()
+
+    def _save_layout(self) -> None:
+        QSettings().setValue(LAYOUT_KEY, self.table.horizontalHeader().saveState())
+
+    def _restore_layout(self) -> None:
+        state = QSettings().value(LAYOUT_KEY)
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+
+    def open_session(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        summary = self.model.summary_at(index.row())
+        if summary is None:  # its rows are being read: open it when they come
+            self._open_when_read = index.row()
+            return
+        self._open_when_read = None
+        self.open_session_id(summary.id)
+
+    def open_session_id(self, session_id: int) -> None:
+        self.tasks.read(_session_whole, self.actor, session_id, done=self._show)
+
+    def _show(self, found: tuple[SessionDetail, dict[str, bytes], list[AuditRow]]) -> None:
+        detail, traces, events = found
+        actions = QWidget()
+        row = QHBoxLayout(actions)
+        row.setContentsMargins(0, 0, 0, 0)
+        if may(self.actor, Action.REVIEW_SESSION):
+            self.supervisor_actions = SupervisorActions(self.tasks, self.actor, detail,
+                                                        self.messages)
+            self.supervisor_actions.changed.connect(self._changed)
+            row.addWidget(self.supervisor_actions, 1)
+        if may(self.actor, Action.RECORD_FOLLOW_UP):
+            self.follow_up = FollowUpButton(self.tasks, self.actor, detail)
+            self.follow_up.changed.connect(self._changed)
+            row.addWidget(self.follow_up)
+        self.dialog = SessionDetailDialog(detail, traces, self, actions, events)
+        self.dialog.open()
+
+    def _changed(self, detail: SessionDetail) -> None:
+        """Show the session as it now is, its audit events read again too."""
+        self.tasks.read(_session_whole, self.actor, detail.summary.id, done=self._reshow)
+        self.refresh()
+
+    def _reshow(self, found: tuple[SessionDetail, dict[str, bytes], list[AuditRow]]) -> None:
+        detail, _traces, events = found
+        if self.dialog is not None and self.dialog.detail.summary.id == detail.summary.id:
+            self.dialog.show_detail(detail, events)

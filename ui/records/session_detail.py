@@ -1,0 +1,241 @@
+"""Read-only view of one session, everything recorded about it."""
+
+import json
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.review.audit_trail import AuditRow
+from models.values.parameters import FORM_FIELDS
+from models.values.rows import SessionDetail
+from models.values.screening import ChecklistItem, Contraindication, ScreeningInput
+from models.values.vocabulary import (
+    FITZPATRICK_TYPES,
+    Area,
+    ParameterSource,
+    ReactionKind,
+    ReactionOnset,
+)
+from ui.widgets import display
+from ui.widgets.display import local_time
+
+
+def _value(value: float | int | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def _anaesthetic(detail: SessionDetail) -> str:
+    if detail.anaesthetic_agent is None:
+        return "none"
+    applied = display.local_time(detail.anaesthetic_applied_at) or "at an unrecorded time"
+    return f"{detail.anaesthetic_agent}, applied {applied}"
+
+
+def session_html(detail: SessionDetail, events: Sequence[AuditRow] = ()) -> str:
+    """The session as an HTML page, with its audit events when given; every value escaped."""
+    s, p = detail.summary, detail.patient
+    rows = [
+        ("Patient", f"{p.full_name} ({p.identifier})"),
+        ("Date of birth", p.date_of_birth.isoformat() if p.date_of_birth else "–"),
+        ("Skin type (record)", FITZPATRICK_TYPES.get(p.fitzpatrick or 0, "not assessed")),
+        ("Start", display.local_time(s.started_at)),
+        ("Duration", display.minutes(s.duration_s) or "–"),
+        ("Technician", s.technician),
+        ("Device", detail.device.display_name if detail.device else "–"),
+        ("Room", detail.room or "–"),
+        ("Anaesthetic", _anaesthetic(detail)),
+        ("Status", display.status_label(s.status)),
+        ("Completed", display.local_time(detail.completed_at) or "not yet"),
+        ("Aftercare sheet", f"given {display.local_time(detail.aftercare_given_at)}"
+         if detail.aftercare_given_at else "not recorded as given"),
+        ("Reviewed", f"{display.local_time(detail.reviewed_at)} by {detail.reviewed_by}"
+         if detail.reviewed_at else "not yet"),
+        ("Session ID", str(s.uuid)),
+    ]
+    html = [f"<h2>Session of {escape(display.local_time(s.started_at))}</h2>"]
+    if detail.voided_at is not None:
+        html.append(f"<p style='color:#a00000'><b>Voided</b> {escape(local_time(detail.voided_at))}"
+                    f": {escape(detail.void_reason)}</p>")
+    html.append("<table>")
+    html += [f"<tr><th align='left'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows]
+    html.append("</table><h3>Treated areas and parameters</h3>")
+    html.append("<table border='1' cellspacing='0' cellpadding='3'><tr><th>Area</th>")
+    html += [f"<th>{escape(spec.title)}</th>" for spec in FORM_FIELDS]
+    html.append("<th>Parameters from</th><th>Reason for a change beyond the limit</th></tr>")
+    for area in detail.areas:
+        cells = [area.settings.get(spec.key, getattr(area, spec.key, None))
+                 for spec in FORM_FIELDS]
+        html.append(f"<tr><td>{escape(Area(area.area).label)}</td>")
+        html += [f"<td align='right'>{escape(_value(v))}</td>" for v in cells]
+        source = ParameterSource(area.source).label if area.source else "–"
+        html.append(f"<td>{escape(source)}</td><td>{escape(area.change_reason or '–')}</td>"
+                    "</tr>")
+    html.append("</table>")
+    html += _screening_html(detail.screening)
+    html.append("<h3>Reactions</h3>")
+    if detail.reactions:
+        html.append("<ul>")
+        for r in detail.reactions:
+            note = f": {r.note}" if r.note else ""
+            html.append(f"<li>{escape(ReactionKind(r.kind).label)}, grade {r.grade} "
+                        f"({escape(ReactionOnset(r.onset).label.lower())}){escape(note)}</li>")
+        html.append("</ul>")
+    else:
+        html.append("<p>None recorded.</p>")
+    html += _follow_ups_html(detail)
+    html.append(f"<h3>Notes</h3><p>{escape(detail.notes) or '–'}</p>")
+    if detail.imports:
+        html.append("<h3>Imported device files</h3><ul>")
+        for batch in detail.imports:
+            html.append(
+                f"<li>{escape(batch.file_name)} – {escape(local_time(batch.imported_at))} by "
+                f"{escape(batch.user)}, profile {escape(batch.profile)}, device session "
+                f"{escape(batch.device_session)}: {batch.pulses:,} pulses "
+                f"({batch.flagged_pulses} flagged for review); SHA-256 {batch.sha256}</li>")
+        html.append("</ul>")
+    html += _amendments_html(detail)
+    html += _events_html(events)
+    return "".join(html)
+
+
+def _screening_html(screening: ScreeningInput | None) -> list[str]:
+    html = ["<h3>Screening and checklist</h3>"]
+    if screening is None:
+        return [*html, "<p>Not recorded.</p>"]
+    skin = FITZPATRICK_TYPES.get(screening.fitzpatrick or 0, "not assessed")
+    signed = f"{screening.consent_signed_on:%Y-%m-%d}" if screening.consent_signed_on else "–"
+    html.append(f"<p>Skin type {escape(skin)}; consent {escape(screening.consent_version or '–')}"
+                f" signed {signed}.</p>")
+    if screening.found:
+        html.append("<p>Contraindications found:</p><ul>")
+        for code in sorted(screening.found):
+            reason = screening.reasons.get(code, "")
+            html.append(f"<li>{escape(Contraindication(code).label)}"
+                        f"{': treated because ' + escape(reason) if reason else ''}</li>")
+        html.append("</ul>")
+    else:
+        html.append("<p>No contraindication found.</p>")
+    missing = [item.label for item in ChecklistItem if item not in screening.checklist]
+    html.append("<p>Checklist: " + (escape("not ticked: " + "; ".join(missing)) if missing
+                                    else "every item ticked") + ".</p>")
+    return html
+
+
+def _follow_ups_html(detail: SessionDetail) -> list[str]:
+    if not detail.follow_ups:
+        return []
+    html = ["<h3>Follow-ups</h3><table border='1' cellspacing='0' cellpadding='3'><tr>"
+            "<th>Seen</th><th>Reaction</th><th>Grade</th><th>Resolved</th><th>Note</th>"
+            "<th>By</th></tr>"]
+    for f in detail.follow_ups:
+        resolved = f"{f.resolved_on:%Y-%m-%d}" if f.resolved_on else "not yet"
+        html.append(f"<tr><td>{f.observed_on:%Y-%m-%d}</td>"
+                    f"<td>{escape(ReactionKind(f.kind).label)}</td><td>{f.grade}</td>"
+                    f"<td>{resolved}</td><td>{escape(f.note)}</td>"
+                    f"<td>{escape(f.recorded_by)}</td></tr>")
+    html.append("</table>")
+    return html
+
+
+def _events_html(events: Sequence[AuditRow]) -> list[str]:
+    if not events:
+        return []
+    html = ["<h3>Audit trail of this session</h3><table border='1' cellspacing='0' "
+            "cellpadding='3'><tr><th>No.</th><th>When</th><th>User</th><th>Action</th>"
+            "<th>Reason</th></tr>"]
+    html += [f"<tr><td>{e.seq}</td><td>{escape(local_time(e.occurred_at))}</td>"
+             f"<td>{escape(e.user or '–')}</td><td>{escape(e.action)}</td>"
+             f"<td>{escape(e.reason)}</td></tr>" for e in events]
+    html.append("</table>")
+    return html
+
+
+FIELD_TITLES = {
+    "device_id": "Device (register number)", "room": "Room", "started_at": "Start (UTC)",
+    "duration_s": "Duration (seconds)", "anaesthetic": "Anaesthetic",
+    "areas": "Areas and parameters", "reactions": "Reactions", "notes": "Notes",
+    "screening": "Screening and checklist", "aftercare_given_at": "Aftercare sheet given (UTC)",
+}
+
+
+def _amendments_html(detail: SessionDetail) -> list[str]:
+    """Each amendment with the values it replaced, so the session as signed stays readable."""
+    if not detail.amendments:
+        return []
+    html = ["<h3>Amendments</h3><p>The values above are the current ones; each amendment "
+            "lists what it replaced.</p><ol>"]
+    for amendment in detail.amendments:
+        html.append(f"<li>{escape(local_time(amendment.amended_at))} by "
+                    f"{escape(amendment.user)}: {escape(amendment.reason)}<table border='1' "
+                    "cellspacing='0' cellpadding='3'><tr><th>Field</th><th>Before</th>"
+                    "<th>After</th></tr>")
+        for key in amendment.new:
+            before = json.dumps(amendment.old.get(key), ensure_ascii=False)
+            after = json.dumps(amendment.new[key], ensure_ascii=False)
+            title = FIELD_TITLES.get(key, key)
+            html.append(f"<tr><td>{escape(title)}</td><td>{escape(before)}</td>"
+                        f"<td>{escape(after)}</td></tr>")
+        html.append("</table></li>")
+    html.append("</ol>")
+    return html
+
+
+class SessionDetailDialog(QDialog):
+    def __init__(self, detail: SessionDetail, traces: dict[str, bytes] | None = None,
+                 parent: QWidget | None = None, actions: QWidget | None = None,
+                 events: Sequence[AuditRow] = ()) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Session – {detail.patient.full_name}")
+        self.resize(760, 640)
+        self.browser = QTextBrowser()
+        self.events = events
+        self.browser.setHtml(session_html(detail, events))
+        self.detail = detail
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.pdf_button = buttons.addButton("Save as &PDF…",
+                                            QDialogButtonBox.ButtonRole.ActionRole)
+        self.pdf_button.clicked.connect(self._choose_pdf)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser, 2)
+        self.plot = None
+        if traces:
+            from ui.widgets.trace_plots import traces_plot  # pyqtgraph loads only when needed
+
+            self.plot = traces_plot(traces)
+        if self.plot is not None:
+            self.resize(900, 900)
+            layout.addWidget(self.plot, 2)
+        self.actions = actions
+        if actions is not None:
+            layout.addWidget(actions)
+        layout.addWidget(buttons)
+
+    def show_detail(self, detail: SessionDetail, events: Sequence[AuditRow] | None = None
+                    ) -> None:
+        """Show the session as it now is (after a sign-off, amendment, voiding or follow-up),
+        with its audit events as read again when given."""
+        self.detail = detail
+        if events is not None:
+            self.events = events
+        self.browser.setHtml(session_html(detail, self.events))
+
+    def _choose_pdf(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(self, "Session report", "session.pdf",
+                                                    "PDF documents (*.pdf)")
+        if name:
+            self.save_pdf(Path(name))
+
+    def save_pdf(self, path: Path) -> None:
+        from ui.records.pdf_reports import write_session_pdf
+
+        write_session_pdf(self.detail, path)

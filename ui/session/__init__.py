@@ -1,0 +1,1 @@
+"""The Log session screen and its panels."""

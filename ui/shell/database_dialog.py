@@ -1,0 +1,61 @@
+"""When the database cannot be opened: say which and why, and let the user pick another."""
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.storage.database import default_url
+
+
+class DatabaseDialog(QDialog):
+    """Shows the failure and returns the URL to try next (``url``) when accepted."""
+
+    def __init__(self, message: str, url: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("LaserLog – database")
+        self.message = QLabel(message)
+        self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
+        self.url_field = QLineEdit(url)
+        self.url_field.setAccessibleName("Database URL")
+        browse = QPushButton("&Choose SQLite file…")
+        default = QPushButton("Use this &PC's database")
+        row = QHBoxLayout()
+        row.addWidget(browse)
+        row.addWidget(default)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Retry
+                                   | QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Retry).setText("&Open")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Quit")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(QLabel("Database to open (sqlite:///PATH or "
+                                "postgresql://USER:PASSWORD@HOST/NAME):"))
+        layout.addWidget(self.url_field)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        browse.clicked.connect(self._browse)
+        default.clicked.connect(lambda: self.url_field.setText(default_url()))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.resize(620, 220)
+
+    @property
+    def url(self) -> str:
+        return self.url_field.text().strip()
+
+    def _browse(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "SQLite database file", "", "LaserLog database (*.db);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if path:
+            self.url_field.setText(f"sqlite:///{path}")

@@ -1,0 +1,275 @@
+"""The main window: wires the Log session and History screens together, and its actions."""
+
+from contextlib import suppress
+
+from PySide6.QtCore import QEvent, QSettings, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.access import accounts
+from models.access.permissions import Action, may
+from models.errors import LaserLogError
+from models.storage.database import Database
+from models.storage.preferences import Settings
+from models.values.rows import Actor, SessionDetail
+from models.values.vocabulary import Role
+from models.workflow import session_logging
+from ui.admin.admin_view import AdminView
+from ui.equipment.import_dialog import ImportDialog
+from ui.oversight.due_courses_view import DueCoursesView
+from ui.oversight.incidents_view import IncidentsView
+from ui.oversight.review_queue_view import ReviewQueueView
+from ui.records.history_view import HistoryView
+from ui.session.session_form import SessionForm
+from ui.shell.lock_screen import LockScreen
+from ui.shell.messages import Messages
+from ui.shell.tasks import TaskRunner
+from ui.widgets.display import local_time
+
+LIVE_REFRESH_MS = 300
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+    taken_over(object): another person signed in on the lock screen (their Actor).
+    """
+
+    taken_over = Signal(object)
+    INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                              QEvent.Type.MouseMove, QEvent.Type.Wheel})
+
+    def __init__(self, database: Database, actor: Actor, settings: Settings,
+                 messages: Messages | None = None) -> None:
+        super().__init__()
+        self.messages = messages or Messages()
+        self.actor, self.settings = actor, settings
+        self.signed_out = False
+        self.setWindowTitle(f"LaserLog – {actor.full_name}")
+        self.tasks = TaskRunner(database, self._report, self)
+        # Each role gets the screens it may use; the operations check again regardless.
+        self.form = (SessionForm(self.tasks, actor, settings, self.messages)
+                     if may(actor, Action.LOG_SESSION) else None)
+        self.history = (HistoryView(self.tasks, actor, self.messages)
+                        if may(actor, Action.VIEW_OWN_PATIENTS_SESSIONS) else None)
+        self.review = (ReviewQueueView(self.tasks, actor, self.messages)
+                       if may(actor, Action.REVIEW_SESSION) else None)
+        self._charts = None
+        self.charts_page = None  # its screen is built when first shown: pyqtgraph loads then
+        if may(actor, Action.VIEW_ALL_SESSIONS) and self.history is not None:
+            self.charts_page = QWidget()
+            QVBoxLayout(self.charts_page).setContentsMargins(0, 0, 0, 0)
+        self.due = (DueCoursesView(self.tasks, actor)
+                    if may(actor, Action.PLAN_COURSE) else None)
+        self.incidents = (IncidentsView(self.tasks, actor)
+                          if may(actor, Action.FILE_INCIDENT) else None)
+        self.admin = AdminView(self.tasks, actor) if may(actor, Action.MANAGE_USERS) else None
+        self.tabs = QTabWidget()
+        for screen, title in ((self.form, "&Log session"), (self.review, "&Review queue"),
+                              (self.incidents, "I&ncidents"),
+                              (self.history, "&History"), (self.due, "Courses &due"),
+                              (self.charts_page, "C&harts"),
+                              (self.admin, "&Administration")):
+            if screen is not None:
+                self.tabs.addTab(screen, title)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.lock_screen = LockScreen(actor)
+        self.lock_screen.unlock_requested.connect(self._unlock_requested)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.tabs)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
+        self.hidden_dialogs: list[QDialog] = []
+        self.idle = QTimer(self, singleShot=True,
+                           interval=max(1, int(settings.idle_lock_minutes * 60_000)))
+        self.idle.timeout.connect(self.lock)
+        QApplication.instance().installEventFilter(self)
+        self.idle.start()
+        role = Role(actor.role).label
+        self.statusBar().addWidget(QLabel(f"{actor.full_name} ({role})"))
+        self.statusBar().addPermanentWidget(QLabel(database.display_url))
+        self._create_actions()
+        if self.form is not None and self.history is not None:
+            self.form.session_completed.connect(lambda _detail: self.history.refresh())
+            self.form.draft_saved.connect(lambda _detail: self.history.refresh())
+        self._restore_state()
+        if self.history is not None:
+            self.history.refresh()
+        self.listener = None
+        if not database.is_sqlite and self.history is not None:
+            self._listen(database)
+        if self.review is not None and self.history is not None:
+            self.review.refresh()
+            self.review.signed_off.connect(self.history.refresh)
+            self.review.open_requested.connect(self.history.open_session_id)
+        if self.form is not None:
+            self.form.patient.search.setFocus()
+            self.tasks.read(session_logging.open_drafts, actor, done=self._offer_recovery)
+
+    def _create_actions(self) -> None:
+        """Every menu action, in one place."""
+        def add(menu, text, shortcut, slot) -> QAction:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            return action
+
+        file_menu = self.menuBar().addMenu("&File")
+        if may(self.actor, Action.IMPORT_DEVICE_FILE):
+            add(file_menu, "&Import device file…", "Ctrl+I", self.open_import)
+        add(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        view = self.menuBar().addMenu("&View")
+        for index in range(self.tabs.count()):
+            add(view, self.tabs.tabText(index), f"Ctrl+{index + 1}",
+                lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
+        if self.history is not None:
+            add(view, "&Refresh history", "F5", self.history.refresh)
+        if may(self.actor, Action.VIEW_AUDIT):
+            add(view, "&Audit trail…", "Ctrl+Shift+A", self.open_audit_trail)
+
+    @property
+    def charts(self):
+        """The supervisor's charts screen (None for other roles), built the first time it is
+        wanted."""
+        if self._charts is None and self.charts_page is not None:
+            from ui.oversight.charts_view import ChartsView
+
+            history = self.history
+            self._charts = ChartsView(self.tasks, self.actor, lambda: history.model.filters)
+            self.charts_page.layout().addWidget(self._charts)
+        return self._charts
+
+    def _tab_shown(self, index: int) -> None:
+        if self.charts_page is not None and self.tabs.widget(index) is self.charts_page:
+            _ = self.charts
+        for screen in (self.due, self.incidents):  # a session since may have changed them
+            if screen is not None and self.tabs.widget(index) is screen:
+                screen.refresh()
+
+    # --- live across workstations -----------------------------------------------------------
+    def _listen(self, database: Database) -> None:
+        """Refresh the history (and the review queue) when another PC changes a session."""
+        from ui.shell.live_updates import SessionListener
+
+        self.listener = SessionListener(database, self)
+        self.live_refresh = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
+        self.live_refresh.timeout.connect(self._refresh_lists)
+        # A bound method of this window: Qt queues the call onto the GUI thread.
+        self.listener.session_changed.connect(self._session_changed)
+        self.listener.start()
+
+    @Slot(str)
+    def _session_changed(self, _session_uuid: str) -> None:
+        self.live_refresh.start()  # a burst of changes refreshes once
+
+    def _refresh_lists(self) -> None:
+        if self.history is not None:
+            self.history.refresh()
+        if self.review is not None:
+            self.review.refresh()
+
+    # --- idle lock --------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.pages.currentWidget() is self.lock_screen
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() in self.INPUT_EVENTS and not self.locked:
+            self.idle.start()  # any input restarts the idle clock
+        return super().eventFilter(watched, event)
+
+    def lock(self) -> None:
+        """Hide every patient detail behind the lock screen; the open draft is saved first."""
+        if self.locked:
+            return
+        if self.form is not None:
+            self.form.save_draft()
+        self.hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for dialog in self.hidden_dialogs:
+            dialog.hide()
+        self.menuBar().setEnabled(False)
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.lock_screen.prepare()
+
+    def _unlock_requested(self, username: str, password: str) -> None:
+        self.tasks.submit(lambda: accounts.sign_in(self.tasks.database, username, password),
+                          done=self._signed_in_at_lock,
+                          failed=lambda error: self.lock_screen.error.show_problem(str(error)))
+
+    def _signed_in_at_lock(self, actor: Actor) -> None:
+        if actor.id != self.actor.id:
+            self.taken_over.emit(actor)  # the next person takes over; this window goes
+            self.close()
+            return
+        self.pages.setCurrentWidget(self.tabs)
+        self.menuBar().setEnabled(True)
+        for dialog in self.hidden_dialogs:
+            dialog.show()
+        self.hidden_dialogs = []
+        self.idle.start()
+
+    def _offer_recovery(self, drafts: list[SessionDetail]) -> None:
+        """A draft left open (LaserLog closed mid-session, a crash, a power cut) is offered
+        back; it is never lost, whatever the answer."""
+        if not drafts or self.form is None or self.form.draft_id is not None:
+            return
+        newest = drafts[0]
+        others = (f"\n\n{len(drafts) - 1} older draft(s) stay in the History."
+                  if len(drafts) > 1 else "")
+        if self.messages.confirm(
+                self, f"You have an unfinished session for {newest.patient.full_name}, "
+                      f"started {local_time(newest.summary.started_at)}. Continue it now?"
+                      f"{others}"):
+            self.form.resume_draft(newest)
+
+    def open_audit_trail(self) -> None:
+        from ui.oversight.audit_viewer import AuditViewer
+
+        self.audit_viewer = AuditViewer(self.tasks, self.actor, self)
+        self.audit_viewer.open()
+
+    def open_import(self) -> None:
+        """The standalone import window: new draft sessions for the patients in the file."""
+        dialog = ImportDialog(self.tasks, self.actor, room=self.settings.room, parent=self)
+        if self.history is not None:
+            dialog.imported.connect(lambda _result: self.history.refresh())
+        dialog.open()
+        self.import_dialog = dialog
+
+    def _report(self, error: Exception) -> None:
+        if isinstance(error, LaserLogError):
+            self.messages.error(self, str(error))
+        else:
+            self.messages.error(self, f"Something went wrong inside LaserLog ({error!r}). "
+                                      "What you typed is still on screen.")
+
+    def _restore_state(self) -> None:
+        geometry = QSettings().value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 840)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QApplication.instance().removeEventFilter(self)
+        self.idle.stop()
+        if self.listener is not None:
+            self.listener.stop()
+        if self.form is not None:
+            self.form.save_draft()  # keep the last seconds of typing
+        self.tasks.shutdown()
+        if not self.signed_out:
+            self.signed_out = True
+            with suppress(LaserLogError):  # the server is gone: the sign-in stays the last event
+                accounts.sign_out(self.tasks.database, self.actor)
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        super().closeEvent(event)
