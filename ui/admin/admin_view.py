@@ -34,8 +34,8 @@ from ui.admin.staff_dialogs import (
     TipDialog,
 )
 from ui.equipment.device_dialog import DeviceDialog
+from ui.services.tasks import TaskRunner
 from ui.shell.sign_in_dialogs import AccountDialog
-from ui.shell.tasks import TaskRunner
 from ui.widgets.row_table import row_table
 
 ATTENTION = QBrush(QColor(170, 20, 20))  # a certification expired, expiring or missing

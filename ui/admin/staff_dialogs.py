@@ -11,7 +11,7 @@ from models.values.rows import Actor, DeviceRow
 from models.values.session_input import parse_date
 from models.values.vocabulary import Area
 from models.workflow import patch_tests
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets.form_dialog import FormDialog
 
 

@@ -28,8 +28,8 @@ from models.storage.database import Database, parse_url
 from models.storage.preferences import data_dir
 from models.storage.schema import open_current
 from ui.records.history_view import HistoryView
-from ui.shell.messages import Messages
-from ui.shell.tasks import TaskRunner
+from ui.services.messages import Messages
+from ui.services.tasks import TaskRunner
 
 BASELINE_SESSIONS = 1_000
 RUNS = 5

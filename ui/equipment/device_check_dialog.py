@@ -18,7 +18,7 @@ from models.clinic import device_upkeep
 from models.clinic.device_upkeep import DeviceCare, LogKind
 from models.errors import ValidationFailed
 from models.values.rows import Actor, DeviceRow
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets.display import local_time
 from ui.widgets.field_error import FieldError
 

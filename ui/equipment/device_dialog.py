@@ -15,7 +15,7 @@ from models.errors import ValidationFailed
 from models.values.rows import Actor, DeviceRow
 from models.values.vocabulary import DeviceKind
 from models.workflow import patch_tests
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
 

@@ -36,7 +36,7 @@ from devices.importing.profile_library import clinic_profiles
 from devices.importing.profiles import Profile
 from models.values.rows import Actor
 from models.values.vocabulary import Area
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets.display import local_time
 
 PROBLEM_COLOUR = QColor("#b00020")

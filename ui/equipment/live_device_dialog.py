@@ -30,7 +30,7 @@ from models.values.parameters import FORM_FIELDS
 from models.values.rows import Actor, DeviceRow, SessionDetail
 from models.values.vocabulary import Area
 from models.workflow import import_recording
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 from ui.widgets.trace_plots import TracePlots
 

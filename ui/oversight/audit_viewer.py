@@ -23,7 +23,7 @@ from models.reading.history_filter import local_days
 from models.review import audit_trail
 from models.review.audit_trail import AuditRow
 from models.values.rows import Actor
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets.display import local_time
 from ui.widgets.row_table import row_table
 

@@ -26,7 +26,7 @@ from models.reading import chart_data
 from models.reading.chart_data import ChartData
 from models.reading.history_filter import HistoryFilter
 from models.values.rows import Actor
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 
 COURSE = "A patient's course"
 COLOURS = ((30, 90, 160), (214, 110, 20), (40, 150, 70), (170, 40, 50), (120, 80, 170),

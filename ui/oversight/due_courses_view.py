@@ -16,7 +16,7 @@ from models.values.rows import Actor
 from models.values.vocabulary import Area
 from models.workflow import courses
 from models.workflow.courses import CourseRow
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets.row_table import row_table
 
 COLUMNS = ("Patient", "Area", "Next session", "Plan", "Last session", "Due")

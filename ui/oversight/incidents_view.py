@@ -26,8 +26,8 @@ from models.records.adverse_events import IncidentRow
 from models.values.rows import Actor
 from models.values.vocabulary import ReactionKind
 from models.workflow import incidents
+from ui.services.tasks import TaskRunner
 from ui.shell.sign_in_dialogs import DIALOG_WIDTH
-from ui.shell.tasks import TaskRunner
 from ui.widgets.display import local_time
 from ui.widgets.field_error import FieldError
 from ui.widgets.row_table import row_table

@@ -22,8 +22,8 @@ from models.clinic.staff_report import TechnicianRow
 from models.review import review_queue, supervision
 from models.review.review_queue import QueueItem
 from models.values.rows import Actor
-from ui.shell.messages import Messages
-from ui.shell.tasks import TaskRunner
+from ui.services.messages import Messages
+from ui.services.tasks import TaskRunner
 from ui.widgets import display
 from ui.widgets.row_table import row_table
 

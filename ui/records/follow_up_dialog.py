@@ -18,7 +18,7 @@ from models.values.rows import Actor, SessionDetail
 from models.values.session_input import parse_date
 from models.values.vocabulary import REACTION_GRADES, SIGNED, ReactionKind
 from models.workflow import incidents
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets.form_dialog import FormDialog
 
 

@@ -14,7 +14,7 @@ from models.reading import history
 from models.reading.history import PageCursor, SessionPage
 from models.reading.history_filter import HistoryFilter, count_sessions
 from models.values.rows import Actor, SessionSummary
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets import display
 
 COLUMNS = ("Date", "Patient", "Areas", "Technician", "Duration", "Worst reaction", "Status")

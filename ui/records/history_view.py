@@ -31,8 +31,8 @@ from ui.records.history_filters import HistoryFilterBar
 from ui.records.history_model import COLUMNS, HistoryModel
 from ui.records.session_detail import SessionDetailDialog
 from ui.records.supervisor_actions import SupervisorActions
-from ui.shell.messages import Messages
-from ui.shell.tasks import TaskRunner
+from ui.services.messages import Messages
+from ui.services.tasks import TaskRunner
 
 
 def _session_whole(db: Session, actor: Actor, session_id: int

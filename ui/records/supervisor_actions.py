@@ -23,8 +23,8 @@ from models.reading import history
 from models.review import supervision
 from models.values.rows import Actor, SessionDetail
 from models.values.vocabulary import SIGNED
-from ui.shell.messages import Messages
-from ui.shell.tasks import TaskRunner
+from ui.services.messages import Messages
+from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
 

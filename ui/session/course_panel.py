@@ -23,7 +23,7 @@ from models.values.session_input import parse_date
 from models.values.vocabulary import Area
 from models.workflow import courses
 from models.workflow.courses import CourseRow
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets.form_dialog import FormDialog
 
 

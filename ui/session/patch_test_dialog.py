@@ -25,7 +25,7 @@ from models.values.session_input import parse_date, parse_number
 from models.values.vocabulary import Area
 from models.workflow import patch_tests
 from models.workflow.patch_tests import PatchResult, PatchRow
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
 

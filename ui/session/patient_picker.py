@@ -22,7 +22,7 @@ from models.errors import ValidationFailed
 from models.values.rows import Actor, PatientRow
 from models.values.session_input import parse_date
 from models.values.vocabulary import FITZPATRICK_TYPES
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
 

@@ -41,6 +41,8 @@ from models.workflow import aftercare, carried_forward, session_logging
 from ui.equipment.device_check_dialog import DeviceCheckDialog
 from ui.equipment.device_dialog import DeviceDialog
 from ui.equipment.import_dialog import ImportDialog
+from ui.services.messages import Messages
+from ui.services.tasks import TaskRunner
 from ui.session.aftercare_sheet import write_aftercare_pdf
 from ui.session.anaesthetic_field import AnaestheticField
 from ui.session.area_parameters import AreaParametersEditor
@@ -50,8 +52,6 @@ from ui.session.patch_test_dialog import TestPatchDialog
 from ui.session.patient_picker import PatientPicker, describe_patient
 from ui.session.reactions_editor import ReactionsEditor
 from ui.session.screening_panel import ScreeningPanel
-from ui.shell.messages import Messages
-from ui.shell.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
 

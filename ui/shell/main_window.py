@@ -29,10 +29,10 @@ from ui.oversight.due_courses_view import DueCoursesView
 from ui.oversight.incidents_view import IncidentsView
 from ui.oversight.review_queue_view import ReviewQueueView
 from ui.records.history_view import HistoryView
+from ui.services.messages import Messages
+from ui.services.tasks import TaskRunner
 from ui.session.session_form import SessionForm
 from ui.shell.lock_screen import LockScreen
-from ui.shell.messages import Messages
-from ui.shell.tasks import TaskRunner
 from ui.widgets.display import local_time
 
 LIVE_REFRESH_MS = 300

@@ -8,8 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from models.errors import ValidationFailed
+from ui.services.tasks import TaskRunner
 from ui.shell.sign_in_dialogs import DIALOG_WIDTH
-from ui.shell.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
 

@@ -10,7 +10,7 @@ from models.reading.history_filter import HistoryFilter
 from tests.ui.conftest import RecordedMessages
 from ui.records import history_model
 from ui.records.history_view import LAYOUT_KEY, HistoryView
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 
 SESSIONS = 50
 

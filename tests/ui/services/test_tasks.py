@@ -1,6 +1,6 @@
 """The background-task runner delivers every result, also of work queued by a result."""
 
-from ui.shell.tasks import TaskRunner
+from ui.services.tasks import TaskRunner
 
 
 def test_shutdown_delivers_work_queued_by_a_callback(qapp, database):

@@ -1,0 +1,1 @@
+"""What every screen uses and no screen owns: the background-task runner and the message service."""
