@@ -8,8 +8,13 @@ import getpass
 import logging
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.storage.database import Database
 
 log = logging.getLogger("laserlog")
 
@@ -18,14 +23,19 @@ class Failure(Exception):
     """A command failed for a reason the user can act on."""
 
 
-def _open(args: argparse.Namespace):
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator["Database"]:
+    """The database the command works on, upgraded if need be, closed when the command ends."""
     from models.storage.database import resolve_url
     from models.storage.schema import open_current
 
     database, backup = open_current(resolve_url(args.db))
     if backup is not None:
         print(f"Backed up the database before upgrading it: {backup}", file=sys.stderr)
-    return database
+    try:
+        yield database
+    finally:
+        database.dispose()
 
 
 def _read_password(prompt: str, confirm: bool = True) -> str:
@@ -44,8 +54,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from models.access import accounts
     from models.storage.schema import current_revision
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         print(f"Database {database.display_url} is ready (schema {current_revision(database)})")
         if args.admin:
             password = _read_password(f"Password for administrator {args.admin}: ")
@@ -55,8 +64,6 @@ def cmd_init(args: argparse.Namespace) -> int:
                     role="admin", password=password, created_by=None,
                 )
             print(f"Created administrator {args.admin}")
-    finally:
-        database.dispose()
     return 0
 
 
@@ -65,15 +72,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.sessions < 1:
         raise Failure("--sessions must be at least 1")
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         def progress(done: int, total: int) -> None:
             if sys.stderr.isatty() and (done % 10 == 0 or done == total):
                 print(f"\r{done}/{total} sessions", end="", file=sys.stderr, flush=True)
 
         summary = build_demo(database, sessions=args.sessions, seed=args.seed, progress=progress)
-    finally:
-        database.dispose()
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"Added {summary.sessions} sessions for {summary.patients} patients "
@@ -130,16 +134,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     _day(args.since, "--from"), _day(args.until, "--to")  # bad dates fail before opening
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         with database.read() as db:
             filters = _export_filter(db, args)
         if args.format == "pdf":
             count = _export_pdf_summary(database, out, filters)
         else:
             count = export_sessions(database, out, args.format, filters)
-    finally:
-        database.dispose()
     print(f"Exported {count} sessions to {out}")
     return 0
 
@@ -156,12 +157,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
         raise Failure(f"cannot write {out}: the folder {out.parent} does not exist")
-    database = _open(args)
-    try:
-        with database.read() as db:
-            model, serial, patients = subjects(db, args.serial, args.patient or ())
-    finally:
-        database.dispose()
+    with _opened(args) as database, database.read() as db:
+        model, serial, patients = subjects(db, args.serial, args.patient or ())
     device = SimulatedDevice(model.kind, args.seed)
     start = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
     plan = plan_sessions(device, patients, args.sessions, start - timedelta(days=args.sessions),
@@ -185,8 +182,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ValueError:
         raise Failure(f"--session {args.session!r} is not a session UUID") from None
     path = Path(args.file)
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         profile = resolve_profile(database, args.profile) if args.profile else None
         password = _read_password(f"Password for {args.user}: ", confirm=False)
         actor = accounts.sign_in(database, args.user, password)
@@ -197,8 +193,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         result = import_file(database, actor, path, profile, session_uuid=session_uuid,
                              dry_run=args.dry_run, progress=progress)
-    finally:
-        database.dispose()
     if sys.stderr.isatty():
         print(file=sys.stderr)
     verb = "Would import" if result.dry_run else "Imported"
@@ -237,8 +231,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_user(args: argparse.Namespace) -> int:
     from models.access import accounts
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         if args.action == "add":
             password = _read_password(f"Password for {args.name}: ")
         with database.write() as db:
@@ -260,8 +253,6 @@ def cmd_user(args: argparse.Namespace) -> int:
                     if user.locked_until is not None:
                         state += f", locked until {user.locked_until.astimezone():%H:%M:%S}"
                     print(f"{user.username}\t{user.role}\t{state}\t{user.full_name}")
-    finally:
-        database.dispose()
     return 0
 
 
@@ -275,11 +266,8 @@ def _command_line_actor(database):
 def cmd_backup(args: argparse.Namespace) -> int:
     from models.admin.backup import backup
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         out = backup(database, _command_line_actor(database), Path(args.out))
-    finally:
-        database.dispose()
     print(f"Backed up {database.display_url} to {out} (checked)")
     return 0
 
@@ -308,8 +296,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     from devices.importing.profile_library import add_profile, clinic_profiles
     from models.clinic import stored_profiles
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         actor = _command_line_actor(database)
         if args.action == "add":
             profile = add_profile(database, actor, Path(args.file))
@@ -325,8 +312,6 @@ def cmd_profile(args: argparse.Namespace) -> int:
                 for name, profile in clinic_profiles(db).items():
                     origin = "added by the clinic" if name in own else "shipped"
                     print(f"{name}\t{profile.format}\t{origin}")
-    finally:
-        database.dispose()
     return 0
 
 
@@ -337,8 +322,7 @@ def cmd_setting(args: argparse.Namespace) -> int:
         print("laserlog: error: give the setting's NAME and its new VALUE (python main.py "
               "setting lists them)", file=sys.stderr)
         return 2
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         if args.name is not None:
             with database.write() as db:
                 clinic_settings.change_setting(db, _command_line_actor(database), args.name,
@@ -347,19 +331,14 @@ def cmd_setting(args: argparse.Namespace) -> int:
             rules = clinic_settings.rules(db)
         for name, spec in clinic_settings.SPECS.items():
             print(f"{name}\t{getattr(rules, name)} {spec.unit}\t{spec.label}")
-    finally:
-        database.dispose()
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from models.admin.integrity import verify
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         result = verify(database)
-    finally:
-        database.dispose()
     if result.ok:
         print(f"{database.display_url}: storage and foreign keys are sound; all "
               f"{result.events:,} audit events chain correctly")

@@ -3,6 +3,8 @@
 Anything else raised by LaserLog is a bug and is logged with its traceback.
 """
 
+from sqlalchemy.orm import Session
+
 
 def one_line(text: str, limit: int = 200) -> str:
     """A driver's message on one line, short enough to read."""
@@ -30,6 +32,17 @@ class NotFound(LaserLogError):
 
 class NotAllowed(LaserLogError):
     """The user's role or ownership does not permit the action."""
+
+
+class RecordedFailure(LaserLogError):
+    """A failure that leaves a trace of its own once its transaction is rolled back.
+
+    The storage layer calls ``record(session)`` in a new write transaction; the layers above
+    decide what the trace is (a refusal writes an audit event).
+    """
+
+    def record(self, session: Session) -> None:
+        raise NotImplementedError
 
 
 class DatabaseUnavailable(LaserLogError):

@@ -5,7 +5,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["QT_QPA_PLATFORM"] = os.environ.get("LASERLOG_TEST_PLATFORM", "offscreen")
 _home = tempfile.mkdtemp(prefix="laserlog-test-home-")
 for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
     os.environ[_var] = os.path.join(_home, _var.lower())

@@ -87,8 +87,8 @@ def _matches(profile: Profile, binary: BinaryIO, head: bytes) -> bool:
             wanted = detect.get("columns") or [f.column for f in profile.fields.values()]
             return all(c.casefold() in header for c in wanted)
         if profile.format == "json":
-            header = json_header(binary, profile.record)
-            return all(header.get(k) == v for k, v in detect.items())
+            json_head = json_header(binary, profile.record)
+            return all(json_head.get(k) == v for k, v in detect.items())
         records = read_xml(binary, [], profile.record)
         signature = records.signature
         return all(signature.get(k) == v for k, v in detect.items())
@@ -209,6 +209,7 @@ class FileAdapter:
                         self.at(number, f"The pass {pass_text!r} is not a number 1 to 50")
                         ok = False
                 raw_settings = values[6:first_trace]
+                settings: tuple[float | None, ...] | None
                 if raw_settings == last_raw:
                     settings = last_settings
                 else:
@@ -216,7 +217,8 @@ class FileAdapter:
                     if settings is not None:
                         last_raw, last_settings = raw_settings, settings
                 traces = self._convert(number, trace_converters, values[first_trace:], comma)
-                if ok and settings is not None and traces is not None:
+                # ``ok`` is False whenever ``area`` is None; mypy needs it said
+                if ok and area is not None and settings is not None and traces is not None:
                     yield PulseReading(
                         number,
                         str(session).strip(),

@@ -21,6 +21,7 @@ from devices.importing.profiles import Profile
 from devices.importing.readers import MAX_FILE_BYTES
 from devices.importing.traces import TraceBuffer, is_stray
 from models.errors import LaserLogError
+from models.records.equipment import Device
 from models.storage.database import Database
 from models.values.rows import Actor
 from models.values.session_input import AreaInput, PassSettings
@@ -77,7 +78,7 @@ class _Import:
         self.target, self.room, self.dry_run, self.sha256 = target, room, dry_run, sha256
         self.sessions: dict[str, _Session] = {}
         self.batch_id: int | None = None
-        self.device = None
+        self.device: Device | None = None
         keys = adapter.setting_keys
         self.setting_keys = keys
         self.trace_keys = adapter.trace_keys
@@ -119,8 +120,8 @@ class _Import:
         try:
             assert self.device is not None
             if self.target is not None:
-                session_id = import_recording.target_session(self.db, self.actor, self.target,
-                                                             self.device)
+                session_id: int | None = import_recording.target_session(
+                    self.db, self.actor, self.target, self.device)
             else:
                 if not reading.patient:
                     raise LaserLogError("The pulse names no patient; choose the session "

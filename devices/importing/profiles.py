@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from devices.importing.fields import NUMBER_FIELDS, REQUIRED_FIELDS, TEXT_FIELDS
 from devices.importing.units import UnknownUnit, conversion
 from models.errors import LaserLogError
 from models.values.vocabulary import Area
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 FORMATS = ("csv", "json", "xml")
 FROM_FILE = "file"  # a unit given by the export file itself (header or units block)
@@ -102,7 +105,7 @@ def parse_profile(name: str, data: dict[str, Any]) -> Profile:
     raw_areas = data.get("areas", {})
     if not isinstance(raw_areas, dict):
         raise ProfileError(name, "areas", "must map the device's area names to LaserLog areas")
-    device_area_names = {}
+    device_area_names: dict[str, str] = {}
     for device_name, code in raw_areas.items():
         if code not in {a.value for a in Area}:
             raise ProfileError(name, f"areas.{device_name}", f"{code!r} is not a LaserLog area")
@@ -139,7 +142,7 @@ def parse_profile(name: str, data: dict[str, Any]) -> Profile:
     )
 
 
-def _zone(name: str, timezone: str):
+def _zone(name: str, timezone: str) -> "ZoneInfo":
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -148,7 +151,7 @@ def _zone(name: str, timezone: str):
         raise ProfileError(name, "timezone", f"unknown time zone {timezone!r}") from None
 
 
-def zone_of(profile: Profile):
+def zone_of(profile: Profile) -> "ZoneInfo":
     return _zone(profile.name, profile.timezone)
 
 

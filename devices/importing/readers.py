@@ -116,7 +116,8 @@ def read_csv(binary: IO[bytes], columns: Sequence[str], required: Sequence[str] 
         raise fail("The first line should name the columns, but it is empty", "line 1")
     separator = guess_delimiter(header_line, delimiter)
     names = next(csv.reader([header_line], delimiter=separator))
-    found, units = {}, {}
+    found: dict[str, int] = {}
+    units: dict[str, str] = {}
     for index, name in enumerate(names):
         column, unit = split_header(name)
         found.setdefault(column, index)
@@ -129,7 +130,7 @@ def read_csv(binary: IO[bytes], columns: Sequence[str], required: Sequence[str] 
                       units, signature)
 
 
-def _csv_rows(text, separator: str, indexes: list[int | None], width: int,
+def _csv_rows(text: io.TextIOWrapper, separator: str, indexes: list[int | None], width: int,
               missing: list[str]) -> Iterator[tuple[int, list[Any]]]:
     if missing:
         raise fail("The file has no column " + ", ".join(repr(m) for m in missing)

@@ -17,7 +17,9 @@ from models.records.imports import TRACE_CHUNK
 class TraceChunk(NamedTuple):
     channel: str
     chunk: int
-    count: int
+    # Named like the stored column; shadowing tuple.count is deliberate, and callers read
+    # ``chunk.count`` and unpack four fields.
+    count: int  # type: ignore[assignment]
     data: bytes
 
 
@@ -38,7 +40,7 @@ class TraceBuffer:
     """
 
     def __init__(self) -> None:
-        self.channels: dict[str, array] = {name: array("f") for name in TRACE_CHANNELS}
+        self.channels: dict[str, array[float]] = {name: array("f") for name in TRACE_CHANNELS}
         self.present: set[str] = set()
         self.chunk = 0  # number of the next chunk taken
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from devices.simulated.live_session import LiveRecording
 from devices.simulated.treatment_device import SIMULATED_MODELS, SimulatedDevice
@@ -81,7 +82,7 @@ def _staff(database: Database) -> tuple[Actor, list[Actor], bool]:
 def _screening(rnd: random.Random, fitzpatrick: int | None, day: date) -> ScreeningInput:
     """A screening as a careful technician records it: now and then a warning, with why
     treatment went ahead."""
-    found = {}
+    found: dict[str, str] = {}
     if rnd.random() < 0.12:
         code, reason = rnd.choice(DEMO_WARNINGS)
         found[code] = reason
@@ -91,8 +92,9 @@ def _screening(rnd: random.Random, fitzpatrick: int | None, day: date) -> Screen
                           checklist=frozenset(ChecklistItem))
 
 
-def _with_change_reasons(db, patient_id: int, entry: SessionInput) -> SessionInput:
+def _with_change_reasons(db: Session, patient_id: int, entry: SessionInput) -> SessionInput:
     """The entry with a reason on each area whose setting moved beyond the limit."""
+    assert entry.started_at is not None  # build_demo always gives the start
     needing = carried_forward.reasons_missing(db, patient_id, entry.started_at, entry)
     return replace(entry, areas=tuple(
         replace(area, change_reason=CHANGE_REASON)

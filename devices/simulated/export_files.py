@@ -6,7 +6,7 @@ separator, encoding, area names), so what it writes is exactly what the importer
 
 import csv
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from devices.importing.fields import NUMBER_FIELDS
 from devices.importing.profiles import FROM_FILE, Profile, find_profile
-from devices.importing.units import conversion
+from devices.importing.units import Conversion, conversion
 from devices.simulated.treatment_device import SIMULATED_MODELS, DeviceModel, SimulatedDevice
 from models.errors import LaserLogError
 from models.records.equipment import Device
@@ -93,12 +93,12 @@ def _pulse_values(device: SimulatedDevice, serial: str, session: SimulatedSessio
         }
 
 
-def _formatter(profile: Profile):
+def _formatter(profile: Profile) -> Callable[[str, Any], str | None]:
     """Turns canonical values into the text the device writes, in the profile's units."""
-    to_unit = {}
+    to_unit: dict[str, Conversion] = {}
     for key, source in profile.fields.items():
         if key in NUMBER_FIELDS:
-            assert source.unit != FROM_FILE, "a simulated profile fixes its units"
+            assert source.unit not in (None, FROM_FILE), "a simulated profile fixes its units"
             change = conversion(NUMBER_FIELDS[key].quantity, source.unit)
             to_unit[key] = change
     comma = profile.decimal == ","
@@ -107,8 +107,9 @@ def _formatter(profile: Profile):
         if value is None:
             return None
         if key == "time":
-            return value.isoformat(sep=" " if profile.format == "csv" else "T",
-                                   timespec="milliseconds")
+            time: datetime = value
+            return time.isoformat(sep=" " if profile.format == "csv" else "T",
+                                  timespec="milliseconds")
         if key == "area":
             return profile.area_name(value)
         change = to_unit.get(key)
@@ -134,7 +135,7 @@ def write_export(
     columns = [(key, source.column) for key, source in profile.fields.items()]
     rows = 0
 
-    def records() -> Iterator[dict[str, str]]:
+    def records() -> Iterator[dict[str, str | None]]:
         nonlocal rows
         for session in sessions:
             for values in _pulse_values(device, serial, session):

@@ -50,7 +50,7 @@ class LiveRecording:
         self.last_s = pulse.offset_s
         return stray
 
-    def series(self, channel: str) -> array:
+    def series(self, channel: str) -> array[float]:
         """One channel so far, pulse by pulse (for drawing)."""
         return self.traces.channels[channel]
 

@@ -22,6 +22,7 @@ from models.records.people import Patient, User
 from models.records.treatment import ParameterSetting, Reaction, TreatedArea, TreatmentSession
 from models.storage.database import Database
 from models.values.rows import Actor
+from models.values.session_input import AreaInput
 from models.values.vocabulary import Area, ReactionKind, Role
 
 CHUNK = 20_000
@@ -38,7 +39,9 @@ def size_of(database: Database) -> int:
         return db.scalar(text("SELECT count(*) FROM treatment_sessions")) or 0
 
 
-def _staff(database: Database) -> tuple[list[int], list[tuple[int, SimulatedDevice]], list]:
+def _staff(
+    database: Database,
+) -> tuple[list[int], list[tuple[int, SimulatedDevice]], list[Actor]]:
     with database.write() as db:
         admin = accounts.create_user(db, username="bench-admin", full_name="Bench Admin",
                                      role=Role.ADMIN, password=DEMO_PASSWORD, created_by=None)
@@ -70,7 +73,7 @@ def build(database: Database, sessions: int, seed: int = 1,
         patient_rows = db.execute(select(Patient.id, Patient.fitzpatrick)
                                   .where(Patient.identifier.like(f"{MARK}-%"))).all()
     areas = list(Area)
-    variants: dict[tuple[int, str, int], list] = {}
+    variants: dict[tuple[int, str, int], list[AreaInput]] = {}
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     span_s = 2 * 365 * 24 * 3600
     session_id = area_id = 0

@@ -107,13 +107,13 @@ class SimulatedDevice:
         per_pass = max(10, round(pass_s * 0.5 * settings["repetition_rate_hz"]))
         return AreaInput(
             area=area,
-            settings=settings,
+            settings=dict(settings),  # typed as AreaInput's dict[str, float | None]
             pulses=per_pass * passes,
             passes=passes,
             source=ParameterSource.SIMULATED,
         )
 
-    def minutes_for(self, areas: list[str]) -> int:
+    def minutes_for(self, areas: Sequence[str]) -> int:
         """A session length for these areas, at least 15 minutes."""
         total = sum(MINUTES_BY_AREA[Area(a)] for a in areas)
         return max(15, round(total * self.random.uniform(0.8, 1.3)))

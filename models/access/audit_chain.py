@@ -6,33 +6,16 @@ event, so altering, removing, inserting or reordering any event breaks the chain
 
 import hashlib
 import json
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, select, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
-from models.storage.base import Base, utc_now
+from models.records.audit_events import AuditEvent
+from models.storage.base import utc_now
 
 GENESIS_HASH = "0" * 64
 _AUDIT_LOCK_KEY = 0x1A5E_A0D1  # PostgreSQL advisory lock serialising sequence numbers
-
-
-class AuditEvent(Base):
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(unique=True)
-    occurred_at: Mapped[datetime]
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(64))
-    entity: Mapped[str] = mapped_column(String(64))
-    entity_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    old_values: Mapped[str] = mapped_column(Text, default="{}")
-    new_values: Mapped[str] = mapped_column(Text, default="{}")
-    reason: Mapped[str] = mapped_column(Text, default="")
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
 
 
 def canonical_json(values: dict[str, Any]) -> str:

@@ -7,7 +7,10 @@ nothing else.
 
 from enum import StrEnum
 
-from models.errors import NotAllowed
+from sqlalchemy.orm import Session
+
+from models.access import audit_chain
+from models.errors import NotAllowed, RecordedFailure
 from models.values.rows import Actor
 from models.values.vocabulary import Role
 
@@ -54,13 +57,21 @@ ALLOWED: dict[str, frozenset[Action]] = {
 }
 
 
-class Refused(NotAllowed):
-    """A signed-in person asked for something their role or ownership does not allow."""
+class Refused(NotAllowed, RecordedFailure):
+    """A signed-in person asked for something their role or ownership does not allow.
+
+    The database records it as a "refused" audit event after rolling the attempt back.
+    """
 
     def __init__(self, message: str, actor: Actor, action: str, entity: str = "",
                  entity_id: object = None) -> None:
         super().__init__(message)
         self.actor, self.action, self.entity, self.entity_id = actor, action, entity, entity_id
+
+    def record(self, session: Session) -> None:
+        audit_chain.record(session, actor_id=self.actor.id, action="refused",
+                           entity=self.entity or "-", entity_id=self.entity_id,
+                           new={"action": self.action}, reason=str(self))
 
 
 def may(actor: Actor, action: Action) -> bool:

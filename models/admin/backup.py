@@ -7,7 +7,6 @@ A restore checks the backup the same way before it touches anything.
 """
 
 import os
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -17,18 +16,21 @@ from sqlalchemy import select
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.admin.integrity import verify
-from models.errors import LaserLogError, one_line
+from models.errors import one_line
 from models.records.people import User
 from models.storage.atomic_files import written_in_place_of
 from models.storage.database import Database, open_database
 from models.storage.schema import current_revision, known_revision, upgrade
+from models.storage.snapshots import (
+    BackupFailed,
+    backup_sqlite_file,
+    dump_postgres,
+    libpq_env,
+    pg_tool,
+)
 from models.values.rows import Actor
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-class BackupFailed(LaserLogError):
-    pass
 
 
 def check_sqlite_backup(path: Path) -> int:
@@ -62,25 +64,6 @@ def check_sqlite_backup(path: Path) -> int:
     return result.events
 
 
-def _pg_tool(name: str) -> str:
-    tool = shutil.which(name)
-    if tool is None:
-        raise BackupFailed(f"{name} is not installed; install PostgreSQL's client tools "
-                           "(Debian: postgresql-client) to back up or restore this database")
-    return tool
-
-
-def _libpq_url(database: Database) -> str:
-    """The URL for pg_dump and pg_restore, without the password (see ``_libpq_env``)."""
-    return database.libpq_url(with_password=False)
-
-
-def _libpq_env(database: Database) -> dict[str, str]:
-    """The password goes in the environment, never on a command line others can list."""
-    password = database.url.password
-    return {**os.environ, **({"PGPASSWORD": str(password)} if password else {})}
-
-
 def _audit(database: Database, actor: Actor, action: str, path: Path) -> None:
     with database.write() as db:
         audit_chain.record(db, actor_id=actor.id, action=action, entity="backup",
@@ -99,27 +82,11 @@ def backup(database: Database, actor: Actor, out: Path) -> Path:
         if database.is_sqlite:
             source = database.sqlite_path
             assert source is not None
-            with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
-                src.backup(dst)
+            backup_sqlite_file(source, partial)
             check_sqlite_backup(partial)
         else:
             dump_postgres(database, partial)
     _audit(database, actor, "backup.create", out)
-    return out
-
-
-def dump_postgres(database: Database, out: Path) -> Path:
-    """pg_dump the database to ``out`` and check the dump reads back."""
-    done = subprocess.run([_pg_tool("pg_dump"), "--format=custom", f"--file={out}",
-                           _libpq_url(database)], capture_output=True, text=True,
-                          env=_libpq_env(database))
-    if done.returncode != 0:
-        raise BackupFailed(f"pg_dump failed: {done.stderr.strip()}")
-    listed = subprocess.run([_pg_tool("pg_restore"), "--list", str(out)],
-                            capture_output=True, text=True)
-    if listed.returncode != 0 or "alembic_version" not in listed.stdout:
-        out.unlink(missing_ok=True)
-        raise BackupFailed("The dump pg_dump wrote cannot be read back; not kept")
     return out
 
 
@@ -144,15 +111,15 @@ def restore(database: Database, actor: Actor, source: Path) -> int:
             Path(f"{target}{journal}").unlink(missing_ok=True)
         os.replace(staging, target)
     else:
-        listed = subprocess.run([_pg_tool("pg_restore"), "--list", str(source)],
+        listed = subprocess.run([pg_tool("pg_restore"), "--list", str(source)],
                                 capture_output=True, text=True)
         if listed.returncode != 0 or "audit_events" not in listed.stdout:
             raise BackupFailed(f"{source} is not a readable LaserLog PostgreSQL backup")
         database.dispose()
-        done = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists",
+        done = subprocess.run([pg_tool("pg_restore"), "--clean", "--if-exists",
                                "--single-transaction", "--no-owner",
-                               f"--dbname={_libpq_url(database)}", str(source)],
-                              capture_output=True, text=True, env=_libpq_env(database))
+                               f"--dbname={database.libpq_url(with_password=False)}", str(source)],
+                              capture_output=True, text=True, env=libpq_env(database))
         if done.returncode != 0:
             raise BackupFailed(f"pg_restore failed, nothing changed: {done.stderr.strip()}")
     upgrade(database)

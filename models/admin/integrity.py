@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from models.access.audit_chain import GENESIS_HASH, AuditEvent, event_hash
+from models.access.audit_chain import GENESIS_HASH, event_hash
+from models.records.audit_events import AuditEvent
 from models.storage.database import Database
 
 _BATCH = 5_000

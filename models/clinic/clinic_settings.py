@@ -5,25 +5,16 @@ Administration screen or ``python main.py setting NAME VALUE``.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import ValidationFailed
-from models.storage.base import Base, utc_now
+from models.records.clinic_config import ClinicSetting
+from models.storage.base import utc_now
 from models.values.rows import Actor
-
-
-class ClinicSetting(Base):
-    __tablename__ = "clinic_settings"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[int]
-    changed_at: Mapped[datetime] = mapped_column(default=utc_now)
-    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
 @dataclass(frozen=True)

@@ -8,49 +8,19 @@ A tip's pulses are counted from the sessions logged with its device since it was
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import NotFound, ValidationFailed
-from models.records.equipment import Device
+from models.records.equipment import Device, DeviceLogEntry, DeviceTip
 from models.records.people import User
 from models.records.treatment import TreatedArea, TreatmentSession
-from models.storage.base import Base, utc_now
 from models.values.rows import Actor
-from models.values.vocabulary import Labelled, SessionStatus
+from models.values.vocabulary import LogKind, SessionStatus
 
 TIP_WARNING_SHARE = 0.9  # warn from 90 % of the rated pulses
-
-
-class LogKind(Labelled):
-    VERIFICATION_PASSED = "verified", "Daily verification passed"
-    VERIFICATION_FAILED = "failed", "Daily verification failed"
-    FAULT = "fault", "Fault reported"
-    REPAIRED = "repaired", "Repaired and returned to use"
-
-
-class DeviceTip(Base):
-    __tablename__ = "device_tips"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    rated_pulses: Mapped[int]
-    fitted_at: Mapped[datetime] = mapped_column(default=utc_now)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-
-
-class DeviceLogEntry(Base):
-    __tablename__ = "device_log"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str] = mapped_column(Text, default="")
-    logged_at: Mapped[datetime] = mapped_column(default=utc_now)
-    logged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
 @dataclass(frozen=True)
@@ -172,5 +142,6 @@ def device_care(db: Session, actor: Actor, device_id: int, today: date | None = 
                    TreatmentSession.started_at >= tip.fitted_at,
                    TreatmentSession.status != SessionStatus.VOIDED,
                    TreatedArea.superseded_in.is_(None)))
+        assert pulses is not None  # one row, and COALESCE leaves no NULL
         tip_row = TipRow(tip.name, tip.rated_pulses, tip.fitted_at, int(pulses))
     return DeviceCare(device_id, tip_row, verified, fault, log)

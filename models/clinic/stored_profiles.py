@@ -2,27 +2,15 @@
 reads the same ones. They are checked by ``devices/profile_library.py`` before they are
 stored; administrators add and retire them, and nothing is ever deleted."""
 
-from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import NotFound, ValidationFailed
-from models.storage.base import Base, utc_now
+from models.records.clinic_config import StoredProfile
 from models.values.rows import Actor
-
-
-class StoredProfile(Base):
-    __tablename__ = "import_profiles"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    source: Mapped[str] = mapped_column(Text)  # the profile's TOML, as added
-    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    added_at: Mapped[datetime] = mapped_column(default=utc_now)
-    active: Mapped[bool] = mapped_column(default=True)
 
 
 def store_profile(db: Session, actor: Actor, name: str, source: str) -> None:

@@ -28,7 +28,8 @@ class ChartData:
         return not self.categories
 
 
-def _grid(rows: list[tuple[str, str, float]]) -> tuple[tuple[str, ...], dict[str, tuple]]:
+def _grid(rows: list[tuple[str, str, float]]
+          ) -> tuple[tuple[str, ...], dict[str, tuple[float, ...]]]:
     categories = tuple(sorted({c for c, _s, _v in rows}))
     names = sorted({s for _c, s, _v in rows})
     values = {(c, s): v for c, s, v in rows}

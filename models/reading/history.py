@@ -1,12 +1,22 @@
 """Reading sessions back: the history, newest first in keyset pages, and one session whole."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import String, cast, func, literal, select, tuple_
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy import (
+    ColumnExpressionArgument,
+    ScalarSelect,
+    String,
+    cast,
+    func,
+    literal,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
 
 from models.access import permissions
 from models.access.permissions import Action, Refused
@@ -14,7 +24,7 @@ from models.clinic.device_register import device_row
 from models.clinic.patients import patient_row
 from models.errors import NotFound
 from models.reading.history_filter import HistoryFilter, apply_filter
-from models.records.adverse_events import follow_ups_of
+from models.records.adverse_events import FollowUp
 from models.records.imports import ImportBatch, ImportBatchSession
 from models.records.people import Patient, User
 from models.records.treatment import ParameterSetting, Reaction, TreatedArea, TreatmentSession
@@ -23,6 +33,7 @@ from models.values.rows import (
     Actor,
     AmendmentRow,
     AreaParametersRow,
+    FollowUpRow,
     ImportRow,
     ReactionRow,
     SessionDetail,
@@ -30,7 +41,6 @@ from models.values.rows import (
 )
 from models.values.screening import ScreeningInput
 from models.values.screening import from_json as screening_from_json
-from models.values.screening import stored as stored_screening
 from models.values.session_input import AreaInput, PassSettings, ReactionInput, SessionInput
 from models.values.vocabulary import ParameterSource
 
@@ -77,8 +87,9 @@ def list_sessions(
         .limit(limit + 1)
     )
     if after is not None:
-        cursor = tuple_(after.started_at, after.id)
-        statement = statement.where(key > cursor if filters.oldest_first else key < cursor)
+        after_key = tuple_(after.started_at, after.id)
+        statement = statement.where(key > after_key if filters.oldest_first
+                                    else key < after_key)
     statement = apply_filter(statement, filters, actor)
     found = db.execute(statement).all()
     more = len(found) > limit
@@ -102,7 +113,7 @@ def list_sessions(
     return SessionPage(rows=rows, next_cursor=cursor)
 
 
-def _areas_of_row():
+def _areas_of_row() -> ScalarSelect[str]:
     """The row's current areas as 'position:area' joined by commas: any order, since
     SQLite before 3.44 cannot order inside an aggregate; ``_areas_in_order`` sorts them."""
     return (select(func.aggregate_strings(
@@ -120,7 +131,7 @@ def _areas_in_order(joined: str | None) -> tuple[str, ...]:
                  sorted(numbered, key=lambda item: int(item[0])))
 
 
-def _worst_reaction_id():
+def _worst_reaction_id() -> ScalarSelect[int]:
     """The row's highest-graded current reaction (the first logged among equals)."""
     return (select(Reaction.id)
             .where(Reaction.session_id == TreatmentSession.id, Reaction.grade > 0,
@@ -133,6 +144,7 @@ def block_cursors(db: Session, actor: Actor | None, filters: HistoryFilter,
                   block_size: int) -> list[PageCursor]:
     """The cursor that starts each block of ``block_size`` rows after the first, in the
     filter's order: one pass over the index, so any block can then be read by key."""
+    direction: Callable[[InstrumentedAttribute[object]], ColumnExpressionArgument[object]]
     direction = (lambda c: c) if filters.oldest_first else (lambda c: c.desc())
     number = func.row_number().over(order_by=(direction(TreatmentSession.started_at),
                                               direction(TreatmentSession.id))).label("n")
@@ -202,7 +214,7 @@ def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
                          json.loads(a.old_values), json.loads(a.new_values))
             for a in session.amendments
         ),
-        screening=(screening_from_json(stored_screening(session.screening))
+        screening=(screening_from_json(session.screening.as_json())
                    if session.screening else None),
         follow_ups=tuple(follow_ups_of(db, session.id)),
         aftercare_given_at=session.aftercare_given_at,
@@ -257,14 +269,14 @@ def _area_row(area: TreatedArea) -> AreaParametersRow:
         return {spec.key: getattr(setting, spec.key) for spec in SETTINGS}
 
     first = area.settings[0] if area.settings else None
-    logged = [s for s in area.settings if s.pass_number is not None]
+    logged = [(s.pass_number, values(s)) for s in area.settings if s.pass_number is not None]
     return AreaParametersRow(
         area=area.area,
         passes=area.passes,
         pulses=area.pulses,
         settings=values(first) if first else dict.fromkeys(s.key for s in SETTINGS),
         source=first.source if first else None,
-        per_pass=tuple((s.pass_number, values(s)) for s in logged),
+        per_pass=tuple(logged),
         import_batch_id=first.import_batch_id if first else None,
         change_reason=area.change_reason,
     )
@@ -286,3 +298,12 @@ def imports_of(db: Session, session_id: int) -> tuple[ImportRow, ...]:
         )
         for batch, link, user in db.execute(statement)
     )
+
+
+def follow_ups_of(db: Session, session_id: int) -> list[FollowUpRow]:
+    rows = db.execute(select(FollowUp, User.full_name)
+                      .join(User, User.id == FollowUp.recorded_by_id)
+                      .where(FollowUp.session_id == session_id)
+                      .order_by(FollowUp.observed_on, FollowUp.id))
+    return [FollowUpRow(f.kind, f.grade, f.observed_on, f.resolved_on, f.note, name)
+            for f, name in rows]

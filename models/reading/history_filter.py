@@ -5,7 +5,16 @@ the COUNT, and the exports, so a filter means the same everywhere."""
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ColumnExpressionArgument,
+    CompoundSelect,
+    Select,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from models.access import permissions
@@ -51,11 +60,12 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _contains(column, text: str):
+def _contains(column: ColumnExpressionArgument[str], text: str) -> ColumnElement[bool]:
     return func.lower(column).like(_like(text), escape="\\")
 
 
-def apply_filter(statement: Select, f: HistoryFilter, actor: Actor | None) -> Select:
+def apply_filter[*Ts](statement: Select[*Ts], f: HistoryFilter, actor: Actor | None
+                      ) -> Select[*Ts]:
     """``statement`` (over TreatmentSession) narrowed to ``f`` and to what ``actor`` may see."""
     session = TreatmentSession
     if actor is not None and not permissions.may(actor, Action.VIEW_ALL_SESSIONS):
@@ -79,6 +89,7 @@ def apply_filter(statement: Select, f: HistoryFilter, actor: Actor | None) -> Se
         # An identifier is looked up in its unique index; names are searched only when no
         # patient has exactly that identifier.
         known = exists().where(Patient.identifier == text)
+        patients: CompoundSelect[int] | Select[int]
         patients = select(Patient.id).where(Patient.identifier == text).union_all(
             select(Patient.id).where(~known, _contains(Patient.full_name, text)))
         statement = statement.where(session.patient_id.in_(patients))

@@ -6,9 +6,10 @@ one row per bar or point.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import cast
 
-from sqlalchemy import ColumnElement, Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Label, Select, SQLColumnExpression, case, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models.access import permissions
 from models.access.permissions import Action
@@ -25,7 +26,7 @@ DIMENSIONS = ("area", "device", "fitzpatrick", "technician")
 DURATION_BUCKET_MIN = 10
 
 
-def _group(group: str) -> ColumnElement:
+def _group(group: str) -> InstrumentedAttribute[str]:
     return TreatmentSession.room if group == "room" else User.full_name
 
 
@@ -41,7 +42,7 @@ def sessions_per_period(db: Session, actor: Actor | None, filters: HistoryFilter
     """Sessions per week or month, by room or by technician."""
     when = period_start(db, period, TreatmentSession.started_at).label("period")
     who = _group(group).label("who")
-    statement: Select = (select(when, who, func.count().label("n"))
+    statement: Select[str, str, int] = (select(when, who, func.count().label("n"))
                          .select_from(TreatmentSession)
                          .join(User, User.id == TreatmentSession.technician_id)
                          .group_by(when, who).order_by(when, who))
@@ -70,6 +71,7 @@ def reaction_rate(db: Session, actor: Actor | None, filters: HistoryFilter,
     flag = case((reacted.c.session_id.is_not(None), 1), else_=0)
     statement = select(TreatmentSession.id.label("sid"), flag.label("reacted"))
     statement = statement.outerjoin(reacted, reacted.c.session_id == TreatmentSession.id)
+    label: SQLColumnExpression[str | int]
     if dimension == "area":
         label = TreatedArea.area
         statement = statement.join(TreatedArea, (TreatedArea.session_id == TreatmentSession.id)
@@ -100,7 +102,9 @@ def duration_distribution(db: Session, actor: Actor | None, filters: HistoryFilt
                           ) -> list[Bucket]:
     """How long sessions last, in buckets of ``DURATION_BUCKET_MIN`` minutes, by area."""
     size = DURATION_BUCKET_MIN * 60
-    bucket = ((TreatmentSession.duration_s // size) * DURATION_BUCKET_MIN).label("bucket")
+    # Never NULL: sessions without a duration are left out below.
+    bucket = cast("Label[int]",
+                  ((TreatmentSession.duration_s // size) * DURATION_BUCKET_MIN).label("bucket"))
     statement = (select(TreatedArea.area, bucket, func.count())
                  .select_from(TreatmentSession)
                  .join(TreatedArea, (TreatedArea.session_id == TreatmentSession.id)

@@ -1,13 +1,11 @@
 """The records of adverse events after a session: follow-ups and incidents (the rules and
 operations are in models/adverse_events.py)."""
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
-from models.records.people import User
 from models.storage.base import Base, utc_now
 
 
@@ -38,43 +36,3 @@ class Incident(Base):
     filed_at: Mapped[datetime | None]
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     report: Mapped[str] = mapped_column(Text, default="")
-
-
-@dataclass(frozen=True)
-class FollowUpRow:
-    kind: str
-    grade: int
-    observed_on: date
-    resolved_on: date | None
-    note: str
-    recorded_by: str
-
-
-@dataclass(frozen=True)
-class IncidentRow:
-    id: int
-    session_id: int
-    patient: str
-    technician: str
-    session_started_at: datetime
-    kind: str
-    grade: int
-    opened_at: datetime
-    due_at: datetime
-    filed_at: datetime | None
-    filed_by: str | None
-    report: str
-
-    def overdue(self, now: datetime) -> bool:
-        return self.filed_at is None and now > self.due_at
-
-
-def follow_ups_of(db: Session, session_id: int) -> list[FollowUpRow]:
-    rows = db.execute(select(FollowUp, User.full_name)
-                      .join(User, User.id == FollowUp.recorded_by_id)
-                      .where(FollowUp.session_id == session_id)
-                      .order_by(FollowUp.observed_on, FollowUp.id))
-    return [FollowUpRow(f.kind, f.grade, f.observed_on, f.resolved_on, f.note, name)
-            for f, name in rows]
-
-

@@ -8,8 +8,9 @@ transaction, so they cannot drift.
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import overload
 
-from sqlalchemy import Date, String, delete, func, insert, literal, select
+from sqlalchemy import Date, Select, String, delete, func, insert, literal, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.records.treatment import TreatedArea, TreatmentSession
@@ -25,7 +26,7 @@ class AreaDayCount(Base):
     sessions: Mapped[int]
 
 
-def _current_areas():
+def _current_areas() -> Select[str, int]:
     return (select(TreatedArea.area, func.count().label("n"))
             .join(TreatmentSession, TreatmentSession.id == TreatedArea.session_id)
             .where(TreatedArea.superseded_in.is_(None)))
@@ -58,6 +59,12 @@ def recount_all(db: Session) -> None:
         day += timedelta(days=1)
 
 
+@overload
+def day_of(moment: datetime | str) -> date: ...
+@overload
+def day_of(moment: None) -> None: ...
+@overload
+def day_of(moment: datetime | str | None) -> date | None: ...
 def day_of(moment: datetime | str | None) -> date | None:
     """The UTC day of a session's start (as the audit snapshot or the entity holds it)."""
     if moment is None:

@@ -1,13 +1,12 @@
 """Every mapped entity, importable from one place (and so registered on ``Base.metadata``)."""
 
-from models.access.audit_chain import AuditEvent
-from models.clinic.clinic_settings import ClinicSetting
-from models.clinic.device_upkeep import DeviceLogEntry, DeviceTip
-from models.clinic.stored_profiles import StoredProfile
 from models.records.adverse_events import FollowUp, Incident
 from models.records.area_day_counts import AreaDayCount
-from models.records.equipment import Device
+from models.records.audit_events import AuditEvent
+from models.records.clinic_config import ClinicSetting, StoredProfile
+from models.records.equipment import Device, DeviceLogEntry, DeviceTip
 from models.records.imports import ImportBatch, ImportBatchSession, PulseTrace
+from models.records.patient_plans import Course, TestPatch, TestPatchRule
 from models.records.people import Patient, User
 from models.records.treatment import (
     Amendment,
@@ -19,8 +18,6 @@ from models.records.treatment import (
     TreatmentSession,
 )
 from models.storage.base import Base
-from models.workflow.courses import Course
-from models.workflow.patch_tests import TestPatch, TestPatchRule
 
 __all__ = [
     "Amendment",

@@ -1,6 +1,8 @@
 """A treatment session and what it is made of: areas, settings, anaesthetic, reactions."""
 
+import json
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -152,6 +154,18 @@ class Screening(Base):
     superseded_in: Mapped[int | None]  # the number of the amendment that replaced it
 
     session: Mapped[TreatmentSession] = relationship(back_populates="screening")
+
+    def as_json(self) -> dict[str, Any]:
+        """As ``ScreeningInput.as_json`` gives it (the form a snapshot and a digest keep)."""
+        return {
+            "fitzpatrick": self.fitzpatrick,
+            "found": json.loads(self.found),
+            "reasons": json.loads(self.reasons),
+            "consent_version": self.consent_version,
+            "consent_signed_on": (self.consent_signed_on.isoformat() if self.consent_signed_on
+                                  else None),
+            "checklist": json.loads(self.checklist),
+        }
 
 
 class Reaction(Base):

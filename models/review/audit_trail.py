@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models.access.audit_chain import AuditEvent
 from models.access.permissions import Action, require
+from models.records.audit_events import AuditEvent
 from models.records.people import Patient, User
 from models.records.treatment import TreatmentSession
 from models.values.rows import Actor

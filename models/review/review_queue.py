@@ -17,7 +17,6 @@ from models.access.permissions import Action, require
 from models.clinic import clinic_settings
 from models.records.imports import ImportBatchSession
 from models.records.treatment import TreatedArea, TreatmentSession
-from models.review.supervision import review_session
 from models.values.rows import Actor
 from models.values.vocabulary import Area, ReactionKind, SessionStatus
 
@@ -130,14 +129,3 @@ def review_queue(db: Session, actor: Actor) -> list[QueueItem]:
         for s, flagged in rows
     ]
     return sorted(items, key=lambda item: not item.flags)  # stable: oldest first within
-
-
-def sign_off_unflagged(db: Session, actor: Actor, items: list[QueueItem]) -> int:
-    """Sign off every unflagged session of ``items`` (as the supervisor saw them)."""
-    signed = 0
-    for item in items:
-        if not item.flags:
-            review_session(db, actor, item.session_id, item.version)
-            signed += 1
-    return signed
-

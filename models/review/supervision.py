@@ -13,7 +13,15 @@ from models.access.audit_chain import canonical_json
 from models.access.permissions import Action, require
 from models.errors import LaserLogError, NotAllowed, NotFound, ValidationFailed
 from models.reading.history import load_session
-from models.records.treatment import Amendment, TreatmentSession
+from models.records.treatment import (
+    Amendment,
+    Anaesthetic,
+    Reaction,
+    Screening,
+    TreatedArea,
+    TreatmentSession,
+)
+from models.review.review_queue import QueueItem
 from models.values.rows import Actor, SessionDetail
 from models.values.session_input import SessionInput, problems_for_completion
 from models.values.vocabulary import SIGNED, SessionStatus
@@ -94,6 +102,7 @@ def _supersede_content(db: Session, session: TreatmentSession, number: int) -> N
     """Mark the session's current areas, anaesthetic, screening and reactions as replaced by
     amendment ``number``; they stay in the database, and the session's collections start
     empty."""
+    current: list[TreatedArea | Reaction | Anaesthetic | Screening]
     current = [*session.areas, *session.reactions]
     current += [row for row in (session.anaesthetic, session.screening) if row is not None]
     for row in current:
@@ -116,3 +125,13 @@ def void_session(db: Session, actor: Actor, session_id: int, reason: str,
     db.flush()
     record_change(db, actor, session, "session.void", before, reason)
     return load_session(db, session.id)
+
+
+def sign_off_unflagged(db: Session, actor: Actor, items: list[QueueItem]) -> int:
+    """Sign off every unflagged session of ``items`` (as the supervisor saw them)."""
+    signed = 0
+    for item in items:
+        if not item.flags:
+            review_session(db, actor, item.session_id, item.version)
+            signed += 1
+    return signed

@@ -5,15 +5,17 @@ the differences are confined here.
 """
 
 import os
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
-from models.errors import DatabaseUnavailable, ServerUnreachable
+from models.errors import DatabaseUnavailable, RecordedFailure, ServerUnreachable
 from models.storage.preferences import Settings, data_dir
 
 ENV_VAR = "LASERLOG_DB"
@@ -25,7 +27,9 @@ def default_url() -> str:
 
 
 def resolve_url(
-    cli_url: str | None, environ: dict[str, str] | None = None, settings: Settings | None = None
+    cli_url: str | None,
+    environ: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
 ) -> str:
     """First match wins: ``--db``, ``LASERLOG_DB``, the settings file, the default SQLite file."""
     environ = os.environ if environ is None else environ
@@ -65,7 +69,7 @@ def describe(url: str | URL) -> str:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record) -> None:
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -75,7 +79,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(conn) -> None:
+    def on_begin(conn: Connection) -> None:
         # Writers take the write lock up front, so two writers queue on busy_timeout
         # instead of one failing when it upgrades a read lock.
         immediate = conn.get_execution_options().get("laserlog_write", False)
@@ -164,16 +168,14 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A short transaction: committed when the block ends, rolled back on an exception.
 
-        A refusal (``permissions.Refused``) is rolled back too, then recorded on its own, so
-        the attempt leaves exactly one trace: its audit event.
+        A ``RecordedFailure`` (a refusal) is rolled back too, then recorded on its own, so the
+        attempt leaves exactly one trace: its audit event.
         """
         with self._failures_explained(), self._writer() as session, session.begin():
             yield session
 
     @contextmanager
     def _failures_explained(self) -> Iterator[None]:
-        from models.access.permissions import Refused
-
         try:
             yield
         except exc.DBAPIError as error:
@@ -182,13 +184,9 @@ class Database:
                     f"The database server ({self.display_url}) cannot be reached; nothing of "
                     "this change was saved") from None
             raise
-        except Refused as refusal:
-            from models.access import audit_chain
-
+        except RecordedFailure as failure:
             with self._writer() as session, session.begin():
-                audit_chain.record(session, actor_id=refusal.actor.id, action="refused",
-                                   entity=refusal.entity or "-", entity_id=refusal.entity_id,
-                                   new={"action": refusal.action}, reason=str(refusal))
+                failure.record(session)
             raise
 
     def _lost_server(self, error: exc.DBAPIError) -> bool:

@@ -3,10 +3,10 @@
 A SQLite file that already holds data is backed up before any migration touches it.
 """
 
-import sqlite3
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import exc, inspect, text
 
@@ -14,11 +14,17 @@ from models.errors import DatabaseUnavailable, one_line
 from models.storage.database import Database, failure_reason, open_database
 from models.storage.migrations import HEAD
 from models.storage.preferences import data_dir
+from models.storage.snapshots import backup_sqlite_file, dump_postgres
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from alembic.config import Config
 
 # Alembic is imported only when a migration has to run: start-up stays quick.
 
 
-def _alembic_config():
+def _alembic_config() -> "Config":
     from alembic.config import Config
 
     config = Config()
@@ -37,14 +43,6 @@ def current_revision(database: Database) -> str | None:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def backup_sqlite_file(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database consistently with SQLite's backup API."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
 
 
 def known_revision(revision: str) -> bool:
@@ -74,8 +72,6 @@ def upgrade(database: Database) -> Path | None:
     if current is not None and path is not None and path.exists():
         backup = backup_sqlite_file(path, path.with_name(f"{path.name}.before-{current}-{stamp}"))
     elif current is not None and not database.is_sqlite:
-        from models.admin.backup import dump_postgres
-
         folder = data_dir() / "backups"
         folder.mkdir(parents=True, exist_ok=True)
         backup = dump_postgres(database, folder / f"{database.url.database}.before-{current}-"
@@ -93,7 +89,9 @@ def migrate(database: Database, revision: str, downgrade: bool = False) -> None:
         if database.is_sqlite:
             # Table rebuilds (batch migrations) need foreign keys off; the pragma only
             # works outside a transaction, and the keys are checked before committing.
-            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            # (SQLite only, and the connection is live: dbapi_connection is not None here.)
+            cast("sqlite3.Connection", conn.connection.dbapi_connection).execute(
+                "PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 config.attributes["connection"] = conn
@@ -106,7 +104,8 @@ def migrate(database: Database, revision: str, downgrade: bool = False) -> None:
                             "reference(s) between tables; nothing was changed")
         finally:
             if database.is_sqlite:
-                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+                cast("sqlite3.Connection", conn.connection.dbapi_connection).execute(
+                    "PRAGMA foreign_keys=ON")
 
 
 def check_sqlite_storage(database: Database) -> None:

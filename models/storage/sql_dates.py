@@ -1,12 +1,14 @@
 """Dates in SQL that SQLite and PostgreSQL spell differently."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, DateTime, cast, func
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, DateTime, cast, func
 from sqlalchemy.orm import Session
 
 
-def period_start(db: Session, period: str, column: ColumnElement) -> ColumnElement:
+def period_start(
+    db: Session, period: str, column: ColumnExpressionArgument[date]
+) -> ColumnElement[str]:
     """The first day of the week (Monday) or month of ``column``, as text YYYY-MM-DD."""
     if db.get_bind().dialect.name == "sqlite":
         if period == "month":
@@ -15,7 +17,7 @@ def period_start(db: Session, period: str, column: ColumnElement) -> ColumnEleme
     return func.to_char(func.date_trunc(period, column), "YYYY-MM-DD")
 
 
-def local_midnight(db: Session, day: ColumnElement) -> ColumnElement:
+def local_midnight(db: Session, day: ColumnExpressionArgument[date]) -> ColumnElement[datetime]:
     """The start of ``day`` (a date column) in this PC's time zone, as a UTC time that
     compares with stored times (SQLite keeps them as UTC text)."""
     offset = datetime.now().astimezone().utcoffset() or timedelta()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from models.values.screening import ScreeningInput
@@ -76,8 +77,8 @@ class AmendmentRow:
     amended_at: datetime
     user: str
     reason: str
-    old: dict
-    new: dict
+    old: dict[str, Any]  # JSON, as the audit trail holds it
+    new: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,35 @@ class SessionSummary:
 
 
 @dataclass(frozen=True)
+class FollowUpRow:
+    kind: str
+    grade: int
+    observed_on: date
+    resolved_on: date | None
+    note: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    id: int
+    session_id: int
+    patient: str
+    technician: str
+    session_started_at: datetime
+    kind: str
+    grade: int
+    opened_at: datetime
+    due_at: datetime
+    filed_at: datetime | None
+    filed_by: str | None
+    report: str
+
+    def overdue(self, now: datetime) -> bool:
+        return self.filed_at is None and now > self.due_at
+
+
+@dataclass(frozen=True)
 class SessionDetail:
     """A session loaded whole, for the read-only detail view and exports."""
 
@@ -127,5 +157,5 @@ class SessionDetail:
     void_reason: str = ""
     amendments: tuple[AmendmentRow, ...] = ()
     screening: ScreeningInput | None = None  # with the pre-treatment checklist
-    follow_ups: tuple = ()  # adverse_records.FollowUpRow, oldest first
+    follow_ups: tuple[FollowUpRow, ...] = ()  # oldest first
     aftercare_given_at: datetime | None = None

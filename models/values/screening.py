@@ -5,10 +5,10 @@ be completed. Every other one found is a warning the technician acknowledges by 
 why treatment goes ahead. Consent names its form version and the date it was signed.
 """
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from models.values.vocabulary import FITZPATRICK_TYPES, Labelled
 
@@ -102,7 +102,7 @@ def problems_for_treatment(screening: ScreeningInput, today: date) -> dict[str, 
     return problems
 
 
-def as_json(screening: ScreeningInput) -> dict:
+def as_json(screening: ScreeningInput) -> dict[str, Any]:
     """The screening as plain JSON values, for the audit trail and amendments."""
     return {
         "fitzpatrick": screening.fitzpatrick,
@@ -116,7 +116,7 @@ def as_json(screening: ScreeningInput) -> dict:
     }
 
 
-def from_json(values: Mapping) -> ScreeningInput:
+def from_json(values: Mapping[str, Any]) -> ScreeningInput:
     signed = values.get("consent_signed_on")
     return ScreeningInput(
         fitzpatrick=values.get("fitzpatrick"),
@@ -126,16 +126,3 @@ def from_json(values: Mapping) -> ScreeningInput:
         consent_signed_on=date.fromisoformat(signed) if signed else None,
         checklist=frozenset(values.get("checklist", ())),
     )
-
-
-def stored(row) -> dict:
-    """A stored screening row (models.treatment.Screening) as ``as_json`` gives it."""
-    return {
-        "fitzpatrick": row.fitzpatrick,
-        "found": json.loads(row.found),
-        "reasons": json.loads(row.reasons),
-        "consent_version": row.consent_version,
-        "consent_signed_on": (row.consent_signed_on.isoformat() if row.consent_signed_on
-                              else None),
-        "checklist": json.loads(row.checklist),
-    }

@@ -1,6 +1,7 @@
 """Controlled vocabularies stored as short codes, each with the label a user reads."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Self
 
 
 class Labelled(StrEnum):
@@ -8,11 +9,18 @@ class Labelled(StrEnum):
 
     label: str
 
-    def __new__(cls, code: str, label: str) -> "Labelled":
-        member = str.__new__(cls, code)
-        member._value_ = code
-        member.label = label
-        return member
+    if TYPE_CHECKING:
+        # After the class is built, Enum swaps the ``__new__`` below for its own lookup by
+        # code (``Area("neck")``); mypy would otherwise ask every lookup for a label.
+        def __new__(cls, value: str) -> Self: ...
+
+    else:
+
+        def __new__(cls, code: str, label: str) -> "Labelled":
+            member = str.__new__(cls, code)
+            member._value_ = code
+            member.label = label
+            return member
 
 
 class Role(Labelled):
@@ -98,3 +106,16 @@ COMMON_TOPICAL_AGENTS = (
     "Lidocaine/prilocaine 2.5%/2.5% (EMLA)",
     "Benzocaine/lidocaine/tetracaine (BLT)",
 )
+
+
+class PatchResult(Labelled):
+    PENDING = "pending", "Not read yet"
+    NO_REACTION = "no_reaction", "No reaction"
+    REACTION = "reaction", "Reaction: do not treat at these settings"
+
+
+class LogKind(Labelled):
+    VERIFICATION_PASSED = "verified", "Daily verification passed"
+    VERIFICATION_FAILED = "failed", "Daily verification failed"
+    FAULT = "fault", "Fault reported"
+    REPAIRED = "repaired", "Repaired and returned to use"

@@ -33,8 +33,8 @@ class LastSettings:
 def judged(settings: dict[str, float | None]) -> tuple[str, float] | None:
     """The setting a change is judged on: fluence, or energy where no fluence is set."""
     for key in _JUDGED:
-        if settings.get(key):
-            return key, settings[key]
+        if value := settings.get(key):
+            return key, value
     return None
 
 
@@ -70,8 +70,10 @@ def last_settings(db: Session, patient_id: int, device_id: int,
 def change_of(area: AreaInput, last: LastSettings | None, limit: float) -> str | None:
     """How the area's judged setting moved beyond ``limit`` (0.2 for 20%) since ``last``, in
     words; None when it did not (or there is nothing to compare)."""
+    if last is None:
+        return None
     settings = area.per_pass[0].settings if area.per_pass else area.settings
-    now, then = judged(settings), last and judged(last.settings)
+    now, then = judged(settings), judged(last.settings)
     if now is None or then is None or now[0] != then[0]:
         return None
     change = now[1] / then[1] - 1

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    String,
+    ColumnElement,
     and_,
     case,
     exists,
@@ -20,35 +18,20 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
+from sqlalchemy.orm import Session, aliased
 
 from models.access import audit_chain, permissions
 from models.access.permissions import Action, require
 from models.clinic import clinic_settings
 from models.errors import NotFound, ValidationFailed
+from models.records.patient_plans import Course
 from models.records.people import Patient
 from models.records.treatment import TreatedArea, TreatmentSession
 from models.storage import sql_dates
-from models.storage.base import Base, utc_now
 from models.values.rows import Actor
 from models.values.vocabulary import SIGNED, Area
 
 DUE_SOON_DAYS = 7
-
-
-class Course(Base):
-    __tablename__ = "treatment_courses"
-    __table_args__ = (CheckConstraint("planned_sessions >= 1", name="planned_sessions"),
-                      CheckConstraint("interval_days >= 1", name="interval"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
-    area: Mapped[str] = mapped_column(String(32))
-    planned_sessions: Mapped[int]
-    interval_days: Mapped[int]
-    started_on: Mapped[date]
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 @dataclass(frozen=True)
@@ -118,7 +101,7 @@ def _local_day(moment: datetime) -> date:
     return moment.astimezone().date()
 
 
-def _course_rows(db: Session, *conditions) -> list[CourseRow]:
+def _course_rows(db: Session, *conditions: ColumnElement[bool]) -> list[CourseRow]:
     """The courses meeting ``conditions``, each with the signed sessions on its area since it
     started counted against it: one query, reading each patient's sessions by its index."""
     session, area = TreatmentSession, TreatedArea
@@ -139,7 +122,7 @@ def _course_rows(db: Session, *conditions) -> list[CourseRow]:
             for course, name, identifier, done, last in found]
 
 
-def _latest():
+def _latest() -> ColumnElement[bool]:
     """A course is current while no later one exists for the same patient and area."""
     later = aliased(Course)
     return ~exists().where(later.patient_id == Course.patient_id, later.area == Course.area,
@@ -172,6 +155,8 @@ def plan_course(db: Session, actor: Actor, patient_id: int, area: str, planned_s
         problems["area"] = f"Unknown treated area {area!r}"
     if problems:
         raise ValidationFailed(problems)
+    # plan_problems refuses a missing value:
+    assert planned_sessions is not None and interval_days is not None and started_on is not None
     course = _current(db, patient_id, area)
     old = None
     if course is None or started_on != course.started_on:

@@ -10,24 +10,18 @@ report.
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.clinic import clinic_settings
 from models.errors import NotAllowed, NotFound, ValidationFailed
-from models.reading.history import view_session
-from models.records.adverse_events import (
-    FollowUp,
-    FollowUpRow,
-    Incident,
-    IncidentRow,
-    follow_ups_of,
-)
+from models.reading.history import follow_ups_of, view_session
+from models.records.adverse_events import FollowUp, Incident
 from models.records.people import Patient, User
 from models.records.treatment import TreatmentSession
-from models.values.rows import Actor
+from models.values.rows import Actor, FollowUpRow, IncidentRow
 from models.values.vocabulary import ReactionKind, SessionStatus
 
 INCIDENT_GRADE = 3
@@ -90,6 +84,7 @@ def record_follow_up(db: Session, actor: Actor, session_id: int, kind: str,
     require(actor, Action.RECORD_FOLLOW_UP, "treatment_session")
     view_session(db, actor, session_id)  # refused unless the actor may see the session
     session = db.get(TreatmentSession, session_id)
+    assert session is not None  # view_session found it
     if session.status in (SessionStatus.DRAFT, SessionStatus.VOIDED):
         raise NotAllowed(f"Follow-ups are added to signed sessions; this one is "
                          f"{SessionStatus(session.status).label.lower()}")
@@ -98,6 +93,7 @@ def record_follow_up(db: Session, actor: Actor, session_id: int, kind: str,
                                   session.started_at.astimezone().date(), today)
     if problems:
         raise ValidationFailed(problems)
+    assert grade is not None and observed_on is not None  # follow_up_problems refuses None
     row = FollowUp(session_id=session.id, kind=kind, grade=grade, observed_on=observed_on,
                    resolved_on=resolved_on, note=note.strip(), recorded_by_id=actor.id)
     db.add(row)
@@ -112,7 +108,7 @@ def record_follow_up(db: Session, actor: Actor, session_id: int, kind: str,
     return follow_ups_of(db, session.id)
 
 
-def _incident_rows(db: Session, statement) -> list[IncidentRow]:
+def _incident_rows(db: Session, statement: Select[Incident]) -> list[IncidentRow]:
     technician = User.__table__.alias("technician")
     filer = User.__table__.alias("filer")
     rows = db.execute(

@@ -6,61 +6,22 @@ with that device and area then cannot be completed without one: read at least it
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import ForeignKey, String, Text, or_, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import NotFound, ValidationFailed
 from models.records.equipment import Device
+from models.records.patient_plans import TestPatch, TestPatchRule
 from models.records.people import Patient
-from models.storage.base import Base, utc_now
 from models.values.rows import Actor
-from models.values.vocabulary import Area, Labelled
+from models.values.vocabulary import Area, PatchResult
 
 VALID_FOR = timedelta(days=365)
 DEFAULT_READ_AFTER_DAYS = 2
-
-
-class PatchResult(Labelled):
-    PENDING = "pending", "Not read yet"
-    NO_REACTION = "no_reaction", "No reaction"
-    REACTION = "reaction", "Reaction: do not treat at these settings"
-
-
-class TestPatch(Base):
-    __tablename__ = "test_patches"
-    __test__ = False  # not a pytest class
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
-    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
-    area: Mapped[str | None] = mapped_column(String(32))  # None: a spot valid for any area
-    done_on: Mapped[date]
-    fluence_j_cm2: Mapped[float | None]
-    energy_j: Mapped[float | None]
-    read_after_days: Mapped[int]
-    read_on: Mapped[date | None]
-    result: Mapped[str] = mapped_column(String(16), default=PatchResult.PENDING)
-    note: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
-
-
-class TestPatchRule(Base):
-    """A valid patch is required for this device (any area), this area (any device), or
-    this area on this device."""
-
-    __tablename__ = "test_patch_rules"
-    __test__ = False
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
-    area: Mapped[str | None] = mapped_column(String(32))
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 @dataclass(frozen=True)
@@ -130,6 +91,7 @@ def record_test_patch(db: Session, actor: Actor, patient_id: int, device_id: int
         problems["settings"] = "Enter the fluence or energy the patch was done at"
     if problems:
         raise ValidationFailed(problems)
+    assert done_on is not None  # a missing date is a problem above
     patch = TestPatch(patient_id=patient_id, device_id=device_id, area=area, done_on=done_on,
                       fluence_j_cm2=fluence_j_cm2, energy_j=energy_j,
                       read_after_days=read_after_days, recorded_by_id=actor.id)
@@ -166,6 +128,7 @@ def read_test_patch(db: Session, actor: Actor, patch_id: int, read_on: date | No
                                f"done: on or after {readable:%Y-%m-%d}")
     if problems:
         raise ValidationFailed(problems)
+    assert read_on is not None  # a missing date is a problem above
     patch.read_on, patch.result, patch.note = read_on, result, note.strip()
     db.flush()
     audit_chain.record(db, actor_id=actor.id, action="test_patch.read", entity="test_patch",

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.access import audit_chain
-from models.access.audit_chain import AuditEvent
 from models.access.permissions import Action, Refused, require
 from models.errors import Conflict, NotFound, ValidationFailed
 from models.reading.history import load_session
 from models.records import area_day_counts
+from models.records.audit_events import AuditEvent
 from models.records.equipment import Device
 from models.records.people import Patient, User
 from models.records.treatment import (
@@ -28,7 +28,6 @@ from models.values.parameters import SETTINGS
 from models.values.rows import Actor, SessionDetail
 from models.values.screening import ScreeningInput, screening_key
 from models.values.screening import as_json as screening_json
-from models.values.screening import stored as stored_screening
 from models.values.session_input import (
     AreaInput,
     SessionInput,
@@ -126,6 +125,7 @@ def safety_problems(db: Session, session: TreatmentSession, entry: SessionInput
     if entry.device_id is not None and db.get(Device, entry.device_id) is None:
         problems["device"] = "The device picked is not in the register"
     technician = db.get(User, session.technician_id)
+    assert technician is not None  # a session's technician is a foreign key
     today = datetime.now(UTC).astimezone().date()
     if technician.certification_expires is not None and technician.certification_expires < today:
         problems["certification"] = (
@@ -316,7 +316,7 @@ def snapshot(session: TreatmentSession) -> dict[str, Any]:
         "notes": session.notes,
         "aftercare_given_at": (session.aftercare_given_at.isoformat()
                                if session.aftercare_given_at else None),
-        "screening": None if session.screening is None else stored_screening(session.screening),
+        "screening": None if session.screening is None else session.screening.as_json(),
     }
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,7 +34,8 @@ from ui.admin.staff_dialogs import (
 )
 from ui.equipment.device_dialog import DeviceDialog
 from ui.services.tasks import TaskRunner
-from ui.shell.sign_in_dialogs import AccountDialog
+from ui.widgets.account_dialog import AccountDialog
+from ui.widgets.file_dialogs import choose_file_to_open
 from ui.widgets.row_table import row_table
 
 ATTENTION = QBrush(QColor(170, 20, 20))  # a certification expired, expiring or missing
@@ -54,8 +54,7 @@ class AddUserDialog(AccountDialog):
             lambda db: accounts.create_user(
                 db, username=self.username.text(), full_name=self.full_name.text(),
                 role=self.role.currentData(), password=self.password.text(),
-                created_by=self.actor),
-            done=lambda _actor: self.accept(), failed=self._refused)
+                created_by=self.actor)).then(lambda _actor: self.accept(), self._refused)
 
     def _refused(self, error: Exception) -> None:
         if isinstance(error, ValidationFailed):
@@ -110,11 +109,11 @@ class AdminView(QWidget):
         self.profile_button.clicked.connect(self._add_profile)
         self.certify_button.clicked.connect(self._certify)
         self.tip_button.clicked.connect(lambda: self.tasks.read(
-            device_register.list_devices, done=self._fit_tip))
+            device_register.list_devices).then(self._fit_tip))
         self.patch_rule_button.clicked.connect(lambda: self.tasks.read(
-            device_register.list_devices, done=self._add_patch_rule))
+            device_register.list_devices).then(self._add_patch_rule))
         self.settings_button.clicked.connect(lambda: self.tasks.read(
-            clinic_settings.rules, done=self._change_settings))
+            clinic_settings.rules).then(self._change_settings))
         self.message = QLabel()
         layout.addWidget(self.message)
         self.refresh()
@@ -123,7 +122,7 @@ class AdminView(QWidget):
         year = date.today().year
         self.tasks.read(lambda db, actor: (accounts.list_users(db, actor),
                                            staff_report.technician_report(db, actor, year)),
-                        self.actor, done=self._show)
+                        self.actor).then(self._show)
 
     def _show(self, found: tuple[list[UserRow], list[TechnicianRow]]) -> None:
         users, technicians = found
@@ -191,19 +190,17 @@ class AdminView(QWidget):
         self.add_dialog = dialog
 
     def _add_profile(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self, "Import profile", "",
-                                                    "Import profiles (*.toml)")
-        if name:
-            self.add_profile(Path(name))
+        path = choose_file_to_open(self, "Import profile", "Import profiles (*.toml)")
+        if path is not None:
+            self.add_profile(path)
 
     def add_profile(self, path: Path) -> None:
-        self.tasks.submit(
-            lambda: add_profile(self.tasks.database, self.actor, path),
-            done=lambda profile: self.message.setText(
+        self.tasks.run(add_profile, self.actor, path).then(
+            lambda profile: self.message.setText(
                 f"Added import profile {profile.name}; every PC can use it now."),
-            failed=lambda error: self.message.setText(f"Not added: {error}"))
+            lambda error: self.message.setText(f"Not added: {error}"))
 
     def _change(self, operation) -> None:
         username = self._selected()
         if username is not None:
-            self.tasks.write(operation, self.actor, username, done=lambda _r: self.refresh())
+            self.tasks.write(operation, self.actor, username).then(lambda _r: self.refresh())

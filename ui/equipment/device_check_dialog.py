@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from models.clinic import device_upkeep
-from models.clinic.device_upkeep import DeviceCare, LogKind
+from models.clinic.device_upkeep import DeviceCare
 from models.errors import ValidationFailed
 from models.values.rows import Actor, DeviceRow
+from models.values.vocabulary import LogKind
 from ui.services.tasks import TaskRunner
 from ui.widgets.display import local_time
 from ui.widgets.field_error import FieldError
@@ -65,7 +66,7 @@ class DeviceCheckDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.tasks.read(device_upkeep.device_care, self.actor, self.device.id, done=self._show)
+        self.tasks.read(device_upkeep.device_care, self.actor, self.device.id).then(self._show)
 
     def _show(self, care: DeviceCare) -> None:
         tip = care.tip
@@ -87,7 +88,7 @@ class DeviceCheckDialog(QDialog):
 
     def _log(self, kind: str) -> None:
         self.tasks.write(device_upkeep.log_device, self.actor, self.device.id, kind,
-                         self.note.text(), done=self._logged, failed=self._failed)
+                         self.note.text()).then(self._logged, self._failed)
 
     def _logged(self, _result) -> None:
         self.note.clear()

@@ -55,7 +55,7 @@ class DeviceDialog(QDialog):
                 patch_tests.require_test_patch(db, self.actor, device.id, None)
             return device
 
-        self.tasks.write(register, done=self._saved, failed=self._refused)
+        self.tasks.write(register).then(self._saved, self._refused)
 
     def _saved(self, device: DeviceRow) -> None:
         self.device = device

@@ -14,7 +14,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +37,7 @@ from models.values.rows import Actor
 from models.values.vocabulary import Area
 from ui.services.tasks import TaskRunner
 from ui.widgets.display import local_time
+from ui.widgets.file_dialogs import choose_file_to_open
 
 PROBLEM_COLOUR = QColor("#b00020")
 
@@ -74,7 +74,7 @@ class ImportDialog(QDialog):
         self.profile.setAccessibleName("Import profile")
         self.profile.addItem("Detect from the file", None)
         self.profiles: dict[str, Profile] = {}
-        tasks.read(clinic_profiles, done=self._show_profiles)
+        tasks.read(clinic_profiles).then(self._show_profiles)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setValue(0)
@@ -132,11 +132,10 @@ class ImportDialog(QDialog):
         super().reject()
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Device export file", str(Path.home()),
-            "Device exports (*.csv *.txt *.json *.xml);;All files (*)")
-        if name:
-            self.path.setText(name)
+        path = choose_file_to_open(self, "Device export file",
+                                   "Device exports (*.csv *.txt *.json *.xml);;All files (*)")
+        if path is not None:
+            self.path.setText(str(path))
             self._run(dry_run=True)
 
     def _forget_check(self, *_args) -> None:
@@ -162,15 +161,10 @@ class ImportDialog(QDialog):
         self._busy(True)
         self.bar.setValue(0)
         self.status.setText(("Checking " if dry_run else "Importing ") + path.name + "…")
-        cancel, moved = self._cancel, self._progress.moved
-
-        def work() -> ImportResult:
-            return import_file(self.tasks.database, self.actor, path, profile,
-                               session_uuid=self.session_uuid, dry_run=dry_run, room=self.room,
-                               progress=moved.emit, cancelled=cancel.is_set)
-
-        self.tasks.submit(work, done=lambda result: self._done(path, result),
-                          failed=self._failed)
+        self.tasks.run(import_file, self.actor, path, profile, session_uuid=self.session_uuid,
+                       dry_run=dry_run, room=self.room, progress=self._progress.moved.emit,
+                       cancelled=self._cancel.is_set).then(
+            lambda result: self._done(path, result), self._failed)
 
     def _busy(self, busy: bool) -> None:
         for widget in (self.check_button, self.browse, self.path, self.profile,

@@ -201,8 +201,8 @@ class LiveDeviceDialog(QDialog):
             import_recording.record_device_pulses, device_session=f"{self.device.serial} connected",
             areas=recording.areas(), duration_s=recording.duration_s, pulses=recording.pulses,
             flagged=recording.flagged, traces=recording.chunks())
-        self.tasks.write(store, self.actor, self.session_id, self.device.id,
-                         done=self._saved, failed=self._refused)
+        self.tasks.write(store, self.actor, self.session_id, self.device.id).then(self._saved,
+                                                                                  self._refused)
 
     def _saved(self, detail: SessionDetail) -> None:
         self.saved = True

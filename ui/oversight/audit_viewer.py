@@ -81,8 +81,7 @@ class AuditViewer(QDialog):
                 db, self.actor, username=self.username.text().strip() or None,
                 session_uuid=self.session.text().strip() or None,
                 patient_identifier=self.patient.text().strip() or None,
-                since=since, until=until),
-            done=self._show)
+                since=since, until=until)).then(self._show)
 
     def _show(self, events: list[AuditRow]) -> None:
         self.summary.setText(f"{len(events)} event(s), newest first"

@@ -16,6 +16,7 @@ from models.values.rows import Actor
 from models.values.vocabulary import Area
 from models.workflow import courses
 from models.workflow.courses import CourseRow
+from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
 from ui.widgets.row_table import row_table
 
@@ -34,6 +35,7 @@ class DueCoursesView(QWidget):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor = tasks, actor
+        follow_changes(self, tasks, self.refresh, load_when_first_shown=True)
         self.rows: list[CourseRow] = []
         self.summary = QLabel("")
         self.refresh_button = QPushButton("Refresh")
@@ -48,7 +50,7 @@ class DueCoursesView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
 
     def refresh(self) -> None:
-        self.tasks.read(courses.due_courses, self.actor, done=self._show)
+        self.tasks.read(courses.due_courses, self.actor).then(self._show)
 
     def _show(self, rows: list[CourseRow]) -> None:
         today = date.today()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -22,14 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from models.errors import ValidationFailed
-from models.records.adverse_events import IncidentRow
-from models.values.rows import Actor
+from models.values.rows import Actor, IncidentRow
 from models.values.vocabulary import ReactionKind
 from models.workflow import incidents
+from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
-from ui.shell.sign_in_dialogs import DIALOG_WIDTH
 from ui.widgets.display import local_time
 from ui.widgets.field_error import FieldError
+from ui.widgets.file_dialogs import choose_file_to_save
+from ui.widgets.form_dialog import DIALOG_WIDTH
 from ui.widgets.row_table import row_table
 
 COLUMNS = ("Due", "Patient", "Reaction", "Grade", "Session", "Technician", "Status")
@@ -79,7 +79,7 @@ class FileIncidentDialog(QDialog):
 
     def save(self) -> None:
         self.tasks.write(incidents.file_incident, self.actor, self.incident.id,
-                         self.report.toPlainText(), done=self._filed, failed=self._failed)
+                         self.report.toPlainText()).then(self._filed, self._failed)
 
     def _filed(self, incident: IncidentRow) -> None:
         self.filed.emit(incident)
@@ -96,6 +96,7 @@ class IncidentsView(QWidget):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor = tasks, actor
+        follow_changes(self, tasks, self.refresh, load_when_first_shown=True)
         self.incidents: list[IncidentRow] = []
         self.summary = QLabel("")
         self.show_filed = QCheckBox("Show &filed ones too")
@@ -120,8 +121,8 @@ class IncidentsView(QWidget):
         self._enable()
 
     def refresh(self) -> None:
-        self.tasks.read(incidents.list_incidents, self.actor, self.show_filed.isChecked(),
-                        done=self._show)
+        self.tasks.read(incidents.list_incidents, self.actor, self.show_filed.isChecked()).then(
+            self._show)
 
     def selected(self) -> IncidentRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -160,19 +161,18 @@ class IncidentsView(QWidget):
         if incident is None or incident.filed_at is not None:
             return
         self.dialog = FileIncidentDialog(self.tasks, self.actor, incident, self)
-        self.dialog.filed.connect(lambda _incident: self.refresh())
         self.dialog.open()
 
     def _choose_pdf(self) -> None:
         incident = self.selected()
         if incident is None:
             return
-        name, _filter = QFileDialog.getSaveFileName(
-            self, "Incident report", f"incident-{incident.id}.pdf", "PDF documents (*.pdf)")
-        if name:
-            self.save_pdf(incident, Path(name))
+        path, _filter = choose_file_to_save(self, "Incident report", f"incident-{incident.id}.pdf",
+                                            "PDF documents (*.pdf)")
+        if path is not None:
+            self.save_pdf(incident, path)
 
     def save_pdf(self, incident: IncidentRow, path: Path) -> None:
-        from ui.records.pdf_reports import write_html_pdf
+        from ui.widgets.pdf_writer import write_html_pdf
 
         write_html_pdf(f"Incident report no. {incident.id}", incident_html(incident), path)

@@ -23,6 +23,7 @@ from models.review import review_queue, supervision
 from models.review.review_queue import QueueItem
 from models.values.rows import Actor
 from ui.services.messages import Messages
+from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
 from ui.widgets import display
 from ui.widgets.row_table import row_table
@@ -34,16 +35,15 @@ FLAGGED = QBrush(QColor(170, 20, 20))
 class ReviewQueueView(QWidget):
     """Signals:
     open_requested(int): the id of a session to open in full.
-    signed_off(): one or more sessions were signed off.
     """
 
     open_requested = Signal(int)
-    signed_off = Signal()
 
     def __init__(self, tasks: TaskRunner, actor: Actor, messages: Messages,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor, self.messages = tasks, actor, messages
+        follow_changes(self, tasks, self.refresh)
         self.items: list[QueueItem] = []
         self.table = row_table(COLUMNS)
         self.summary = QLabel("")
@@ -71,9 +71,9 @@ class ReviewQueueView(QWidget):
             self.items[index.row()].session_id))
 
     def refresh(self) -> None:
-        self.tasks.read(review_queue.review_queue, self.actor, done=self._show)
-        self.tasks.read(staff_report.technician_report, self.actor, date.today().year,
-                        done=self._show_staff)
+        self.tasks.read(review_queue.review_queue, self.actor).then(self._show)
+        self.tasks.read(staff_report.technician_report, self.actor, date.today().year).then(
+            self._show_staff)
 
     def _show_staff(self, technicians: list[TechnicianRow]) -> None:
         today = date.today()
@@ -111,15 +111,10 @@ class ReviewQueueView(QWidget):
         if self.messages.confirm(self, f"Sign off the session of {item.patient} as reviewed?"
                                        f"{warning}"):
             self.tasks.write(supervision.review_session, self.actor, item.session_id,
-                             item.version, done=self._signed)
+                             item.version)
 
     def sign_off_unflagged(self) -> None:
         count = sum(1 for item in self.items if not item.flags)
         if count and self.messages.confirm(
                 self, f"Sign off the {count} unflagged session(s) as reviewed?"):
-            self.tasks.write(review_queue.sign_off_unflagged, self.actor, list(self.items),
-                             done=self._signed)
-
-    def _signed(self, _result) -> None:
-        self.signed_off.emit()
-        self.refresh()
+            self.tasks.write(supervision.sign_off_unflagged, self.actor, list(self.items))

@@ -116,9 +116,9 @@ class HistoryModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
         self._read(0, None)  # the first rows show before the count is known
         generation, filters = self._generation, self.filters
-        self.tasks.read(count_sessions, self.actor, filters,
-                        done=lambda total: self._counted(generation, total),
-                        failed=lambda error: self._failed(generation, error))
+        self.tasks.read(count_sessions, self.actor, filters).then(
+            lambda total: self._counted(generation, total),
+            lambda error: self._failed(generation, error))
 
     def _set_total(self, total: int) -> None:
         if total > self._total:
@@ -154,18 +154,18 @@ class HistoryModel(QAbstractTableModel):
         elif not self._cursors_requested:
             self._cursors_requested = True
             generation = self._generation
-            self.tasks.read(history.block_cursors, self.actor, self.filters, self.block_size,
-                            done=lambda cursors: self._cursors_found(generation, cursors),
-                            failed=lambda error: self._failed(generation, error))
+            self.tasks.read(history.block_cursors, self.actor, self.filters, self.block_size).then(
+                lambda cursors: self._cursors_found(generation, cursors),
+                lambda error: self._failed(generation, error))
 
     def _read(self, block: int, cursor: PageCursor | None) -> None:
         self._requested.add(block)
         generation, filters, size = self._generation, self.filters, self.block_size
         self.tasks.read(
             lambda db: history.list_sessions(db, self.actor, after=cursor, limit=size,
-                                             filters=filters),
-            done=lambda page: self._arrived(generation, block, page.rows),
-            failed=lambda error: self._failed(generation, error))
+                                             filters=filters)).then(
+            lambda page: self._arrived(generation, block, page.rows),
+            lambda error: self._failed(generation, error))
 
     def _read_last(self, block: int) -> None:
         """The last block, read backwards from the end: no cursor needed."""
@@ -176,9 +176,9 @@ class HistoryModel(QAbstractTableModel):
         def read(db) -> SessionPage:
             return history.list_sessions(db, self.actor, limit=size, filters=reverse)
 
-        self.tasks.read(read, done=lambda page: self._arrived(
-            generation, block, tuple(reversed(page.rows))),
-            failed=lambda error: self._failed(generation, error))
+        self.tasks.read(read).then(
+            lambda page: self._arrived(generation, block, tuple(reversed(page.rows))),
+            lambda error: self._failed(generation, error))
 
     def _cursors_found(self, generation: int, cursors: list[PageCursor]) -> None:
         if generation != self._generation:

@@ -5,7 +5,6 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,7 +31,9 @@ from ui.records.history_model import COLUMNS, HistoryModel
 from ui.records.session_detail import SessionDetailDialog
 from ui.records.supervisor_actions import SupervisorActions
 from ui.services.messages import Messages
+from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
+from ui.widgets.file_dialogs import choose_file_to_save
 
 
 def _session_whole(db: Session, actor: Actor, session_id: int
@@ -54,6 +55,7 @@ class HistoryView(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor, self.messages = tasks, actor, messages
+        follow_changes(self, tasks, self.refresh)
         self.model = HistoryModel(tasks, actor)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -95,7 +97,7 @@ class HistoryView(QWidget):
         self.model.counted.connect(self._counted)
         self._open_when_read: int | None = None
         self.model.dataChanged.connect(self._rows_read)
-        tasks.read(filter_choices, done=self.filters.set_choices)
+        tasks.read(filter_choices).then(self.filters.set_choices)
         self.table.activated.connect(self.open_session)
         self.refresh_button.clicked.connect(self.refresh)
         self.open_button.clicked.connect(lambda: self.open_session(self.table.currentIndex()))
@@ -115,10 +117,10 @@ class HistoryView(QWidget):
             self.open_session(self.model.index(row, 0))
 
     def _choose_export_file(self) -> None:
-        name, chosen = QFileDialog.getSaveFileName(self, "Export sessions", "sessions.csv",
-                                                   ";;".join(EXPORT_FORMATS))
-        if name:
-            self.export(Path(name), EXPORT_FORMATS.get(chosen, "csv"))
+        path, chosen = choose_file_to_save(self, "Export sessions", "sessions.csv",
+                                           ";;".join(EXPORT_FORMATS))
+        if path is not None:
+            self.export(path, EXPORT_FORMATS.get(chosen, "csv"))
 
     def export(self, path: Path, file_format: str = "csv") -> None:
         """Write the sessions the current filters find (all of them, not only those read)."""
@@ -127,14 +129,12 @@ class HistoryView(QWidget):
         if file_format == "pdf":
             from ui.records.pdf_reports import period_figures  # pyqtgraph loads only when needed
 
-            self.tasks.read(period_figures, self.actor, filters,
-                            done=lambda figures: self._write_summary(figures, filters, path))
+            self.tasks.read(period_figures, self.actor, filters).then(
+                lambda figures: self._write_summary(figures, filters, path))
             return
-        self.tasks.submit(
-            lambda: export_sessions(self.tasks.database, path, file_format, filters,
-                                    self.actor),
-            done=lambda count: self.found.setText(f"Exported {count:,} session(s) to {path}."),
-            failed=lambda error: self.found.setText(f"Not exported: {error}"))
+        self.tasks.run(export_sessions, path, file_format, filters, self.actor).then(
+            lambda count: self.found.setText(f"Exported {count:,} session(s) to {path}."),
+            lambda error: self.found.setText(f"Not exported: {error}"))
 
     def _write_summary(self, figures, filters, path: Path) -> None:
         from ui.records.pdf_reports import write_period_summary
@@ -188,7 +188,7 @@ class HistoryView(QWidget):
         self.open_session_id(summary.id)
 
     def open_session_id(self, session_id: int) -> None:
-        self.tasks.read(_session_whole, self.actor, session_id, done=self._show)
+        self.tasks.read(_session_whole, self.actor, session_id).then(self._show)
 
     def _show(self, found: tuple[SessionDetail, dict[str, bytes], list[AuditRow]]) -> None:
         detail, traces, events = found
@@ -209,8 +209,7 @@ class HistoryView(QWidget):
 
     def _changed(self, detail: SessionDetail) -> None:
         """Show the session as it now is, its audit events read again too."""
-        self.tasks.read(_session_whole, self.actor, detail.summary.id, done=self._reshow)
-        self.refresh()
+        self.tasks.read(_session_whole, self.actor, detail.summary.id).then(self._reshow)
 
     def _reshow(self, found: tuple[SessionDetail, dict[str, bytes], list[AuditRow]]) -> None:
         detail, _traces, events = found

@@ -1,4 +1,4 @@
-"""PDF reports with Qt's own PDF writer: one session, or a period summary with its charts.
+"""The PDF period summary: sessions by status and the summary's charts.
 
 The summary's figures are the same SQL aggregates as the Charts screen, over the History's
 filters; the charts are drawn offscreen and placed in the document as images.
@@ -9,56 +9,21 @@ from html import escape
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QMarginsF, QUrl
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextDocument
 from sqlalchemy.orm import Session
 
-from models.errors import LaserLogError
 from models.reading import chart_data
 from models.reading.chart_data import ChartData
 from models.reading.history_filter import HistoryFilter, count_sessions
-from models.storage.atomic_files import written_in_place_of
-from models.values.rows import Actor, SessionDetail
+from models.values.rows import Actor
 from models.values.vocabulary import SessionStatus
-from ui.oversight.charts_view import draw_chart
-from ui.records.session_detail import session_html
-from ui.widgets.display import local_time
+from ui.widgets.chart_drawing import draw_chart
+from ui.widgets.pdf_writer import STYLE, html_document, write_document
 
 SUMMARY_CHARTS = ("Sessions per month by room", "Reaction rate by area",
                   "Session length by area")
 CHART_SIZE = (900, 420)
-STYLE = "<style>body{font-family:sans-serif;font-size:9pt} th{text-align:left}</style>"
-
-
-def _write(document: QTextDocument, path: Path) -> None:
-    with written_in_place_of(path) as partial:
-        writer = QPdfWriter(str(partial))
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-        writer.setTitle(document.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
-        writer.setCreator("LaserLog")
-        document.print_(writer)
-        del writer  # the file is complete once the writer is gone
-        if not partial.exists() or partial.stat().st_size == 0:
-            raise LaserLogError(f"Cannot write {path}")
-
-
-def _document(title: str, html: str) -> QTextDocument:
-    document = QTextDocument()
-    document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, title)
-    document.setHtml(STYLE + html)
-    return document
-
-
-def write_html_pdf(title: str, html: str, path: Path) -> None:
-    """A report of one page of HTML (an incident report, an aftercare sheet)."""
-    _write(_document(title, html), path)
-
-
-def write_session_pdf(detail: SessionDetail, path: Path) -> None:
-    """The one-session report: everything the session detail shows."""
-    write_html_pdf(f"Session of {local_time(detail.summary.started_at)}", session_html(detail),
-                   path)
 
 
 def period_figures(db: Session, actor: Actor, filters: HistoryFilter
@@ -93,7 +58,7 @@ def write_period_summary(counts: dict[str, int], charts: list[ChartData],
     html += [f"<tr><td>{escape(s)}</td><td align='right'>{n:,}</td></tr>"
              for s, n in counts.items()]
     html.append("</table>")
-    document = _document("LaserLog period summary", "")
+    document = html_document("LaserLog period summary", "")
     plot = pg.PlotWidget(background="w")
     plot.resize(*CHART_SIZE)
     for number, data in enumerate(charts):
@@ -108,4 +73,4 @@ def write_period_summary(counts: dict[str, int], charts: list[ChartData],
         html.append(f"<p><img src='{name}' width='{CHART_SIZE[0] * 0.7:.0f}'></p>")
     plot.deleteLater()
     document.setHtml(STYLE + "".join(html))
-    _write(document, path)
+    write_document(document, path)

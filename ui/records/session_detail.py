@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,8 @@ from models.values.vocabulary import (
 )
 from ui.widgets import display
 from ui.widgets.display import local_time
+from ui.widgets.file_dialogs import choose_file_to_save
+from ui.widgets.pdf_writer import write_html_pdf
 
 
 def _value(value: float | int | None) -> str:
@@ -189,6 +190,12 @@ def _amendments_html(detail: SessionDetail) -> list[str]:
     return html
 
 
+def write_session_pdf(detail: SessionDetail, path: Path) -> None:
+    """The one-session report: everything the session detail shows."""
+    write_html_pdf(f"Session of {local_time(detail.summary.started_at)}", session_html(detail),
+                   path)
+
+
 class SessionDetailDialog(QDialog):
     def __init__(self, detail: SessionDetail, traces: dict[str, bytes] | None = None,
                  parent: QWidget | None = None, actions: QWidget | None = None,
@@ -230,12 +237,10 @@ class SessionDetailDialog(QDialog):
         self.browser.setHtml(session_html(detail, self.events))
 
     def _choose_pdf(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(self, "Session report", "session.pdf",
-                                                    "PDF documents (*.pdf)")
-        if name:
-            self.save_pdf(Path(name))
+        path, _filter = choose_file_to_save(self, "Session report", "session.pdf",
+                                            "PDF documents (*.pdf)")
+        if path is not None:
+            self.save_pdf(path)
 
     def save_pdf(self, path: Path) -> None:
-        from ui.records.pdf_reports import write_session_pdf
-
         write_session_pdf(self.detail, path)

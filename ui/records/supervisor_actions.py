@@ -113,8 +113,8 @@ class SupervisorActions(QWidget):
     def review(self) -> None:
         if self.messages.confirm(self, "Sign off this session as reviewed?"):
             self.tasks.write(supervision.review_session, self.actor,
-                             self.detail.summary.id, self.detail.version, done=self._done,
-                             failed=self._refused)
+                             self.detail.summary.id, self.detail.version).then(self._done,
+                                                                               self._refused)
 
     def amend(self) -> None:
         self.dialog = ReasonDialog("Amend the session", self.detail, self)
@@ -127,15 +127,14 @@ class SupervisorActions(QWidget):
                         duration_s=None if minutes is None else round(minutes * 60),
                         notes=dialog.notes.toPlainText())
         self.tasks.write(supervision.amend_session, self.actor, self.detail.summary.id,
-                         entry, dialog.reason.text(), self.detail.version, done=self._done,
-                         failed=self._refused)
+                         entry, dialog.reason.text(), self.detail.version).then(self._done,
+                                                                                self._refused)
 
     def void(self) -> None:
         self.dialog = ReasonDialog("Void the session", None, self)
         self.dialog.accepted.connect(lambda: self.tasks.write(
             supervision.void_session, self.actor, self.detail.summary.id,
-            self.dialog.reason.text(), self.detail.version, done=self._done,
-            failed=self._refused))
+            self.dialog.reason.text(), self.detail.version).then(self._done, self._refused))
         self.dialog.open()
 
     def _refused(self, error: Exception) -> None:

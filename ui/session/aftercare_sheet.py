@@ -16,6 +16,6 @@ def aftercare_html(sheet: AftercareSheet, clinic: str = "") -> str:
 
 
 def write_aftercare_pdf(sheet: AftercareSheet, path: Path) -> None:
-    from ui.records.pdf_reports import write_html_pdf
+    from ui.widgets.pdf_writer import write_html_pdf
 
     write_html_pdf(f"Aftercare – {sheet.patient}", aftercare_html(sheet), path)

@@ -102,7 +102,7 @@ class CoursePanel(QGroupBox):
     def show_patient(self, patient_id: int | None) -> None:
         self.patient_id = patient_id
         if patient_id is not None:
-            self.tasks.read(courses.courses_of, self.actor, patient_id, done=self._loaded)
+            self.tasks.read(courses.courses_of, self.actor, patient_id).then(self._loaded)
         else:
             self._loaded({})
 

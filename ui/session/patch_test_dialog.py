@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from models.errors import ValidationFailed
 from models.values.rows import Actor, DeviceRow, PatientRow
 from models.values.session_input import parse_date, parse_number
-from models.values.vocabulary import Area
+from models.values.vocabulary import Area, PatchResult
 from models.workflow import patch_tests
-from models.workflow.patch_tests import PatchResult, PatchRow
+from models.workflow.patch_tests import PatchRow
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
@@ -114,7 +114,7 @@ class TestPatchDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.tasks.read(patch_tests.patches_of, self.actor, self.patient.id, done=self._show)
+        self.tasks.read(patch_tests.patches_of, self.actor, self.patient.id).then(self._show)
 
     def _show(self, patches: list[PatchRow]) -> None:
         self.patches = patches
@@ -153,9 +153,9 @@ class TestPatchDialog(QDialog):
             return
         self.tasks.write(patch_tests.record_test_patch, self.actor, self.patient.id,
                          self.device.currentData(), self.area.currentData(), values["done_on"],
-                         values["fluence"], values["energy"], self.read_after.value(),
-                         done=lambda _row: self._saved(self.new_errors),
-                         failed=lambda error: self._failed(self.new_errors, error))
+                         values["fluence"], values["energy"], self.read_after.value()).then(
+                             lambda _row: self._saved(self.new_errors),
+                             lambda error: self._failed(self.new_errors, error))
 
     def read(self) -> None:
         patch = self.selected()
@@ -167,9 +167,9 @@ class TestPatchDialog(QDialog):
             self._show_problems(self.read_errors, {"read_on": str(problem)})
             return
         self.tasks.write(patch_tests.read_test_patch, self.actor, patch.id, read_on,
-                         self.result.currentData(), self.note.text(),
-                         done=lambda _row: self._saved(self.read_errors),
-                         failed=lambda error: self._failed(self.read_errors, error))
+                         self.result.currentData(), self.note.text()).then(
+                             lambda _row: self._saved(self.read_errors),
+                             lambda error: self._failed(self.read_errors, error))
 
     def _saved(self, errors: dict[str, FieldError]) -> None:
         self._show_problems(errors, {})

@@ -109,8 +109,8 @@ class PatientPicker(QGroupBox):
     # --- search ---------------------------------------------------------------------------
     def _run_search(self, choose_first: bool = False) -> None:
         query = self.search.text()
-        self.tasks.read(patients.find_patients, query,
-                        done=lambda found: self._show(query, found, choose_first))
+        self.tasks.read(patients.find_patients, query).then(
+            lambda found: self._show(query, found, choose_first))
 
     def _show(self, query: str, found: list[PatientRow], choose_first: bool = False) -> None:
         if query != self.search.text():
@@ -165,9 +165,7 @@ class PatientPicker(QGroupBox):
                 date_of_birth=born,
                 fitzpatrick=self.fitzpatrick.currentData(),
             ),
-            done=self._added,
-            failed=self._refused,
-        )
+        ).then(self._added, self._refused)
 
     def _added(self, patient: PatientRow) -> None:
         for field in (self.identifier, self.full_name, self.date_of_birth):

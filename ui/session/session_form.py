@@ -1,61 +1,42 @@
-"""The Log session screen: one form, top to bottom in the order a session happens.
+"""The Log session screen's behaviour: the draft opened, saved as it is typed, completed.
+
+Its widgets and their order are in ``form_layout``; the draft's state in ``draft_state``.
 
 A draft is opened as soon as the patient is chosen and saved a moment after every edit, so
 a crash loses at most the last seconds of typing. Complete signs the session.
 """
 
-import itertools
 from datetime import UTC, datetime
 from pathlib import Path
-from uuid import UUID
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
-from models.access.permissions import Action, may
-from models.clinic import clinic_settings, device_register, device_upkeep
+from models.clinic import clinic_settings
 from models.clinic.clinic_settings import ClinicRules
-from models.clinic.device_upkeep import DeviceCare
 from models.errors import Conflict, DatabaseUnavailable, LaserLogError, ValidationFailed
 from models.reading import history
 from models.storage.preferences import Settings
-from models.values.rows import Actor, DeviceRow, PatientRow, SessionDetail
+from models.values.rows import Actor, PatientRow, SessionDetail
 from models.values.screening import ChecklistItem, ScreeningInput
 from models.values.session_input import SessionInput, problems_for_completion
 from models.values.vocabulary import ParameterSource
 from models.workflow import aftercare, carried_forward, session_logging
-from ui.equipment.device_check_dialog import DeviceCheckDialog
-from ui.equipment.device_dialog import DeviceDialog
 from ui.equipment.import_dialog import ImportDialog
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
 from ui.session.aftercare_sheet import write_aftercare_pdf
-from ui.session.anaesthetic_field import AnaestheticField
-from ui.session.area_parameters import AreaParametersEditor
-from ui.session.course_panel import CoursePanel
-from ui.session.duration_field import DurationField
+from ui.session.draft_state import DraftState
+from ui.session.form_layout import SessionFormLayout
 from ui.session.patch_test_dialog import TestPatchDialog
-from ui.session.patient_picker import PatientPicker, describe_patient
-from ui.session.reactions_editor import ReactionsEditor
-from ui.session.screening_panel import ScreeningPanel
-from ui.widgets.field_error import FieldError
+from ui.session.patient_picker import describe_patient
+from ui.widgets.file_dialogs import choose_file_to_save
 
 
-class SessionForm(QWidget):
+class SessionForm(SessionFormLayout):
     """Signals:
     session_completed(object): the SessionDetail of a session just completed and signed.
     draft_saved(object): the SessionDetail of the draft as last saved.
@@ -66,156 +47,25 @@ class SessionForm(QWidget):
 
     def __init__(self, tasks: TaskRunner, actor: Actor, settings: Settings,
                  messages: Messages, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.tasks, self.actor, self.settings, self.messages = tasks, actor, settings, messages
-        self.draft_id: int | None = None
-        self.draft_uuid: UUID | None = None
-        self.draft_patient: PatientRow | None = None
-        self.known_version: int | None = None  # of the draft, as this form last saved it
-        self.filled_note = ""  # kept on the status line while the draft is open
-        self.devices: dict[int, DeviceRow] = {}
-        self.started_at: datetime | None = None
-        self._dirty = False
-
-        self.patient = PatientPicker(tasks, actor)
-        self.device = QComboBox()
-        self.device.setAccessibleName("Device")
-        self.add_device_button = QPushButton("Register device…")
-        self.add_device_button.setVisible(may(actor, Action.MANAGE_DEVICES))
-        self.check_button = QPushButton("Chec&k…")
-        self.check_button.setToolTip("Device check: its tip, today's verification and faults; "
-                                     "log the daily verification here")
-        self.room = QLineEdit(settings.room)
-        self.room.setAccessibleName("Room")
-        self.duration = DurationField()
-        self.device_error, self.duration_error = FieldError(self.device), FieldError(
-            self.duration.minutes)
-        self.device_note = QLabel()  # the device's warnings: tip life, verification, faults
-        self.device_note.setObjectName("changeNote")
-        self.device_note.setWordWrap(True)
-        self.device_note.hide()
-        self.areas = AreaParametersEditor()
-        self.import_button = QPushButton("Import from device &file…")
-        self.import_button.setEnabled(False)
-        self.import_button.setToolTip("Fill this session's parameters from a device export "
-                                      "file (choose the patient first)")
-        self.connect_button = QPushButton("Connect simulated de&vice…")
-        self.connect_button.setEnabled(False)
-        self.connect_button.setToolTip("Take the ticked areas' parameters and pulses from the "
-                                       "simulated device as the treatment happens")
-        self.screening = ScreeningPanel()
-        self.course = CoursePanel(tasks, actor)
-        self.aftercare_button = QPushButton("Afterca&re sheet…")
-        self.aftercare_button.setEnabled(False)
-        self.aftercare_button.setToolTip("Save the aftercare sheet for the areas ticked as a PDF "
-                                         "to print, and record it as given")
-        self.patch_button = QPushButton("Te&st patches…")
-        self.patch_button.setEnabled(False)
-        self.patch_button.setToolTip("Record this patient's test patches and their readings "
-                                     "(choose the patient first)")
-        self.anaesthetic = AnaestheticField()
-        self.reactions = ReactionsEditor()
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
-        self.notes.setAccessibleName("Notes")
-        self.notes.setPlaceholderText("Anything else worth recording: aftercare given, "
-                                      "patient's comments, follow-up")
-        self.notes.setMaximumHeight(90)
-        self.status = QLabel("Choose the patient to start a session.")
-        self.status.setObjectName("formStatus")
-        self.general_error = FieldError()
-        self.complete_button = QPushButton("&Complete and sign  (Ctrl+Enter)")
-        self.complete_button.setObjectName("primary")
-
-        self._lay_out()
-        self._fix_tab_order()
+        super().__init__(tasks, actor, settings, parent)
+        self.messages = messages
+        self.draft = DraftState()
         self._connect()
         self.autosave = QTimer(self, singleShot=True,
                                interval=int(settings.autosave_seconds * 1000))
         self.autosave.timeout.connect(self.save_draft)
         self.retry = QTimer(self, singleShot=True, interval=3000)  # when the server is gone
         self.retry.timeout.connect(self.save_draft)
-        self.reload_devices()
-        self.tasks.read(clinic_settings.rules, done=self._rules_read)
+        self.devices.reload()
+        self.tasks.read(clinic_settings.rules).then(self._rules_read)
 
-    # --- layout ---------------------------------------------------------------------------
-    def _lay_out(self) -> None:
-        details = QGroupBox("2  Session")
-        form = QFormLayout(details)
-        device_row = QHBoxLayout()
-        device_row.addWidget(self.device, 1)
-        device_row.addWidget(self.check_button)
-        device_row.addWidget(self.add_device_button)
-        form.addRow("Device", device_row)
-        form.addRow("", self.device_error)
-        form.addRow("", self.device_note)
-        form.addRow("Room", self.room)
-        form.addRow("Duration", self.duration)
-        form.addRow("", self.duration_error)
-        notes = QGroupBox("6  Notes")
-        QVBoxLayout(notes).addWidget(self.notes)
-
-        left = QVBoxLayout()
-        left.addWidget(self.patient)
-        left.addWidget(details)
-        left.addWidget(self.screening)
-        left.addWidget(self.anaesthetic)
-        left.addStretch()
-        right = QVBoxLayout()
-        right.addWidget(self.areas)
-        device_buttons = QHBoxLayout()
-        device_buttons.addStretch()
-        device_buttons.addWidget(self.patch_button)
-        device_buttons.addWidget(self.connect_button)
-        device_buttons.addWidget(self.import_button)
-        right.addLayout(device_buttons)
-        right.addWidget(self.course)
-        right.addWidget(self.reactions)
-        right.addWidget(notes)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 2)
-        columns.addLayout(right, 3)
-        body = QWidget()
-        body.setLayout(columns)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-
-        footer = QHBoxLayout()
-        footer.addWidget(self.status, 1)
-        footer.addWidget(self.aftercare_button)
-        footer.addWidget(self.complete_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.general_error)
-        layout.addLayout(footer)
-
-    def focus_chain(self) -> list[QWidget]:
-        """Every focusable field, in the order the form is read."""
-        return [
-            *self.patient.focus_chain(), self.device, self.check_button,
-            self.add_device_button, self.room,
-            self.duration.minutes, self.duration.timer_button, *self.screening.focus_chain(),
-            *self.anaesthetic.focus_chain(),
-            *self.areas.focus_chain(), self.patch_button, self.connect_button,
-            self.import_button,
-            self.course.plan_button,
-            *self.reactions.focus_chain(),
-            self.notes,
-            self.aftercare_button,
-            self.complete_button,
-        ]
-
-    def _fix_tab_order(self) -> None:
-        chain = self.focus_chain()
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+    @property
+    def draft_id(self) -> int | None:
+        """The open draft's id (None when the form is empty)."""
+        return self.draft.id
 
     def _connect(self) -> None:
         self.patient.patient_chosen.connect(self._patient_chosen)
-        self.add_device_button.clicked.connect(self._register_device)
-        self.check_button.clicked.connect(self.check_device)
         self.complete_button.clicked.connect(self.complete)
         self.import_button.clicked.connect(self.import_from_file)
         self.connect_button.clicked.connect(self.connect_simulated_device)
@@ -229,72 +79,18 @@ class SessionForm(QWidget):
         self.course.loaded.connect(lambda found: self.areas.show_treated_before(
             {area: f"{row.done}/{row.planned_sessions}" for area, row in found.items()}))
         self.duration.timer_started.connect(self._timer_started)
-        self.device.currentIndexChanged.connect(lambda _i: self._look_up_last_settings())
-        self.device.currentIndexChanged.connect(lambda _i: self._look_up_device_care())
+        self.devices.chosen.connect(self._look_up_last_settings)
+        self.devices.verified_today.connect(
+            lambda: self.screening.checklist[ChecklistItem.DAILY_VERIFICATION].setChecked(True))
         for signal in (self.areas.changed, self.anaesthetic.changed, self.reactions.changed,
                        self.screening.changed,
                        self.duration.changed, self.notes.textChanged, self.room.textEdited,
-                       self.device.currentIndexChanged):
+                       self.devices.chosen):
             signal.connect(self._edited)
-
-    # --- devices --------------------------------------------------------------------------
-    def reload_devices(self, select_id: int | None = None, edit: bool = True) -> None:
-        """Refresh the device list, choosing ``select_id``; a new choice counts as an edit."""
-        self.tasks.read(device_register.list_devices,
-                        done=lambda devices: self._show_devices(devices, select_id, edit))
-
-    def _show_devices(self, devices: list[DeviceRow], select_id: int | None,
-                      edit: bool = True) -> None:
-        before = self.device.currentData()
-        current = select_id or before
-        self.devices = {device.id: device for device in devices}
-        self.device.blockSignals(True)
-        self.device.clear()
-        self.device.addItem("Choose the device…", None)
-        for device in devices:
-            self.device.addItem(device.display_name, device.id)
-        index = self.device.findData(current) if current else 0
-        self.device.setCurrentIndex(max(0, index))
-        self.device.blockSignals(False)
-        self._look_up_device_care()  # its warnings, for a device chosen without a signal
-        if edit and self.device.currentData() != before:
-            self._edited()
-
-    def check_device(self) -> None:
-        device = self.devices.get(self.device.currentData())
-        if device is None:
-            self.device_error.show_problem("Choose the device to check")
-            return
-        dialog = DeviceCheckDialog(self.tasks, self.actor, device, self)
-        dialog.checked.connect(self._device_checked)
-        dialog.open()
-        self.check_dialog = dialog
 
     def _rules_read(self, rules: ClinicRules) -> None:
         """The clinic's change limit and default course plan, the same on every PC."""
         self.areas.rules = self.course.rules = rules
-
-    def _look_up_device_care(self) -> None:
-        device_id = self.device.currentData()
-        self.device_note.hide()
-        if device_id is not None:
-            self.tasks.read(device_upkeep.device_care, self.actor, device_id,
-                            done=self._device_checked)
-
-    def _device_checked(self, care: DeviceCare) -> None:
-        """Show the device's warnings; today's logged verification ticks that checklist item."""
-        if care.device_id != self.device.currentData():
-            return  # another device was chosen since
-        warnings = care.warnings()
-        self.device_note.setText("\n".join(warnings))
-        self.device_note.setVisible(bool(warnings))
-        if care.verified_today:
-            self.screening.checklist[ChecklistItem.DAILY_VERIFICATION].setChecked(True)
-
-    def _register_device(self) -> None:
-        dialog = DeviceDialog(self.tasks, self.actor, self)
-        if dialog.exec() and dialog.device is not None:
-            self.reload_devices(select_id=dialog.device.id)
 
     # --- the draft ------------------------------------------------------------------------
     def collect(self) -> tuple[SessionInput, dict[str, str]]:
@@ -311,9 +107,9 @@ class SessionForm(QWidget):
         screening, screening_problems = self.screening.value()
         problems.update(screening_problems)
         entry = SessionInput(
-            device_id=self.device.currentData(),
+            device_id=self.devices.current_id(),
             room=self.room.text(),
-            started_at=self.started_at,
+            started_at=self.draft.started_at,
             duration_s=duration,
             anaesthetic_agent=agent,
             anaesthetic_applied_at=applied,
@@ -326,20 +122,17 @@ class SessionForm(QWidget):
 
     def _patient_chosen(self, patient: PatientRow) -> None:
         self.general_error.show_problem(None)
-        if self.draft_id is not None:
+        if self.draft.is_open:
             return  # a draft keeps its patient; see the status line
         self.screening.show_skin_type(patient.fitzpatrick)
         entry, _problems = self.collect()
         self.status.setText(f"Opening a draft for {patient.full_name}…")
-        self.tasks.write(session_logging.start_draft, self.actor, patient.id, entry,
-                         done=self._draft_started)
+        self.tasks.write(session_logging.start_draft, self.actor, patient.id, entry).then(
+            self._draft_started)
 
     def _draft_started(self, draft: SessionDetail) -> None:
-        self.draft_id, self.draft_uuid = draft.summary.id, draft.summary.uuid
-        self.draft_patient, self.known_version = draft.patient, draft.version
+        self.draft.open(draft)
         self._enable_draft_buttons(True)
-        self.started_at = self.started_at or draft.summary.started_at
-        self._dirty = False
         self._look_up_last_settings()
         self.course.show_patient(draft.patient.id)
         self.status.setText(f"Draft for {draft.patient.full_name} saved "
@@ -355,9 +148,7 @@ class SessionForm(QWidget):
     def resume_draft(self, draft: SessionDetail) -> None:
         """Put a saved draft back on the form, as it was last saved, to carry on with it."""
         self.reset()
-        self.draft_id, self.draft_uuid = draft.summary.id, draft.summary.uuid
-        self.draft_patient, self.started_at = draft.patient, draft.summary.started_at
-        self.known_version = draft.version
+        self.draft.open(draft)
         self.patient.show_patient(draft.patient)
         self.room.setText(draft.room)
         if draft.summary.duration_s is not None:
@@ -368,61 +159,50 @@ class SessionForm(QWidget):
         for reaction in draft.reactions:
             self.reactions.set_grade(reaction.kind, reaction.grade, reaction.note)
         self.notes.setPlainText(draft.notes)
-        self.reload_devices(select_id=draft.device.id if draft.device else None, edit=False)
+        self.devices.reload(select_id=draft.device.id if draft.device else None, announce=False)
         self._look_up_last_settings(draft.device.id if draft.device else None)
         self.course.show_patient(draft.patient.id)
         self._enable_draft_buttons(True)
         self.autosave.stop()
-        self._dirty = False
+        self.draft.dirty = False  # what was shown is what was saved
         self._fix_tab_order()
         self.status.setText(f"Recovered the draft for {draft.patient.full_name}; carry on "
                             "where you left off.")
 
     def _look_up_last_settings(self, device_id: int | None = None) -> None:
         """Start each area from the patient's last signed settings with this device."""
-        device_id = device_id or self.device.currentData()
-        if self.draft_patient is None or device_id is None:
+        device_id = device_id or self.devices.current_id()
+        if self.draft.patient is None or device_id is None:
             self.areas.set_last_settings({})
             return
-        self.tasks.read(carried_forward.last_settings, self.draft_patient.id, device_id,
-                        self.started_at, done=self.areas.set_last_settings)
+        self.tasks.read(carried_forward.last_settings, self.draft.patient.id, device_id,
+                        self.draft.started_at).then(self.areas.set_last_settings)
 
     def _show_course(self) -> None:
-        on = (self.started_at or datetime.now(UTC)).astimezone().date()
+        on = (self.draft.started_at or datetime.now(UTC)).astimezone().date()
         self.course.show_areas([area.area for area in self.areas.value()[0]], on)
 
     def _timer_started(self, when: datetime) -> None:
-        self.started_at = when
+        self.draft.started_at = when
         self._edited()
 
-    def _edited(self, *_args) -> None:
-        self._dirty = True
-        if self.draft_id is not None:
+    def _edited(self, *_args: object) -> None:
+        if self.draft.edited():
             self.status.setText("Saving draft…")
             self.autosave.start()
 
     def save_draft(self) -> None:
-        if self.draft_id is None or not self._dirty:
+        if self.draft.id is None or not self.draft.take_edits():
             return
-        self._dirty = False
         entry, _problems = self.collect()
-        self.tasks.write(self._tracked(session_logging.update_draft), self.actor, self.draft_id,
-                         entry, done=self._draft_written, failed=self._save_failed)
-
-    def _tracked(self, operation):
-        """``operation`` checked against the version this form last saw, which it then moves
-        on; both happen on the worker thread, so queued saves see each other's versions."""
-        def run(db, *args):
-            detail = operation(db, *args, expected_version=self.known_version)
-            self.known_version = detail.version
-            return detail
-        return run
+        self.tasks.write(self.draft.tracked(session_logging.update_draft), self.actor,
+                         self.draft.id, entry).then(self._draft_written, self._save_failed)
 
     def _save_failed(self, error: Exception) -> None:
         """Nothing typed is dropped: the form keeps it and saves it when it can."""
-        self._dirty = True
+        self.draft.edited()
         if isinstance(error, Conflict):
-            self.known_version = error.version  # seen now; the next save replaces theirs
+            self.draft.saw(error.version)  # seen now; the next save replaces theirs
             self.general_error.show_problem(str(error))
             self.status.setText("Not saved: see the message in red.")
         elif isinstance(error, DatabaseUnavailable):
@@ -434,56 +214,59 @@ class SessionForm(QWidget):
 
     def import_from_file(self) -> None:
         """Fill the open draft from a device export file, through the import window."""
-        if self.draft_id is None:
+        draft_id = self.draft.id
+        if draft_id is None:
             return
         self.save_draft()  # queued before the import, so the import sees what is typed
-        dialog = ImportDialog(self.tasks, self.actor, self.draft_uuid, self.room.text(), self)
+        dialog = ImportDialog(self.tasks, self.actor, self.draft.uuid, self.room.text(), self)
         dialog.imported.connect(lambda _result: self.tasks.read(
-            history.load_session, self.draft_id, done=self._filled_by_device))
+            history.load_session, draft_id).then(self._filled_by_device))
         dialog.open()
         self.import_dialog = dialog
 
     def _choose_aftercare_pdf(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(self, "Aftercare sheet", "aftercare.pdf",
-                                                    "PDF documents (*.pdf)")
-        if name:
-            self.give_aftercare(Path(name))
+        path, _filter = choose_file_to_save(self, "Aftercare sheet", "aftercare.pdf",
+                                            "PDF documents (*.pdf)")
+        if path is not None:
+            self.give_aftercare(path)
 
     def give_aftercare(self, path: Path) -> None:
         """Write the sheet for the areas ticked now, then record it as given."""
-        if self.draft_id is None or self.draft_patient is None:
+        draft_id, patient = self.draft.id, self.draft.patient
+        if draft_id is None or patient is None:
             return
         areas = [area.area for area in self.areas.value()[0]]
         if not areas:
             self.areas.areas_error.show_problem("Tick the areas treated: the sheet is for them")
             return
         try:
-            write_aftercare_pdf(aftercare.sheet_for(self.draft_patient.full_name, areas), path)
+            write_aftercare_pdf(aftercare.sheet_for(patient.full_name, areas), path)
         except LaserLogError as problem:
             self.general_error.show_problem(str(problem))
             return
         self.save_draft()  # queued first: the record follows what is typed
-        self.tasks.write(self._tracked(aftercare.record_given), self.actor, self.draft_id,
-                         done=lambda detail: self._aftercare_given(detail, path))
+        self.tasks.write(self.draft.tracked(aftercare.record_given), self.actor, draft_id).then(
+            lambda detail: self._aftercare_given(detail, path))
 
     def _aftercare_given(self, detail: SessionDetail, path: Path) -> None:
-        self.filled_note = f"aftercare sheet given ({path.name})"
+        self.draft.filled_note = f"aftercare sheet given ({path.name})"
         self.status.setText(f"Aftercare sheet saved to {path} and recorded as given.")
         self.draft_saved.emit(detail)
 
     def open_test_patches(self) -> None:
-        if self.draft_patient is None:
+        if self.draft.patient is None:
             return
-        dialog = TestPatchDialog(self.tasks, self.actor, self.draft_patient, self.devices,
-                                 self.device.currentData(), self)
+        dialog = TestPatchDialog(self.tasks, self.actor, self.draft.patient,
+                                 self.devices.devices, self.devices.current_id(), self)
         dialog.open()
         self.patch_dialog = dialog
 
     def connect_simulated_device(self) -> None:
         """Take the ticked areas' settings and pulses from the simulated device, live."""
-        if self.draft_id is None or self.draft_uuid is None:
+        draft_id, draft_uuid, patient = self.draft.id, self.draft.uuid, self.draft.patient
+        if draft_id is None or draft_uuid is None:
             return
-        device = self.devices.get(self.device.currentData())
+        device = self.devices.current()
         areas = [a.area for a in self.areas.value()[0] if a.area not in self.areas.locked]
         problems = {}
         if device is None:
@@ -500,9 +283,8 @@ class SessionForm(QWidget):
             LiveDeviceDialog,  # pyqtgraph loads only when needed
         )
 
-        dialog = LiveDeviceDialog(self.tasks, self.actor, self.draft_id, self.draft_uuid, device,
-                                  areas, self.draft_patient and self.draft_patient.fitzpatrick,
-                                  self)
+        dialog = LiveDeviceDialog(self.tasks, self.actor, draft_id, draft_uuid, device, areas,
+                                  patient.fitzpatrick if patient else None, self)
         dialog.recorded.connect(self._connected_device_recorded)
         dialog.open()
         self.live_dialog = dialog
@@ -512,22 +294,23 @@ class SessionForm(QWidget):
         self._filled_by_device(draft)
 
     def _filled_by_device(self, draft: SessionDetail) -> None:
-        self.known_version = draft.version
+        self.draft.saw(draft.version)
         self.areas.lock_areas(draft.areas)
         if self.duration.minutes.text() == "" and draft.summary.duration_s:
             self.duration.minutes.setText(f"{draft.summary.duration_s / 60:.0f}")
         if draft.device is not None:
-            self.reload_devices(select_id=draft.device.id)  # the file named the device
+            self.devices.reload(select_id=draft.device.id)  # the file named the device
         from_device = sum(a.source not in (None, ParameterSource.MANUAL) for a in draft.areas)
-        self.filled_note = f"parameters of {from_device} area(s) filled from the device"
-        self.status.setText(self.filled_note[0].upper() + self.filled_note[1:] + ".")
+        note = f"parameters of {from_device} area(s) filled from the device"
+        self.draft.filled_note = note
+        self.status.setText(note[0].upper() + note[1:] + ".")
         self._fix_tab_order()
         self.draft_saved.emit(draft)
 
     def _draft_written(self, draft: SessionDetail) -> None:
-        if self.draft_id == draft.summary.id:
+        if self.draft.id == draft.summary.id:
             self.general_error.show_problem(None)
-            note = f" · {self.filled_note}" if self.filled_note else ""
+            note = f" · {self.draft.filled_note}" if self.draft.filled_note else ""
             self.status.setText(f"Draft saved {datetime.now().strftime('%H:%M:%S')}{note}")
             self.draft_saved.emit(draft)
 
@@ -536,17 +319,18 @@ class SessionForm(QWidget):
         entry, unreadable = self.collect()
         # Everything wrong is shown at once; the operation checks the same rules again.
         problems = problems_for_completion(entry) | unreadable
-        if self.draft_id is None:
+        draft_id = self.draft.id
+        if draft_id is None:
             problems["patient"] = "Choose or register the patient first"
-        if problems:
+        if problems or draft_id is None:
             self.show_problems(problems)
             return
         self.autosave.stop()
-        self._dirty = False
+        self.draft.take_edits()  # the completion saves them
         self.complete_button.setEnabled(False)
         self.status.setText("Completing…")
-        self.tasks.write(self._tracked(session_logging.complete_session), self.actor,
-                         self.draft_id, entry, done=self._completed, failed=self._refused)
+        self.tasks.write(self.draft.tracked(session_logging.complete_session), self.actor,
+                         draft_id, entry).then(self._completed, self._refused)
 
     def _refused(self, error: Exception) -> None:
         self.complete_button.setEnabled(True)
@@ -582,8 +366,7 @@ class SessionForm(QWidget):
 
     def reset(self) -> None:
         """Empty the form for the next session (the device and room stay)."""
-        self.draft_id, self.draft_uuid, self.started_at, self._dirty = None, None, None, False
-        self.draft_patient, self.filled_note, self.known_version = None, "", None
+        self.draft.close()
         self.retry.stop()
         self._enable_draft_buttons(False)
         self.autosave.stop()
@@ -593,5 +376,5 @@ class SessionForm(QWidget):
         self.notes.clear()
         self.show_problems({})
         self.complete_button.setEnabled(True)
-        self._dirty = False
+        self.draft.dirty = False  # clearing the fields is no edit
         self.patient.search.setFocus()

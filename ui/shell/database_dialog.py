@@ -3,7 +3,6 @@
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.storage.database import default_url
+from ui.widgets.file_dialogs import choose_file_to_save
 
 
 class DatabaseDialog(QDialog):
@@ -53,9 +53,8 @@ class DatabaseDialog(QDialog):
         return self.url_field.text().strip()
 
     def _browse(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "SQLite database file", "", "LaserLog database (*.db);;All files (*)",
-            options=QFileDialog.Option.DontConfirmOverwrite,
-        )
-        if path:
+        path, _filter = choose_file_to_save(
+            self, "SQLite database file", "laserlog.db", "LaserLog database (*.db);;All files (*)",
+            confirm_overwrite=False)
+        if path is not None:
             self.url_field.setText(f"sqlite:///{path}")

@@ -97,9 +97,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(QLabel(f"{actor.full_name} ({role})"))
         self.statusBar().addPermanentWidget(QLabel(database.display_url))
         self._create_actions()
-        if self.form is not None and self.history is not None:
-            self.form.session_completed.connect(lambda _detail: self.history.refresh())
-            self.form.draft_saved.connect(lambda _detail: self.history.refresh())
         self._restore_state()
         if self.history is not None:
             self.history.refresh()
@@ -108,11 +105,10 @@ class MainWindow(QMainWindow):
             self._listen(database)
         if self.review is not None and self.history is not None:
             self.review.refresh()
-            self.review.signed_off.connect(self.history.refresh)
             self.review.open_requested.connect(self.history.open_session_id)
         if self.form is not None:
             self.form.patient.search.setFocus()
-            self.tasks.read(session_logging.open_drafts, actor, done=self._offer_recovery)
+            self.tasks.read(session_logging.open_drafts, actor).then(self._offer_recovery)
 
     def _create_actions(self) -> None:
         """Every menu action, in one place."""
@@ -151,9 +147,6 @@ class MainWindow(QMainWindow):
     def _tab_shown(self, index: int) -> None:
         if self.charts_page is not None and self.tabs.widget(index) is self.charts_page:
             _ = self.charts
-        for screen in (self.due, self.incidents):  # a session since may have changed them
-            if screen is not None and self.tabs.widget(index) is screen:
-                screen.refresh()
 
     # --- live across workstations -----------------------------------------------------------
     def _listen(self, database: Database) -> None:
@@ -172,10 +165,7 @@ class MainWindow(QMainWindow):
         self.live_refresh.start()  # a burst of changes refreshes once
 
     def _refresh_lists(self) -> None:
-        if self.history is not None:
-            self.history.refresh()
-        if self.review is not None:
-            self.review.refresh()
+        self.tasks.records_changed.emit()
 
     # --- idle lock --------------------------------------------------------------------------
     @property
@@ -201,9 +191,8 @@ class MainWindow(QMainWindow):
         self.lock_screen.prepare()
 
     def _unlock_requested(self, username: str, password: str) -> None:
-        self.tasks.submit(lambda: accounts.sign_in(self.tasks.database, username, password),
-                          done=self._signed_in_at_lock,
-                          failed=lambda error: self.lock_screen.error.show_problem(str(error)))
+        self.tasks.run(accounts.sign_in, username, password).then(
+            self._signed_in_at_lock, lambda error: self.lock_screen.error.show_problem(str(error)))
 
     def _signed_in_at_lock(self, actor: Actor) -> None:
         if actor.id != self.actor.id:
@@ -240,8 +229,6 @@ class MainWindow(QMainWindow):
     def open_import(self) -> None:
         """The standalone import window: new draft sessions for the patients in the file."""
         dialog = ImportDialog(self.tasks, self.actor, room=self.settings.room, parent=self)
-        if self.history is not None:
-            dialog.imported.connect(lambda _result: self.history.refresh())
         dialog.open()
         self.import_dialog = dialog
 

@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QW
 
 from models.errors import ValidationFailed
 from ui.services.tasks import TaskRunner
-from ui.shell.sign_in_dialogs import DIALOG_WIDTH
 from ui.widgets.field_error import FieldError
+
+DIALOG_WIDTH = 460  # wide enough that a message under a field takes a line or two
 
 
 class FormDialog(QDialog):
@@ -50,7 +51,7 @@ class FormDialog(QDialog):
         except ValidationFailed as problems:
             self.show_problems(problems.problems)
             return
-        self.tasks.write(operation, *args, done=self._saved, failed=self._failed)
+        self.tasks.write(operation, *args).then(self._saved, self._failed)
 
     def values(self) -> tuple[Callable[..., Any], tuple]:
         """The operation and its arguments; ValidationFailed for fields that cannot be read."""

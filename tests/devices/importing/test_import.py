@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from devices.importing.contract import ImportFailed
 from devices.importing.importer import import_file
-from models.access.audit_chain import AuditEvent
 from models.reading import history
+from models.records.audit_events import AuditEvent
 from models.records.imports import ImportBatch, PulseTrace
 from models.records.treatment import TreatmentSession
 from models.workflow import import_recording

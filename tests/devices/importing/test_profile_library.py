@@ -9,8 +9,8 @@ from devices.importing.profile_library import add_profile, clinic_profiles, reso
 from devices.importing.profiles import ProfileError
 from models.access.permissions import Refused
 from models.clinic import stored_profiles
-from models.clinic.stored_profiles import StoredProfile
 from models.errors import LaserLogError, ValidationFailed
+from models.records.clinic_config import StoredProfile
 from tests.devices.conftest import SERIAL
 from tests.test_cli import laserlog
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from devices.importing.traces import TraceBuffer
 from devices.simulated.live_session import LiveRecording, Playback, planned_areas
 from devices.simulated.treatment_device import SimulatedDevice
-from models.access.audit_chain import AuditEvent
 from models.errors import LaserLogError, NotAllowed
 from models.reading import history
+from models.records.audit_events import AuditEvent
 from models.records.imports import TRACE_CHUNK, PulseTrace
 from models.workflow import import_recording, session_logging
 from tests.devices.conftest import SERIAL

@@ -2,8 +2,8 @@ import pytest
 from sqlalchemy import select
 
 from models.access import accounts
-from models.access.audit_chain import AuditEvent
 from models.errors import NotAllowed, ValidationFailed
+from models.records.audit_events import AuditEvent
 from models.records.people import User
 from tests.conftest import ADMIN_PASSWORD
 

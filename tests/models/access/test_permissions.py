@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 
 from models.access import accounts
-from models.access.audit_chain import AuditEvent
 from models.access.permissions import ALLOWED, Action, Refused, a_role
 from models.admin import backup
 from models.clinic import (
@@ -21,6 +20,7 @@ from models.clinic import (
 )
 from models.errors import NotAllowed
 from models.reading import history
+from models.records.audit_events import AuditEvent
 from models.review import audit_trail, supervision
 from models.values.session_input import AreaInput, SessionInput
 from models.values.vocabulary import Role

@@ -70,12 +70,12 @@ def test_a_backup_from_a_newer_laserlog_is_refused(database, admin, command_line
 
 
 def test_pg_tools_get_the_password_in_their_environment_not_their_command_line():
-    from models.admin.backup import _libpq_env, _libpq_url
     from models.storage.database import Database
+    from models.storage.snapshots import libpq_env
 
     database = Database("postgresql://clinic:s3cret@db.example:5433/laserlog")
     try:
-        assert _libpq_url(database) == "postgresql://clinic@db.example:5433/laserlog"
-        assert _libpq_env(database)["PGPASSWORD"] == "s3cret"
+        assert database.libpq_url(with_password=False) == "postgresql://clinic@db.example:5433/laserlog"
+        assert libpq_env(database)["PGPASSWORD"] == "s3cret"
     finally:
         database.dispose()

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from models.access.audit_chain import AuditEvent, event_hash
+from models.access.audit_chain import event_hash
 from models.admin.integrity import verify
 from models.clinic import patients
+from models.records.audit_events import AuditEvent
 from tests.test_cli import laserlog
 
 

@@ -8,9 +8,10 @@ from sqlalchemy import delete, update
 
 from models.access import accounts
 from models.clinic import device_register, device_upkeep, patients, staff_report
-from models.clinic.device_upkeep import DeviceLogEntry, LogKind
 from models.errors import ValidationFailed
+from models.records.equipment import DeviceLogEntry
 from models.values.session_input import AreaInput, SessionInput
+from models.values.vocabulary import LogKind
 from models.workflow import session_logging
 from tests.entries import SCREENED
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from models.access.permissions import Refused
 from models.clinic import device_register, patients
 from models.records.people import Patient
-from models.review import review_queue
+from models.review import review_queue, supervision
 from models.values.session_input import AreaInput, ReactionInput, SessionInput
 from models.workflow import session_logging
 from tests.entries import SCREENED
@@ -62,7 +62,7 @@ def test_the_unflagged_are_signed_off_together_and_leave_the_queue(database, sup
     with database.read() as db:
         queue = review_queue.review_queue(db, supervisor)
     with database.write() as db:
-        assert review_queue.sign_off_unflagged(db, supervisor, queue) == 2
+        assert supervision.sign_off_unflagged(db, supervisor, queue) == 2
     with database.read() as db:
         left = [item.session_id for item in review_queue.review_queue(db, supervisor)]
     assert left == [logged["raised"], logged["reaction"]]

@@ -4,11 +4,11 @@ overwrite the first; a server that goes away loses nothing and half-writes nothi
 import pytest
 from sqlalchemy import func, select
 
-from models.access.audit_chain import AuditEvent
 from models.admin.integrity import verify
 from models.clinic import patients
 from models.errors import Conflict, ServerUnreachable
 from models.reading import history
+from models.records.audit_events import AuditEvent
 from models.storage.database import open_database
 from models.values.session_input import SessionInput
 from models.workflow import session_logging

@@ -8,9 +8,10 @@ from sqlalchemy import delete
 
 from models.clinic import device_register, patients
 from models.errors import ValidationFailed
+from models.records.patient_plans import TestPatch
 from models.values.session_input import AreaInput, SessionInput
+from models.values.vocabulary import PatchResult
 from models.workflow import patch_tests, session_logging
-from models.workflow.patch_tests import PatchResult, TestPatch
 from tests.entries import SCREENED
 
 TODAY = datetime.now().astimezone().date()

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models.access.audit_chain import AuditEvent
 from models.clinic import device_register, patients
 from models.errors import NotAllowed, ValidationFailed
 from models.reading import history
+from models.records.audit_events import AuditEvent
 from models.records.treatment import TreatmentSession
 from models.values.session_input import AreaInput, ReactionInput, SessionInput
 from models.workflow import session_logging

@@ -10,9 +10,9 @@ def test_shutdown_delivers_work_queued_by_a_callback(qapp, database):
 
     def first_done(value):
         delivered.append(value)
-        runner.submit(lambda: "second", delivered.append)
+        runner.run(lambda _database: "second").then(delivered.append)
 
-    runner.submit(lambda: "first", first_done)
+    runner.run(lambda _database: "first").then(first_done)
     assert runner.shutdown(10_000)
     assert delivered == ["first", "second"] and errors == []
     runner.deleteLater()

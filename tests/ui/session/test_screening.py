@@ -154,18 +154,18 @@ def test_the_device_check_logs_the_verification_and_ticks_the_checklist(qtbot, w
     form = window.form
     box = form.screening.checklist[ChecklistItem.DAILY_VERIFICATION]
     form.device.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: form.device_note.isVisible(), timeout=10_000)
-    assert "not logged today" in form.device_note.text() and not box.isChecked()
+    qtbot.waitUntil(lambda: form.devices.note.isVisible(), timeout=10_000)
+    assert "not logged today" in form.devices.note.text() and not box.isChecked()
 
-    qtbot.mouseClick(form.check_button, Qt.MouseButton.LeftButton)
-    dialog = form.check_dialog
+    qtbot.mouseClick(form.devices.check_button, Qt.MouseButton.LeftButton)
+    dialog = form.devices.check_dialog
     qtbot.mouseClick(dialog.fault_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.note_error.isVisible(), timeout=10_000)
     assert dialog.note_error.text() == "Describe what was found or done"
     qtbot.mouseClick(dialog.passed_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: box.isChecked(), timeout=10_000)
     assert "Daily verification passed – Tess Tech" in dialog.log.item(0).text()
-    assert not form.device_note.isVisible()
+    assert not form.devices.note.isVisible()
 
 
 def test_the_aftercare_sheet_is_saved_and_recorded_as_given(qtbot, window, database,

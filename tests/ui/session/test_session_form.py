@@ -89,6 +89,7 @@ def test_technician_logs_a_complete_session(qtbot, window, database):
     ]
     assert detail.notes == "Tolerated well"
 
+    window.tabs.setCurrentWidget(window.history)
     model = window.history.model
     qtbot.waitUntil(lambda: model.rowCount() == 1
                     and model.index(0, COLUMNS.index("Status")).data() == "Completed",

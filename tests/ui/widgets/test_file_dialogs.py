@@ -1,0 +1,123 @@
+"""A file dialog shown on the database's folder must not cost a single save.
+
+Qt's file dialogs used to open and close each listed file to guess its type. For SQLite's
+``laserlog.db``, ``-wal`` and ``-shm`` that dropped this process's POSIX locks, so the next
+process to close the database deleted the WAL under the running app and its later saves
+were lost (they went to a deleted file). The test goes through the app's own import window
+and its Browse button, as a technician does.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from models.clinic import patients
+from models.records.people import Patient
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _outside_count(path: Path) -> int:
+    """Open the database in another process, count the patients, close it again (what a
+    plain ``sqlite3`` read or ``main.py backup`` does)."""
+    code = textwrap.dedent(f"""
+        import sqlite3
+        conn = sqlite3.connect({str(path)!r})
+        print(conn.execute("SELECT count(*) FROM patients").fetchone()[0])
+        conn.close()
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    return int(done.stdout)
+
+
+def _deleted_database_files(path: Path) -> list[str]:
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(path)) and target.endswith("(deleted)"):
+            found.append(target)
+    return found
+
+
+def _browse_the_database_folder(qtbot, window, folder: Path) -> list[str]:
+    """Browse… in the import window, show the database's folder in detail, close it."""
+    window.open_import()
+    import_window = window.import_dialog
+    listed: list[str] = []
+
+    def in_the_file_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QFileDialog)
+        dialog.setViewMode(QFileDialog.ViewMode.Detail)
+        dialog.setNameFilter("All files (*)")
+        dialog.setDirectory(str(folder))
+        qtbot.waitUntil(lambda: "laserlog.db" in _names(dialog), timeout=10_000)
+        qtbot.wait(1500)  # the file system model fills in each file's size and type
+        listed.extend(_names(dialog))
+        dialog.reject()
+
+    QTimer.singleShot(0, in_the_file_dialog)
+    qtbot.mouseClick(import_window.browse, Qt.MouseButton.LeftButton)
+    import_window.reject()
+    return listed
+
+
+def _names(dialog: QFileDialog) -> list[str]:
+    from PySide6.QtWidgets import QFileSystemModel
+
+    model = dialog.findChild(QFileSystemModel)
+    root = model.index(dialog.directory().absolutePath())
+    return [model.index(row, 0, root).data() for row in range(model.rowCount(root))]
+
+
+def test_browsing_the_database_folder_keeps_every_later_save(qtbot, window, database,
+                                                             technician):
+    if not database.is_sqlite:
+        pytest.skip("POSIX locks on a database file are SQLite's; PostgreSQL has none here")
+    path = database.sqlite_path
+    with database.write() as db:  # the app's connection holds the WAL open from here on
+        patients.add_patient(db, technician, identifier="P-1", full_name="Ann Early",
+                                  date_of_birth=None, fitzpatrick=3)
+    assert _outside_count(path) == 1
+
+    listed = _browse_the_database_folder(qtbot, window, path.parent)
+    assert "laserlog.db" in listed  # the dialog did show the database's files
+
+    assert _outside_count(path) == 1  # another process opens and closes the database
+    assert _deleted_database_files(path) == []
+    with database.write() as db:  # a save the app reports as done...
+        patients.add_patient(db, technician, identifier="P-2", full_name="Ben Later",
+                                  date_of_birth=None, fitzpatrick=3)
+    assert _outside_count(path) == 2  # ...is there for everyone else
+    with database.read() as db:
+        assert db.query(Patient).count() == 2
+
+
+def test_the_same_holds_on_a_real_x_server(tmp_path):
+    """The xcb platform under Xvfb takes other code paths (the icon theme's icons)."""
+    xvfb = subprocess.run(["which", "Xvfb"], capture_output=True, text=True).stdout.strip()
+    if not xvfb:
+        pytest.skip("Xvfb is not installed (Debian: xvfb); .ci/run installs it")
+    display = f":{90 + os.getpid() % 50}"
+    server = subprocess.Popen([xvfb, display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        env = {**os.environ, "DISPLAY": display, "LASERLOG_TEST_PLATFORM": "xcb"}
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+             f"{__file__}::test_browsing_the_database_folder_keeps_every_later_save"
+             "[sqlite]"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        server.terminate()
+        server.wait()
+    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout[-3000:]
