@@ -31,9 +31,11 @@ from devices.importing.readers import (
 )
 from devices.importing.units import Conversion, UnknownUnit, conversion
 from models.errors import LaserLogError
+from models.storage.own_files import refuse_database_file
 
 
 def file_sha256(path: Path) -> str:
+    refuse_database_file(path, "import")
     digest = hashlib.sha256()
     with path.open("rb") as binary:
         while chunk := binary.read(1024 * 1024):
@@ -43,6 +45,7 @@ def file_sha256(path: Path) -> str:
 
 def open_export(path: Path, max_bytes: int = MAX_FILE_BYTES) -> BinaryIO:
     """Open an export file for reading, refusing an empty or too large one before reading."""
+    refuse_database_file(path, "import")
     try:
         size = path.stat().st_size
         if not path.is_file():

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from devices.importing.fields import NUMBER_FIELDS, REQUIRED_FIELDS, TEXT_FIELDS
 from devices.importing.units import UnknownUnit, conversion
 from models.errors import LaserLogError
+from models.storage.own_files import refuse_database_file
 from models.values.vocabulary import Area
 
 if TYPE_CHECKING:
@@ -197,6 +198,7 @@ def _field_source(name: str, key: str, spec: Any) -> FieldSource:
 
 def load_profile(path: Path) -> Profile:
     name = path.stem
+    refuse_database_file(path, "read a profile from")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:

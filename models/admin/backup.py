@@ -9,9 +9,10 @@ A restore checks the backup the same way before it touches anything.
 import os
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from models.access import audit_chain
 from models.access.permissions import Action, require
@@ -20,6 +21,7 @@ from models.errors import one_line
 from models.records.people import User
 from models.storage.atomic_files import written_in_place_of
 from models.storage.database import Database, open_database
+from models.storage.own_files import refuse_database_file
 from models.storage.schema import current_revision, known_revision, upgrade
 from models.storage.snapshots import (
     BackupFailed,
@@ -35,6 +37,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 def check_sqlite_backup(path: Path) -> int:
     """Refuse a file that is not a sound LaserLog database; return its audit event count."""
+    refuse_database_file(path, "restore from")
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
@@ -43,7 +46,7 @@ def check_sqlite_backup(path: Path) -> int:
     if header != SQLITE_HEADER:
         raise BackupFailed(f"{path} is not a LaserLog backup (not an SQLite database)")
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             found = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     except sqlite3.DatabaseError as error:
         raise BackupFailed(f"{path} is damaged or truncated ({one_line(str(error))})") from None
@@ -90,11 +93,42 @@ def backup(database: Database, actor: Actor, out: Path) -> Path:
     return out
 
 
-def restore(database: Database, actor: Actor, source: Path) -> int:
+def sqlite_in_use(path: Path) -> bool:
+    """Whether another connection has the SQLite database at ``path`` open (in WAL mode, as
+    LaserLog keeps it, leaving WAL needs every other connection closed)."""
+    conn = sqlite3.connect(path, timeout=0)
+    try:
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            return False
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                return True
+            raise
+        conn.execute("PRAGMA journal_mode=WAL")  # as it was: nobody else is there
+        return False
+    finally:
+        conn.close()
+
+
+def postgres_sessions(database: Database) -> list[str]:
+    """The other connections to this PostgreSQL database, as people would name them."""
+    with database.engine.connect() as conn:  # one connection: the pool was disposed
+        rows = conn.execute(text(
+            "SELECT usename, coalesce(client_addr::text, 'this server'), application_name "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()")).all()
+    return [f"{user} from {host}" + (f" ({app})" if app else "") for user, host, app in rows]
+
+
+def restore(database: Database, actor: Actor, source: Path, force: bool = False) -> int:
     """Replace the database's content with a checked backup; return its audit event count.
 
     The database itself may be damaged: it is replaced whole, not read. A backup from an
-    older LaserLog is brought up to date afterwards.
+    older LaserLog is brought up to date afterwards. While LaserLog (or anything else) has
+    the database open elsewhere, the restore is refused unless ``force``: their saves would
+    be lost under them.
     """
     require(actor, Action.MANAGE_BACKUPS, "backup")
     if database.is_sqlite:
@@ -102,10 +136,15 @@ def restore(database: Database, actor: Actor, source: Path) -> int:
         target = database.sqlite_path
         assert target is not None
         database.dispose()
+        if not force and target.exists() and sqlite_in_use(target):
+            raise BackupFailed(
+                f"{target.name} is open elsewhere (LaserLog on this PC or another program); "
+                "close it there first, or restore with --force to replace it anyway (their "
+                "unsaved work is lost); nothing was changed")
         staging = target.with_name(target.name + ".restoring")
         staging.unlink(missing_ok=True)
-        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, \
-                sqlite3.connect(staging) as dst:
+        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
+                closing(sqlite3.connect(staging)) as dst:
             src.backup(dst)
         for journal in ("-wal", "-shm"):  # the old file's, never to be replayed on the new
             Path(f"{target}{journal}").unlink(missing_ok=True)
@@ -115,6 +154,12 @@ def restore(database: Database, actor: Actor, source: Path) -> int:
                                 capture_output=True, text=True)
         if listed.returncode != 0 or "audit_events" not in listed.stdout:
             raise BackupFailed(f"{source} is not a readable LaserLog PostgreSQL backup")
+        database.dispose()  # this process's own pooled connections are not "others"
+        others = [] if force else postgres_sessions(database)
+        if others:
+            raise BackupFailed(
+                f"{len(others)} other connection(s) use this database: {'; '.join(others)}. "
+                "Close LaserLog there first, or restore with --force; nothing was changed")
         database.dispose()
         done = subprocess.run([pg_tool("pg_restore"), "--clean", "--if-exists",
                                "--single-transaction", "--no-owner",

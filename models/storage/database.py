@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from models.errors import DatabaseUnavailable, RecordedFailure, ServerUnreachable
+from models.storage import own_files
 from models.storage.preferences import Settings, data_dir
 
 ENV_VAR = "LASERLOG_DB"
@@ -101,9 +102,12 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = parse_url(url)
+        self._disposed = False
         self.display_url = describe(self.url)
         if self.is_sqlite:
             self._prepare_sqlite_file()
+            if self.sqlite_path is not None:
+                own_files.opened(self.sqlite_path)
             # LIFO: the connection used last (its page cache warm) is handed out first.
             self.engine = create_engine(self.url, connect_args={"timeout": 10},
                                         pool_use_lifo=True)
@@ -198,6 +202,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.sqlite_path is not None and not self._disposed:
+            own_files.closed(self.sqlite_path)
+        self._disposed = True
 
 
 def open_database(url: str) -> Database:

@@ -20,10 +20,16 @@ class BackupFailed(LaserLogError):
 
 
 def backup_sqlite_file(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database consistently with SQLite's backup API."""
+    """Copy a live SQLite database consistently with SQLite's backup API, as one
+    self-contained file (rollback journal, not WAL: no ``-wal`` or ``-shm`` beside it)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
         src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dst.close()
+        src.close()
     return target
 
 

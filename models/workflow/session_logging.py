@@ -142,8 +142,16 @@ def safety_problems(db: Session, session: TreatmentSession, entry: SessionInput
 
 
 def check_version(db: Session, session: TreatmentSession, expected: int | None) -> None:
-    """Refuse to overwrite a save made since ``expected`` (None: no check), naming it."""
-    if expected is None or session.version == expected:
+    """Refuse to overwrite a save made since ``expected`` (None: no check), naming it.
+
+    The row is read again under a lock first: of two PCs saving at the same instant, the
+    second waits for the first to commit and then sees its version here, so it gets this
+    named conflict rather than a bare "0 rows updated" from the database.
+    """
+    if expected is None:
+        return
+    db.refresh(session, attribute_names=["version"], with_for_update=True)
+    if session.version == expected:
         return
     last = db.execute(
         select(AuditEvent.occurred_at, AuditEvent.new_values, User.full_name)
