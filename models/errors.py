@@ -12,8 +12,35 @@ def one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def os_reason(error: OSError | UnicodeError) -> str:
+    """What an operating-system failure means for the person choosing the file."""
+    import errno
+
+    if isinstance(error, UnicodeError):
+        return "its name has characters this system cannot write; choose another name"
+    reasons = {
+        errno.ENOSPC: "the disk is full; free some space and try again",
+        errno.EDQUOT: "the disk quota is used up; free some space and try again",
+        errno.EROFS: "the disk or folder is read-only; choose another place",
+        errno.EACCES: "permission denied; choose a folder you may write to",
+        errno.EPERM: "permission denied; choose a folder you may write to",
+        errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
+        errno.EISDIR: "it is a folder; choose a file name",
+        errno.ENOENT: "the folder does not exist",
+    }
+    return reasons.get(error.errno or 0, error.strerror or str(error))
+
+
 class LaserLogError(Exception):
-    """An expected failure caused by input or the environment; ``str()`` is for the user."""
+    """An expected failure caused by input or the environment; ``str()`` is for the user.
+
+    A file name that is not valid UTF-8 (kept by Python as lone surrogates) is shown with
+    ``?`` in its place, so the sentence can always be printed.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(arg.encode("utf-8", "replace").decode("utf-8")
+                           if isinstance(arg, str) else arg for arg in args))
 
 
 class ValidationFailed(LaserLogError):
@@ -51,6 +78,18 @@ class DatabaseUnavailable(LaserLogError):
 
 class ServerUnreachable(DatabaseUnavailable):
     """The database server went away mid-work; nothing of the interrupted write was kept."""
+
+
+class StorageFull(DatabaseUnavailable):
+    """The disk holding the database is full; nothing of the interrupted write was kept."""
+
+
+class StorageReadOnly(DatabaseUnavailable):
+    """The database cannot be written (read-only file, folder or disk, or no permission)."""
+
+
+class ValueTooLong(LaserLogError):
+    """A value is longer than its column allows (PostgreSQL checks; SQLite does not)."""
 
 
 class Conflict(LaserLogError):

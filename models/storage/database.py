@@ -15,7 +15,15 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from models.errors import DatabaseUnavailable, RecordedFailure, ServerUnreachable
+from models.errors import (
+    DatabaseUnavailable,
+    LaserLogError,
+    RecordedFailure,
+    ServerUnreachable,
+    StorageFull,
+    StorageReadOnly,
+    ValueTooLong,
+)
 from models.storage import own_files
 from models.storage.preferences import Settings, data_dir
 
@@ -90,6 +98,12 @@ def _configure_sqlite(engine: Engine) -> None:
 def failure_reason(error: exc.DBAPIError) -> str:
     """The driver's complaint in words a user can act on, on one line."""
     message = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    code = getattr(error.orig, "sqlite_errorname", "")
+    if code.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")):
+        return ("it cannot be written (read-only file, folder or disk, or no permission; "
+                "LaserLog writes beside the file too)")
+    if code == "SQLITE_FULL":
+        return "the disk holding it is full; free some space"
     if "file is not a database" in message:
         return "the file is not a LaserLog (SQLite) database"
     if "connection refused" in message.lower():
@@ -183,15 +197,44 @@ class Database:
         try:
             yield
         except exc.DBAPIError as error:
-            if self._lost_server(error):
-                raise ServerUnreachable(
-                    f"The database server ({self.display_url}) cannot be reached; nothing of "
-                    "this change was saved") from None
+            explained = self.explain(error)
+            if explained is not None:
+                raise explained from None
             raise
         except RecordedFailure as failure:
             with self._writer() as session, session.begin():
                 failure.record(session)
             raise
+
+    def explain(self, error: exc.DBAPIError) -> LaserLogError | None:
+        """A failure the environment caused, as one sentence saying what to do; None for a
+        failure that is a bug (it is logged with its traceback further up)."""
+        where = self.display_url
+        code = getattr(error.orig, "sqlite_errorname", "") or getattr(error.orig, "sqlstate",
+                                                                       "") or ""
+        message = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        if code == "SQLITE_FULL" or code == "53100" or "No space left" in message:
+            return StorageFull(
+                f"The disk holding the database ({where}) is full: this change was not saved. "
+                "Free some space; what is on screen stays and is saved then")
+        if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")) or \
+                (code in ("25006", "42501") and "LaserLog keeps" not in message):
+            return StorageReadOnly(
+                f"The database ({where}) cannot be written (read-only file, folder or disk, or "
+                "no permission): this change was not saved. Ask IT to make it writable")
+        if code.startswith("SQLITE_IOERR"):
+            return StorageFull(
+                f"The disk holding the database ({where}) failed to write ({message}): this "
+                "change was not saved. Check the disk; what is on screen stays")
+        if code == "22001":
+            limit = message.split("(")[-1].rstrip(")") if "(" in message else "its limit"
+            return ValueTooLong(f"A value is longer than the database allows (at most {limit} "
+                                "characters): shorten it; nothing was saved")
+        if self._lost_server(error):
+            return ServerUnreachable(
+                f"The database server ({where}) cannot be reached; nothing of this change was "
+                "saved")
+        return None
 
     def _lost_server(self, error: exc.DBAPIError) -> bool:
         if self.is_sqlite:

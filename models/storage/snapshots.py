@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from models.errors import LaserLogError
+from models.errors import LaserLogError, one_line
 from models.storage.database import Database
 
 
@@ -53,7 +53,10 @@ def dump_postgres(database: Database, out: Path) -> Path:
                            database.libpq_url(with_password=False)], capture_output=True, text=True,
                           env=libpq_env(database))
     if done.returncode != 0:
-        raise BackupFailed(f"pg_dump failed: {done.stderr.strip()}")
+        if "No space left" in done.stderr:
+            raise BackupFailed(f"Cannot write {out}: the disk is full; free some space and "
+                               "try again")
+        raise BackupFailed(f"pg_dump failed: {one_line(done.stderr)}")
     listed = subprocess.run([pg_tool("pg_restore"), "--list", str(out)],
                             capture_output=True, text=True)
     if listed.returncode != 0 or "alembic_version" not in listed.stdout:
