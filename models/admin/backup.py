@@ -100,13 +100,14 @@ def sqlite_in_use(path: Path) -> bool:
     try:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             return False
-        try:
-            conn.execute("PRAGMA journal_mode=DELETE")
-        except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
-                return True
-            raise
+        conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("PRAGMA journal_mode=WAL")  # as it was: nobody else is there
+        return False
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            return True
+        return False  # damaged beyond reading: nobody can be working in it
+    except sqlite3.DatabaseError:
         return False
     finally:
         conn.close()

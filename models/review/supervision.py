@@ -80,12 +80,12 @@ def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInpu
     before = snapshot(session)
     number = len(session.amendments) + 1
     _supersede_content(db, session, number)
-    apply_entry(db, session, entry, {})
+    session.status = SessionStatus.AMENDED  # first: the database lets only an amendment change
+    apply_entry(db, session, entry, {})    # a signed session's clinical columns
     changed = {key for key, value in snapshot(session).items()
                if key != "status" and value != before[key]}
     if not changed:
         raise LaserLogError("The amendment changes nothing; nothing was recorded")
-    session.status = SessionStatus.AMENDED
     db.flush()
     incidents.open_incidents_for(db, actor, session,
                                  [(r.kind, r.grade) for r in session.reactions])
