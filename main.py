@@ -8,13 +8,19 @@ import getpass
 import logging
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from models.reading.history_filter import HistoryFilter
     from models.storage.database import Database
+    from models.values.rows import Actor
 
 log = logging.getLogger("laserlog")
 
@@ -87,7 +93,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _day(text: str | None, option: str):
+def _day(text: str | None, option: str) -> "date | None":
     from datetime import date
 
     if text is None:
@@ -98,7 +104,7 @@ def _day(text: str | None, option: str):
         raise Failure(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _export_filter(db, args: argparse.Namespace):
+def _export_filter(db: "Session", args: argparse.Namespace) -> "HistoryFilter":
     from models.reading.history_filter import HistoryFilter, area_code, local_days, technician_id
 
     first, last = _day(args.since, "--from"), _day(args.until, "--to")
@@ -111,7 +117,7 @@ def _export_filter(db, args: argparse.Namespace):
         area=area_code(args.area) if args.area else None)
 
 
-def _export_pdf_summary(database, out: Path, filters) -> int:
+def _export_pdf_summary(database: "Database", out: Path, filters: "HistoryFilter") -> int:
     """The period summary needs Qt to draw; without a display it draws offscreen."""
     import os
 
@@ -256,7 +262,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def _command_line_actor(database):
+def _command_line_actor(database: "Database") -> "Actor":
     from models.access import accounts
 
     with database.write() as db:
@@ -472,7 +478,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     from models.errors import LaserLogError
 
     try:
-        return args.handler(args)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
     except (Failure, LaserLogError) as error:
         print(f"laserlog: error: {error}", file=sys.stderr)
         return 1

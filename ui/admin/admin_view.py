@@ -3,6 +3,7 @@
 Administrators see no patient data; what they can do here is what their role allows.
 """
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from devices.importing.profile_library import add_profile
 from models.access import accounts
@@ -50,10 +52,12 @@ class AddUserDialog(AccountDialog):
     def _save(self) -> None:
         if not self.passwords_match():
             return
+        role = self.role
+        assert role is not None  # built with roles=True
         self.tasks.write(
             lambda db: accounts.create_user(
                 db, username=self.username.text(), full_name=self.full_name.text(),
-                role=self.role.currentData(), password=self.password.text(),
+                role=role.currentData(), password=self.password.text(),
                 created_by=self.actor)).then(lambda _actor: self.accept(), self._refused)
 
     def _refused(self, error: Exception) -> None:
@@ -200,7 +204,7 @@ class AdminView(QWidget):
                 f"Added import profile {profile.name}; every PC can use it now."),
             lambda error: self.message.setText(f"Not added: {error}"))
 
-    def _change(self, operation) -> None:
+    def _change(self, operation: Callable[[Session, Actor, str], None]) -> None:
         username = self._selected()
         if username is not None:
             self.tasks.write(operation, self.actor, username).then(lambda _r: self.refresh())

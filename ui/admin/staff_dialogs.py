@@ -2,6 +2,7 @@
 device, a rule requiring a test patch, and the clinic's settings."""
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
+from sqlalchemy.orm import Session
 
 from models.access import accounts
 from models.clinic import clinic_settings, device_upkeep
@@ -12,7 +13,7 @@ from models.values.session_input import parse_date
 from models.values.vocabulary import Area
 from models.workflow import patch_tests
 from ui.services.tasks import TaskRunner
-from ui.widgets.form_dialog import FormDialog
+from ui.widgets.form_dialog import FormDialog, OperationCall
 
 
 class CertificationDialog(FormDialog):
@@ -25,7 +26,7 @@ class CertificationDialog(FormDialog):
             ("Expires on", "certification_expires", self.expires)], parent)
         self.actor, self.username = actor, username
 
-    def values(self):
+    def values(self) -> OperationCall:
         try:
             expires = parse_date(self.expires.text(), "The expiry date")
         except ValueError as problem:
@@ -49,7 +50,7 @@ class TipDialog(FormDialog):
             ("Rated life (pulses)", "rated_pulses", self.rated)], parent)
         self.actor = actor
 
-    def values(self):
+    def values(self) -> OperationCall:
         if self.device.currentData() is None:
             raise ValidationFailed({"device": "Register the device first"})
         return device_upkeep.fit_tip, (self.actor, self.device.currentData(), self.name.text(),
@@ -75,7 +76,7 @@ class TestPatchRuleDialog(FormDialog):
             ("Device", "rule", self.device), ("Area", "area", self.area)], parent)
         self.actor = actor
 
-    def values(self):
+    def values(self) -> OperationCall:
         return patch_tests.require_test_patch, (self.actor, self.device.currentData(),
                                                  self.area.currentData())
 
@@ -86,7 +87,7 @@ class ClinicSettingsDialog(FormDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, current: ClinicRules,
                  parent: QWidget | None = None) -> None:
         self.current = current
-        self.fields = {}
+        self.fields: dict[str, QSpinBox] = {}
         for name, spec in clinic_settings.SPECS.items():
             field = QSpinBox(minimum=0, maximum=spec.high, value=getattr(current, name),
                              suffix=f" {spec.unit}")
@@ -97,11 +98,11 @@ class ClinicSettingsDialog(FormDialog):
             note="The same on every PC, from the next session on.")
         self.actor = actor
 
-    def values(self):
+    def values(self) -> OperationCall:
         changed = {name: field.value() for name, field in self.fields.items()
                    if field.value() != getattr(self.current, name)}
 
-        def save(db, actor):
+        def save(db: Session, actor: Actor) -> ClinicRules:
             rules = self.current
             for name, value in changed.items():
                 rules = clinic_settings.change_setting(db, actor, name, value)

@@ -27,6 +27,7 @@ from models.records.people import Patient
 from models.storage.database import Database, parse_url
 from models.storage.preferences import data_dir
 from models.storage.schema import open_current
+from models.values.rows import Actor
 from ui.records.history_view import HistoryView
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
@@ -112,7 +113,7 @@ def _page(app: QApplication, view: HistoryView, deepest: bool) -> float:
     return time.perf_counter() - started
 
 
-def _view(database: Database, actor) -> tuple[HistoryView, TaskRunner]:
+def _view(database: Database, actor: Actor) -> tuple[HistoryView, TaskRunner]:
     tasks = TaskRunner(database, lambda error: print(f"error: {error}", file=sys.stderr))
     view = HistoryView(tasks, actor, Messages())
     view.resize(1200, 800)
@@ -174,6 +175,7 @@ def run_history_bench(sessions: int, url: str | None = None,
                       json_path: str | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)  # the history view needs a QApplication
     small = _clinic(_baseline_url(url), BASELINE_SESSIONS)  # the same kind of database
     large = _clinic(url, sessions)
     try:

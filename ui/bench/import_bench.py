@@ -25,13 +25,14 @@ from models.access import accounts
 from models.clinic import device_register, patients
 from models.storage.database import Database
 from models.storage.schema import open_current
+from models.values.rows import Actor
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS, LARGE_ROWS = 100_000, 1_000_000
 MODEL = SIMULATED_MODELS[0]
 
 
-def _prepared_database(folder: Path) -> tuple[Database, accounts.Actor]:
+def _prepared_database(folder: Path) -> tuple[Database, Actor]:
     database, _ = open_current(f"sqlite:///{folder / 'laserlog.db'}")
     with database.write() as db:
         admin = accounts.create_user(db, username="admin", full_name="Admin", role="admin",

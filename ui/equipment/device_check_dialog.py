@@ -90,7 +90,7 @@ class DeviceCheckDialog(QDialog):
         self.tasks.write(device_upkeep.log_device, self.actor, self.device.id, kind,
                          self.note.text()).then(self._logged, self._failed)
 
-    def _logged(self, _result) -> None:
+    def _logged(self, _result: None) -> None:
         self.note.clear()
         self.note_error.show_problem(None)
         self.refresh()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from models.clinic import device_register
 from models.errors import ValidationFailed
@@ -47,7 +48,7 @@ class DeviceDialog(QDialog):
     def _save(self) -> None:
         needs_patch = self.needs_patch.isChecked()
 
-        def register(db):
+        def register(db: Session) -> DeviceRow:
             device = device_register.add_device(
                 db, self.actor, make=self.make.text(), model=self.model.text(),
                 serial=self.serial.text(), kind=self.kind.currentData())

@@ -6,6 +6,7 @@ cancelled; a cancelled or failed import leaves the database as it was.
 """
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from uuid import UUID
 
@@ -29,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from devices.importing.contract import ImportCancelled, ImportFailed
-from devices.importing.importer import ImportResult, import_file
+from devices.importing.contract import ImportCancelled, ImportFailed, Problem
+from devices.importing.importer import ImportedSession, ImportResult, import_file
 from devices.importing.profile_library import clinic_profiles
 from devices.importing.profiles import Profile
 from models.values.rows import Actor
@@ -138,7 +139,7 @@ class ImportDialog(QDialog):
             self.path.setText(str(path))
             self._run(dry_run=True)
 
-    def _forget_check(self, *_args) -> None:
+    def _forget_check(self, *_args: object) -> None:
         self._checked = None
         self.import_button.setEnabled(False)
 
@@ -209,7 +210,8 @@ class ImportDialog(QDialog):
             self.status.setText(f"Nothing was imported: {error}")
             self._show((), (), 0)
 
-    def _show(self, sessions, problems, count: int) -> None:
+    def _show(self, sessions: Sequence[ImportedSession], problems: Sequence[Problem],
+              count: int) -> None:
         self.sessions.setRowCount(len(sessions))
         for row, session in enumerate(sessions):
             cells = [session.device_session, session.patient or "–",

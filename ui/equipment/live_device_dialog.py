@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from devices.simulated.live_session import LiveRecording, Playback, delivered_channel, planned_areas
-from devices.simulated.treatment_device import SimulatedDevice
+from devices.simulated.treatment_device import SimulatedDevice, SimulatedPulse
 from models.values.parameters import FORM_FIELDS
 from models.values.rows import Actor, DeviceRow, SessionDetail
-from models.values.vocabulary import Area
+from models.values.vocabulary import Area, DeviceKind
 from models.workflow import import_recording
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
@@ -57,7 +57,7 @@ class LiveDeviceDialog(QDialog):
         self.tasks, self.actor, self.session_id, self.device = tasks, actor, session_id, device
         self.setWindowTitle(f"Simulated device – {device.display_name}")
         self.resize(1000, 740)
-        simulator = SimulatedDevice(device.kind, device_seed(session_uuid))
+        simulator = SimulatedDevice(DeviceKind(device.kind), device_seed(session_uuid))
         self.planned = planned_areas(simulator, areas, fitzpatrick)
         self.playback = Playback(simulator, self.planned)
         self.recording = LiveRecording(device.kind, self.planned)
@@ -159,7 +159,7 @@ class LiveDeviceDialog(QDialog):
     def skip_to_end(self) -> None:
         self._deliver(self.playback.due(float("inf")))
 
-    def _deliver(self, pulses: list) -> None:
+    def _deliver(self, pulses: list[SimulatedPulse]) -> None:
         for pulse in pulses:
             self.recording.add(pulse)
         if pulses:

@@ -3,6 +3,9 @@
 Filters by user, session, patient and dates; newest first, at most 500 events a search.
 """
 
+from datetime import date
+from typing import cast
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,9 +45,9 @@ class AuditViewer(QDialog):
         self.use_dates = QCheckBox("Only from")
         today = QDate.currentDate()
         self.since, self.until = QDateEdit(today.addDays(-30)), QDateEdit(today)
-        for field in (self.since, self.until):
-            field.setCalendarPopup(True)
-            field.setDisplayFormat("yyyy-MM-dd")
+        for date_edit in (self.since, self.until):
+            date_edit.setCalendarPopup(True)
+            date_edit.setDisplayFormat("yyyy-MM-dd")
         self.search_button = QPushButton("&Search")
         self.search_button.setDefault(True)
         self.summary = QLabel()
@@ -73,7 +76,9 @@ class AuditViewer(QDialog):
         self.search()
 
     def search(self) -> None:
-        since, until = (local_days(self.since.date().toPython(), self.until.date().toPython())
+        # QDate.toPython() returns a datetime.date; PySide6's stubs say object
+        since, until = (local_days(cast(date, self.since.date().toPython()),
+                                   cast(date, self.until.date().toPython()))
                         if self.use_dates.isChecked() else (None, None))
         self.summary.setText("Searching…")
         self.tasks.read(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -80,7 +81,11 @@ class ChartsView(QWidget):
         self._asked += 1
         asked = self._asked
         self.tasks.read(build, self.actor, self.current_filter()).then(
-            lambda data: asked == self._asked and self.show_chart(data))
+            lambda data: self._arrived(asked, data))
+
+    def _arrived(self, asked: int, data: ChartData) -> None:
+        if asked == self._asked:  # not overtaken by a chart asked for since
+            self.show_chart(data)
 
     # --- drawing ----------------------------------------------------------------------------
     def show_chart(self, data: ChartData) -> None:
@@ -110,6 +115,7 @@ class ChartsView(QWidget):
             self.save_png(path)
 
     def save_png(self, path: Path) -> bool:
-        saved = self.plot.grab().save(str(path), "PNG")
+        pixmap: QPixmap = self.plot.grab()  # pyqtgraph is untyped; its widget grabs a QPixmap
+        saved = pixmap.save(str(path), "PNG")
         self.hover.setText(f"Saved {path}." if saved else f"Could not write {path}.")
         return saved

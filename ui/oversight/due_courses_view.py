@@ -24,8 +24,15 @@ COLUMNS = ("Patient", "Area", "Next session", "Plan", "Last session", "Due")
 OVERDUE = QBrush(QColor(170, 20, 20))
 
 
+def next_due(row: CourseRow) -> date:
+    """When the course's next session is due: every course ``due_courses`` lists has one."""
+    due = row.next_due
+    assert due is not None, "due_courses lists unfinished courses only"
+    return due
+
+
 def due_text(row: CourseRow, today: date) -> str:
-    days = (row.next_due - today).days
+    days = (next_due(row) - today).days
     if days < 0:
         return f"{-days} day(s) overdue"
     return "today" if days == 0 else f"in {days} day(s)"
@@ -55,7 +62,7 @@ class DueCoursesView(QWidget):
     def _show(self, rows: list[CourseRow]) -> None:
         today = date.today()
         self.rows = rows
-        overdue = sum(1 for row in rows if row.next_due < today)
+        overdue = sum(1 for row in rows if next_due(row) < today)
         self.summary.setText(f"{len(rows)} course session(s) due within "
                              f"{courses.DUE_SOON_DAYS} days or overdue; {overdue} overdue.")
         self.table.setRowCount(len(rows))
@@ -67,7 +74,7 @@ class DueCoursesView(QWidget):
                      f"{row.next_due:%Y-%m-%d} ({due_text(row, today)})")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if row.next_due < today:
+                if next_due(row) < today:
                     item.setForeground(OVERDUE)
                 self.table.setItem(line, column, item)
         self.table.resizeColumnsToContents()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from models.errors import ValidationFailed
 from models.reading import history
@@ -19,7 +20,7 @@ from models.values.session_input import parse_date
 from models.values.vocabulary import REACTION_GRADES, SIGNED, ReactionKind
 from models.workflow import incidents
 from ui.services.tasks import TaskRunner
-from ui.widgets.form_dialog import FormDialog
+from ui.widgets.form_dialog import FormDialog, OperationCall
 
 
 class FollowUpDialog(FormDialog):
@@ -46,8 +47,9 @@ class FollowUpDialog(FormDialog):
             parent)
         self.actor, self.detail = actor, detail
 
-    def values(self):
-        problems, dates = {}, {}
+    def values(self) -> OperationCall:
+        problems: dict[str, str] = {}
+        dates: dict[str, date | None] = {}
         for key, field, label in (("observed_on", self.observed_on, "The date seen"),
                                   ("resolved_on", self.resolved_on, "The date resolved")):
             try:
@@ -60,7 +62,7 @@ class FollowUpDialog(FormDialog):
                                    self.grade.currentData())
         note = self.note.text()
 
-        def record(db, actor):
+        def record(db: Session, actor: Actor) -> SessionDetail:
             incidents.record_follow_up(db, actor, session_id, kind, grade,
                                        dates["observed_on"], dates["resolved_on"], note)
             return history.view_session(db, actor, session_id)

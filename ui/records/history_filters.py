@@ -1,6 +1,9 @@
 """The filter bar above the history: a quick search, then dates, room, technician, patient,
 area, device, reaction and grade, and status. Every change re-counts and re-reads the view."""
 
+from datetime import date
+from typing import cast
+
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,10 +45,10 @@ class HistoryFilterBar(QWidget):
         self.dated = QCheckBox("&Dates")
         today = QDate.currentDate()
         self.since, self.until = QDateEdit(today.addMonths(-1)), QDateEdit(today)
-        for field in (self.since, self.until):
-            field.setCalendarPopup(True)
-            field.setDisplayFormat("yyyy-MM-dd")
-            field.setEnabled(False)
+        for date_edit in (self.since, self.until):
+            date_edit.setCalendarPopup(True)
+            date_edit.setDisplayFormat("yyyy-MM-dd")
+            date_edit.setEnabled(False)
         self.room = _combo("Room", "Every room")
         self.technician = _combo("Technician", "Every technician")
         self.device = _combo("Device", "Every device")
@@ -78,8 +81,8 @@ class HistoryFilterBar(QWidget):
         for field in (self.search, self.patient):
             field.textEdited.connect(lambda _t: self._pause.start())
         self.dated.toggled.connect(self._dates_toggled)
-        for field in (self.since, self.until):
-            field.dateChanged.connect(lambda _d: self._emit())
+        for date_edit in (self.since, self.until):
+            date_edit.dateChanged.connect(lambda _d: self._emit())
         for combo in (self.room, self.technician, self.device, self.area, self.reaction,
                       self.status):
             combo.currentIndexChanged.connect(lambda _i: self._emit())
@@ -108,7 +111,9 @@ class HistoryFilterBar(QWidget):
         self._emit()
 
     def value(self) -> HistoryFilter:
-        since, until = (local_days(self.since.date().toPython(), self.until.date().toPython())
+        # QDate.toPython() returns a datetime.date; PySide6's stubs say object
+        since, until = (local_days(cast(date, self.since.date().toPython()),
+                                   cast(date, self.until.date().toPython()))
                         if self.dated.isChecked() else (None, None))
         reaction = self.reaction.currentData()
         return HistoryFilter(

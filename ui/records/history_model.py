@@ -9,6 +9,7 @@ about what the first page costs. Only the blocks near what was last shown are ke
 from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from sqlalchemy.orm import Session
 
 from models.reading import history
 from models.reading.history import PageCursor, SessionPage
@@ -55,14 +56,14 @@ class HistoryModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             if section == 0:
                 return "Date ↑" if self.filters.oldest_first else "Date ↓"
             return COLUMNS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < self._total:
             return None
         row = self.summary_at(index.row())
@@ -173,7 +174,7 @@ class HistoryModel(QAbstractTableModel):
         generation, size = self._generation, self._total - block * self.block_size
         reverse = replace(self.filters, oldest_first=not self.filters.oldest_first)
 
-        def read(db) -> SessionPage:
+        def read(db: Session) -> SessionPage:
             return history.list_sessions(db, self.actor, limit=size, filters=reverse)
 
         self.tasks.read(read).then(

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from models.access.permissions import Action, may
 from models.errors import LaserLogError
 from models.reading import history
+from models.reading.chart_data import ChartData
 from models.reading.exports import export_sessions
-from models.reading.history_filter import filter_choices
+from models.reading.history_filter import HistoryFilter, filter_choices
 from models.review import audit_trail
 from models.review.audit_trail import AuditRow
 from models.values.rows import Actor, SessionDetail
@@ -136,7 +137,8 @@ class HistoryView(QWidget):
             lambda count: self.found.setText(f"Exported {count:,} session(s) to {path}."),
             lambda error: self.found.setText(f"Not exported: {error}"))
 
-    def _write_summary(self, figures, filters, path: Path) -> None:
+    def _write_summary(self, figures: tuple[dict[str, int], list[ChartData]],
+                       filters: HistoryFilter, path: Path) -> None:
         from ui.records.pdf_reports import write_period_summary
 
         counts, charts = figures
@@ -153,7 +155,7 @@ class HistoryView(QWidget):
             self.filters.toggle_order()
 
     # --- columns: which are shown, their order and widths are remembered -------------------
-    def _choose_columns(self, position) -> None:
+    def _choose_columns(self, position: QPoint) -> None:
         header = self.table.horizontalHeader()
         menu = QMenu(self)
         for column, title in enumerate(COLUMNS):

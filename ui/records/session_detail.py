@@ -222,7 +222,7 @@ class SessionDetailDialog(QDialog):
         if self.plot is not None:
             self.resize(900, 900)
             layout.addWidget(self.plot, 2)
-        self.actions = actions
+        self.action_panel = actions
         if actions is not None:
             layout.addWidget(actions)
         layout.addWidget(buttons)

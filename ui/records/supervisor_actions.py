@@ -35,7 +35,8 @@ class ReasonDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.duration = self.notes = None
+        self.duration: QLineEdit | None = None
+        self.notes: QPlainTextEdit | None = None
         form = QFormLayout(self)
         if detail is not None:
             minutes = detail.summary.duration_s
@@ -123,6 +124,7 @@ class SupervisorActions(QWidget):
 
     def _amend(self) -> None:
         dialog, minutes = self.dialog, self.dialog.minutes()
+        assert dialog.notes is not None  # an amendment's dialog is built with the notes
         entry = replace(history.entry_of(self.detail),
                         duration_s=None if minutes is None else round(minutes * 60),
                         notes=dialog.notes.toPlainText())

@@ -24,7 +24,7 @@ from models.values.vocabulary import Area
 from models.workflow import courses
 from models.workflow.courses import CourseRow
 from ui.services.tasks import TaskRunner
-from ui.widgets.form_dialog import FormDialog
+from ui.widgets.form_dialog import FormDialog, OperationCall
 
 
 class CoursePlanDialog(FormDialog):
@@ -57,7 +57,7 @@ class CoursePlanDialog(FormDialog):
             self.interval.setValue(row.interval_days)
             self.started_on.setText(f"{row.started_on:%Y-%m-%d}")
 
-    def values(self):
+    def values(self) -> OperationCall:
         try:
             started = parse_date(self.started_on.text(), "The start date")
         except ValueError as problem:

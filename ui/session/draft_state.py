@@ -69,7 +69,7 @@ class DraftState:
     def tracked[**P](self, operation: Callable[Concatenate[Session, P], SessionDetail]
                      ) -> Callable[Concatenate[Session, P], SessionDetail]:
         """``operation`` checked against the version last seen, which it then moves on."""
-        def run(db: Session, *args: P.args, **kwargs: P.kwargs) -> SessionDetail:
+        def run(db: Session, /, *args: P.args, **kwargs: P.kwargs) -> SessionDetail:
             with self._lock:
                 expected = self._version
             detail = operation(db, *args, expected_version=expected, **kwargs)  # type: ignore[arg-type]

@@ -74,13 +74,13 @@ class TestPatchDialog(QDialog):
 
         self.read_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText="YYYY-MM-DD")
         self.read_on.setAccessibleName("Patch read on")
-        self.result = QComboBox()
+        self.result_choice = QComboBox()
         for result in (PatchResult.NO_REACTION, PatchResult.REACTION):
-            self.result.addItem(result.label, result.value)
+            self.result_choice.addItem(result.label, result.value)
         self.note = QLineEdit(placeholderText="What the skin showed")
         self.read_button = QPushButton("Record the &reading")
         self.read_errors = {"read_on": FieldError(self.read_on),
-                            "result": FieldError(self.result)}
+                            "result": FieldError(self.result_choice)}
 
         new = QGroupBox("A new patch")
         form = QFormLayout(new)
@@ -97,7 +97,7 @@ class TestPatchDialog(QDialog):
         read_form = QFormLayout(reading)
         read_form.addRow("Read on", self.read_on)
         read_form.addRow("", self.read_errors["read_on"])
-        read_form.addRow("Result", self.result)
+        read_form.addRow("Result", self.result_choice)
         read_form.addRow("", self.read_errors["result"])
         read_form.addRow("Note", self.note)
         read_form.addRow("", self.read_button)
@@ -136,24 +136,25 @@ class TestPatchDialog(QDialog):
         self.read_button.setEnabled(patch is not None and patch.result == PatchResult.PENDING)
 
     def record(self) -> None:
-        problems, values = {}, {}
-        for key, field, label in (("done_on", self.done_on, "The date done"),):
-            try:
-                values[key] = parse_date(field.text(), label)
-            except ValueError as problem:
-                problems[key] = str(problem)
+        problems: dict[str, str] = {}
+        done_on: date | None = None
+        try:
+            done_on = parse_date(self.done_on.text(), "The date done")
+        except ValueError as problem:
+            problems["done_on"] = str(problem)
+        settings: dict[str, float | None] = {}
         for key, field, label in (("fluence", self.fluence, "Fluence"),
                                   ("energy", self.energy, "Energy")):
             try:
-                values[key] = parse_number(field.text(), label)
+                settings[key] = parse_number(field.text(), label)
             except ValueError as problem:
                 problems["settings"] = str(problem)
         if problems:
             self._show_problems(self.new_errors, problems)
             return
         self.tasks.write(patch_tests.record_test_patch, self.actor, self.patient.id,
-                         self.device.currentData(), self.area.currentData(), values["done_on"],
-                         values["fluence"], values["energy"], self.read_after.value()).then(
+                         self.device.currentData(), self.area.currentData(), done_on,
+                         settings["fluence"], settings["energy"], self.read_after.value()).then(
                              lambda _row: self._saved(self.new_errors),
                              lambda error: self._failed(self.new_errors, error))
 
@@ -167,7 +168,7 @@ class TestPatchDialog(QDialog):
             self._show_problems(self.read_errors, {"read_on": str(problem)})
             return
         self.tasks.write(patch_tests.read_test_patch, self.actor, patch.id, read_on,
-                         self.result.currentData(), self.note.text()).then(
+                         self.result_choice.currentData(), self.note.text()).then(
                              lambda _row: self._saved(self.read_errors),
                              lambda error: self._failed(self.read_errors, error))
 

@@ -275,7 +275,7 @@ class SessionForm(SessionFormLayout):
             problems["areas"] = ("Tick the areas to treat first; the device fills their "
                                  "parameters")
         self.show_problems(problems)
-        if problems:
+        if problems or device is None:  # no device is one of the problems
             self.status.setText("Choose the device and tick the areas, then connect.")
             return
         self.save_draft()

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 def make_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)  # widgets (and style sheets) need a QApplication
     app.setApplicationName("LaserLog")
     app.setOrganizationName("LaserLog")
     app.setStyleSheet(resources.read_text("style.qss"))

@@ -1,14 +1,17 @@
 """The main window: wires the Log session and History screens together, and its actions."""
 
+from collections.abc import Callable
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSettings, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -34,6 +37,10 @@ from ui.services.tasks import TaskRunner
 from ui.session.session_form import SessionForm
 from ui.shell.lock_screen import LockScreen
 from ui.widgets.display import local_time
+
+if TYPE_CHECKING:  # both imported when first used: pyqtgraph and psycopg load only then
+    from ui.oversight.charts_view import ChartsView
+    from ui.shell.live_updates import SessionListener
 
 LIVE_REFRESH_MS = 300
 
@@ -62,8 +69,9 @@ class MainWindow(QMainWindow):
                         if may(actor, Action.VIEW_OWN_PATIENTS_SESSIONS) else None)
         self.review = (ReviewQueueView(self.tasks, actor, self.messages)
                        if may(actor, Action.REVIEW_SESSION) else None)
-        self._charts = None
-        self.charts_page = None  # its screen is built when first shown: pyqtgraph loads then
+        # The charts' screen is built when first shown: pyqtgraph loads then.
+        self._charts: ChartsView | None = None
+        self.charts_page: QWidget | None = None
         if may(actor, Action.VIEW_ALL_SESSIONS) and self.history is not None:
             self.charts_page = QWidget()
             QVBoxLayout(self.charts_page).setContentsMargins(0, 0, 0, 0)
@@ -91,7 +99,9 @@ class MainWindow(QMainWindow):
         self.idle = QTimer(self, singleShot=True,
                            interval=max(1, int(settings.idle_lock_minutes * 60_000)))
         self.idle.timeout.connect(self.lock)
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        assert app is not None  # a window exists only inside the application
+        app.installEventFilter(self)
         self.idle.start()
         role = Role(actor.role).label
         self.statusBar().addWidget(QLabel(f"{actor.full_name} ({role})"))
@@ -100,7 +110,7 @@ class MainWindow(QMainWindow):
         self._restore_state()
         if self.history is not None:
             self.history.refresh()
-        self.listener = None
+        self.listener: SessionListener | None = None
         if not database.is_sqlite and self.history is not None:
             self._listen(database)
         if self.review is not None and self.history is not None:
@@ -112,7 +122,8 @@ class MainWindow(QMainWindow):
 
     def _create_actions(self) -> None:
         """Every menu action, in one place."""
-        def add(menu, text, shortcut, slot) -> QAction:
+        def add(menu: QMenu, text: str, shortcut: str | QKeySequence.StandardKey,
+                slot: Callable[..., object]) -> QAction:
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
@@ -133,15 +144,17 @@ class MainWindow(QMainWindow):
             add(view, "&Audit trail…", "Ctrl+Shift+A", self.open_audit_trail)
 
     @property
-    def charts(self):
+    def charts(self) -> "ChartsView | None":
         """The supervisor's charts screen (None for other roles), built the first time it is
         wanted."""
         if self._charts is None and self.charts_page is not None:
             from ui.oversight.charts_view import ChartsView
 
-            history = self.history
+            history, layout = self.history, self.charts_page.layout()
+            assert history is not None  # the charts page is built only with the history
+            assert layout is not None  # given to the page in __init__
             self._charts = ChartsView(self.tasks, self.actor, lambda: history.model.filters)
-            self.charts_page.layout().addWidget(self._charts)
+            layout.addWidget(self._charts)
         return self._charts
 
     def _tab_shown(self, index: int) -> None:
@@ -153,12 +166,12 @@ class MainWindow(QMainWindow):
         """Refresh the history (and the review queue) when another PC changes a session."""
         from ui.shell.live_updates import SessionListener
 
-        self.listener = SessionListener(database, self)
+        self.listener = listener = SessionListener(database, self)
         self.live_refresh = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
         self.live_refresh.timeout.connect(self._refresh_lists)
         # A bound method of this window: Qt queues the call onto the GUI thread.
-        self.listener.session_changed.connect(self._session_changed)
-        self.listener.start()
+        listener.session_changed.connect(self._session_changed)
+        listener.start()
 
     @Slot(str)
     def _session_changed(self, _session_uuid: str) -> None:
@@ -172,7 +185,7 @@ class MainWindow(QMainWindow):
     def locked(self) -> bool:
         return self.pages.currentWidget() is self.lock_screen
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in self.INPUT_EVENTS and not self.locked:
             self.idle.start()  # any input restarts the idle clock
         return super().eventFilter(watched, event)
@@ -247,7 +260,9 @@ class MainWindow(QMainWindow):
             self.resize(1360, 840)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        QApplication.instance().removeEventFilter(self)
+        app = QApplication.instance()
+        assert app is not None  # a window exists only inside the application
+        app.removeEventFilter(self)
         self.idle.stop()
         if self.listener is not None:
             self.listener.stop()

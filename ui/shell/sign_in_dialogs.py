@@ -29,9 +29,9 @@ class FirstAdminDialog(AccountDialog):
         self.username.setText("admin")
         self.form.addRow(QLabel(f"This database ({database.display_url}) has no users yet.\n"
                                 "Create the administrator who will add the clinic's staff."))
-        self._add_fields("Create administrator").accepted.connect(self.create)
+        self._add_fields("Create administrator").accepted.connect(self.create_admin)
 
-    def create(self) -> None:
+    def create_admin(self) -> None:
         if not self.passwords_match():
             return
         try:

@@ -23,9 +23,11 @@ class AccountDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(DIALOG_WIDTH)
         self.username, self.full_name = QLineEdit(), QLineEdit()
-        self.role = QComboBox() if roles else None
-        for role in Role if roles else ():
-            self.role.addItem(role.label, role.value)
+        self.role: QComboBox | None = None
+        if roles:
+            self.role = QComboBox()
+            for role in Role:
+                self.role.addItem(role.label, role.value)
         self.password, self.repeat = password_field(), password_field()
         self.errors = {key: FieldError(getattr(self, key))
                        for key in ("username", "password", "repeat")}

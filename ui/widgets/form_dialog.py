@@ -12,6 +12,8 @@ from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
 DIALOG_WIDTH = 460  # wide enough that a message under a field takes a line or two
+#: What ``FormDialog.values`` gives: an operation and its arguments after the session.
+OperationCall = tuple[Callable[..., Any], tuple[object, ...]]
 
 
 class FormDialog(QDialog):
@@ -35,9 +37,9 @@ class FormDialog(QDialog):
             form.addRow(label, field)
             form.addRow("", self.errors[key])
         if note:
-            label = QLabel(note)
-            label.setWordWrap(True)
-            form.addRow(label)
+            note_label = QLabel(note)
+            note_label.setWordWrap(True)
+            form.addRow(note_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         form.addRow(buttons)
@@ -53,7 +55,7 @@ class FormDialog(QDialog):
             return
         self.tasks.write(operation, *args).then(self._saved, self._failed)
 
-    def values(self) -> tuple[Callable[..., Any], tuple]:
+    def values(self) -> OperationCall:
         """The operation and its arguments; ValidationFailed for fields that cannot be read."""
         raise NotImplementedError
 

@@ -23,7 +23,8 @@ def stored_series(traces: Mapping[str, bytes]) -> dict[str, np.ndarray]:
     return {channel: np.frombuffer(data, dtype="<f4") for channel, data in traces.items()}
 
 
-class TracePlots(pg.GraphicsLayoutWidget):
+# pyqtgraph ships no type information, so its classes are Any to mypy
+class TracePlots(pg.GraphicsLayoutWidget):  # type: ignore[misc]
     """The channels measured, against seconds since the session's first pulse."""
 
     def __init__(self, channels: Sequence[str], parent: QWidget | None = None) -> None:
