@@ -104,9 +104,8 @@ def sqlite_in_use(path: Path) -> bool:
         conn.execute("PRAGMA journal_mode=WAL")  # as it was: nobody else is there
         return False
     except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            return True
-        return False  # damaged beyond reading: nobody can be working in it
+        # locked: someone else is there; anything else: damaged beyond reading by anyone
+        return "locked" in str(error) or "busy" in str(error)
     except sqlite3.DatabaseError:
         return False
     finally:

@@ -1,18 +1,26 @@
-"""Checking a database end to end: its storage, its foreign keys and the whole audit chain.
+"""Checking a database end to end: its storage, its foreign keys, its guard triggers, the
+whole audit chain, and the content of every signed session.
 
 The chain is recomputed event by event in sequence order: an event altered, deleted,
-inserted or moved breaks it, and the first broken sequence number is named.
+inserted or moved breaks it, and the first broken sequence number is named. Signing and each
+amendment recorded a digest of the session's content in their event; every signed session's
+content is digested again and compared, and a signed session that is gone is named.
 """
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from models.access.audit_chain import GENESIS_HASH, event_hash
+from models.reading.session_content import content_digests
 from models.records.audit_events import AuditEvent
 from models.storage.database import Database
+from models.storage.migrations import GUARDS
+from models.workflow.session_logging import CONTENT_KEY, SEALING
 
 _BATCH = 5_000
 
@@ -22,10 +30,41 @@ class Verification:
     events: int = 0
     problems: list[str] = field(default_factory=list)
     first_broken_seq: int | None = None
+    sessions_proven: int = 0  # signed sessions whose content matches their digest
+    unsealed: int = 0  # signed before LaserLog recorded content digests (before schema 0015)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+@dataclass
+class _Seals:
+    """What the audit chain says was signed: each session's last digest, and its signing."""
+
+    digests: dict[str, tuple[str, int]] = field(default_factory=dict)  # uuid: (digest, seq)
+    signed: dict[str, int] = field(default_factory=dict)  # uuid: seq of its signing
+
+    def note(self, event: AuditEvent) -> None:
+        if event.entity != "treatment_session" or event.action not in SEALING:
+            return
+        uuid = str(event.entity_id)
+        if event.action == "session.complete":
+            self.signed.setdefault(uuid, event.seq)
+        try:
+            digest = json.loads(event.new_values).get(CONTENT_KEY)
+        except (ValueError, AttributeError):
+            return  # the chain check names an event whose values were altered
+        if isinstance(digest, str):
+            self.digests[uuid] = (digest, event.seq)
+
+
+def _guard_problems(db: Session, dialect: str) -> list[str]:
+    query = ("SELECT name FROM sqlite_master WHERE type = 'trigger'" if dialect == "sqlite"
+             else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+    found = set(db.execute(text(query)).scalars())
+    return [f"the guard trigger {name} is missing: someone dropped it"
+            for name in sorted(GUARDS[dialect] - found)]
 
 
 def _storage_problems(db: Session, sqlite: bool) -> list[str]:
@@ -66,17 +105,69 @@ def _chain_problem(event: AuditEvent, expected_seq: int, prev_hash: str) -> str 
     return None
 
 
+def _unreadable_event(db: Session, after_seq: int | None) -> str:
+    """Which event of the next batch cannot be read, and why (a value that is not what its
+    column holds, written past the application)."""
+    rows = db.execute(text(
+        "SELECT seq, occurred_at FROM audit_events WHERE seq > :after ORDER BY seq LIMIT :n"),
+        {"after": after_seq if after_seq is not None else -1, "n": _BATCH}).all()
+    for seq, occurred_at in rows:
+        if isinstance(occurred_at, str):
+            try:
+                datetime.fromisoformat(occurred_at)
+            except ValueError:
+                return f"audit event {seq} has a time that is not a timestamp ({occurred_at!r})"
+    first = rows[0][0] if rows else "?"
+    return f"audit events from {first} on cannot be read: a value is not what its column holds"
+
+
+def _content_problems(db: Session, seals: _Seals, result: Verification) -> None:
+    seen: set[str] = set()
+    mismatched: list[str] = []
+    for content in content_digests(db):
+        seen.add(content.uuid)
+        if content.status == "draft":
+            continue
+        expected = seals.digests.get(content.uuid)
+        if expected is None:
+            result.unsealed += 1
+        elif expected[0] != content.digest:
+            mismatched.append(f"signed session {content.uuid} (id {content.id}) no longer "
+                              f"matches what was signed (audit event {expected[1]}): its rows "
+                              "were changed outside LaserLog")
+        else:
+            result.sessions_proven += 1
+    result.problems += _first_of(mismatched, "more signed sessions were changed")
+    missing = [f"signed session {uuid} (signed in audit event {seq}) is missing from the "
+               "database" for uuid, seq in sorted(seals.signed.items(), key=lambda i: i[1])
+               if uuid not in seen]
+    result.problems += _first_of(missing, "more signed sessions are missing")
+
+
+def _first_of(problems: Sequence[str], more: str, shown: int = 5) -> list[str]:
+    extra = len(problems) - shown
+    return [*problems[:shown], *([f"… and {extra:,} {more}"] if extra > 0 else [])]
+
+
 def verify(database: Database, progress: Callable[[int], None] | None = None) -> Verification:
-    """Check storage, foreign keys and every audit event; report the first broken link."""
+    """Check storage, guards, every audit event and every signed session's content; name the
+    first broken link and each session changed or missing."""
     result = Verification()
+    seals = _Seals()
     with database.read() as db:
         result.problems += _storage_problems(db, database.is_sqlite)
+        result.problems += _guard_problems(db, database.engine.dialect.name)
         expected_seq, prev_hash, after_seq = 1, GENESIS_HASH, None
-        while True:
+        while result.first_broken_seq is None:
             statement = select(AuditEvent).order_by(AuditEvent.seq).limit(_BATCH)
             if after_seq is not None:
                 statement = statement.where(AuditEvent.seq > after_seq)
-            events = db.scalars(statement).all()
+            try:
+                events = db.scalars(statement).all()
+            except (ValueError, TypeError, OverflowError):
+                result.problems.append(_unreadable_event(db, after_seq))
+                result.first_broken_seq = expected_seq
+                break
             if not events:
                 break
             for event in events:
@@ -84,11 +175,13 @@ def verify(database: Database, progress: Callable[[int], None] | None = None) ->
                 if problem is not None:
                     result.problems.append(problem)
                     result.first_broken_seq = min(expected_seq, event.seq)
-                    return result
+                    break
+                seals.note(event)
                 result.events += 1
                 expected_seq, prev_hash = event.seq + 1, event.hash
             after_seq = events[-1].seq
             db.expunge_all()
             if progress is not None:
                 progress(result.events)
+        _content_problems(db, seals, result)
     return result

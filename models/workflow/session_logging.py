@@ -12,6 +12,7 @@ from models.access import audit_chain
 from models.access.permissions import Action, Refused, require
 from models.errors import Conflict, NotFound, ValidationFailed
 from models.reading.history import load_session
+from models.reading.session_content import content_digest
 from models.records import area_day_counts
 from models.records.audit_events import AuditEvent
 from models.records.equipment import Device
@@ -328,6 +329,11 @@ def snapshot(session: TreatmentSession) -> dict[str, Any]:
     }
 
 
+#: The actions that sign a session's content, and the key of its digest in their audit event.
+SEALING = ("session.complete", "session.amend")
+CONTENT_KEY = "content_sha256"
+
+
 def record_change(
     db: Session, actor: Actor, session: TreatmentSession, action: str, before: dict[str, Any],
     reason: str = "",
@@ -340,8 +346,9 @@ def record_change(
         return old, new  # nothing new typed since the last save
     area_day_counts.recount_days(db, {area_day_counts.day_of(before.get("started_at")),
                                   area_day_counts.day_of(after["started_at"])} - {None})
+    sealed = new | {CONTENT_KEY: content_digest(db, session.id)} if action in SEALING else new
     audit_chain.record(db, actor_id=actor.id, action=action, entity="treatment_session",
-                       entity_id=session.uuid, old=old, new=new, reason=reason)
+                       entity_id=session.uuid, old=old, new=sealed, reason=reason)
     if action != "session.save_draft":
         notify_sessions_changed(db, session.uuid)
     return old, new

@@ -1,4 +1,36 @@
 """Alembic migrations. ``HEAD`` names the newest revision so a start-up can see that the
-schema is current without importing Alembic; a test keeps it equal to Alembic's own head."""
+schema is current without importing Alembic; a test keeps it equal to Alembic's own head.
+
+``GUARDS`` names the triggers the migrations leave, per database, so that ``verify`` sees
+one dropped; a test keeps them equal to what a fresh database has."""
 
 HEAD = "0015"
+
+_SQLITE_GUARDS = """
+anaesthetics_kept_when_signed anaesthetics_unchanged_when_signed audit_events_never_changed
+audit_events_never_deleted device_log_never_changed device_log_never_deleted
+device_tips_never_deleted devices_never_deleted import_batch_sessions_unchanged_when_signed
+import_batches_never_deleted import_profiles_never_deleted incidents_never_deleted
+parameter_settings_kept_when_signed parameter_settings_unchanged_when_signed
+patients_never_deleted pulse_traces_never_deleted pulse_traces_unchanged_when_signed
+reaction_follow_ups_never_changed reaction_follow_ups_never_deleted reactions_kept_when_signed
+reactions_unchanged_when_signed screenings_kept_when_signed screenings_unchanged_when_signed
+session_amendments_never_changed session_amendments_never_deleted test_patches_never_deleted
+treated_areas_kept_when_signed treated_areas_unchanged_when_signed
+treatment_sessions_never_deleted treatment_sessions_unchanged_when_signed users_never_deleted
+"""
+_POSTGRES_GUARDS = """
+anaesthetics_guard anaesthetics_kept_when_signed anaesthetics_unchanged_when_signed
+audit_events_guard device_log_guard device_tips_guard devices_guard
+import_batch_sessions_unchanged_when_signed import_batches_guard import_profiles_guard
+incidents_guard parameter_settings_guard parameter_settings_kept_when_signed
+parameter_settings_unchanged_when_signed patients_guard pulse_traces_guard
+pulse_traces_unchanged_when_signed reaction_follow_ups_guard reactions_guard
+reactions_kept_when_signed reactions_unchanged_when_signed screenings_guard
+screenings_kept_when_signed screenings_unchanged_when_signed session_amendments_guard
+test_patches_guard treated_areas_guard treated_areas_kept_when_signed
+treated_areas_unchanged_when_signed treatment_sessions_guard
+treatment_sessions_unchanged_when_signed users_guard
+"""
+GUARDS = {"sqlite": frozenset(_SQLITE_GUARDS.split()),
+          "postgresql": frozenset(_POSTGRES_GUARDS.split())}

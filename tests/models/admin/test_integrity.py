@@ -9,18 +9,15 @@ from sqlalchemy import text
 
 from models.access.audit_chain import event_hash
 from models.admin.integrity import verify
-from models.clinic import patients
 from models.records.audit_events import AuditEvent
 from tests.test_cli import laserlog
 
 
 @pytest.fixture
-def events(database, admin):
+def events(database, admin, register_patient):
     """A few audit events: the admin's creation and six patients."""
-    with database.write() as db:
-        for n in range(6):
-            patients.add_patient(db, admin, identifier=f"V-{n}", full_name=f"Vera {n}",
-                                 date_of_birth=None, fitzpatrick=3)
+    for n in range(6):
+        register_patient(admin, identifier=f"V-{n}", full_name=f"Vera {n}")
     with database.read() as db:
         return db.execute(text("SELECT count(*) FROM audit_events")).scalar()
 
@@ -39,6 +36,11 @@ def behind_laserlogs_back(database):
             conn.exec_driver_sql("ALTER TABLE audit_events ENABLE TRIGGER audit_events_guard")
 
 
+def chain_problems(result) -> list[str]:
+    """The problems with the chain itself (dropping the guards to tamper is named too)."""
+    return [p for p in result.problems if not p.startswith("the guard trigger audit_events_")]
+
+
 def test_an_untouched_database_verifies(database, events):
     result = verify(database)
     assert result.ok and result.events == events and result.first_broken_seq is None
@@ -49,14 +51,14 @@ def test_an_altered_event_is_named(database, events):
         conn.execute(text("UPDATE audit_events SET new_values = '{}' WHERE seq = 4"))
     result = verify(database)
     assert result.first_broken_seq == 4
-    assert result.problems == ["audit event 4 was altered after it was written"]
+    assert chain_problems(result) == ["audit event 4 was altered after it was written"]
 
 
 def test_a_deleted_event_is_named(database, events):
     with behind_laserlogs_back(database) as conn:
         conn.execute(text("DELETE FROM audit_events WHERE seq = 3"))
     result = verify(database)
-    assert result.first_broken_seq == 3 and "audit event 3 is missing" in result.problems[0]
+    assert result.first_broken_seq == 3 and "audit event 3 is missing" in chain_problems(result)[0]
 
 
 def test_a_deleted_last_event_leaves_a_valid_but_shorter_chain(database, events):
@@ -83,7 +85,7 @@ def test_an_inserted_event_is_named_even_when_its_own_hash_is_right(database, ev
              "hash": event_hash(forged)})
     result = verify(database)
     assert result.first_broken_seq == 4  # the forged event fits; the one it pushed on does not
-    assert result.problems == ["audit event 4 does not follow event 3"]
+    assert chain_problems(result) == ["audit event 4 does not follow event 3"]
 
 
 def test_two_events_swapped_are_named(database, events):
@@ -93,7 +95,7 @@ def test_two_events_swapped_are_named(database, events):
         conn.execute(text("UPDATE audit_events SET seq = 3 WHERE seq = 1002"))
     result = verify(database)
     assert result.first_broken_seq == 2
-    assert result.problems == ["audit event 2 does not follow event 1"]
+    assert chain_problems(result) == ["audit event 2 does not follow event 1"]
 
 
 def test_a_switched_off_guard_is_reported_on_postgresql(database, events):

@@ -85,3 +85,15 @@ def test_a_database_full_of_sessions_migrates_down_and_up_keeping_everything(dat
     assert schema.current_revision(database) == HEAD
     assert counts() == before and verify(database).ok
     assert courses() == opened and opened  # back-filled from the signed sessions
+
+
+def test_the_guard_list_verify_checks_is_what_the_migrations_leave(database):
+    from sqlalchemy import text
+
+    from models.storage.migrations import GUARDS
+
+    query = ("SELECT name FROM sqlite_master WHERE type = 'trigger'" if database.is_sqlite
+             else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+    with database.read() as db:
+        found = set(db.execute(text(query)).scalars())
+    assert found == GUARDS[database.engine.dialect.name], sorted(found)

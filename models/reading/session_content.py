@@ -1,0 +1,131 @@
+"""A session's whole clinical content as one SHA-256 digest, for signing and for ``verify``.
+
+The digest covers the session's identity and clinical columns and every row it is made of,
+current and replaced alike: areas, their parameter settings, reactions, anaesthetic,
+screening, per-pulse traces (their bytes hashed) and import links. Signing and every
+amendment write it into their audit event; ``verify`` computes it again for every signed
+session and names the first that no longer matches. Columns that legitimately move after
+signing (status, review, voiding, version, the aftercare mark) are left out.
+
+The rows are read as streams ordered by session, one per table, and merged, so the whole
+database is digested in one pass without loading it.
+"""
+
+import hashlib
+import heapq
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from models.records.imports import ImportBatchSession, PulseTrace
+from models.records.treatment import (
+    Anaesthetic,
+    ParameterSetting,
+    Reaction,
+    Screening,
+    TreatedArea,
+    TreatmentSession,
+)
+
+#: The session row's columns that never change once it is signed, except by amendment.
+SESSION_COLUMNS = ("uuid", "patient_id", "technician_id", "device_id", "room", "started_at",
+                   "duration_s", "notes", "created_at", "completed_at")
+_BATCH = 5_000
+_SESSION_PREFIX = "session"
+
+
+Line = tuple[int, str, tuple[str, str] | None]  # session id, canonical line, (uuid, status)
+
+
+def _table_rows(db: Session, name: str, statement: Select[Any]) -> Iterator[Line]:
+    """One canonical line per row of ``statement``, whose first column is the session id and
+    whose rows come in session order. The session row's own status is not content: it is
+    handed on beside its line instead."""
+    result = db.execute(statement.execution_options(stream_results=True, yield_per=_BATCH))
+    for row in result:
+        session_id, *values = row
+        identity = None
+        if name == _SESSION_PREFIX:
+            identity = (str(values[0]), str(values[1]))
+            del values[1]
+        yield session_id, name + json.dumps([_plain(v) for v in values], default=str,
+                                            ensure_ascii=False), identity
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, bytes | memoryview):
+        return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+    return value
+
+
+def _statements(only: Sequence[int] | None) -> list[tuple[str, Select[Any]]]:
+    def columns(entity: Any, skip: tuple[str, ...] = ()) -> list[Any]:
+        return [c for c in entity.__table__.columns if c.name not in skip]
+
+    session = TreatmentSession.__table__.c
+    statements: list[tuple[str, Select[Any]]] = [
+        ("session", select(session.id, session.uuid, session.status,
+                           *(session[c] for c in SESSION_COLUMNS if c != "uuid"))
+         .order_by(session.id)),
+        ("area", select(TreatedArea.session_id, *columns(TreatedArea))
+         .order_by(TreatedArea.session_id, TreatedArea.id)),
+        ("setting", select(TreatedArea.session_id, *columns(ParameterSetting))
+         .join(TreatedArea, TreatedArea.id == ParameterSetting.treated_area_id)
+         .order_by(TreatedArea.session_id, ParameterSetting.id)),
+        ("reaction", select(Reaction.session_id, *columns(Reaction))
+         .order_by(Reaction.session_id, Reaction.id)),
+        ("anaesthetic", select(Anaesthetic.session_id, *columns(Anaesthetic))
+         .order_by(Anaesthetic.session_id, Anaesthetic.id)),
+        ("screening", select(Screening.session_id, *columns(Screening))
+         .order_by(Screening.session_id, Screening.id)),
+        ("trace", select(PulseTrace.session_id, *columns(PulseTrace))
+         .order_by(PulseTrace.session_id, PulseTrace.id)),
+        ("import", select(ImportBatchSession.session_id, *columns(ImportBatchSession))
+         .order_by(ImportBatchSession.session_id, ImportBatchSession.batch_id)),
+    ]
+    if only is not None:
+        keys = {"session": session.id, "area": TreatedArea.session_id,
+                "setting": TreatedArea.session_id, "reaction": Reaction.session_id,
+                "anaesthetic": Anaesthetic.session_id, "screening": Screening.session_id,
+                "trace": PulseTrace.session_id, "import": ImportBatchSession.session_id}
+        statements = [(name, statement.where(keys[name].in_(only)))
+                      for name, statement in statements]
+    return statements
+
+
+@dataclass(frozen=True)
+class SessionContent:
+    id: int
+    uuid: str
+    status: str
+    digest: str
+
+
+def content_digests(db: Session, only: Sequence[int] | None = None
+                    ) -> Iterator[SessionContent]:
+    """Every session's content digest (or those in ``only``), in session order."""
+    streams = [_table_rows(db, name, statement) for name, statement in _statements(only)]
+    merged = heapq.merge(*streams, key=lambda item: item[0])
+    for session_id, lines in groupby(merged, key=lambda item: item[0]):
+        digest = hashlib.sha256()
+        uuid = status = ""
+        for _id, line, identity in lines:
+            if identity is not None:
+                uuid, status = identity
+            digest.update(line.encode())
+            digest.update(b"\n")
+        yield SessionContent(session_id, uuid, status, digest.hexdigest())
+
+
+def content_digest(db: Session, session_id: int) -> str:
+    """The digest of one session's content, as signing records it."""
+    db.flush()
+    for content in content_digests(db, [session_id]):
+        if content.id == session_id:
+            return content.digest
+    raise LookupError(f"no session {session_id}")

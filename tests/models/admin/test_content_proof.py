@@ -1,0 +1,118 @@
+"""verify proves content, not only the chain: a signed session's rows changed or deleted
+behind LaserLog's back (guards dropped first) are named; so is a dropped guard, and a
+garbage value in the audit trail is a finding, never a crash."""
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import text
+
+from models.admin.integrity import verify
+from models.clinic import device_register, patients
+from models.values.session_input import AreaInput, ReactionInput, SessionInput
+from models.workflow import session_logging
+from tests.entries import SCREENED
+
+
+@pytest.fixture
+def signed(database, admin, technician):
+    """Two signed sessions, each with an area, its settings and a reaction."""
+    done = []
+    with database.write() as db:
+        device = device_register.add_device(db, admin, make="Acme", model="V", serial="V-1",
+                                            kind="laser")
+    for number in (1, 2):
+        with database.write() as db:
+            patient = patients.add_patient(db, technician, identifier=f"V-{number}",
+                                           full_name=f"Vic {number}", date_of_birth=None,
+                                           fitzpatrick=3)
+            entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800,
+                                 room="R1",
+                                 areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),),
+                                 reactions=(ReactionInput("blistering", 3, ""),))
+            draft = session_logging.start_draft(db, technician, patient.id, entry)
+            done.append(session_logging.complete_session(db, technician, draft.summary.id,
+                                                         entry))
+    return done
+
+
+@contextmanager
+def guards_off(database, *tables):
+    """A raw connection with the tables' guards gone, as someone editing the file would."""
+    with database.engine.begin() as conn:
+        for table in tables:
+            if database.is_sqlite:
+                names = conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                    (table,)).scalars().all()
+                for name in names:
+                    conn.exec_driver_sql(f"DROP TRIGGER {name}")
+            else:
+                conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        yield conn
+
+
+def test_every_signed_session_is_proven(database, signed):
+    result = verify(database)
+    assert result.ok and result.sessions_proven == 2 and result.unsealed == 0
+
+
+@pytest.mark.parametrize("table, statement", [
+    ("reactions", "UPDATE reactions SET grade = 0 WHERE session_id = :id"),
+    ("parameter_settings", "UPDATE parameter_settings SET fluence_j_cm2 = fluence_j_cm2 * 3 "
+                           "WHERE treated_area_id IN (SELECT id FROM treated_areas "
+                           "WHERE session_id = :id)"),
+    ("treatment_sessions", "UPDATE treatment_sessions SET notes = 'rewritten' WHERE id = :id"),
+])
+def test_a_signed_sessions_rows_changed_behind_laserlogs_back_are_named(database, signed,
+                                                                         table, statement):
+    target = signed[1]
+    with guards_off(database, table) as conn:
+        conn.execute(text(statement), {"id": target.summary.id})
+    result = verify(database)
+    assert not result.ok
+    assert any(f"signed session {target.summary.uuid} (id {target.summary.id}) no longer "
+               "matches what was signed" in p for p in result.problems), result.problems
+    assert result.sessions_proven == 1
+
+
+def test_a_signed_session_deleted_is_named_missing(database, signed):
+    target = signed[0]
+    tables = ("reactions", "parameter_settings", "treated_areas", "screenings",
+              "anaesthetics", "treatment_sessions", "treatment_courses", "incidents",
+              "area_day_counts")
+    with guards_off(database, *tables) as conn:
+        for statement in (
+                "DELETE FROM parameter_settings WHERE treated_area_id IN "
+                "(SELECT id FROM treated_areas WHERE session_id = :id)",
+                "DELETE FROM reactions WHERE session_id = :id",
+                "DELETE FROM treated_areas WHERE session_id = :id",
+                "DELETE FROM screenings WHERE session_id = :id",
+                "DELETE FROM incidents WHERE session_id = :id",
+                "DELETE FROM treatment_sessions WHERE id = :id"):
+            conn.execute(text(statement), {"id": target.summary.id})
+    result = verify(database)
+    assert any(f"signed session {target.summary.uuid} (signed in audit event" in p
+               and "is missing from the database" in p for p in result.problems), \
+        result.problems
+
+
+def test_a_dropped_guard_is_named(database, signed):
+    if not database.is_sqlite:
+        pytest.skip("on PostgreSQL a disabled guard is named (test_integrity); dropping one "
+                    "is the same check")
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER reactions_unchanged_when_signed")
+    assert verify(database).problems == [
+        "the guard trigger reactions_unchanged_when_signed is missing: someone dropped it"]
+
+
+def test_a_time_that_is_not_a_timestamp_is_named_not_a_crash(database, signed):
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL's timestamp column holds nothing else")
+    with guards_off(database, "audit_events") as conn:
+        conn.exec_driver_sql("UPDATE audit_events SET occurred_at = 'last tuesday' "
+                             "WHERE seq = 3")
+    result = verify(database)
+    assert "audit event 3 has a time that is not a timestamp ('last tuesday')" in \
+        result.problems and result.first_broken_seq is not None
