@@ -54,11 +54,11 @@ class AddUserDialog(AccountDialog):
             return
         role = self.role
         assert role is not None  # built with roles=True
-        self.tasks.write(
-            lambda db: accounts.create_user(
-                db, username=self.username.text(), full_name=self.full_name.text(),
-                role=role.currentData(), password=self.password.text(),
-                created_by=self.actor)).then(lambda _actor: self.accept(), self._refused)
+        self.tasks.write(  # every value read here, on the GUI thread
+            accounts.create_user, username=self.username.text(),
+            full_name=self.full_name.text(), role=role.currentData(),
+            password=self.password.text(), created_by=self.actor,
+        ).then(lambda _actor: self.accept(), self._refused)
 
     def _refused(self, error: Exception) -> None:
         if isinstance(error, ValidationFailed):

@@ -81,12 +81,11 @@ class AuditViewer(QDialog):
                                    cast(date, self.until.date().toPython()))
                         if self.use_dates.isChecked() else (None, None))
         self.summary.setText("Searching…")
-        self.tasks.read(
-            lambda db: audit_trail.find_events(
-                db, self.actor, username=self.username.text().strip() or None,
-                session_uuid=self.session.text().strip() or None,
-                patient_identifier=self.patient.text().strip() or None,
-                since=since, until=until)).then(self._show)
+        self.tasks.read(  # every value read here, on the GUI thread
+            audit_trail.find_events, self.actor, username=self.username.text().strip() or None,
+            session_uuid=self.session.text().strip() or None,
+            patient_identifier=self.patient.text().strip() or None,
+            since=since, until=until).then(self._show)
 
     def _show(self, events: list[AuditRow]) -> None:
         self.summary.setText(f"{len(events)} event(s), newest first"
