@@ -25,27 +25,21 @@ from models.review import audit_trail, supervision
 from models.values.session_input import AreaInput, SessionInput
 from models.values.vocabulary import Role
 from models.workflow import courses, import_recording, incidents, session_logging
-from tests.entries import SCREENED
+from tests.models.helpers import session_entry
 
 ROLES = [role.value for role in Role]
 
 
 @pytest.fixture
-def clinic(database, admin, technician, supervisor):
+def clinic(database, admin, technician, supervisor, register_device, patient, logged_session):
     """A device, a patient, and one completed session by another technician on that patient."""
+    device = register_device(kind="infrared")
     with database.write() as db:
-        device = device_register.add_device(db, admin, make="Acme", model="IR", serial="M-1",
-                                            kind="infrared")
-        patient = patients.add_patient(db, technician, identifier="M-100", full_name="Mo",
-                                       date_of_birth=None, fitzpatrick=3)
         other = accounts.create_user(db, username="otto", full_name="Otto Other",
                                      role="technician", password="long enough",
                                      created_by=admin)
-    entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800, room="R1",
-                         areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),))
-    with database.write() as db:
-        draft = session_logging.start_draft(db, other, patient.id, entry)
-        done = session_logging.complete_session(db, other, draft.summary.id, entry)
+    entry = session_entry(device, AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1), room="R1")
+    done = logged_session(patient, entry, by=other)
     return {"actors": {"admin": admin, "technician": technician, "supervisor": supervisor},
             "device": device, "patient": patient, "session": done, "entry": entry}
 

@@ -6,7 +6,6 @@ from sqlalchemy import func, select, text
 from models.access import accounts
 from models.admin.backup import BackupFailed, backup, restore
 from models.admin.integrity import verify
-from models.clinic import patients
 from models.records.people import Patient
 
 
@@ -16,25 +15,19 @@ def command_line(database):
         return accounts.command_line_actor(db)
 
 
-def add(database, admin, identifier):
-    with database.write() as db:
-        patients.add_patient(db, admin, identifier=identifier, full_name=identifier,
-                             date_of_birth=None, fitzpatrick=2)
-
-
 def patient_count(database):
     with database.read() as db:
         return db.scalar(select(func.count()).select_from(Patient))
 
 
 def test_a_backup_restores_the_database_as_it_was_with_its_chain_intact(
-        database, admin, command_line, tmp_path):
-    add(database, admin, "B-1")
+        database, admin, command_line, register_patient, tmp_path):
+    register_patient(admin)
     with database.read() as reader:  # a reader is open meanwhile, as the app would be
         reader.execute(text("SELECT 1"))
         out = backup(database, command_line, tmp_path / "clinic.backup")
     assert out.exists() and not list(tmp_path.glob("*.partial"))
-    add(database, admin, "B-2")
+    register_patient(admin)
     assert patient_count(database) == 2
 
     events = restore(database, command_line, out)
@@ -45,12 +38,12 @@ def test_a_backup_restores_the_database_as_it_was_with_its_chain_intact(
 
 
 def test_a_truncated_or_foreign_file_is_refused_and_nothing_changes(
-        database, admin, command_line, tmp_path):
-    add(database, admin, "B-1")
+        database, admin, command_line, register_patient, tmp_path):
+    register_patient(admin)
     out = backup(database, command_line, tmp_path / "clinic.backup")
     truncated = tmp_path / "truncated.backup"
     truncated.write_bytes(out.read_bytes()[: out.stat().st_size // 3])
-    add(database, admin, "B-2")
+    register_patient(admin)
     for bad in (truncated, tmp_path / "missing.backup"):
         with pytest.raises(BackupFailed):
             restore(database, command_line, bad)

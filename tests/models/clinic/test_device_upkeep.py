@@ -1,51 +1,44 @@
 """Devices and people: tips counted from logged pulses and warned near their rated life, the
 daily verification and fault log, and the staff report of certifications and procedures."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, update
 
 from models.access import accounts
-from models.clinic import device_register, device_upkeep, patients, staff_report
+from models.clinic import device_upkeep, staff_report
 from models.errors import ValidationFailed
 from models.records.equipment import DeviceLogEntry
-from models.values.session_input import AreaInput, SessionInput
+from models.values.session_input import AreaInput
 from models.values.vocabulary import LogKind
-from models.workflow import session_logging
-from tests.entries import SCREENED
-
-TODAY = datetime.now().astimezone().date()
+from tests.models.helpers import TODAY, session_entry
 
 
 @pytest.fixture
-def device(database, admin):
-    with database.write() as db:
-        return device_register.add_device(db, admin, make="Acme", model="D", serial="D-1",
-                                          kind="infrared")
+def device(register_device):
+    return register_device(kind="infrared")
 
 
-def log_pulses(database, technician, device, pulses, identifier="D-1"):
-    with database.write() as db:
-        patient = patients.add_patient(db, technician, identifier=identifier,
-                                       full_name="Dee", date_of_birth=None, fitzpatrick=2)
-        entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
-                             started_at=datetime.now(UTC),
-                             areas=(AreaInput("neck", {"energy_j": 60.0}, pulses, 2),))
-        draft = session_logging.start_draft(db, technician, patient.id, entry)
-        session_logging.complete_session(db, technician, draft.summary.id, entry)
+@pytest.fixture
+def log_pulses(technician, device, register_patient, logged_session):
+    """Signs a session of ``pulses`` on the device now, each for a new patient."""
+    def log(pulses):
+        return logged_session(register_patient(technician), session_entry(
+            device, AreaInput("neck", {"energy_j": 60.0}, pulses, 2), days_ago=0))
+    return log
 
 
 def test_a_tip_counts_pulses_since_fitted_and_warns_near_its_rated_life(
-        database, admin, technician, device):
-    log_pulses(database, technician, device, 500, "D-0")  # before the tip: not counted
+        database, admin, technician, device, log_pulses):
+    log_pulses(500)  # before the tip: not counted
     with database.write() as db:
         device_upkeep.fit_tip(db, admin, device.id, "IR handpiece, 15 mm tip", 1000)
-    log_pulses(database, technician, device, 850)
+    log_pulses(850)
     with database.read() as db:
         care = device_upkeep.device_care(db, technician, device.id)
     assert care.tip.pulses == 850 and care.tip.warning is None
-    log_pulses(database, technician, device, 100, "D-2")
+    log_pulses(100)
     with database.read() as db:
         care = device_upkeep.device_care(db, technician, device.id)
     assert care.tip.warning == ("IR handpiece, 15 mm tip: 950 of 1,000 rated pulses used; "
@@ -81,8 +74,8 @@ def test_the_daily_verification_and_faults_are_logged_and_kept(database, technic
 
 
 def test_the_staff_report_shows_certification_and_procedures(database, admin, technician,
-                                                              supervisor, device):
-    log_pulses(database, technician, device, 10)
+                                                              supervisor, log_pulses):
+    log_pulses(10)
     with database.write() as db:
         accounts.record_certification(db, admin, "tess", "LT-7", TODAY + timedelta(days=10))
     with database.read() as db:

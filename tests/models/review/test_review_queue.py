@@ -6,43 +6,32 @@ import pytest
 from sqlalchemy import select
 
 from models.access.permissions import Refused
-from models.clinic import device_register, patients
 from models.records.people import Patient
 from models.review import review_queue, supervision
-from models.values.session_input import AreaInput, ReactionInput, SessionInput
-from models.workflow import session_logging
-from tests.entries import SCREENED
+from models.values.session_input import AreaInput, ReactionInput
+from tests.models.helpers import session_entry
 
 START = datetime(2026, 3, 2, 10, tzinfo=UTC)
 
 
+def on_the_neck(device, day, fluence, *reactions, why=""):
+    """A session on the neck ``day`` days after START, at ``fluence``."""
+    return session_entry(device, AreaInput("neck", {"fluence_j_cm2": fluence}, 100, 1,
+                                           change_reason=why),
+                         started_at=START + timedelta(days=day), room="R", reactions=reactions)
+
+
 @pytest.fixture
-def logged(database, admin, technician):
-    with database.write() as db:
-        device = device_register.add_device(db, admin, make="Acme", model="Q", serial="Q-1",
-                                            kind="laser")
-        ana = patients.add_patient(db, technician, identifier="Q-1", full_name="Ana",
-                                   date_of_birth=None, fitzpatrick=2)
-        bo = patients.add_patient(db, technician, identifier="Q-2", full_name="Bo",
-                                  date_of_birth=None, fitzpatrick=2)
-
-    def log(patient, days, fluence, reactions=(), why=""):
-        entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800, room="R",
-                             started_at=START + timedelta(days=days),
-                             areas=(AreaInput("neck", {"fluence_j_cm2": fluence}, 100, 1,
-                                              change_reason=why),),
-                             reactions=tuple(reactions))
-        with database.write() as db:
-            draft = session_logging.start_draft(db, technician, patient.id, entry)
-            return session_logging.complete_session(db, technician, draft.summary.id,
-                                                    entry).summary.id
-
-    return {
-        "first": log(ana, 0, 30.0),
-        "raised": log(ana, 21, 40.0, why="No reaction last time"),  # +33 % on the same area
-        "reaction": log(bo, 1, 20.0, [ReactionInput("blistering", 2)]),
-        "steady": log(bo, 22, 21.0, [ReactionInput("erythema", 1)]),  # +5 %, grade 1
+def logged(technician, device, register_patient, logged_session):
+    ana = register_patient(technician, identifier="Q-1", full_name="Ana", fitzpatrick=2)
+    bo = register_patient(technician, identifier="Q-2", full_name="Bo", fitzpatrick=2)
+    sessions = {
+        "first": (ana, on_the_neck(device, 0, 30.0)),
+        "raised": (ana, on_the_neck(device, 21, 40.0, why="No reaction last time")),  # +33 %
+        "reaction": (bo, on_the_neck(device, 1, 20.0, ReactionInput("blistering", 2))),
+        "steady": (bo, on_the_neck(device, 22, 21.0, ReactionInput("erythema", 1))),  # +5 %
     }
+    return {name: logged_session(*session).summary.id for name, session in sessions.items()}
 
 
 def test_flagged_sessions_come_first_with_their_reasons(database, supervisor, logged):
@@ -74,18 +63,13 @@ def test_technicians_have_no_review_queue(database, technician, logged):
 
 
 def test_settings_on_another_device_are_not_compared(database, admin, technician,
-                                                     supervisor, logged):
+                                                     supervisor, register_device,
+                                                     logged_session, logged):
+    other = register_device()
     with database.write() as db:
-        other = device_register.add_device(db, admin, make="Acme", model="R", serial="R-1",
-                                           kind="laser")
         ana = db.scalar(select(Patient).where(Patient.identifier == "Q-1"))
-    entry = SessionInput(device_id=other.id, screening=SCREENED, duration_s=1800, room="R",
-                         started_at=START + timedelta(days=42),
-                         areas=(AreaInput("neck", {"fluence_j_cm2": 60.0}, 100, 1),))
-    with database.write() as db:  # +50 % on another device: no reason needed, no flag
-        draft = session_logging.start_draft(db, technician, ana.id, entry)
-        session_id = session_logging.complete_session(db, technician, draft.summary.id,
-                                                      entry).summary.id
+    # +50 % on another device: no reason needed, no flag
+    session_id = logged_session(ana, on_the_neck(other, 42, 60.0)).summary.id
     with database.read() as db:
         queue = {item.session_id: item for item in review_queue.review_queue(db, supervisor)}
     assert queue[session_id].flags == ()

@@ -4,30 +4,22 @@ session. Nothing clinical is deleted on the way."""
 import pytest
 from sqlalchemy import func, select
 
-from models.clinic import device_register, patients
 from models.errors import LaserLogError, NotAllowed, ValidationFailed
 from models.reading import history
 from models.records.treatment import TreatmentSession
 from models.review import supervision
 from models.values.session_input import AreaInput, ReactionInput, SessionInput
 from models.workflow import session_logging
-from tests.entries import SCREENED
+from tests.models.helpers import session_entry
 
 
 @pytest.fixture
-def completed(database, admin, technician):
-    with database.write() as db:
-        device = device_register.add_device(db, admin, make="Acme", model="IR", serial="L-1",
-                                            kind="infrared")
-        patient = patients.add_patient(db, technician, identifier="L-100", full_name="Lia",
-                                       date_of_birth=None, fitzpatrick=3)
-    entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800, room="R1",
-                         areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),),
-                         reactions=(ReactionInput("erythema", 1),))
-    with database.write() as db:
-        draft = session_logging.start_draft(db, technician, patient.id, entry)
-        session_logging.complete_session(db, technician, draft.summary.id, entry)
-    return draft.summary.id, entry
+def completed(register_device, patient, logged_session):
+    """A signed session on an infrared device: its id and what was entered."""
+    entry = session_entry(register_device(kind="infrared"),
+                          AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1), room="R1",
+                          reactions=(ReactionInput("erythema", 1),))
+    return logged_session(patient, entry).summary.id, entry
 
 
 def run(database, operation, *args):

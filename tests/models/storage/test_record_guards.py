@@ -4,15 +4,6 @@ import pytest
 from sqlalchemy import exc, text
 
 
-@pytest.fixture
-def logged(database, technician):
-    from models.clinic import patients
-
-    with database.write() as db:
-        patients.add_patient(db, technician, identifier="G-1", full_name="Gia Guard",
-                             date_of_birth=None, fitzpatrick=2)
-
-
 @pytest.mark.parametrize("statement", [
     "UPDATE audit_events SET reason = 'tampered' WHERE seq = 1",
     "DELETE FROM audit_events WHERE seq = 1",
@@ -20,7 +11,7 @@ def logged(database, technician):
     "DELETE FROM patients",
     "DELETE FROM users",
 ])
-def test_audit_events_are_append_only_and_clinical_rows_never_deleted(database, logged,
+def test_audit_events_are_append_only_and_clinical_rows_never_deleted(database, patient,
                                                                       statement):
     with database.read() as db:
         before = db.execute(text("SELECT count(*), max(hash) FROM audit_events")).one()
@@ -34,7 +25,7 @@ def test_audit_events_are_append_only_and_clinical_rows_never_deleted(database, 
 
 @pytest.mark.parametrize("table", ["audit_events", "screenings", "reaction_follow_ups",
                                    "incidents", "test_patches", "device_tips", "device_log"])
-def test_truncating_a_kept_table_is_refused_on_postgresql(database, logged, table):
+def test_truncating_a_kept_table_is_refused_on_postgresql(database, patient, table):
     if database.is_sqlite:
         pytest.skip("SQLite has no TRUNCATE")
     with (pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"),

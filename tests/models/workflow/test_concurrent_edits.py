@@ -15,14 +15,6 @@ from models.workflow import session_logging
 from tests.postgres_cluster import Cluster
 
 
-@pytest.fixture
-def draft(database, technician):
-    with database.write() as db:
-        patient = patients.add_patient(db, technician, identifier="C-1", full_name="Cy",
-                                       date_of_birth=None, fitzpatrick=2)
-        return session_logging.start_draft(db, technician, patient.id)
-
-
 def test_the_second_pc_to_save_gets_a_conflict_naming_the_first(database, database_url,
                                                                 technician, draft):
     room_1, room_2 = database, open_database(database_url)  # two connections, two PCs

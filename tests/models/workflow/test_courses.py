@@ -1,45 +1,35 @@
 """Treatment courses: sessions counted against the plan, too-soon warnings, who is due."""
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from models.access import accounts
-from models.clinic import device_register, patients
 from models.errors import ValidationFailed
 from models.review import supervision
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import courses, session_logging
-from tests.entries import SCREENED
+from tests.models.helpers import TODAY, session_entry
 
-TODAY = datetime.now().astimezone().date()
+NECK = AreaInput("neck", {"energy_j": 60.0}, 200, 2)
+JAWLINE, HANDS = replace(NECK, area="jawline"), replace(NECK, area="hands")
 
 
 @pytest.fixture
-def clinic(database, admin, technician):
-    with database.write() as db:
-        device = device_register.add_device(db, admin, make="Acme", model="C", serial="C-1",
-                                            kind="infrared")
-        patient = patients.add_patient(db, technician, identifier="C-1", full_name="Cora",
-                                       date_of_birth=None, fitzpatrick=2)
-    return device, patient
+def device(register_device):
+    return register_device(kind="infrared")
 
 
-def log(database, technician, patient, device, days_ago, areas=("neck",)):
-    entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
-                         started_at=datetime.now(UTC) - timedelta(days=days_ago),
-                         areas=tuple(AreaInput(a, {"energy_j": 60.0}, 200, 2) for a in areas))
-    with database.write() as db:
-        draft = session_logging.start_draft(db, technician, patient.id, entry)
-        return session_logging.complete_session(db, technician, draft.summary.id, entry)
+@pytest.fixture
+def patient(register_patient, technician):
+    return register_patient(technician, identifier="C-1", full_name="Cora", fitzpatrick=2)
 
 
-def test_the_first_session_opens_a_default_course_and_each_counts(database, technician,
-                                                                   clinic):
-    device, patient = clinic
-    log(database, technician, patient, device, 42, ("neck", "jawline"))
-    log(database, technician, patient, device, 21)
+def test_the_first_session_opens_a_default_course_and_each_counts(
+        database, technician, device, patient, logged_session):
+    logged_session(patient, session_entry(device, NECK, JAWLINE, days_ago=42))
+    logged_session(patient, session_entry(device, NECK, days_ago=21))
     with database.read() as db:
         found = courses.courses_of(db, technician, patient.id)
     neck, jaw = found["neck"], found["jawline"]
@@ -52,10 +42,10 @@ def test_the_first_session_opens_a_default_course_and_each_counts(database, tech
     assert "only 7 day(s)" in neck.too_soon(TODAY - timedelta(days=14))
 
 
-def test_draft_and_voided_sessions_do_not_count(database, technician, supervisor, clinic):
-    device, patient = clinic
-    log(database, technician, patient, device, 30)
-    voided = log(database, technician, patient, device, 10)
+def test_draft_and_voided_sessions_do_not_count(database, technician, supervisor, device,
+                                                patient, logged_session):
+    logged_session(patient, session_entry(device, NECK, days_ago=30))
+    voided = logged_session(patient, session_entry(device, NECK, days_ago=10))
     with database.write() as db:
         supervision.void_session(db, supervisor, voided.summary.id, "wrong patient")
         session_logging.start_draft(db, technician, patient.id, SessionInput(
@@ -64,9 +54,9 @@ def test_draft_and_voided_sessions_do_not_count(database, technician, supervisor
         assert courses.courses_of(db, technician, patient.id)["neck"].done == 1
 
 
-def test_a_plan_is_changed_with_its_bad_input_named(database, technician, clinic):
-    device, patient = clinic
-    log(database, technician, patient, device, 10)
+def test_a_plan_is_changed_with_its_bad_input_named(database, technician, device, patient,
+                                                    logged_session):
+    logged_session(patient, session_entry(device, NECK, days_ago=10))
     with pytest.raises(ValidationFailed) as refused, database.write() as db:
         courses.plan_course(db, technician, patient.id, "neck", 0, 0, TODAY)
     assert refused.value.problems == {"planned_sessions": "A course has at least 1 session",
@@ -82,15 +72,13 @@ def test_a_plan_is_changed_with_its_bad_input_named(database, technician, clinic
     assert (fresh.done, fresh.next_due) == (0, TODAY)
 
 
-def test_due_and_overdue_patients_are_listed_most_overdue_first(database, technician,
-                                                                 supervisor, admin, clinic):
-    device, patient = clinic
-    with database.write() as db:
-        other = patients.add_patient(db, technician, identifier="C-2", full_name="Dana",
-                                     date_of_birth=None, fitzpatrick=3)
-    log(database, technician, patient, device, 30)  # due 9 days ago
-    log(database, technician, other, device, 16)   # due in 5 days
-    log(database, technician, other, device, 2, ("hands",))  # due in 19 days: not listed
+def test_due_and_overdue_patients_are_listed_most_overdue_first(
+        database, technician, supervisor, admin, device, patient, register_patient,
+        logged_session):
+    other = register_patient(technician, identifier="C-2", full_name="Dana", fitzpatrick=3)
+    logged_session(patient, session_entry(device, NECK, days_ago=30))  # due 9 days ago
+    logged_session(other, session_entry(device, NECK, days_ago=16))  # due in 5 days
+    logged_session(other, session_entry(device, HANDS, days_ago=2))  # in 19 days: not listed
     with database.read() as db:
         due = courses.due_courses(db, supervisor)
     assert [(row.patient, row.area, row.next_due) for row in due] == [

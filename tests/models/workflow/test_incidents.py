@@ -7,44 +7,27 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, update
 
-from models.clinic import device_register, patients
 from models.errors import NotAllowed, ValidationFailed
 from models.reading.history import entry_of
 from models.records.adverse_events import FollowUp, Incident
 from models.review import supervision
-from models.values.session_input import AreaInput, ReactionInput, SessionInput
-from models.workflow import incidents, session_logging
-from tests.entries import SCREENED
+from models.values.session_input import AreaInput, ReactionInput
+from models.workflow import incidents
+from tests.models.helpers import TODAY, session_entry
 
-TODAY = datetime.now().astimezone().date()
+CHEEKS = AreaInput("cheeks", {"fluence_j_cm2": 18.0}, 90, 1)
 
 
 @pytest.fixture
-def clinic(database, admin, technician):
-    with database.write() as db:
-        device = device_register.add_device(db, admin, make="Acme", model="A", serial="A-1",
-                                            kind="laser")
-        patient = patients.add_patient(db, technician, identifier="A-1", full_name="Ines",
-                                       date_of_birth=None, fitzpatrick=5)
-    return device, patient
+def patient(register_patient, technician):
+    return register_patient(technician, fitzpatrick=5)
 
 
-def log(database, technician, clinic, reactions, days_ago=3):
-    device, patient = clinic
-    entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
-                         started_at=datetime.now(UTC) - timedelta(days=days_ago),
-                         areas=(AreaInput("cheeks", {"fluence_j_cm2": 18.0}, 90, 1),),
-                         reactions=tuple(reactions))
-    with database.write() as db:
-        draft = session_logging.start_draft(db, technician, patient.id, entry)
-        return session_logging.complete_session(db, technician, draft.summary.id, entry)
-
-
-def test_a_grade_3_reaction_opens_an_incident_due_within_a_day(database, technician,
-                                                                supervisor, clinic):
+def test_a_grade_3_reaction_opens_an_incident_due_within_a_day(
+        database, technician, supervisor, device, patient, logged_session):
     before = datetime.now(UTC)
-    done = log(database, technician, clinic, [ReactionInput("blistering", 3),
-                                               ReactionInput("erythema", 2)])
+    done = logged_session(patient, session_entry(device, CHEEKS, days_ago=3, reactions=(
+        ReactionInput("blistering", 3), ReactionInput("erythema", 2))))
     with database.read() as db:
         open_ = incidents.list_incidents(db, supervisor)
     assert [(i.session_id, i.kind, i.grade) for i in open_] == [
@@ -70,8 +53,9 @@ def test_a_grade_3_reaction_opens_an_incident_due_within_a_day(database, technic
 
 
 def test_follow_ups_are_added_to_a_signed_session_and_can_open_an_incident(
-        database, technician, supervisor, clinic):
-    done = log(database, technician, clinic, [ReactionInput("erythema", 2)])
+        database, technician, supervisor, device, patient, logged_session):
+    done = logged_session(patient, session_entry(
+        device, CHEEKS, days_ago=3, reactions=(ReactionInput("erythema", 2),)))
     session_id = done.summary.id
     with database.write() as db:
         incidents.record_follow_up(db, technician, session_id, "erythema", 1,
@@ -87,8 +71,9 @@ def test_follow_ups_are_added_to_a_signed_session_and_can_open_an_incident(
     assert done.summary.status == "completed"  # a follow-up is not an amendment
 
 
-def test_follow_up_bad_input_is_named_and_nothing_is_written(database, technician, clinic):
-    done = log(database, technician, clinic, [])
+def test_follow_up_bad_input_is_named_and_nothing_is_written(database, technician, device,
+                                                             patient, logged_session):
+    done = logged_session(patient, session_entry(device, CHEEKS, days_ago=3))
     with pytest.raises(ValidationFailed) as refused, database.write() as db:
         incidents.record_follow_up(db, technician, done.summary.id, "erythema", 7,
                                    TODAY + timedelta(days=2), TODAY - timedelta(days=9))
@@ -101,8 +86,9 @@ def test_follow_up_bad_input_is_named_and_nothing_is_written(database, technicia
 
 
 def test_an_amendment_raising_a_grade_opens_an_incident(database, technician, supervisor,
-                                                         clinic):
-    done = log(database, technician, clinic, [ReactionInput("burn", 2)])
+                                                         device, patient, logged_session):
+    done = logged_session(patient, session_entry(
+        device, CHEEKS, days_ago=3, reactions=(ReactionInput("burn", 2),)))
     raised = replace(entry_of(done), reactions=(ReactionInput("burn", 4),))
     with database.write() as db:
         supervision.amend_session(db, supervisor, done.summary.id, raised,
@@ -111,8 +97,10 @@ def test_an_amendment_raising_a_grade_opens_an_incident(database, technician, su
             ("burn", 4)]
 
 
-def test_follow_ups_and_incidents_are_never_deleted(database, technician, clinic):
-    done = log(database, technician, clinic, [ReactionInput("blistering", 3)])
+def test_follow_ups_and_incidents_are_never_deleted(database, technician, device, patient,
+                                                    logged_session):
+    done = logged_session(patient, session_entry(
+        device, CHEEKS, days_ago=3, reactions=(ReactionInput("blistering", 3),)))
     with database.write() as db:
         incidents.record_follow_up(db, technician, done.summary.id, "blistering", 2,
                                    TODAY)

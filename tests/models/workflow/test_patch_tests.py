@@ -1,57 +1,45 @@
 """Test patches: recorded, read no sooner than planned, and required by a rule before a
 session with that device and area can be completed."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete
 
-from models.clinic import device_register, patients
 from models.errors import ValidationFailed
 from models.records.patient_plans import TestPatch
-from models.values.session_input import AreaInput, SessionInput
+from models.values.session_input import AreaInput
 from models.values.vocabulary import PatchResult
-from models.workflow import patch_tests, session_logging
-from tests.entries import SCREENED
+from models.workflow import patch_tests
+from tests.models.helpers import TODAY, session_entry
 
-TODAY = datetime.now().astimezone().date()
+CHEEKS = AreaInput("cheeks", {"fluence_j_cm2": 18.0}, 90, 1)
 
 
 @pytest.fixture
-def clinic(database, admin, technician):
+def clinic(database, admin, technician, register_device, register_patient):
+    """A device that needs a test patch, another that does not, and a patient of type V."""
+    device, other = register_device(), register_device()
+    patient = register_patient(technician, fitzpatrick=5)
     with database.write() as db:
-        device = device_register.add_device(db, admin, make="Acme", model="T", serial="T-1",
-                                            kind="laser")
-        other = device_register.add_device(db, admin, make="Acme", model="U", serial="U-1",
-                                           kind="laser")
-        patient = patients.add_patient(db, technician, identifier="T-1", full_name="Teo",
-                                       date_of_birth=None, fitzpatrick=5)
         patch_tests.require_test_patch(db, admin, device.id, None)
     return device, other, patient
 
 
-def complete(database, technician, patient, device, area="cheeks"):
-    entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
-                         started_at=datetime.now(UTC),
-                         areas=(AreaInput(area, {"fluence_j_cm2": 18.0}, 90, 1),))
-    with database.write() as db:
-        draft = session_logging.start_draft(db, technician, patient.id, entry)
-        return session_logging.complete_session(db, technician, draft.summary.id, entry)
-
-
 def test_a_required_patch_stops_completion_until_read_without_reaction(
-        database, technician, clinic):
+        database, technician, clinic, logged_session):
     device, other, patient = clinic
     with pytest.raises(ValidationFailed) as refused:
-        complete(database, technician, patient, device)
+        logged_session(patient, session_entry(device, CHEEKS, days_ago=0))
     assert list(refused.value.problems) == ["areas.cheeks.test_patch"]
-    assert complete(database, technician, patient, other).summary.status == "completed"
+    unpatched = logged_session(patient, session_entry(other, CHEEKS, days_ago=0))
+    assert unpatched.summary.status == "completed"
 
     with database.write() as db:
         patch = patch_tests.record_test_patch(db, technician, patient.id, device.id, None,
                                               TODAY - timedelta(days=3), 14.0, None, 2)
     with pytest.raises(ValidationFailed, match="needs a test patch"):
-        complete(database, technician, patient, device)  # not read yet
+        logged_session(patient, session_entry(device, CHEEKS, days_ago=0))  # not read yet
     with pytest.raises(ValidationFailed) as early, database.write() as db:
         patch_tests.read_test_patch(db, technician, patch.id, TODAY - timedelta(days=2),
                                     PatchResult.NO_REACTION)
@@ -62,7 +50,8 @@ def test_a_required_patch_stops_completion_until_read_without_reaction(
         read = patch_tests.read_test_patch(db, technician, patch.id, TODAY,
                                            PatchResult.NO_REACTION, "no erythema")
     assert "read " in read.describe() and "no reaction" in read.describe()
-    assert complete(database, technician, patient, device).summary.status == "completed"
+    patched = logged_session(patient, session_entry(device, CHEEKS, days_ago=0))
+    assert patched.summary.status == "completed"
 
 
 def test_a_patch_with_a_reaction_or_too_old_is_not_valid(database, technician, admin, clinic):

@@ -7,15 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from models.access import accounts
-from models.clinic import device_register, patients
 from models.errors import NotAllowed, ValidationFailed
 from models.reading import history
 from models.records.treatment import Screening
 from models.review import supervision
 from models.values.screening import ChecklistItem, Contraindication, problems_for_treatment
-from models.values.session_input import AreaInput, SessionInput, problems_in
+from models.values.session_input import AreaInput, problems_in
 from models.workflow import aftercare, carried_forward, session_logging
 from tests.entries import SCREENED
+from tests.models.helpers import session_entry
 
 TODAY = date(2026, 11, 22)
 
@@ -52,43 +52,29 @@ def test_consent_in_the_future_and_an_open_checklist_are_named():
                           "screening.consent_signed_on"}
 
 
+def cheeks(fluence, **changes):
+    return AreaInput("cheeks", {"fluence_j_cm2": fluence, "wavelength_nm": 1064.0}, 90, 1,
+                     **changes)
+
+
 @pytest.fixture
-def clinic(database, admin, technician):
-    with database.write() as db:
-        device = device_register.add_device(db, admin, make="Acme", model="S", serial="S-1",
-                                            kind="laser")
-        patient = patients.add_patient(db, technician, identifier="S-1", full_name="Sol",
-                                       date_of_birth=None, fitzpatrick=4)
-    return device, patient
+def patient(register_patient, technician):
+    return register_patient(technician, fitzpatrick=4)
 
 
-def entry_for(device, fluence, days_ago, **changes):
-    return SessionInput(
-        device_id=device.id, duration_s=1800, room="R", screening=SCREENED,
-        started_at=datetime.now(UTC) - timedelta(days=days_ago),
-        areas=(AreaInput("cheeks", {"fluence_j_cm2": fluence, "wavelength_nm": 1064.0}, 90, 1,
-                         **changes),))
-
-
-def log(database, technician, patient, entry):
-    with database.write() as db:
-        draft = session_logging.start_draft(db, technician, patient.id, entry)
-        return session_logging.complete_session(db, technician, draft.summary.id, entry)
-
-
-def test_the_screening_is_stored_with_the_session_and_read_back(database, technician, clinic):
-    device, patient = clinic
+def test_the_screening_is_stored_with_the_session_and_read_back(device, patient,
+                                                                logged_session):
     screening = replace(SCREENED, found=frozenset({Contraindication.HERPES}),
                         reasons={Contraindication.HERPES: "Antiviral cover started"})
-    done = log(database, technician, patient, replace(entry_for(device, 20.0, 1),
-                                                      screening=screening))
+    done = logged_session(patient, session_entry(device, cheeks(20.0), days_ago=1,
+                                                 screening=screening))
     assert done.screening == screening
     assert history.entry_of(done).screening == screening
 
 
-def test_a_hard_stop_refuses_completion_and_keeps_the_draft(database, technician, clinic):
-    device, patient = clinic
-    entry = replace(entry_for(device, 20.0, 0), screening=replace(
+def test_a_hard_stop_refuses_completion_and_keeps_the_draft(database, technician, device,
+                                                            patient):
+    entry = session_entry(device, cheeks(20.0), days_ago=0, screening=replace(
         SCREENED, found=frozenset({Contraindication.PREGNANCY})))
     with database.write() as db:
         draft = session_logging.start_draft(db, technician, patient.id, entry)
@@ -101,9 +87,8 @@ def test_a_hard_stop_refuses_completion_and_keeps_the_draft(database, technician
 
 
 def test_a_consent_typed_in_the_future_is_kept_out_of_the_draft_until_corrected(
-        database, technician, clinic):
-    device, patient = clinic
-    entry = replace(entry_for(device, 20.0, 0), screening=replace(
+        database, technician, device, patient):
+    entry = session_entry(device, cheeks(20.0), days_ago=0, screening=replace(
         SCREENED, consent_signed_on=date.today() + timedelta(days=3)))
     assert "screening.consent_signed_on" in problems_in(entry)
     with database.write() as db:
@@ -113,52 +98,45 @@ def test_a_consent_typed_in_the_future_is_kept_out_of_the_draft_until_corrected(
 
 
 def test_settings_start_from_the_last_session_and_a_big_change_needs_a_reason(
-        database, technician, clinic):
-    device, patient = clinic
-    log(database, technician, patient, entry_for(device, 20.0, 42))
-    log(database, technician, patient, entry_for(device, 22.0, 21))  # +10 %: no reason needed
+        database, device, patient, logged_session):
+    logged_session(patient, session_entry(device, cheeks(20.0), days_ago=42))
+    logged_session(patient, session_entry(device, cheeks(22.0), days_ago=21))  # +10 %: no reason
     with database.read() as db:
         last = carried_forward.last_settings(db, patient.id, device.id)
     assert last["cheeks"].settings["fluence_j_cm2"] == 22.0
     assert last["cheeks"].settings["wavelength_nm"] == 1064.0
 
-    raised = entry_for(device, 27.5, 0)  # +25 % on 22
-    with pytest.raises(ValidationFailed) as refused, database.write() as db:
-        draft = session_logging.start_draft(db, technician, patient.id, raised)
-        session_logging.complete_session(db, technician, draft.summary.id, raised)
+    with pytest.raises(ValidationFailed) as refused:  # +25 % on 22
+        logged_session(patient, session_entry(device, cheeks(27.5), days_ago=0))
     assert refused.value.problems == {"areas.cheeks.change_reason": (
         f"Cheeks: Fluence up 25% from 22 J/cm² on "
         f"{datetime.now(UTC) - timedelta(days=21):%Y-%m-%d}, beyond the 20% limit. "
         "Give the reason for the change")}
-    done = log(database, technician, patient,
-               entry_for(device, 27.5, 0, change_reason="Good tolerance at 22"))
+    done = logged_session(patient, session_entry(
+        device, cheeks(27.5, change_reason="Good tolerance at 22"), days_ago=0))
     assert done.areas[0].change_reason == "Good tolerance at 22"
 
 
-def test_an_expired_certification_stops_completing_until_renewed(database, admin, technician,
-                                                                 clinic):
-    device, patient = clinic
+def test_an_expired_certification_stops_completing_until_renewed(
+        database, admin, technician, device, patient, logged_session):
     with database.write() as db:
         accounts.record_certification(db, admin, "tess", "LT-1", date.today() + timedelta(1))
-    log(database, technician, patient, entry_for(device, 20.0, 3))
+    logged_session(patient, session_entry(device, cheeks(20.0), days_ago=3))
     with database.write() as db:  # lapsed, as the calendar moves on
         db.get(accounts.User, technician.id).certification_expires = date.today() - timedelta(1)
-    entry = entry_for(device, 20.0, 0)
-    with pytest.raises(ValidationFailed, match="certification expired"), \
-            database.write() as db:
-        draft = session_logging.start_draft(db, technician, patient.id, entry)
-        session_logging.complete_session(db, technician, draft.summary.id, entry)
+    entry = session_entry(device, cheeks(20.0), days_ago=0)
+    with pytest.raises(ValidationFailed, match="certification expired"):
+        logged_session(patient, entry)
     with pytest.raises(ValidationFailed, match="expired on"), database.write() as db:
         accounts.record_certification(db, admin, "tess", "LT-1", date.today() - timedelta(2))
     with database.write() as db:
         accounts.record_certification(db, admin, "tess", "LT-2", date.today() + timedelta(365))
-    assert log(database, technician, patient, entry).summary.status == "completed"
+    assert logged_session(patient, entry).summary.status == "completed"
 
 
 def test_an_amendment_keeps_the_screening_it_replaces(database, technician, supervisor,
-                                                      clinic):
-    device, patient = clinic
-    done = log(database, technician, patient, entry_for(device, 20.0, 1))
+                                                      device, patient, logged_session):
+    done = logged_session(patient, session_entry(device, cheeks(20.0), days_ago=1))
     changed = replace(history.entry_of(done), screening=replace(
         SCREENED, found=frozenset({Contraindication.SUN_EXPOSURE}),
         reasons={Contraindication.SUN_EXPOSURE: "Tan noted late"}))
@@ -172,10 +150,9 @@ def test_an_amendment_keeps_the_screening_it_replaces(database, technician, supe
     assert amended.amendments[0].old["screening"]["found"] == []
 
 
-def test_the_aftercare_sheet_is_recorded_as_given_by_the_technician(database, technician,
-                                                                   supervisor, clinic):
-    device, patient = clinic
-    done = log(database, technician, patient, entry_for(device, 20.0, 0))
+def test_the_aftercare_sheet_is_recorded_as_given_by_the_technician(
+        database, technician, supervisor, device, patient, logged_session):
+    done = logged_session(patient, session_entry(device, cheeks(20.0), days_ago=0))
     sheet = aftercare.sheet_for(done.patient.full_name, [a.area for a in done.areas])
     assert sheet.areas == ("Cheeks",)
     assert any("at least two weeks" in text for _title, text in sheet.sections)

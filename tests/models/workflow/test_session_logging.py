@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models.clinic import device_register, patients
 from models.errors import NotAllowed, ValidationFailed
 from models.reading import history
 from models.records.audit_events import AuditEvent
@@ -15,20 +14,13 @@ from tests.entries import SCREENED
 
 
 @pytest.fixture
-def patient(database, technician):
-    with database.write() as s:
-        return patients.add_patient(
-            s, technician, identifier="P-100", full_name="Jane Doe",
-            date_of_birth=None, fitzpatrick=3,
-        )
+def patient(register_patient, technician):
+    return register_patient(technician, identifier="P-100", full_name="Jane Doe")
 
 
 @pytest.fixture
-def device(database, admin):
-    with database.write() as s:
-        return device_register.add_device(
-            s, admin, make="Acme", model="Tite IR", serial="SN-1", kind="infrared"
-        )
+def device(register_device):
+    return register_device(model="Tite IR", serial="SN-1", kind="infrared")
 
 
 def complete_entry(device_id: int, **changes) -> SessionInput:
@@ -49,9 +41,7 @@ def complete_entry(device_id: int, **changes) -> SessionInput:
     return SessionInput(**values)
 
 
-def test_draft_saved_then_completed_holds_everything(database, technician, patient, device):
-    with database.write() as s:
-        draft = session_logging.start_draft(s, technician, patient.id)
+def test_draft_saved_then_completed_holds_everything(database, technician, device, draft):
     assert draft.summary.status == "draft"
     with database.write() as s:
         session_logging.update_draft(s, technician, draft.summary.id, complete_entry(device.id))
@@ -74,10 +64,8 @@ def test_draft_saved_then_completed_holds_everything(database, technician, patie
     assert detail.device.serial == "SN-1"
 
 
-def test_every_change_is_audited_in_a_chain(database, technician, patient, device):
-    with database.write() as s:
-        draft = session_logging.start_draft(s, technician, patient.id)
-        session_logging.complete_session(s, technician, draft.summary.id, complete_entry(device.id))
+def test_every_change_is_audited_in_a_chain(database, patient, device, logged_session):
+    logged_session(patient, complete_entry(device.id))
     with database.read() as s:
         events = s.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
     actions = [e.action for e in events]
@@ -86,17 +74,14 @@ def test_every_change_is_audited_in_a_chain(database, technician, patient, devic
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
 
 
-def test_completed_session_cannot_be_edited(database, technician, patient, device):
-    with database.write() as s:
-        draft = session_logging.start_draft(s, technician, patient.id)
-        session_logging.complete_session(s, technician, draft.summary.id, complete_entry(device.id))
+def test_completed_session_cannot_be_edited(database, technician, patient, device,
+                                            logged_session):
+    done = logged_session(patient, complete_entry(device.id))
     with pytest.raises(NotAllowed, match="only amended"), database.write() as s:
-        session_logging.update_draft(s, technician, draft.summary.id, SessionInput(notes="x"))
+        session_logging.update_draft(s, technician, done.summary.id, SessionInput(notes="x"))
 
 
-def test_another_technician_cannot_edit_a_draft(database, admin, technician, patient):
-    with database.write() as s:
-        draft = session_logging.start_draft(s, technician, patient.id)
+def test_another_technician_cannot_edit_a_draft(database, admin, draft):
     with pytest.raises(NotAllowed, match="technician who started"), database.write() as s:
         session_logging.update_draft(s, admin, draft.summary.id, SessionInput(notes="x"))
 
@@ -119,10 +104,8 @@ def test_another_technician_cannot_edit_a_draft(database, admin, technician, pat
     ],
 )
 def test_completion_refuses_bad_input_and_changes_nothing(
-    database, technician, patient, device, changes, key, message
+    database, technician, device, draft, changes, key, message
 ):
-    with database.write() as s:
-        draft = session_logging.start_draft(s, technician, patient.id)
     with pytest.raises(ValidationFailed) as refused, database.write() as s:
         session_logging.complete_session(
             s, technician, draft.summary.id, complete_entry(device.id, **changes)
@@ -132,12 +115,11 @@ def test_completion_refuses_bad_input_and_changes_nothing(
         assert history.load_session(s, draft.summary.id).summary.status == "draft"
 
 
-def test_draft_keeps_good_values_and_leaves_out_wrong_ones(database, technician, patient, device):
+def test_draft_keeps_good_values_and_leaves_out_wrong_ones(database, technician, device, draft):
     entry = complete_entry(
         device.id, duration_s=-5, areas=(AreaInput("neck", {"fluence_j_cm2": -1.0}, 100),)
     )
     with database.write() as s:
-        draft = session_logging.start_draft(s, technician, patient.id)
         detail = session_logging.update_draft(s, technician, draft.summary.id, entry)
     assert detail.summary.duration_s is None
     assert detail.areas[0].pulses == 100
@@ -167,11 +149,9 @@ def test_history_pages_newest_first_without_gaps(database, technician, patient):
 
 
 def test_history_row_shows_areas_technician_and_worst_reaction(
-    database, technician, patient, device
+    database, patient, device, logged_session
 ):
-    with database.write() as s:
-        draft = session_logging.start_draft(s, technician, patient.id)
-        session_logging.complete_session(s, technician, draft.summary.id, complete_entry(device.id))
+    logged_session(patient, complete_entry(device.id))
     with database.read() as s:
         (row,) = history.list_sessions(s).rows
     assert row.areas == ("neck", "jawline")

@@ -1,0 +1,22 @@
+"""Plain values and helpers the model tests share (the fixtures are in conftest.py)."""
+
+from datetime import UTC, datetime, timedelta
+
+from models.values.session_input import AreaInput, SessionInput
+from tests.entries import SCREENED
+
+#: The clinic's local date as the tests run.
+TODAY = datetime.now().astimezone().date()
+
+
+def session_entry(device, *areas: AreaInput, days_ago: float | None = None,
+                  **fields) -> SessionInput:
+    """A screened half-hour session on ``device`` over ``areas``, complete enough to be signed.
+
+    ``days_ago`` starts it that many days before now (left out, the draft's own start time
+    stands); ``fields`` set any other value of the entry, or replace one of these.
+    """
+    if days_ago is not None:
+        fields["started_at"] = datetime.now(UTC) - timedelta(days=days_ago)
+    return SessionInput(**{"device_id": device.id, "duration_s": 1800, "screening": SCREENED,
+                           "areas": areas, **fields})
