@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 failure (one clear line on stderr), 2 usage error.
 import argparse
 import getpass
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -29,13 +30,42 @@ class Failure(Exception):
     """A command failed for a reason the user can act on."""
 
 
+def _existing(url: str) -> None:
+    """Only ``init`` creates a database: every other command refuses a missing or empty
+    SQLite file, or one in memory, and creates nothing."""
+    from models.storage.database import parse_url
+
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return
+    name = parsed.database or ""
+    if name in ("", ":memory:") or "mode=memory" in str(parsed.query):
+        raise Failure("an in-memory database would be gone when the command ends; give a "
+                      "file: --db sqlite:///PATH")
+    path = Path(name)
+    try:
+        size = path.stat().st_size if path.exists() else None
+    except OSError as error:
+        raise Failure(f"cannot open database {path}: {error.strerror}") from None
+    if size is None:
+        raise Failure(f"there is no LaserLog database at {path}; create one with "
+                      "python main.py init (or check --db)")
+    if size == 0:
+        raise Failure(f"{path} is empty, not a LaserLog database; create one with "
+                      "python main.py init")
+
+
 @contextmanager
-def _opened(args: argparse.Namespace) -> Iterator["Database"]:
-    """The database the command works on, upgraded if need be, closed when the command ends."""
+def _opened(args: argparse.Namespace, create: bool = False) -> Iterator["Database"]:
+    """The database the command works on, upgraded if need be, closed when the command ends.
+    Only ``init`` (``create``) may make a new one."""
     from models.storage.database import resolve_url
     from models.storage.schema import open_current
 
-    database, backup = open_current(resolve_url(args.db))
+    url = resolve_url(args.db)
+    if not create:
+        _existing(url)
+    database, backup = open_current(url)
     if backup is not None:
         print(f"Backed up the database before upgrading it: {backup}", file=sys.stderr)
     try:
@@ -56,11 +86,27 @@ def _read_password(prompt: str, confirm: bool = True) -> str:
     return first
 
 
+def _acting(database: "Database", args: argparse.Namespace, *roles: str) -> "Actor":
+    """Who runs this command: ``--user NAME``, the password from standard input when piped
+    (else asked for), one of ``roles``. Signing in is audited like the GUI's."""
+    from models.access import accounts
+    from models.values.vocabulary import Role
+
+    if not args.user:
+        raise Failure("--user NAME is needed: who does this (their password follows)")
+    password = _read_password(f"Password for {args.user}: ", confirm=False)
+    actor = accounts.sign_in(database, args.user, password)
+    if actor.role not in roles:
+        wanted = " or ".join(Role(role).label.lower() for role in roles)
+        raise Failure(f"{args.user} is not an {wanted}: this command needs one")
+    return actor
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from models.access import accounts
     from models.storage.schema import current_revision
 
-    with _opened(args) as database:
+    with _opened(args, create=True) as database:
         print(f"Database {database.display_url} is ready (schema {current_revision(database)})")
         if args.admin:
             password = _read_password(f"Password for administrator {args.admin}: ")
@@ -117,9 +163,10 @@ def _export_filter(db: "Session", args: argparse.Namespace) -> "HistoryFilter":
         area=area_code(args.area) if args.area else None)
 
 
-def _export_pdf_summary(database: "Database", out: Path, filters: "HistoryFilter") -> int:
+def _export_pdf_summary(database: "Database", out: Path, filters: "HistoryFilter",
+                        actor: "Actor") -> int:
     """The period summary needs Qt to draw; without a display it draws offscreen."""
-    import os
+    from models.reading.exports import record_export
 
     no_display = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
     if no_display and not os.environ.get("QT_QPA_PLATFORM"):
@@ -130,23 +177,26 @@ def _export_pdf_summary(database: "Database", out: Path, filters: "HistoryFilter
 
     app = QApplication.instance() or QApplication([])  # noqa: F841 - drawing needs it
     with database.read() as db:
-        counts, charts = period_figures(db, None, filters)
+        counts, charts = period_figures(db, actor, filters)
     write_period_summary(counts, charts, filters, out)
+    with database.write() as db:
+        record_export(db, actor, "pdf", filters, sum(counts.values()), out)
     return sum(counts.values())
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from models.reading.exports import export_sessions
 
-    out = Path(args.out)
+    out = _output(args.out)
     _day(args.since, "--from"), _day(args.until, "--to")  # bad dates fail before opening
     with _opened(args) as database:
+        actor = _acting(database, args, "supervisor")
         with database.read() as db:
             filters = _export_filter(db, args)
         if args.format == "pdf":
-            count = _export_pdf_summary(database, out, filters)
+            count = _export_pdf_summary(database, out, filters, actor)
         else:
-            count = export_sessions(database, out, args.format, filters)
+            count = export_sessions(database, out, args.format, filters, actor)
     print(f"Exported {count} sessions to {out}")
     return 0
 
@@ -238,64 +288,68 @@ def cmd_user(args: argparse.Namespace) -> int:
     from models.access import accounts
 
     with _opened(args) as database:
+        actor = _acting(database, args, "admin")
         if args.action == "add":
-            password = _read_password(f"Password for {args.name}: ")
-        with database.write() as db:
-            actor = accounts.command_line_actor(db)
-        with database.write() as db:
-            if args.action == "add":
+            password = _read_password(f"Password for the new account {args.name}: ")
+            with database.write() as db:
                 accounts.create_user(db, username=args.name, full_name=args.full_name or "",
                                      role=args.role, password=password, created_by=actor)
-                print(f"Added {args.role} {args.name}")
-            elif args.action == "disable":
+            print(f"Added {args.role} {args.name}")  # said once it is committed
+        elif args.action == "disable":
+            with database.write() as db:
                 accounts.disable_user(db, actor, args.name)
-                print(f"Disabled {args.name}; the account and its records stay")
-            elif args.action == "unlock":
+            print(f"Disabled {args.name}; the account and its records stay")
+        elif args.action == "unlock":
+            with database.write() as db:
                 accounts.unlock_user(db, actor, args.name)
-                print(f"Unlocked {args.name}")
-            else:
-                for user in accounts.list_users(db, actor):
-                    state = "active" if user.active else "disabled"
-                    if user.locked_until is not None:
-                        state += f", locked until {user.locked_until.astimezone():%H:%M:%S}"
-                    print(f"{user.username}\t{user.role}\t{state}\t{user.full_name}")
+            print(f"Unlocked {args.name}")
+        else:
+            with database.read() as db:
+                users = accounts.list_users(db, actor)
+            for user in users:
+                state = "active" if user.active else "disabled"
+                if user.locked_until is not None:
+                    state += f", locked until {user.locked_until.astimezone():%H:%M:%S}"
+                print(f"{user.username}\t{user.role}\t{state}\t{user.full_name}")
     return 0
-
-
-def _command_line_actor(database: "Database") -> "Actor":
-    from models.access import accounts
-
-    with database.write() as db:
-        return accounts.command_line_actor(db)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from models.admin.backup import backup
 
     with _opened(args) as database:
-        out = backup(database, _command_line_actor(database), Path(args.out))
+        out = backup(database, None, _output(args.out))  # a nightly job: audited by machine
     print(f"Backed up {database.display_url} to {out} (checked)")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from models.access import accounts
-    from models.admin.backup import restore
+    from models.admin.backup import restore, restoring_actor
+
+    source = _output(args.file)
     from models.storage.database import Database, resolve_url
 
+    url = resolve_url(args.db)
+    _existing(url)
     # Not opened the usual way: the database being replaced may be damaged or unreadable.
-    database = Database(resolve_url(args.db))
+    database = Database(url)
     try:
-        try:
-            actor = _command_line_actor(database)
-        except Exception:  # unreadable: act as the command line all the same
-            actor = accounts.COMMAND_LINE_STANDIN
-        events = restore(database, actor, Path(args.file))
+        password = _read_password(f"Password for {args.user}: ", confirm=False)
+        actor = restoring_actor(database, source, args.user, password)
+        events = restore(database, actor, source, force=args.force,
+                         confirm=None if args.yes else _confirm)
     finally:
         database.dispose()
-    print(f"Restored {database.display_url} from {args.file}; its {events:,} audit events "
+    print(f"Restored {database.display_url} from {source}; its {events:,} audit events "
           "chain correctly")
     return 0
+
+
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; piped, nothing is replaced without --yes."""
+    if not sys.stdin.isatty():
+        raise Failure(f"{question} — not confirmed: run it again with --yes to replace it")
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
@@ -303,7 +357,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     from models.clinic import stored_profiles
 
     with _opened(args) as database:
-        actor = _command_line_actor(database)
+        actor = _acting(database, args, "admin")
         if args.action == "add":
             profile = add_profile(database, actor, Path(args.file))
             print(f"Added import profile {profile.name} ({profile.format.upper()}); every PC "
@@ -315,9 +369,10 @@ def cmd_profile(args: argparse.Namespace) -> int:
         else:
             with database.read() as db:
                 own = stored_profiles.stored_profiles(db)
-                for name, profile in clinic_profiles(db).items():
-                    origin = "added by the clinic" if name in own else "shipped"
-                    print(f"{name}\t{profile.format}\t{origin}")
+                found = clinic_profiles(db)
+            for name, profile in found.items():
+                origin = "added by the clinic" if name in own else "shipped"
+                print(f"{name}\t{profile.format}\t{origin}")
     return 0
 
 
@@ -330,14 +385,27 @@ def cmd_setting(args: argparse.Namespace) -> int:
         return 2
     with _opened(args) as database:
         if args.name is not None:
+            actor = _acting(database, args, "admin")
             with database.write() as db:
-                clinic_settings.change_setting(db, _command_line_actor(database), args.name,
-                                               args.value)
+                clinic_settings.change_setting(db, actor, args.name, args.value)
         with database.read() as db:
             rules = clinic_settings.rules(db)
         for name, spec in clinic_settings.SPECS.items():
             print(f"{name}\t{getattr(rules, name)} {spec.unit}\t{spec.label}")
     return 0
+
+
+def _output(text: str) -> Path:
+    """A path given on the command line, refused in one line when this system cannot use
+    its name (not valid in the file system's encoding)."""
+    try:
+        os.fsencode(text)
+        text.encode("utf-8")
+    except UnicodeError:
+        shown = text.encode("utf-8", "replace").decode("utf-8")
+        raise Failure(f"the name {shown} has characters this system cannot use; choose "
+                      "another") from None
+    return Path(text)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -361,6 +429,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from ui.shell.app import run_app
 
     return run_app(args.db, startup_probe=args.startup_probe)
+
+
+def _who(command: argparse.ArgumentParser, who: str, required: bool = False) -> None:
+    command.add_argument("--user", required=required, metavar="NAME",
+                         help=f"{who} (password from stdin when piped, else asked for)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -395,6 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="until", metavar="DATE", help="to this day, inclusive")
     export.add_argument("--technician", metavar="NAME", help="user name or full name")
     export.add_argument("--area", metavar="AREA", help="treated area, e.g. neck")
+    _who(export, "the supervisor exporting (every export is recorded)", required=True)
     export.set_defaults(handler=cmd_export)
 
     simulate = commands.add_parser("simulate",
@@ -419,8 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="fill this draft session (default: new drafts per patient)")
     imports.add_argument("--dry-run", action="store_true",
                          help="read and check only; list the problems, write nothing")
-    imports.add_argument("--user", required=True, metavar="NAME",
-                         help="who imports (password from stdin when piped)")
+    _who(imports, "who imports", required=True)
     imports.set_defaults(handler=cmd_import)
 
     user = commands.add_parser("user", help="manage staff accounts")
@@ -434,6 +507,8 @@ def build_parser() -> argparse.ArgumentParser:
                          ("unlock", "clear the wait after failed sign-ins")):
         user_actions.add_parser(action, help=text).add_argument("name", metavar="NAME")
     user_actions.add_parser("list", help="every account, its role and state")
+    for action_parser in user_actions.choices.values():
+        _who(action_parser, "the administrator doing it", required=True)
     user.set_defaults(handler=cmd_user)
 
     profile = commands.add_parser("profile", help="import profiles for the clinic's devices")
@@ -444,12 +519,15 @@ def build_parser() -> argparse.ArgumentParser:
     profile_actions.add_parser("retire", help="stop offering an added profile (kept on "
                                "record)").add_argument("name", metavar="NAME")
     profile_actions.add_parser("list", help="every profile in use")
+    for action_parser in profile_actions.choices.values():
+        _who(action_parser, "the administrator doing it", required=True)
     profile.set_defaults(handler=cmd_profile)
 
     setting = commands.add_parser("setting", help="the clinic's settings, the same on every "
                                                   "PC; NAME VALUE changes one")
     setting.add_argument("name", nargs="?", metavar="NAME")
     setting.add_argument("value", nargs="?", type=int, metavar="VALUE")
+    _who(setting, "the administrator changing a setting")
     setting.set_defaults(handler=cmd_setting)
 
     backup = commands.add_parser("backup", help="write a checked backup, even while in use")
@@ -458,6 +536,11 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="restore a backup after checking it "
                                                   "(close LaserLog on every PC first)")
     restore.add_argument("file", metavar="FILE")
+    _who(restore, "the administrator restoring", required=True)
+    restore.add_argument("--yes", action="store_true",
+                         help="replace without asking (shown: both databases' counts)")
+    restore.add_argument("--force", action="store_true",
+                         help="even while LaserLog has the database open elsewhere")
     restore.set_defaults(handler=cmd_restore)
 
     check = commands.add_parser("verify", help="check the database and the whole audit chain")

@@ -12,11 +12,30 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def laserlog(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
+def laserlog(*args: str, stdin: str = "", env: dict | None = None,
+             cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "main.py", *args], cwd=ROOT, input=stdin, capture_output=True,
-        text=True, timeout=300, env={**os.environ, **(env or {})},
+        [sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, input=stdin,
+        capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})},
     )
+
+
+DEMO = "laserlog-demo\n"  # the demo accounts' published password, as piped
+SUPERVISOR = ("--user", "demo.supervisor")
+ADMIN = ("--user", "admin")
+
+
+def demo_clinic(path: Path, *args: str) -> str:
+    """A database made by ``init`` and filled by ``demo``; its URL."""
+    url = f"sqlite:///{path}"
+    assert laserlog("--db", url, "init").returncode == 0
+    made = laserlog("--db", url, "demo", *args)
+    assert made.returncode == 0, made.stderr
+    return url
+
+
+def export(url: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return laserlog("--db", url, "export", *args, *SUPERVISOR, stdin=DEMO, **kwargs)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -34,7 +53,7 @@ def test_init_demo_export_round_trip(database_url, tmp_path):
     assert "Added 12 sessions" in demo.stdout
 
     out = tmp_path / "sessions.csv"
-    exported = laserlog("--db", database_url, "export", "--format", "csv", "--out", str(out))
+    exported = export(database_url, "--format", "csv", "--out", str(out))
     assert exported.returncode == 0, exported.stderr
     rows = read_csv(out)
     assert len(rows) == 12
@@ -49,11 +68,10 @@ def test_init_demo_export_round_trip(database_url, tmp_path):
 def test_demo_is_the_same_for_the_same_seed(tmp_path):
     exports = []
     for name in ("a", "b", "c"):
-        url = f"sqlite:///{tmp_path / name}.db"
         seed = "9" if name != "c" else "10"
-        assert laserlog("--db", url, "demo", "--sessions", "8", "--seed", seed).returncode == 0
+        url = demo_clinic(tmp_path / f"{name}.db", "--sessions", "8", "--seed", seed)
         out = tmp_path / f"{name}.csv"
-        assert laserlog("--db", url, "export", "--format", "csv", "--out", str(out)).returncode == 0
+        assert export(url, "--format", "csv", "--out", str(out)).returncode == 0
         exports.append(read_csv(out))
     assert exports[0] == exports[1]
     assert exports[0] != exports[2]
@@ -71,7 +89,9 @@ def test_env_variable_picks_the_database(tmp_path):
         (("init", "--admin", "boss"), "short\n", "at least 8 characters"),
         (("init", "--admin", "boss"), "", "no password on standard input"),
         (("demo", "--sessions", "0"), "", "--sessions must be at least 1"),
-        (("export", "--format", "csv", "--out", "/nonexistent/dir/x.csv"), "", "does not exist"),
+        (("export", "--format", "csv", "--out", "x.csv", "--user", "s"), "",
+         "there is no LaserLog database at"),
+        (("verify",), "", "there is no LaserLog database at"),
     ],
 )
 def test_failures_exit_1_with_one_clear_line(tmp_path, args, stdin, message):
@@ -89,8 +109,7 @@ def test_unopenable_databases_exit_1_naming_them(tmp_path):
         ("postgresql://clinic:hunter22@127.0.0.1:9/laserlog", "cannot be reached"),
         ("nonsense", "not a database URL"),
     ):
-        result = laserlog("--db", url, "export", "--format", "csv", "--out",
-                          str(tmp_path / "o.csv"))
+        result = export(url, "--format", "csv", "--out", str(tmp_path / "o.csv"))
         assert result.returncode == 1, url
         assert expected in result.stderr and "hunter22" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
@@ -99,8 +118,8 @@ def test_unopenable_databases_exit_1_naming_them(tmp_path):
 
 def test_a_damaged_database_is_refused_in_one_line_and_left_alone(tmp_path):
     path = tmp_path / "clinic.db"
+    demo_clinic(path, "--sessions", "3")
     url = f"sqlite:///{path}"
-    assert laserlog("--db", url, "demo", "--sessions", "3").returncode == 0
     healthy = path.read_bytes()
     for start in (5000, 9000):  # different pages, different complaints from SQLite
         damaged = bytearray(healthy)
@@ -115,22 +134,20 @@ def test_a_damaged_database_is_refused_in_one_line_and_left_alone(tmp_path):
 
 def test_a_damaged_database_is_brought_back_from_its_backup(tmp_path):
     path = tmp_path / "clinic.db"
-    url = f"sqlite:///{path}"
-    assert laserlog("--db", url, "demo", "--sessions", "3").returncode == 0
+    url = demo_clinic(path, "--sessions", "3")
     backup = tmp_path / "clinic.backup"
     assert laserlog("--db", url, "backup", "--out", str(backup)).returncode == 0
     for damage in (lambda data: data[:20000], lambda data: data[:5000] + b"\xff" * 4000
                    + data[9000:]):
         path.write_bytes(damage(path.read_bytes()))
-        restored = laserlog("--db", url, "restore", str(backup))
+        restored = laserlog("--db", url, "restore", str(backup), *ADMIN, "--yes", stdin=DEMO)
         assert restored.returncode == 0, restored.stderr
         checked = laserlog("--db", url, "verify")
         assert checked.returncode == 0, checked.stderr
 
 
 def test_second_demo_with_the_same_seed_is_refused(tmp_path):
-    url = f"sqlite:///{tmp_path / 'd.db'}"
-    assert laserlog("--db", url, "demo", "--sessions", "2").returncode == 0
+    url = demo_clinic(tmp_path / "d.db", "--sessions", "2")
     again = laserlog("--db", url, "demo", "--sessions", "2")
     assert again.returncode == 1 and "already in this database" in again.stderr
 
@@ -154,12 +171,16 @@ def test_bench_startup_writes_the_ratio(tmp_path):
 def test_user_commands_add_disable_unlock_and_list(tmp_path):
     url = f"sqlite:///{tmp_path / 'staff.db'}"
     assert laserlog("--db", url, "init", "--admin", "boss", stdin="long-password\n").returncode == 0
+    boss = ("--user", "boss")
     added = laserlog("--db", url, "user", "add", "tina", "--role", "technician",
-                     "--full-name", "Tina Tan", stdin="another-password\n")
+                     "--full-name", "Tina Tan", *boss, stdin="long-password\nanother-password\n")
     assert added.returncode == 0, added.stderr
-    assert laserlog("--db", url, "user", "unlock", "tina").returncode == 0
-    assert laserlog("--db", url, "user", "disable", "tina").returncode == 0
-    listed = laserlog("--db", url, "user", "list").stdout.splitlines()
+    assert laserlog("--db", url, "user", "unlock", "tina", *boss,
+                    stdin="long-password\n").returncode == 0
+    assert laserlog("--db", url, "user", "disable", "tina", *boss,
+                    stdin="long-password\n").returncode == 0
+    listed = laserlog("--db", url, "user", "list", *boss,
+                      stdin="long-password\n").stdout.splitlines()
     assert "tina\ttechnician\tdisabled\tTina Tan" in listed
     assert "boss\tadmin\tactive\tboss" in listed
     for args, stdin, message in (
@@ -167,20 +188,22 @@ def test_user_commands_add_disable_unlock_and_list(tmp_path):
         (("user", "add", "tina", "--role", "admin"), "long-password\n", "already taken"),
         (("user", "add", "shorty", "--role", "admin"), "short\n", "at least 8"),
     ):
-        failed = laserlog("--db", url, *args, stdin=stdin)
+        failed = laserlog("--db", url, *args, *boss, stdin="long-password\n" + stdin)
         assert failed.returncode == 1 and message in failed.stderr, failed.stderr
-    assert laserlog("--db", url, "user", "add", "x", "--role", "king").returncode == 2
+    assert laserlog("--db", url, "user", "add", "x", "--role", "king", *boss).returncode == 2
     assert laserlog("--db", url, "verify").returncode == 0
 
 
 def test_clinic_settings_are_listed_and_changed_within_their_range(tmp_path):
     url = f"sqlite:///{tmp_path / 'settings.db'}"
     assert laserlog("--db", url, "init", "--admin", "boss", stdin="long-password\n").returncode == 0
-    changed = laserlog("--db", url, "setting", "incident_due_hours", "12")
+    changed = laserlog("--db", url, "setting", "incident_due_hours", "12", "--user", "boss",
+                       stdin="long-password\n")
     assert changed.returncode == 0, changed.stderr
     assert "incident_due_hours\t12 hours\tTime to file an incident report" in \
         changed.stdout.splitlines()
-    refused = laserlog("--db", url, "setting", "course_sessions", "0")
+    refused = laserlog("--db", url, "setting", "course_sessions", "0", "--user", "boss",
+                       stdin="long-password\n")
     assert refused.returncode == 1
     assert refused.stderr.strip().endswith("Sessions in a new course: from 1 to 50 sessions")
     assert laserlog("--db", url, "setting", "course_sessions").returncode == 2
@@ -189,17 +212,16 @@ def test_clinic_settings_are_listed_and_changed_within_their_range(tmp_path):
 
 
 def test_backup_and_restore_commands(tmp_path):
-    url = f"sqlite:///{tmp_path / 'clinic.db'}"
-    assert laserlog("--db", url, "demo", "--sessions", "3").returncode == 0
+    url = demo_clinic(tmp_path / "clinic.db", "--sessions", "3")
     out = tmp_path / "clinic.backup"
     made = laserlog("--db", url, "backup", "--out", str(out))
     assert made.returncode == 0 and "(checked)" in made.stdout, made.stderr
     truncated = tmp_path / "truncated.backup"
     truncated.write_bytes(out.read_bytes()[:4096])
-    refused = laserlog("--db", url, "restore", str(truncated))
+    refused = laserlog("--db", url, "restore", str(truncated), *ADMIN, "--yes", stdin=DEMO)
     assert refused.returncode == 1 and "damaged or truncated" in refused.stderr
     assert "Traceback" not in refused.stderr
-    restored = laserlog("--db", url, "restore", str(out))
+    restored = laserlog("--db", url, "restore", str(out), *ADMIN, "--yes", stdin=DEMO)
     assert restored.returncode == 0 and "chain correctly" in restored.stdout, restored.stderr
 
 
@@ -217,16 +239,14 @@ def test_a_database_from_a_newer_laserlog_is_refused_with_one_line(tmp_path):
 
 
 def test_export_takes_the_history_filters(tmp_path):
-    url = f"sqlite:///{tmp_path / 'clinic.db'}"
-    assert laserlog("--db", url, "demo", "--sessions", "30", "--seed", "9").returncode == 0
+    url = demo_clinic(tmp_path / "clinic.db", "--sessions", "30", "--seed", "9")
     out = tmp_path / "all.csv"
-    assert laserlog("--db", url, "export", "--format", "csv", "--out", str(out)).returncode == 0
+    assert export(url, "--format", "csv", "--out", str(out)).returncode == 0
     every = read_csv(out)
     some_day = every[len(every) // 2]["start"][:10]
     neck = tmp_path / "neck.csv"
-    done = laserlog("--db", url, "export", "--format", "csv", "--out", str(neck), "--area",
-                    "Neck", "--technician", "demo.tech1", "--from", "2000-01-01", "--to",
-                    some_day)
+    done = export(url, "--format", "csv", "--out", str(neck), "--area", "Neck",
+                  "--technician", "demo.tech1", "--from", "2000-01-01", "--to", some_day)
     assert done.returncode == 0, done.stderr
     rows = read_csv(neck)
     expected = [r for r in every if "neck" in r["areas"].split(";")
@@ -236,28 +256,25 @@ def test_export_takes_the_history_filters(tmp_path):
                           (("--technician", "nobody"), "No single user is called 'nobody'"),
                           (("--from", "2026-13-01"), "is not a date"),
                           (("--from", "2026-02-01", "--to", "2026-01-01"), "--to is before")):
-        failed = laserlog("--db", url, "export", "--format", "csv", "--out",
-                          str(tmp_path / "x.csv"), *args)
+        failed = export(url, "--format", "csv", "--out", str(tmp_path / "x.csv"), *args)
         assert failed.returncode == 1 and message in failed.stderr, failed.stderr
         assert not (tmp_path / "x.csv").exists() and not list(tmp_path.glob("*.part"))
 
 
 def test_export_fhir_writes_a_bundle(tmp_path):
-    url = f"sqlite:///{tmp_path / 'clinic.db'}"
-    assert laserlog("--db", url, "demo", "--sessions", "4").returncode == 0
+    url = demo_clinic(tmp_path / "clinic.db", "--sessions", "4")
     out = tmp_path / "bundle.json"
-    done = laserlog("--db", url, "export", "--format", "fhir", "--out", str(out))
+    done = export(url, "--format", "fhir", "--out", str(out))
     assert done.returncode == 0 and "Exported 4 sessions" in done.stdout, done.stderr
     bundle = json.loads(out.read_text(encoding="utf-8"))
     assert bundle["resourceType"] == "Bundle" and len(bundle["entry"]) > 4
 
 
 def test_export_pdf_writes_a_period_summary_with_charts(tmp_path):
-    url = f"sqlite:///{tmp_path / 'clinic.db'}"
-    assert laserlog("--db", url, "demo", "--sessions", "12").returncode == 0
+    url = demo_clinic(tmp_path / "clinic.db", "--sessions", "12")
     out = tmp_path / "summary.pdf"
-    done = laserlog("--db", url, "export", "--format", "pdf", "--out", str(out), "--from",
-                    "2000-01-01", env={"DISPLAY": "", "QT_QPA_PLATFORM": ""})
+    done = export(url, "--format", "pdf", "--out", str(out), "--from", "2000-01-01",
+                  env={"DISPLAY": "", "QT_QPA_PLATFORM": ""})
     assert done.returncode == 0 and "Exported 12 sessions" in done.stdout, done.stderr
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and data.count(b"/Subtype /Image") >= 3

@@ -30,8 +30,10 @@ FIRST_NAMES = ("Anna", "Maria", "Sofia", "Laura", "Elena", "Julia", "Clara", "Ni
                "Irene", "Marta", "Lucia", "Sara", "Eva", "Rosa", "Daniel", "Marco", "Pablo")
 LAST_NAMES = ("García", "Rossi", "Müller", "Novak", "Silva", "Dubois", "Jensen", "Kowalski",
               "Costa", "Berger", "Moreau", "Fischer", "Santos", "Horvat", "Lindqvist")
+BENCH_CLINIC_MARK = "bench-clinic-sessions"  # the synthetic clinic's patients (the bench's)
 TECHNICIANS = (("demo.tech1", "Carmen Ortiz"), ("demo.tech2", "Lena Vogel"),
                ("demo.tech3", "Priya Nair"))
+SUPERVISOR = ("demo.supervisor", "Samira Haddad")
 ROOMS = ("Room 1", "Room 2", "Room 3")
 COMMON_REACTIONS = (ReactionKind.ERYTHEMA, ReactionKind.OEDEMA, ReactionKind.PAIN)
 DEMO_WARNINGS = (
@@ -52,30 +54,34 @@ class DemoSummary:
     admin_created: bool
 
 
-def _staff(database: Database) -> tuple[Actor, list[Actor], bool]:
+def _staff(db: Session) -> tuple[Actor, list[Actor], bool]:
     """The administrator who adds the demo data and the demo technicians (made if missing)."""
     admin_created = False
-    with database.write() as db:
-        admin = db.scalars(select(User).where(User.role == Role.ADMIN, User.active)).first()
-        if admin is None:
-            admin_actor = accounts.create_user(
-                db, username="admin", full_name="Demo Administrator", role=Role.ADMIN,
-                password=DEMO_PASSWORD, created_by=None,
-            )
-            admin_created = True
+    admin = db.scalars(select(User).where(User.role == Role.ADMIN, User.active)).first()
+    if admin is None:
+        admin_actor = accounts.create_user(
+            db, username="admin", full_name="Demo Administrator", role=Role.ADMIN,
+            password=DEMO_PASSWORD, created_by=None,
+        )
+        admin_created = True
+    else:
+        admin_actor = accounts.actor_of(admin)
+    technicians = []
+    for number, (username, full_name) in enumerate(TECHNICIANS, start=1):
+        user = db.scalars(select(User).where(User.username == username)).first()
+        if user is None:
+            technicians.append(accounts.create_user(
+                db, username=username, full_name=full_name, role=Role.TECHNICIAN,
+                password=DEMO_PASSWORD, created_by=admin_actor))
+            accounts.record_certification(db, admin_actor, username, f"LT-DEMO-{number}",
+                                          date.today() + timedelta(days=120 * number))
         else:
-            admin_actor = accounts.actor_of(admin)
-        technicians = []
-        for number, (username, full_name) in enumerate(TECHNICIANS, start=1):
-            user = db.scalars(select(User).where(User.username == username)).first()
-            if user is None:
-                technicians.append(accounts.create_user(
-                    db, username=username, full_name=full_name, role=Role.TECHNICIAN,
-                    password=DEMO_PASSWORD, created_by=admin_actor))
-                accounts.record_certification(db, admin_actor, username, f"LT-DEMO-{number}",
-                                              date.today() + timedelta(days=120 * number))
-            else:
-                technicians.append(accounts.actor_of(user))
+            technicians.append(accounts.actor_of(user))
+    username, full_name = SUPERVISOR
+    if db.scalars(select(User).where(User.username == username)).first() is None:
+        accounts.create_user(db, username=username, full_name=full_name,
+                             role=Role.SUPERVISOR, password=DEMO_PASSWORD,
+                             created_by=admin_actor)
     return admin_actor, technicians, admin_created
 
 
@@ -114,33 +120,50 @@ def build_demo(
     Sessions fall in clinic hours on days before ``now``'s date, so one seed gives the same
     data all day.
     """
+    with database.write() as db:  # one transaction: a failed demo leaves nothing behind
+        return _build(db, sessions, seed, progress, now)
+
+
+def _refuse_a_clinics_records(db: Session, seed: int) -> None:
+    """Demo accounts have a published password: never beside a clinic's own records."""
+    if db.scalar(select(Patient.id).where(Patient.identifier.startswith(f"DEMO{seed}-"))):
+        raise LaserLogError(f"Demo data for seed {seed} is already in this database")
+    theirs = db.scalar(select(Patient.id).where(
+        ~Patient.identifier.startswith("DEMO"),
+        ~Patient.identifier.startswith(BENCH_CLINIC_MARK)).limit(1))
+    if theirs is not None:
+        raise LaserLogError(
+            "This database holds a clinic's own patients: demo data, whose accounts have a "
+            "published password, is never mixed with them; make a new database for the demo "
+            "(python main.py --db sqlite:///demo.db init)")
+
+
+def _build(db: Session, sessions: int, seed: int, progress: Callable[[int, int], None] | None,
+           now: datetime | None) -> DemoSummary:
     rnd = random.Random(seed)
     today = (now or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)
     prefix = f"DEMO{seed}-"
-    with database.read() as db:
-        if db.scalar(select(Patient.id).where(Patient.identifier.startswith(prefix))):
-            raise LaserLogError(f"Demo data for seed {seed} is already in this database")
-    admin, technicians, admin_created = _staff(database)
+    _refuse_a_clinics_records(db, seed)
+    admin, technicians, admin_created = _staff(db)
 
-    with database.write() as db:
-        devices = []
-        for number, model in enumerate(SIMULATED_MODELS, start=1):
-            row = device_register.add_device(
-                db, admin, make=model.make, model=model.model,
-                serial=f"SIM-{seed}-{number:03d}", kind=model.kind,
-            )
-            devices.append((row, SimulatedDevice(model.kind, seed * 100 + number)))
-        patient_count = max(1, sessions // 4)
-        demo_patients = [
-            patients.add_patient(
-                db, admin,
-                identifier=f"{prefix}{n:05d}",
-                full_name=f"{rnd.choice(FIRST_NAMES)} {rnd.choice(LAST_NAMES)}",
-                date_of_birth=date(rnd.randint(1958, 1996), rnd.randint(1, 12), rnd.randint(1, 28)),
-                fitzpatrick=rnd.choices(range(1, 7), weights=(8, 20, 25, 22, 15, 10))[0],
-            )
-            for n in range(1, patient_count + 1)
-        ]
+    devices = []
+    for number, model in enumerate(SIMULATED_MODELS, start=1):
+        row = device_register.add_device(
+            db, admin, make=model.make, model=model.model,
+            serial=f"SIM-{seed}-{number:03d}", kind=model.kind,
+        )
+        devices.append((row, SimulatedDevice(model.kind, seed * 100 + number)))
+    patient_count = max(1, sessions // 4)
+    demo_patients = [
+        patients.add_patient(
+            db, admin,
+            identifier=f"{prefix}{n:05d}",
+            full_name=f"{rnd.choice(FIRST_NAMES)} {rnd.choice(LAST_NAMES)}",
+            date_of_birth=date(rnd.randint(1958, 1996), rnd.randint(1, 12), rnd.randint(1, 28)),
+            fitzpatrick=rnd.choices(range(1, 7), weights=(8, 20, 25, 22, 15, 10))[0],
+        )
+        for n in range(1, patient_count + 1)
+    ]
 
     areas = list(Area)
     # Logged oldest first, as a clinic logs them, so courses and carried-forward settings
@@ -179,15 +202,14 @@ def build_demo(
             screening=_screening(rnd, patient.fitzpatrick, started.date()),
         )
         session_uuid = uuid.UUID(int=rnd.getrandbits(128), version=4)
-        with database.write() as db:
-            entry = _with_change_reasons(db, patient.id, entry)
-            draft = session_logging.start_draft(db, technician, patient.id, entry, session_uuid)
-            import_recording.record_device_pulses(
-                db, technician, draft.summary.id, device.id,
-                device_session=f"{device.serial} {started:%Y-%m-%d %H:%M}",
-                areas=recording.areas(), duration_s=recording.duration_s,
-                pulses=recording.pulses, flagged=recording.flagged, traces=recording.chunks())
-            session_logging.complete_session(db, technician, draft.summary.id, entry)
+        entry = _with_change_reasons(db, patient.id, entry)
+        draft = session_logging.start_draft(db, technician, patient.id, entry, session_uuid)
+        import_recording.record_device_pulses(
+            db, technician, draft.summary.id, device.id,
+            device_session=f"{device.serial} {started:%Y-%m-%d %H:%M}",
+            areas=recording.areas(), duration_s=recording.duration_s,
+            pulses=recording.pulses, flagged=recording.flagged, traces=recording.chunks())
+        session_logging.complete_session(db, technician, draft.summary.id, entry)
         if progress:
             progress(index + 1, sessions)
     return DemoSummary(sessions, len(demo_patients), tuple(t.username for t in technicians),

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, text
 
-from devices.simulated.demo_clinic import DEMO_PASSWORD, ROOMS, TECHNICIANS
+from devices.simulated.demo_clinic import BENCH_CLINIC_MARK, DEMO_PASSWORD, ROOMS, TECHNICIANS
 from devices.simulated.treatment_device import SIMULATED_MODELS, SimulatedDevice
 from models.access import accounts
 from models.clinic import device_register, patients
@@ -26,7 +26,7 @@ from models.values.session_input import AreaInput
 from models.values.vocabulary import Area, ReactionKind, Role
 
 CHUNK = 20_000
-MARK = "bench-clinic-sessions"  # a settings-free marker: the patient identifier prefix
+MARK = BENCH_CLINIC_MARK  # a settings-free marker: the patient identifier prefix
 PATIENTS_PER_SESSION = 1 / 12
 SETTINGS_VARIANTS = 64  # settings drawn per area, device and skin type, then reused
 

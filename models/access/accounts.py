@@ -35,6 +35,23 @@ class UserRow:
     locked_until: datetime | None
 
 
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether ``password`` is the one hashed (nothing recorded: see ``sign_in``)."""
+    try:
+        return PASSWORD_HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password(db: Session, username: str, password: str) -> Actor | None:
+    """Who this is, if the password is right and the account active; nothing recorded (for
+    a restore, which must leave the database it may replace untouched when refused)."""
+    user = db.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None or not user.active or not password_matches(user.password_hash, password):
+        return None
+    return actor_of(user)
+
+
 def actor_of(user: User) -> Actor:
     return Actor(id=user.id, username=user.username, full_name=user.full_name, role=user.role)
 

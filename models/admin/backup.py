@@ -6,18 +6,22 @@ PostgreSQL: ``pg_dump`` in its custom format, checked with ``pg_restore --list``
 A restore checks the backup the same way before it touches anything.
 """
 
+import getpass
 import os
+import socket
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import exc, select, text
 
-from models.access import audit_chain
+from models.access import accounts, audit_chain
 from models.access.permissions import Action, require
-from models.admin.integrity import verify
-from models.errors import one_line
+from models.admin.integrity import Verification, verify
+from models.errors import DatabaseUnavailable, LaserLogError, NotAllowed, one_line
 from models.records.people import User
 from models.storage.atomic_files import written_in_place_of
 from models.storage.database import Database, open_database
@@ -31,12 +35,42 @@ from models.storage.snapshots import (
     pg_tool,
 )
 from models.values.rows import Actor
+from models.values.vocabulary import Role
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What a database holds, as shown before a restore replaces one with another."""
+
+    sessions: int
+    patients: int
+    users: int
+    events: int
+
+    def __str__(self) -> str:
+        return (f"{self.sessions:,} sessions, {self.patients:,} patients, {self.users:,} "
+                f"accounts, {self.events:,} audit events")
+
+
+def counts_of(database: Database) -> Counts | None:
+    """What ``database`` holds; None when it cannot be read (damaged, or no LaserLog one)."""
+    try:
+        with database.read() as db:
+            one = [db.scalar(text(f"SELECT count(*) FROM {table}")) or 0 for table in
+                   ("treatment_sessions", "patients", "users", "audit_events")]
+    except (exc.DBAPIError, LaserLogError):
+        return None
+    return Counts(*one)
+
+
 def check_sqlite_backup(path: Path) -> int:
     """Refuse a file that is not a sound LaserLog database; return its audit event count."""
+    return _checked_sqlite_backup(path)[0]
+
+
+def _checked_sqlite_backup(path: Path) -> tuple[int, Counts]:
     refuse_database_file(path, "restore from")
     try:
         with path.open("rb") as handle:
@@ -60,17 +94,29 @@ def check_sqlite_backup(path: Path) -> int:
         if not known_revision(revision):
             raise BackupFailed(f"{path} was made by a newer LaserLog (schema {revision})")
         result = verify(copy)
+        counts = counts_of(copy)
     finally:
         copy.dispose()
+    return _sound(path, result, counts)
+
+
+def _sound(path: Path, result: Verification, counts: Counts | None) -> tuple[int, Counts]:
     if not result.ok:
         raise BackupFailed(f"{path} fails verification: {result.problems[0]}")
-    return result.events
+    if counts is None or counts.users == 0 or counts.events == 0:
+        raise BackupFailed(f"{path} holds no records (no accounts, no audit events): "
+                           "it is not a backup of a clinic")
+    return result.events, counts
 
 
-def _audit(database: Database, actor: Actor, action: str, path: Path) -> None:
+def _audit(database: Database, actor: Actor | None, action: str, path: Path) -> None:
+    """Recorded by whom, or, for a job nobody signed in to, on which machine and as which
+    system user; the file's name kept whole in the values (the key column holds 64)."""
+    machine = {"machine": socket.gethostname(), "system_user": getpass.getuser()}
     with database.write() as db:
-        audit_chain.record(db, actor_id=actor.id, action=action, entity="backup",
-                           entity_id=path.name, new={"file": str(path)})
+        audit_chain.record(db, actor_id=actor.id if actor else None, action=action,
+                           entity="backup", entity_id=path.name[-64:],
+                           new={"file": str(path)} | ({} if actor else machine))
 
 
 def _require(database: Database, actor: Actor) -> None:
@@ -78,9 +124,13 @@ def _require(database: Database, actor: Actor) -> None:
         require(actor, Action.MANAGE_BACKUPS, "backup")
 
 
-def backup(database: Database, actor: Actor, out: Path) -> Path:
-    """Write a checked backup of ``database`` to ``out``; nothing is left half-written."""
-    _require(database, actor)
+def backup(database: Database, actor: Actor | None, out: Path) -> Path:
+    """Write a checked backup of ``database`` to ``out``; nothing is left half-written.
+
+    ``actor`` None is a scheduled job (``main.py backup``): a backup gives nothing that access
+    to the database does not, so it needs no sign-in, and is audited with the machine."""
+    if actor is not None:
+        _require(database, actor)
     with written_in_place_of(out, suffix=".partial") as partial:
         if database.is_sqlite:
             source = database.sqlite_path
@@ -94,14 +144,15 @@ def backup(database: Database, actor: Actor, out: Path) -> Path:
 
 
 def sqlite_in_use(path: Path) -> bool:
-    """Whether another connection has the SQLite database at ``path`` open (in WAL mode, as
-    LaserLog keeps it, leaving WAL needs every other connection closed)."""
-    conn = sqlite3.connect(path, timeout=0)
+    """Whether another connection has the SQLite database at ``path`` open; the file is not
+    changed by asking."""
+    conn = sqlite3.connect(path, timeout=0, isolation_level=None)
     try:
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            return False
-        conn.execute("PRAGMA journal_mode=DELETE")
-        conn.execute("PRAGMA journal_mode=WAL")  # as it was: nobody else is there
+        # A WAL connection holds a shared lock on the file for as long as it is open; an
+        # exclusive one is refused while any other has it. Nothing is written.
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
         return False
     except sqlite3.OperationalError as error:
         # locked: someone else is there; anything else: damaged beyond reading by anyone
@@ -122,54 +173,145 @@ def postgres_sessions(database: Database) -> list[str]:
     return [f"{user} from {host}" + (f" ({app})" if app else "") for user, host, app in rows]
 
 
-def restore(database: Database, actor: Actor, source: Path, force: bool = False) -> int:
+def restoring_actor(database: Database, source: Path, username: str, password: str) -> Actor:
+    """The administrator restoring, checked against the accounts of the database to replace
+    or, when that is too damaged to read, of the backup. Nothing is written: a refused
+    restore leaves the target as it was, byte for byte."""
+    try:
+        with database.read() as db:
+            found = accounts.check_password(db, username, password)
+    except (DatabaseUnavailable, exc.DBAPIError):
+        if not database.is_sqlite:
+            raise
+        found = _backup_account(source, username, password)
+    if found is None:
+        raise NotAllowed("Wrong user name or password")
+    actor = found
+    if actor.role != Role.ADMIN:
+        raise NotAllowed(f"{username} is not an administrator: restoring needs one")
+    return actor
+
+
+def _backup_account(source: Path, username: str, password: str) -> Actor | None:
+    refuse_database_file(source, "restore from")
+    try:
+        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT id, username, full_name, role, password_hash, active "
+                               "FROM users WHERE lower(username) = ?",
+                               (username.strip().lower(),)).fetchone()
+    except sqlite3.Error:
+        row = None
+    if row is None or not row[5] or not accounts.password_matches(row[4], password):
+        return None
+    return Actor(id=row[0], username=row[1], full_name=row[2], role=row[3])
+
+
+def _checked_postgres_backup(database: Database, source: Path) -> tuple[int, Counts]:
+    """Load the dump into a scratch database beside the target and check it there whole
+    (schema known, guards present, the chain and every signed session's content, not
+    empty), before the target is touched; the scratch database is dropped after."""
+    listed = subprocess.run([pg_tool("pg_restore"), "--list", str(source)],
+                            capture_output=True, text=True)
+    if listed.returncode != 0 or "audit_events" not in listed.stdout:
+        raise BackupFailed(f"{source} is not a readable LaserLog PostgreSQL backup")
+    name = f"{database.url.database}_restore_check"[:63]
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        try:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        except exc.DBAPIError as error:
+            raise BackupFailed(f"Cannot check the backup before restoring: creating a scratch "
+                               f"database failed ({one_line(str(error.orig))}); nothing was "
+                               "changed") from None
+    scratch = Database(database.url.set(database=name).render_as_string(hide_password=False))
+    try:
+        loaded = subprocess.run([pg_tool("pg_restore"), "--no-owner",
+                                 f"--dbname={scratch.libpq_url(with_password=False)}",
+                                 str(source)], capture_output=True, text=True,
+                                env=libpq_env(scratch))
+        if loaded.returncode != 0:
+            raise BackupFailed(f"{source} does not load ({one_line(loaded.stderr)}); nothing "
+                               "was changed")
+        revision = current_revision(scratch)
+        if revision is None or not known_revision(revision):
+            raise BackupFailed(f"{source} was made by a newer LaserLog (schema {revision}); "
+                               "nothing was changed")
+        result = verify(scratch)
+        counts = counts_of(scratch)
+    finally:
+        scratch.dispose()
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        database.dispose()
+    return _sound(source, result, counts)
+
+
+def restore(database: Database, actor: Actor, source: Path, force: bool = False,
+            confirm: Callable[[str], bool] | None = None) -> int:
     """Replace the database's content with a checked backup; return its audit event count.
 
-    The database itself may be damaged: it is replaced whole, not read. A backup from an
-    older LaserLog is brought up to date afterwards. While LaserLog (or anything else) has
-    the database open elsewhere, the restore is refused unless ``force``: their saves would
-    be lost under them.
+    Everything is checked before anything is touched: the backup (sound, a known schema, its
+    guards present, its own verify passing, not empty), that nobody has the target open
+    elsewhere (unless ``force``: their saves would be lost), and, when ``confirm`` is given,
+    the person's yes to the two databases' counts side by side. Any refusal leaves the
+    target as it was. The target itself may be damaged: it is replaced whole, not read. A
+    backup from an older LaserLog is brought up to date afterwards.
     """
     require(actor, Action.MANAGE_BACKUPS, "backup")
     if database.is_sqlite:
-        check_sqlite_backup(source)
+        _events, counts = _checked_sqlite_backup(source)
+    else:
+        _events, counts = _checked_postgres_backup(database, source)
+    current = counts_of(database)
+    database.dispose()  # this process's own pooled connections are not "others"
+    if database.is_sqlite:
         target = database.sqlite_path
         assert target is not None
-        database.dispose()
         if not force and target.exists() and sqlite_in_use(target):
             raise BackupFailed(
                 f"{target.name} is open elsewhere (LaserLog on this PC or another program); "
                 "close it there first, or restore with --force to replace it anyway (their "
                 "unsaved work is lost); nothing was changed")
-        staging = target.with_name(target.name + ".restoring")
-        staging.unlink(missing_ok=True)
-        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
-                closing(sqlite3.connect(staging)) as dst:
-            src.backup(dst)
-        for journal in ("-wal", "-shm"):  # the old file's, never to be replayed on the new
-            Path(f"{target}{journal}").unlink(missing_ok=True)
-        os.replace(staging, target)
     else:
-        listed = subprocess.run([pg_tool("pg_restore"), "--list", str(source)],
-                                capture_output=True, text=True)
-        if listed.returncode != 0 or "audit_events" not in listed.stdout:
-            raise BackupFailed(f"{source} is not a readable LaserLog PostgreSQL backup")
-        database.dispose()  # this process's own pooled connections are not "others"
         others = [] if force else postgres_sessions(database)
+        database.dispose()
         if others:
             raise BackupFailed(
                 f"{len(others)} other connection(s) use this database: {'; '.join(others)}. "
                 "Close LaserLog there first, or restore with --force; nothing was changed")
-        database.dispose()
+    question = (f"Replace {database.display_url} ({current or 'unreadable'}) with the backup "
+                f"{source.name} ({counts})?")
+    if confirm is not None and not confirm(question):
+        raise BackupFailed("Not confirmed; nothing was changed")
+    if database.sqlite_path is not None:
+        _replace_sqlite(database.sqlite_path, source)
+    else:
         done = subprocess.run([pg_tool("pg_restore"), "--clean", "--if-exists",
                                "--single-transaction", "--no-owner",
                                f"--dbname={database.libpq_url(with_password=False)}", str(source)],
                               capture_output=True, text=True, env=libpq_env(database))
         if done.returncode != 0:
-            raise BackupFailed(f"pg_restore failed, nothing changed: {done.stderr.strip()}")
+            raise BackupFailed(f"pg_restore failed, nothing changed: {one_line(done.stderr)}")
     upgrade(database)
     with database.write() as db:  # recorded in the restored database, by the same person
         restored_id = db.scalar(select(User.id).where(User.username == actor.username))
         audit_chain.record(db, actor_id=restored_id, action="backup.restore", entity="backup",
-                           entity_id=source.name, new={"file": str(source), "by": actor.username})
+                           entity_id=source.name[-64:],
+                           new={"file": str(source), "by": actor.username})
     return verify(database).events - 1
+
+
+def _replace_sqlite(target: Path, source: Path) -> None:
+    staging = target.with_name(target.name + ".restoring")
+    try:
+        staging.unlink(missing_ok=True)
+        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
+                closing(sqlite3.connect(staging)) as dst:
+            src.backup(dst)
+    except (OSError, sqlite3.Error) as error:
+        staging.unlink(missing_ok=True)
+        raise BackupFailed(f"Cannot write beside {target} ({error}); nothing was "
+                           "changed") from None
+    for journal in ("-wal", "-shm"):  # the old file's, never to be replayed on the new
+        Path(f"{target}{journal}").unlink(missing_ok=True)
+    os.replace(staging, target)

@@ -19,7 +19,7 @@ from models.access.audit_chain import GENESIS_HASH, event_hash
 from models.reading.session_content import content_digests
 from models.records.audit_events import AuditEvent
 from models.storage.database import Database
-from models.storage.migrations import GUARDS
+from models.storage.migrations import guards_expected
 from models.workflow.session_logging import CONTENT_KEY, SEALING
 
 _BATCH = 5_000
@@ -63,8 +63,9 @@ def _guard_problems(db: Session, dialect: str) -> list[str]:
     query = ("SELECT name FROM sqlite_master WHERE type = 'trigger'" if dialect == "sqlite"
              else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
     found = set(db.execute(text(query)).scalars())
+    revision = db.execute(text("SELECT version_num FROM alembic_version")).scalar()
     return [f"the guard trigger {name} is missing: someone dropped it"
-            for name in sorted(GUARDS[dialect] - found)]
+            for name in sorted(guards_expected(dialect, revision) - found)]
 
 
 def _storage_problems(db: Session, sqlite: bool) -> list[str]:

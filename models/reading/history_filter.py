@@ -47,12 +47,22 @@ class HistoryFilter:
 def local_days(first: date | None, last: date | None
                ) -> tuple[datetime | None, datetime | None]:
     """Calendar days from ``first`` to ``last`` inclusive, in this PC's time zone, as the
-    half-open ``since``/``until`` a filter takes (either end may be open)."""
-    def start(day: date) -> datetime:
-        return datetime.combine(day, time()).astimezone()
+    half-open ``since``/``until`` a filter takes (either end may be open). A day at the edge
+    of the calendar (0001-01-01, 9999-12-31) leaves its end open: nothing lies beyond it."""
+    def start(day: date) -> datetime | None:
+        try:
+            return datetime.combine(day, time()).astimezone()
+        except (OverflowError, ValueError, OSError):
+            return None
 
-    return (None if first is None else start(first),
-            None if last is None else start(last) + timedelta(days=1))
+    def after(day: date) -> datetime | None:
+        begun = start(day)
+        try:
+            return None if begun is None else begun + timedelta(days=1)
+        except OverflowError:
+            return None
+
+    return (None if first is None else start(first), None if last is None else after(last))
 
 
 def _like(text: str) -> str:

@@ -20,7 +20,7 @@ from models.access.permissions import Action, may
 from models.errors import LaserLogError
 from models.reading import history
 from models.reading.chart_data import ChartData
-from models.reading.exports import export_sessions
+from models.reading.exports import export_sessions, record_export
 from models.reading.history_filter import HistoryFilter, filter_choices
 from models.review import audit_trail
 from models.review.audit_trail import AuditRow
@@ -149,6 +149,7 @@ class HistoryView(QWidget):
             return
         self.found.setText(f"Exported a summary of {sum(counts.values()):,} session(s) to "
                            f"{path}.")
+        self.tasks.write(record_export, self.actor, "pdf", filters, sum(counts.values()), path)
 
     def _header_clicked(self, column: int) -> None:
         if column == 0:

@@ -26,14 +26,12 @@ SUMMARY_CHARTS = ("Sessions per month by room", "Reaction rate by area",
 CHART_SIZE = (900, 420)
 
 
-def period_figures(db: Session, actor: Actor | None, filters: HistoryFilter
+def period_figures(db: Session, actor: Actor, filters: HistoryFilter
                    ) -> tuple[dict[str, int], list[ChartData]]:
-    """Sessions by status, and the summary's charts: all SQL aggregates. ``actor`` None is
-    the command line, which sees every session."""
+    """Sessions by status, and the summary's charts: all SQL aggregates."""
     counts = {status.label: count_sessions(db, actor, replace(filters, status=status.value))
               for status in SessionStatus}
-    # chart_data.Builder says Actor, but the statistics under every chart take Actor | None
-    charts = [chart_data.CHARTS[title](db, actor, filters)  # type: ignore[arg-type]
+    charts = [chart_data.CHARTS[title](db, actor, filters)
               for title in SUMMARY_CHARTS]
     return counts, charts
 

@@ -34,3 +34,14 @@ treatment_sessions_unchanged_when_signed users_guard
 """
 GUARDS = {"sqlite": frozenset(_SQLITE_GUARDS.split()),
           "postgresql": frozenset(_POSTGRES_GUARDS.split())}
+#: The revision that added each guard, where later than 0014 (an older database lacks it).
+ADDED_IN = {name: "0015" for names in GUARDS.values() for name in names
+            if name.endswith("_unchanged_when_signed")}
+
+
+def guards_expected(dialect: str, revision: str | None) -> frozenset[str]:
+    """The guard triggers a database of ``revision`` has when nobody touched it."""
+    if revision is None or not revision.isdigit():
+        return GUARDS[dialect]
+    return frozenset(name for name in GUARDS[dialect]
+                     if int(ADDED_IN.get(name, "0")) <= int(revision))
