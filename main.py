@@ -30,6 +30,14 @@ class Failure(Exception):
     """A command failed for a reason the user can act on."""
 
 
+def _encodable(url: str) -> None:
+    from models.storage.database import parse_url
+
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        _output(parsed.database)
+
+
 def _existing(url: str) -> None:
     """Only ``init`` creates a database: every other command refuses a missing or empty
     SQLite file, or one in memory, and creates nothing."""
@@ -42,7 +50,7 @@ def _existing(url: str) -> None:
     if name in ("", ":memory:") or "mode=memory" in str(parsed.query):
         raise Failure("an in-memory database would be gone when the command ends; give a "
                       "file: --db sqlite:///PATH")
-    path = Path(name)
+    path = _output(name)
     try:
         size = path.stat().st_size if path.exists() else None
     except OSError as error:
@@ -65,6 +73,8 @@ def _opened(args: argparse.Namespace, create: bool = False) -> Iterator["Databas
     url = resolve_url(args.db)
     if not create:
         _existing(url)
+    else:
+        _encodable(url)
     database, backup = open_current(url)
     if backup is not None:
         print(f"Backed up the database before upgrading it: {backup}", file=sys.stderr)
@@ -201,6 +211,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_SIMULATED_SESSIONS = 1_000
+MAX_SIMULATED_PULSES = 1_000_000  # a simulated file stays under the import's 1 GiB limit
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
@@ -210,7 +224,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     if args.sessions < 1 or (args.pulses is not None and args.pulses < 1):
         raise Failure("--sessions and --pulses must be at least 1")
-    out = Path(args.out)
+    if (args.sessions > MAX_SIMULATED_SESSIONS or (args.pulses or 0) > MAX_SIMULATED_PULSES
+            or args.sessions * (args.pulses or 0) > MAX_SIMULATED_PULSES * 20):
+        raise Failure(f"--sessions is at most {MAX_SIMULATED_SESSIONS:,}, --pulses at most "
+                      f"{MAX_SIMULATED_PULSES:,} per session and "
+                      f"{MAX_SIMULATED_PULSES * 20:,} in all: a device's file stays importable")
+    out = _output(args.out)
     if not out.parent.is_dir():
         raise Failure(f"cannot write {out}: the folder {out.parent} does not exist")
     with _opened(args) as database, database.read() as db:
@@ -237,7 +256,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         session_uuid = UUID(args.session) if args.session else None
     except ValueError:
         raise Failure(f"--session {args.session!r} is not a session UUID") from None
-    path = Path(args.file)
+    path = _output(args.file)
     with _opened(args) as database:
         profile = resolve_profile(database, args.profile) if args.profile else None
         password = _read_password(f"Password for {args.user}: ", confirm=False)
@@ -268,6 +287,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from ui.bench.startup_bench import run_startup_bench
+
+    if args.runs < 1:
+        raise Failure("--runs must be at least 1")
+    if args.json is not None:
+        folder = _output(args.json).parent
+        if not folder.is_dir():
+            raise Failure(f"cannot write {args.json}: the folder {folder} does not exist")
 
     if args.target == "startup":
         return run_startup_bench(runs=args.runs, json_path=args.json)

@@ -118,3 +118,22 @@ def test_a_demo_never_mixes_with_a_clinics_records(tmp_path):
                      "holds a clinic's own patients")
     with closing(sqlite3.connect(tmp_path / "clinic.db")) as conn:
         assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("simulate", "--format", "csv", "--out", "s.csv", "--sessions", str(10**40)), "at most"),
+    (("simulate", "--format", "csv", "--out", "s.csv", "--pulses", str(10**40)), "at most"),
+    (("bench", "import", "--runs", "0"), "--runs must be at least 1"),
+    (("bench", "startup", "--runs", "1", "--json", "missing/b.json"), "does not exist"),
+])
+def test_bounds_and_missing_folders_are_one_line_at_once(tmp_path, args, message):
+    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    assert laserlog("--db", url, "init").returncode == 0
+    one_line_failure(laserlog("--db", url, *args, cwd=tmp_path), message)
+    assert not (tmp_path / "s.csv").exists()
+
+
+@pytest.mark.parametrize("command", [("init",), ("verify",)])
+def test_a_database_path_this_system_cannot_encode_is_one_line(tmp_path, command):
+    one_line_failure(laserlog("--db", f"sqlite:///{tmp_path}/caf\udce9.db", *command),
+                     "characters this system cannot use")
