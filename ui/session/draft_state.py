@@ -17,6 +17,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from models.storage.database import Database
 from models.values.rows import PatientRow, SessionDetail
 
 
@@ -67,12 +68,15 @@ class DraftState:
             self._version = version
 
     def tracked[**P](self, operation: Callable[Concatenate[Session, P], SessionDetail]
-                     ) -> Callable[Concatenate[Session, P], SessionDetail]:
-        """``operation`` checked against the version last seen, which it then moves on."""
-        def run(db: Session, /, *args: P.args, **kwargs: P.kwargs) -> SessionDetail:
+                     ) -> Callable[Concatenate[Database, P], SessionDetail]:
+        """``operation`` in its own write transaction, checked against the version last seen,
+        which moves on once the transaction has committed (a save the disk refused at the
+        commit leaves the version where it was, so the next try is no "conflict")."""
+        def run(database: Database, /, *args: P.args, **kwargs: P.kwargs) -> SessionDetail:
             with self._lock:
                 expected = self._version
-            detail = operation(db, *args, expected_version=expected, **kwargs)  # type: ignore[arg-type]
+            with database.write() as db:
+                detail = operation(db, *args, expected_version=expected, **kwargs)  # type: ignore[arg-type]
             self.saw(detail.version)
             return detail
         return run

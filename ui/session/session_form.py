@@ -17,7 +17,14 @@ from PySide6.QtWidgets import (
 
 from models.clinic import clinic_settings
 from models.clinic.clinic_settings import ClinicRules
-from models.errors import Conflict, DatabaseUnavailable, LaserLogError, ValidationFailed
+from models.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    LaserLogError,
+    StorageFull,
+    StorageReadOnly,
+    ValidationFailed,
+)
 from models.reading import history
 from models.storage.preferences import Settings
 from models.values.rows import Actor, PatientRow, SessionDetail
@@ -195,7 +202,7 @@ class SessionForm(SessionFormLayout):
         if self.draft.id is None or not self.draft.take_edits():
             return
         entry, _problems = self.collect()
-        self.tasks.write(self.draft.tracked(session_logging.update_draft), self.actor,
+        self.tasks.run(self.draft.tracked(session_logging.update_draft), self.actor,
                          self.draft.id, entry).then(self._draft_written, self._save_failed)
 
     def _save_failed(self, error: Exception) -> None:
@@ -205,6 +212,10 @@ class SessionForm(SessionFormLayout):
             self.draft.saw(error.version)  # seen now; the next save replaces theirs
             self.general_error.show_problem(str(error))
             self.status.setText("Not saved: see the message in red.")
+        elif isinstance(error, StorageFull | StorageReadOnly):
+            self.status.setText(f"Not saved yet: {error}. Your input stays on screen; saving "
+                                "is tried again every few seconds.")
+            self.retry.start()
         elif isinstance(error, DatabaseUnavailable):
             self.status.setText("The database server cannot be reached. Your input stays on "
                                 "screen and is saved as soon as the server is back.")
@@ -245,7 +256,7 @@ class SessionForm(SessionFormLayout):
             self.general_error.show_problem(str(problem))
             return
         self.save_draft()  # queued first: the record follows what is typed
-        self.tasks.write(self.draft.tracked(aftercare.record_given), self.actor, draft_id).then(
+        self.tasks.run(self.draft.tracked(aftercare.record_given), self.actor, draft_id).then(
             lambda detail: self._aftercare_given(detail, path))
 
     def _aftercare_given(self, detail: SessionDetail, path: Path) -> None:
@@ -329,7 +340,7 @@ class SessionForm(SessionFormLayout):
         self.draft.take_edits()  # the completion saves them
         self.complete_button.setEnabled(False)
         self.status.setText("Completing…")
-        self.tasks.write(self.draft.tracked(session_logging.complete_session), self.actor,
+        self.tasks.run(self.draft.tracked(session_logging.complete_session), self.actor,
                          draft_id, entry).then(self._completed, self._refused)
 
     def _refused(self, error: Exception) -> None:

@@ -1,0 +1,72 @@
+"""A full disk under the database: the form keeps what is typed, says it is not saved yet
+and why, and saves it once there is room again; nothing acknowledged is lost."""
+
+import subprocess
+
+import pytest
+
+from models.access import accounts
+from models.clinic import device_register, patients
+from models.reading import history
+from models.storage import schema
+from models.storage.database import open_database
+from models.storage.preferences import Settings
+from models.workflow import session_logging
+from tests.conftest import ADMIN_PASSWORD
+from tests.ui.conftest import RecordedMessages
+from ui.shell.main_window import MainWindow
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    folder = tmp_path / "small"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=900k", "tmpfs", str(folder)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("this machine cannot mount a small tmpfs (needs root)")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_the_form_keeps_typing_through_a_full_disk(qtbot, small_disk):
+    database = open_database(f"sqlite:///{small_disk / 'laserlog.db'}")
+    schema.upgrade(database)
+    with database.write() as db:
+        admin = accounts.create_user(db, username="admin", full_name="Ada", role="admin",
+                                     password=ADMIN_PASSWORD, created_by=None)
+        tech = accounts.create_user(db, username="tess", full_name="Tess Tech",
+                                    role="technician", password=ADMIN_PASSWORD,
+                                    created_by=admin)
+        device_register.add_device(db, admin, make="Acme", model="F", serial="F-1",
+                                   kind="laser")
+        patient = patients.add_patient(db, tech, identifier="F-1", full_name="Flo",
+                                       date_of_birth=None, fitzpatrick=2)
+        draft = session_logging.start_draft(db, tech, patient.id)
+    window = MainWindow(database, tech, Settings(room="R", autosave_seconds=0.2),
+                        RecordedMessages())
+    qtbot.addWidget(window)
+    window.show()
+    form = window.form
+    qtbot.waitUntil(lambda: form.draft_id == draft.summary.id, timeout=10_000)
+
+    filler = small_disk / "filler"
+    with filler.open("wb") as handle:  # another program fills the disk
+        try:
+            while True:
+                handle.write(b"x" * 4096)
+                handle.flush()
+        except OSError:
+            pass
+    typed = "Typed while the disk was full. " * 40
+    qtbot.keyClicks(form.notes, typed)
+    qtbot.waitUntil(lambda: "Not saved yet" in form.status.text(), timeout=15_000)
+    assert "is full" in form.status.text() and "stays on screen" in form.status.text()
+    assert form.notes.toPlainText() == typed
+
+    filler.unlink()  # room again: the retry saves it
+    qtbot.waitUntil(lambda: "Draft saved" in form.status.text(), timeout=15_000)
+    assert form.general_error.text() == ""  # no "conflict" with its own refused save
+    with database.read() as db:
+        assert history.load_session(db, draft.summary.id).notes == typed
+    window.close()
+    database.dispose()
