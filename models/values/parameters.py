@@ -4,6 +4,7 @@ Manual entry, file imports and the simulated device all produce values in these 
 are checked against these ranges, so a value means the same whatever its source.
 """
 
+import math
 from dataclasses import dataclass
 
 
@@ -22,6 +23,9 @@ class ParameterSpec:
 
     def problem(self, value: float) -> str | None:
         """Say what is wrong with ``value``, or None when it is plausible."""
+        if isinstance(value, bool) or not isinstance(value, int | float) or \
+                not math.isfinite(value):
+            return f"{self.label} must be a number"
         if self.integer and value != int(value):
             return f"{self.label} must be a whole number"
         if value < self.minimum or value > self.maximum:

@@ -16,6 +16,7 @@ MAX_DURATION_S = 6 * 3600
 _AREA_CODES = frozenset(a.value for a in Area)
 _REACTION_CODES = frozenset(k.value for k in ReactionKind)
 CLOCK_SKEW = timedelta(minutes=5)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before any clinic logged sessions this way
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ def problems_in(entry: SessionInput, now: datetime | None = None) -> dict[str, s
             problems["duration"] = "Duration cannot be over 6 hours (360 minutes)"
     if entry.started_at is not None and entry.started_at > now + CLOCK_SKEW:
         problems["started_at"] = "The session cannot start in the future"
+    elif entry.started_at is not None and entry.started_at < EARLIEST:
+        problems["started_at"] = f"A session cannot start before {EARLIEST:%Y}"
     applied = entry.anaesthetic_applied_at
     if applied is not None and applied > now + CLOCK_SKEW:
         problems["anaesthetic_applied_at"] = "The anaesthetic cannot be applied in the future"

@@ -17,6 +17,7 @@ from models.errors import NotFound, ValidationFailed
 from models.records.equipment import Device
 from models.records.patient_plans import TestPatch, TestPatchRule
 from models.records.people import Patient
+from models.values.parameters import ENERGY, FLUENCE
 from models.values.rows import Actor
 from models.values.vocabulary import Area, PatchResult
 
@@ -89,6 +90,9 @@ def record_test_patch(db: Session, actor: Actor, patient_id: int, device_id: int
         problems["read_after_days"] = "A patch is read at least 1 day after it is done"
     if not (fluence_j_cm2 or energy_j):
         problems["settings"] = "Enter the fluence or energy the patch was done at"
+    for spec, value in ((FLUENCE, fluence_j_cm2), (ENERGY, energy_j)):
+        if value is not None and (problem := spec.problem(value)):
+            problems["settings"] = problem
     if problems:
         raise ValidationFailed(problems)
     assert done_on is not None  # a missing date is a problem above

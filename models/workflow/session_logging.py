@@ -106,6 +106,9 @@ def complete_session(
         raise ValidationFailed(problems)
     before = snapshot(session)
     apply_entry(db, session, entry, {})
+    stored = stored_value_problems(session)  # a device's values too, whatever their path
+    if stored:
+        raise ValidationFailed(stored)
     session.status = SessionStatus.COMPLETED
     session.completed_at = datetime.now(UTC)
     db.flush()
@@ -114,6 +117,19 @@ def complete_session(
                                  [(r.kind, r.grade) for r in session.reactions])
     record_change(db, actor, session, "session.complete", before)
     return load_session(db, session.id)
+
+
+def stored_value_problems(session: TreatmentSession) -> dict[str, str]:
+    """Any setting on the session that is not a plausible number (not finite, out of its
+    range), however it got there: nothing of the kind is ever signed."""
+    problems: dict[str, str] = {}
+    for area in session.areas:
+        for setting in area.settings:
+            for spec in SETTINGS:
+                value = getattr(setting, spec.key)
+                if value is not None and (problem := spec.problem(value)):
+                    problems[area_key(area.area, spec.key)] = problem
+    return problems
 
 
 def safety_problems(db: Session, session: TreatmentSession, entry: SessionInput
