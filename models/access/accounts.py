@@ -105,25 +105,9 @@ def create_user(
     return actor_of(user)
 
 
+#: The pseudo-account earlier releases made for the command line: never listed (it could never
+#: sign in; commands now name the administrator who runs them).
 COMMAND_LINE_USER = "command-line"
-#: Who restores a database too damaged to read its own command-line account.
-COMMAND_LINE_STANDIN = Actor(id=0, username=COMMAND_LINE_USER,
-                             full_name="Command line (database owner)", role=Role.ADMIN)
-
-
-def command_line_actor(db: Session) -> Actor:
-    """Who acts when an administrator runs a ``user`` command with the database's own
-    credentials: a built-in administrator that can never sign in (it is disabled and has no
-    usable password), so the audit trail names the command line."""
-    user = db.scalar(select(User).where(User.username == COMMAND_LINE_USER))
-    if user is None:
-        user = User(username=COMMAND_LINE_USER, full_name="Command line (database owner)",
-                    role=Role.ADMIN, password_hash="!", active=False)
-        db.add(user)
-        db.flush()
-        audit_chain.record(db, actor_id=user.id, action="user.create", entity="user",
-                           entity_id=user.id, new={"username": user.username, "role": user.role})
-    return actor_of(user)
 
 
 def _user(db: Session, actor: Actor, username: str) -> User:
@@ -140,7 +124,8 @@ def list_users(db: Session, actor: Actor) -> list[UserRow]:
     return [
         UserRow(user.username, user.full_name, user.role, user.active, user.failed_logins,
                 user.locked_until if user.locked_until and user.locked_until > now else None)
-        for user in db.scalars(select(User).order_by(User.username))
+        for user in db.scalars(select(User).where(User.username != COMMAND_LINE_USER)
+                               .order_by(User.username))
     ]
 
 

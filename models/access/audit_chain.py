@@ -11,10 +11,28 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from models.errors import NotAllowed, RecordedFailure
 from models.records.audit_events import AuditEvent
+from models.records.people import User
 from models.storage.base import utc_now
 
+
+class AccountDisabled(NotAllowed, RecordedFailure):
+    """The signed-in account was disabled since; the GUI says so and signs out. Rolled back,
+    then recorded as a refusal of its own."""
+
+    def __init__(self, message: str, actor_id: int, action: str) -> None:
+        super().__init__(message)
+        self.actor_id, self.action = actor_id, action
+
+    def record(self, session: Session) -> None:
+        record(session, actor_id=self.actor_id, action="refused", entity="user",
+               entity_id=self.actor_id, new={"action": self.action}, reason=str(self))
+
+
 GENESIS_HASH = "0" * 64
+#: Recorded whatever the account's state: what is refused, or tried, is kept too.
+RECORDED_FOR_ANYONE = frozenset({"refused", "login.failed", "logout"})
 _AUDIT_LOCK_KEY = 0x1A5E_A0D1  # PostgreSQL advisory lock serialising sequence numbers
 
 
@@ -51,7 +69,15 @@ def record(
     new: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one event in the caller's transaction, chained to the last one."""
+    """Append one event in the caller's transaction, chained to the last one.
+
+    Every change records one, so this is where a change by an account disabled since it
+    signed in is stopped: ``AccountDisabled`` rolls the whole change back.
+    """
+    if actor_id is not None and action not in RECORDED_FOR_ANYONE and not db.scalar(
+            select(User.active).where(User.id == actor_id)):
+        raise AccountDisabled("Your account has been disabled by an administrator: nothing "
+                              "was saved; sign in with another account", actor_id, action)
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
     last = db.execute(

@@ -17,6 +17,7 @@ from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.reading.export_csv import write_sessions_csv
 from models.reading.export_fhir import write_fhir_bundle
+from models.reading.history import NO_FILTER
 from models.reading.history_filter import HistoryFilter
 from models.storage.atomic_files import written_in_place_of
 from models.storage.database import Database
@@ -27,7 +28,7 @@ WRITERS: dict[str, Writer] = {"csv": write_sessions_csv, "fhir": write_fhir_bund
 
 
 def export_sessions(database: Database, path: Path, file_format: str,
-                    filters: HistoryFilter, actor: Actor) -> int:
+                    filters: HistoryFilter = NO_FILTER, *, actor: Actor) -> int:
     """Write the export to ``path``, record the disclosure; return how many sessions it
     holds."""
     with database.read() as db:

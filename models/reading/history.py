@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
 
-from models.access import permissions
+from models.access import care, permissions
 from models.access.permissions import Action, Refused
 from models.clinic.device_register import device_row
 from models.clinic.patients import patient_row
@@ -261,6 +261,9 @@ def view_session(db: Session, actor: Actor, session_id: int | UUID) -> SessionDe
             raise Refused("This session is of a patient you do not treat; a supervisor can "
                           "open it", actor, "view_session", "treatment_session",
                           detail.summary.uuid)
+        session = db.get(TreatmentSession, detail.summary.id)
+        assert session is not None
+        care.note_access(db, actor, session)
     return detail
 
 

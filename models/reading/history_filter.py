@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from models.access import permissions
+from models.access import care, permissions
 from models.access.permissions import Action
 from models.errors import LaserLogError
 from models.records import area_day_counts
@@ -80,8 +80,7 @@ def apply_filter[*Ts](statement: Select[*Ts], f: HistoryFilter, actor: Actor | N
     session = TreatmentSession
     if actor is not None and not permissions.may(actor, Action.VIEW_ALL_SESSIONS):
         permissions.require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_session")
-        treated = select(session.patient_id).where(session.technician_id == actor.id)
-        statement = statement.where(session.patient_id.in_(treated))
+        statement = statement.where(session.patient_id.in_(care.treated_by(actor)))
     if f.since is not None:
         statement = statement.where(session.started_at >= f.since)
     if f.until is not None:

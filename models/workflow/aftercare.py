@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from models.access.permissions import Action, require
+from models.access.permissions import Action, Refused, require
 from models.errors import NotAllowed
 from models.reading.history import load_session
 from models.records.treatment import TreatmentSession
@@ -65,7 +65,8 @@ def record_given(db: Session, actor: Actor, session_id: int,
     require(actor, Action.LOG_SESSION, "treatment_session", session_id)
     session = db.get(TreatmentSession, session_id)
     if session is None or session.technician_id != actor.id:
-        raise NotAllowed("Only the technician who logged this session records its aftercare")
+        raise Refused("Only the technician who logged this session records its aftercare",
+                      actor, "record_aftercare", "treatment_session", session_id)
     if session.status == SessionStatus.VOIDED:
         raise NotAllowed("This session is voided")
     check_version(db, session, expected_version)

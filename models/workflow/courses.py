@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from models.access import audit_chain, permissions
+from models.access import audit_chain, care, permissions
 from models.access.permissions import Action, require
 from models.clinic import clinic_settings
 from models.errors import NotFound, ValidationFailed
@@ -139,6 +139,7 @@ def _current(db: Session, patient_id: int, area: str) -> Course | None:
 def courses_of(db: Session, actor: Actor, patient_id: int) -> dict[str, CourseRow]:
     """The patient's current course on each area that has one."""
     require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_course")
+    care.require_care(db, actor, patient_id, "courses")
     return {row.area: row
             for row in _course_rows(db, Course.patient_id == patient_id, _latest())}
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models.access import audit_chain
+from models.access import audit_chain, care
 from models.access.permissions import Action, require
 from models.errors import NotFound, ValidationFailed
 from models.records.equipment import Device
@@ -64,6 +64,7 @@ def _row(patch: TestPatch) -> PatchRow:
 
 def patches_of(db: Session, actor: Actor, patient_id: int) -> list[PatchRow]:
     require(actor, Action.LOG_SESSION, "test_patch")
+    care.require_care(db, actor, patient_id, "test patches")
     return [_row(p) for p in db.scalars(select(TestPatch).where(
         TestPatch.patient_id == patient_id).order_by(TestPatch.done_on.desc(),
                                                      TestPatch.id.desc()))]

@@ -133,7 +133,7 @@ class HistoryView(QWidget):
             self.tasks.read(period_figures, self.actor, filters).then(
                 lambda figures: self._write_summary(figures, filters, path))
             return
-        self.tasks.run(export_sessions, path, file_format, filters, self.actor).then(
+        self.tasks.run(export_sessions, path, file_format, filters, actor=self.actor).then(
             lambda count: self.found.setText(f"Exported {count:,} session(s) to {path}."),
             lambda error: self.found.setText(f"Not exported: {error}"))
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.access import accounts
+from models.access.audit_chain import AccountDisabled
 from models.access.permissions import Action, may
 from models.errors import LaserLogError
 from models.storage.database import Database
@@ -246,7 +247,10 @@ class MainWindow(QMainWindow):
         self.import_dialog = dialog
 
     def _report(self, error: Exception) -> None:
-        if isinstance(error, LaserLogError):
+        if isinstance(error, AccountDisabled):  # signed out: the lock screen asks who it is
+            self.messages.error(self, str(error))
+            self.lock()
+        elif isinstance(error, LaserLogError):
             self.messages.error(self, str(error))
         else:
             self.messages.error(self, f"Something went wrong inside LaserLog ({error!r}). "

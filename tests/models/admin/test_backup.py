@@ -3,16 +3,15 @@
 import pytest
 from sqlalchemy import func, select, text
 
-from models.access import accounts
 from models.admin.backup import BackupFailed, backup, restore
 from models.admin.integrity import verify
 from models.records.people import Patient
 
 
 @pytest.fixture
-def command_line(database):
-    with database.write() as db:
-        return accounts.command_line_actor(db)
+def command_line(admin):
+    """Who runs backup and restore from the command line: an administrator."""
+    return admin
 
 
 def patient_count(database):

@@ -9,7 +9,6 @@ from contextlib import closing
 import pytest
 from sqlalchemy import func, select
 
-from models.access import accounts
 from models.admin.backup import BackupFailed, backup, restore
 from models.clinic import patients
 from models.errors import LaserLogError
@@ -18,9 +17,9 @@ from models.storage.database import open_database
 
 
 @pytest.fixture
-def command_line(database):
-    with database.write() as db:
-        return accounts.command_line_actor(db)
+def command_line(admin):
+    """Who runs backup and restore from the command line: an administrator."""
+    return admin
 
 
 def add(database, admin, identifier):

@@ -55,7 +55,7 @@ def test_an_export_or_a_backup_over_the_database_is_refused(database, admin, sup
     add(database, technician, "P-1")
     target = database.sqlite_path
     with pytest.raises(DatabaseFileRefused, match=r"^Cannot write laserlog\.db"):
-        export_sessions(database, target, "csv", HistoryFilter(), supervisor)
+        export_sessions(database, target, "csv", HistoryFilter(), actor=supervisor)
     with pytest.raises(DatabaseFileRefused, match=r"^Cannot write laserlog\.db"):
         backup(database, admin, target)
     with pytest.raises(DatabaseFileRefused, match=r"^Cannot restore from laserlog\.db"):
