@@ -206,7 +206,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.format == "pdf":
             count = _export_pdf_summary(database, out, filters, actor)
         else:
-            count = export_sessions(database, out, args.format, filters, actor)
+            count = export_sessions(database, out, args.format, filters, actor=actor)
     print(f"Exported {count} sessions to {out}")
     return 0
 
