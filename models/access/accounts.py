@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.access import audit_chain
+from models.access import audit_chain, witness
 from models.access.permissions import Action, require
 from models.errors import NotAllowed, NotFound, ValidationFailed
 from models.records.people import User
@@ -102,6 +102,8 @@ def create_user(
         entity_id=user.id,
         new={"username": user.username, "full_name": user.full_name, "role": user.role},
     )
+    if created_by is None:  # the first account: a new clinic's database starts here
+        witness.witness_after_commit(db, "created")
     return actor_of(user)
 
 

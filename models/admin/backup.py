@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import exc, select, text
 
-from models.access import accounts, audit_chain
+from models.access import accounts, audit_chain, witness
 from models.access.permissions import Action, require
 from models.admin.integrity import Verification, verify
 from models.errors import DatabaseUnavailable, LaserLogError, NotAllowed, one_line
@@ -117,6 +117,7 @@ def _audit(database: Database, actor: Actor | None, action: str, path: Path) -> 
         audit_chain.record(db, actor_id=actor.id if actor else None, action=action,
                            entity="backup", entity_id=path.name[-64:],
                            new={"file": str(path)} | ({} if actor else machine))
+        witness.witness_after_commit(db, "backup")
 
 
 def _require(database: Database, actor: Actor) -> None:
@@ -298,6 +299,7 @@ def restore(database: Database, actor: Actor, source: Path, force: bool = False,
         audit_chain.record(db, actor_id=restored_id, action="backup.restore", entity="backup",
                            entity_id=source.name[-64:],
                            new={"file": str(source), "by": actor.username})
+        witness.witness_after_commit(db, "restore")  # the witnesses before it are closed
     return verify(database).events - 1
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from models.access import witness
 from models.access.audit_chain import GENESIS_HASH, event_hash
 from models.reading.session_content import content_digests
 from models.records.audit_events import AuditEvent
@@ -156,6 +157,7 @@ def verify(database: Database, progress: Callable[[int], None] | None = None) ->
     result = Verification()
     seals = _Seals()
     with database.read() as db:
+        witnessed = {w.seq: w for w in witness.witnesses_of(witness.chain_identity(db))}
         result.problems += _storage_problems(db, database.is_sqlite)
         result.problems += _guard_problems(db, database.engine.dialect.name)
         expected_seq, prev_hash, after_seq = 1, GENESIS_HASH, None
@@ -178,11 +180,22 @@ def verify(database: Database, progress: Callable[[int], None] | None = None) ->
                     result.first_broken_seq = min(expected_seq, event.seq)
                     break
                 seals.note(event)
+                seen = witnessed.pop(event.seq, None)
+                if seen is not None and seen.hash != event.hash:
+                    result.problems.append(
+                        f"audit event {event.seq} is not the one a witness saw on "
+                        f"{seen.seen_at} ({seen.reason}): the chain was rewritten")
                 result.events += 1
                 expected_seq, prev_hash = event.seq + 1, event.hash
             after_seq = events[-1].seq
             db.expunge_all()
             if progress is not None:
                 progress(result.events)
+        if result.first_broken_seq is None and witnessed:
+            last = max(witnessed)
+            seen = witnessed[last]
+            result.problems.append(
+                f"audit events {expected_seq} to {last} are missing: a witness saw event "
+                f"{last} on {seen.seen_at} ({seen.reason}); the chain's end was cut off")
         _content_problems(db, seals, result)
     return result

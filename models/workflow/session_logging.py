@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.access import audit_chain
+from models.access import audit_chain, witness
 from models.access.permissions import Action, Refused, require
 from models.errors import Conflict, NotFound, ValidationFailed
 from models.reading.history import load_session
@@ -365,6 +365,8 @@ def record_change(
     sealed = new | {CONTENT_KEY: content_digest(db, session.id)} if action in SEALING else new
     audit_chain.record(db, actor_id=actor.id, action=action, entity="treatment_session",
                        entity_id=session.uuid, old=old, new=sealed, reason=reason)
+    if action in SEALING:
+        witness.witness_after_commit(db, "sign")
     if action != "session.save_draft":
         notify_sessions_changed(db, session.uuid)
     return old, new
