@@ -301,6 +301,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from ui.bench.import_bench import run_import_bench
 
         return run_import_bench(runs=min(args.runs, 3), json_path=args.json)
+    if args.target == "verify":
+        from ui.bench.verify_bench import run_verify_bench
+
+        return run_verify_bench(args.sessions, args.db, json_path=args.json)
     if args.target == "history":
         from ui.bench.history_bench import run_history_bench
 
@@ -573,7 +577,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=cmd_verify)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline")
-    bench.add_argument("target", choices=["startup", "import", "history"])
+    bench.add_argument("target", choices=["startup", "import", "history", "verify"])
     bench.add_argument("--sessions", type=int, default=1_000_000, metavar="N",
                        help="history: sessions in the benchmark clinic (cached between runs)")
     bench.add_argument("--json", metavar="FILE", help="also write the figures as JSON")

@@ -289,3 +289,13 @@ def test_bench_history_measures_through_the_model(tmp_path):
     assert figures["sessions"] == 300
     assert figures["history_paint_ratio"] > 0 and figures["deep_page_ratio"] > 0
     assert set(figures["filter_p95_ms"]) == {"date", "area", "patient"}
+
+
+def test_bench_verify_measures_against_hashlib(tmp_path):
+    out = tmp_path / "verify.json"
+    done = laserlog("bench", "verify", "--sessions", "300", "--json", str(out))
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["sessions"] == 300 and figures["content_mb"] > 0
+    assert figures["verify_to_hashlib_ratio"] == pytest.approx(
+        figures["verify_s"] / figures["hashlib_s"], rel=0.1)

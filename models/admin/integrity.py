@@ -32,6 +32,7 @@ class Verification:
     problems: list[str] = field(default_factory=list)
     first_broken_seq: int | None = None
     sessions_proven: int = 0  # signed sessions whose content matches their digest
+    content_bytes: int = 0  # what was digested to prove them
     unsealed: int = 0  # signed before LaserLog recorded content digests (before schema 0015)
 
     @property
@@ -128,6 +129,7 @@ def _content_problems(db: Session, seals: _Seals, result: Verification) -> None:
     mismatched: list[str] = []
     for content in content_digests(db):
         seen.add(content.uuid)
+        result.content_bytes += content.size
         if content.status == "draft":
             continue
         expected = seals.digests.get(content.uuid)

@@ -104,6 +104,7 @@ class SessionContent:
     uuid: str
     status: str
     digest: str
+    size: int  # bytes digested
 
 
 def content_digests(db: Session, only: Sequence[int] | None = None
@@ -114,12 +115,14 @@ def content_digests(db: Session, only: Sequence[int] | None = None
     for session_id, lines in groupby(merged, key=lambda item: item[0]):
         digest = hashlib.sha256()
         uuid = status = ""
+        size = 0
         for _id, line, identity in lines:
             if identity is not None:
                 uuid, status = identity
-            digest.update(line.encode())
-            digest.update(b"\n")
-        yield SessionContent(session_id, uuid, status, digest.hexdigest())
+            data = line.encode() + b"\n"
+            digest.update(data)
+            size += len(data)
+        yield SessionContent(session_id, uuid, status, digest.hexdigest(), size)
 
 
 def content_digest(db: Session, session_id: int) -> str:

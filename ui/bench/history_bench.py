@@ -44,7 +44,7 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _clinic(url: str | None, sessions: int) -> Database:
+def clinic_database(url: str | None, sessions: int) -> Database:
     """The cached bench clinic of this size (built on first use), or the one at ``url``."""
     if url is None:
         folder = data_dir() / "bench"
@@ -176,8 +176,8 @@ def run_history_bench(sessions: int, url: str | None = None,
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)  # the history view needs a QApplication
-    small = _clinic(_baseline_url(url), BASELINE_SESSIONS)  # the same kind of database
-    large = _clinic(url, sessions)
+    small = clinic_database(_baseline_url(url), BASELINE_SESSIONS)  # the same kind of database
+    large = clinic_database(url, sessions)
     try:
         rss_before = _rss_mb()
         paint_small, _first_small, _deep_small = _paint_s(app, small)

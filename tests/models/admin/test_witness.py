@@ -1,6 +1,7 @@
 """The chain's end is witnessed outside the database: cutting off its last events, or
 rewriting the whole chain with hashes recomputed, is named by verify with the witness."""
 
+import itertools
 import json
 
 import pytest
@@ -55,7 +56,7 @@ def test_a_chain_rewritten_with_recomputed_hashes_is_named(database, signed):
     with database.write() as db:  # alter event 2 and recompute every hash after it
         events = db.query(AuditEvent).order_by(AuditEvent.seq).all()
         events[1].reason = "rewritten"
-        for previous, event in zip(events, events[1:], strict=False):
+        for previous, event in itertools.pairwise(events):
             event.prev_hash = previous.hash
             event.hash = event_hash(event)
     result = verify(database)
