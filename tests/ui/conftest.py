@@ -22,6 +22,27 @@ class RecordedMessages:
         return True
 
 
+def clinic_with_a_draft(database):
+    """A database with staff, a device and a patient whose draft Tess has started: the
+    window opened on it recovers that draft. Returns (Tess, the draft)."""
+    from models.access import accounts
+    from models.clinic import patients
+    from models.workflow import session_logging
+    from tests.conftest import ADMIN_PASSWORD
+
+    with database.write() as db:
+        admin = accounts.create_user(db, username="admin", full_name="Ada", role="admin",
+                                     password=ADMIN_PASSWORD, created_by=None)
+        tech = accounts.create_user(db, username="tess", full_name="Tess Tech",
+                                    role="technician", password=ADMIN_PASSWORD,
+                                    created_by=admin)
+        device_register.add_device(db, admin, make="Acme", model="O", serial="O-1",
+                                   kind="laser")
+        patient = patients.add_patient(db, tech, identifier="O-1", full_name="Olga",
+                                       date_of_birth=None, fitzpatrick=2)
+        return tech, session_logging.start_draft(db, tech, patient.id)
+
+
 @pytest.fixture(scope="session")
 def qapp_cls():
     return type(make_application())

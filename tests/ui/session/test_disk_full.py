@@ -5,15 +5,11 @@ import subprocess
 
 import pytest
 
-from models.access import accounts
-from models.clinic import device_register, patients
 from models.reading import history
 from models.storage import schema
 from models.storage.database import open_database
 from models.storage.preferences import Settings
-from models.workflow import session_logging
-from tests.conftest import ADMIN_PASSWORD
-from tests.ui.conftest import RecordedMessages
+from tests.ui.conftest import RecordedMessages, clinic_with_a_draft
 from ui.shell.main_window import MainWindow
 
 
@@ -31,17 +27,7 @@ def small_disk(tmp_path):
 def test_the_form_keeps_typing_through_a_full_disk(qtbot, small_disk):
     database = open_database(f"sqlite:///{small_disk / 'laserlog.db'}")
     schema.upgrade(database)
-    with database.write() as db:
-        admin = accounts.create_user(db, username="admin", full_name="Ada", role="admin",
-                                     password=ADMIN_PASSWORD, created_by=None)
-        tech = accounts.create_user(db, username="tess", full_name="Tess Tech",
-                                    role="technician", password=ADMIN_PASSWORD,
-                                    created_by=admin)
-        device_register.add_device(db, admin, make="Acme", model="F", serial="F-1",
-                                   kind="laser")
-        patient = patients.add_patient(db, tech, identifier="F-1", full_name="Flo",
-                                       date_of_birth=None, fitzpatrick=2)
-        draft = session_logging.start_draft(db, tech, patient.id)
+    tech, draft = clinic_with_a_draft(database)
     window = MainWindow(database, tech, Settings(room="R", autosave_seconds=0.2),
                         RecordedMessages())
     qtbot.addWidget(window)

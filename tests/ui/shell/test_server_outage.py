@@ -1,33 +1,20 @@
 """The database server stops mid-edit: the form says so, keeps everything typed, and saves
 it once the server is back. Two forms on two connections do not overwrite each other."""
 
-from models.access import accounts
-from models.clinic import device_register, patients
 from models.reading import history
 from models.storage import schema
 from models.storage.database import open_database
 from models.storage.preferences import Settings
 from models.values.session_input import SessionInput
 from models.workflow import session_logging
-from tests.conftest import ADMIN_PASSWORD
 from tests.models.workflow.test_concurrent_edits import own_server  # noqa: F401  (a fixture)
-from tests.ui.conftest import RecordedMessages
+from tests.ui.conftest import RecordedMessages, clinic_with_a_draft
 from ui.shell.main_window import MainWindow
 
 
 def test_the_form_keeps_typing_through_a_server_outage(qtbot, own_server):  # noqa: F811
     database, _ = schema.open_current(own_server.admin_url)
-    with database.write() as db:
-        admin = accounts.create_user(db, username="admin", full_name="Ada", role="admin",
-                                     password=ADMIN_PASSWORD, created_by=None)
-        tech = accounts.create_user(db, username="tess", full_name="Tess Tech",
-                                    role="technician", password=ADMIN_PASSWORD,
-                                    created_by=admin)
-        device_register.add_device(db, admin, make="Acme", model="O", serial="O-1",
-                                   kind="laser")
-        patient = patients.add_patient(db, tech, identifier="O-1", full_name="Olga",
-                                       date_of_birth=None, fitzpatrick=2)
-        draft = session_logging.start_draft(db, tech, patient.id)
+    tech, draft = clinic_with_a_draft(database)
     messages = RecordedMessages()
     window = MainWindow(database, tech, Settings(room="R", autosave_seconds=0.2), messages)
     qtbot.addWidget(window)
