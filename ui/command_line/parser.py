@@ -1,0 +1,151 @@
+"""The command line's grammar: every command, its options and its handler."""
+
+import argparse
+
+from ui.command_line.database_commands import (
+    cmd_backup,
+    cmd_init,
+    cmd_profile,
+    cmd_restore,
+    cmd_setting,
+    cmd_user,
+    cmd_verify,
+)
+from ui.command_line.record_commands import (
+    cmd_bench,
+    cmd_demo,
+    cmd_export,
+    cmd_import,
+    cmd_simulate,
+)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from ui.shell.app import run_app
+
+    return run_app(args.db, startup_probe=args.startup_probe)
+
+
+def who(command: argparse.ArgumentParser, who: str, required: bool = False) -> None:
+    command.add_argument("--user", required=required, metavar="NAME",
+                         help=f"{who} (password from stdin when piped, else asked for)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="laserlog",
+        description="LaserLog treatment-session logger. Without a command, starts the app.",
+    )
+    parser.add_argument("--db", metavar="URL",
+                        help="database URL (default: LASERLOG_DB, the settings file, "
+                             "else SQLite in the user data folder)")
+    parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
+    parser.set_defaults(handler=cmd_gui)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create or upgrade the schema")
+    init.add_argument("--admin", metavar="NAME",
+                      help="create this first administrator (password from stdin if piped)")
+    init.add_argument("--full-name", help="the administrator's full name")
+    init.set_defaults(handler=cmd_init)
+
+    demo = commands.add_parser("demo", help="fill the database with realistic demo data")
+    demo.add_argument("--sessions", type=int, default=200, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.set_defaults(handler=cmd_demo)
+
+    export = commands.add_parser("export", help="export sessions")
+    export.add_argument("--format", choices=["csv", "fhir", "pdf"], required=True,
+                        help="csv: one row per session; fhir: a FHIR R4 JSON Bundle; pdf: a "
+                             "period summary with its charts")
+    export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument("--from", dest="since", metavar="DATE", help="from this day (YYYY-MM-DD)")
+    export.add_argument("--to", dest="until", metavar="DATE", help="to this day, inclusive")
+    export.add_argument("--technician", metavar="NAME", help="user name or full name")
+    export.add_argument("--area", metavar="AREA", help="treated area, e.g. neck")
+    who(export, "the supervisor exporting (every export is recorded)", required=True)
+    export.set_defaults(handler=cmd_export)
+
+    simulate = commands.add_parser("simulate",
+                                    help="write an export file from the simulated device")
+    simulate.add_argument("--format", choices=["csv", "json", "xml"], required=True)
+    simulate.add_argument("--out", required=True, metavar="FILE")
+    simulate.add_argument("--seed", type=int, default=1, metavar="S")
+    simulate.add_argument("--sessions", type=int, default=1, metavar="N")
+    simulate.add_argument("--pulses", type=int, metavar="N",
+                          help="pulses per session (default: as the areas need)")
+    simulate.add_argument("--serial", metavar="SN", help="device serial (default: from the "
+                                                         "device register)")
+    simulate.add_argument("--patient", action="append", metavar="ID",
+                          help="patient identifier, repeatable (default: registered patients)")
+    simulate.set_defaults(handler=cmd_simulate)
+
+    imports = commands.add_parser("import", help="import a device export file")
+    imports.add_argument("file", metavar="FILE")
+    imports.add_argument("--profile", metavar="NAME",
+                         help="import profile name or .toml file (default: detected)")
+    imports.add_argument("--session", metavar="UUID",
+                         help="fill this draft session (default: new drafts per patient)")
+    imports.add_argument("--dry-run", action="store_true",
+                         help="read and check only; list the problems, write nothing")
+    who(imports, "who imports", required=True)
+    imports.set_defaults(handler=cmd_import)
+
+    user = commands.add_parser("user", help="manage staff accounts")
+    user_actions = user.add_subparsers(title="actions", dest="action", metavar="ACTION",
+                                       required=True)
+    add = user_actions.add_parser("add", help="add an account (password from stdin if piped)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=["technician", "supervisor", "admin"])
+    add.add_argument("--full-name", help="the person's full name (default: NAME)")
+    for action, text in (("disable", "stop an account signing in (it is never deleted)"),
+                         ("unlock", "clear the wait after failed sign-ins")):
+        user_actions.add_parser(action, help=text).add_argument("name", metavar="NAME")
+    user_actions.add_parser("list", help="every account, its role and state")
+    for action_parser in user_actions.choices.values():
+        who(action_parser, "the administrator doing it", required=True)
+    user.set_defaults(handler=cmd_user)
+
+    profile = commands.add_parser("profile", help="import profiles for the clinic's devices")
+    profile_actions = profile.add_subparsers(title="actions", dest="action", metavar="ACTION",
+                                             required=True)
+    profile_actions.add_parser("add", help="check a profile file and add it for every PC"
+                               ).add_argument("file", metavar="FILE.toml")
+    profile_actions.add_parser("retire", help="stop offering an added profile (kept on "
+                               "record)").add_argument("name", metavar="NAME")
+    profile_actions.add_parser("list", help="every profile in use")
+    for action_parser in profile_actions.choices.values():
+        who(action_parser, "the administrator doing it", required=True)
+    profile.set_defaults(handler=cmd_profile)
+
+    setting = commands.add_parser("setting", help="the clinic's settings, the same on every "
+                                                  "PC; NAME VALUE changes one")
+    setting.add_argument("name", nargs="?", metavar="NAME")
+    setting.add_argument("value", nargs="?", type=int, metavar="VALUE")
+    who(setting, "the administrator changing a setting")
+    setting.set_defaults(handler=cmd_setting)
+
+    backup = commands.add_parser("backup", help="write a checked backup, even while in use")
+    backup.add_argument("--out", required=True, metavar="FILE")
+    backup.set_defaults(handler=cmd_backup)
+    restore = commands.add_parser("restore", help="restore a backup after checking it "
+                                                  "(close LaserLog on every PC first)")
+    restore.add_argument("file", metavar="FILE")
+    who(restore, "the administrator restoring", required=True)
+    restore.add_argument("--yes", action="store_true",
+                         help="replace without asking (shown: both databases' counts)")
+    restore.add_argument("--force", action="store_true",
+                         help="even while LaserLog has the database open elsewhere")
+    restore.set_defaults(handler=cmd_restore)
+
+    check = commands.add_parser("verify", help="check the database and the whole audit chain")
+    check.set_defaults(handler=cmd_verify)
+
+    bench = commands.add_parser("bench", help="measure speed against a baseline")
+    bench.add_argument("target", choices=["startup", "import", "history", "verify"])
+    bench.add_argument("--sessions", type=int, default=1_000_000, metavar="N",
+                       help="history: sessions in the benchmark clinic (cached between runs)")
+    bench.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    bench.add_argument("--runs", type=int, default=7, metavar="N")
+    bench.set_defaults(handler=cmd_bench)
+    return parser
