@@ -8,12 +8,13 @@ session and names the first that no longer matches. Columns that legitimately mo
 signing (status, review, voiding, version, the aftercare mark) are left out.
 
 The rows are read as streams ordered by session, one per table, and merged, so the whole
-database is digested in one pass without loading it.
+database is digested in one pass without loading it. Each row is written as the ``repr`` of
+its values as the column types hand them back (aware UTC datetimes, floats, UUIDs), the same
+on SQLite and PostgreSQL.
 """
 
 import hashlib
 import heapq
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -53,8 +54,9 @@ def _table_rows(db: Session, name: str, statement: Select[Any]) -> Iterator[Line
         if name == _SESSION_PREFIX:
             identity = (str(values[0]), str(values[1]))
             del values[1]
-        yield session_id, name + json.dumps([_plain(v) for v in values], default=str,
-                                            ensure_ascii=False), identity
+        if name == "trace":  # the per-pulse data: its hash stands for its bytes
+            values = [_plain(v) for v in values]
+        yield session_id, name + repr(values), identity
 
 
 def _plain(value: object) -> object:
