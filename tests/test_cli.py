@@ -268,6 +268,7 @@ def test_export_fhir_writes_a_bundle(tmp_path):
     assert done.returncode == 0 and "Exported 4 sessions" in done.stdout, done.stderr
     bundle = json.loads(out.read_text(encoding="utf-8"))
     assert bundle["resourceType"] == "Bundle" and len(bundle["entry"]) > 4
+    assert bundle["meta"]["tag"][0]["code"].startswith("audit chain head: event ")
 
 
 def test_export_pdf_writes_a_period_summary_with_charts(tmp_path):

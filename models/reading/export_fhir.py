@@ -15,6 +15,7 @@ from uuid import UUID, uuid5
 
 from sqlalchemy.orm import Session
 
+from models.access.witness import head_text
 from models.reading.history import NO_FILTER, list_sessions, load_session
 from models.reading.history_filter import HistoryFilter
 from models.values.parameters import SETTINGS_BY_KEY
@@ -135,8 +136,11 @@ def observations(detail: SessionDetail, patient: UUID) -> Iterator[dict[str, Any
 
 def write_fhir_bundle(db: Session, out: TextIO, filters: HistoryFilter = NO_FILTER,
                       actor: Actor | None = None, page_size: int = 200) -> int:
-    """Write the Bundle; return how many sessions (Procedures) it holds."""
-    out.write('{"resourceType":"Bundle","type":"collection","entry":[')
+    """Write the Bundle; return how many sessions (Procedures) it holds. Its ``meta`` carries
+    the audit chain's head as the export was made (a witness in every copy handed out)."""
+    meta = {"tag": [{"system": "urn:laserlog:audit-chain-head", "code": head_text(db)}]}
+    out.write('{"resourceType":"Bundle","type":"collection","meta":'
+              + json.dumps(meta) + ',"entry":[')
     first = True
 
     def emit(resource: dict[str, Any]) -> None:

@@ -77,11 +77,11 @@ def _export_pdf_summary(database: "Database", out: Path, filters: "HistoryFilter
 
     app = QApplication.instance() or QApplication([])  # noqa: F841 - drawing needs it
     with database.read() as db:
-        counts, charts = period_figures(db, actor, filters)
-    write_period_summary(counts, charts, filters, out)
+        figures = period_figures(db, actor, filters)
+    write_period_summary(figures, filters, out)
     with database.write() as db:
-        record_export(db, actor, "pdf", filters, sum(counts.values()), out)
-    return sum(counts.values())
+        record_export(db, actor, "pdf", filters, figures.sessions, out)
+    return figures.sessions
 
 
 def cmd_export(args: argparse.Namespace) -> int:

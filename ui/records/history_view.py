@@ -1,6 +1,7 @@
 """The History screen: sessions newest first; Enter or double-click opens one read-only."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt
 from PySide6.QtWidgets import (
@@ -19,7 +20,6 @@ from sqlalchemy.orm import Session
 from models.access.permissions import Action, may
 from models.errors import LaserLogError
 from models.reading import history
-from models.reading.chart_data import ChartData
 from models.reading.exports import export_sessions, record_export
 from models.reading.history_filter import HistoryFilter, filter_choices
 from models.review import audit_trail
@@ -35,6 +35,9 @@ from ui.services.messages import Messages
 from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
 from ui.widgets.file_dialogs import choose_file_to_save
+
+if TYPE_CHECKING:
+    from ui.records.pdf_reports import PeriodFigures
 
 
 def _session_whole(db: Session, actor: Actor, session_id: int
@@ -137,19 +140,17 @@ class HistoryView(QWidget):
             lambda count: self.found.setText(f"Exported {count:,} session(s) to {path}."),
             lambda error: self.found.setText(f"Not exported: {error}"))
 
-    def _write_summary(self, figures: tuple[dict[str, int], list[ChartData]],
-                       filters: HistoryFilter, path: Path) -> None:
+    def _write_summary(self, figures: "PeriodFigures", filters: HistoryFilter,
+                       path: Path) -> None:
         from ui.records.pdf_reports import write_period_summary
 
-        counts, charts = figures
         try:
-            write_period_summary(counts, charts, filters, path)
+            write_period_summary(figures, filters, path)
         except LaserLogError as error:
             self.found.setText(f"Not exported: {error}")
             return
-        self.found.setText(f"Exported a summary of {sum(counts.values()):,} session(s) to "
-                           f"{path}.")
-        self.tasks.write(record_export, self.actor, "pdf", filters, sum(counts.values()), path)
+        self.found.setText(f"Exported a summary of {figures.sessions:,} session(s) to {path}.")
+        self.tasks.write(record_export, self.actor, "pdf", filters, figures.sessions, path)
 
     def _header_clicked(self, column: int) -> None:
         if column == 0:

@@ -4,7 +4,7 @@ The summary's figures are the same SQL aggregates as the Charts screen, over the
 filters; the charts are drawn offscreen and placed in the document as images.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
 from sqlalchemy.orm import Session
 
+from models.access.witness import head_text
 from models.reading import chart_data
 from models.reading.chart_data import ChartData
 from models.reading.history_filter import HistoryFilter, count_sessions
@@ -26,14 +27,24 @@ SUMMARY_CHARTS = ("Sessions per month by room", "Reaction rate by area",
 CHART_SIZE = (900, 420)
 
 
-def period_figures(db: Session, actor: Actor, filters: HistoryFilter
-                   ) -> tuple[dict[str, int], list[ChartData]]:
+@dataclass(frozen=True)
+class PeriodFigures:
+    counts: dict[str, int]  # sessions by status
+    charts: list[ChartData]
+    chain_head: str  # the audit chain's head when they were read, printed as a witness
+
+    @property
+    def sessions(self) -> int:
+        return sum(self.counts.values())
+
+
+def period_figures(db: Session, actor: Actor, filters: HistoryFilter) -> PeriodFigures:
     """Sessions by status, and the summary's charts: all SQL aggregates."""
     counts = {status.label: count_sessions(db, actor, replace(filters, status=status.value))
               for status in SessionStatus}
     charts = [chart_data.CHARTS[title](db, actor, filters)
               for title in SUMMARY_CHARTS]
-    return counts, charts
+    return PeriodFigures(counts, charts, head_text(db))
 
 
 def _described(filters: HistoryFilter) -> str:
@@ -50,9 +61,9 @@ def _described(filters: HistoryFilter) -> str:
     return ", ".join(parts) or "all sessions"
 
 
-def write_period_summary(counts: dict[str, int], charts: list[ChartData],
-                         filters: HistoryFilter, path: Path) -> None:
+def write_period_summary(figures: PeriodFigures, filters: HistoryFilter, path: Path) -> None:
     """The period summary: sessions by status, then each chart as an image."""
+    counts, charts = figures.counts, figures.charts
     html = [f"<h1>LaserLog period summary</h1><p>{escape(_described(filters))}; "
             f"{sum(counts.values()):,} session(s).</p><table border='1' cellspacing='0' "
             "cellpadding='3'><tr><th>Status</th><th>Sessions</th></tr>"]
@@ -73,5 +84,6 @@ def write_period_summary(counts: dict[str, int], charts: list[ChartData],
                              plot.grab().toImage())
         html.append(f"<p><img src='{name}' width='{CHART_SIZE[0] * 0.7:.0f}'></p>")
     plot.deleteLater()
+    html.append(f"<p><small>LaserLog {escape(figures.chain_head)}</small></p>")
     document.setHtml(STYLE + "".join(html))
     write_document(document, path)
