@@ -11,8 +11,9 @@ import os
 import socket
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from sqlalchemy import exc, select, text
 from models.access import accounts, audit_chain, witness
 from models.access.permissions import Action, require
 from models.admin.integrity import Verification, verify
-from models.errors import DatabaseUnavailable, LaserLogError, NotAllowed, one_line
+from models.errors import DatabaseUnavailable, LaserLogError, NotAllowed, one_line, os_reason
 from models.records.people import User
 from models.storage.atomic_files import written_in_place_of
 from models.storage.database import Database, open_database
@@ -79,25 +80,38 @@ def _checked_sqlite_backup(path: Path) -> tuple[int, Counts]:
         raise BackupFailed(f"Cannot read {path}: {error.strerror}") from None
     if header != SQLITE_HEADER:
         raise BackupFailed(f"{path} is not a LaserLog backup (not an SQLite database)")
-    try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            found = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-    except sqlite3.DatabaseError as error:
-        raise BackupFailed(f"{path} is damaged or truncated ({one_line(str(error))})") from None
-    if found != ["ok"]:
-        raise BackupFailed(f"{path} is damaged or truncated: {one_line(found[0])}")
-    copy = open_database(f"sqlite:///{path}")
-    try:
-        revision = current_revision(copy)
-        if revision is None:
-            raise BackupFailed(f"{path} is an SQLite database but not a LaserLog one")
-        if not known_revision(revision):
-            raise BackupFailed(f"{path} was made by a newer LaserLog (schema {revision})")
-        result = verify(copy)
-        counts = counts_of(copy)
-    finally:
-        copy.dispose()
+    # Checked on a copy: the backup itself is never written to (it may be on read-only media).
+    with tempfile.TemporaryDirectory(prefix="laserlog-check-") as folder:
+        checked = Path(folder) / "backup.db"
+        try:
+            with closing(sqlite3.connect(_read_only(path), uri=True)) as conn:
+                found = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+                if found == ["ok"]:
+                    with closing(sqlite3.connect(checked)) as dst:
+                        conn.backup(dst)
+        except sqlite3.DatabaseError as error:
+            raise BackupFailed(f"{path} is damaged or truncated ({one_line(str(error))})"
+                               ) from None
+        if found != ["ok"]:
+            raise BackupFailed(f"{path} is damaged or truncated: {one_line(found[0])}")
+        copy = open_database(f"sqlite:///{checked}")
+        try:
+            revision = current_revision(copy)
+            if revision is None:
+                raise BackupFailed(f"{path} is an SQLite database but not a LaserLog one")
+            if not known_revision(revision):
+                raise BackupFailed(f"{path} was made by a newer LaserLog (schema {revision})")
+            result = verify(copy)
+            counts = counts_of(copy)
+        finally:
+            copy.dispose()
     return _sound(path, result, counts)
+
+
+def _read_only(path: Path) -> str:
+    """A URI that reads ``path`` without writing anything beside it (no -wal, no -shm): a
+    backup is a closed, checkpointed file, perhaps on read-only media."""
+    return f"file:{path}?immutable=1"
 
 
 def _sound(path: Path, result: Verification, counts: Counts | None) -> tuple[int, Counts]:
@@ -196,7 +210,7 @@ def restoring_actor(database: Database, source: Path, username: str, password: s
 def _backup_account(source: Path, username: str, password: str) -> Actor | None:
     refuse_database_file(source, "restore from")
     try:
-        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(_read_only(source), uri=True)) as conn:
             row = conn.execute("SELECT id, username, full_name, role, password_hash, active "
                                "FROM users WHERE lower(username) = ?",
                                (username.strip().lower(),)).fetchone()
@@ -307,13 +321,15 @@ def _replace_sqlite(target: Path, source: Path) -> None:
     staging = target.with_name(target.name + ".restoring")
     try:
         staging.unlink(missing_ok=True)
-        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
+        with closing(sqlite3.connect(_read_only(source), uri=True)) as src, \
                 closing(sqlite3.connect(staging)) as dst:
             src.backup(dst)
     except (OSError, sqlite3.Error) as error:
-        staging.unlink(missing_ok=True)
-        raise BackupFailed(f"Cannot write beside {target} ({error}); nothing was "
-                           "changed") from None
+        with suppress(OSError):
+            staging.unlink(missing_ok=True)
+        reason = os_reason(error) if isinstance(error, OSError) else str(error)
+        raise BackupFailed(f"Cannot write beside {target}: {reason}; nothing was changed"
+                           ) from None
     for journal in ("-wal", "-shm"):  # the old file's, never to be replayed on the new
         Path(f"{target}{journal}").unlink(missing_ok=True)
     os.replace(staging, target)

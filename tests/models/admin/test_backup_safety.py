@@ -87,3 +87,33 @@ def test_a_restore_under_an_open_laserlog_is_refused_unless_forced(
         assert patient_count(database) == 1
     finally:
         elsewhere.dispose()
+
+
+def test_a_long_backup_file_name_is_kept_whole_and_restores(database, admin, command_line,
+                                                            tmp_path):
+    add(database, admin, "L-1")
+    out = backup(database, command_line, tmp_path / ("clinic-" + "x" * 80 + ".backup"))
+    add(database, admin, "L-2")
+    restore(database, command_line, out, force=True)
+    assert patient_count(database) == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_restore_into_a_read_only_folder_is_one_sentence_and_changes_nothing(
+        database, admin, command_line, tmp_path):
+    """The backup is in that folder too: read-only media are read without writing."""
+    add(database, admin, "R-1")
+    out = backup(database, command_line, tmp_path / "clinic.backup")
+    folder = database.sqlite_path.parent
+    bound = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    if bound.returncode != 0:
+        pytest.skip("this machine cannot make a read-only bind mount (needs root)")
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
+        with pytest.raises(LaserLogError,
+                           match=r"^Cannot write beside .*: the disk or folder is read-only"):
+            restore(database, command_line, out)
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+    add(database, admin, "R-2")  # the database is as it was, and goes on
+    assert patient_count(database) == 2
