@@ -138,7 +138,7 @@ class HistoryView(QWidget):
             return
         self.tasks.run(export_sessions, path, file_format, filters, actor=self.actor).then(
             lambda count: self.found.setText(f"Exported {count:,} session(s) to {path}."),
-            lambda error: self.found.setText(f"Not exported: {error}"))
+            lambda error: self.found.setText(f"Not exported: {error}"), changes_records=False)
 
     def _write_summary(self, figures: "PeriodFigures", filters: HistoryFilter,
                        path: Path) -> None:
@@ -150,7 +150,8 @@ class HistoryView(QWidget):
             self.found.setText(f"Not exported: {error}")
             return
         self.found.setText(f"Exported a summary of {figures.sessions:,} session(s) to {path}.")
-        self.tasks.write(record_export, self.actor, "pdf", filters, figures.sessions, path)
+        self.tasks.write(record_export, self.actor, "pdf", filters, figures.sessions,
+                         path).then(changes_records=False)
 
     def _header_clicked(self, column: int) -> None:
         if column == 0:

@@ -58,10 +58,15 @@ class Pending[T]:
     def __init__(self, report_error: Callable[[Exception], None]) -> None:
         self._done: Callable[[T], None] | None = None
         self._failed = report_error
+        self.changes_records = True
 
     def then(self, done: Callable[[T], None] | None = None,
-             failed: Callable[[Exception], None] | None = None) -> None:
+             failed: Callable[[Exception], None] | None = None, *,
+             changes_records: bool = True) -> None:
+        """``changes_records`` False: the operation wrote nothing a screen shows (an export's
+        disclosure record, a sign-in), so screens are not told to refresh."""
         self._done = done
+        self.changes_records = changes_records
         if failed is not None:
             self._failed = failed
 
@@ -110,7 +115,7 @@ class TaskRunner(QObject):
             if not self._pending:
                 self.busy_changed.emit(False)
             deliver()
-            if succeeded and changes_records:
+            if succeeded and changes_records and pending.changes_records:
                 self.records_changed.emit()
 
         relay.finished.connect(lambda result: finish(lambda: pending._deliver(result), True))

@@ -206,7 +206,8 @@ class MainWindow(QMainWindow):
 
     def _unlock_requested(self, username: str, password: str) -> None:
         self.tasks.run(accounts.sign_in, username, password).then(
-            self._signed_in_at_lock, lambda error: self.lock_screen.error.show_problem(str(error)))
+            self._signed_in_at_lock, lambda error: self.lock_screen.error.show_problem(str(error)),
+            changes_records=False)
 
     def _signed_in_at_lock(self, actor: Actor) -> None:
         if actor.id != self.actor.id:
