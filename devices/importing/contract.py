@@ -10,7 +10,7 @@ Everything is then judged by the same rules: ``models.parameters`` ranges and
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from models.errors import LaserLogError
 
@@ -48,16 +48,48 @@ class Problem:
 
 
 class ImportFailed(LaserLogError):
-    """The file was not imported; nothing was written. ``problems`` lists why, by line."""
+    """The file was not imported; nothing was written. ``problems`` lists why, by line.
 
-    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+    ``cut_off`` is set when the file seems cut off (it is then one of the problems): an import
+    confirmed with ``accept_cut_off`` would leave the incomplete end out and go on.
+    """
+
+    def __init__(self, problems: list[Problem], total: int | None = None,
+                 cut_off: Problem | None = None) -> None:
         self.problems = problems
         self.total = total if total is not None else len(problems)
+        self.cut_off = cut_off
         first = str(problems[0]) if problems else "unknown problem"
-        more = f" (and {self.total - 1} more problems)" if self.total > 1 else ""
+        more = (f" (and {self.total - 1} more problem{'s' if self.total > 2 else ''})"
+                if self.total > 1 else "")
         super().__init__(f"Nothing was imported. {first}{more}")
 
 
 class ImportCancelled(LaserLogError):
     def __init__(self) -> None:
         super().__init__("Import cancelled; nothing was imported")
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """A value read from a file, as a message shows it: one line, short, never a Python repr.
+
+    Text is quoted ('12,5'), with line breaks and control characters made spaces and anything
+    past ``limit`` characters cut to '…'; numbers are written plainly, a JSON group or list is
+    named as such.
+    """
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if -10**20 < value < 10**20 else "a number of more than 20 digits"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return "a group of named values"
+    if isinstance(value, list | tuple):
+        return "a list of values"
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    text = " ".join("".join(c if c.isprintable() else " " for c in str(value)[:limit + 1]).split())
+    return "'" + (text[:limit] + "…" if len(text) > limit else text) + "'"

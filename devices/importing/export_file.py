@@ -7,16 +7,23 @@ so a technician sees the whole list at once rather than one error per try.
 
 import hashlib
 import math
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from devices.importing.contract import PROBLEMS_LISTED, ImportFailed, Problem, PulseReading
-from devices.importing.fields import NUMBER_FIELDS, REQUIRED_FIELDS
+from devices.importing.contract import (
+    PROBLEMS_LISTED,
+    ImportFailed,
+    Problem,
+    PulseReading,
+    shown,
+)
+from devices.importing.fields import NUMBER_FIELDS, REQUIRED_FIELDS, TEXT_FIELDS
 from devices.importing.profiles import FROM_FILE, Profile, builtin_profiles, zone_of
 from devices.importing.readers import (
     MAX_FILE_BYTES,
+    MAX_LINE_CHARS,
     RawRecords,
     check_size,
     fail,
@@ -59,14 +66,17 @@ def open_export(path: Path, max_bytes: int = MAX_FILE_BYTES) -> BinaryIO:
 def detect_profile(path: Path, profiles: dict[str, Profile] | None = None) -> Profile:
     """The one profile that recognises this file; a clear error when none or several do."""
     profiles = profiles if profiles is not None else builtin_profiles()
+    unreadable: list[ImportFailed] = []  # why the file could not be read far enough to tell
     with open_export(path) as binary:
-        head = binary.read(64 * 1024)
+        head = binary.read(4 * MAX_LINE_CHARS + 4)  # the longest first line there may be
         binary.seek(0)
         kind = sniff_format(head)
         candidates = [p for p in profiles.values() if p.format == kind]
-        matching = [p for p in candidates if _matches(p, binary, head)]
+        matching = [p for p in candidates if _matches(p, binary, head, unreadable)]
     names = ", ".join(sorted(profiles))
     if not matching:
+        if unreadable:  # the file itself is wrong, whichever profile reads it: say why
+            raise unreadable[0]
         raise LaserLogError(
             f"No import profile recognises {path.name} (read as {kind.upper()}); "
             f"choose one of: {names}"
@@ -79,12 +89,18 @@ def detect_profile(path: Path, profiles: dict[str, Profile] | None = None) -> Pr
     return matching[0]
 
 
-def _matches(profile: Profile, binary: BinaryIO, head: bytes) -> bool:
+def _matches(profile: Profile, binary: BinaryIO, head: bytes,
+             unreadable: list[ImportFailed]) -> bool:
     detect = profile.detect
     try:
         if profile.format == "csv":
             encoding = text_encoding(head, profile.encoding)
             first = head.decode(encoding, errors="replace").splitlines()[0]
+            if len(first) > MAX_LINE_CHARS:
+                unreadable.append(fail(f"The line is longer than {MAX_LINE_CHARS:,} characters, "
+                                       "more than any pulse log has; this is not an export "
+                                       "file LaserLog can read", "line 1"))
+                return False
             sep = guess_delimiter(first, profile.delimiter)
             header = {split_header(n)[0] for n in first.split(sep)}
             wanted = detect.get("columns") or [f.column for f in profile.fields.values()]
@@ -95,7 +111,10 @@ def _matches(profile: Profile, binary: BinaryIO, head: bytes) -> bool:
         records = read_xml(binary, [], profile.record)
         signature = records.signature
         return all(signature.get(k) == v for k, v in detect.items())
-    except (ImportFailed, IndexError, UnicodeError):
+    except ImportFailed as failed:
+        unreadable.append(failed)
+        return False
+    except (IndexError, UnicodeError):
         return False
     finally:
         binary.seek(0)
@@ -105,11 +124,16 @@ class FileAdapter:
     """Reads one export file with one profile; ``readings()`` yields its pulses.
 
     Problems in single values are collected in ``problems`` (the row is left out) and reading
-    goes on; a file that cannot be read further raises ``ImportFailed``.
+    goes on; a file that cannot be read further raises ``ImportFailed``. A file that seems cut
+    off is a problem too, unless ``accept_cut_off``: then its incomplete end is left out and
+    ``cut_off`` still says where it was.
     """
 
-    def __init__(self, path: Path, profile: Profile, max_bytes: int = MAX_FILE_BYTES) -> None:
+    def __init__(self, path: Path, profile: Profile, max_bytes: int = MAX_FILE_BYTES, *,
+                 accept_cut_off: bool = False, now: datetime | None = None) -> None:
         self.path, self.profile, self.max_bytes = path, profile, max_bytes
+        self.accept_cut_off = accept_cut_off
+        self.now = now if now is not None else datetime.now(UTC)
         numbers = [f for f in profile.fields.values() if f.key in NUMBER_FIELDS]
         self.setting_keys = tuple(f.key for f in numbers if not NUMBER_FIELDS[f.key].trace)
         self.trace_keys = tuple(f.key for f in numbers if NUMBER_FIELDS[f.key].trace)
@@ -118,6 +142,7 @@ class FileAdapter:
         ]
         self.problems: list[Problem] = []
         self.problem_count = 0
+        self.cut_off: Problem | None = None
         self.label = "line"
         self.rows = 0
         self.bytes_read = 0
@@ -130,16 +155,23 @@ class FileAdapter:
 
     def readings(self) -> Iterator[PulseReading]:
         profile = self.profile
-        text_keys = ("session", "serial", "patient", "time", "area", "pass")
         text_columns = [
-            profile.fields[k].column if k in profile.fields else None for k in text_keys
+            profile.fields[k].column if k in profile.fields else None for k in TEXT_FIELDS
         ]
         columns = [c or "" for c in text_columns] + [f.column for f in self._numbers]
+        sources = [profile.fields.get(k) for k in TEXT_FIELDS] + list(self._numbers)
+        required = [(index, f"{_label(source.key)} ({source.column})")
+                    for index, source in enumerate(sources)
+                    if source is not None and (source.required or source.key in REQUIRED_FIELDS)]
+        more_required = [index for index, source in enumerate(sources)
+                         if source is not None and source.required
+                         and source.key not in REQUIRED_FIELDS]
+        setting_columns = ", ".join(f.column for f in self._numbers[: len(self.setting_keys)])
         with open_export(self.path, self.max_bytes) as binary:
             self.size = self.path.stat().st_size
             records = self._open(binary, columns)
             convert = None
-            parse_time = _time_parser(profile)
+            parse_time = _time_parser(profile, self.now)
             area_code = profile.area_code
             comma = profile.decimal == "," or (
                 profile.decimal == "auto" and records.signature.get("delimiter", ",") != ","
@@ -147,126 +179,132 @@ class FileAdapter:
             self.label = records.label
             first_serial = None
             first_trace = 6 + len(self.setting_keys)
-            last_raw: list[Any] | None = None
+            last_raw: Sequence[Any] | None = None
             last_settings: tuple[float | None, ...] = ()
+            pass_numbers: dict[str | int, int] = {}  # the few pass values a file repeats
             for number, values in records.rows:
                 self.rows += 1
                 if self.rows % 4096 == 0:
                     self.bytes_read = binary.tell()
+                if isinstance(values, str):  # the reader could not read this record
+                    self.at(number, values)
+                    continue
                 if convert is None:
                     convert = self._converters(records)
                     setting_converters = convert[: len(self.setting_keys)]
                     trace_converters = convert[len(self.setting_keys) :]
-                session, serial, patient, time_text, area_text, pass_text = values[:6]
+                session, serial, patient, time_text, area_text = values[:5]
+                if (type(session) is str and type(serial) is str and type(time_text) is str
+                        and type(area_text) is str and (patient is None or type(patient) is str)
+                        and (session := session.strip()) and (serial := serial.strip())
+                        and (time_text := time_text.strip()) and (area_text := area_text.strip())
+                        and not (more_required and any(_blank(values[i]) for i in more_required))):
+                    patient = patient.strip() or None if patient else None
+                else:  # a field missing, blank or not text: say which
+                    texts = _texts(values, required)
+                    if isinstance(texts, str):
+                        self.at(number, texts)
+                        continue
+                    session, serial, patient, time_text, area_text = texts
                 ok = True
-                if not session or not serial or not time_text or not area_text:
-                    missing = [
-                        k
-                        for k, v in zip(
-                            ("session", "serial", "time", "area"),
-                            (session, serial, time_text, area_text),
-                            strict=True,
-                        )
-                        if not v
-                    ]
-                    self.at(
-                        number,
-                        "Missing "
-                        + ", ".join(f"{k} ({profile.fields[k].column})" for k in missing),
-                    )
-                    continue
-                serial = str(serial).strip()
                 if first_serial is None:
                     first_serial = serial
                 elif serial != first_serial:
                     self.at(
                         number,
-                        f"This pulse is from device {serial}, but the file's "
-                        f"earlier pulses are from device {first_serial}",
+                        f"This pulse is from device {shown(serial)[1:-1]}, but the file's "
+                        f"earlier pulses are from device {shown(first_serial)[1:-1]}",
                     )
                     ok = False
-                try:
-                    when = parse_time(str(time_text))
-                except ValueError:
-                    self.at(
-                        number,
-                        f"The time {time_text!r} is not a date and time "
-                        f"written {_format_hint(profile)}",
-                    )
+                when = parse_time(time_text)
+                if isinstance(when, str):
+                    self.at(number, when)
                     ok = False
-                area = area_code(str(area_text))
+                area = area_code(area_text)
                 if area is None:
                     self.at(
                         number,
-                        f"The area {area_text!r} is not one LaserLog knows; "
-                        f"add it to the [areas] of profile {profile.name!r}",
+                        f"The area {shown(area_text)} is not one LaserLog knows; "
+                        f"add it to the [areas] of profile {shown(profile.name)}",
                     )
                     ok = False
-                pass_number = 1
-                if pass_text not in (None, ""):
-                    try:
-                        pass_number = int(float(str(pass_text).replace(",", ".")))
-                        if not 1 <= pass_number <= 50:
-                            raise ValueError
-                    except ValueError:
-                        self.at(number, f"The pass {pass_text!r} is not a number 1 to 50")
-                        ok = False
+                pass_text = values[5]
+                pass_number: int | None = 1
+                if pass_text is not None and pass_text != "":
+                    kind = type(pass_text)
+                    cached = kind is str or kind is int
+                    pass_number = pass_numbers.get(pass_text) if cached else None
+                    if pass_number is None:
+                        pass_number = _pass_number(pass_text)
+                        if pass_number is None:
+                            self.at(number, f"The pass {shown(pass_text)} is not a whole number "
+                                            "from 1 to 50")
+                            ok = False
+                        elif cached and len(pass_numbers) < 64:
+                            pass_numbers[pass_text] = pass_number
                 raw_settings = values[6:first_trace]
                 settings: tuple[float | None, ...] | None
                 if raw_settings == last_raw:
                     settings = last_settings
+                elif all(_blank(raw) for raw in raw_settings):
+                    self.at(number, f"This pulse gives none of its settings ({setting_columns})")
+                    continue
                 else:
                     settings = self._convert(number, setting_converters, raw_settings, comma)
                     if settings is not None:
                         last_raw, last_settings = raw_settings, settings
                 traces = self._convert(number, trace_converters, values[first_trace:], comma)
-                # ``ok`` is False whenever ``area`` is None; mypy needs it said
-                if ok and area is not None and settings is not None and traces is not None:
-                    yield PulseReading(
-                        number,
-                        str(session).strip(),
-                        serial,
-                        str(patient).strip() if patient else None,
-                        when,
-                        area,
-                        pass_number,
-                        settings,
-                        traces,
-                    )
+                if (ok and settings is not None and traces is not None
+                        and isinstance(when, datetime) and area is not None
+                        and pass_number is not None):
+                    yield PulseReading(number, session, serial, patient, when, area,
+                                       pass_number, settings, traces)
             self.bytes_read = self.size
+            if records.cut_off is not None:
+                self.cut_off = records.cut_off
+                if not self.accept_cut_off:
+                    self.problem(records.cut_off.where, records.cut_off.message)
 
     def _convert(
-        self, number: int, converters: list[tuple[Any, ...]], raws: list[Any], comma: bool
+        self, number: int, converters: list[tuple[Any, ...]], raws: Sequence[Any], comma: bool
     ) -> tuple[float | None, ...] | None:
         """Numbers in canonical units, or None when one is wrong (the problem is recorded)."""
         numbers: list[float | None] = []
+        append = numbers.append
         for (column, factor, offset, low, high, spec), raw in zip(converters, raws, strict=True):
             if raw is None or raw == "":
-                numbers.append(None)
+                append(None)
                 continue
-            try:
-                if isinstance(raw, str):
-                    raw = float(raw.replace(",", ".") if comma else raw)
-                elif isinstance(raw, bool) or not isinstance(raw, int | float):
-                    raise ValueError
-                if not math.isfinite(raw):
-                    raise ValueError
-            except ValueError:
-                self.at(number, f"{spec.label} ({column}) {raw!r} is not a number")
+            if type(raw) is str:
+                try:
+                    value = float(raw.replace(",", ".") if comma else raw)
+                except ValueError:
+                    value = math.nan
+            elif type(raw) is float or (type(raw) is int and -_EXACT <= raw <= _EXACT):
+                value = raw
+            else:
+                value = _number(raw, comma)
+            scaled = value * factor + offset
+            if not low <= scaled <= high:  # also NaN and the infinities
+                self.at(number, self._wrong_number(column, factor, raw, scaled, low, high, spec))
                 return None
-            if factor != factor:  # NaN: the file never said which unit this column is in
-                raise fail(f"The file does not say which unit {column!r} is in (name it in "
-                           f"the header, e.g. '{column} [unit]', or in its units)")
-            value = raw * factor + offset
-            if not low <= value <= high:
-                self.at(
-                    number,
-                    f"{spec.label} {value:g} {spec.unit} is outside the plausible "
-                    f"range {low:g} to {high:g} {spec.unit}",
-                )
-                return None
-            numbers.append(value)
+            append(scaled)
         return tuple(numbers)
+
+    @staticmethod
+    def _wrong_number(column: str, factor: float, raw: Any, scaled: float, low: float,
+                      high: float, spec: Any) -> str:
+        if factor != factor:  # NaN: the file never said which unit this column is in
+            raise fail(f"The file does not say which unit {shown(column)} is in (name it "
+                       f"in the header, e.g. '{column} [unit]', or in its units)")
+        if _blank(raw) or scaled != scaled:  # text that is no number, NaN, a group of values
+            return f"{spec.label} ({column}) {shown(raw)} is not a number"
+        if math.isinf(scaled):
+            return (f"{spec.label} ({column}) {shown(raw)} is "
+                    + ("too large a number to be a measurement"
+                       if any(c.isdigit() for c in str(raw)[:50]) else "not a number"))
+        return (f"{spec.label} {scaled:g} {spec.unit} is outside the plausible "
+                f"range {low:g} to {high:g} {spec.unit}")
 
     def at(self, number: int, message: str) -> None:
         self.problem(self.place(number), message)
@@ -312,6 +350,79 @@ class FileAdapter:
         return converters
 
 
+def _label(key: str) -> str:
+    """A field as a technician knows it: 'time', 'Fluence'."""
+    return NUMBER_FIELDS[key].spec.label if key in NUMBER_FIELDS else key
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _texts(values: Sequence[Any], required: list[tuple[int, str]]
+           ) -> tuple[str, str, str | None, str, str] | str:
+    """The text fields of a record, or why it cannot be read: a required field missing or
+    blank, or a text field holding a group of values."""
+    missing = [name for index, name in required if _blank(values[index])]
+    if missing:
+        return "Missing " + ", ".join(missing)
+    texts = [_text(value) for value in values[:5]]
+    wrong = [(key, value) for key, text, value in zip(TEXT_FIELDS, texts, values[:5],
+                                                      strict=False)
+             if text is None and not _blank(value)]
+    if wrong:
+        return "; ".join(f"The {key} must be text, not {shown(value)}" for key, value in wrong)
+    session, serial, patient, time_text, area_text = texts
+    # required, so neither blank nor missing: checked above
+    assert session and serial and time_text and area_text
+    return session, serial, patient or None, time_text, area_text
+
+
+def _text(value: Any) -> str | None:
+    """A text field as text: numbers (a serial 12345) are written out, groups are not text."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+_EXACT = 2**53  # integers up to this are floats exactly
+
+
+def _number(raw: Any, comma: bool) -> float:
+    """The number a value stands for, maybe infinite; NaN when it is none."""
+    if isinstance(raw, str):
+        try:
+            return float(raw.replace(",", ".") if comma else raw)
+        except ValueError:
+            return math.nan
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return math.nan
+    try:
+        return float(raw)
+    except OverflowError:  # an integer beyond any float
+        return math.inf if raw > 0 else -math.inf
+
+
+def _pass_number(raw: Any) -> int | None:
+    """A pass number 1 to 50 ('2', 2, 2.0), or None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, str):
+        try:
+            raw = float(raw.strip().replace(",", "."))
+        except ValueError:
+            return None
+    if isinstance(raw, float):
+        if not raw.is_integer():  # also NaN and the infinities
+            return None
+        raw = int(raw)
+    if isinstance(raw, int) and 1 <= raw <= 50:
+        return raw
+    return None
+
+
 def _format_hint(profile: Profile) -> str:
     return (
         "like 2026-03-14 09:30:00"
@@ -320,17 +431,38 @@ def _format_hint(profile: Profile) -> str:
     )
 
 
-def _time_parser(profile: Profile) -> Callable[[str], datetime]:
+def _time_parser(profile: Profile, now: datetime) -> Callable[[str], datetime | str]:
+    """Parses a pulse's time to UTC, or says what is wrong with it.
+
+    A time before the profile's ``earliest_date`` or more than ``hours_ahead`` after ``now``
+    is wrong (a device clock never set, or set to another year): it is never replaced.
+    """
     zone = zone_of(profile)
     pattern = profile.date_format
+    hint = _format_hint(profile)
+    earliest = datetime.combine(profile.earliest_date, time(), tzinfo=zone)
+    latest = now + timedelta(hours=profile.hours_ahead)
+    ahead = f"{profile.hours_ahead:g} hour{'' if profile.hours_ahead == 1 else 's'}"
 
-    def parse(text: str) -> datetime:
-        text = text.strip()
-        when = (
-            datetime.fromisoformat(text) if pattern == "iso" else datetime.strptime(text, pattern)
-        )
+    def parse(text: str) -> datetime | str:
+        try:
+            when = (datetime.fromisoformat(text) if pattern == "iso"
+                    else datetime.strptime(text, pattern))
+        except (ValueError, OverflowError):
+            return f"The time {shown(text)} is not a date and time written {hint}"
         if when.tzinfo is None:
             when = when.replace(tzinfo=zone)
-        return when.astimezone(UTC)
+        try:
+            when = when.astimezone(UTC)
+            if earliest <= when <= latest:
+                return when
+            early = when < earliest
+        except OverflowError:  # a day from the first or last date a computer can hold
+            early = when.year < 5000
+        if early:
+            return (f"The time {shown(text)} is before {profile.earliest_date.isoformat()}, "
+                    "earlier than the profile accepts; the device's clock may be wrong")
+        return (f"The time {shown(text)} is in the future, more than {ahead} from now; "
+                "the device's clock may be wrong")
 
     return parse

@@ -4,6 +4,12 @@ The whole file goes through in one write transaction. Every problem found is lis
 its line (or record, or element) number; if there is any, the transaction is rolled back
 and the database is exactly as before. A dry run reads and checks the same way and writes
 nothing.
+
+A file that seems cut off (copied while the device was still writing it, or not to the end)
+is one of those problems, unless the technician confirms it (``accept_cut_off``): then what
+is complete is imported and the incomplete end left out. Either way ``ImportResult.cut_off``
+(or ``ImportFailed.cut_off``) says where it ends, for the import window and the command line
+to say so.
 """
 
 from collections.abc import Callable
@@ -53,6 +59,7 @@ class ImportResult:
     dry_run: bool
     problems: tuple[Problem, ...] = ()  # a dry run lists them instead of failing
     problem_count: int = 0
+    cut_off: Problem | None = None  # where the file seems cut off (a problem unless accepted)
 
 
 @dataclass
@@ -111,11 +118,13 @@ class _Import:
         if found is not None:
             return found
         if self.device is None and not self._start(reading):
-            raise ImportFailed(self.adapter.problems, self.adapter.problem_count)
+            raise ImportFailed(self.adapter.problems, self.adapter.problem_count,
+                               self.adapter.cut_off)
         if self.target is not None and self.sessions:
             self.problem(reading, "The file holds more than one session; import it without "
                                   "choosing a session, or export one session at a time")
-            raise ImportFailed(self.adapter.problems, self.adapter.problem_count)
+            raise ImportFailed(self.adapter.problems, self.adapter.problem_count,
+                               self.adapter.cut_off)
         assembly = _Session(reading.session, reading.patient, reading.time, reading.time)
         try:
             assert self.device is not None
@@ -213,15 +222,19 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
+    accept_cut_off: bool = False,
 ) -> ImportResult:
     """Import ``path`` (profile detected when not given). Raises ``ImportFailed`` listing
-    every problem, with nothing written; a dry run returns the problems instead."""
+    every problem, with nothing written; a dry run returns the problems instead.
+
+    ``accept_cut_off`` is the technician's word that a file which seems cut off may be
+    imported without its incomplete end."""
     open_export(path, max_bytes).close()
     if profile is None:
         with database.read() as db:
             profile = detect_profile(path, clinic_profiles(db))
     sha256 = file_sha256(path)
-    adapter = FileAdapter(path, profile, max_bytes)
+    adapter = FileAdapter(path, profile, max_bytes, accept_cut_off=accept_cut_off)
     with database.read() if dry_run else database.write() as db:
         work = _Import(db, actor, adapter, sha256=sha256, target=session_uuid, room=room,
                        dry_run=dry_run)
@@ -241,7 +254,7 @@ def import_file(
                         raise ImportCancelled()
         except ImportFailed as failed:
             if not dry_run:
-                raise
+                raise ImportFailed(failed.problems, failed.total, adapter.cut_off) from None
             adapter.problems.extend(failed.problems)
             adapter.problem_count += failed.total
         if adapter.rows == 0 and not adapter.problem_count:
@@ -249,11 +262,11 @@ def import_file(
         sessions = work.finish()
         flagged = sum(s.flagged_pulses for s in sessions)
         if adapter.problem_count and not dry_run:
-            raise ImportFailed(adapter.problems, adapter.problem_count)
+            raise ImportFailed(adapter.problems, adapter.problem_count, adapter.cut_off)
         if not dry_run and work.batch_id is not None:
             import_recording.finish_batch(db, actor, work.batch_id, rows=adapter.rows,
                                           sessions=len(sessions), flagged=flagged)
     if progress is not None:
         progress(adapter.size, adapter.size)
     return ImportResult(path.name, sha256, profile.name, adapter.rows, sessions, flagged,
-                        dry_run, tuple(adapter.problems), adapter.problem_count)
+                        dry_run, tuple(adapter.problems), adapter.problem_count, adapter.cut_off)

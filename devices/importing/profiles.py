@@ -1,12 +1,15 @@
 """Import profiles: one TOML file per device model says how to read its export files.
 
 A profile names the file format, how text is encoded, which column (or key, or element)
-holds each field, the unit each number is in and its plausible range, and how the device
-names treated areas. A new device model needs a new profile file, not new code.
+holds each field, the unit each number is in and its plausible range, which fields every pulse
+must give, the dates a pulse may carry, and how the device names treated areas. A new device
+model needs a new profile file, not new code.
 """
 
 import tomllib
+from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -23,6 +26,11 @@ if TYPE_CHECKING:
 
 FORMATS = ("csv", "json", "xml")
 FROM_FILE = "file"  # a unit given by the export file itself (header or units block)
+#: A pulse dated before this day, or more than this many hours after the import, is a problem
+#: (a device clock that was never set, or a file from a device set to the wrong year);
+#: a profile may say otherwise with ``earliest_date`` and ``hours_ahead``.
+EARLIEST_DATE = date(1990, 1, 1)
+HOURS_AHEAD = 24.0
 
 
 class ProfileError(LaserLogError):
@@ -41,6 +49,7 @@ class FieldSource:
     unit: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    required: bool = False  # every pulse must give it (session, serial, time, area always)
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,8 @@ class Profile:
     date_format: str = "iso"
     timezone: str = "UTC"
     record: str = "pulse"
+    earliest_date: date = EARLIEST_DATE
+    hours_ahead: float = HOURS_AHEAD
     detect: dict[str, Any] = field(default_factory=dict)
     areas: dict[str, str] = field(default_factory=dict)
     device_area_names: dict[str, str] = field(default_factory=dict)  # code -> device's name
@@ -88,7 +99,7 @@ def parse_profile(name: str, data: dict[str, Any]) -> Profile:
         return value
 
     known = {"title", "format", "encoding", "delimiter", "decimal", "date_format", "timezone",
-             "record", "detect", "fields", "areas"}
+             "record", "detect", "fields", "areas", "earliest_date", "hours_ahead"}
     for key in data:
         if key not in known:
             raise ProfileError(name, key, "is not a profile key")
@@ -126,6 +137,18 @@ def parse_profile(name: str, data: dict[str, Any]) -> Profile:
             raise ProfileError(name, "encoding", f"unknown encoding {encoding!r}") from None
     timezone = text("timezone", "UTC")
     _zone(name, timezone)
+    earliest = data.get("earliest_date", EARLIEST_DATE)
+    if isinstance(earliest, datetime):
+        earliest = earliest.date()
+    elif isinstance(earliest, str):
+        with suppress(ValueError):
+            earliest = date.fromisoformat(earliest)
+    if not isinstance(earliest, date) or not 1970 <= earliest.year <= 2100:
+        raise ProfileError(name, "earliest_date", "must be a date from 1970 on, like 1990-01-01")
+    hours_ahead = data.get("hours_ahead", HOURS_AHEAD)
+    if (isinstance(hours_ahead, bool) or not isinstance(hours_ahead, int | float)
+            or not 0 <= hours_ahead <= 24 * 366):
+        raise ProfileError(name, "hours_ahead", "must be a number of hours from 0 to 8784")
     return Profile(
         name=name,
         title=text("title", name),
@@ -137,6 +160,8 @@ def parse_profile(name: str, data: dict[str, Any]) -> Profile:
         date_format=text("date_format", "iso"),
         timezone=timezone,
         record=text("record", "pulse"),
+        earliest_date=earliest,
+        hours_ahead=float(hours_ahead),
         detect=detect,
         areas=areas,
         device_area_names=device_area_names,
@@ -164,14 +189,17 @@ def _field_source(name: str, key: str, spec: Any) -> FieldSource:
         spec = {"column": spec}
     if not isinstance(spec, dict) or not isinstance(spec.get("column"), str):
         raise ProfileError(name, f"{where}.column", "must name the column, key or element")
-    unknown = set(spec) - {"column", "unit", "range"}
+    unknown = set(spec) - {"column", "unit", "range", "required"}
     if unknown:
         raise ProfileError(name, f"{where}.{sorted(unknown)[0]}", "is not a field setting")
+    required = spec.get("required", False)
+    if not isinstance(required, bool):
+        raise ProfileError(name, f"{where}.required", "must be true or false")
     number = NUMBER_FIELDS.get(key)
     if number is None:
         if "unit" in spec or "range" in spec:
             raise ProfileError(name, where, "is text: it takes no unit or range")
-        return FieldSource(key, spec["column"])
+        return FieldSource(key, spec["column"], required=required or key in REQUIRED_FIELDS)
     unit = spec.get("unit")
     if not isinstance(unit, str):
         raise ProfileError(name, f"{where}.unit", f"must give the unit, or {FROM_FILE!r}")
@@ -193,7 +221,7 @@ def _field_source(name: str, key: str, spec: Any) -> FieldSource:
                 f"must be [low, high] within {minimum:g} to {maximum:g} {number.spec.unit}",
             )
         minimum, maximum = float(bounds[0]), float(bounds[1])
-    return FieldSource(key, spec["column"], unit, minimum, maximum)
+    return FieldSource(key, spec["column"], unit, minimum, maximum, required)
 
 
 def load_profile(path: Path) -> Profile:

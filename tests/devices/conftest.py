@@ -1,11 +1,16 @@
+from array import array
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from devices.simulated.export_files import plan_sessions, write_export
 from devices.simulated.treatment_device import SIMULATED_MODELS, SimulatedDevice
 from models.clinic import device_register, patients
+from models.records.audit_events import AuditEvent
+from models.records.imports import ImportBatch, PulseTrace
+from models.records.treatment import TreatmentSession
 
 PATIENTS = [("P-100", 2), ("P-200", 5)]
 SERIAL = "SIM-T-1"
@@ -34,3 +39,17 @@ def simulate(folder: Path, file_format: str, model=SIMULATED_MODELS[2], sessions
     again = SimulatedDevice(model.kind, seed)  # replays the same pulses
     plan_sessions(again, PATIENTS, sessions, datetime(2026, 2, 2, 9, tzinfo=UTC), pulses)
     return path, plan, [list(again.pulses(session.areas)) for session in plan]
+
+
+def table_counts(database):
+    """The rows an import may write, counted per table."""
+    with database.read() as db:
+        return {model.__name__: db.scalar(select(func.count()).select_from(model))
+                for model in (TreatmentSession, ImportBatch, PulseTrace, AuditEvent)}
+
+
+def floats(data: bytes) -> list[float]:
+    """A stored trace chunk read back as its 32-bit floats."""
+    values = array("f")
+    values.frombytes(data)
+    return values.tolist()

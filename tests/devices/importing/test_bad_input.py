@@ -7,8 +7,7 @@ import pytest
 from devices.importing.contract import ImportFailed
 from devices.importing.importer import import_file
 from devices.importing.profiles import find_profile
-from tests.devices.conftest import simulate
-from tests.devices.importing.test_import import table_counts
+from tests.devices.conftest import simulate, table_counts
 
 HEADER = "session,serial,patient,time,area,pass,fluence [J/cm2],skin_temperature [°C]\n"
 GOOD = "S1,SIM-T-1,P-100,2026-02-02 09:00:00,Neck,1,30.5,33.1\n"
@@ -81,7 +80,7 @@ def test_a_truncated_json_file(database, technician, clinic, tmp_path):
     path, _, _ = simulate(tmp_path, "json")
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     problems = refused(database, technician, path)
-    assert any("ends too early" in p for p in problems), problems
+    assert any("The file seems cut off at line" in p for p in problems), problems
 
 
 @pytest.mark.parametrize("doctype", [

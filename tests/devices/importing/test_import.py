@@ -3,22 +3,12 @@
 from array import array
 
 import pytest
-from sqlalchemy import func, select
 
 from devices.importing.contract import ImportFailed
 from devices.importing.importer import import_file
 from models.reading import history
-from models.records.audit_events import AuditEvent
-from models.records.imports import ImportBatch, PulseTrace
-from models.records.treatment import TreatmentSession
 from models.workflow import import_recording
-from tests.devices.conftest import simulate
-
-
-def table_counts(database):
-    with database.read() as db:
-        return {model.__name__: db.scalar(select(func.count()).select_from(model))
-                for model in (TreatmentSession, ImportBatch, PulseTrace, AuditEvent)}
+from tests.devices.conftest import floats, simulate, table_counts
 
 
 @pytest.mark.parametrize("file_format", ["csv", "json", "xml"])
@@ -54,9 +44,8 @@ def test_an_export_file_reads_back_exactly(database, technician, clinic, tmp_pat
             "time_s": [p.offset_s for p in logged],
         }
         for channel, values in expected.items():
-            stored = array("f")
-            stored.frombytes(traces[channel])
-            assert stored.tolist() == pytest.approx(array("f", values).tolist(), rel=1e-6)
+            assert floats(traces[channel]) == pytest.approx(array("f", values).tolist(),
+                                                            rel=1e-6)
         (batch,) = detail.imports
         assert batch.file_name == path.name and batch.user == "Tess Tech"
         assert batch.pulses == len(logged)

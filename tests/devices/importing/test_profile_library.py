@@ -98,12 +98,17 @@ def test_a_retired_profile_stops_being_offered_but_stays_on_record(database, adm
 
 def test_profile_commands(tmp_path, profile_file):
     url = f"sqlite:///{tmp_path / 'p.db'}"
-    assert laserlog("--db", url, "init").returncode == 0
-    added = laserlog("--db", url, "profile", "add", str(profile_file))
+    password = "long-password\n"
+    assert laserlog("--db", url, "init", "--admin", "boss", stdin=password).returncode == 0
+
+    def profile(*args: str):
+        return laserlog("--db", url, "profile", *args, "--user", "boss", stdin=password)
+
+    added = profile("add", str(profile_file))
     assert added.returncode == 0, added.stderr
-    listed = laserlog("--db", url, "profile", "list").stdout.splitlines()
+    listed = profile("list").stdout.splitlines()
     assert "glowtek-g2\tcsv\tadded by the clinic" in listed
     assert "generic-csv\tcsv\tshipped" in listed
-    assert laserlog("--db", url, "profile", "retire", "glowtek-g2").returncode == 0
-    again = laserlog("--db", url, "profile", "retire", "glowtek-g2")
+    assert profile("retire", "glowtek-g2").returncode == 0
+    again = profile("retire", "glowtek-g2")
     assert again.returncode == 1 and "No import profile" in again.stderr

@@ -1,7 +1,15 @@
-"""Arbitrary bytes and mutated valid files: a reader only ever raises its own clear error."""
+"""Arbitrary bytes and mutated valid files: a reader only ever raises its own clear error.
 
+Besides random bytes and random edits, hostile edits (issue #14): values no device logs,
+nesting thousands deep, runs of a character hundreds of kilobytes long, a file cut anywhere.
+Each problem must be one line in words, and reading must stay small; the capped-process test
+of the hostile corpus (test_hostile_files.py) holds the memory of the parsers themselves.
+"""
+
+import re
 import resource
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -18,17 +26,34 @@ FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def read_all(path: Path, profile_name: str) -> None:
-    """Read every pulse; only ImportFailed may come out, quickly and without memory growth."""
+# What a message must never show: several lines, Python's bytes or reprs, a traceback.
+NOT_FOR_PEOPLE = re.compile(r"[\n\r]|b'|\\x|\\n|Error\(|Traceback|\{'|\['|<class ")
+
+
+def read_all(path: Path, profile_name: str, traced_limit: int | None = None) -> None:
+    """Read every pulse; only ImportFailed may come out, quickly and without memory growth,
+    and every problem is one line of words."""
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
+    if traced_limit is not None:
+        tracemalloc.start()
     adapter = FileAdapter(path, PROFILES[profile_name])
+    problems = []
     try:
         for _ in adapter.readings():
             pass
     except ImportFailed as failure:
         assert failure.problems and all(p.message for p in failure.problems)
-    assert all(isinstance(p.message, str) and p.message for p in adapter.problems)
+        problems += failure.problems
+    finally:
+        if traced_limit is not None:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            assert peak < traced_limit, f"{peak / 1024**2:.0f} MB traced"
+    problems += adapter.problems
+    assert all(isinstance(p.message, str) and p.message for p in problems)
+    for problem in problems:
+        assert not NOT_FOR_PEOPLE.search(str(problem)), str(problem)
     assert time.perf_counter() - started < 20
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024
 
@@ -68,3 +93,50 @@ def test_mutated_valid_files(tmp_path_factory, valid_export, data):
     path = tmp_path_factory.mktemp("mutated") / f"export.{file_format}"
     path.write_bytes(bytes(content))
     read_all(path, f"simulated-{file_format}")
+
+
+#: Values no device logs, each as a file may carry it.
+NASTY = ["inf", "-inf", "nan", "NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1e-400",
+         "1" + "0" * 30, "9" * 300, "", " ", "0001-01-01T00:00:00+05:00",
+         "9999-12-31T23:59:59-05:00", "0001-01-01 00:00:00", "2099-01-01 00:00:00", "x\ny",
+         "\x00", "'", '"', "\\", "\u00e9", "{}", "[]", "true", "null", "-0", "1.", ".5"]
+#: What a format nests: (open, close) to repeat.
+NESTS = {"csv": ('"', '"'), "json": ('[{"a": ', "}]"), "xml": ("<a>", "</a>")}
+_VALUE = {
+    "csv": re.compile(r"(?<=;)[^;\r\n]*"),
+    "json": re.compile(r'(?<=": )("[^"]*"|[^,}\s]+)'),
+    "xml": re.compile(r'(?<==")[^"]*'),
+}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json", "xml"])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_hostile_edits(tmp_path_factory, file_format, data):
+    path, _, _ = simulate(tmp_path_factory.mktemp("hostile"), file_format, sessions=1,
+                          pulses=30)
+    encoding = "cp1252" if file_format == "csv" else "utf-8"
+    text = path.read_bytes().decode(encoding)
+    for _ in range(data.draw(st.integers(1, 3), label="edits")):
+        action = data.draw(st.sampled_from(["value", "nest", "run", "cut"]), label="action")
+        at = data.draw(st.integers(0, len(text)), label="at")
+        places = list(_VALUE[file_format].finditer(text))
+        if action == "value" and places:
+            place = places[data.draw(st.integers(0, len(places) - 1), label="place")]
+            value = data.draw(st.sampled_from(NASTY), label="value")
+            if file_format == "json" and data.draw(st.booleans(), label="quoted"):
+                value = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            text = text[:place.start()] + value + text[place.end():]
+        elif action == "nest":
+            depth = data.draw(st.integers(1, 5_000), label="depth")
+            opening, closing = NESTS[file_format]
+            text = text[:at] + opening * depth + closing * depth + text[at:]
+        elif action == "run":
+            length = data.draw(st.integers(1, 200_000), label="length")
+            character = data.draw(st.sampled_from(list('9a ";,[{<&-\\')), label="char")
+            text = text[:at] + character * length + text[at:]
+        else:
+            text = text[:at]
+    path.write_bytes(text.encode(encoding, errors="replace"))
+    read_all(path, f"simulated-{file_format}", traced_limit=24 * 1024**2)

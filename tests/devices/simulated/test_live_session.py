@@ -1,7 +1,6 @@
 """A connected simulated device: pulses as they happen, stored into the draft at once."""
 
 import math
-from array import array
 
 import pytest
 from sqlalchemy import func, select
@@ -14,13 +13,7 @@ from models.reading import history
 from models.records.audit_events import AuditEvent
 from models.records.imports import TRACE_CHUNK, PulseTrace
 from models.workflow import import_recording, session_logging
-from tests.devices.conftest import SERIAL
-
-
-def floats(data: bytes) -> list[float]:
-    values = array("f")
-    values.frombytes(data)
-    return values.tolist()
+from tests.devices.conftest import SERIAL, floats
 
 
 def test_a_trace_buffer_pads_missing_channels_and_splits_into_chunks():
