@@ -137,3 +137,19 @@ def test_bounds_and_missing_folders_are_one_line_at_once(tmp_path, args, message
 def test_a_database_path_this_system_cannot_encode_is_one_line(tmp_path, command):
     one_line_failure(laserlog("--db", f"sqlite:///{tmp_path}/caf\udce9.db", *command),
                      "characters this system cannot use")
+
+
+def test_a_file_cut_off_is_refused_unless_the_import_accepts_it(tmp_path):
+    url = demo_clinic(tmp_path / "clinic.db", "--sessions", "2")
+    made = laserlog("--db", url, "simulate", "--format", "csv", "--out", "s.csv", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    data = (tmp_path / "s.csv").read_bytes()
+    (tmp_path / "s.csv").write_bytes(data[: data.rstrip(b"\r\n").rfind(b",") + 3])
+    tech = ("--user", "demo.tech1")
+    refused = laserlog("--db", url, "import", "s.csv", *tech, stdin=DEMO, cwd=tmp_path)
+    assert refused.returncode == 1 and "seems cut off at line" in refused.stdout + refused.stderr
+    action, actor, values = audit_actions(tmp_path / "clinic.db")[-1]  # a refusal is kept
+    assert action == "refused" and actor is not None and '"action":"import"' in values
+    done = laserlog("--db", url, "import", "s.csv", "--accept-cut-off", *tech, stdin=DEMO,
+                    cwd=tmp_path)
+    assert done.returncode == 0 and "Imported" in done.stdout, done.stdout + done.stderr

@@ -26,7 +26,8 @@ from devices.importing.profile_library import clinic_profiles
 from devices.importing.profiles import Profile
 from devices.importing.readers import MAX_FILE_BYTES
 from devices.importing.traces import TraceBuffer, is_stray
-from models.errors import LaserLogError
+from models.access import audit_chain
+from models.errors import DatabaseUnavailable, LaserLogError, RecordedFailure, one_line
 from models.records.equipment import Device
 from models.storage.database import Database
 from models.values.rows import Actor
@@ -210,7 +211,7 @@ class _Import:
         return areas
 
 
-def import_file(
+def _import_file(
     database: Database,
     actor: Actor,
     path: Path,
@@ -270,3 +271,40 @@ def import_file(
         progress(adapter.size, adapter.size)
     return ImportResult(path.name, sha256, profile.name, adapter.rows, sessions, flagged,
                         dry_run, tuple(adapter.problems), adapter.problem_count, adapter.cut_off)
+
+
+def import_file(
+    database: Database, actor: Actor, path: Path, profile: Profile | None = None, *,
+    session_uuid: UUID | None = None, dry_run: bool = False, room: str = "",
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None, max_bytes: int = MAX_FILE_BYTES,
+    accept_cut_off: bool = False,
+) -> ImportResult:
+    """Import ``path`` (profile detected when not given). Raises ``ImportFailed`` listing
+    every problem, with nothing written; a dry run returns the problems instead. A refused
+    import leaves one "refused" audit event, like every refusal.
+
+    ``accept_cut_off`` is the technician's word that a file which seems cut off may be
+    imported without its incomplete end."""
+    try:
+        return _import_file(database, actor, path, profile, session_uuid=session_uuid,
+                            dry_run=dry_run, room=room, progress=progress,
+                            cancelled=cancelled, max_bytes=max_bytes,
+                            accept_cut_off=accept_cut_off)
+    except LaserLogError as refusal:
+        quiet = (ImportCancelled, RecordedFailure, DatabaseUnavailable)
+        if not dry_run and not isinstance(refusal, quiet):
+            _record_refusal(database, actor, path, refusal)
+        raise
+
+
+def _record_refusal(database: Database, actor: Actor, path: Path,
+                    refusal: LaserLogError) -> None:
+    try:
+        with database.write() as db:
+            audit_chain.record(db, actor_id=actor.id, action="refused", entity="import_file",
+                               entity_id=path.name[-64:],
+                               new={"action": "import", "file": path.name},
+                               reason=one_line(str(refusal), 500))
+    except LaserLogError:
+        pass  # the refusal itself is what the person needs to hear

@@ -91,7 +91,8 @@ def peak_rss_importing(rows: int) -> int:
 
 
 def _rss_in_child(rows: int) -> int:
-    code = f"from devices.import_bench import peak_rss_importing; print(peak_rss_importing({rows}))"
+    code = ("from ui.bench.import_bench import peak_rss_importing; "
+            f"print(peak_rss_importing({rows}))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, check=True)
     return int(done.stdout.strip().splitlines()[-1])

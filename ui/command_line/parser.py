@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="fill this draft session (default: new drafts per patient)")
     imports.add_argument("--dry-run", action="store_true",
                          help="read and check only; list the problems, write nothing")
+    imports.add_argument("--accept-cut-off", action="store_true",
+                         help="a file that seems cut off: import what is complete, without "
+                              "its incomplete end")
     who(imports, "who imports", required=True)
     imports.set_defaults(handler=cmd_import)
 

@@ -157,7 +157,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"\r{done * 100 // max(total, 1)} %", end="", file=sys.stderr, flush=True)
 
         result = import_file(database, actor, path, profile, session_uuid=session_uuid,
-                             dry_run=args.dry_run, progress=progress)
+                             dry_run=args.dry_run, progress=progress,
+                             accept_cut_off=args.accept_cut_off)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     verb = "Would import" if result.dry_run else "Imported"

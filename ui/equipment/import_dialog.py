@@ -13,6 +13,7 @@ from uuid import UUID
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -88,6 +89,9 @@ class ImportDialog(QDialog):
         self.sessions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.problems = QListWidget()
         self.problems.setAccessibleName("Problems found in the file")
+        self.accept_cut_off = QCheckBox("The file seems cut off: import what is complete, "
+                                        "without its incomplete end")
+        self.accept_cut_off.hide()  # offered only for a file that seems cut off
         self.check_button = QPushButton("Chec&k file")
         self.import_button = QPushButton("&Import")
         self.import_button.setObjectName("primary")
@@ -116,6 +120,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.sessions, 2)
         layout.addWidget(QLabel("Problems"))
         layout.addWidget(self.problems, 1)
+        layout.addWidget(self.accept_cut_off)
         layout.addLayout(buttons)
 
         self.browse.clicked.connect(self._browse)
@@ -125,6 +130,7 @@ class ImportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.path.textChanged.connect(self._forget_check)
         self.profile.currentIndexChanged.connect(self._forget_check)
+        self.accept_cut_off.toggled.connect(self._forget_check)
         self._progress.moved.connect(self._moved)
 
     def reject(self) -> None:
@@ -164,7 +170,8 @@ class ImportDialog(QDialog):
         self.status.setText(("Checking " if dry_run else "Importing ") + path.name + "…")
         self.tasks.run(import_file, self.actor, path, profile, session_uuid=self.session_uuid,
                        dry_run=dry_run, room=self.room, progress=self._progress.moved.emit,
-                       cancelled=self._cancel.is_set).then(
+                       cancelled=self._cancel.is_set,
+                       accept_cut_off=self.accept_cut_off.isChecked()).then(
             lambda result: self._done(path, result), self._failed)
 
     def _busy(self, busy: bool) -> None:
@@ -178,8 +185,16 @@ class ImportDialog(QDialog):
     def _moved(self, done: int, total: int) -> None:
         self.bar.setValue(int(1000 * done / total) if total else 0)
 
+    def _offer_cut_off(self, cut_off: Problem | None) -> None:
+        """A file that seems cut off is refused unless the technician says to import what is
+        complete; the choice is shown only then."""
+        self.accept_cut_off.setVisible(cut_off is not None)
+        if cut_off is None:
+            self.accept_cut_off.setChecked(False)
+
     def _done(self, path: Path, result: ImportResult) -> None:
         self._busy(False)
+        self._offer_cut_off(result.cut_off)
         self._show(result.sessions, result.problems, result.problem_count)
         if result.dry_run:
             clean = result.problem_count == 0
@@ -204,6 +219,7 @@ class ImportDialog(QDialog):
         if isinstance(error, ImportCancelled):
             self.status.setText("Cancelled; nothing was imported.")
         elif isinstance(error, ImportFailed):
+            self._offer_cut_off(error.cut_off)
             self._show((), error.problems, error.total)
             self.status.setText("Nothing was imported: see the problems below.")
         else:

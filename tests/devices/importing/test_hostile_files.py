@@ -47,9 +47,11 @@ from models.storage.database import open_database
 from models.values.rows import Actor
 
 def counts(database):
-    with database.read() as db:
+    with database.read() as db:  # a refusal leaves its one "refused" event, nothing else
         return [db.scalar(select(func.count()).select_from(model))
-                for model in (TreatmentSession, ImportBatch, PulseTrace, AuditEvent)]
+                for model in (TreatmentSession, ImportBatch, PulseTrace)] + [
+            db.scalar(select(func.count()).select_from(AuditEvent)
+                      .where(AuditEvent.action != "refused"))]
 
 database = open_database(sys.argv[1])
 actor = Actor(**json.loads(sys.argv[2]))

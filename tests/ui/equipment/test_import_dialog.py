@@ -61,3 +61,37 @@ def test_technician_imports_a_device_file_into_the_open_draft(qtbot, window, dat
     assert sum(a.pulses for a in detail.areas) == len(pulses[0])
     assert detail.imports[0].file_name == path.name
     assert detail.device.serial == SERIAL and form.device.currentData() == detail.device.id
+
+
+def test_a_file_cut_off_is_imported_only_when_the_technician_says_so(qtbot, window, database,
+                                                                     admin, tmp_path):
+    from models.clinic import device_register
+
+    model = SIMULATED_MODELS[2]
+    with database.write() as db:
+        device_register.add_device(db, admin, make=model.make, model=model.model,
+                                   serial=SERIAL, kind=model.kind)
+    form = window.form
+    register_patient(qtbot, form, identifier="P-101", name="Ivo Duarte")
+    qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
+    path, _plan, pulses = simulate(tmp_path, "csv", sessions=1)
+    data = path.read_bytes()
+    path.write_bytes(data[: data.rstrip(b"\r\n").rfind(b",") + 3])  # cut in the last value
+
+    qtbot.mouseClick(form.import_button, Qt.MouseButton.LeftButton)
+    dialog = form.import_dialog
+    dialog.path.setText(str(path))
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.accept_cut_off.isVisible, timeout=10_000)
+    shown = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert any("seems cut off at line" in line for line in shown), shown
+    assert not dialog.import_button.isEnabled()
+
+    dialog.accept_cut_off.setChecked(True)
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=10_000)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "filled from the device" in form.status.text(), timeout=10_000)
+    with database.read() as db:
+        detail = history.load_session(db, form.draft_id)
+    assert sum(a.pulses for a in detail.areas) == len(pulses[0]) - 1  # the incomplete end left
