@@ -7,8 +7,8 @@ so a technician sees the whole list at once rather than one error per try.
 
 import hashlib
 import math
-from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -20,7 +20,17 @@ from devices.importing.contract import (
     shown,
 )
 from devices.importing.fields import NUMBER_FIELDS, REQUIRED_FIELDS, TEXT_FIELDS
-from devices.importing.profiles import FROM_FILE, Profile, builtin_profiles, zone_of
+from devices.importing.file_values import (
+    EXACT_INTEGERS,
+    field_label,
+    is_blank,
+    number_value,
+    pass_value,
+    text_values,
+    time_parser,
+)
+from devices.importing.json_reader import json_header, read_json
+from devices.importing.profiles import FROM_FILE, Profile, builtin_profiles
 from devices.importing.readers import (
     MAX_FILE_BYTES,
     MAX_LINE_CHARS,
@@ -28,15 +38,13 @@ from devices.importing.readers import (
     check_size,
     fail,
     guess_delimiter,
-    json_header,
     read_csv,
-    read_json,
-    read_xml,
     sniff_format,
     split_header,
     text_encoding,
 )
 from devices.importing.units import Conversion, UnknownUnit, conversion
+from devices.importing.xml_reader import read_xml
 from models.errors import LaserLogError
 from models.storage.own_files import refuse_database_file
 
@@ -160,7 +168,7 @@ class FileAdapter:
         ]
         columns = [c or "" for c in text_columns] + [f.column for f in self._numbers]
         sources = [profile.fields.get(k) for k in TEXT_FIELDS] + list(self._numbers)
-        required = [(index, f"{_label(source.key)} ({source.column})")
+        required = [(index, f"{field_label(source.key)} ({source.column})")
                     for index, source in enumerate(sources)
                     if source is not None and (source.required or source.key in REQUIRED_FIELDS)]
         more_required = [index for index, source in enumerate(sources)
@@ -171,7 +179,7 @@ class FileAdapter:
             self.size = self.path.stat().st_size
             records = self._open(binary, columns)
             convert = None
-            parse_time = _time_parser(profile, self.now)
+            parse_time = time_parser(profile, self.now)
             area_code = profile.area_code
             comma = profile.decimal == "," or (
                 profile.decimal == "auto" and records.signature.get("delimiter", ",") != ","
@@ -198,10 +206,11 @@ class FileAdapter:
                         and type(area_text) is str and (patient is None or type(patient) is str)
                         and (session := session.strip()) and (serial := serial.strip())
                         and (time_text := time_text.strip()) and (area_text := area_text.strip())
-                        and not (more_required and any(_blank(values[i]) for i in more_required))):
+                        and not (more_required
+                                 and any(is_blank(values[i]) for i in more_required))):
                     patient = patient.strip() or None if patient else None
                 else:  # a field missing, blank or not text: say which
-                    texts = _texts(values, required)
+                    texts = text_values(values, required)
                     if isinstance(texts, str):
                         self.at(number, texts)
                         continue
@@ -235,7 +244,7 @@ class FileAdapter:
                     cached = kind is str or kind is int
                     pass_number = pass_numbers.get(pass_text) if cached else None
                     if pass_number is None:
-                        pass_number = _pass_number(pass_text)
+                        pass_number = pass_value(pass_text)
                         if pass_number is None:
                             self.at(number, f"The pass {shown(pass_text)} is not a whole number "
                                             "from 1 to 50")
@@ -246,7 +255,7 @@ class FileAdapter:
                 settings: tuple[float | None, ...] | None
                 if raw_settings == last_raw:
                     settings = last_settings
-                elif all(_blank(raw) for raw in raw_settings):
+                elif all(is_blank(raw) for raw in raw_settings):
                     self.at(number, f"This pulse gives none of its settings ({setting_columns})")
                     continue
                 else:
@@ -280,10 +289,11 @@ class FileAdapter:
                     value = float(raw.replace(",", ".") if comma else raw)
                 except ValueError:
                     value = math.nan
-            elif type(raw) is float or (type(raw) is int and -_EXACT <= raw <= _EXACT):
+            elif type(raw) is float or (type(raw) is int
+                                        and -EXACT_INTEGERS <= raw <= EXACT_INTEGERS):
                 value = raw
             else:
-                value = _number(raw, comma)
+                value = number_value(raw, comma)
             scaled = value * factor + offset
             if not low <= scaled <= high:  # also NaN and the infinities
                 self.at(number, self._wrong_number(column, factor, raw, scaled, low, high, spec))
@@ -297,7 +307,7 @@ class FileAdapter:
         if factor != factor:  # NaN: the file never said which unit this column is in
             raise fail(f"The file does not say which unit {shown(column)} is in (name it "
                        f"in the header, e.g. '{column} [unit]', or in its units)")
-        if _blank(raw) or scaled != scaled:  # text that is no number, NaN, a group of values
+        if is_blank(raw) or scaled != scaled:  # text that is no number, NaN, a group of values
             return f"{spec.label} ({column}) {shown(raw)} is not a number"
         if math.isinf(scaled):
             return (f"{spec.label} ({column}) {shown(raw)} is "
@@ -348,121 +358,3 @@ class FileAdapter:
                 )
             )
         return converters
-
-
-def _label(key: str) -> str:
-    """A field as a technician knows it: 'time', 'Fluence'."""
-    return NUMBER_FIELDS[key].spec.label if key in NUMBER_FIELDS else key
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _texts(values: Sequence[Any], required: list[tuple[int, str]]
-           ) -> tuple[str, str, str | None, str, str] | str:
-    """The text fields of a record, or why it cannot be read: a required field missing or
-    blank, or a text field holding a group of values."""
-    missing = [name for index, name in required if _blank(values[index])]
-    if missing:
-        return "Missing " + ", ".join(missing)
-    texts = [_text(value) for value in values[:5]]
-    wrong = [(key, value) for key, text, value in zip(TEXT_FIELDS, texts, values[:5],
-                                                      strict=False)
-             if text is None and not _blank(value)]
-    if wrong:
-        return "; ".join(f"The {key} must be text, not {shown(value)}" for key, value in wrong)
-    session, serial, patient, time_text, area_text = texts
-    # required, so neither blank nor missing: checked above
-    assert session and serial and time_text and area_text
-    return session, serial, patient or None, time_text, area_text
-
-
-def _text(value: Any) -> str | None:
-    """A text field as text: numbers (a serial 12345) are written out, groups are not text."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
-_EXACT = 2**53  # integers up to this are floats exactly
-
-
-def _number(raw: Any, comma: bool) -> float:
-    """The number a value stands for, maybe infinite; NaN when it is none."""
-    if isinstance(raw, str):
-        try:
-            return float(raw.replace(",", ".") if comma else raw)
-        except ValueError:
-            return math.nan
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        return math.nan
-    try:
-        return float(raw)
-    except OverflowError:  # an integer beyond any float
-        return math.inf if raw > 0 else -math.inf
-
-
-def _pass_number(raw: Any) -> int | None:
-    """A pass number 1 to 50 ('2', 2, 2.0), or None."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, str):
-        try:
-            raw = float(raw.strip().replace(",", "."))
-        except ValueError:
-            return None
-    if isinstance(raw, float):
-        if not raw.is_integer():  # also NaN and the infinities
-            return None
-        raw = int(raw)
-    if isinstance(raw, int) and 1 <= raw <= 50:
-        return raw
-    return None
-
-
-def _format_hint(profile: Profile) -> str:
-    return (
-        "like 2026-03-14 09:30:00"
-        if profile.date_format == "iso"
-        else (f"as {profile.date_format}")
-    )
-
-
-def _time_parser(profile: Profile, now: datetime) -> Callable[[str], datetime | str]:
-    """Parses a pulse's time to UTC, or says what is wrong with it.
-
-    A time before the profile's ``earliest_date`` or more than ``hours_ahead`` after ``now``
-    is wrong (a device clock never set, or set to another year): it is never replaced.
-    """
-    zone = zone_of(profile)
-    pattern = profile.date_format
-    hint = _format_hint(profile)
-    earliest = datetime.combine(profile.earliest_date, time(), tzinfo=zone)
-    latest = now + timedelta(hours=profile.hours_ahead)
-    ahead = f"{profile.hours_ahead:g} hour{'' if profile.hours_ahead == 1 else 's'}"
-
-    def parse(text: str) -> datetime | str:
-        try:
-            when = (datetime.fromisoformat(text) if pattern == "iso"
-                    else datetime.strptime(text, pattern))
-        except (ValueError, OverflowError):
-            return f"The time {shown(text)} is not a date and time written {hint}"
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=zone)
-        try:
-            when = when.astimezone(UTC)
-            if earliest <= when <= latest:
-                return when
-            early = when < earliest
-        except OverflowError:  # a day from the first or last date a computer can hold
-            early = when.year < 5000
-        if early:
-            return (f"The time {shown(text)} is before {profile.earliest_date.isoformat()}, "
-                    "earlier than the profile accepts; the device's clock may be wrong")
-        return (f"The time {shown(text)} is in the future, more than {ahead} from now; "
-                "the device's clock may be wrong")
-
-    return parse
