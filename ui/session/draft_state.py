@@ -76,6 +76,7 @@ class DraftState:
             with self._lock:
                 expected = self._version
             with database.write() as db:
+                # expected_version is one of the operation's keywords, hidden inside P
                 detail = operation(db, *args, expected_version=expected, **kwargs)  # type: ignore[arg-type]
             self.saw(detail.version)
             return detail
