@@ -33,10 +33,8 @@ def require_care(db: Session, actor: Actor, patient_id: int, what: str) -> None:
     """Refuse (and so record) a read of a patient's ``what`` by someone not treating them."""
     if sees_every_patient(actor):
         return
-    treating = db.scalar(select(exists().where(
-        TreatmentSession.patient_id == patient_id, TreatmentSession.technician_id == actor.id,
-        TreatmentSession.status != SessionStatus.VOIDED)))
-    if not treating:
+    treating = treated_by(actor).where(TreatmentSession.patient_id == patient_id).limit(1)
+    if db.scalar(treating) is None:
         raise Refused(f"You do not treat this patient, so their {what} stay closed; a "
                       "supervisor can open them", actor, f"view_{what.replace(' ', '_')}",
                       "patient", patient_id)

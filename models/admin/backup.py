@@ -67,7 +67,10 @@ def counts_of(database: Database) -> Counts | None:
 
 
 def check_sqlite_backup(path: Path) -> int:
-    """Refuse a file that is not a sound LaserLog database; return its audit event count."""
+    """Refuse a file that is not a sound LaserLog database; return its audit event count.
+
+    Even a backup this process just wrote is checked on a copy: opening it as a database
+    would turn it into a WAL file with a -wal and -shm beside it, and a backup is one file."""
     return _checked_sqlite_backup(path)[0]
 
 
