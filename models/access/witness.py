@@ -85,17 +85,6 @@ def witness_after_commit(db: Session, reason: str) -> None:
     event.listen(db, "after_commit", lambda _session: _append(seen), once=True)
 
 
-def witness_now(db: Session, reason: str) -> Witness | None:
-    """Write the chain's head to the witness log at once (the caller has committed)."""
-    identity, head = chain_identity(db), _head(db)
-    if head is None:
-        return None
-    seen = Witness(identity, head[0], head[1], datetime.now(UTC).isoformat(timespec="seconds"),
-                   reason)
-    _append(seen)
-    return seen
-
-
 def witnesses_of(identity: str) -> Iterator[Witness]:
     """This database's witnesses since its last restore, oldest first."""
     path = witness_log()
