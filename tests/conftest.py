@@ -4,6 +4,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 os.environ["QT_QPA_PLATFORM"] = os.environ.get("LASERLOG_TEST_PLATFORM", "offscreen")
 _home = tempfile.mkdtemp(prefix="laserlog-test-home-")
@@ -18,10 +19,11 @@ from models.access import accounts  # noqa: E402
 from models.storage import schema  # noqa: E402
 from models.storage.database import Database, open_database  # noqa: E402
 from models.values.rows import Actor  # noqa: E402
+from tests.entries import PASSWORD  # noqa: E402
 from tests.postgres_cluster import Cluster  # noqa: E402
 
 TEMPLATE = "laserlog_template"
-ADMIN_PASSWORD = "correct horse"
+ADMIN_PASSWORD = PASSWORD
 
 
 def _libpq(url: str) -> str:
@@ -100,11 +102,15 @@ def admin(database) -> Actor:
 
 @pytest.fixture
 def technician(database, admin) -> Actor:
+    """A technician whose certification runs for another year."""
     with database.write() as s:
-        return accounts.create_user(
+        tess = accounts.create_user(
             s, username="tess", full_name="Tess Tech", role="technician",
             password=ADMIN_PASSWORD, created_by=admin,
         )
+        accounts.record_certification(s, admin, "tess", "LT-TESS",
+                                      date.today() + timedelta(days=365))
+        return tess
 
 
 @pytest.fixture

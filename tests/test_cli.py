@@ -211,6 +211,28 @@ def test_clinic_settings_are_listed_and_changed_within_their_range(tmp_path):
     assert laserlog("--db", url, "verify").returncode == 0
 
 
+def test_text_settings_take_text_and_number_settings_only_numbers(tmp_path):
+    url = f"sqlite:///{tmp_path / 'settings.db'}"
+    assert laserlog("--db", url, "init", "--admin", "boss", stdin="long-password\n").returncode == 0
+    boss = ("--user", "boss")
+    named = laserlog("--db", url, "setting", "clinic_name", "Lumen Skin Clinic", *boss,
+                     stdin="long-password\n")
+    assert named.returncode == 0, named.stderr
+    assert "clinic_name\tLumen Skin Clinic\tClinic name" in named.stdout.splitlines()
+    assert "late_entry_hours\t24 hours\t" in named.stdout
+    assert "allow_uncertified\t0\t" in named.stdout
+    wordy = laserlog("--db", url, "setting", "late_entry_hours", "two days", *boss,
+                     stdin="long-password\n")
+    assert wordy.returncode == 1 and "from 1 to 720 hours" in wordy.stderr, wordy.stderr
+    long = laserlog("--db", url, "setting", "clinic_phone", "5" * 201, *boss,
+                    stdin="long-password\n")
+    assert long.returncode == 1 and "at most 200 characters" in long.stderr, long.stderr
+    cleared = laserlog("--db", url, "setting", "clinic_name", "", *boss,
+                       stdin="long-password\n")
+    assert cleared.returncode == 0 and "clinic_name\t\tClinic name" in cleared.stdout
+    assert laserlog("--db", url, "verify").returncode == 0
+
+
 def test_backup_and_restore_commands(tmp_path):
     url = demo_clinic(tmp_path / "clinic.db", "--sessions", "3")
     out = tmp_path / "clinic.backup"

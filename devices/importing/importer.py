@@ -86,6 +86,7 @@ class _Import:
         self.target, self.room, self.dry_run, self.sha256 = target, room, dry_run, sha256
         self.sessions: dict[str, _Session] = {}
         self.batch_id: int | None = None
+        self.filled: set[int] = set()  # the drafts this file's sessions fill
         self.device: Device | None = None
         keys = adapter.setting_keys
         self.setting_keys = keys
@@ -138,8 +139,11 @@ class _Import:
                                         "to import into")
                 patient = import_recording.patient_by_identifier(self.db, reading.patient)
                 session_id = None if self.dry_run else import_recording.new_session(
-                    self.db, self.actor, patient, self.device, reading.time, self.room)
+                    self.db, self.actor, patient, self.device, reading.time, self.room,
+                    self.filled)
             assembly.session_id = session_id
+            if session_id is not None:
+                self.filled.add(session_id)
         except LaserLogError as error:
             self.problem(reading, str(error))
         self.sessions[reading.session] = assembly

@@ -42,6 +42,7 @@ DEMO_WARNINGS = (
     (Contraindication.KELOIDS, "Old scar only; area treated is away from it"),
 )
 CHANGE_REASON = "Adjusted to the response at the previous session"
+LATE_REASON = "Demo data: logged from the paper record"
 RARE_REACTIONS = (ReactionKind.BRUISING, ReactionKind.BLISTERING,
                   ReactionKind.HYPERPIGMENTATION, ReactionKind.HYPOPIGMENTATION)
 
@@ -166,6 +167,9 @@ def _build(db: Session, sessions: int, seed: int, progress: Callable[[int, int],
     ]
 
     areas = list(Area)
+    # Each technician signs with the demo password, confirmed once for the whole run.
+    signatures = {t.id: accounts.confirm_signature(db, t, DEMO_PASSWORD) for t in technicians}
+    last_start: dict[int, datetime] = {}  # by patient: a session never starts before the last
     # Logged oldest first, as a clinic logs them, so courses and carried-forward settings
     # follow the calendar.
     days_ago = sorted((rnd.randint(1, 365) for _ in range(sessions)), reverse=True)
@@ -177,6 +181,9 @@ def _build(db: Session, sessions: int, seed: int, progress: Callable[[int, int],
         started = today - timedelta(days=days_ago[index]) + timedelta(
             hours=rnd.randint(8, 18), minutes=rnd.choice((0, 15, 30, 45))
         )
+        if patient.id in last_start and started <= last_start[patient.id]:
+            started = last_start[patient.id] + timedelta(hours=1)  # two the same day
+        last_start[patient.id] = started
         anaesthetic = rnd.random() < 0.4
         reactions = [ReactionInput(kind, rnd.choice((1, 1, 2)))
                      for kind in COMMON_REACTIONS if rnd.random() < 0.35]
@@ -200,6 +207,7 @@ def _build(db: Session, sessions: int, seed: int, progress: Callable[[int, int],
             notes=rnd.choice(("", "", "Tolerated well.", "Aftercare sheet given.",
                               "Patient reported warmth only.")),
             screening=_screening(rnd, patient.fitzpatrick, started.date()),
+            late_reason=LATE_REASON,
         )
         session_uuid = uuid.UUID(int=rnd.getrandbits(128), version=4)
         entry = _with_change_reasons(db, patient.id, entry)
@@ -209,7 +217,8 @@ def _build(db: Session, sessions: int, seed: int, progress: Callable[[int, int],
             device_session=f"{device.serial} {started:%Y-%m-%d %H:%M}",
             areas=recording.areas(), duration_s=recording.duration_s,
             pulses=recording.pulses, flagged=recording.flagged, traces=recording.chunks())
-        session_logging.complete_session(db, technician, draft.summary.id, entry)
+        session_logging.complete_session(db, technician, draft.summary.id, entry,
+                                         signatures[technician.id])
         if progress:
             progress(index + 1, sessions)
     return DemoSummary(sessions, len(demo_patients), tuple(t.username for t in technicians),

@@ -93,7 +93,7 @@ def build(database: Database, sessions: int, seed: int = 1,
                 "device_id": device_id, "room": rnd.choice(ROOMS), "status": "completed",
                 "started_at": started, "duration_s": rnd.randrange(15, 75) * 60, "notes": "",
                 "created_at": started, "updated_at": started, "completed_at": started,
-                "version": 1, "void_reason": ""})
+                "version": 1, "void_reason": "", "late_entry_reason": ""})
             for position, area in enumerate(rnd.sample(areas, rnd.choice((1, 1, 2, 2, 3)))):
                 area_id += 1
                 key = (device_id, area.value, skin or 3)

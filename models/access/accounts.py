@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from models.access import audit_chain, witness
 from models.access.permissions import Action, require
-from models.errors import NotAllowed, NotFound, ValidationFailed
+from models.errors import NotAllowed, NotFound, RecordedFailure, ValidationFailed
 from models.records.people import User
 from models.storage.base import utc_now
 from models.storage.database import Database
-from models.values.rows import Actor
+from models.values.rows import Actor, Signature
 from models.values.vocabulary import Role
 
 # OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
@@ -207,36 +207,9 @@ def sign_in(database: Database, username: str, password: str) -> Actor:
 
 def _check_password(db: Session, username: str, password: str) -> tuple[Actor | None, str]:
     user = db.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
-    now = utc_now()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        wait = ceil((user.locked_until - now).total_seconds())
-        audit_chain.record(db, actor_id=user.id, action="login.failed", entity="user",
-                           entity_id=user.id, new={"username": username.strip()},
-                           reason=f"locked for {wait} s more")
-        return None, (f"Too many failed sign-ins: try again in {wait} s, "
-                      "or ask an administrator to unlock the account")
-    ok = False
-    if user is not None and user.active:
-        try:
-            ok = PASSWORD_HASHER.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
-    if not ok:
-        if user is not None:
-            user.failed_logins += 1
-            delay = lockout_delay(user.failed_logins)
-            user.locked_until = now + delay if delay else None
-        audit_chain.record(
-            db,
-            actor_id=user.id if user else None,
-            action="login.failed",
-            entity="user",
-            entity_id=user.id if user else None,
-            new={"username": username.strip()},
-        )
-        if user is not None and not user.active:
-            return None, "This account is disabled; ask an administrator"
-        return None, "Wrong user name or password"
+    refusal = _refusal(db, user, username, password)
+    if refusal:
+        return None, refusal
     assert user is not None
     if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = PASSWORD_HASHER.hash(password)
@@ -245,3 +218,84 @@ def _check_password(db: Session, username: str, password: str) -> tuple[Actor | 
     user.failed_logins, user.locked_until = 0, None
     audit_chain.record(db, actor_id=user.id, action="login", entity="user", entity_id=user.id)
     return actor_of(user), ""
+
+
+def _refusal(db: Session, user: User | None, username: str, password: str) -> str:
+    """Why this password is refused ("" when it is not), the refusal audited as a failed
+    sign-in: the account locked, the password wrong, the account disabled."""
+    now = utc_now()
+    locked = _locked(db, user, username, now)
+    if locked:
+        return locked
+    if user is not None and user.active and password_matches(user.password_hash, password):
+        return ""
+    return _count_failure(db, user, username, now)
+
+
+def _locked(db: Session, user: User | None, username: str, now: datetime) -> str:
+    """What an account still locked says (the attempt audited); "" when it is not locked."""
+    if user is None or user.locked_until is None or user.locked_until <= now:
+        return ""
+    wait = ceil((user.locked_until - now).total_seconds())
+    audit_chain.record(db, actor_id=user.id, action="login.failed", entity="user",
+                       entity_id=user.id, new={"username": username.strip()},
+                       reason=f"locked for {wait} s more")
+    return (f"Too many failed sign-ins: try again in {wait} s, "
+            "or ask an administrator to unlock the account")
+
+
+def _count_failure(db: Session, user: User | None, username: str, now: datetime) -> str:
+    """Count and audit a wrong password (the next attempts then wait); say what was wrong."""
+    if user is not None:
+        user.failed_logins += 1
+        delay = lockout_delay(user.failed_logins)
+        user.locked_until = now + delay if delay else None
+    audit_chain.record(
+        db,
+        actor_id=user.id if user else None,
+        action="login.failed",
+        entity="user",
+        entity_id=user.id if user else None,
+        new={"username": username.strip()},
+    )
+    if user is not None and not user.active:
+        return "This account is disabled; ask an administrator"
+    return "Wrong user name or password"
+
+
+class SignatureRefused(ValidationFailed, RecordedFailure):
+    """The password given to sign is not the signer's, or the account is locked or disabled.
+
+    The signing is rolled back; the attempt then counts and is audited as a failed sign-in,
+    as ``sign_in`` counts it.
+    """
+
+    def __init__(self, user_id: int, why: str = "That is not your password") -> None:
+        super().__init__({"password": f"{why}; the session is not signed"})
+        self.user_id = user_id
+
+    def record(self, session: Session) -> None:
+        user = session.get(User, self.user_id)
+        now = utc_now()
+        if user is not None and not _locked(session, user, user.username, now):
+            _count_failure(session, user, user.username, now)
+
+
+def confirm_signature(db: Session, actor: Actor, password: str) -> Signature:
+    """The actor's electronic signature, confirmed by their password (21 CFR 11.200: each
+    signing uses both components, the user name being the signed-in account's). A wrong
+    password, or an account locked or disabled, raises ``ValidationFailed`` on "password" and
+    counts as a failed sign-in."""
+    user = db.get(User, actor.id)
+    if user is None:
+        raise NotFound(f"No user with id {actor.id}")
+    now = utc_now()
+    if user.locked_until is not None and user.locked_until > now:
+        wait = ceil((user.locked_until - now).total_seconds())
+        raise SignatureRefused(user.id, f"Too many failed sign-ins: try again in {wait} s")
+    if not user.active:
+        raise SignatureRefused(user.id, "This account is disabled")
+    if not password_matches(user.password_hash, password):
+        raise SignatureRefused(user.id)
+    user.failed_logins, user.locked_until = 0, None
+    return Signature(actor_id=user.id, confirmed_at=now)

@@ -1,10 +1,12 @@
 """Clinic-wide settings kept in the database, so every PC works to the same rules.
 
-Each has a default, a range and a label; an administrator changes them (audited), from the
-Administration screen or ``python main.py setting NAME VALUE``.
+Each has a default and a label; a number has a range and a unit, a text a length limit. An
+administrator changes them (audited), from the Administration screen or
+``python main.py setting NAME VALUE``.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +21,8 @@ from models.values.rows import Actor
 
 @dataclass(frozen=True)
 class SettingSpec:
+    """A whole-number setting from ``low`` to ``high``."""
+
     name: str
     label: str
     default: int
@@ -26,14 +30,55 @@ class SettingSpec:
     high: int
     unit: str
 
+    @property
+    def yes_no(self) -> bool:
+        """A switch: 0 is no, 1 is yes."""
+        return (self.low, self.high) == (0, 1)
 
-SPECS = {spec.name: spec for spec in (
+    def problem(self, value: int | str | None) -> str:
+        """What is wrong with ``value`` for this setting ("" when nothing)."""
+        if isinstance(value, int) and not isinstance(value, bool) \
+                and self.low <= value <= self.high:
+            return ""
+        if self.yes_no:
+            return f"{self.label}: 0 (no) or 1 (yes)"
+        return f"{self.label}: from {self.low} to {self.high} {self.unit}"
+
+
+@dataclass(frozen=True)
+class TextSettingSpec:
+    """A text setting of at most ``max_length`` characters (outer spaces dropped)."""
+
+    name: str
+    label: str
+    default: str = ""
+    max_length: int = 200
+
+    def problem(self, value: int | str | None) -> str:
+        if not isinstance(value, str):
+            return f"{self.label}: a text"
+        if len(value.strip()) > self.max_length:
+            return f"{self.label}: at most {self.max_length} characters"
+        return ""
+
+
+SPECS: dict[str, SettingSpec | TextSettingSpec] = {spec.name: spec for spec in (
     SettingSpec("change_limit_percent", "Change in fluence or energy that needs a reason",
                 20, 1, 100, "%"),
     SettingSpec("incident_due_hours", "Time to file an incident report", 24, 1, 168,
                 "hours"),
     SettingSpec("course_sessions", "Sessions in a new course", 6, 1, 50, "sessions"),
     SettingSpec("course_interval_days", "Days between course sessions", 21, 1, 365, "days"),
+    SettingSpec("consent_valid_months", "How long a patient's signed consent stays valid",
+                12, 1, 120, "months"),
+    SettingSpec("late_entry_hours", "A session logged this long after its start needs a "
+                "reason", 24, 1, 720, "hours"),
+    SettingSpec("allow_uncertified", "Technicians with no certification recorded may "
+                "complete sessions", 0, 0, 1, ""),
+    TextSettingSpec("clinic_name", "Clinic name"),
+    TextSettingSpec("clinic_address", "Clinic address"),
+    TextSettingSpec("clinic_phone", "Clinic phone"),
+    TextSettingSpec("consent_version", "Consent form version in force"),
 )}
 
 
@@ -41,10 +86,17 @@ SPECS = {spec.name: spec for spec in (
 class ClinicRules:
     """Every setting's current value; what the operations and the form work to."""
 
-    change_limit_percent: int = SPECS["change_limit_percent"].default
-    incident_due_hours: int = SPECS["incident_due_hours"].default
-    course_sessions: int = SPECS["course_sessions"].default
-    course_interval_days: int = SPECS["course_interval_days"].default
+    change_limit_percent: int = 20
+    incident_due_hours: int = 24
+    course_sessions: int = 6
+    course_interval_days: int = 21
+    consent_valid_months: int = 12
+    late_entry_hours: int = 24
+    allow_uncertified: int = 0
+    clinic_name: str = ""
+    clinic_address: str = ""
+    clinic_phone: str = ""
+    consent_version: str = ""  # "" when the clinic names none
 
     @property
     def change_limit(self) -> float:
@@ -52,27 +104,51 @@ class ClinicRules:
 
 
 def rules(db: Session) -> ClinicRules:
-    stored = {row.name: row.value for row in db.scalars(select(ClinicSetting))
-              if row.name in SPECS}
+    stored: dict[str, Any] = {}  # each name's kind, as SPECS says
+    for row in db.scalars(select(ClinicSetting)):
+        spec = SPECS.get(row.name)
+        if isinstance(spec, TextSettingSpec):
+            stored[row.name] = row.text_value or ""
+        elif spec is not None:
+            stored[row.name] = row.value
     return ClinicRules(**stored)
 
 
-def change_setting(db: Session, actor: Actor, name: str, value: int | None) -> ClinicRules:
+def typed_value(name: str, text: str) -> int | str:
+    """A value typed on the command line, as its setting holds it (a whole number or text)."""
+    spec = SPECS.get(name)
+    if not isinstance(spec, SettingSpec):
+        return text
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValidationFailed({name: spec.problem(text)}) from None
+
+
+def change_setting(db: Session, actor: Actor, name: str, value: int | str | None
+                   ) -> ClinicRules:
+    """Change one setting, checked by its kind: a whole number in its range, or a text (None
+    clears a text setting)."""
     require(actor, Action.MANAGE_CLINIC_SETTINGS, "clinic_setting", name)
     spec = SPECS.get(name)
     if spec is None:
         raise ValidationFailed({"name": f"No clinic setting {name!r}; the settings are "
                                         f"{', '.join(SPECS)}"})
-    if value is None or not spec.low <= value <= spec.high:
-        raise ValidationFailed({name: f"{spec.label}: from {spec.low} to {spec.high} "
-                                      f"{spec.unit}"})
+    if isinstance(spec, TextSettingSpec) and value is None:
+        value = ""
+    if problem := spec.problem(value):
+        raise ValidationFailed({name: problem})
     row = db.get(ClinicSetting, name)
-    old = row.value if row else spec.default
+    number, text = (0, str(value).strip()) if isinstance(spec, TextSettingSpec) \
+        else (int(value or 0), None)
+    old: int | str = getattr(rules(db), name)
     if row is None:
-        db.add(ClinicSetting(name=name, value=value, changed_by_id=actor.id))
+        db.add(ClinicSetting(name=name, value=number, text_value=text, changed_by_id=actor.id))
     else:
-        row.value, row.changed_at, row.changed_by_id = value, utc_now(), actor.id
+        row.value, row.text_value = number, text
+        row.changed_at, row.changed_by_id = utc_now(), actor.id
     db.flush()
+    new = number if text is None else text
     audit_chain.record(db, actor_id=actor.id, action="clinic.setting", entity="clinic_setting",
-                       entity_id=name, old={name: old}, new={name: value})
+                       entity_id=name, old={name: old}, new={name: new})
     return rules(db)

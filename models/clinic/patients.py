@@ -1,5 +1,6 @@
-"""Finding and registering patients."""
+"""Finding and registering patients, and the consent they have on file."""
 
+import calendar
 from datetime import date
 
 from sqlalchemy import func, or_, select
@@ -7,9 +8,12 @@ from sqlalchemy.orm import Session
 
 from models.access import audit_chain
 from models.access.permissions import Action, require
+from models.clinic import clinic_settings
 from models.errors import ValidationFailed
 from models.records.people import Patient
-from models.values.rows import Actor, PatientRow
+from models.records.treatment import Screening, TreatmentSession
+from models.values.rows import Actor, ConsentOnFile, PatientRow
+from models.values.vocabulary import SIGNED
 
 
 def patient_row(patient: Patient) -> PatientRow:
@@ -95,3 +99,38 @@ def find_patients(db: Session, query: str, limit: int = 20) -> list[PatientRow]:
         .limit(limit)
     )
     return [patient_row(p) for p in db.scalars(statement)]
+
+
+def consent_on_file(db: Session, patient_id: int, on: date) -> ConsentOnFile | None:
+    """The latest consent recorded in the screening of the patient's signed sessions (not
+    drafts, not voided, not screenings an amendment replaced), and whether it is in force
+    ``on`` that day under the clinic's rules; None when no signed session recorded one."""
+    latest = db.execute(
+        select(Screening.consent_version, Screening.consent_signed_on)
+        .join(TreatmentSession, TreatmentSession.id == Screening.session_id)
+        .where(TreatmentSession.patient_id == patient_id,
+               TreatmentSession.status.in_(SIGNED),
+               Screening.superseded_in.is_(None),
+               Screening.consent_signed_on.is_not(None))
+        .order_by(Screening.consent_signed_on.desc(), TreatmentSession.started_at.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return None
+    version, signed_on = latest.consent_version, latest.consent_signed_on
+    rules = clinic_settings.rules(db)
+    valid_until = months_after(signed_on, rules.consent_valid_months)
+    why_not = ""
+    if valid_until < on:
+        why_not = f"expired on {valid_until:%Y-%m-%d}"
+    elif rules.consent_version and version != rules.consent_version:
+        why_not = f"signed for version {version or '(none)'}; {rules.consent_version} is in force"
+    return ConsentOnFile(version, signed_on, valid_until, not why_not, why_not)
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` later; the month's last day when it is shorter (31 Jan + 1
+    month is 28 or 29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

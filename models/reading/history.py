@@ -202,6 +202,7 @@ def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
         reactions=reactions,
         notes=session.notes,
         created_at=session.created_at,
+        updated_at=session.updated_at,
         completed_at=session.completed_at,
         version=session.version,
         imports=imports_of(db, session.id),
@@ -218,6 +219,7 @@ def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
                    if session.screening else None),
         follow_ups=tuple(follow_ups_of(db, session.id)),
         aftercare_given_at=session.aftercare_given_at,
+        late_reason=session.late_entry_reason,
     )
 
 
@@ -241,6 +243,7 @@ def entry_of(detail: SessionDetail) -> SessionInput:
                         for r in detail.reactions),
         notes=detail.notes,
         screening=detail.screening or ScreeningInput(),
+        late_reason=detail.late_reason,
     )
 
 

@@ -1,8 +1,9 @@
 """A session's whole clinical content as one SHA-256 digest, for signing and for ``verify``.
 
-The digest covers the session's identity and clinical columns and every row it is made of,
-current and replaced alike: areas, their parameter settings, reactions, anaesthetic,
-screening, per-pulse traces (their bytes hashed) and import links. Signing and every
+The digest covers the session's identity and clinical columns, the reason it was logged late
+(when it was), and every row it is made of, current and replaced alike: areas, their
+parameter settings, reactions, anaesthetic, screening, per-pulse traces (their bytes hashed)
+and import links. Signing and every
 amendment write it into their audit event; ``verify`` computes it again for every signed
 session and names the first that no longer matches. Columns that legitimately move after
 signing (status, review, voiding, version, the aftercare mark) are left out.
@@ -74,6 +75,10 @@ def _statements(only: Sequence[int] | None) -> list[tuple[str, Select[Any]]]:
         ("session", select(session.id, session.uuid, session.status,
                            *(session[c] for c in SESSION_COLUMNS if c != "uuid"))
          .order_by(session.id)),
+        # Given only when the session was logged late: the digests of sessions signed before
+        # LaserLog asked (schema 0016), and of every session logged on time, stay the same.
+        ("late", select(session.id, session.late_entry_reason)
+         .where(session.late_entry_reason != "").order_by(session.id)),
         ("area", select(TreatedArea.session_id, *columns(TreatedArea))
          .order_by(TreatedArea.session_id, TreatedArea.id)),
         ("setting", select(TreatedArea.session_id, *columns(ParameterSetting))
@@ -91,7 +96,7 @@ def _statements(only: Sequence[int] | None) -> list[tuple[str, Select[Any]]]:
          .order_by(ImportBatchSession.session_id, ImportBatchSession.batch_id)),
     ]
     if only is not None:
-        keys = {"session": session.id, "area": TreatedArea.session_id,
+        keys = {"session": session.id, "late": session.id, "area": TreatedArea.session_id,
                 "setting": TreatedArea.session_id, "reaction": Reaction.session_id,
                 "anaesthetic": Anaesthetic.session_id, "screening": Screening.session_id,
                 "trace": PulseTrace.session_id, "import": ImportBatchSession.session_id}

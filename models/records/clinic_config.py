@@ -12,7 +12,8 @@ class ClinicSetting(Base):
     __tablename__ = "clinic_settings"
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[int]
+    value: Mapped[int]  # 0 for a text setting
+    text_value: Mapped[str | None] = mapped_column(Text)  # a text setting's value
     changed_at: Mapped[datetime] = mapped_column(default=utc_now)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 

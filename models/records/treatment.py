@@ -45,6 +45,8 @@ class TreatmentSession(Base):
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     void_reason: Mapped[str] = mapped_column(Text, default="")
     aftercare_given_at: Mapped[datetime | None]  # the aftercare sheet handed to the patient
+    # Why the session was logged long after it started (clinic setting late_entry_hours).
+    late_entry_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     version: Mapped[int] = mapped_column(default=1)
 
     patient: Mapped[Patient] = relationship()

@@ -26,7 +26,8 @@ from models.values.rows import Actor, SessionDetail
 from models.values.session_input import SessionInput, problems_for_completion
 from models.values.vocabulary import SIGNED, SessionStatus
 from models.workflow import incidents
-from models.workflow.session_logging import apply_entry, check_version, record_change, snapshot
+from models.workflow.session_logging import check_version, record_change
+from models.workflow.session_rows import apply_entry, snapshot
 
 
 def _session(db: Session, actor: Actor, action: Action, session_id: int,

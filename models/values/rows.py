@@ -19,6 +19,26 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """A signer's password confirmed for signing (``accounts.confirm_signature``); one
+    confirmation may sign a run of sessions made in one go (the demo data)."""
+
+    actor_id: int
+    confirmed_at: datetime
+
+
+@dataclass(frozen=True)
+class ConsentOnFile:
+    """The latest consent a patient signed, as their signed sessions recorded it."""
+
+    version: str
+    signed_on: date
+    valid_until: date  # the last day it is valid: signed_on + the clinic's consent months
+    in_force: bool  # valid on the day asked, and of the form version the clinic uses
+    why_not: str = ""  # when not in force: "expired on …", "signed for version …"
+
+
+@dataclass(frozen=True)
 class PatientRow:
     id: int
     identifier: str
@@ -159,3 +179,5 @@ class SessionDetail:
     screening: ScreeningInput | None = None  # with the pre-treatment checklist
     follow_ups: tuple[FollowUpRow, ...] = ()  # oldest first
     aftercare_given_at: datetime | None = None
+    late_reason: str = ""  # why it was logged long after it started
+    updated_at: datetime | None = None  # last saved (a draft) or changed

@@ -60,6 +60,7 @@ class SessionInput:
     reactions: tuple[ReactionInput, ...] = ()
     notes: str = ""
     screening: ScreeningInput = field(default_factory=ScreeningInput)
+    late_reason: str = ""  # why it is logged long after it started (late_entry_hours)
 
 
 def area_key(area: str, parameter: str) -> str:

@@ -7,17 +7,19 @@ high SPF, keep the skin hydrated, what reactions to expect and when, and when to
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
 from models.access.permissions import Action, Refused, require
+from models.clinic.clinic_settings import ClinicRules
 from models.errors import NotAllowed
 from models.reading.history import load_session
 from models.records.treatment import TreatmentSession
 from models.values.rows import Actor, SessionDetail
 from models.values.vocabulary import Area, SessionStatus
-from models.workflow.session_logging import check_version, record_change, snapshot
+from models.workflow.session_logging import check_version, record_change
+from models.workflow.session_rows import snapshot
 
 FACE = frozenset({Area.FOREHEAD, Area.PERIORBITAL, Area.CHEEKS, Area.PERIORAL, Area.JAWLINE,
                   Area.SUBMENTAL})
@@ -47,16 +49,23 @@ class AftercareSheet:
     patient: str
     areas: tuple[str, ...]
     sections: tuple[tuple[str, str], ...]
+    given_on: date
+    clinic_name: str = ""  # who to call, as the clinic settings name it ("" when unset)
+    clinic_address: str = ""
+    clinic_phone: str = ""
 
 
-def sheet_for(patient: str, areas: Sequence[str]) -> AftercareSheet:
-    """The sheet for a patient and the codes of the areas treated."""
+def sheet_for(patient: str, areas: Sequence[str], clinic: ClinicRules, on: date
+              ) -> AftercareSheet:
+    """The sheet for a patient and the codes of the areas treated, given ``on`` that day, with
+    the clinic's name, address and phone from its settings."""
     sections = list(GENERAL)
     if any(area in FACE for area in areas):
         sections.append(FACE_NOTE)
     if any(area not in FACE for area in areas):
         sections.append(BODY_NOTE)
-    return AftercareSheet(patient, tuple(Area(area).label for area in areas), tuple(sections))
+    return AftercareSheet(patient, tuple(Area(area).label for area in areas), tuple(sections),
+                          on, clinic.clinic_name, clinic.clinic_address, clinic.clinic_phone)
 
 
 def record_given(db: Session, actor: Actor, session_id: int,

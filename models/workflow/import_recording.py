@@ -5,7 +5,7 @@ The importer in ``devices/`` calls these inside one write transaction; if anythi
 file is wrong it raises and the transaction leaves the database exactly as it was.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -24,7 +24,8 @@ from models.records.treatment import TreatedArea, TreatmentSession
 from models.values.rows import Actor, SessionDetail
 from models.values.session_input import AreaInput, SessionInput, problems_in
 from models.values.vocabulary import SessionStatus
-from models.workflow.session_logging import owned_draft, setting_rows, snapshot, start_draft
+from models.workflow.session_logging import create_draft, open_draft_for, owned_draft
+from models.workflow.session_rows import setting_rows, snapshot
 
 
 class AlreadyImported(LaserLogError):
@@ -78,7 +79,10 @@ def target_session(db: Session, actor: Actor, session_uuid: UUID, device: Device
     ).one_or_none()
     if session is None:
         raise NotFound(f"No session {session_uuid}")
-    session = owned_draft(db, actor, session.id)
+    return _filled_by(db, owned_draft(db, actor, session.id), device)
+
+
+def _filled_by(db: Session, session: TreatmentSession, device: Device) -> int:
     if session.device_id is not None and session.device_id != device.id:
         used = db.get(Device, session.device_id)
         raise NotAllowed(
@@ -90,9 +94,16 @@ def target_session(db: Session, actor: Actor, session_uuid: UUID, device: Device
 
 
 def new_session(db: Session, actor: Actor, patient: Patient, device: Device,
-                started_at: datetime, room: str) -> int:
+                started_at: datetime, room: str, taken: Collection[int] = ()) -> int:
+    """The draft a device session of the file fills: the technician's open draft for the
+    patient when it was started the same day and no other session of this file (``taken``)
+    fills it, else a new one."""
+    draft = open_draft_for(db, actor, patient.id)
+    if (draft is not None and draft.id not in taken
+            and draft.started_at.astimezone().date() == started_at.astimezone().date()):
+        return _filled_by(db, draft, device)
     entry = SessionInput(device_id=device.id, started_at=started_at, room=room)
-    return start_draft(db, actor, patient.id, entry).summary.id
+    return create_draft(db, actor, patient.id, entry).summary.id
 
 
 def add_traces(db: Session, session_id: int, batch_id: int | None,

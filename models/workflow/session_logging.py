@@ -1,7 +1,7 @@
 """Logging a treatment session: start a draft, save it as it is typed, complete and sign it."""
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from models.access import audit_chain, witness
 from models.access.permissions import Action, Refused, require
+from models.clinic import clinic_settings
+from models.clinic.clinic_settings import ClinicRules
 from models.errors import Conflict, NotFound, ValidationFailed
 from models.reading.history import load_session
 from models.reading.session_content import content_digest
@@ -17,27 +19,18 @@ from models.records import area_day_counts
 from models.records.audit_events import AuditEvent
 from models.records.equipment import Device
 from models.records.people import Patient, User
-from models.records.treatment import (
-    Anaesthetic,
-    ParameterSetting,
-    Reaction,
-    Screening,
-    TreatedArea,
-    TreatmentSession,
-)
+from models.records.treatment import TreatmentSession
 from models.values.parameters import SETTINGS
-from models.values.rows import Actor, SessionDetail
-from models.values.screening import ScreeningInput, screening_key
-from models.values.screening import as_json as screening_json
+from models.values.rows import Actor, SessionDetail, Signature
 from models.values.session_input import (
-    AreaInput,
     SessionInput,
     area_key,
     problems_for_completion,
     problems_in,
 )
-from models.values.vocabulary import SessionStatus
+from models.values.vocabulary import SIGNED, SessionStatus
 from models.workflow import carried_forward, courses, incidents, patch_tests
+from models.workflow.session_rows import apply_entry, snapshot
 
 
 def start_draft(
@@ -47,10 +40,38 @@ def start_draft(
     entry: SessionInput | None = None,
     session_uuid: UUID | None = None,
 ) -> SessionDetail:
-    """Open a new draft session for a patient; the technician is whoever is signed in.
+    """The technician's draft for a patient: the one already open (as it was saved; ``entry``
+    is then left out, save it with ``update_draft``), else a new one.
 
-    ``session_uuid`` lets a caller name the session up front (reproducible demo data).
+    ``session_uuid`` lets a caller name a new session up front (reproducible demo data).
     """
+    require(actor, Action.LOG_SESSION, "treatment_session")
+    existing = open_draft_for(db, actor, patient_id)
+    if existing is not None:
+        return load_session(db, existing.id)
+    return create_draft(db, actor, patient_id, entry, session_uuid)
+
+
+def open_draft_for(db: Session, actor: Actor, patient_id: int) -> TreatmentSession | None:
+    """The actor's open draft for this patient, if any (the newest, should there be two)."""
+    return db.scalars(
+        select(TreatmentSession)
+        .where(TreatmentSession.technician_id == actor.id,
+               TreatmentSession.patient_id == patient_id,
+               TreatmentSession.status == SessionStatus.DRAFT)
+        .order_by(TreatmentSession.updated_at.desc(), TreatmentSession.id.desc()).limit(1)
+    ).first()
+
+
+def create_draft(
+    db: Session,
+    actor: Actor,
+    patient_id: int,
+    entry: SessionInput | None = None,
+    session_uuid: UUID | None = None,
+) -> SessionDetail:
+    """Open a new draft whatever is open: for the device sessions of one export file, each of
+    which is a session of its own. Everything else goes through ``start_draft``."""
     require(actor, Action.LOG_SESSION, "treatment_session")
     if db.get(Patient, patient_id) is None:
         raise NotFound(f"No patient with id {patient_id}")
@@ -95,11 +116,16 @@ def update_draft(db: Session, actor: Actor, session_id: int, entry: SessionInput
 
 
 def complete_session(
-    db: Session, actor: Actor, session_id: int, entry: SessionInput,
+    db: Session, actor: Actor, session_id: int, entry: SessionInput, signature: Signature,
     expected_version: int | None = None,
 ) -> SessionDetail:
-    """Complete and sign the session; from then on it changes only by amendment."""
+    """Complete and sign the session with the technician's ``signature`` (their password,
+    confirmed by ``accounts.confirm_signature``); from then on it changes only by amendment.
+    """
     session = owned_draft(db, actor, session_id)
+    if signature.actor_id != actor.id:
+        raise Refused("A session is signed with its technician's own password", actor,
+                      "sign_session", "treatment_session", session.uuid)
     check_version(db, session, expected_version)
     problems = problems_for_completion(entry) | safety_problems(db, session, entry)
     if problems:
@@ -115,8 +141,39 @@ def complete_session(
     courses.open_default_courses(db, actor, session)
     incidents.open_incidents_for(db, actor, session,
                                  [(r.kind, r.grade) for r in session.reactions])
-    record_change(db, actor, session, "session.complete", before)
+    record_change(db, actor, session, "session.complete", before,
+                  signed_with=SIGNED_WITH_PASSWORD)
     return load_session(db, session.id)
+
+
+def void_draft(db: Session, actor: Actor, session_id: int, reason: str,
+               expected_version: int | None = None) -> SessionDetail:
+    """Void the technician's own draft (started by mistake, or for the wrong patient).
+
+    Nothing is deleted: the draft stays, marked voided with who, when and why, and from then
+    on its rows are kept unchanged like a signed session's.
+    """
+    require(actor, Action.LOG_SESSION, "treatment_session", session_id)
+    session = owned_draft(db, actor, session_id)
+    check_version(db, session, expected_version)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": "Give the reason for voiding this draft"})
+    before = snapshot(session)
+    session.status = SessionStatus.VOIDED
+    session.voided_at, session.voided_by_id, session.void_reason = (
+        datetime.now(UTC), actor.id, reason)
+    db.flush()
+    record_change(db, actor, session, "session.void", before, reason)
+    return load_session(db, session.id)
+
+
+def completion_problems(db: Session, actor: Actor, session_id: int, entry: SessionInput
+                        ) -> dict[str, str]:
+    """What would stop ``complete_session`` signing the actor's draft with this entry (empty
+    when nothing): asked before the technician is asked for their password."""
+    session = owned_draft(db, actor, session_id)
+    return problems_for_completion(entry) | safety_problems(db, session, entry)
 
 
 def stored_value_problems(session: TreatmentSession) -> dict[str, str]:
@@ -135,26 +192,57 @@ def stored_value_problems(session: TreatmentSession) -> dict[str, str]:
 def safety_problems(db: Session, session: TreatmentSession, entry: SessionInput
                     ) -> dict[str, str]:
     """What the database knows that stops this session being signed: a device not in the
-    register, the technician's certification expired, a setting moved beyond the limit
-    since the patient's last session with no reason given, a test patch required and not
-    done."""
+    register, the technician's certification expired or not recorded, a start before the
+    patient's last signed session or long ago with no reason given, a setting moved beyond
+    the limit since the patient's last session with no reason given, a test patch required
+    and not done."""
     problems: dict[str, str] = {}
+    rules = clinic_settings.rules(db)
     if entry.device_id is not None and db.get(Device, entry.device_id) is None:
         problems["device"] = "The device picked is not in the register"
-    technician = db.get(User, session.technician_id)
-    assert technician is not None  # a session's technician is a foreign key
-    today = datetime.now(UTC).astimezone().date()
-    if technician.certification_expires is not None and technician.certification_expires < today:
-        problems["certification"] = (
-            f"{technician.full_name}'s certification expired on "
-            f"{technician.certification_expires:%Y-%m-%d}: sessions cannot be completed until "
-            "an administrator records the renewal")
+    problems.update(_certification_problems(db, session.technician_id, rules))
     started_at = entry.started_at or session.started_at
+    problems.update(_start_problems(db, session, started_at, entry.late_reason, rules))
     problems.update(carried_forward.reasons_missing(db, session.patient_id, started_at, entry))
     missing = patch_tests.patches_missing(db, session.patient_id, entry.device_id,
                                           [area.area for area in entry.areas],
                                           started_at.astimezone().date())
     problems.update({area_key(area, "test_patch"): text for area, text in missing.items()})
+    return problems
+
+
+def _certification_problems(db: Session, technician_id: int, rules: ClinicRules
+                            ) -> dict[str, str]:
+    technician = db.get(User, technician_id)
+    assert technician is not None  # a session's technician is a foreign key
+    expires = technician.certification_expires
+    if expires is None and not rules.allow_uncertified:
+        return {"certification": (
+            f"{technician.full_name} has no certification recorded: sessions cannot be "
+            "completed until an administrator records it")}
+    if expires is not None and expires < datetime.now(UTC).astimezone().date():
+        return {"certification": (
+            f"{technician.full_name}'s certification expired on {expires:%Y-%m-%d}: sessions "
+            "cannot be completed until an administrator records the renewal")}
+    return {}
+
+
+def _start_problems(db: Session, session: TreatmentSession, started_at: datetime,
+                    late_reason: str, rules: ClinicRules) -> dict[str, str]:
+    """A start before the patient's last signed session, or long ago with no reason given."""
+    problems: dict[str, str] = {}
+    previous = db.scalar(
+        select(func.max(TreatmentSession.started_at))
+        .where(TreatmentSession.patient_id == session.patient_id,
+               TreatmentSession.status.in_(SIGNED), TreatmentSession.id != session.id))
+    if previous is not None and started_at < previous:
+        problems["started_at"] = (
+            "The session cannot start before this patient's previous session "
+            f"({previous.astimezone():%Y-%m-%d %H:%M})")
+    hours = rules.late_entry_hours
+    if started_at < datetime.now(UTC) - timedelta(hours=hours) and not late_reason.strip():
+        problems["late_reason"] = (
+            f"Logged more than {hours} hours after it started: give the reason")
     return problems
 
 
@@ -214,147 +302,20 @@ def owned_draft(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
     return session
 
 
-def apply_entry(
-    db: Session, session: TreatmentSession, entry: SessionInput, problems: dict[str, str]
-) -> None:
-    """Copy the entry onto the session, leaving out every value named in ``problems``."""
-
-    def ok(key: str) -> bool:
-        return key not in problems
-
-    session.device_id = entry.device_id
-    session.room = entry.room.strip()
-    if entry.started_at is not None and ok("started_at"):
-        session.started_at = entry.started_at
-    session.duration_s = entry.duration_s if ok("duration") else None
-    session.notes = entry.notes
-    session.updated_at = datetime.now(UTC)
-    if entry.anaesthetic_agent is None:
-        session.anaesthetic = None
-    else:
-        applied = entry.anaesthetic_applied_at if ok("anaesthetic_applied_at") else None
-        if session.anaesthetic is None:
-            session.anaesthetic = Anaesthetic(agent=entry.anaesthetic_agent, applied_at=applied)
-        else:
-            session.anaesthetic.agent = entry.anaesthetic_agent
-            session.anaesthetic.applied_at = applied
-    _apply_screening(session, entry.screening, problems)
-    # Drafts are rewritten whole as they are typed; the audit trail keeps every version.
-    session.areas.clear()
-    session.reactions.clear()
-    db.flush()
-    for position, area in enumerate(entry.areas):
-        if not ok(f"areas.{area.area}"):
-            continue
-        settings = {
-            key: value if ok(area_key(area.area, key)) else None
-            for key, value in area.settings.items()
-        }
-        treated = TreatedArea(
-            area=area.area,
-            position=position,
-            pulses=area.pulses if ok(area_key(area.area, "pulses")) else None,
-            passes=area.passes if ok(area_key(area.area, "passes")) else None,
-            change_reason=area.change_reason.strip(),
-        )
-        treated.settings.extend(setting_rows(area, settings))
-        session.areas.append(treated)
-    for reaction in entry.reactions:
-        if ok(f"reactions.{reaction.kind}"):
-            session.reactions.append(
-                Reaction(
-                    kind=reaction.kind,
-                    grade=reaction.grade,
-                    onset=reaction.onset,
-                    note=reaction.note,
-                )
-            )
-
-
-def _apply_screening(session: TreatmentSession, screening: ScreeningInput,
-                     problems: dict[str, str]) -> None:
-    """Keep the session's one current screening row in step with the entry."""
-    values = screening_json(screening)
-    for key in ("consent_signed_on", "fitzpatrick"):
-        if screening_key(key) in problems:
-            values[key] = None  # wrong as typed: kept out until corrected
-    row = session.screening or Screening()
-    row.fitzpatrick = values["fitzpatrick"]
-    row.found = json.dumps(values["found"])
-    row.reasons = json.dumps(values["reasons"], sort_keys=True)
-    row.consent_version = values["consent_version"].strip()
-    row.consent_signed_on = (date.fromisoformat(values["consent_signed_on"])
-                             if values["consent_signed_on"] else None)
-    row.checklist = json.dumps(values["checklist"])
-    session.screening = row
-
-
-def setting_rows(area: AreaInput, settings: dict[str, float | None]) -> list[ParameterSetting]:
-    """The stored settings of one area: one row for all passes, or one per logged pass."""
-    if area.per_pass:
-        return [
-            ParameterSetting(source=area.source, import_batch_id=area.import_batch_id,
-                             pass_number=p.number, **p.settings)
-            for p in area.per_pass
-        ]
-    if any(v is not None for v in settings.values()):
-        return [ParameterSetting(source=area.source, import_batch_id=area.import_batch_id,
-                                 **settings)]
-    return []
-
-
-def snapshot(session: TreatmentSession) -> dict[str, Any]:
-    """The session's clinical content as plain JSON values, for the audit trail."""
-    anaesthetic = session.anaesthetic
-    return {
-        "patient_id": session.patient_id,
-        "technician_id": session.technician_id,
-        "device_id": session.device_id,
-        "room": session.room,
-        "status": session.status,
-        "started_at": session.started_at.isoformat() if session.started_at else None,
-        "duration_s": session.duration_s,
-        "anaesthetic": None
-        if anaesthetic is None
-        else {
-            "agent": anaesthetic.agent,
-            "applied_at": anaesthetic.applied_at.isoformat() if anaesthetic.applied_at else None,
-        },
-        "areas": [
-            {
-                "area": a.area,
-                "pulses": a.pulses,
-                "passes": a.passes,
-                "change_reason": a.change_reason,
-                "settings": [
-                    {"source": s.source, "pass": s.pass_number, "batch": s.import_batch_id}
-                    | {spec.key: getattr(s, spec.key) for spec in SETTINGS}
-                    for s in a.settings
-                ],
-            }
-            for a in session.areas
-        ],
-        "reactions": [
-            {"kind": r.kind, "grade": r.grade, "onset": r.onset, "note": r.note}
-            for r in session.reactions
-        ],
-        "notes": session.notes,
-        "aftercare_given_at": (session.aftercare_given_at.isoformat()
-                               if session.aftercare_given_at else None),
-        "screening": None if session.screening is None else session.screening.as_json(),
-    }
-
-
 #: The actions that sign a session's content, and the key of its digest in their audit event.
 SEALING = ("session.complete", "session.amend")
 CONTENT_KEY = "content_sha256"
+#: How a completion was signed, as its audit event records it (21 CFR 11.200).
+SIGNED_WITH_KEY, SIGNED_WITH_PASSWORD = "signed_with", "password"
 
 
 def record_change(
     db: Session, actor: Actor, session: TreatmentSession, action: str, before: dict[str, Any],
-    reason: str = "",
+    reason: str = "", signed_with: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Audit what changed since ``before``; return the old and new values of those keys."""
+    """Audit what changed since ``before``; return the old and new values of those keys.
+
+    ``signed_with`` names how a signing was confirmed ("password"), kept in its event."""
     after = snapshot(session)
     changed = [key for key in after if after[key] != before.get(key)]
     old, new = {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
@@ -363,6 +324,8 @@ def record_change(
     area_day_counts.recount_days(db, {area_day_counts.day_of(before.get("started_at")),
                                   area_day_counts.day_of(after["started_at"])} - {None})
     sealed = new | {CONTENT_KEY: content_digest(db, session.id)} if action in SEALING else new
+    if signed_with is not None:
+        sealed = sealed | {SIGNED_WITH_KEY: signed_with}
     audit_chain.record(db, actor_id=actor.id, action=action, entity="treatment_session",
                        entity_id=session.uuid, old=old, new=sealed, reason=reason)
     if action in SEALING:

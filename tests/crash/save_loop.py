@@ -15,7 +15,7 @@ from models.records.people import Patient, User
 from models.storage.database import open_database
 from models.values.session_input import AreaInput, ReactionInput, SessionInput
 from models.workflow import session_logging
-from tests.entries import SCREENED
+from tests.entries import PASSWORD, SCREENED
 
 
 def main(url: str) -> None:
@@ -30,8 +30,9 @@ def main(url: str) -> None:
                                            date_of_birth=None, fitzpatrick=3)
             device_register.add_device(db, admin, make="Acme", model="K", serial="K-1",
                                        kind="laser")
-    with database.read() as db:
+    with database.write() as db:
         device_id = device_register.list_devices(db)[0].id
+        signature = accounts.confirm_signature(db, tech, PASSWORD)  # once, for every save
     n = 0
     while True:
         n += 1
@@ -47,7 +48,7 @@ def main(url: str) -> None:
         session_uuid = uuid.uuid4()
         with database.write() as db:
             draft = session_logging.start_draft(db, tech, patient.id, entry, session_uuid)
-            session_logging.complete_session(db, tech, draft.summary.id, entry)
+            session_logging.complete_session(db, tech, draft.summary.id, entry, signature)
         print(f"ACK {session_uuid}", flush=True)
 
 

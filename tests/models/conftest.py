@@ -6,11 +6,14 @@ whatever is not given gets a plain default, with serials and identifiers kept un
 """
 
 import itertools
+from datetime import date, timedelta
 
 import pytest
 
+from models.access import accounts
 from models.clinic import device_register, patients
 from models.workflow import session_logging
+from tests.entries import PASSWORD
 
 
 @pytest.fixture
@@ -41,6 +44,20 @@ def register_patient(database):
 
 
 @pytest.fixture
+def register_technician(database, admin):
+    """Adds another technician, certified for a year, with the tests' password."""
+
+    def register(username, full_name):
+        with database.write() as db:
+            actor = accounts.create_user(db, username=username, full_name=full_name,
+                                         role="technician", password=PASSWORD, created_by=admin)
+            accounts.record_certification(db, admin, username, f"LT-{username}",
+                                          date.today() + timedelta(days=365))
+            return actor
+    return register
+
+
+@pytest.fixture
 def device(register_device):
     """A laser in the device register."""
     return register_device()
@@ -60,14 +77,29 @@ def draft(database, technician, patient):
 
 
 @pytest.fixture
-def logged_session(database, technician):
-    """Starts and signs a session in one transaction: ``logged_session(patient, entry)``, by the
-    technician unless ``by`` names another actor. Returns the completed session; a refusal
-    leaves nothing behind, not even the draft."""
+def signature_of(database):
+    """``signature_of(actor)``: the actor's signature, their password confirmed once a test."""
+    confirmed = {}
+
+    def sign(actor):
+        if actor.id not in confirmed:
+            with database.write() as db:
+                confirmed[actor.id] = accounts.confirm_signature(db, actor, PASSWORD)
+        return confirmed[actor.id]
+    return sign
+
+
+@pytest.fixture
+def logged_session(database, technician, signature_of):
+    """Starts (or takes up the open draft) and signs a session in one transaction:
+    ``logged_session(patient, entry)``, by the technician unless ``by`` names another actor.
+    Returns the completed session; a refusal leaves nothing behind, not even the draft."""
 
     def log(patient, entry, *, by=None):
         actor = by or technician
+        signature = signature_of(actor)
         with database.write() as db:
             started = session_logging.start_draft(db, actor, patient.id, entry)
-            return session_logging.complete_session(db, actor, started.summary.id, entry)
+            return session_logging.complete_session(db, actor, started.summary.id, entry,
+                                                    signature)
     return log

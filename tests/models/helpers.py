@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 from models.values.session_input import AreaInput, SessionInput
 from tests.entries import SCREENED
 
+#: Why a session a test logs days after it started is logged late.
+LATE_REASON = "Logged from the paper record"
 #: The clinic's local date as the tests run.
 TODAY = datetime.now().astimezone().date()
 
@@ -14,9 +16,12 @@ def session_entry(device, *areas: AreaInput, days_ago: float | None = None,
     """A screened half-hour session on ``device`` over ``areas``, complete enough to be signed.
 
     ``days_ago`` starts it that many days before now (left out, the draft's own start time
-    stands); ``fields`` set any other value of the entry, or replace one of these.
+    stands); ``fields`` set any other value of the entry, or replace one of these. A start
+    given comes with a reason for logging it late (``late_reason=""`` leaves it out).
     """
     if days_ago is not None:
         fields["started_at"] = datetime.now(UTC) - timedelta(days=days_ago)
+    if "started_at" in fields:
+        fields.setdefault("late_reason", LATE_REASON)
     return SessionInput(**{"device_id": device.id, "duration_s": 1800, "screening": SCREENED,
                            "areas": areas, **fields})

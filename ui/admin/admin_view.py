@@ -86,8 +86,9 @@ class AdminView(QWidget):
         self.tip_button = QPushButton("Fit &tip…")
         self.patch_rule_button = QPushButton("Test patc&h rule…")
         self.settings_button = QPushButton("Clinic &settings…")
-        self.settings_button.setToolTip("The change limit, the incident due time and the "
-                                        "default course plan, the same on every PC")
+        self.settings_button.setToolTip("The clinic's name, address and phone, the consent "
+                                        "rules, the change limit, late entries, the incident "
+                                        "due time and the course plan: the same on every PC")
         self.patch_rule_button.setToolTip("Require a valid test patch before treating with a "
                                           "device, on an area, or both")
         self.profile_button = QPushButton("Add import &profile…")

@@ -1,7 +1,7 @@
 """The administrator's dialogs: a technician's certification, a handpiece or tip fitted to a
 device, a rule requiring a test patch, and the clinic's settings."""
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
 from models.access import accounts
@@ -82,15 +82,25 @@ class TestPatchRuleDialog(FormDialog):
 
 
 class ClinicSettingsDialog(FormDialog):
-    """Every clinic setting in its range; those changed are saved together."""
+    """Every clinic setting: a number in its range, a switch, or a text (the clinic's name,
+    address and phone, the consent form version); those changed are saved together."""
 
     def __init__(self, tasks: TaskRunner, actor: Actor, current: ClinicRules,
                  parent: QWidget | None = None) -> None:
         self.current = current
-        self.fields: dict[str, QSpinBox] = {}
+        self.fields: dict[str, QSpinBox | QCheckBox | QLineEdit] = {}
         for name, spec in clinic_settings.SPECS.items():
-            field = QSpinBox(minimum=0, maximum=spec.high, value=getattr(current, name),
-                             suffix=f" {spec.unit}")
+            value = getattr(current, name)
+            field: QSpinBox | QCheckBox | QLineEdit
+            if isinstance(spec, clinic_settings.TextSettingSpec):
+                field = QLineEdit(value)
+                field.setMaxLength(spec.max_length)
+            elif spec.yes_no:
+                field = QCheckBox("Yes")
+                field.setChecked(bool(value))
+            else:
+                field = QSpinBox(minimum=0, maximum=spec.high, value=value,
+                                 suffix=f" {spec.unit}")
             self.fields[name] = field
         super().__init__(tasks, "Clinic settings", [
             (spec.label, name, self.fields[name])
@@ -99,8 +109,8 @@ class ClinicSettingsDialog(FormDialog):
         self.actor = actor
 
     def values(self) -> OperationCall:
-        changed = {name: field.value() for name, field in self.fields.items()
-                   if field.value() != getattr(self.current, name)}
+        changed = {name: value for name, field in self.fields.items()
+                   if (value := _value_of(field)) != getattr(self.current, name)}
 
         def save(db: Session, actor: Actor) -> ClinicRules:
             rules = self.current
@@ -109,3 +119,11 @@ class ClinicSettingsDialog(FormDialog):
             return rules
 
         return save, (self.actor,)
+
+
+def _value_of(field: QSpinBox | QCheckBox | QLineEdit) -> int | str:
+    if isinstance(field, QLineEdit):
+        return field.text().strip()
+    if isinstance(field, QCheckBox):
+        return int(field.isChecked())
+    return field.value()

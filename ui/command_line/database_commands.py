@@ -66,11 +66,15 @@ def cmd_setting(args: argparse.Namespace) -> int:
         if args.name is not None:
             actor = acting(database, args, "admin")
             with database.write() as db:
-                clinic_settings.change_setting(db, actor, args.name, args.value)
+                clinic_settings.change_setting(
+                    db, actor, args.name, clinic_settings.typed_value(args.name, args.value))
         with database.read() as db:
             rules = clinic_settings.rules(db)
         for name, spec in clinic_settings.SPECS.items():
-            print(f"{name}\t{getattr(rules, name)} {spec.unit}\t{spec.label}")
+            value = getattr(rules, name)
+            shown = value if isinstance(spec, clinic_settings.TextSettingSpec) \
+                else f"{value} {spec.unit}".rstrip()
+            print(f"{name}\t{shown}\t{spec.label}")
     return 0
 
 

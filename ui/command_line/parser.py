@@ -124,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     setting = commands.add_parser("setting", help="the clinic's settings, the same on every "
                                                   "PC; NAME VALUE changes one")
     setting.add_argument("name", nargs="?", metavar="NAME")
-    setting.add_argument("value", nargs="?", type=int, metavar="VALUE")
+    setting.add_argument("value", nargs="?", metavar="VALUE",
+                         help="a whole number, or a text for the clinic's name, address, "
+                              "phone and consent version ('' clears one)")
     who(setting, "the administrator changing a setting")
     setting.set_defaults(handler=cmd_setting)
 

@@ -114,3 +114,49 @@ def test_the_import_benchmark_imports_its_own_file():
     from ui.bench.import_bench import peak_rss_importing
 
     assert peak_rss_importing(2_000) > 0  # raises if the benchmark's import is refused
+
+
+def open_draft(database, technician, identifier, started_at):
+    from models.values.session_input import SessionInput
+    from models.workflow import session_logging
+
+    with database.write() as db:
+        patient = import_recording.patient_by_identifier(db, identifier)
+        return session_logging.start_draft(db, technician, patient.id,
+                                           SessionInput(started_at=started_at))
+
+
+def test_an_import_fills_the_draft_the_technician_opened_that_day(database, technician,
+                                                                  clinic, tmp_path):
+    path, plan, _ = simulate(tmp_path, "csv", sessions=1)
+    draft = open_draft(database, technician, plan[0].patient,
+                       plan[0].started_at.replace(hour=8))
+    before = table_counts(database)
+    result = import_file(database, technician, path)  # no session chosen
+    assert result.sessions[0].session_uuid == draft.summary.uuid
+    assert table_counts(database)["TreatmentSession"] == before["TreatmentSession"]
+    with database.read() as db:
+        detail = history.load_session(db, draft.summary.id)
+    assert {a.source for a in detail.areas} == {"import"}
+    assert detail.device.serial == "SIM-T-1"
+
+
+def test_a_draft_of_another_day_or_already_filled_gets_a_session_of_its_own(
+        database, technician, clinic, tmp_path):
+    from datetime import timedelta
+
+    path, plan, _ = simulate(tmp_path, "csv", sessions=1)
+    draft = open_draft(database, technician, plan[0].patient,
+                       plan[0].started_at - timedelta(days=3))
+    result = import_file(database, technician, path)
+    assert result.sessions[0].session_uuid != draft.summary.uuid
+    imported = result.sessions[0].session_uuid
+    with database.write() as db:  # two device sessions of that patient that day, in one file
+        patient = import_recording.patient_by_identifier(db, plan[0].patient)
+        device = import_recording.device_by_serial(db, "SIM-T-1")
+        first = import_recording.new_session(db, technician, patient, device,
+                                             plan[0].started_at, "R1")
+        second = import_recording.new_session(db, technician, patient, device,
+                                              plan[0].started_at, "R1", {first})
+        assert import_recording.session_uuid(db, first) == imported  # that day's open draft
+    assert second != first

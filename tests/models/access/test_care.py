@@ -16,11 +16,8 @@ from tests.models.helpers import session_entry
 
 
 @pytest.fixture
-def colleague(database, admin):
-    with database.write() as db:
-        return accounts.create_user(db, username="otto", full_name="Otto Other",
-                                    role="technician", password="long enough",
-                                    created_by=admin)
+def colleague(register_technician):
+    return register_technician("otto", "Otto Other")
 
 
 @pytest.fixture

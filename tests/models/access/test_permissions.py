@@ -31,13 +31,11 @@ ROLES = [role.value for role in Role]
 
 
 @pytest.fixture
-def clinic(database, admin, technician, supervisor, register_device, patient, logged_session):
+def clinic(database, admin, technician, supervisor, register_device, patient, logged_session,
+           register_technician):
     """A device, a patient, and one completed session by another technician on that patient."""
     device = register_device(kind="infrared")
-    with database.write() as db:
-        other = accounts.create_user(db, username="otto", full_name="Otto Other",
-                                     role="technician", password="long enough",
-                                     created_by=admin)
+    other = register_technician("otto", "Otto Other")
     entry = session_entry(device, AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1), room="R1")
     done = logged_session(patient, entry, by=other)
     return {"actors": {"admin": admin, "technician": technician, "supervisor": supervisor},

@@ -15,9 +15,9 @@ from tests.entries import SCREENED
 
 
 @pytest.fixture
-def signed(database, admin, technician):
+def signed(database, admin, technician, signature_of):
     """Two signed sessions, each with an area, its settings and a reaction."""
-    done = []
+    done, signature = [], signature_of(technician)
     with database.write() as db:
         device = device_register.add_device(db, admin, make="Acme", model="V", serial="V-1",
                                             kind="laser")
@@ -32,7 +32,7 @@ def signed(database, admin, technician):
                                  reactions=(ReactionInput("blistering", 3, ""),))
             draft = session_logging.start_draft(db, technician, patient.id, entry)
             done.append(session_logging.complete_session(db, technician, draft.summary.id,
-                                                         entry))
+                                                         entry, signature))
     return done
 
 

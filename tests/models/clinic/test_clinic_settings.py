@@ -43,3 +43,67 @@ def test_the_operations_follow_the_clinic_settings(database, admin, technician, 
         incident = incidents.list_incidents(db, supervisor)[0]
     assert (course.planned_sessions, course.interval_days, course.done) == (3, 28, 2)
     assert incident.due_at - incident.opened_at == timedelta(hours=4)
+
+
+def test_every_setting_defaults_as_its_spec_says(database):
+    rules = clinic_settings.ClinicRules()
+    assert {name: getattr(rules, name) for name in clinic_settings.SPECS} == {
+        name: spec.default for name, spec in clinic_settings.SPECS.items()}
+    assert (rules.consent_valid_months, rules.late_entry_hours, rules.allow_uncertified,
+            rules.clinic_name, rules.consent_version) == (12, 24, 0, "", "")
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("consent_valid_months", 0, "from 1 to 120 months"),
+    ("consent_valid_months", 121, "from 1 to 120 months"),
+    ("late_entry_hours", 721, "from 1 to 720 hours"),
+    ("allow_uncertified", 2, "0 (no) or 1 (yes)"),
+    ("late_entry_hours", "48", "from 1 to 720 hours"),  # a number setting takes no text
+    ("incident_due_hours", None, "from 1 to 168 hours"),
+    ("clinic_name", "x" * 201, "at most 200 characters"),
+    ("clinic_phone", 5550100, "a text"),
+])
+def test_each_kind_of_setting_is_checked_as_its_kind(database, admin, name, value, message):
+    with pytest.raises(ValidationFailed) as refused, database.write() as db:
+        clinic_settings.change_setting(db, admin, name, value)
+    assert message in refused.value.problems[name]
+    with database.read() as db:
+        assert clinic_settings.rules(db) == clinic_settings.ClinicRules()
+
+
+def test_text_settings_are_stored_trimmed_audited_and_cleared(database, admin):
+    from sqlalchemy import select
+
+    from models.records.audit_events import AuditEvent
+    from models.records.clinic_config import ClinicSetting
+
+    with database.write() as db:
+        clinic_settings.change_setting(db, admin, "clinic_name", "  Lumen Skin Clinic ")
+        clinic_settings.change_setting(db, admin, "clinic_address", "1 High St, " + "x" * 189)
+        clinic_settings.change_setting(db, admin, "consent_version", "LL-consent v4")
+        clinic_settings.change_setting(db, admin, "consent_version", "LL-consent v5")
+        rules = clinic_settings.change_setting(db, admin, "late_entry_hours", 48)
+    assert (rules.clinic_name, len(rules.clinic_address), rules.consent_version,
+            rules.late_entry_hours) == ("Lumen Skin Clinic", 200, "LL-consent v5", 48)
+    with database.write() as db:
+        rules = clinic_settings.change_setting(db, admin, "clinic_name", None)
+        stored = db.get(ClinicSetting, "consent_version")
+        events = db.scalars(select(AuditEvent).where(AuditEvent.action == "clinic.setting")
+                            .order_by(AuditEvent.seq)).all()
+    assert rules.clinic_name == "" and rules.consent_version == "LL-consent v5"
+    assert (stored.text_value, stored.value) == ("LL-consent v5", 0)
+    assert [(e.entity_id, e.old_values, e.new_values) for e in events[2:4]] == [
+        ("consent_version", '{"consent_version":""}', '{"consent_version":"LL-consent v4"}'),
+        ("consent_version", '{"consent_version":"LL-consent v4"}',
+         '{"consent_version":"LL-consent v5"}')]
+
+
+def test_only_an_administrator_changes_a_text_setting(database, admin, technician, supervisor):
+    from models.errors import NotAllowed
+
+    for actor in (technician, supervisor):
+        with pytest.raises(NotAllowed), database.write() as db:
+            clinic_settings.change_setting(db, actor, "clinic_name", "Mine now")
+    with database.write() as db:
+        assert clinic_settings.change_setting(db, admin, "clinic_name", "Ours").clinic_name \
+            == "Ours"

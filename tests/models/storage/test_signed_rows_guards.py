@@ -12,8 +12,9 @@ from tests.entries import SCREENED
 
 
 @pytest.fixture
-def signed(database, admin, technician):
+def signed(database, admin, technician, signature_of):
     """A completed session with an area, its settings, a reaction and a screening."""
+    signature = signature_of(technician)
     with database.write() as db:
         device = device_register.add_device(db, admin, make="Acme", model="G", serial="G-1",
                                             kind="laser")
@@ -24,7 +25,8 @@ def signed(database, admin, technician):
                              areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),),
                              reactions=(ReactionInput("blistering", 3, "two small ones"),))
         draft = session_logging.start_draft(db, technician, patient.id, entry)
-        return session_logging.complete_session(db, technician, draft.summary.id, entry)
+        return session_logging.complete_session(db, technician, draft.summary.id, entry,
+                                                signature)
 
 
 TAMPERING = [
@@ -34,6 +36,8 @@ TAMPERING = [
     "UPDATE treated_areas SET superseded_in = 1, pulses = 1",
     "UPDATE screenings SET consent_version = 'forged'",
     "UPDATE treatment_sessions SET notes = 'rewritten'",
+    "UPDATE treatment_sessions SET late_entry_reason = 'forged'",
+    "UPDATE treatment_sessions SET status = 'amended', late_entry_reason = 'forged'",
     "UPDATE treatment_sessions SET status = 'draft'",
     "UPDATE treatment_sessions SET patient_id = patient_id + 0, technician_id = 1",
 ]

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from models.access import accounts
+from models.clinic.clinic_settings import ClinicRules
 from models.errors import NotAllowed, ValidationFailed
 from models.reading import history
 from models.records.treatment import Screening
@@ -73,13 +74,14 @@ def test_the_screening_is_stored_with_the_session_and_read_back(device, patient,
 
 
 def test_a_hard_stop_refuses_completion_and_keeps_the_draft(database, technician, device,
-                                                            patient):
+                                                            patient, signature_of):
+    signature = signature_of(technician)
     entry = session_entry(device, cheeks(20.0), days_ago=0, screening=replace(
         SCREENED, found=frozenset({Contraindication.PREGNANCY})))
     with database.write() as db:
         draft = session_logging.start_draft(db, technician, patient.id, entry)
     with pytest.raises(ValidationFailed, match="Do not treat"), database.write() as db:
-        session_logging.complete_session(db, technician, draft.summary.id, entry)
+        session_logging.complete_session(db, technician, draft.summary.id, entry, signature)
     with database.read() as db:
         kept = history.load_session(db, draft.summary.id)
     assert kept.summary.status == "draft"
@@ -153,8 +155,13 @@ def test_an_amendment_keeps_the_screening_it_replaces(database, technician, supe
 def test_the_aftercare_sheet_is_recorded_as_given_by_the_technician(
         database, technician, supervisor, device, patient, logged_session):
     done = logged_session(patient, session_entry(device, cheeks(20.0), days_ago=0))
-    sheet = aftercare.sheet_for(done.patient.full_name, [a.area for a in done.areas])
+    clinic = ClinicRules(clinic_name="Lumen Skin", clinic_address="1 High St",
+                         clinic_phone="555 0100")
+    sheet = aftercare.sheet_for(done.patient.full_name, [a.area for a in done.areas], clinic,
+                                date(2026, 3, 4))
     assert sheet.areas == ("Cheeks",)
+    assert (sheet.clinic_name, sheet.clinic_address, sheet.clinic_phone, sheet.given_on) == (
+        "Lumen Skin", "1 High St", "555 0100", date(2026, 3, 4))
     assert any("at least two weeks" in text for _title, text in sheet.sections)
     assert [title for title, _ in sheet.sections][-1] == "Face"
     with pytest.raises(NotAllowed), database.write() as db:

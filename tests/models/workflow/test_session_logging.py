@@ -41,12 +41,15 @@ def complete_entry(device_id: int, **changes) -> SessionInput:
     return SessionInput(**values)
 
 
-def test_draft_saved_then_completed_holds_everything(database, technician, device, draft):
+def test_draft_saved_then_completed_holds_everything(database, technician, device, draft,
+                                                      signature_of):
+    signature = signature_of(technician)
     assert draft.summary.status == "draft"
     with database.write() as s:
         session_logging.update_draft(s, technician, draft.summary.id, complete_entry(device.id))
     with database.write() as s:
-        session_logging.complete_session(s, technician, draft.summary.id, complete_entry(device.id))
+        session_logging.complete_session(s, technician, draft.summary.id,
+                                         complete_entry(device.id), signature)
 
     with database.read() as s:
         detail = history.load_session(s, draft.summary.uuid)
@@ -104,12 +107,13 @@ def test_another_technician_cannot_edit_a_draft(database, admin, draft):
     ],
 )
 def test_completion_refuses_bad_input_and_changes_nothing(
-    database, technician, device, draft, changes, key, message
+    database, technician, device, draft, changes, key, message, signature_of
 ):
+    signature = signature_of(technician)
     with pytest.raises(ValidationFailed) as refused, database.write() as s:
         session_logging.complete_session(
-            s, technician, draft.summary.id, complete_entry(device.id, **changes)
-        )
+            s, technician, draft.summary.id, complete_entry(device.id, **changes),
+            signature)
     assert message in refused.value.problems[key]
     with database.read() as s:
         assert history.load_session(s, draft.summary.id).summary.status == "draft"
@@ -132,7 +136,7 @@ def test_history_pages_newest_first_without_gaps(database, technician, patient):
     with database.write() as s:
         for i in range(25):
             entry = SessionInput(started_at=start + timedelta(hours=i % 7, days=i // 7))
-            session_logging.start_draft(s, technician, patient.id, entry)
+            session_logging.create_draft(s, technician, patient.id, entry)
     seen, cursor = [], None
     with database.read() as s:
         while True:
