@@ -43,9 +43,23 @@ def clinic_with_a_draft(database):
         return tech, session_logging.start_draft(db, tech, patient.id)
 
 
+def resume_offered_draft(qtbot, window) -> None:
+    """Answer the Unfinished sessions dialog a window opened on drafts shows, as a technician
+    does: Enter resumes the draft saved most recently (the first in the list)."""
+    from PySide6.QtCore import Qt
+
+    from ui.shell.open_drafts_dialog import OpenDraftsDialog
+
+    qtbot.waitUntil(lambda: isinstance(getattr(window, "drafts_dialog", None), OpenDraftsDialog)
+                    and window.drafts_dialog.isVisible(), timeout=10_000)
+    qtbot.keyClick(window.drafts_dialog.table, Qt.Key.Key_Return)
+
+
 @pytest.fixture(scope="session")
-def qapp_cls():
-    return type(make_application())
+def qapp(qapp_args):
+    """Every GUI test runs in the application as LaserLog makes it (``make_application``: its
+    style sheet and the wheel guard), not in pytest-qt's bare QApplication."""
+    return make_application()
 
 
 @pytest.fixture

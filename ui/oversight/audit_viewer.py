@@ -28,7 +28,7 @@ from models.review.audit_trail import AuditRow
 from models.values.rows import Actor
 from ui.services.tasks import TaskRunner
 from ui.widgets.display import local_time
-from ui.widgets.row_table import row_table
+from ui.widgets.row_table import fit_columns, row_table
 
 COLUMNS = ("No.", "When", "User", "Action", "Record", "Reason", "Before", "After")
 
@@ -100,6 +100,6 @@ class AuditViewer(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text[:2000])
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         for column in (6, 7):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), 260))

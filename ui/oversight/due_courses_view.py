@@ -18,7 +18,7 @@ from models.workflow import courses
 from models.workflow.courses import CourseRow
 from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
-from ui.widgets.row_table import row_table
+from ui.widgets.row_table import fit_columns, row_table
 
 COLUMNS = ("Patient", "Area", "Next session", "Plan", "Last session", "Due")
 OVERDUE = QBrush(QColor(170, 20, 20))
@@ -77,4 +77,4 @@ class DueCoursesView(QWidget):
                 if next_due(row) < today:
                     item.setForeground(OVERDUE)
                 self.table.setItem(line, column, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)

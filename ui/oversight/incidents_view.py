@@ -30,7 +30,7 @@ from ui.widgets.display import local_time
 from ui.widgets.field_error import FieldError
 from ui.widgets.file_dialogs import choose_file_to_save
 from ui.widgets.form_dialog import DIALOG_WIDTH
-from ui.widgets.row_table import row_table
+from ui.widgets.row_table import fit_columns, row_table
 
 COLUMNS = ("Due", "Patient", "Reaction", "Grade", "Session", "Technician", "Status")
 OVERDUE = QBrush(QColor(170, 20, 20))
@@ -151,7 +151,7 @@ class IncidentsView(QWidget):
                 if incident.overdue(now):
                     item.setForeground(OVERDUE)
                 self.table.setItem(line, column, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         if incidents:
             self.table.selectRow(0)
         self._enable()

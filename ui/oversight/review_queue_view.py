@@ -26,7 +26,7 @@ from ui.services.messages import Messages
 from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
 from ui.widgets import display
-from ui.widgets.row_table import row_table
+from ui.widgets.row_table import fit_columns, row_table
 
 COLUMNS = ("Date", "Patient", "Areas", "Technician", "Status", "Needs a look because")
 FLAGGED = QBrush(QColor(170, 20, 20))
@@ -98,7 +98,7 @@ class ReviewQueueView(QWidget):
                 if item.flags:
                     cell.setForeground(FLAGGED)
                 self.table.setItem(row, column, cell)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         if items:
             self.table.selectRow(0)
 

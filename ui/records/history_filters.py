@@ -9,9 +9,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QGridLayout,
+    QHBoxLayout,
     QLineEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -65,16 +66,22 @@ class HistoryFilterBar(QWidget):
         for status in SessionStatus:
             self.status.addItem(status.label, status.value)
 
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.search, 0, 0, 1, 3)
-        grid.addWidget(self.patient, 0, 3, 1, 2)
-        grid.addWidget(self.dated, 0, 5)
-        grid.addWidget(self.since, 0, 6)
-        grid.addWidget(self.until, 0, 7)
-        for column, widget in enumerate((self.room, self.technician, self.device, self.area,
-                                         self.reaction, self.min_grade, self.status)):
-            grid.addWidget(widget, 1, column)
+        # Two rows, each filling the width on its own (a shared grid left the choices
+        # too narrow to read at 1366 pixels).
+        texts = QHBoxLayout()
+        texts.addWidget(self.search, 3)
+        texts.addWidget(self.patient, 2)
+        texts.addWidget(self.dated)
+        texts.addWidget(self.since)
+        texts.addWidget(self.until)
+        choices = QHBoxLayout()
+        for widget in (self.room, self.technician, self.device, self.area, self.reaction,
+                       self.min_grade, self.status):
+            choices.addWidget(widget, 0 if widget is self.min_grade else 1)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addLayout(texts)
+        rows.addLayout(choices)
 
         self._pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._pause.timeout.connect(self._emit)

@@ -1,9 +1,10 @@
-"""The History screen: sessions newest first; Enter or double-click opens one read-only."""
+"""The History screen: sessions newest first; Enter or double-click opens one read-only (or,
+for the technician's own draft, puts it back on the Log session form)."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,7 +26,8 @@ from models.reading.history_filter import HistoryFilter, filter_choices
 from models.review import audit_trail
 from models.review.audit_trail import AuditRow
 from models.values.rows import Actor, SessionDetail
-from models.workflow import import_recording
+from models.values.vocabulary import SessionStatus
+from models.workflow import import_recording, session_logging
 from ui.records.follow_up_dialog import FollowUpButton
 from ui.records.history_filters import HistoryFilterBar
 from ui.records.history_model import COLUMNS, HistoryModel
@@ -35,18 +37,30 @@ from ui.services.messages import Messages
 from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
 from ui.widgets.file_dialogs import choose_file_to_save
+from ui.widgets.row_table import pickable_rows
 
 if TYPE_CHECKING:
     from ui.records.pdf_reports import PeriodFigures
 
 
-def _session_whole(db: Session, actor: Actor, session_id: int
-                   ) -> tuple[SessionDetail, dict[str, bytes], list[AuditRow]]:
-    """The session, its traces, and (for those who may see the audit trail) its events."""
+class SessionWhole(NamedTuple):
+    detail: SessionDetail
+    traces: dict[str, bytes]
+    events: list[AuditRow]  # for those who may see the audit trail, else none
+    own_draft: bool  # the actor's own draft, which they carry on with rather than read
+
+
+def _session_whole(db: Session, actor: Actor, session_id: int) -> SessionWhole:
+    """The session, its traces, its audit events, and whether it is the actor's own draft."""
     detail = history.view_session(db, actor, session_id)
     events = (audit_trail.find_events(db, actor, session_uuid=str(detail.summary.uuid))
               if may(actor, Action.VIEW_AUDIT) else [])
-    return detail, import_recording.load_traces(db, session_id), events
+    own_draft = (detail.summary.status == SessionStatus.DRAFT
+                 and may(actor, Action.LOG_SESSION)
+                 and any(draft.summary.id == session_id
+                         for draft in session_logging.open_drafts(db, actor)))
+    return SessionWhole(detail, import_recording.load_traces(db, session_id), events,
+                        own_draft)
 
 
 LAYOUT_KEY = "history/columns"
@@ -55,6 +69,13 @@ EXPORT_FORMATS = {"CSV for spreadsheets (*.csv)": "csv", "FHIR R4 Bundle (*.json
 
 
 class HistoryView(QWidget):
+    """Signals:
+    resume_requested(object): the user opened a draft of their own (its SessionDetail): it
+        goes back on the Log session form rather than into the read-only view.
+    """
+
+    resume_requested = Signal(object)
+
     def __init__(self, tasks: TaskRunner, actor: Actor, messages: Messages,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +89,7 @@ class HistoryView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
+        pickable_rows(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -195,8 +217,11 @@ class HistoryView(QWidget):
     def open_session_id(self, session_id: int) -> None:
         self.tasks.read(_session_whole, self.actor, session_id).then(self._show)
 
-    def _show(self, found: tuple[SessionDetail, dict[str, bytes], list[AuditRow]]) -> None:
-        detail, traces, events = found
+    def _show(self, found: SessionWhole) -> None:
+        detail, traces, events, own_draft = found
+        if own_draft:
+            self.resume_requested.emit(detail)
+            return
         actions = QWidget()
         row = QHBoxLayout(actions)
         row.setContentsMargins(0, 0, 0, 0)
@@ -216,7 +241,7 @@ class HistoryView(QWidget):
         """Show the session as it now is, its audit events read again too."""
         self.tasks.read(_session_whole, self.actor, detail.summary.id).then(self._reshow)
 
-    def _reshow(self, found: tuple[SessionDetail, dict[str, bytes], list[AuditRow]]) -> None:
-        detail, _traces, events = found
+    def _reshow(self, found: SessionWhole) -> None:
+        detail, events = found.detail, found.events
         if self.dialog is not None and self.dialog.detail.summary.id == detail.summary.id:
             self.dialog.show_detail(detail, events)

@@ -5,9 +5,14 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
+    QScrollArea,
+    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -28,6 +33,7 @@ from ui.widgets import display
 from ui.widgets.display import local_time
 from ui.widgets.file_dialogs import choose_file_to_save
 from ui.widgets.pdf_writer import write_html_pdf
+from ui.widgets.screen_fit import fit_to_screen
 
 
 def _value(value: float | int | None) -> str:
@@ -197,13 +203,22 @@ def write_session_pdf(detail: SessionDetail, path: Path) -> None:
 
 
 class SessionDetailDialog(QDialog):
+    """One session, read only, with its traces; it fits the screen (1366×768 and smaller):
+    the record and the traces scroll, the buttons below them always show."""
+
+    WANTED = QSize(900, 900)  # with traces; without, the record alone wants less
+    WANTED_NO_TRACES = QSize(760, 640)
+
     def __init__(self, detail: SessionDetail, traces: dict[str, bytes] | None = None,
                  parent: QWidget | None = None, actions: QWidget | None = None,
                  events: Sequence[AuditRow] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Session – {detail.patient.full_name}")
-        self.resize(760, 640)
         self.browser = QTextBrowser()
+        # Break lines between words only: never "Waveleng / th" in the parameter table (a
+        # table wider than the window scrolls sideways instead).
+        self.browser.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+        self.browser.setMinimumHeight(120)
         self.events = events
         self.browser.setHtml(session_html(detail, events))
         self.detail = detail
@@ -212,20 +227,30 @@ class SessionDetailDialog(QDialog):
         self.pdf_button = buttons.addButton("Save as &PDF…",
                                             QDialogButtonBox.ButtonRole.ActionRole)
         self.pdf_button.clicked.connect(self._choose_pdf)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser, 2)
+        self.content = QSplitter(Qt.Orientation.Vertical)
+        self.content.setChildrenCollapsible(False)
+        self.content.addWidget(self.browser)
         self.plot = None
         if traces:
             from ui.widgets.trace_plots import traces_plot  # pyqtgraph loads only when needed
 
             self.plot = traces_plot(traces)
         if self.plot is not None:
-            self.resize(900, 900)
-            layout.addWidget(self.plot, 2)
+            plots = QScrollArea()  # the plots keep a readable height and scroll
+            plots.setWidget(self.plot)
+            plots.setWidgetResizable(True)
+            plots.setFrameShape(QFrame.Shape.NoFrame)
+            plots.setMinimumHeight(120)
+            self.content.addWidget(plots)
+            self.content.setSizes([1, 1])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.content, 1)
         self.action_panel = actions
         if actions is not None:
             layout.addWidget(actions)
         layout.addWidget(buttons)
+        self.buttons = buttons
+        fit_to_screen(self, self.WANTED if self.plot is not None else self.WANTED_NO_TRACES)
 
     def show_detail(self, detail: SessionDetail, events: Sequence[AuditRow] | None = None
                     ) -> None:

@@ -3,8 +3,9 @@
 import logging
 import sys
 import time
+from importlib.resources import files
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QDir, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 import resources
@@ -17,16 +18,20 @@ from models.values.rows import Actor
 from ui.shell.database_dialog import DatabaseDialog
 from ui.shell.main_window import MainWindow
 from ui.shell.sign_in_dialogs import FirstAdminDialog, LoginDialog
+from ui.widgets.wheel_guard import install_wheel_guard
 
 log = logging.getLogger(__name__)
 
 
 def make_application() -> QApplication:
+    """The application, set up as every LaserLog window expects (the GUI tests use it too)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # widgets (and style sheets) need a QApplication
     app.setApplicationName("LaserLog")
     app.setOrganizationName("LaserLog")
+    QDir.addSearchPath("laserlog", str(files(resources)))  # the style sheet's url(laserlog:…)
     app.setStyleSheet(resources.read_text("style.qss"))
+    install_wheel_guard(app)
     return app
 
 
@@ -54,6 +59,7 @@ def open_main_window(database: Database, actor: Actor, settings: Settings) -> Ma
     """Show the main window; when someone takes over at the lock screen, theirs replaces it."""
     window = MainWindow(database, actor, settings)
     window.taken_over.connect(lambda other: open_main_window(database, other, settings))
+    window.signed_out.connect(lambda: sign_in_next(database, settings))
     _open_windows.add(window)
     window.destroyed.connect(lambda: _open_windows.discard(window))
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -62,6 +68,30 @@ def open_main_window(database: Database, actor: Actor, settings: Settings) -> Ma
 
 
 _open_windows: set[MainWindow] = set()  # top-level windows live as long as they are open
+
+
+def sign_in_next(database: Database, settings: Settings) -> None:
+    """After File > Sign out: the sign-in for the next person, once the window has closed;
+    cancelling it quits LaserLog."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)  # windows exist only inside the application
+    app.setQuitOnLastWindowClosed(False)  # the window closing now is not the last one
+    QTimer.singleShot(0, lambda: _ask_who_is_next(app, database, settings))
+
+
+def _ask_who_is_next(app: QApplication, database: Database, settings: Settings) -> None:
+    dialog = LoginDialog(database)
+    actor = None
+    try:
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            actor = dialog.actor
+        if actor is not None:
+            open_main_window(database, actor, settings)
+    finally:
+        app.setQuitOnLastWindowClosed(True)
+        dialog.deleteLater()
+    if actor is None:
+        app.quit()
 
 
 def run_app(cli_url: str | None, startup_probe: bool = False) -> int:

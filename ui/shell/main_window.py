@@ -4,7 +4,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,6 +22,7 @@ from models.access import accounts
 from models.access.audit_chain import AccountDisabled
 from models.access.permissions import Action, may
 from models.errors import LaserLogError
+from models.reading import history
 from models.storage.database import Database
 from models.storage.preferences import Settings
 from models.values.rows import Actor, SessionDetail
@@ -37,7 +38,8 @@ from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
 from ui.session.session_form import SessionForm
 from ui.shell.lock_screen import LockScreen
-from ui.widgets.display import local_time
+from ui.shell.open_drafts_dialog import OpenDraftsDialog
+from ui.widgets.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:  # both imported when first used: pyqtgraph and psycopg load only then
     from ui.oversight.charts_view import ChartsView
@@ -49,9 +51,12 @@ LIVE_REFRESH_MS = 300
 class MainWindow(QMainWindow):
     """Signals:
     taken_over(object): another person signed in on the lock screen (their Actor).
+    signed_out(): the user chose File > Sign out; the draft is saved, the sign-out recorded
+        and the window is closing: the sign-in comes next.
     """
 
     taken_over = Signal(object)
+    signed_out = Signal()
     INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                               QEvent.Type.MouseMove, QEvent.Type.Wheel})
 
@@ -60,7 +65,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.messages = messages or Messages()
         self.actor, self.settings = actor, settings
-        self.signed_out = False
+        self.sign_out_recorded = False
+        self.signing_out = False  # File > Sign out, rather than Quit
         self.setWindowTitle(f"LaserLog – {actor.full_name}")
         self.tasks = TaskRunner(database, self._report, self)
         # Each role gets the screens it may use; the operations check again regardless.
@@ -97,6 +103,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.lock_screen)
         self.setCentralWidget(self.pages)
         self.hidden_dialogs: list[QDialog] = []
+        self.drafts_dialog: OpenDraftsDialog | None = None
         self.idle = QTimer(self, singleShot=True,
                            interval=max(1, int(settings.idle_lock_minutes * 60_000)))
         self.idle.timeout.connect(self.lock)
@@ -111,6 +118,7 @@ class MainWindow(QMainWindow):
         self._restore_state()
         if self.history is not None:
             self.history.refresh()
+            self.history.resume_requested.connect(self.resume_draft)
         self.listener: SessionListener | None = None
         if not database.is_sqlite and self.history is not None:
             self._listen(database)
@@ -119,7 +127,7 @@ class MainWindow(QMainWindow):
             self.review.open_requested.connect(self.history.open_session_id)
         if self.form is not None:
             self.form.patient.search.setFocus()
-            self.tasks.read(session_logging.open_drafts, actor).then(self._offer_recovery)
+            self.tasks.read(session_logging.open_drafts, actor).then(self._offer_drafts)
 
     def _create_actions(self) -> None:
         """Every menu action, in one place."""
@@ -134,6 +142,11 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         if may(self.actor, Action.IMPORT_DEVICE_FILE):
             add(file_menu, "&Import device file…", "Ctrl+I", self.open_import)
+        file_menu.addSeparator()
+        if self.form is not None:
+            add(file_menu, "&Unfinished sessions…", "Ctrl+Shift+U", self.open_drafts)
+        add(file_menu, "&Lock now", "Ctrl+L", self.lock)
+        add(file_menu, "Sign &out", "Ctrl+Shift+L", self.sign_out)
         add(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         view = self.menuBar().addMenu("&View")
         for index in range(self.tabs.count()):
@@ -221,19 +234,44 @@ class MainWindow(QMainWindow):
         self.hidden_dialogs = []
         self.idle.start()
 
-    def _offer_recovery(self, drafts: list[SessionDetail]) -> None:
-        """A draft left open (LaserLog closed mid-session, a crash, a power cut) is offered
-        back; it is never lost, whatever the answer."""
-        if not drafts or self.form is None or self.form.draft_id is not None:
+    def resume_draft(self, draft: SessionDetail) -> None:
+        """Carry on with one of the technician's drafts on the Log session form."""
+        form = self.form
+        if form is None:
             return
-        newest = drafts[0]
-        others = (f"\n\n{len(drafts) - 1} older draft(s) stay in the History."
-                  if len(drafts) > 1 else "")
-        if self.messages.confirm(
-                self, f"You have an unfinished session for {newest.patient.full_name}, "
-                      f"started {local_time(newest.summary.started_at)}. Continue it now?"
-                      f"{others}"):
-            self.form.resume_draft(newest)
+        self.tabs.setCurrentWidget(form)
+        if form.draft_id == draft.summary.id:
+            return  # already on the form, as typed
+        form.save_draft()  # the draft on the form keeps what was typed; the runner does one
+        # thing at a time, so the other is read (as last saved) after that save
+        self.tasks.read(history.load_session, draft.summary.id).then(form.resume_draft)
+
+    def sign_out(self) -> None:
+        """Save the draft, record the sign-out and close, so the next person can sign in."""
+        self.signing_out = True
+        if not self.close():
+            self.signing_out = False
+
+    def _offer_drafts(self, drafts: list[SessionDetail]) -> None:
+        """Drafts left open (LaserLog closed mid-session, a crash, a power cut, a device file
+        imported) are offered back at the start; none is lost, whatever the answer."""
+        if drafts and self.form is not None and self.form.draft_id is None:
+            self._show_drafts(drafts)
+
+    def open_drafts(self) -> None:
+        """File > Unfinished sessions: the technician's other drafts, to resume or void."""
+        self.tasks.read(session_logging.open_drafts, self.actor).then(self._show_drafts)
+
+    def _show_drafts(self, drafts: list[SessionDetail]) -> None:
+        on_form = self.form.draft_id if self.form is not None else None
+        dialog = OpenDraftsDialog(self.tasks, self.actor,
+                                  [d for d in drafts if d.summary.id != on_form], self)
+        dialog.resume_requested.connect(self.resume_draft)
+        if self.drafts_dialog is not None:  # shown before: this one replaces it
+            self.drafts_dialog.close()
+            self.drafts_dialog.deleteLater()
+        self.drafts_dialog = dialog
+        dialog.open()
 
     def open_audit_trail(self) -> None:
         from ui.oversight.audit_viewer import AuditViewer
@@ -262,7 +300,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1360, 840)
+            fit_to_screen(self, QSize(1360, 840))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         app = QApplication.instance()
@@ -274,9 +312,11 @@ class MainWindow(QMainWindow):
         if self.form is not None:
             self.form.save_draft()  # keep the last seconds of typing
         self.tasks.shutdown()
-        if not self.signed_out:
-            self.signed_out = True
+        if not self.sign_out_recorded:
+            self.sign_out_recorded = True
             with suppress(LaserLogError):  # the server is gone: the sign-in stays the last event
                 accounts.sign_out(self.tasks.database, self.actor)
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         super().closeEvent(event)
+        if self.signing_out:
+            self.signed_out.emit()

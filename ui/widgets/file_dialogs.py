@@ -37,9 +37,17 @@ class NameOnlyIconProvider(QFileIconProvider):
 
 
 def documents_folder() -> Path:
-    """Where save dialogs start: the user's documents folder (their home if there is none)."""
+    """Where the dialogs start when not told otherwise: the user's Documents folder, made if
+    it is missing, else their home; never the folder LaserLog was started from (which may be
+    the program's own, or the database's)."""
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    folder = Path(found) if found else Path.home()
+    if not found:
+        return Path.home()
+    folder = Path(found)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home, a documents folder on a server that is away
+        return Path.home()
     return folder if folder.is_dir() else Path.home()
 
 
@@ -68,8 +76,9 @@ def _chosen(dialog: SafeFileDialog) -> tuple[Path | None, str]:
 
 def choose_file_to_open(parent: QWidget | None, caption: str, name_filters: str = "",
                         folder: Path | None = None) -> Path | None:
-    """An existing file the user picks, or None if they cancel."""
-    dialog = SafeFileDialog(parent, caption, folder or Path.home(), name_filters,
+    """An existing file the user picks (starting in ``folder``, else the documents folder), or
+    None if they cancel."""
+    dialog = SafeFileDialog(parent, caption, folder or documents_folder(), name_filters,
                             QFileDialog.Option(0))
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
@@ -77,13 +86,14 @@ def choose_file_to_open(parent: QWidget | None, caption: str, name_filters: str 
 
 
 def choose_file_to_save(parent: QWidget | None, caption: str, suggested_name: str,
-                        name_filters: str = "", confirm_overwrite: bool = True
-                        ) -> tuple[Path | None, str]:
-    """Where to save, starting in the documents folder with ``suggested_name``; and the name
-    filter chosen (the format, where there is a choice)."""
+                        name_filters: str = "", confirm_overwrite: bool = True,
+                        folder: Path | None = None) -> tuple[Path | None, str]:
+    """Where to save, starting in ``folder`` (else the documents folder) with
+    ``suggested_name``; and the name filter chosen (the format, where there is a choice)."""
     options = QFileDialog.Option(0) if confirm_overwrite else (
         QFileDialog.Option.DontConfirmOverwrite)
-    dialog = SafeFileDialog(parent, caption, documents_folder(), name_filters, options)
+    dialog = SafeFileDialog(parent, caption, folder or documents_folder(), name_filters,
+                            options)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.selectFile(suggested_name)

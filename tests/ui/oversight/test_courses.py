@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from models.clinic import patients
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import courses, session_logging
-from tests.entries import SCREENED
+from tests.entries import SCREENED, complete
 from tests.ui.session.test_session_form import tick_area
 
 
@@ -20,7 +20,7 @@ def logged_before(database, technician, device, days_ago):
                              started_at=datetime.now(UTC) - timedelta(days=days_ago),
                              areas=(AreaInput("neck", {"energy_j": 60.0}, 200, 2),))
         draft = session_logging.start_draft(db, technician, patient.id, entry)
-        session_logging.complete_session(db, technician, draft.summary.id, entry)
+        complete(db, technician, draft.summary.id, entry)
     return patient
 
 

@@ -10,7 +10,7 @@ from models.reading import history
 from models.storage.preferences import Settings
 from models.values.session_input import AreaInput, ReactionInput, SessionInput
 from models.workflow import incidents, session_logging
-from tests.entries import SCREENED
+from tests.entries import SCREENED, complete
 from tests.ui.conftest import RecordedMessages
 from ui.shell.main_window import MainWindow
 
@@ -23,7 +23,7 @@ def blistered(database, technician, device):
                              areas=(AreaInput("cheeks", {"fluence_j_cm2": 18.0}, 90, 1),),
                              reactions=(ReactionInput("blistering", 3, "left cheek"),))
         draft = session_logging.start_draft(db, technician, patient.id, entry)
-        return session_logging.complete_session(db, technician, draft.summary.id, entry)
+        return complete(db, technician, draft.summary.id, entry)
 
 
 def test_a_supervisor_files_the_incident_and_prints_it(qtbot, database, technician,

@@ -12,7 +12,7 @@ from models.records.people import User
 from models.storage.preferences import Settings
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import patch_tests, session_logging
-from tests.entries import SCREENED
+from tests.entries import SCREENED, complete
 from tests.ui.conftest import RecordedMessages
 from ui.shell.main_window import MainWindow
 
@@ -26,7 +26,7 @@ def completed(database, technician, device):
                          areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),))
     with database.write() as db:
         draft = session_logging.start_draft(db, technician, patient.id, entry)
-        return session_logging.complete_session(db, technician, draft.summary.id, entry)
+        return complete(db, technician, draft.summary.id, entry)
 
 
 @pytest.fixture

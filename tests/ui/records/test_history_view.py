@@ -105,3 +105,40 @@ def test_the_export_writes_what_the_filters_find(qtbot, view, database, tmp_path
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(expected) > 0
     assert all("neck" in row["areas"].split(";") for row in rows)
+
+
+def test_a_draft_opens_read_only_for_anyone_but_its_technician(qtbot, view, database,
+                                                               technician):
+    from models.clinic import patients
+    from models.workflow import session_logging
+
+    with database.write() as db:
+        patient = patients.add_patient(db, technician, identifier="T-9", full_name="Tia Draft",
+                                       date_of_birth=None, fitzpatrick=2)
+        draft = session_logging.create_draft(db, technician, patient.id)
+    resumed = []
+    view.resume_requested.connect(resumed.append)
+    view.open_session_id(draft.summary.id)
+    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(),
+                    timeout=10_000)
+    assert view.dialog.detail.summary.id == draft.summary.id and resumed == []
+    view.dialog.reject()
+
+
+def test_the_technicians_own_draft_is_handed_on_to_be_resumed(qtbot, database, technician):
+    from models.clinic import patients
+    from models.workflow import session_logging
+
+    with database.write() as db:
+        patient = patients.add_patient(db, technician, identifier="T-8", full_name="Tom Own",
+                                       date_of_birth=None, fitzpatrick=2)
+        draft = session_logging.create_draft(db, technician, patient.id)
+    messages = RecordedMessages()
+    tasks = TaskRunner(database, lambda error: messages.error(None, str(error)))
+    own = HistoryView(tasks, technician, messages)
+    qtbot.addWidget(own)
+    with qtbot.waitSignal(own.resume_requested, timeout=10_000) as handed:
+        own.open_session_id(draft.summary.id)
+    assert handed.args[0].summary.id == draft.summary.id and own.dialog is None
+    tasks.shutdown()
+    assert messages.shown == []

@@ -10,7 +10,7 @@ from models.storage.database import open_database
 from models.storage.preferences import Settings
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import session_logging
-from tests.entries import SCREENED
+from tests.entries import SCREENED, complete
 from tests.ui.conftest import RecordedMessages
 from ui.shell.main_window import MainWindow
 
@@ -35,7 +35,7 @@ def test_a_session_completed_in_another_room_appears_within_two_seconds(
                                  room="Room 3",
                                  areas=(AreaInput("neck", {"fluence_j_cm2": 25.0}, 50, 1),))
             draft = session_logging.start_draft(db, technician, patient.id, entry)
-            session_logging.complete_session(db, technician, draft.summary.id, entry)
+            complete(db, technician, draft.summary.id, entry)
         committed = time.monotonic()
         assert window.review.isVisible()  # the screen shown refreshes at once...
         qtbot.waitUntil(lambda: window.review.table.rowCount() == 1, timeout=2_000)

@@ -8,7 +8,7 @@ from models.storage.preferences import Settings
 from models.values.session_input import SessionInput
 from models.workflow import session_logging
 from tests.models.workflow.test_concurrent_edits import own_server  # noqa: F401  (a fixture)
-from tests.ui.conftest import RecordedMessages, clinic_with_a_draft
+from tests.ui.conftest import RecordedMessages, clinic_with_a_draft, resume_offered_draft
 from ui.shell.main_window import MainWindow
 
 
@@ -20,6 +20,7 @@ def test_the_form_keeps_typing_through_a_server_outage(qtbot, own_server):  # no
     qtbot.addWidget(window)
     window.show()
     form = window.form
+    resume_offered_draft(qtbot, window)
     qtbot.waitUntil(lambda: form.draft_id == draft.summary.id, timeout=10_000)  # recovered
 
     own_server.halt()

@@ -1,0 +1,56 @@
+"""The mouse wheel scrolls the page, never a value the technician did not pick.
+
+Qt lets a combo box or spin box under the pointer take the wheel even when it does not have
+the keyboard focus: scrolling down a long form then silently changes a device, a skin type or
+a grade on the way past. One filter on the whole application hands such a wheel event on to
+the widget's parents (the scroll area scrolls), and gives these widgets ``StrongFocus`` so a
+wheel does not focus them either. Once clicked or tabbed into, the wheel works on them as usual.
+"""
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
+
+GUARDED = (QComboBox, QAbstractSpinBox)
+
+
+class WheelGuard(QObject):
+    """An application-wide event filter; see the module's docstring."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Wheel:
+            if isinstance(watched, GUARDED) and not watched.hasFocus():
+                assert isinstance(event, QWheelEvent)  # Qt's events are typed by type()
+                pass_to_parents(watched, event)
+                return True
+        elif kind == QEvent.Type.Polish and isinstance(watched, GUARDED):
+            watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        return False
+
+
+def pass_to_parents(widget: QWidget, event: QWheelEvent) -> None:
+    """Offer ``event`` to each of ``widget``'s parents in turn, up to its window, until one
+    takes it (the scroll area that holds the form). Done here rather than left to Qt, which
+    passes a wheel on only when it came from the mouse itself, not from ``sendEvent``."""
+    position, target = event.position(), widget
+    while not target.isWindow() and (parent := target.parentWidget()) is not None:
+        position, target = target.mapToParent(position), parent
+        offered = QWheelEvent(position, event.globalPosition(), event.pixelDelta(),
+                              event.angleDelta(), event.buttons(), event.modifiers(),
+                              event.phase(), event.inverted(), event.source())
+        offered.ignore()
+        QApplication.sendEvent(target, offered)
+        if offered.isAccepted():
+            break
+    event.accept()  # offered to every parent already: Qt is not to pass it on again
+
+
+def install_wheel_guard(app: QApplication) -> WheelGuard:
+    """Install the guard on ``app`` once (the application owns it); return it."""
+    guard = app.findChild(WheelGuard)
+    if guard is None:
+        guard = WheelGuard(app)
+        app.installEventFilter(guard)
+    return guard
+
