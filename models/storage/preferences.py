@@ -34,6 +34,8 @@ class Settings:
     autosave_seconds: float = field(default=1.5, metadata={"title": "Save drafts after (s)"})
     idle_lock_minutes: float = field(
         default=5.0, metadata={"title": "Lock the screen after idle (min)"})
+    last_device_id: int | None = field(
+        default=None, metadata={"title": "Device last used in this room"})
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Settings":

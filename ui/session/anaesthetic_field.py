@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, time
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from models.values.vocabulary import COMMON_TOPICAL_AGENTS
 from ui.widgets.field_error import FieldError
@@ -23,7 +23,7 @@ def parse_clock_time(text: str, today: datetime | None = None) -> datetime | Non
                          microsecond=0).astimezone(UTC)
 
 
-class AnaestheticField(QGroupBox):
+class AnaestheticField(QWidget):
     """Signals:
     changed(): the kind, agent or time changed.
     """
@@ -31,7 +31,7 @@ class AnaestheticField(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("4  Anaesthetic", parent)
+        super().__init__(parent)
         self.kind = QComboBox()
         self.kind.addItem("None", False)
         self.kind.addItem("Topical", True)
@@ -44,11 +44,16 @@ class AnaestheticField(QGroupBox):
         self.applied_at.setAccessibleName("Time applied")
         self.agent_error = FieldError(self.agent)
         self.applied_error = FieldError(self.applied_at)
+        self.applied_at.setMaximumWidth(90)
         form = QFormLayout(self)
-        form.addRow("Anaesthetic", self.kind)
-        form.addRow("Agent", self.agent)
+        form.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.kind)
+        row.addWidget(self.agent, 1)
+        row.addWidget(QLabel("applied at"))
+        row.addWidget(self.applied_at)
+        form.addRow("Anaesthetic", row)
         form.addRow("", self.agent_error)
-        form.addRow("Applied at", self.applied_at)
         form.addRow("", self.applied_error)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.agent.currentTextChanged.connect(lambda _t: self.changed.emit())

@@ -2,13 +2,13 @@
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -36,7 +36,7 @@ class _AreaRow:
         for spec in FORM_FIELDS:
             field = self.fields[spec.key]
             field.setAccessibleName(f"{area.label}: {spec.title}")
-            field.setMinimumWidth(64)
+            field.setMinimumWidth(52)
         self.error = FieldError()
         # Shown when a setting moved beyond the limit since the patient's last session.
         self.change = QLabel()
@@ -68,7 +68,10 @@ class _AreaRow:
         self.reason.setVisible(bool(change) or bool(self.reason.text()))
 
 
-class AreaParametersEditor(QGroupBox):
+AREA_COLUMN, AREA_ROW = 190, 32  # a list cell: the longest label, and a gloved finger
+
+
+class AreaParametersEditor(QWidget):
     """Signals:
     changed(): an area was picked or dropped, or a parameter typed.
     """
@@ -76,16 +79,23 @@ class AreaParametersEditor(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("3  Treated areas and device parameters", parent)
+        super().__init__(parent)
         self.areas = QListWidget()
         self.areas.setAccessibleName("Treated areas (Space ticks an area)")
-        self.areas.setMinimumSize(230, 180)
-        self.areas.setMaximumHeight(220)
+        # Two columns of rows at a fixed size: every area in sight, nothing moves on a tick.
+        self.areas.setFlow(QListView.Flow.TopToBottom)
+        self.areas.setWrapping(True)
+        self.areas.setResizeMode(QListView.ResizeMode.Adjust)
+        self.areas.setUniformItemSizes(True)
+        self.areas.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.areas.setFixedSize(AREA_COLUMN * 2 + 8, AREA_ROW * ((len(Area) + 1) // 2) + 8)
         for area in Area:
             item = QListWidgetItem(area.label)
             item.setData(Qt.ItemDataRole.UserRole, area.value)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
+            item.setSizeHint(QSize(AREA_COLUMN, AREA_ROW))
+            item.setToolTip(area.label)
             self.areas.addItem(item)
         self.areas_error = FieldError(self.areas)
         self.rows: dict[str, _AreaRow] = {}
@@ -98,15 +108,21 @@ class AreaParametersEditor(QGroupBox):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(6)
         self.placeholder = QLabel("Tick the areas treated; a row of parameters appears for each.")
-        self.headers = [QLabel("Area"), *(QLabel(spec.title) for spec in FORM_FIELDS)]
+        self.headers = [QLabel("Area"), *(QLabel(f"{spec.label}\n{spec.unit}".strip())
+                                          for spec in FORM_FIELDS)]
         for header in self.headers:
-            header.setWordWrap(True)
+            header.setObjectName("columnHeader")
 
         self.body_map = BodyMap()
         self.body_map.area_clicked.connect(self.toggle_area)
+        self.body_map.setFixedHeight(self.areas.height())
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        label = QLabel("Treated &areas (click the map, or Space in the list):")
+        label.setBuddy(self.areas)
+        layout.addWidget(label)
         top = QHBoxLayout()
-        top.addWidget(self.areas, 1)
+        top.addWidget(self.areas)
         top.addWidget(self.body_map, 1)
         layout.addLayout(top)
         layout.addWidget(self.placeholder)
@@ -199,6 +215,8 @@ class AreaParametersEditor(QGroupBox):
                 field.setText("" if value is None else f"{value:g}")
                 field.setReadOnly(True)
                 field.setToolTip("From the device; read only")
+                field.style().unpolish(field)  # the read-only look of the style sheet
+                field.style().polish(field)
             row.label.setText(f"{Area(area.area).label} (device)")
             self.locked[area.area] = AreaInput(
                 area=area.area, settings=dict(area.settings), pulses=area.pulses,

@@ -16,6 +16,14 @@ import resources
 from models.values.vocabulary import Area
 
 IDLE, TICKED, BEFORE = "#e6ebf0", "#64a0e6", "#b5d99c"
+REACH = 14.0  # px beyond a shape's bounds that still take it
+
+
+def _distance(rect: QRectF, point: QPointF) -> float:
+    """How far ``point`` is from ``rect`` (0 inside)."""
+    dx = max(rect.left() - point.x(), 0.0, point.x() - rect.right())
+    dy = max(rect.top() - point.y(), 0.0, point.y() - rect.bottom())
+    return float((dx * dx + dy * dy) ** 0.5)
 
 
 class BodyMap(QWidget):
@@ -75,10 +83,16 @@ class BodyMap(QWidget):
 
     def area_at(self, point: QPointF) -> str | None:
         """The area under ``point``; where bounds overlap, the smallest wins (the mouth
-        inside the jaw's bounds)."""
-        hits = [(rect.width() * rect.height(), area.value)
-                for area in Area if (rect := self.area_rect(area.value)).contains(point)]
-        return min(hits)[1] if hits else None
+        inside the jaw's bounds). A press just beside a small shape still takes it: a gloved
+        finger is wider than the eyes' outline."""
+        rects = {area.value: self.area_rect(area.value) for area in Area}
+        hits = [(rect.width() * rect.height(), code)
+                for code, rect in rects.items() if rect.contains(point)]
+        if hits:
+            return min(hits)[1]
+        near = [(distance, code) for code, rect in rects.items()
+                if (distance := _distance(rect, point)) <= REACH]
+        return min(near)[1] if near else None
 
     # --- events -----------------------------------------------------------------------------
     def paintEvent(self, _event: QPaintEvent) -> None:
@@ -87,7 +101,7 @@ class BodyMap(QWidget):
         self.renderer.render(painter, self._frame())
         painter.setPen(QColor("#1b3a57"))
         font = painter.font()
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+        font.setPointSizeF(max(9.0, font.pointSizeF() * 0.9))
         painter.setFont(font)
         flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextDontClip
         for area, progress in self.before.items():

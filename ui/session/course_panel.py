@@ -3,7 +3,7 @@ warning when the session comes sooner than the plan, and the dialog that changes
 
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -76,7 +76,7 @@ class CoursePanel(QGroupBox):
     loaded = Signal(object)
 
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__("3a  Treatment course", parent)
+        super().__init__("Treatment course", parent)
         self.tasks, self.actor = tasks, actor
         self.patient_id: int | None = None
         self.courses: dict[str, CourseRow] = {}
@@ -89,7 +89,8 @@ class CoursePanel(QGroupBox):
         self.warning.setObjectName("changeNote")
         self.warning.setWordWrap(True)
         self.warning.hide()
-        self.plan_button = QPushButton("Course &plan…")
+        self.plan_button = QPushButton("Course pla&n…")
+        self.plan_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+N; Tab goes on
         self.plan_button.setEnabled(False)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()

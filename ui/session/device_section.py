@@ -2,7 +2,7 @@
 warnings (tip life, today's verification, faults), its check and, for those allowed, a new
 device registered on the spot."""
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from models.access.permissions import Action, may
@@ -18,11 +18,12 @@ from ui.widgets.field_error import FieldError
 class DeviceSection(QWidget):
     """Signals:
     chosen(): another device was chosen (by the user, or by a reload that changed it).
-    verified_today(): the chosen device's daily verification is logged for today.
+    verified_today(bool): whether the chosen device's daily verification is logged for today
+        (False when no device is chosen, or it is not logged).
     """
 
     chosen = Signal()
-    verified_today = Signal()
+    verified_today = Signal(bool)
 
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,7 +36,9 @@ class DeviceSection(QWidget):
                                      "log the daily verification here")
         self.add_button = QPushButton("Register device…")
         self.add_button.setVisible(may(actor, Action.MANAGE_DEVICES))
-        self.error = FieldError(self.combo)
+        for button in (self.check_button, self.add_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+K; Tab goes on to the areas
+        self.error = FieldError(self.combo, reserved=True)
         self.note = QLabel()  # the device's warnings: tip life, verification, faults
         self.note.setObjectName("changeNote")
         self.note.setWordWrap(True)
@@ -48,6 +51,8 @@ class DeviceSection(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
+        self.extra_buttons = QHBoxLayout()  # the form's device buttons, above any message
+        layout.addLayout(self.extra_buttons)
         layout.addWidget(self.error)
         layout.addWidget(self.note)
 
@@ -57,7 +62,7 @@ class DeviceSection(QWidget):
         self.combo.currentIndexChanged.connect(lambda _i: self.chosen.emit())
 
     def focus_chain(self) -> list[QWidget]:
-        return [self.combo, self.check_button, self.add_button]
+        return [self.combo]
 
     def current_id(self) -> int | None:
         device_id = self.combo.currentData()
@@ -102,6 +107,7 @@ class DeviceSection(QWidget):
     def _look_up_care(self) -> None:
         device_id = self.current_id()
         self.note.hide()
+        self.verified_today.emit(False)  # until the device log says otherwise
         if device_id is not None:
             self.tasks.read(device_upkeep.device_care, self.actor, device_id).then(
                 self._show_care)
@@ -113,8 +119,7 @@ class DeviceSection(QWidget):
         warnings = care.warnings()
         self.note.setText("\n".join(warnings))
         self.note.setVisible(bool(warnings))
-        if care.verified_today:
-            self.verified_today.emit()
+        self.verified_today.emit(care.verified_today)
 
     def _register_device(self) -> None:
         dialog = DeviceDialog(self.tasks, self.actor, self)

@@ -22,7 +22,8 @@ class DurationField(QWidget):
         super().__init__(parent)
         self.minutes = QLineEdit(placeholderText="minutes, e.g. 45")
         self.minutes.setAccessibleName("Duration in minutes")
-        self.timer_button = QPushButton("Start &timer")
+        self.minutes.setMaximumWidth(170)
+        self.timer_button = QPushButton("Start ti&mer")
         self.elapsed_label = QLabel("")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -44,13 +45,13 @@ class DurationField(QWidget):
             self._tick.stop()
             minutes = max(1, math.ceil(self._clock.elapsed() / 60_000))
             self.minutes.setText(str(minutes))
-            self.timer_button.setText("Start &timer")
+            self.timer_button.setText("Start ti&mer")
             self.elapsed_label.setText("")
             self.changed.emit()
         else:
             self._clock.start()
             self._tick.start()
-            self.timer_button.setText("Stop &timer")
+            self.timer_button.setText("Stop ti&mer")
             self._show_elapsed()
             self.timer_started.emit(datetime.now(UTC))
 
@@ -65,6 +66,6 @@ class DurationField(QWidget):
     def reset(self) -> None:
         if self.running:
             self._tick.stop()
-            self.timer_button.setText("Start &timer")
+            self.timer_button.setText("Start ti&mer")
             self.elapsed_label.setText("")
         self.minutes.clear()

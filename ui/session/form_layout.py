@@ -1,9 +1,21 @@
-"""The Log session screen's widgets and their layout: one form, top to bottom in the order a
-session happens, with the keyboard's order the same as the reading order."""
+"""The Log session screen's widgets and their layout, in the order a session happens:
+
+    1 Patient                 | 3 Device, areas and parameters
+    2 Screening and consent   | 4 Anaesthetic and reactions
+    ------------------------------------------------------------
+                                  status      5 Complete and sign
+
+Each column scrolls on its own and has a fixed width share, so nothing in one moves when the
+other grows; the buttons sit above anything that can appear or grow, or in the footer.
+The keyboard's order is the reading order, and Tab skips what a session seldom needs (those
+have Alt shortcuts instead).
+"""
 
 import itertools
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,7 +39,24 @@ from ui.session.duration_field import DurationField
 from ui.session.patient_picker import PatientPicker
 from ui.session.reactions_editor import ReactionsEditor
 from ui.session.screening_panel import ScreeningPanel
+from ui.session.start_field import StartField
 from ui.widgets.field_error import FieldError
+
+
+def seldom_needed(button: QPushButton, tip: str) -> QPushButton:
+    """A button Tab skips (it has an Alt shortcut), off until a draft is open."""
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setEnabled(False)
+    button.setToolTip(tip)
+    return button
+
+
+class Column(QScrollArea):
+    """One column of the form, scrolling on its own."""
+
+    def __init__(self, body: QWidget) -> None:
+        super().__init__()
+        self.body = body
 
 
 class SessionFormLayout(QWidget):
@@ -42,27 +71,27 @@ class SessionFormLayout(QWidget):
         self.device, self.device_error = self.devices.combo, self.devices.error
         self.room = QLineEdit(settings.room)
         self.room.setAccessibleName("Room")
+        self.room.setMaximumWidth(140)
+        self.start = StartField()
         self.duration = DurationField()
-        self.duration_error = FieldError(self.duration.minutes)
+        self.duration_error = FieldError(self.duration.minutes, reserved=True)
         self.areas = AreaParametersEditor()
-        self.import_button = QPushButton("Import from device &file…")
-        self.import_button.setEnabled(False)
-        self.import_button.setToolTip("Fill this session's parameters from a device export "
-                                      "file (choose the patient first)")
-        self.connect_button = QPushButton("Connect simulated de&vice…")
-        self.connect_button.setEnabled(False)
-        self.connect_button.setToolTip("Take the ticked areas' parameters and pulses from the "
-                                       "simulated device as the treatment happens")
+        self.import_button = seldom_needed(
+            QPushButton("Import device e&xport file…"),
+            "Fill this session's parameters from a device export file (Alt+X)")
+        self.connect_button = seldom_needed(
+            QPushButton("Connect &simulated device…"),
+            "Take the ticked areas' parameters and pulses from the simulated device as the "
+            "treatment happens (Alt+S)")
         self.screening = ScreeningPanel()
         self.course = CoursePanel(tasks, actor)
-        self.aftercare_button = QPushButton("Afterca&re sheet…")
-        self.aftercare_button.setEnabled(False)
-        self.aftercare_button.setToolTip("Save the aftercare sheet for the areas ticked as a PDF "
-                                         "to print, and record it as given")
-        self.patch_button = QPushButton("Te&st patches…")
-        self.patch_button.setEnabled(False)
-        self.patch_button.setToolTip("Record this patient's test patches and their readings "
-                                     "(choose the patient first)")
+        self.aftercare_button = seldom_needed(
+            QPushButton("Afterca&re sheet…"),
+            "Save the aftercare sheet for the areas ticked as a PDF to print, and record it "
+            "as given (Alt+R)")
+        self.patch_button = seldom_needed(
+            QPushButton("&Test patches…"),
+            "Record this patient's test patches and their readings (Alt+T)")
         self.anaesthetic = AnaestheticField()
         self.reactions = ReactionsEditor()
         self.notes = QPlainTextEdit()
@@ -70,74 +99,106 @@ class SessionFormLayout(QWidget):
         self.notes.setAccessibleName("Notes")
         self.notes.setPlaceholderText("Anything else worth recording: aftercare given, "
                                       "patient's comments, follow-up")
-        self.notes.setMaximumHeight(90)
+        self.notes.setFixedHeight(80)
         self.status = QLabel("Choose the patient to start a session.")
         self.status.setObjectName("formStatus")
         self.general_error = FieldError()
-        self.complete_button = QPushButton("&Complete and sign  (Ctrl+Enter)")
+        self.complete_button = QPushButton("5  &Complete and sign  (Ctrl+Enter)")
         self.complete_button.setObjectName("primary")
 
         self._lay_out()
         self._fix_tab_order()
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)  # the form lives inside the application
+        app.focusChanged.connect(self._keep_focus_in_sight)
 
     def _lay_out(self) -> None:
-        details = QGroupBox("2  Session")
-        form = QFormLayout(details)
-        form.addRow("Device", self.devices)
-        form.addRow("Room", self.room)
-        form.addRow("Duration", self.duration)
-        form.addRow("", self.duration_error)
-        notes = QGroupBox("6  Notes")
-        QVBoxLayout(notes).addWidget(self.notes)
-
+        self.patient.extra_buttons.addWidget(self.patch_button)
+        self.patient.extra_buttons.addStretch()
         left = QVBoxLayout()
         left.addWidget(self.patient)
-        left.addWidget(details)
         left.addWidget(self.screening)
-        left.addWidget(self.anaesthetic)
         left.addStretch()
+
+        self.devices.extra_buttons.addWidget(self.connect_button)
+        self.devices.extra_buttons.addWidget(self.import_button)
+        self.devices.extra_buttons.addStretch()
+        self.devices.extra_buttons.addWidget(QLabel("Room"))
+        self.devices.extra_buttons.addWidget(self.room)
+        treatment = QGroupBox("3  Device, areas and parameters")
+        form = QFormLayout()
+        form.addRow(self._label("Dev&ice", self.device), self.devices)
+        form.addRow("Started", self.start)
+        messages = QHBoxLayout()  # a line kept for them: what is below never moves
+        messages.addWidget(self.start.error)
+        messages.addWidget(self.start.reason_error, 1)
+        form.addRow("", messages)
+        form.addRow(self._label("D&uration", self.duration.minutes), self.duration)
+        form.addRow("", self.duration_error)
+        column = QVBoxLayout(treatment)
+        column.addLayout(form)
+        column.addWidget(self.areas)
+        column.addWidget(self.course)
+        after = QGroupBox("4  Anaesthetic and reactions")
+        column = QVBoxLayout(after)
+        column.addWidget(self.anaesthetic)
+        column.addWidget(self.reactions)
+        column.addWidget(QLabel("Notes"))
+        column.addWidget(self.notes)
         right = QVBoxLayout()
-        right.addWidget(self.areas)
-        device_buttons = QHBoxLayout()
-        device_buttons.addStretch()
-        device_buttons.addWidget(self.patch_button)
-        device_buttons.addWidget(self.connect_button)
-        device_buttons.addWidget(self.import_button)
-        right.addLayout(device_buttons)
-        right.addWidget(self.course)
-        right.addWidget(self.reactions)
-        right.addWidget(notes)
+        right.addWidget(treatment)
+        right.addWidget(after)
+        right.addStretch()
+
+        self.left_column, self.right_column = self._column(left), self._column(right)
+        self.patient.float_results_over(self.left_column.body)
         columns = QHBoxLayout()
-        columns.addLayout(left, 2)
-        columns.addLayout(right, 3)
-        body = QWidget()
-        body.setLayout(columns)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        columns.addWidget(self.left_column, 2)
+        columns.addWidget(self.right_column, 3)
 
         footer = QHBoxLayout()
         footer.addWidget(self.status, 1)
         footer.addWidget(self.aftercare_button)
         footer.addWidget(self.complete_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
+        layout.addLayout(columns, 1)
         layout.addWidget(self.general_error)
         layout.addLayout(footer)
 
+    @staticmethod
+    def _label(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        return label
+
+    @staticmethod
+    def _column(content: QVBoxLayout) -> Column:
+        body = QWidget()
+        body.setLayout(content)
+        scroll = Column(body)
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        return scroll
+
+    def _keep_focus_in_sight(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A field reached by Tab or an Alt shortcut is scrolled into sight."""
+        for column in (self.left_column, self.right_column):
+            if new is not None and column.body.isAncestorOf(new):
+                column.ensureWidgetVisible(new, 8, 24)
+
+    def scroll_to_top(self) -> None:
+        for column in (self.left_column, self.right_column):
+            column.verticalScrollBar().setValue(0)
+
     def focus_chain(self) -> list[QWidget]:
-        """Every focusable field, in the order the form is read."""
+        """Every field Tab reaches, in the order the form is read."""
         return [
-            *self.patient.focus_chain(), *self.devices.focus_chain(), self.room,
-            self.duration.minutes, self.duration.timer_button, *self.screening.focus_chain(),
-            *self.anaesthetic.focus_chain(),
-            *self.areas.focus_chain(), self.patch_button, self.connect_button,
-            self.import_button,
-            self.course.plan_button,
-            *self.reactions.focus_chain(),
-            self.notes,
-            self.aftercare_button,
+            *self.patient.focus_chain(), *self.screening.focus_chain(),
+            *self.devices.focus_chain(), self.room, self.start.started, self.start.late_reason,
+            self.duration.minutes, self.duration.timer_button,
+            *self.areas.focus_chain(),
+            *self.anaesthetic.focus_chain(), *self.reactions.focus_chain(), self.notes,
             self.complete_button,
         ]
 

@@ -1,11 +1,13 @@
-"""Find the patient by identifier or name, or register a new one."""
+"""Find the patient by identifier or name; a new patient is registered in a small dialog."""
 
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -13,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,13 +24,71 @@ from models.values.rows import Actor, PatientRow
 from models.values.session_input import parse_date
 from models.values.vocabulary import FITZPATRICK_TYPES
 from ui.services.tasks import TaskRunner
-from ui.widgets.field_error import FieldError
+from ui.widgets.form_dialog import FormDialog, OperationCall
+
+RESULT_ROWS = 5  # matches shown at once, floating over the form below the search box
+ROW_HEIGHT = 34  # a list row as the style sheet makes it (at least 32 px, for gloves)
 
 
 def describe_patient(patient: PatientRow) -> str:
     born = patient.date_of_birth.isoformat() if patient.date_of_birth else "date of birth unknown"
     skin = f"type {FITZPATRICK_TYPES[patient.fitzpatrick]}" if patient.fitzpatrick else "type ?"
     return f"{patient.full_name} · {patient.identifier} · {born} · {skin}"
+
+
+class NewPatientDialog(FormDialog):
+    """Register a patient: identifier, name, date of birth and skin type."""
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
+        self.actor = actor
+        self.identifier = QLineEdit(placeholderText="e.g. clinic file number")
+        self.full_name = QLineEdit()
+        self.date_of_birth = QLineEdit(placeholderText="YYYY-MM-DD")
+        self.fitzpatrick = QComboBox()
+        self.fitzpatrick.addItem("Not assessed", None)
+        for number, roman in FITZPATRICK_TYPES.items():
+            self.fitzpatrick.addItem(f"Type {roman}", number)
+        super().__init__(tasks, "New patient", [
+            ("Identifier", "identifier", self.identifier),
+            ("Name", "full_name", self.full_name),
+            ("Date of birth", "date_of_birth", self.date_of_birth),
+            ("Skin type (Fitzpatrick)", "fitzpatrick", self.fitzpatrick)], parent)
+
+    def values(self) -> OperationCall:
+        try:
+            born: date | None = parse_date(self.date_of_birth.text(), "The date of birth")
+        except ValueError as problem:
+            raise ValidationFailed({"date_of_birth": str(problem)}) from None
+        return partial(patients.add_patient, identifier=self.identifier.text(),
+                       full_name=self.full_name.text(), date_of_birth=born,
+                       fitzpatrick=self.fitzpatrick.currentData()), (self.actor,)
+
+
+class _SearchField(QLineEdit):
+    """The search box; Down moves into the matches, Escape puts them away."""
+
+    down = Signal()
+    escape = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        signal = {Qt.Key.Key_Down: self.down, Qt.Key.Key_Escape: self.escape}.get(
+            Qt.Key(event.key()))
+        if signal is None:
+            super().keyPressEvent(event)
+        else:
+            signal.emit()
+
+
+class _Matches(QListWidget):
+    """The matching patients; Escape goes back to the search box."""
+
+    escape = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escape.emit()
+        else:
+            super().keyPressEvent(event)
 
 
 class PatientPicker(QGroupBox):
@@ -44,67 +103,65 @@ class PatientPicker(QGroupBox):
         self.tasks, self.actor = tasks, actor
         self.patient: PatientRow | None = None
 
-        self.search = QLineEdit(placeholderText="Find: identifier or name")
+        self.search = _SearchField(placeholderText="Find: identifier or name  (Ctrl+F)")
         self.search.setAccessibleName("Find patient")
-        self.results = QListWidget()
-        self.results.setMaximumHeight(96)
+        # The matches float over the form under the search box (see float_results_over):
+        # they take no room in the layout, so nothing below moves as they come and go.
+        self.results = _Matches(self)
+        self.results.setObjectName("patientMatches")
         self.results.setAccessibleName("Matching patients")
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)  # the tooltip has it all
         self.results.hide()
         self.selected = QLabel("No patient chosen")
         self.selected.setWordWrap(True)  # a long name and its details stay readable
         self.selected.setObjectName("selectedPatient")
+        self.selected.setMinimumHeight(2 * self.selected.fontMetrics().lineSpacing() + 4)
+        self.add_button = QPushButton("Ne&w patient…")
+        self.add_button.setToolTip("Register a patient who is not found")
+        self.add_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+W; Tab skips it
 
-        self.identifier = QLineEdit(placeholderText="e.g. clinic file number")
-        self.full_name = QLineEdit()
-        self.date_of_birth = QLineEdit(placeholderText="YYYY-MM-DD")
-        self.fitzpatrick = QComboBox()
-        self.fitzpatrick.addItem("Not assessed", None)
-        for number, roman in FITZPATRICK_TYPES.items():
-            self.fitzpatrick.addItem(f"Type {roman}", number)
-        self.add_button = QPushButton("&Add new patient")
-        self.errors = {
-            "identifier": FieldError(self.identifier),
-            "full_name": FieldError(self.full_name),
-            "date_of_birth": FieldError(self.date_of_birth),
-            "fitzpatrick": FieldError(self.fitzpatrick),
-        }
-
-        form = QFormLayout()
-        form.addRow("Identifier", self._with_error(self.identifier, "identifier"))
-        form.addRow("Name", self._with_error(self.full_name, "full_name"))
-        form.addRow("Date of birth", self._with_error(self.date_of_birth, "date_of_birth"))
-        form.addRow("Skin type (Fitzpatrick)", self._with_error(self.fitzpatrick, "fitzpatrick"))
-        buttons = QHBoxLayout()
-        buttons.addStretch()
-        buttons.addWidget(self.add_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
-        layout.addWidget(self.results)
-        layout.addWidget(self.selected)
-        layout.addWidget(QLabel("Or register a new patient:"))
-        layout.addLayout(form)
-        layout.addLayout(buttons)
+        layout = QGridLayout(self)
+        layout.addWidget(self.search, 0, 0)
+        layout.addWidget(self.add_button, 0, 1)
+        layout.addWidget(self.selected, 1, 0)
+        self.extra_buttons = QHBoxLayout()  # the form adds the buttons that need a patient
+        layout.addLayout(self.extra_buttons, 1, 1)
+        layout.setColumnStretch(0, 1)
 
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(self._run_search)
         self.search.textEdited.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._choose_first)
+        self.search.down.connect(self._into_results)
+        self.search.escape.connect(lambda: self._show_results(False))
+        self.results.escape.connect(self._back_to_search)
         self.results.itemActivated.connect(self._choose_item)
-        self.add_button.clicked.connect(self._add_patient)
+        self.results.itemClicked.connect(self._choose_item)  # one click, gloves on
+        self.add_button.clicked.connect(self.register_patient)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus,
+                  context=Qt.ShortcutContext.WindowShortcut)
 
-    def _with_error(self, field: QWidget, key: str) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(1)
-        layout.addWidget(field)
-        layout.addWidget(self.errors[key])
-        return box
+    def float_results_over(self, host: QWidget) -> None:
+        """Let the matches float over ``host``: the column the picker sits in."""
+        self.results.setParent(host)
+        self.results.hide()
+
+    def _show_results(self, visible: bool) -> None:
+        if visible:
+            host = self.results.parentWidget()
+            assert host is not None  # the picker or the column it floats over
+            corner = self.search.mapTo(host, self.search.rect().bottomLeft())
+            rows = min(max(self.results.count(), 1), RESULT_ROWS)
+            width = max(self.search.width(), min(host.width() - corner.x() - 8, 560))
+            self.results.setGeometry(corner.x(), corner.y() + 2, width,
+                                     rows * ROW_HEIGHT + 2 * self.results.frameWidth())
+            self.results.raise_()
+        self.results.setVisible(visible)
 
     def focus_chain(self) -> list[QWidget]:
-        return [self.search, self.results, self.identifier, self.full_name,
-                self.date_of_birth, self.fitzpatrick, self.add_button]
+        return [self.search, self.results]
+
 
     # --- search ---------------------------------------------------------------------------
     def _run_search(self, choose_first: bool = False) -> None:
@@ -122,12 +179,21 @@ class PatientPicker(QGroupBox):
         for patient in found:
             item = QListWidgetItem(describe_patient(patient))
             item.setData(Qt.ItemDataRole.UserRole, patient)
+            item.setToolTip(describe_patient(patient))
             self.results.addItem(item)
         if query.strip() and not found:
-            self.results.addItem("No patient found: register them below")
-        self.results.setVisible(bool(query.strip()))
+            self.results.addItem("No patient found: register them with New patient (Alt+W)")
+        self._show_results(bool(query.strip()))
         if found:
             self.results.setCurrentRow(0)
+
+    def _into_results(self) -> None:
+        if self.results.isVisible():
+            self.results.setFocus()
+
+    def _back_to_search(self) -> None:
+        self._show_results(False)
+        self.search.setFocus()
 
     def _choose_first(self) -> None:
         self._search_timer.stop()
@@ -146,43 +212,19 @@ class PatientPicker(QGroupBox):
         """Show the patient as chosen, without starting anything."""
         self.patient = patient
         self.selected.setText(f"Patient: {describe_patient(patient)}")
-        self.results.hide()
+        self.results.clear()
+        self._show_results(False)
 
     # --- registering ----------------------------------------------------------------------
-    def _add_patient(self) -> None:
-        for error in self.errors.values():
-            error.show_problem(None)
-        try:
-            born: date | None = parse_date(self.date_of_birth.text(), "The date of birth")
-        except ValueError as problem:
-            self.errors["date_of_birth"].show_problem(str(problem))
-            return
-        self.tasks.write(
-            lambda s: patients.add_patient(
-                s, self.actor,
-                identifier=self.identifier.text(),
-                full_name=self.full_name.text(),
-                date_of_birth=born,
-                fitzpatrick=self.fitzpatrick.currentData(),
-            ),
-        ).then(self._added, self._refused)
-
-    def _added(self, patient: PatientRow) -> None:
-        for field in (self.identifier, self.full_name, self.date_of_birth):
-            field.clear()
-        self.fitzpatrick.setCurrentIndex(0)
-        self.choose(patient)
-
-    def _refused(self, error: Exception) -> None:
-        if not isinstance(error, ValidationFailed):
-            self.tasks.report_error(error)
-            return
-        for key, text in error.problems.items():
-            self.errors.get(key, self.errors["identifier"]).show_problem(text)
+    def register_patient(self) -> None:
+        dialog = NewPatientDialog(self.tasks, self.actor, self)
+        dialog.saved.connect(self.choose)
+        dialog.open()
+        self.new_patient_dialog = dialog
 
     def reset(self) -> None:
         self.patient = None
         self.search.clear()
         self.results.clear()
-        self.results.hide()
+        self._show_results(False)
         self.selected.setText("No patient chosen")

@@ -1,13 +1,13 @@
 """Reactions seen during or right after the session, each graded 0–4 with a note."""
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from models.values.session_input import ReactionInput
 from models.values.vocabulary import REACTION_GRADES, ReactionKind
 
 
-class ReactionsEditor(QGroupBox):
+class ReactionsEditor(QWidget):
     """Signals:
     changed(): a grade or note changed.
     """
@@ -15,9 +15,10 @@ class ReactionsEditor(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("5  Reactions (grade 0 = none)", parent)
+        super().__init__(parent)
         grid = QGridLayout(self)
-        grid.addWidget(QLabel("Reaction"), 0, 0)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(QLabel("Reaction (grade 0 = none)"), 0, 0)
         grid.addWidget(QLabel("Grade"), 0, 1)
         grid.addWidget(QLabel("Note"), 0, 2)
         self.grades: dict[str, QComboBox] = {}

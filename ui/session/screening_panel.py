@@ -1,22 +1,32 @@
-"""Screening before treatment and the pre-treatment checklist, on the session form.
+"""Screening before treatment, the consent and the pre-treatment checklist, on the session form.
 
 Ticking a contraindication where treating is unsafe shows a hard stop; ticking any other
-opens a field for the reason treatment goes ahead. models/screening.py holds the rules.
+opens a field for the reason treatment goes ahead. models/values/screening.py holds the rules.
+
+The skin type starts from the patient's record, and a different one is shown as differing.
+Consent on file and still in force is filled in, not retyped. Two checklist items are not
+ticked by hand: the device's daily verification follows the device log, and "consent valid"
+follows the consent fields.
 """
+
+from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from models.clinic.clinic_settings import ClinicRules
+from models.clinic.patients import months_after
+from models.values.rows import ConsentOnFile
 from models.values.screening import (
     HARD_STOPS,
     ChecklistItem,
@@ -28,14 +38,45 @@ from models.values.session_input import parse_date
 from models.values.vocabulary import FITZPATRICK_TYPES
 from ui.widgets.field_error import FieldError, mark_invalid
 
+#: The checklist items ticked by hand, with the letter of their Alt shortcut.
+BY_HAND = {ChecklistItem.SKIN_CLEAN: "e", ChecklistItem.PATIENT_EYEWEAR: "p",
+           ChecklistItem.OPERATOR_EYEWEAR: "o"}
+#: The items that follow the records (the device log, the consent fields): short labels,
+#: and where each comes from.
+FOLLOWED = {
+    ChecklistItem.DAILY_VERIFICATION: ("Device verified today",
+                                       "From the device log: log the verification with "
+                                       "Check… beside the device"),
+    ChecklistItem.CONSENT_VALID: ("Consent valid", "From the consent above: signed, of the "
+                                                   "version in force, within its period"),
+}
+#: Two columns of tick boxes need short names; the full wording is their tooltip.
+SHORT = {
+    Contraindication.PREGNANCY: "Pregnant, or may be",
+    Contraindication.HERPES: "Herpes, or outbreaks",
+    Contraindication.SKIN_CANCER: "Skin cancer, now or past",
+    Contraindication.KELOIDS: "Keloids, scars easily",
+    Contraindication.ISOTRETINOIN: "Isotretinoin < 6 months",
+    Contraindication.PHOTOSENSITISING: "Photosensitising drugs",
+    Contraindication.SUN_EXPOSURE: "Recent sun or a tan",
+}
+
+
+def with_mnemonic(text: str, letter: str) -> str:
+    """``text`` with an Alt shortcut on the first ``letter`` (any case)."""
+    at = text.lower().index(letter)
+    return f"{text[:at]}&{text[at:]}"
+
 
 class _Finding:
     """One contraindication: its tick box, and for a warning the reason to go ahead."""
 
     def __init__(self, code: Contraindication) -> None:
         self.code = code
-        self.box = QCheckBox(code.label)
-        self.reason = QLineEdit(placeholderText="Why treatment goes ahead despite this")
+        self.box = QCheckBox(SHORT[code])
+        self.box.setToolTip(code.label)
+        self.box.setAccessibleName(code.label)
+        self.reason = QLineEdit(placeholderText=f"{SHORT[code]}: why treatment goes ahead")
         self.reason.setAccessibleName(f"Reason to treat despite: {code.label}")
         self.error = FieldError(self.reason if code not in HARD_STOPS else self.box)
         self.reason.hide()
@@ -49,60 +90,89 @@ class ScreeningPanel(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("2a  Screening and checklist", parent)
+        super().__init__("2  Screening and consent", parent)
+        self.rules = ClinicRules()  # the consent period and version in force, read at start
+        self.recorded_skin: int | None = None  # the patient's record, to compare with
         self.fitzpatrick = QComboBox()
         self.fitzpatrick.setAccessibleName("Fitzpatrick skin type")
         self.fitzpatrick.addItem("Choose…", None)
         for value, numeral in FITZPATRICK_TYPES.items():
             self.fitzpatrick.addItem(f"Type {numeral}", value)
+        self.skin_note = QLabel()  # "differs from the record": its line is always there
+        self.skin_note.setObjectName("changeNote")
         self.fitzpatrick_error = FieldError(self.fitzpatrick)
         self.findings = {code: _Finding(code) for code in Contraindication}
         self.hard_stop = QLabel()
         self.hard_stop.setObjectName("hardStop")
         self.hard_stop.setWordWrap(True)
         self.hard_stop.hide()
-        self.consent_version = QLineEdit(placeholderText="e.g. LL-consent v3")
+        self.consent_version = QLineEdit(placeholderText="form version, e.g. LL-consent v3")
         self.consent_version.setAccessibleName("Consent form version")
         self.consent_signed_on = QLineEdit(placeholderText="YYYY-MM-DD")
         self.consent_signed_on.setAccessibleName("Consent signed on")
+        self.consent_signed_on.setMaximumWidth(130)
+        self.consent_signed_on.setToolTip("The day the patient signed the consent form")
+        self.consent_note = QLabel("Choose the patient to see their consent on file.")
+        self.consent_note.setWordWrap(True)
         self.consent_version_error = FieldError(self.consent_version)
         self.consent_signed_error = FieldError(self.consent_signed_on)
-        self.checklist = {item: QCheckBox(item.label) for item in ChecklistItem}
+        self.checklist = {item: QCheckBox(with_mnemonic(item.label, BY_HAND[item])
+                                          if item in BY_HAND else FOLLOWED[item][0])
+                          for item in ChecklistItem}
+        for item, (_short, source) in FOLLOWED.items():
+            self.checklist[item].setEnabled(False)  # ticked by the records, not by hand
+            self.checklist[item].setToolTip(source)
+            self.checklist[item].setAccessibleName(f"{item.label} ({source})")
         self.checklist_error = FieldError()
+        self._lay_out()
 
-        layout = QVBoxLayout(self)
-        skin = QFormLayout()
-        skin.addRow("Skin type", self.fitzpatrick)
-        skin.addRow("", self.fitzpatrick_error)
-        layout.addLayout(skin)
-        layout.addWidget(QLabel("Contraindications found (tick what applies):"))
-        grid = QGridLayout()
-        grid.setColumnMinimumWidth(0, 24)
-        for line, finding in enumerate(self.findings.values()):
-            grid.addWidget(finding.box, 3 * line, 0, 1, 2)
-            grid.addWidget(finding.reason, 3 * line + 1, 1)
-            grid.addWidget(finding.error, 3 * line + 2, 1)
-        layout.addLayout(grid)
-        layout.addWidget(self.hard_stop)
-        consent = QFormLayout()
-        consent.addRow("Consent form", self.consent_version)
-        consent.addRow("", self.consent_version_error)
-        consent.addRow("Signed on", self.consent_signed_on)
-        consent.addRow("", self.consent_signed_error)
-        layout.addLayout(consent)
-        layout.addWidget(QLabel("Before treating:"))
-        for box in self.checklist.values():
-            layout.addWidget(box)
-        layout.addWidget(self.checklist_error)
-
-        self.fitzpatrick.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.fitzpatrick.currentIndexChanged.connect(self._skin_changed)
         for finding in self.findings.values():
             finding.box.toggled.connect(self._found_changed)
             finding.reason.textEdited.connect(lambda _t: self.changed.emit())
         for field in (self.consent_version, self.consent_signed_on):
-            field.textEdited.connect(lambda _t: self.changed.emit())
+            field.textChanged.connect(self._consent_edited)  # typed, or filled from file
         for box in self.checklist.values():
             box.toggled.connect(lambda _on: self.changed.emit())
+
+    def _lay_out(self) -> None:
+        layout = QVBoxLayout(self)
+        skin = QHBoxLayout()
+        label = QLabel("Skin t&ype")
+        label.setBuddy(self.fitzpatrick)
+        skin.addWidget(label)
+        skin.addWidget(self.fitzpatrick)
+        skin.addWidget(self.skin_note, 1)
+        layout.addLayout(skin)
+        layout.addWidget(self.fitzpatrick_error)
+        layout.addWidget(QLabel("Contraindications found (tick what applies):"))
+        grid = QGridLayout()
+        grid.setVerticalSpacing(0)
+        for index, finding in enumerate(self.findings.values()):
+            grid.addWidget(finding.box, index // 2, index % 2)
+        layout.addLayout(grid)
+        for finding in self.findings.values():  # a warning ticked asks why, below
+            layout.addWidget(finding.reason)
+            layout.addWidget(finding.error)
+        layout.addWidget(self.hard_stop)
+        consent = QGridLayout()
+        consent.addWidget(QLabel("Consent"), 0, 0)
+        consent.addWidget(self.consent_version, 0, 1)
+        consent.addWidget(self.consent_signed_on, 0, 2)
+        consent.addWidget(self.consent_note, 1, 1, 1, 2)
+        consent.addWidget(self.consent_version_error, 2, 1)
+        consent.addWidget(self.consent_signed_error, 2, 2)
+        consent.setColumnStretch(1, 1)
+        layout.addLayout(consent)
+        layout.addWidget(QLabel("Before treating:"))
+        checks = QGridLayout()
+        checks.setVerticalSpacing(0)
+        for line, item in enumerate(BY_HAND):
+            checks.addWidget(self.checklist[item], line, 0, 1, 2)
+        for column, item in enumerate(FOLLOWED):
+            checks.addWidget(self.checklist[item], len(BY_HAND), column)
+        layout.addLayout(checks)
+        layout.addWidget(self.checklist_error)
 
     def _found_changed(self) -> None:
         for finding in self.findings.values():
@@ -122,7 +192,66 @@ class ScreeningPanel(QGroupBox):
         for finding in self.findings.values():
             chain += [finding.box, finding.reason]
         return [*chain, self.consent_version, self.consent_signed_on,
-                *self.checklist.values()]
+                *(self.checklist[item] for item in BY_HAND)]
+
+    # --- skin type --------------------------------------------------------------------------
+    def follow_record(self, fitzpatrick: int | None) -> None:
+        """The chosen patient's recorded skin type: the screening starts from it."""
+        self.recorded_skin = fitzpatrick
+        self.fitzpatrick.setCurrentIndex(max(0, self.fitzpatrick.findData(fitzpatrick)))
+        self._skin_changed()
+
+    def _skin_changed(self) -> None:
+        seen, recorded = self.fitzpatrick.currentData(), self.recorded_skin
+        differs = seen is not None and recorded is not None and seen != recorded
+        self.skin_note.setText(f"Differs from the patient's record (Type "
+                               f"{FITZPATRICK_TYPES[recorded]})" if differs and recorded
+                               else "")
+        self.changed.emit()
+
+    # --- consent ----------------------------------------------------------------------------
+    def show_consent_on_file(self, on_file: ConsentOnFile | None, fill: bool = True) -> None:
+        """Say what consent the patient has on file; with ``fill``, put it in the fields
+        while it is in force (a resumed draft keeps what it saved)."""
+        in_force = self.rules.consent_version
+        if not fill:
+            self.consent_note.setText(
+                "None on file yet." if on_file is None else
+                f"On file: {on_file.version}, signed {on_file.signed_on:%Y-%m-%d}, "
+                + (f"valid until {on_file.valid_until:%Y-%m-%d}" if on_file.in_force
+                   else on_file.why_not))
+        elif on_file is not None and on_file.in_force:
+            self.consent_version.setText(on_file.version)
+            self.consent_signed_on.setText(f"{on_file.signed_on:%Y-%m-%d}")
+            self.consent_note.setText(f"On file: valid until {on_file.valid_until:%Y-%m-%d}")
+        else:
+            self.consent_version.setText(in_force)
+            self.consent_signed_on.clear()
+            why = f" ({on_file.why_not})" if on_file is not None else ""
+            self.consent_note.setText(f"No consent in force on file{why}: have the patient "
+                                      "sign the form, then type the date.")
+
+    def _consent_edited(self, *_args: object) -> None:
+        self.checklist[ChecklistItem.CONSENT_VALID].setChecked(self.consent_valid())
+        self.changed.emit()
+
+    def consent_valid(self, today: date | None = None) -> bool:
+        """Whether the consent as typed is signed, for the version in force, and in date."""
+        try:
+            signed = parse_date(self.consent_signed_on.text(), "The consent date")
+        except ValueError:
+            return False
+        version = self.consent_version.text().strip()
+        if signed is None or not version:
+            return False
+        if self.rules.consent_version and version != self.rules.consent_version:
+            return False
+        today = today or date.today()
+        return signed <= today <= months_after(signed, self.rules.consent_valid_months)
+
+    def show_verified(self, verified_today: bool) -> None:
+        """The device log says whether today's verification of the chosen device is done."""
+        self.checklist[ChecklistItem.DAILY_VERIFICATION].setChecked(verified_today)
 
     # --- values -----------------------------------------------------------------------------
     def value(self) -> tuple[ScreeningInput, dict[str, str]]:
@@ -146,6 +275,7 @@ class ScreeningPanel(QGroupBox):
         return screening, problems
 
     def set_value(self, screening: ScreeningInput) -> None:
+        """Put a saved screening back; the followed checklist items keep following."""
         self.fitzpatrick.setCurrentIndex(max(0, self.fitzpatrick.findData(screening.fitzpatrick)))
         for code, finding in self.findings.items():
             finding.box.setChecked(code in screening.found)
@@ -153,13 +283,8 @@ class ScreeningPanel(QGroupBox):
         self.consent_version.setText(screening.consent_version)
         signed = screening.consent_signed_on
         self.consent_signed_on.setText(f"{signed:%Y-%m-%d}" if signed else "")
-        for item, box in self.checklist.items():
-            box.setChecked(item in screening.checklist)
-
-    def show_skin_type(self, fitzpatrick: int | None) -> None:
-        """Start from the patient's recorded skin type unless one is already chosen."""
-        if self.fitzpatrick.currentData() is None and fitzpatrick is not None:
-            self.fitzpatrick.setCurrentIndex(self.fitzpatrick.findData(fitzpatrick))
+        for item in BY_HAND:
+            self.checklist[item].setChecked(item in screening.checklist)
 
     def show_problems(self, problems: dict[str, str]) -> set[str]:
         """Show the screening's problems next to their fields; return the keys shown."""
@@ -179,5 +304,10 @@ class ScreeningPanel(QGroupBox):
         return {key for key in problems if key.startswith("screening.")}
 
     def reset(self) -> None:
+        self.recorded_skin = None
         self.set_value(ScreeningInput())
+        self.show_verified(False)
+        self.consent_note.setText("Choose the patient to see their consent on file.")
+        self.skin_note.clear()
         self.show_problems({})
+

@@ -12,18 +12,26 @@ def mark_invalid(field: QWidget, problem: str | None) -> None:
 
 
 class FieldError(QLabel):
-    """A red line under ``field``; empty and hidden when all is well."""
+    """A red line under ``field``; empty and hidden when all is well.
 
-    def __init__(self, field: QWidget | None = None, parent: QWidget | None = None) -> None:
+    ``reserved``: the line keeps its place while empty, so whatever is below it (a list, a
+    button) never moves as messages come and go.
+    """
+
+    def __init__(self, field: QWidget | None = None, parent: QWidget | None = None,
+                 reserved: bool = False) -> None:
         super().__init__(parent)
-        self.field = field
+        self.field, self.reserved = field, reserved
         self.setObjectName("fieldError")
         self.setWordWrap(True)
-        self.hide()
+        if reserved:
+            self.setMinimumHeight(self.fontMetrics().lineSpacing() + 2)
+        else:
+            self.hide()
 
     def show_problem(self, text: str | None) -> None:
         self.setText(text or "")
-        self.setVisible(bool(text))
+        self.setVisible(self.reserved or bool(text))
         window = self.window()
         if isinstance(window, QDialog) and window.isVisible():
             # A dialog grows to show the message (it never shrinks; a main window stays).

@@ -39,3 +39,14 @@ def test_clicking_the_map_ticks_the_area_and_the_list_shows_it(qtbot, window, da
     assert "cheeks" not in form.areas.rows and body.colour_of("cheeks") == IDLE
     form.areas.set_areas(["neck"])
     assert body.colour_of("neck") == TICKED
+
+
+def test_a_press_just_beside_a_small_shape_takes_it(qtbot):
+    body = BodyMap()
+    qtbot.addWidget(body)
+    body.resize(300, 250)  # the size it has on the form: the eyes are a few pixels high
+    eyes = body.area_rect("periorbital")
+    beside = QPointF(eyes.left() - 6, eyes.center().y())  # just outside the left eye
+    assert not any(body.area_rect(area.value).contains(beside) for area in Area)
+    assert body.area_at(beside) == "periorbital"  # the nearest shape, not nothing
+    assert body.area_at(QPointF(eyes.left() - 40, eyes.center().y())) is None  # too far

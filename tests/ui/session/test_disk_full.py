@@ -9,7 +9,7 @@ from models.reading import history
 from models.storage import schema
 from models.storage.database import open_database
 from models.storage.preferences import Settings
-from tests.ui.conftest import RecordedMessages, clinic_with_a_draft
+from tests.ui.conftest import RecordedMessages, clinic_with_a_draft, resume_offered_draft
 from ui.shell.main_window import MainWindow
 
 
@@ -33,6 +33,7 @@ def test_the_form_keeps_typing_through_a_full_disk(qtbot, small_disk):
     qtbot.addWidget(window)
     window.show()
     form = window.form
+    resume_offered_draft(qtbot, window)
     qtbot.waitUntil(lambda: form.draft_id == draft.summary.id, timeout=10_000)
 
     filler = small_disk / "filler"

@@ -1,10 +1,9 @@
 """After a crash the next start offers the open draft back, exactly as last saved."""
 
-from PySide6.QtCore import Qt
 
 from models.storage.preferences import Settings
-from tests.ui.conftest import RecordedMessages
-from tests.ui.session.test_session_form import register_patient, screen, tick_area
+from tests.ui.conftest import RecordedMessages, resume_offered_draft
+from tests.ui.session.helpers import register_patient, screen, sign, tick_area, verify_device
 from ui.shell.main_window import MainWindow
 
 
@@ -14,6 +13,7 @@ def test_the_next_start_offers_the_draft_a_crash_left_open(qtbot, window, databa
     register_patient(qtbot, form, identifier="R-1", name="Rita Rojas")
     qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
     form.device.setCurrentIndex(1)
+    verify_device(database, technician, form.devices.current_id(), form, qtbot)
     tick_area(form, "Neck")
     qtbot.keyClicks(form.areas.rows["neck"].fields["fluence_j_cm2"], "31.5")
     qtbot.keyClicks(form.duration.minutes, "40")
@@ -29,20 +29,22 @@ def test_the_next_start_offers_the_draft_a_crash_left_open(qtbot, window, databa
                        messages)
     qtbot.addWidget(again)
     again.show()
+    resume_offered_draft(qtbot, again)
     qtbot.waitUntil(lambda: again.form.draft_id == draft_id, timeout=10_000)
-    assert "unfinished session for Rita Rojas" in messages.shown[0]
     resumed = again.form
     assert "Rita Rojas" in resumed.patient.selected.text()
     assert resumed.areas.rows["neck"].fields["fluence_j_cm2"].text() == "31.5"
     assert resumed.duration.minutes.text() == "40"
     assert resumed.screening.consent_version.text() == "LL-consent v3"
-    assert all(box.isChecked() for box in resumed.screening.checklist.values())
+    qtbot.waitUntil(lambda: all(box.isChecked()  # the device log's verification too
+                                for box in resumed.screening.checklist.values()),
+                    timeout=10_000)
     assert resumed.notes.toPlainText() == "Patient asked about aftercare"
     assert {r.kind: r.grade for r in resumed.reactions.value()} == {"erythema": 2}
     qtbot.waitUntil(lambda: resumed.device.currentIndex() == 1, timeout=10_000)
     entry, problems = resumed.collect()
     assert problems == {} and entry.duration_s == 40 * 60
 
-    qtbot.mouseClick(resumed.complete_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Completed and signed" in resumed.status.text(), timeout=10_000)
+    sign(qtbot, resumed)
+    qtbot.waitUntil(lambda: "Signed at" in resumed.status.text(), timeout=10_000)
     again.close()

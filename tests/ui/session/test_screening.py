@@ -5,19 +5,23 @@ from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QPoint, Qt
 
+from models.access import accounts
 from models.clinic import patients
 from models.reading import history
 from models.values.screening import ChecklistItem, Contraindication
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import patch_tests, session_logging
+from tests.conftest import ADMIN_PASSWORD
 from tests.entries import SCREENED
-from tests.ui.session.test_session_form import register_patient, screen, tick_area
+from tests.ui.session.helpers import register_patient, screen, sign, tick_area, verify_device
 
 
 def ready_to_complete(qtbot, form, identifier="SC-1"):
     register_patient(qtbot, form, identifier=identifier)
     qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
     form.device.setCurrentIndex(1)
+    window = form.window()
+    verify_device(window.tasks.database, window.actor, form.devices.current_id(), form, qtbot)
     qtbot.keyClicks(form.duration.minutes, "30")
     tick_area(form, "Cheeks")
     qtbot.keyClicks(form.areas.rows["cheeks"].fields["fluence_j_cm2"], "20")
@@ -62,8 +66,8 @@ def test_a_warning_needs_its_reason_and_a_future_consent_is_refused(qtbot, windo
 
     form.screening.consent_signed_on.setText("2026-01-05")
     qtbot.keyClicks(herpes.reason, "No outbreak for two years; antiviral cover started")
-    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Completed and signed" in form.status.text(), timeout=10_000)
+    sign(qtbot, form)
+    qtbot.waitUntil(lambda: "Signed at" in form.status.text(), timeout=10_000)
     with database.read() as db:
         done = history.list_sessions(db).rows[0]
         screening = history.load_session(db, done.id).screening
@@ -78,17 +82,20 @@ def test_the_form_starts_from_the_last_settings_and_asks_why_they_moved(
         patient = patients.add_patient(db, technician, identifier="SC-3", full_name="Noa Park",
                                        date_of_birth=None, fitzpatrick=2)
         entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
+                             late_reason="typed in from the paper record",
                              started_at=datetime.now(UTC) - timedelta(days=21),
                              areas=(AreaInput("cheeks", {"fluence_j_cm2": 20.0,
                                                          "wavelength_nm": 1064.0}, 80, 2),))
         draft = session_logging.start_draft(db, technician, patient.id, entry)
-        session_logging.complete_session(db, technician, draft.summary.id, entry)
+        signature = accounts.confirm_signature(db, technician, ADMIN_PASSWORD)
+        session_logging.complete_session(db, technician, draft.summary.id, entry, signature)
     form = window.form
     qtbot.keyClicks(form.patient.search, "SC-3")
     qtbot.waitUntil(lambda: form.patient.results.count() == 1, timeout=10_000)
     qtbot.keyClick(form.patient.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
     form.device.setCurrentIndex(1)
+    verify_device(database, technician, device.id, form, qtbot)
     qtbot.waitUntil(lambda: "cheeks" in form.areas.last, timeout=10_000)
     tick_area(form, "Cheeks")
     fields = form.areas.rows["cheeks"].fields
@@ -109,8 +116,8 @@ def test_the_form_starts_from_the_last_settings_and_asks_why_they_moved(
     assert status(database, form).summary.status == "draft"
 
     qtbot.keyClicks(row.reason, "No reaction at 20; patient's tolerance good")
-    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Completed and signed" in form.status.text(), timeout=10_000)
+    sign(qtbot, form)
+    qtbot.waitUntil(lambda: "Signed at" in form.status.text(), timeout=10_000)
     with database.read() as db:
         done = history.load_session(db, history.list_sessions(db).rows[0].id)
     assert done.areas[0].settings["fluence_j_cm2"] == 26.0
@@ -145,8 +152,8 @@ def test_a_required_test_patch_is_recorded_and_read_from_the_form(qtbot, window,
     qtbot.waitUntil(lambda: "no reaction" in dialog.list.item(0).text(), timeout=10_000)
     dialog.accept()
 
-    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Completed and signed" in form.status.text(), timeout=10_000)
+    sign(qtbot, form)
+    qtbot.waitUntil(lambda: "Signed at" in form.status.text(), timeout=10_000)
 
 
 def test_the_device_check_logs_the_verification_and_ticks_the_checklist(qtbot, window,
@@ -179,5 +186,5 @@ def test_the_aftercare_sheet_is_saved_and_recorded_as_given(qtbot, window, datab
     assert sheet.read_bytes().startswith(b"%PDF")
     assert status(database, form).aftercare_given_at is not None
     screen(qtbot, form)  # the form carries on: later saves and completing are not refused
-    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Completed and signed" in form.status.text(), timeout=10_000)
+    sign(qtbot, form)
+    qtbot.waitUntil(lambda: "Signed at" in form.status.text(), timeout=10_000)

@@ -5,45 +5,26 @@ from sqlalchemy import select
 
 from models.reading import history
 from models.records.treatment import TreatmentSession
+from tests.ui.session.helpers import (
+    register_patient,
+    screen,
+    sign,
+    tick_area,
+    verify_device,
+)
 from ui.records.history_model import COLUMNS
 
-
-def register_patient(qtbot, form, identifier="P-2001", name="Lucia Costa", born="1979-04-12"):
-    picker = form.patient
-    qtbot.keyClicks(picker.identifier, identifier)
-    qtbot.keyClicks(picker.full_name, name)
-    qtbot.keyClicks(picker.date_of_birth, born)
-    picker.fitzpatrick.setCurrentIndex(picker.fitzpatrick.findData(4))
-    qtbot.mouseClick(picker.add_button, Qt.MouseButton.LeftButton)
+__all__ = ["register_patient", "screen", "tick_area"]  # steps other screens' tests take
 
 
-def screen(qtbot, form, consent_on="2026-01-05"):
-    """Screen as a technician does: nothing found, consent recorded, the checklist ticked
-    with the keyboard (Space)."""
-    panel = form.screening
-    qtbot.keyClicks(panel.consent_version, "LL-consent v3")
-    qtbot.keyClicks(panel.consent_signed_on, consent_on)
-    for box in panel.checklist.values():
-        box.setFocus()
-        qtbot.keyClick(box, Qt.Key.Key_Space)
-
-
-def tick_area(form, label):
-    for index in range(form.areas.areas.count()):
-        item = form.areas.areas.item(index)
-        if item.text() == label:
-            item.setCheckState(Qt.CheckState.Checked)
-            return
-    raise AssertionError(label)
-
-
-def test_technician_logs_a_complete_session(qtbot, window, database):
+def test_technician_logs_a_complete_session(qtbot, window, database, technician, device):
     form = window.form
     register_patient(qtbot, form)
     qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
     assert "Lucia Costa" in form.patient.selected.text()
 
     form.device.setCurrentIndex(1)
+    verify_device(database, technician, device.id, form, qtbot)
     form.duration.minutes.setFocus()
     qtbot.keyClicks(form.duration.minutes, "45")
     assert form.screening.fitzpatrick.currentData() == 4  # the patient's, as registered
@@ -69,8 +50,11 @@ def test_technician_logs_a_complete_session(qtbot, window, database):
         draft = history.load_session(s, form.draft_id)
     assert draft.summary.status == "draft" and draft.summary.duration_s == 45 * 60
 
-    qtbot.keyClick(form.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: "Completed and signed" in form.status.text(), timeout=10_000)
+    dialog = sign(qtbot, form)
+    summary = dialog.summary.text()
+    assert "Lucia Costa (P-2001)" in summary and "Jawline / jowls, Neck" in summary
+    assert "Redness / erythema, grade 2 moderate" in summary
+    qtbot.waitUntil(lambda: "Signed at" in form.status.text(), timeout=10_000)
     assert form.draft_id is None and form.duration.minutes.text() == ""
 
     with database.read() as s:
@@ -111,20 +95,21 @@ def test_technician_logs_a_complete_session(qtbot, window, database):
 
 def test_bad_input_is_named_next_to_the_field_and_kept(qtbot, window, database):
     form = window.form
-    register_patient(qtbot, form, born="2999-01-01")
-    qtbot.waitUntil(lambda: form.patient.errors["date_of_birth"].isVisible(), timeout=10_000)
-    assert "future" in form.patient.errors["date_of_birth"].text()
-    assert form.patient.date_of_birth.text() == "2999-01-01"
-    form.patient.date_of_birth.clear()
-    form.patient.identifier.clear()
-    qtbot.mouseClick(form.patient.add_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: form.patient.errors["identifier"].isVisible(), timeout=10_000)
-    assert "needs an identifier" in form.patient.errors["identifier"].text()
-    assert form.patient.full_name.text() == "Lucia Costa"
+    dialog = register_patient(qtbot, form, born="2999-01-01")
+    qtbot.waitUntil(lambda: dialog.errors["date_of_birth"].isVisible(), timeout=10_000)
+    assert "future" in dialog.errors["date_of_birth"].text()
+    assert dialog.date_of_birth.text() == "2999-01-01" and dialog.isVisible()
+    dialog.date_of_birth.clear()
+    dialog.identifier.clear()
+    qtbot.keyClick(dialog.full_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.errors["identifier"].isVisible(), timeout=10_000)
+    assert "needs an identifier" in dialog.errors["identifier"].text()
+    assert dialog.full_name.text() == "Lucia Costa"
 
-    qtbot.keyClicks(form.patient.identifier, "P-9")
-    qtbot.mouseClick(form.patient.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.identifier, "P-9")
+    qtbot.keyClick(dialog.identifier, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
+    assert not dialog.isVisible()
     form.device.setCurrentIndex(1)
     qtbot.keyClicks(form.duration.minutes, "0")
     tick_area(form, "Forehead")
