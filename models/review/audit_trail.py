@@ -1,59 +1,224 @@
-"""Reading the audit trail back, for supervisors: by user, session, patient and date."""
+"""Reading the audit trail back, for supervisors: by person, record and period, in the words
+a person recognises — people by name, a session by its patient, day and areas, a device by
+its name — a page at a time, newest first (by the chain's sequence number: keyset paging).
+"""
 
+import json
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from uuid import UUID
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models.access.permissions import Action, require
 from models.records.audit_events import AuditEvent
+from models.records.equipment import Device
 from models.records.people import Patient, User
-from models.records.treatment import TreatmentSession
+from models.records.treatment import TreatedArea, TreatmentSession
 from models.values.rows import Actor
+from models.values.vocabulary import Area
+
+PAGE = 200
+AREA_LABELS = {area.value: area.label for area in Area}
+
+#: What each recorded action means, in words; an action not listed shows as recorded.
+ACTIONS = {
+    "session.start": "Started a session", "session.save_draft": "Saved a draft",
+    "session.complete": "Completed and signed", "session.review": "Signed off",
+    "session.amend": "Amended", "session.void": "Voided", "session.aftercare":
+    "Gave the aftercare sheet", "session.follow_up": "Recorded a follow-up",
+    "patient.create": "Registered a patient", "login": "Signed in",
+    "login.failed": "Failed to sign in", "logout": "Signed out",
+    "user.create": "Created an account", "user.disable": "Disabled an account",
+    "user.unlock": "Unlocked an account", "user.certify": "Recorded a certification",
+    "user.rehash": "Renewed a password hash", "device.create": "Registered a device",
+    "device.tip": "Fitted a tip", "device.verified": "Logged the daily verification",
+    "device.failed": "Logged a failed verification", "device.fault": "Reported a fault",
+    "device.repaired": "Logged a repair", "clinic.setting": "Changed a clinic setting",
+    "course.plan": "Planned a course", "incident.open": "An incident report fell due",
+    "incident.file": "Filed an incident report", "import.file": "Imported a device file",
+    "export": "Exported records", "backup.create": "Made a backup",
+    "backup.restore": "Restored a backup", "profile.add": "Added an import profile",
+    "profile.retire": "Retired an import profile", "test_patch.record":
+    "Recorded a test patch", "test_patch.read": "Read a test patch",
+    "test_patch_rule.create": "Required test patches", "care.access":
+    "Opened another technician's patient", "refused": "Was refused",
+}
 
 
 @dataclass(frozen=True)
 class AuditRow:
     seq: int
     occurred_at: datetime
-    user: str | None
+    user: str | None  # the user name, as signed in
     action: str
     entity: str
     entity_id: str | None
     old_values: str
     new_values: str
     reason: str
+    person: str = ""  # the user's full name, or "–" for no one signed in
+    what: str = ""  # the action in words
+    record: str = ""  # the record, as a person recognises it
+    changes: str = ""  # "key: before → after" for each value changed
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[AuditRow]
+    next_before: int | None  # the sequence number to ask for the next page, None at the end
 
 
 def find_events(db: Session, actor: Actor, *, username: str | None = None,
-                session_uuid: str | None = None, patient_identifier: str | None = None,
+                session_uuid: str | None = None, patient: str | None = None,
                 since: datetime | None = None, until: datetime | None = None,
-                limit: int = 500) -> list[AuditRow]:
-    """The newest events matching every filter given, newest first."""
+                before_seq: int | None = None, limit: int = PAGE) -> list[AuditRow]:
+    """The newest events matching every filter given, newest first (older than
+    ``before_seq`` when given). ``patient`` is an identifier or part of a name."""
+    return event_page(db, actor, username=username, session_uuid=session_uuid,
+                      patient=patient, since=since, until=until,
+                      before_seq=before_seq, limit=limit).rows
+
+
+def event_page(db: Session, actor: Actor, *, username: str | None = None,
+               session_uuid: str | None = None, patient: str | None = None,
+               since: datetime | None = None, until: datetime | None = None,
+               before_seq: int | None = None, limit: int = PAGE) -> AuditPage:
+    """One page of events, newest first, each described in words."""
     require(actor, Action.VIEW_AUDIT, "audit_event")
-    statement = (select(AuditEvent, User.username)
+    statement = (select(AuditEvent, User.username, User.full_name)
                  .outerjoin(User, User.id == AuditEvent.actor_id)
-                 .order_by(AuditEvent.seq.desc()).limit(limit))
+                 .order_by(AuditEvent.seq.desc()).limit(limit + 1))
+    if before_seq is not None:
+        statement = statement.where(AuditEvent.seq < before_seq)
     if username:
-        statement = statement.where(User.username == username)
+        statement = statement.where(func.lower(User.username) == username.strip().lower())
     if session_uuid:
         statement = statement.where(AuditEvent.entity == "treatment_session",
                                     AuditEvent.entity_id == session_uuid)
-    if patient_identifier:
-        patient = select(Patient.id).where(Patient.identifier == patient_identifier)
-        sessions = select(TreatmentSession.uuid).where(TreatmentSession.patient_id.in_(patient))
-        uuids = [str(u) for u in db.scalars(sessions)]
-        ids = [str(i) for i in db.scalars(patient)]
-        statement = statement.where(or_(
-            (AuditEvent.entity == "treatment_session") & AuditEvent.entity_id.in_(uuids),
-            (AuditEvent.entity == "patient") & AuditEvent.entity_id.in_(ids)))
+    if patient:
+        statement = statement.where(_about_patients(db, patient))
     if since:
         statement = statement.where(AuditEvent.occurred_at >= since)
     if until:
         statement = statement.where(AuditEvent.occurred_at < until)
-    return [
-        AuditRow(e.seq, e.occurred_at, name, e.action, e.entity, e.entity_id, e.old_values,
-                 e.new_values, e.reason)
-        for e, name in db.execute(statement)
-    ]
+    found = db.execute(statement).all()
+    more = len(found) > limit
+    found = found[:limit]
+    records = _records(db, [(e.entity, e.entity_id) for e, _name, _full in found])
+    rows = [AuditRow(e.seq, e.occurred_at, name, e.action, e.entity, e.entity_id,
+                     e.old_values, e.new_values, e.reason, person=full or "–",
+                     what=ACTIONS.get(e.action, e.action),
+                     record=records.get((e.entity, e.entity_id or ""), _plain(e.entity,
+                                                                              e.entity_id)),
+                     changes=describe_changes(e.old_values, e.new_values))
+            for e, name, full in found]
+    return AuditPage(rows, rows[-1].seq if more and rows else None)
+
+
+def _about_patients(db: Session, text: str) -> Any:
+    """Events about the patients whose identifier is ``text`` or whose name contains it:
+    the patient records themselves and their sessions."""
+    text = text.strip()
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    ids = db.scalars(select(Patient.id).where(or_(
+        func.lower(Patient.identifier) == text.lower(),
+        func.lower(Patient.full_name).like(f"%{escaped}%", escape="\\"))).limit(50)).all()
+    uuids = [str(u) for u in db.scalars(
+        select(TreatmentSession.uuid).where(TreatmentSession.patient_id.in_(ids)))]
+    return or_((AuditEvent.entity == "treatment_session") & AuditEvent.entity_id.in_(uuids),
+               (AuditEvent.entity == "patient") & AuditEvent.entity_id.in_(
+                   [str(i) for i in ids]))
+
+
+def _plain(entity: str, entity_id: str | None) -> str:
+    return f"{entity.replace('_', ' ')} {entity_id or ''}".strip()
+
+
+def _records(db: Session, keys: Iterable[tuple[str, str | None]]
+             ) -> dict[tuple[str, str], str]:
+    """Each record named as a person knows it: one query per kind of record on the page."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for entity, entity_id in keys:
+        if entity_id:
+            wanted[entity].add(entity_id)
+    named: dict[tuple[str, str], str] = {}
+    named.update(_sessions(db, wanted["treatment_session"]))
+    for entity, model, label in (("patient", Patient, "Patient"), ("user", User, "User"),
+                                 ("device", Device, "Device")):
+        ids = [int(i) for i in wanted[entity] if i.isdigit()]
+        for row in db.scalars(select(model).where(model.id.in_(ids))):
+            named[(entity, str(row.id))] = f"{label} {_name_of(row)}"
+    return named
+
+
+def _name_of(row: Patient | User | Device) -> str:
+    if isinstance(row, Patient):
+        return f"{row.full_name} ({row.identifier})"
+    if isinstance(row, User):
+        return f"{row.full_name} ({row.username})"
+    return f"{row.make} {row.model} ({row.serial})"
+
+
+def _sessions(db: Session, ids: set[str]) -> dict[tuple[str, str], str]:
+    """'Session of Ana Lima (P-1), 12 Mar 2026 10:05: Neck, Cheeks' for each session."""
+    uuids = []
+    for text in ids:
+        try:
+            uuids.append(UUID(text))
+        except ValueError:
+            continue
+    found = db.execute(
+        select(TreatmentSession.id, TreatmentSession.uuid, TreatmentSession.started_at,
+               Patient.full_name, Patient.identifier)
+        .join(Patient, Patient.id == TreatmentSession.patient_id)
+        .where(TreatmentSession.uuid.in_(uuids))).all()
+    areas: dict[int, list[str]] = defaultdict(list)
+    for session_id, area in db.execute(
+            select(TreatedArea.session_id, TreatedArea.area)
+            .where(TreatedArea.session_id.in_([row.id for row in found]),
+                   TreatedArea.superseded_in.is_(None))
+            .order_by(TreatedArea.position)):
+        areas[session_id].append(AREA_LABELS.get(area, area))
+    return {("treatment_session", str(row.uuid)):
+            f"Session of {row.full_name} ({row.identifier}), "
+            f"{row.started_at.astimezone():%d %b %Y %H:%M}"
+            + (f": {', '.join(areas[row.id])}" if areas[row.id] else "")
+            for row in found}
+
+
+def describe_changes(old_values: str, new_values: str, limit: int = 8) -> str:
+    """'duration_s: 1800 → 2100; notes: '' → 'ok'' for the keys an event changed."""
+    old, new = _json(old_values), _json(new_values)
+    parts = []
+    for key in list(dict.fromkeys([*new, *old]))[:limit]:
+        before, after = old.get(key), new.get(key)
+        parts.append(f"{key}: {_short(before)} → {_short(after)}" if key in old
+                     else f"{key}: {_short(after)}")
+    more = len(set(old) | set(new)) - limit
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def _json(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _short(value: Any, width: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def people(db: Session, actor: Actor) -> list[tuple[str, str]]:
+    """Everyone who can appear in the trail, as (user name, full name), by full name."""
+    require(actor, Action.VIEW_AUDIT, "audit_event")
+    return [(row.username, row.full_name)
+            for row in db.execute(select(User.username, User.full_name)
+                                  .order_by(User.full_name, User.username))]

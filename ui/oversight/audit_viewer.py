@@ -1,16 +1,19 @@
-"""The audit trail for supervisors: who did what, when, to which record, and why.
+"""The audit trail for supervisors: who did what, when, to which record, and why, in words.
 
-Filters by user, session, patient and dates; newest first, at most 500 events a search.
+Filters by person, patient (identifier or part of a name) and period; newest first, a page
+at a time (*Older events* reads the next page by key).
 """
 
 from datetime import date
 from typing import cast
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QSize
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -24,13 +27,14 @@ from PySide6.QtWidgets import (
 
 from models.reading.history_filter import local_days
 from models.review import audit_trail
-from models.review.audit_trail import AuditRow
+from models.review.audit_trail import AuditPage
 from models.values.rows import Actor
 from ui.services.tasks import TaskRunner
 from ui.widgets.display import local_time
 from ui.widgets.row_table import fit_columns, row_table
+from ui.widgets.screen_fit import fit_to_screen
 
-COLUMNS = ("No.", "When", "User", "Action", "Record", "Reason", "Before", "After")
+COLUMNS = ("No.", "When", "Who", "What", "Record", "Changes", "Reason")
 
 
 class AuditViewer(QDialog):
@@ -38,10 +42,12 @@ class AuditViewer(QDialog):
         super().__init__(parent)
         self.tasks, self.actor = tasks, actor
         self.setWindowTitle("Audit trail")
-        self.resize(1100, 640)
-        self.username, self.session, self.patient = QLineEdit(), QLineEdit(), QLineEdit()
-        self.session.setPlaceholderText("session ID (UUID)")
-        self.patient.setPlaceholderText("patient identifier")
+        self.person = QComboBox()
+        self.person.setAccessibleName("Person")
+        self.person.addItem("Anyone", None)
+        self.patient = QLineEdit(placeholderText="identifier or part of the name")
+        self.patient.setAccessibleName("Patient")
+        self.session = QLineEdit(placeholderText="session ID, from its detail")
         self.use_dates = QCheckBox("Only from")
         today = QDate.currentDate()
         self.since, self.until = QDateEdit(today.addDays(-30)), QDateEdit(today)
@@ -50,14 +56,26 @@ class AuditViewer(QDialog):
             date_edit.setDisplayFormat("yyyy-MM-dd")
         self.search_button = QPushButton("&Search")
         self.search_button.setDefault(True)
+        self.older_button = QPushButton("&Older events")
+        self.older_button.setEnabled(False)
         self.summary = QLabel()
         self.table = row_table(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setWordWrap(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.next_before: int | None = None
+        self.searches = 0  # pages of an older search are dropped
+        self.criteria: dict[str, object] = {}
 
         filters = QFormLayout()
-        filters.addRow("User name", self.username)
-        filters.addRow("Session", self.session)
-        filters.addRow("Patient", self.patient)
+        filters.addRow("Person", self.person)
+        who = QHBoxLayout()
+        who.addWidget(self.patient, 1)
+        who.addWidget(QLabel("Session"))
+        who.addWidget(self.session, 1)
+        filters.addRow("Patient", who)
         dates = QHBoxLayout()
         dates.addWidget(self.use_dates)
         dates.addWidget(self.since)
@@ -65,41 +83,68 @@ class AuditViewer(QDialog):
         dates.addWidget(self.until)
         dates.addStretch()
         dates.addWidget(self.search_button)
-        filters.addRow("Dates", dates)
+        filters.addRow("Period", dates)
+        footer = QHBoxLayout()
+        footer.addWidget(self.summary, 1)
+        footer.addWidget(self.older_button)
+        footer.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
-        layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        layout.addLayout(footer)
         self.search_button.clicked.connect(self.search)
-        for field in (self.username, self.session, self.patient):
-            field.returnPressed.connect(self.search)
+        self.older_button.clicked.connect(self.older)
+        self.person.activated.connect(lambda _i: self.search())  # Enter: the default button
+        fit_to_screen(self, QSize(1100, 640))
+        self.tasks.read(audit_trail.people, actor).then(self._show_people)
         self.search()
 
+    def _show_people(self, people: list[tuple[str, str]]) -> None:
+        for username, full_name in people:
+            self.person.addItem(f"{full_name} ({username})", username)
+
     def search(self) -> None:
+        """The newest page matching the filters (every value read here, on the GUI thread)."""
         # QDate.toPython() returns a datetime.date; PySide6's stubs say object
         since, until = (local_days(cast(date, self.since.date().toPython()),
                                    cast(date, self.until.date().toPython()))
                         if self.use_dates.isChecked() else (None, None))
+        self.criteria = {"username": self.person.currentData(),
+                         "patient": self.patient.text().strip() or None,
+                         "session_uuid": self.session.text().strip() or None,
+                         "since": since, "until": until}
+        self.table.setRowCount(0)
         self.summary.setText("Searching…")
-        self.tasks.read(  # every value read here, on the GUI thread
-            audit_trail.find_events, self.actor, username=self.username.text().strip() or None,
-            session_uuid=self.session.text().strip() or None,
-            patient_identifier=self.patient.text().strip() or None,
-            since=since, until=until).then(self._show)
+        self.searches += 1
+        search = self.searches
+        self.tasks.read(audit_trail.event_page, self.actor, **self.criteria).then(
+            lambda page: self._show(page, search))
 
-    def _show(self, events: list[AuditRow]) -> None:
-        self.summary.setText(f"{len(events)} event(s), newest first"
-                             + (" (the newest 500; narrow the search)" if len(events) == 500
-                                else ""))
-        self.table.setRowCount(len(events))
-        for row, event in enumerate(events):
-            cells = (str(event.seq), local_time(event.occurred_at), event.user or "–",
-                     event.action, f"{event.entity} {event.entity_id or ''}".strip(),
-                     event.reason, event.old_values, event.new_values)
+    def older(self) -> None:
+        if self.next_before is None:
+            return
+        self.older_button.setEnabled(False)
+        search = self.searches
+        self.tasks.read(audit_trail.event_page, self.actor, before_seq=self.next_before,
+                        **self.criteria).then(lambda page: self._show(page, search))
+
+    def _show(self, page: AuditPage, search: int) -> None:
+        if search != self.searches:
+            return  # a newer search has started since
+        first = self.table.rowCount()
+        self.table.setRowCount(first + len(page.rows))
+        for row, event in enumerate(page.rows, start=first):
+            cells = (str(event.seq), local_time(event.occurred_at), event.person, event.what,
+                     event.record, event.changes, event.reason)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text[:2000])
                 self.table.setItem(row, column, item)
-        fit_columns(self.table)
-        for column in (6, 7):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 260))
+        self.next_before = page.next_before
+        self.older_button.setEnabled(page.next_before is not None)
+        shown = self.table.rowCount()
+        self.summary.setText(f"{shown} event(s), newest first"
+                             + ("; Older events reads on" if page.next_before else ""))
+        if first == 0:
+            fit_columns(self.table)
+            self.table.setColumnWidth(5, min(self.table.columnWidth(5), 320))

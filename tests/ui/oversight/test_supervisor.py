@@ -127,29 +127,6 @@ def test_an_administrator_manages_staff_and_sees_no_patient_data(qtbot, database
     main.close()
 
 
-def test_the_audit_trail_filters_by_user_session_and_patient(qtbot, supervisor_window,
-                                                             completed):
-    supervisor_window.open_audit_trail()
-    viewer = supervisor_window.audit_viewer
-    qtbot.waitUntil(lambda: viewer.table.rowCount() > 3, timeout=10_000)
-    everything = viewer.table.rowCount()
-    viewer.session.setText(str(completed.summary.uuid))
-    qtbot.mouseClick(viewer.search_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: viewer.table.rowCount() == 2, timeout=10_000)
-    assert [viewer.table.item(r, 3).text() for r in range(2)] == ["session.complete",
-                                                                 "session.start"]
-    viewer.session.clear()
-    viewer.patient.setText("S-1")
-    qtbot.keyClick(viewer.patient, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: viewer.table.rowCount() == 3, timeout=10_000)  # + registration
-    viewer.patient.clear()
-    viewer.username.setText("tess")
-    viewer.use_dates.setChecked(True)
-    qtbot.mouseClick(viewer.search_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: viewer.summary.text().startswith("3 event"), timeout=10_000)
-    assert everything > 3
-
-
 def test_an_administrator_adds_an_import_profile_and_a_broken_one_is_explained(
         qtbot, database, admin, tmp_path):
     from tests.devices.importing.test_profile_library import CLINIC_PROFILE
