@@ -271,7 +271,7 @@ def test_export_takes_the_history_filters(tmp_path):
                   "--technician", "demo.tech1", "--from", "2000-01-01", "--to", some_day)
     assert done.returncode == 0, done.stderr
     rows = read_csv(neck)
-    expected = [r for r in every if "neck" in r["areas"].split(";")
+    expected = [r for r in every if "Neck" in r["areas"].split("; ")
                 and r["technician"] == "Carmen Ortiz" and r["start"][:10] <= some_day]
     assert [r["session_uuid"] for r in rows] == [r["session_uuid"] for r in expected]
     for args, message in ((("--area", "elbow"), "No treated area 'elbow'"),

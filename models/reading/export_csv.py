@@ -1,4 +1,5 @@
-"""CSV export of sessions: one row per session, safe to open in a spreadsheet."""
+"""CSV export of sessions: one row per session, safe to open in a spreadsheet, in the words
+of the screens (area and reaction names, whole minutes)."""
 
 import csv
 from collections.abc import Iterator
@@ -11,12 +12,16 @@ from models.reading.history import NO_FILTER, PageCursor, list_sessions
 from models.reading.history_filter import HistoryFilter
 from models.records.treatment import Anaesthetic, Reaction
 from models.values.rows import Actor
+from models.values.vocabulary import Area, ReactionKind
 
 COLUMNS = (
     "session_uuid", "start", "patient_identifier", "technician", "areas", "duration_minutes",
     "anaesthetic", "reactions", "status",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Areas and reactions as the screens name them (the codes stay in the FHIR export).
+AREA_LABELS = {area.value: area.label for area in Area}
+REACTION_LABELS = {kind.value: kind.label for kind in ReactionKind}
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -41,17 +46,18 @@ def _rows(db: Session, page_size: int, filters: HistoryFilter, actor: Actor | No
             .order_by(Reaction.session_id, Reaction.id)
         )
         for session_id, kind, grade in db.execute(statement) if ids else ():
-            reactions.setdefault(session_id, []).append(f"{kind}:{grade}")
+            reactions.setdefault(session_id, []).append(f"{REACTION_LABELS.get(kind, kind)} "
+                                                        f"{grade}")
         for row in page.rows:
             yield [
                 str(row.uuid),
                 row.started_at.isoformat(timespec="seconds"),
                 row.patient_identifier,
                 row.technician,
-                ";".join(row.areas),
-                "" if row.duration_s is None else f"{row.duration_s / 60:g}",
+                "; ".join(AREA_LABELS.get(area, area) for area in row.areas),
+                "" if row.duration_s is None else str(round(row.duration_s / 60)),
                 agents.get(row.id, "none"),
-                ";".join(reactions.get(row.id, [])),
+                "; ".join(reactions.get(row.id, [])),
                 row.status,
             ]
         if page.next_cursor is None:

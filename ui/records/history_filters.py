@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -74,6 +75,10 @@ class HistoryFilterBar(QWidget):
         texts.addWidget(self.dated)
         texts.addWidget(self.since)
         texts.addWidget(self.until)
+        self.clear_button = QPushButton("Clear filter&s")
+        self.clear_button.setToolTip("Show every session again")
+        self.clear_button.setEnabled(False)
+        texts.addWidget(self.clear_button)
         choices = QHBoxLayout()
         for widget in (self.room, self.technician, self.device, self.area, self.reaction,
                        self.min_grade, self.status):
@@ -94,6 +99,7 @@ class HistoryFilterBar(QWidget):
                       self.status):
             combo.currentIndexChanged.connect(lambda _i: self._emit())
         self.min_grade.valueChanged.connect(lambda _v: self._emit())
+        self.clear_button.clicked.connect(self.clear)
 
     def set_choices(self, choices: FilterChoices) -> None:
         for combo, items in ((self.room, [(r, r) for r in choices.rooms]),
@@ -108,10 +114,11 @@ class HistoryFilterBar(QWidget):
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
 
-    def _dates_toggled(self, on: bool) -> None:
+    def _dates_toggled(self, on: bool, emit: bool = True) -> None:
         self.since.setEnabled(on)
         self.until.setEnabled(on)
-        self._emit()
+        if emit:
+            self._emit()
 
     def toggle_order(self) -> None:
         self.oldest_first = not self.oldest_first
@@ -138,7 +145,28 @@ class HistoryFilterBar(QWidget):
             oldest_first=self.oldest_first,
         )
 
+    def clear(self) -> None:
+        """Every filter back to showing everything, counted and read once."""
+        widgets = (self.search, self.patient, self.dated, self.room, self.technician,
+                   self.device, self.area, self.reaction, self.status, self.min_grade)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search.clear()
+        self.patient.clear()
+        self.dated.setChecked(False)
+        self._dates_toggled(False, emit=False)
+        for combo in (self.room, self.technician, self.device, self.area, self.reaction,
+                      self.status):
+            combo.setCurrentIndex(0)
+        self.min_grade.setValue(1)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._emit()
+        self.search.setFocus()
+
     def _emit(self) -> None:
         self._pause.stop()
         self.min_grade.setEnabled(self.reaction.currentData() is not None)
-        self.changed.emit(self.value())
+        value = self.value()
+        self.clear_button.setEnabled(value != HistoryFilter(oldest_first=self.oldest_first))
+        self.changed.emit(value)

@@ -63,9 +63,13 @@ def _session_whole(db: Session, actor: Actor, session_id: int) -> SessionWhole:
                         own_draft)
 
 
-LAYOUT_KEY = "history/columns"
-EXPORT_FORMATS = {"CSV for spreadsheets (*.csv)": "csv", "FHIR R4 Bundle (*.json)": "fhir",
-                  "PDF period summary (*.pdf)": "pdf"}  # the file dialog's choice -> format
+LAYOUT_KEY = "history/columns/{}"  # per user: each person's widths, order and columns
+#: Wide enough for what each column usually holds; the patient's name gets the most.
+COLUMN_WIDTHS = (140, 260, 220, 150, 80, 190, 100)
+#: The export formats offered, in the Export menu's order: (menu text, file type, name, format).
+EXPORT_FORMATS = (("&CSV for spreadsheets…", "CSV files (*.csv)", "sessions.csv", "csv"),
+                  ("&FHIR R4 Bundle (JSON)…", "FHIR JSON (*.json)", "sessions.json", "fhir"),
+                  ("&PDF period summary…", "PDF documents (*.pdf)", "summary.pdf", "pdf"))
 
 
 class HistoryView(QWidget):
@@ -92,18 +96,25 @@ class HistoryView(QWidget):
         pickable_rows(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setSectionsMovable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        for column, width in enumerate((150, 220, 220, 130, 80, 170)):
+        for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
+        self.layout_key = LAYOUT_KEY.format(actor.username)
         self.filters = HistoryFilterBar()
         self.found = QLabel("")
         self.refresh_button = QPushButton("&Refresh (F5)")
         self.open_button = QPushButton("&Open session")
-        self.export_button = QPushButton("E&xport…")
-        self.export_button.setToolTip("The sessions found, as a spreadsheet-safe CSV file or "
-                                      "a FHIR R4 Bundle")
+        self.export_button = QPushButton("E&xport")
+        self.export_button.setToolTip("The sessions found: as a spreadsheet-safe CSV file, a "
+                                      "FHIR R4 Bundle, or a PDF summary of the period")
+        self.export_menu = QMenu(self.export_button)
+        for text, file_type, name, file_format in EXPORT_FORMATS:
+            self.export_menu.addAction(text).triggered.connect(
+                lambda _checked=False, t=file_type, n=name, f=file_format:
+                self._choose_export_file(t, n, f))
+        self.export_button.setMenu(self.export_menu)
         top = QHBoxLayout()
         top.addWidget(self.found, 1)
         top.addWidget(self.export_button)
@@ -119,7 +130,6 @@ class HistoryView(QWidget):
         header.sectionMoved.connect(lambda *_: self._save_layout())
         header.sectionResized.connect(lambda *_: self._save_layout())
         self.filters.changed.connect(self.model.reload)
-        self.export_button.clicked.connect(self._choose_export_file)
         self.model.counted.connect(self._counted)
         self._open_when_read: int | None = None
         self.model.dataChanged.connect(self._rows_read)
@@ -142,11 +152,10 @@ class HistoryView(QWidget):
         if row is not None and first.row() <= row <= last.row():
             self.open_session(self.model.index(row, 0))
 
-    def _choose_export_file(self) -> None:
-        path, chosen = choose_file_to_save(self, "Export sessions", "sessions.csv",
-                                           ";;".join(EXPORT_FORMATS))
+    def _choose_export_file(self, file_type: str, name: str, file_format: str) -> None:
+        path, _chosen = choose_file_to_save(self, "Export sessions", name, file_type)
         if path is not None:
-            self.export(path, EXPORT_FORMATS.get(chosen, "csv"))
+            self.export(path, file_format)
 
     def export(self, path: Path, file_format: str = "csv") -> None:
         """Write the sessions the current filters find (all of them, not only those read)."""
@@ -197,10 +206,10 @@ class HistoryView(QWidget):
         self._save_layout()
 
     def _save_layout(self) -> None:
-        QSettings().setValue(LAYOUT_KEY, self.table.horizontalHeader().saveState())
+        QSettings().setValue(self.layout_key, self.table.horizontalHeader().saveState())
 
     def _restore_layout(self) -> None:
-        state = QSettings().value(LAYOUT_KEY)
+        state = QSettings().value(self.layout_key)
         if state is not None:
             self.table.horizontalHeader().restoreState(state)
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 
@@ -22,7 +23,8 @@ def home(tmp_path, monkeypatch) -> Path:
 
 
 def _starting_folder(qtbot, button) -> Path:
-    """Click ``button``; the folder the file dialog it opens starts in (then Escape)."""
+    """Click ``button`` (or trigger a menu action); the folder the file dialog it opens
+    starts in (then Escape)."""
     seen: list[Path] = []
 
     def in_the_dialog() -> None:
@@ -32,7 +34,10 @@ def _starting_folder(qtbot, button) -> Path:
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
 
     QTimer.singleShot(0, in_the_dialog)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    if isinstance(button, QAction):
+        button.trigger()
+    else:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
     return seen[0]
 
@@ -46,11 +51,11 @@ def test_the_open_dialog_starts_in_documents_made_when_missing(qtbot, window, ho
 
 def test_the_save_dialog_starts_in_documents_made_when_missing(qtbot, window, home):
     window.tabs.setCurrentWidget(window.history)
-    folder = _starting_folder(qtbot, window.history.export_button)
+    folder = _starting_folder(qtbot, window.history.export_menu.actions()[0])
     assert folder == home / "Documents" and folder.is_dir()
 
 
 def test_home_when_documents_cannot_be_made(qtbot, window, home):
     (home / "Documents").write_text("a file where the folder would be")
     window.tabs.setCurrentWidget(window.history)
-    assert _starting_folder(qtbot, window.history.export_button) == home
+    assert _starting_folder(qtbot, window.history.export_menu.actions()[0]) == home
