@@ -8,13 +8,15 @@ administrator changes them (audited), from the Administration screen or
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import ValidationFailed
 from models.records.clinic_config import ClinicSetting
+from models.records.patient_plans import Course
+from models.storage import sql_dates
 from models.storage.base import utc_now
 from models.values.rows import Actor
 
@@ -69,6 +71,8 @@ SPECS: dict[str, SettingSpec | TextSettingSpec] = {spec.name: spec for spec in (
                 "hours"),
     SettingSpec("course_sessions", "Sessions in a new course", 6, 1, 50, "sessions"),
     SettingSpec("course_interval_days", "Days between course sessions", 21, 1, 365, "days"),
+    SettingSpec("course_lapse_intervals", "A course with no session for this many intervals "
+                "has lapsed", 3, 1, 20, "intervals"),
     SettingSpec("consent_valid_months", "How long a patient's signed consent stays valid",
                 12, 1, 120, "months"),
     SettingSpec("late_entry_hours", "A session logged this long after its start needs a "
@@ -90,6 +94,7 @@ class ClinicRules:
     incident_due_hours: int = 24
     course_sessions: int = 6
     course_interval_days: int = 21
+    course_lapse_intervals: int = 3
     consent_valid_months: int = 12
     late_entry_hours: int = 24
     allow_uncertified: int = 0
@@ -148,7 +153,17 @@ def change_setting(db: Session, actor: Actor, name: str, value: int | str | None
         row.value, row.text_value = number, text
         row.changed_at, row.changed_by_id = utc_now(), actor.id
     db.flush()
+    if name == "course_lapse_intervals":
+        _relapse_courses(db, number)
     new = number if text is None else text
     audit_chain.record(db, actor_id=actor.id, action="clinic.setting", entity="clinic_setting",
                        entity_id=name, old={name: old}, new={name: new})
     return rules(db)
+
+
+def _relapse_courses(db: Session, intervals: int) -> None:
+    """Every course's lapse day again, with the new number of intervals: the last session (or
+    the start) plus that many intervals."""
+    base = func.coalesce(Course.last_on, Course.started_on)
+    db.execute(update(Course).values(
+        lapses_on=sql_dates.add_days(db, base, Course.interval_days * intervals)))

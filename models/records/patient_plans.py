@@ -3,7 +3,7 @@ that require them."""
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.storage.base import Base, utc_now
@@ -13,7 +13,9 @@ from models.values.vocabulary import PatchResult
 class Course(Base):
     __tablename__ = "treatment_courses"
     __table_args__ = (CheckConstraint("planned_sessions >= 1", name="planned_sessions"),
-                      CheckConstraint("interval_days >= 1", name="interval"))
+                      CheckConstraint("interval_days >= 1", name="interval"),
+                      # the courses due: not lapsed, by next due day, a page at a time
+                      Index("ix_treatment_courses_due", "lapses_on", "next_due", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -23,6 +25,14 @@ class Course(Base):
     started_on: Mapped[date]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Kept by courses.recount whenever a signed session on the area changes, so the list of
+    # courses due is read by index at any size (migration 0019):
+    done: Mapped[int] = mapped_column(default=0)  # signed sessions on the area since start
+    last_on: Mapped[date | None]  # the day of the last of them
+    next_due: Mapped[date | None]  # None once the course is done
+    lapses_on: Mapped[date | None]  # no session by then: lapsed, off the due list
+    last_technician_id: Mapped[int | None]  # the last session's technician_id, copied
+    last_room: Mapped[str] = mapped_column(String(64), default="")
 
 
 class TestPatch(Base):
@@ -56,3 +66,5 @@ class TestPatchRule(Base):
     area: Mapped[str | None] = mapped_column(String(32))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Retired rules stay, with what they required, but no longer apply (0020).
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())

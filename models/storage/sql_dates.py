@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, ColumnExpressionArgument, DateTime, cast, func
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, Date, DateTime, cast, func
 from sqlalchemy.orm import Session
 
 
@@ -24,3 +24,11 @@ def local_midnight(db: Session, day: ColumnExpressionArgument[date]) -> ColumnEl
     if db.get_bind().dialect.name == "sqlite":
         return func.datetime(day, f"{-offset.total_seconds() / 60:+.0f} minutes")
     return func.timezone("UTC", cast(day, DateTime) - offset)
+
+
+def add_days(db: Session, day: ColumnElement[date],
+             days: ColumnElement[int]) -> ColumnElement[date]:
+    """``day`` (a date column) moved on by ``days`` (a whole-number expression)."""
+    if db.get_bind().dialect.name == "sqlite":
+        return func.date(day, func.printf("%+d days", days))
+    return cast(day + days, Date)

@@ -6,6 +6,7 @@ supervisor may change the plan. A session sooner than the interval is warned abo
 patients due or overdue are listed.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -45,6 +46,8 @@ class CourseRow:
     started_on: date
     done: int  # signed sessions on the area since the course started
     last_on: date | None
+    identifier: str = ""  # the patient's, to open their history
+    lapses_on: date | None = None  # no session by then: the course has lapsed
 
     @property
     def finished(self) -> bool:
@@ -57,11 +60,18 @@ class CourseRow:
         return self.last_on + timedelta(days=self.interval_days) if self.last_on else \
             self.started_on
 
+    def lapsed(self, today: date) -> bool:
+        return not self.finished and self.lapses_on is not None and self.lapses_on < today
+
     def describe(self, today: date) -> str:
         """'Session 3 of 6 · every 21 days · last 2026-10-30, next due 2026-11-20'."""
         label = Area(self.area).label
         if self.finished:
             return f"{label}: course of {self.planned_sessions} done"
+        if self.lapsed(today):
+            return (f"{label}: course lapsed ({self.done} of {self.planned_sessions} done, "
+                    f"no session since {self.last_on or self.started_on:%Y-%m-%d}); the next "
+                    "session starts a new one")
         text = (f"{label}: session {self.done + 1} of {self.planned_sessions}"
                 f" · every {self.interval_days} days")
         if self.last_on:
@@ -118,7 +128,7 @@ def _course_rows(db: Session, *conditions: ColumnElement[bool]) -> list[CourseRo
         .group_by(Course.id, Patient.full_name, Patient.identifier))
     return [CourseRow(course.id, course.patient_id, f"{name} ({identifier})", course.area,
                       course.planned_sessions, course.interval_days, course.started_on, done,
-                      _local_day(last) if last else None)
+                      _local_day(last) if last else None, identifier, course.lapses_on)
             for course, name, identifier, done, last in found]
 
 
@@ -175,31 +185,120 @@ def plan_course(db: Session, actor: Actor, patient_id: int, area: str, planned_s
                        new={"patient_id": patient_id, "area": area,
                       "planned_sessions": planned_sessions, "interval_days": interval_days,
                       "started_on": started_on.isoformat()})
+    recount(db, patient_id, [area])
     return _course_rows(db, Course.id == course.id)[0]
 
 
 def open_default_courses(db: Session, actor: Actor, session: TreatmentSession) -> None:
-    """At completion: an area with no course yet starts one with the clinic's default plan."""
+    """At completion: an area with no course yet, or whose course lapsed before this session,
+    starts one with the clinic's default plan; every area's course is then counted again."""
     plan = clinic_settings.rules(db)
+    day = _local_day(session.started_at)
     for area in session.areas:
-        if _current(db, session.patient_id, area.area) is None:
+        current = _current(db, session.patient_id, area.area)
+        if current is None or (current.lapses_on is not None and current.lapses_on < day
+                               and current.done < current.planned_sessions):
             db.add(Course(patient_id=session.patient_id, area=area.area, created_by_id=actor.id,
                           planned_sessions=plan.course_sessions,
-                          interval_days=plan.course_interval_days,
-                          started_on=_local_day(session.started_at)))
+                          interval_days=plan.course_interval_days, started_on=day))
+    db.flush()
+    recount(db, session.patient_id, [area.area for area in session.areas])
+
+
+def recount(db: Session, patient_id: int, areas: Iterable[str]) -> None:
+    """Count the patient's courses on ``areas`` again from their signed sessions: call it
+    whenever a signed session on them is completed, amended or voided, or a plan changes."""
+    intervals = clinic_settings.rules(db).course_lapse_intervals
+    for area in set(areas):
+        found = db.scalars(select(Course).where(Course.patient_id == patient_id,
+                                                Course.area == area)
+                           .order_by(Course.started_on, Course.id)).all()
+        if not found:
+            continue
+        *earlier, course = found
+        for old in earlier:  # superseded: never due again
+            old.next_due = old.lapses_on = None
+        (row,) = _course_rows(db, Course.id == course.id)
+        last = db.execute(
+            select(TreatmentSession.technician_id, TreatmentSession.room)
+            .join(TreatedArea, and_(TreatedArea.session_id == TreatmentSession.id,
+                                    TreatedArea.area == area,
+                                    TreatedArea.superseded_in.is_(None)))
+            .where(TreatmentSession.patient_id == patient_id,
+                   TreatmentSession.status.in_(SIGNED))
+            .order_by(TreatmentSession.started_at.desc()).limit(1)).first()
+        course.done, course.last_on, course.next_due = row.done, row.last_on, row.next_due
+        base = row.last_on or course.started_on
+        course.lapses_on = base + timedelta(days=course.interval_days * intervals)
+        course.last_technician_id, course.last_room = (last.technician_id, last.room) \
+            if last else (None, "")
     db.flush()
 
 
-def due_courses(db: Session, actor: Actor, today: date | None = None) -> list[CourseRow]:
-    """Unfinished courses whose next session is due within a week or overdue, most overdue
-    first: every patient's for a supervisor, their own patients' for a technician."""
+@dataclass(frozen=True)
+class DueFilter:
+    """Which courses due to list: ``when`` is "due" (overdue, or due within a week),
+    "overdue" or "week" (due within a week, not overdue); and by who treated the patient
+    last, the area, the room of the last session."""
+
+    when: str = "due"
+    technician_id: int | None = None
+    area: str | None = None
+    room: str | None = None
+
+
+@dataclass(frozen=True)
+class DuePage:
+    rows: list[CourseRow]
+    after: tuple[date, int] | None  # where the next page starts; None at the end
+
+
+def due_page(db: Session, actor: Actor, filters: DueFilter = DueFilter(),
+             after: tuple[date, int] | None = None, limit: int = 100,
+             today: date | None = None) -> DuePage:
+    """Courses not lapsed whose next session is due as ``filters`` say, most overdue first,
+    a page at a time by key (next due day, id): every patient's for a supervisor, their own
+    patients' for a technician. Read by ``ix_treatment_courses_due``; nothing is counted."""
     require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_course")
     today = today or date.today()
-    conditions = [_latest()]
+    week = today + timedelta(DUE_SOON_DAYS)
+    statement = (select(Course, Patient.full_name, Patient.identifier)
+                 .join(Patient, Patient.id == Course.patient_id)
+                 .where(Course.lapses_on >= today, Course.next_due.is_not(None))
+                 .order_by(Course.next_due, Course.id).limit(limit + 1))
+    statement = statement.where(
+        Course.next_due < today if filters.when == "overdue" else Course.next_due <= week)
+    if filters.when == "week":
+        statement = statement.where(Course.next_due >= today)
+    for column, value in ((Course.last_technician_id, filters.technician_id),
+                          (Course.area, filters.area), (Course.last_room, filters.room)):
+        if value is not None:
+            statement = statement.where(column == value)
+    if after is not None:
+        statement = statement.where(or_(Course.next_due > after[0],
+                                        and_(Course.next_due == after[0], Course.id > after[1])))
     if not permissions.may(actor, Action.VIEW_ALL_SESSIONS):
         treated = select(TreatmentSession.patient_id).where(
             TreatmentSession.technician_id == actor.id)
-        conditions.append(Course.patient_id.in_(treated))
-    rows = [row for row in _course_rows(db, *conditions)
-            if row.next_due is not None and row.next_due <= today + timedelta(DUE_SOON_DAYS)]
-    return sorted(rows, key=lambda row: (row.next_due, row.patient))
+        statement = statement.where(Course.patient_id.in_(treated))
+    found = db.execute(statement).all()
+    rows = [CourseRow(c.id, c.patient_id, f"{name} ({identifier})", c.area, c.planned_sessions,
+                      c.interval_days, c.started_on, c.done, c.last_on, identifier,
+                      c.lapses_on)
+            for c, name, identifier in found[:limit]]
+    more = len(found) > limit
+    last = found[limit - 1][0] if more else None
+    return DuePage(rows, (last.next_due, last.id) if last is not None and last.next_due
+                   else None)
+
+
+def due_courses(db: Session, actor: Actor, today: date | None = None) -> list[CourseRow]:
+    """Every course due within a week or overdue (not lapsed), most overdue first."""
+    rows: list[CourseRow] = []
+    after: tuple[date, int] | None = None
+    while True:
+        page = due_page(db, actor, after=after, limit=500, today=today)
+        rows += page.rows
+        if page.after is None:
+            return rows
+        after = page.after

@@ -145,14 +145,16 @@ class HistoryFilterBar(QWidget):
             oldest_first=self.oldest_first,
         )
 
-    def clear(self) -> None:
-        """Every filter back to showing everything, counted and read once."""
+    def clear(self, keep_patient: bool = False) -> None:
+        """Every filter back to showing everything (but the patient, when kept), counted and
+        read once."""
         widgets = (self.search, self.patient, self.dated, self.room, self.technician,
                    self.device, self.area, self.reaction, self.status, self.min_grade)
         for widget in widgets:
             widget.blockSignals(True)
         self.search.clear()
-        self.patient.clear()
+        if not keep_patient:
+            self.patient.clear()
         self.dated.setChecked(False)
         self._dates_toggled(False, emit=False)
         for combo in (self.room, self.technician, self.device, self.area, self.reaction,
@@ -163,6 +165,13 @@ class HistoryFilterBar(QWidget):
             widget.blockSignals(False)
         self._emit()
         self.search.setFocus()
+
+    def only_patient(self, identifier: str) -> None:
+        """Every filter cleared but the patient's: their sessions, newest first."""
+        self.patient.blockSignals(True)
+        self.patient.setText(identifier)
+        self.patient.blockSignals(False)
+        self.clear(keep_patient=True)
 
     def _emit(self) -> None:
         self._pause.stop()

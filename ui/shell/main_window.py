@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
         self.listener: SessionListener | None = None
         if not database.is_sqlite and self.history is not None:
             self._listen(database)
+        if self.due is not None and self.history is not None:
+            self.due.open_patient.connect(self.show_patients_sessions)
         if self.review is not None and self.history is not None:
             self.review.refresh()
             self.review.open_requested.connect(self.history.open_session_id)
@@ -245,6 +247,12 @@ class MainWindow(QMainWindow):
         form.save_draft()  # the draft on the form keeps what was typed; the runner does one
         # thing at a time, so the other is read (as last saved) after that save
         self.tasks.read(history.load_session, draft.summary.id).then(form.resume_draft)
+
+    def show_patients_sessions(self, identifier: str) -> None:
+        """The History, showing one patient's sessions."""
+        if self.history is not None:
+            self.history.filters.only_patient(identifier)
+            self.tabs.setCurrentWidget(self.history)
 
     def sign_out(self) -> None:
         """Save the draft, record the sign-out and close, so the next person can sign in."""

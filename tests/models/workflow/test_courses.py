@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from models.access import accounts
+from models.clinic import clinic_settings
 from models.errors import ValidationFailed
 from models.review import supervision
 from models.values.session_input import AreaInput, SessionInput
@@ -96,3 +97,59 @@ def test_due_and_overdue_patients_are_listed_most_overdue_first(
     with database.read() as db:  # a technician sees the courses of patients they treat
         assert courses.due_courses(db, stranger) == []
         assert len(courses.due_courses(db, technician)) == 1
+
+
+def test_a_course_with_no_session_for_three_intervals_lapses_and_leaves_the_due_list(
+        database, technician, admin, device, register_patient, logged_session):
+    recent = register_patient(technician, identifier="L-1", full_name="Lia Recent")
+    lapsed = register_patient(technician, identifier="L-2", full_name="Lou Lapsed")
+    logged_session(recent, session_entry(device, NECK, days_ago=30))  # due 9 days ago
+    logged_session(lapsed, session_entry(device, NECK, days_ago=70))  # 70 > 3 × 21
+    with database.read() as db:
+        due = courses.due_courses(db, technician)
+        gone = courses.courses_of(db, technician, lapsed.id)["neck"]
+    assert [row.identifier for row in due] == ["L-1"]
+    assert gone.lapsed(TODAY) and "course lapsed (1 of 6 done" in gone.describe(TODAY)
+    with database.write() as db:  # the clinic waits longer before a course lapses
+        clinic_settings.change_setting(db, admin, "course_lapse_intervals", 4)
+    with database.read() as db:
+        assert [row.identifier for row in courses.due_courses(db, technician)] == [
+            "L-2", "L-1"]  # most overdue first
+    with database.write() as db:
+        clinic_settings.change_setting(db, admin, "course_lapse_intervals", 3)
+    logged_session(lapsed, session_entry(device, NECK, days_ago=1))  # back after it lapsed
+    with database.read() as db:
+        again = courses.courses_of(db, technician, lapsed.id)["neck"]
+    assert (again.done, again.started_on) == (1, TODAY - timedelta(days=1))  # a new course
+
+
+def test_the_due_list_is_read_by_key_and_filtered(database, technician, supervisor,
+                                                  register_technician, device,
+                                                  register_patient, logged_session):
+    other = register_technician("olga", "Olga Other")
+    for number in range(5):
+        patient = register_patient(technician, identifier=f"K-{number}",
+                                   full_name=f"Kim {number}")
+        by = other if number == 4 else technician
+        area = HANDS if number == 3 else NECK
+        logged_session(patient, session_entry(device, area, days_ago=20 + 3 * number, room="R2"
+                                              if number == 2 else "R1"), by=by)
+    with database.read() as db:
+        first = courses.due_page(db, supervisor, limit=2)
+        second = courses.due_page(db, supervisor, limit=2, after=first.after)
+        third = courses.due_page(db, supervisor, limit=2, after=second.after)
+        overdue = courses.due_page(db, supervisor, courses.DueFilter(when="overdue"))
+        week = courses.due_page(db, supervisor, courses.DueFilter(when="week"))
+        hands = courses.due_page(db, supervisor, courses.DueFilter(area="hands"))
+        room = courses.due_page(db, supervisor, courses.DueFilter(room="R2"))
+        olga = courses.due_page(db, supervisor, courses.DueFilter(technician_id=other.id))
+        tess = courses.due_page(db, technician)  # her own patients only
+    listed = [r.identifier for page in (first, second, third) for r in page.rows]
+    assert listed == ["K-4", "K-3", "K-2", "K-1", "K-0"]  # most overdue first
+    assert third.after is None and first.after is not None
+    assert [r.identifier for r in overdue.rows] == ["K-4", "K-3", "K-2", "K-1"]
+    assert [r.identifier for r in week.rows] == ["K-0"]  # due tomorrow
+    assert [r.identifier for r in hands.rows] == ["K-3"]
+    assert [r.identifier for r in room.rows] == ["K-2"]
+    assert [r.identifier for r in olga.rows] == ["K-4"]
+    assert [r.identifier for r in tess.rows] == ["K-3", "K-2", "K-1", "K-0"]

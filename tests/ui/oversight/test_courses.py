@@ -77,3 +77,43 @@ def test_the_due_tab_lists_overdue_patients_in_red(qtbot, window, database, tech
     assert table.item(0, 5).text().endswith("(9 day(s) overdue)")
     assert table.item(0, 5).foreground().color().red() == 170
     assert "1 overdue" in window.due.summary.text()
+
+
+def test_the_due_tab_filters_pages_and_opens_the_patients_sessions(
+        qtbot, window, database, technician, device, monkeypatch):
+    from models.workflow import courses as course_model
+    logged_before(database, technician, device, 30)  # Cleo: 9 days overdue
+    with database.write() as db:
+        patient = patients.add_patient(db, technician, identifier="CO-2", full_name="Dan Due",
+                                       date_of_birth=None, fitzpatrick=3)
+        entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
+                             started_at=datetime.now(UTC) - timedelta(days=18),
+                             areas=(AreaInput("hands", {"energy_j": 60.0}, 200, 2),))
+        draft = session_logging.start_draft(db, technician, patient.id, entry)
+        complete(db, technician, draft.summary.id, entry)  # Dan: due in 3 days
+    real = course_model.due_page
+    monkeypatch.setattr(course_model, "due_page",
+                        lambda db, actor, filters, after: real(db, actor, filters, after, 1))
+    due = window.due
+    window.tabs.setCurrentWidget(due)
+    qtbot.waitUntil(lambda: due.table.rowCount() == 1 and due.more_button.isEnabled(),
+                    timeout=10_000)
+    qtbot.mouseClick(due.more_button, Qt.MouseButton.LeftButton)  # a page of one, then more
+    qtbot.waitUntil(lambda: due.table.rowCount() == 2, timeout=10_000)
+    assert [due.table.item(r, 0).text() for r in range(2)] == ["Cleo Diaz (CO-1)",
+                                                                "Dan Due (CO-2)"]
+    due.when.setCurrentIndex(due.when.findData("week"))
+    qtbot.waitUntil(lambda: due.table.rowCount() == 1
+                    and due.table.item(0, 0).text() == "Dan Due (CO-2)", timeout=10_000)
+    due.when.setCurrentIndex(0)
+    due.area.setCurrentIndex(due.area.findData("neck"))
+    qtbot.waitUntil(lambda: due.table.rowCount() == 1
+                    and due.table.item(0, 0).text() == "Cleo Diaz (CO-1)", timeout=10_000)
+
+    due.table.setFocus()
+    due.table.selectRow(0)
+    qtbot.keyClick(due.table, Qt.Key.Key_Return)
+    history = window.history
+    assert window.tabs.currentWidget() is history
+    assert history.filters.patient.text() == "CO-1"
+    qtbot.waitUntil(lambda: history.model.rowCount() == 1, timeout=10_000)
