@@ -148,20 +148,19 @@ def _records(db: Session, keys: Iterable[tuple[str, str | None]]
             wanted[entity].add(entity_id)
     named: dict[tuple[str, str], str] = {}
     named.update(_sessions(db, wanted["treatment_session"]))
-    for entity, model, label in (("patient", Patient, "Patient"), ("user", User, "User"),
-                                 ("device", Device, "Device")):
-        ids = [int(i) for i in wanted[entity] if i.isdigit()]
-        for row in db.scalars(select(model).where(model.id.in_(ids))):
-            named[(entity, str(row.id))] = f"{label} {_name_of(row)}"
+
+    def ids(entity: str) -> list[int]:
+        return [int(i) for i in wanted[entity] if i.isdigit()]
+
+    for patient in db.scalars(select(Patient).where(Patient.id.in_(ids("patient")))):
+        named[("patient", str(patient.id))] = (f"Patient {patient.full_name} "
+                                               f"({patient.identifier})")
+    for user in db.scalars(select(User).where(User.id.in_(ids("user")))):
+        named[("user", str(user.id))] = f"User {user.full_name} ({user.username})"
+    for device in db.scalars(select(Device).where(Device.id.in_(ids("device")))):
+        named[("device", str(device.id))] = (f"Device {device.make} {device.model} "
+                                             f"({device.serial})")
     return named
-
-
-def _name_of(row: Patient | User | Device) -> str:
-    if isinstance(row, Patient):
-        return f"{row.full_name} ({row.identifier})"
-    if isinstance(row, User):
-        return f"{row.full_name} ({row.username})"
-    return f"{row.make} {row.model} ({row.serial})"
 
 
 def _sessions(db: Session, ids: set[str]) -> dict[tuple[str, str], str]:

@@ -5,7 +5,7 @@ at a time (*Older events* reads the next page by key).
 """
 
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from PySide6.QtCore import QDate, QSize
 from PySide6.QtWidgets import (
@@ -67,7 +67,7 @@ class AuditViewer(QDialog):
         buttons.rejected.connect(self.reject)
         self.next_before: int | None = None
         self.searches = 0  # pages of an older search are dropped
-        self.criteria: dict[str, object] = {}
+        self.criteria: dict[str, Any] = {}  # event_page's keywords, as last searched
 
         filters = QFormLayout()
         filters.addRow("Person", self.person)
