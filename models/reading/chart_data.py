@@ -77,25 +77,33 @@ def duration_by_area(db: Session, actor: Actor, filters: HistoryFilter) -> Chart
                      {n: tuple(counts.get((m, n), 0) for m in starts) for n in names})
 
 
-def patient_course(identifier: str) -> "Builder":
+#: What a patient's course can follow: one quantity, so one unit, per chart.
+COURSE_QUANTITIES = {"fluence": "fluence (J/cm²)", "energy": "energy (J)"}
+
+
+def patient_course(identifier: str, quantity: str = "fluence") -> "Builder":
+    """The settings of every area of one patient's sessions over time, in one quantity
+    (fluence or energy: never both on one axis), reactions marked."""
     def build(db: Session, actor: Actor, filters: HistoryFilter) -> ChartData:
         patient = db.scalar(select(Patient).where(Patient.identifier == identifier.strip()))
         if patient is None:
-            return ChartData(f"No patient {identifier!r}", "", (), {})
-        points = statistics.patient_course(db, actor, patient.id)
+            return ChartData(f"No patient with the identifier {identifier.strip()!r}", "",
+                             (), {})
+        points = [p for p in statistics.patient_course(db, actor, patient.id)
+                  if p.quantity == quantity]
         dates = tuple(sorted({p.started_at.astimezone().strftime("%Y-%m-%d") for p in points}))
         index = {d: i for i, d in enumerate(dates)}
         series: dict[str, list[float]] = {}
         marks = []
         for p in points:
-            name = f"{_area_label(p.area)} ({'J/cm²' if p.quantity == 'fluence' else 'J'})"
+            name = _area_label(p.area)
             values = series.setdefault(name, [float("nan")] * len(dates))
             i = index[p.started_at.astimezone().strftime("%Y-%m-%d")]
             values[i] = p.value
             if p.worst_grade:
                 marks.append((i, p.value, f"reaction grade {p.worst_grade}"))
-        return ChartData(f"Course of {patient.full_name} ({patient.identifier})",
-                         "fluence or energy", dates,
+        return ChartData(f"Course of {patient.full_name} ({patient.identifier}): {quantity}",
+                         COURSE_QUANTITIES[quantity], dates,
                          {n: tuple(v) for n, v in series.items()}, marks=tuple(marks))
     return build
 

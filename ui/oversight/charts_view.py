@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,7 +29,9 @@ from ui.services.tasks import TaskRunner
 from ui.widgets.chart_drawing import draw_chart
 from ui.widgets.file_dialogs import choose_file_to_save
 
-COURSE = "A patient's course"
+#: The course charts, one per quantity (one unit per axis), by their title in the list.
+COURSES = {f"A patient's course: {label}": quantity
+           for quantity, label in chart_data.COURSE_QUANTITIES.items()}
 
 
 class ChartsView(QWidget):
@@ -41,10 +43,11 @@ class ChartsView(QWidget):
         self.data: ChartData | None = None
         self.bars: list[tuple[float, float, str]] = []  # x centre, value, description
         self._asked = 0  # only the latest chart asked for is drawn
+        self.stale = True  # the filters or the choice changed while the screen was hidden
         self.choice = QComboBox()
         self.choice.setAccessibleName("Chart")
-        self.choice.addItems([*chart_data.CHARTS, COURSE])
-        self.patient = QLineEdit(placeholderText="patient identifier")
+        self.choice.addItems([*chart_data.CHARTS, *COURSES])
+        self.patient = QLineEdit(placeholderText="patient identifier, then Enter")
         self.patient.setAccessibleName("Patient for the course")
         self.patient.setVisible(False)
         self.draw_button = QPushButton("&Draw")
@@ -68,15 +71,32 @@ class ChartsView(QWidget):
         self.save_button.clicked.connect(self._choose_png)
         self.plot.scene().sigMouseMoved.connect(self._hovered)
 
-    def _chosen(self, title: str) -> None:
-        self.patient.setVisible(title == COURSE)
-        if title != COURSE:
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.draw()  # drawn as it is shown: never empty axes waiting for a click
+
+    def filters_changed(self) -> None:
+        """The History's filters changed: redraw now if on screen, else when shown."""
+        self.stale = True
+        if self.isVisible():
             self.draw()
+
+    def _chosen(self, title: str) -> None:
+        self.patient.setVisible(title in COURSES)
+        self.draw()
 
     def draw(self) -> None:
         title = self.choice.currentText()
-        build = (chart_data.patient_course(self.patient.text()) if title == COURSE
-                 else chart_data.CHARTS[title])
+        self.stale = False
+        if title in COURSES and not self.patient.text().strip():
+            self._asked += 1  # whatever was asked for before is not drawn over this
+            self.show_chart(chart_data.ChartData(title, "", (), {}))
+            self.hover.setText("Type the patient's identifier and press Enter.")
+            self.patient.setFocus()
+            return
+        build = (chart_data.patient_course(self.patient.text(), COURSES[title])
+                 if title in COURSES else chart_data.CHARTS[title])
         self.hover.setText("Counting…")
         self._asked += 1
         asked = self._asked
@@ -91,7 +111,7 @@ class ChartsView(QWidget):
     def show_chart(self, data: ChartData) -> None:
         self.data = data
         self.save_button.setEnabled(not data.empty)
-        self.bars = draw_chart(self.plot, data, lines=self.choice.currentText() == COURSE)
+        self.bars = draw_chart(self.plot, data, lines=self.choice.currentText() in COURSES)
         self.hover.setText("Nothing to draw for these filters." if data.empty
                            else "Hover over a bar or point for its value.")
 
