@@ -24,6 +24,13 @@ class TreatmentSession(Base):
         Index("ix_treatment_sessions_started", "started_at", "id"),
         Index("ix_treatment_sessions_patient_started", "patient_id", "started_at"),
         Index("ix_treatment_sessions_technician_started", "technician_id", "started_at"),
+        # The review queue's pages: only the sessions awaiting sign-off, by (started_at, id).
+        Index("ix_treatment_sessions_awaiting", "started_at", "id",
+              sqlite_where=text("status IN ('completed', 'amended')"),
+              postgresql_where=text("status IN ('completed', 'amended')")),
+        # A technician's open drafts, newest first: offered back as the Log session opens.
+        Index("ix_treatment_sessions_drafts", "technician_id", "updated_at",
+              sqlite_where=text("status = 'draft'"), postgresql_where=text("status = 'draft'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,11 +185,17 @@ class Reaction(Base):
         Index("ix_reactions_current_kind_grade", "kind", "grade", "session_id",
               sqlite_where=text("superseded_in IS NULL"),
               postgresql_where=text("superseded_in IS NULL")),
+        # The review queue's rare grades (3 and 4) without reading every reaction.
+        Index("ix_reactions_current_grade", "grade", "session_id",
+              sqlite_where=text("superseded_in IS NULL"),
+              postgresql_where=text("superseded_in IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("treatment_sessions.id"), index=True)
-    treated_area_id: Mapped[int | None] = mapped_column(ForeignKey("treated_areas.id"))
+    # Indexed: deleting a draft's area checks its reactions by this key (migration 0017).
+    treated_area_id: Mapped[int | None] = mapped_column(ForeignKey("treated_areas.id"),
+                                                        index=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     grade: Mapped[int]
     onset: Mapped[str] = mapped_column(String(16), default="during")

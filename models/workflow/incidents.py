@@ -3,12 +3,14 @@
 Reactions are graded 0–4 when the session is logged. Follow-ups record how a reaction goes
 on (redness receding, a pigment change found later) and when it resolved; they are added to
 a signed session without amending it. A grade of ``INCIDENT_GRADE`` or more, logged or found
-at follow-up, opens an incident that stays on the supervisors' list, due within
-the clinic's incident due time (24 hours unless changed), until one of them files it with a
-report.
+at follow-up, opens an incident that stays on the supervisors' list until one of them files
+it with a report. It is due the clinic's incident due time (24 hours unless changed) after
+the reaction: after the session it happened in, or, found at a follow-up, after the start of
+the day it was seen; a session logged days late opens an incident that is overdue already.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -17,14 +19,23 @@ from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.clinic import clinic_settings
 from models.errors import NotAllowed, NotFound, ValidationFailed
-from models.reading.history import follow_ups_of, view_session
+from models.reading.history import follow_ups_of, load_session, view_session
 from models.records.adverse_events import FollowUp, Incident
 from models.records.people import Patient, User
 from models.records.treatment import TreatmentSession
-from models.values.rows import Actor, FollowUpRow, IncidentRow
+from models.values.rows import Actor, FollowUpRow, IncidentRow, SessionDetail
 from models.values.vocabulary import ReactionKind, SessionStatus
 
 INCIDENT_GRADE = 3
+
+
+@dataclass(frozen=True)
+class IncidentReport:
+    """An incident with the session it happened in, whole: what the report is read with and
+    printed with (areas, device, parameters, reactions and their notes, follow-ups)."""
+
+    incident: IncidentRow
+    session: SessionDetail
 
 
 def follow_up_problems(kind: str, grade: int | None, observed_on: date | None,
@@ -51,8 +62,11 @@ def follow_up_problems(kind: str, grade: int | None, observed_on: date | None,
 
 
 def open_incidents_for(db: Session, actor: Actor, session: TreatmentSession,
-                       graded: list[tuple[str, int]]) -> list[Incident]:
-    """Open an incident for each kind graded ``INCIDENT_GRADE`` or more that has none open."""
+                       graded: list[tuple[str, int]],
+                       seen_at: datetime | None = None) -> list[Incident]:
+    """Open an incident for each kind graded ``INCIDENT_GRADE`` or more that has none open,
+    due the clinic's incident due time after the reaction: ``seen_at`` (a follow-up), else
+    the session's start."""
     opened = []
     for kind, grade in graded:
         if grade < INCIDENT_GRADE:
@@ -61,10 +75,10 @@ def open_incidents_for(db: Session, actor: Actor, session: TreatmentSession,
             Incident.session_id == session.id, Incident.kind == kind,
             Incident.filed_at.is_(None)))
         if exists is None:
-            now = datetime.now(UTC)
             due = timedelta(hours=clinic_settings.rules(db).incident_due_hours)
-            incident = Incident(session_id=session.id, kind=kind, grade=grade, opened_at=now,
-                                due_at=now + due)
+            incident = Incident(session_id=session.id, kind=kind, grade=grade,
+                                opened_at=datetime.now(UTC),
+                                due_at=(seen_at or session.started_at) + due)
             db.add(incident)
             opened.append(incident)
     db.flush()
@@ -104,8 +118,16 @@ def record_follow_up(db: Session, actor: Actor, session_id: int, kind: str,
                        new={"kind": kind, "grade": grade, "observed_on": observed_on.isoformat(),
                       "resolved_on": resolved_on.isoformat() if resolved_on else None,
                       "note": row.note})
-    open_incidents_for(db, actor, session, [(kind, grade)])
+    open_incidents_for(db, actor, session, [(kind, grade)],
+                       seen_at=_seen_at(observed_on, session.started_at))
     return follow_ups_of(db, session.id)
+
+
+def _seen_at(observed_on: date, session_started_at: datetime) -> datetime:
+    """When a reaction found at a follow-up counts as seen: the start of that day here, but
+    never before the session."""
+    day_start = datetime.combine(observed_on, time()).astimezone()
+    return max(day_start, session_started_at)
 
 
 def _incident_rows(db: Session, statement: Select[Incident]) -> list[IncidentRow]:
@@ -130,6 +152,16 @@ def list_incidents(db: Session, actor: Actor, include_filed: bool = False) -> li
     if not include_filed:
         statement = statement.where(Incident.filed_at.is_(None))
     return _incident_rows(db, statement)
+
+
+def incident_report(db: Session, actor: Actor, incident_id: int) -> IncidentReport:
+    """One incident to read: its report (or that none is filed yet), who filed it and when,
+    and its session whole with the follow-ups."""
+    require(actor, Action.FILE_INCIDENT, "incident", incident_id)
+    rows = _incident_rows(db, select(Incident).where(Incident.id == incident_id))
+    if not rows:
+        raise NotFound(f"No incident {incident_id}")
+    return IncidentReport(rows[0], load_session(db, rows[0].session_id))
 
 
 def file_incident(db: Session, actor: Actor, incident_id: int, report: str) -> IncidentRow:

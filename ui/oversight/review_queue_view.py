@@ -1,35 +1,35 @@
-"""The supervisor's review queue: sessions awaiting sign-off, flagged ones first in red.
+"""The supervisor's review queue: sessions awaiting sign-off, the worst reactions first
+(coloured by grade), then the newest, read a page at a time as the list scrolls.
 
-S signs off the selected session after a confirmation; "Sign off all unflagged" does the
-rest in one go. Enter opens the session in full.
+S signs off the selected session after a confirmation; "Sign off the unflagged shown" signs
+off the unflagged rows read so far, each with the version the supervisor saw. Enter opens
+the session in full.
 """
 
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from models.clinic import staff_report
 from models.clinic.staff_report import TechnicianRow
-from models.review import review_queue, supervision
+from models.review import supervision
 from models.review.review_queue import QueueItem
 from models.values.rows import Actor
+from ui.oversight.review_queue_model import ReviewQueueModel
 from ui.services.messages import Messages
 from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
-from ui.widgets import display
-from ui.widgets.row_table import fit_columns, row_table
-
-COLUMNS = ("Date", "Patient", "Areas", "Technician", "Status", "Needs a look because")
-FLAGGED = QBrush(QColor(170, 20, 20))
+from ui.widgets.row_table import fit_columns, pickable_rows
 
 
 class ReviewQueueView(QWidget):
@@ -44,15 +44,24 @@ class ReviewQueueView(QWidget):
         super().__init__(parent)
         self.tasks, self.actor, self.messages = tasks, actor, messages
         follow_changes(self, tasks, self.refresh)
-        self.items: list[QueueItem] = []
-        self.table = row_table(COLUMNS)
+        self.model = ReviewQueueModel(tasks, actor)
+        self.total: int | None = None
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Sessions awaiting sign-off")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        pickable_rows(self.table)
         self.summary = QLabel("")
         self.staff_notice = QLabel()  # certifications expired, expiring or missing
         self.staff_notice.setObjectName("fieldError")
         self.staff_notice.setWordWrap(True)
         self.staff_notice.hide()
         self.sign_button = QPushButton("&Sign off selected (S)")
-        self.sign_all_button = QPushButton("Sign off all &unflagged")
+        self.sign_all_button = QPushButton("Sign off the &unflagged shown")
         self.refresh_button = QPushButton("Refresh")
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -68,10 +77,19 @@ class ReviewQueueView(QWidget):
         self.sign_all_button.clicked.connect(self.sign_off_unflagged)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.activated.connect(lambda index: self.open_requested.emit(
-            self.items[index.row()].session_id))
+            self.model.items[index.row()].session_id))
+        self.model.page_arrived.connect(self._page_arrived)
+        self.model.counted.connect(self._counted)
+        self.model.modelReset.connect(self._summarise)
+
+    @property
+    def items(self) -> list[QueueItem]:
+        """The rows read so far, in the queue's order."""
+        return self.model.items
 
     def refresh(self) -> None:
-        self.tasks.read(review_queue.review_queue, self.actor).then(self._show)
+        self.total = None
+        self.model.reload()
         self.tasks.read(staff_report.technician_report, self.actor, date.today().year).then(
             self._show_staff)
 
@@ -82,28 +100,31 @@ class ReviewQueueView(QWidget):
         self.staff_notice.setText("Certifications: " + "; ".join(notes) if notes else "")
         self.staff_notice.setVisible(bool(notes))
 
-    def _show(self, items: list[QueueItem]) -> None:
-        self.items = items
-        flagged = sum(1 for item in items if item.flags)
-        self.summary.setText(f"{len(items)} session(s) await sign-off; {flagged} flagged.")
-        self.sign_all_button.setEnabled(len(items) > flagged)
-        self.table.setRowCount(len(items))
-        for row, item in enumerate(items):
-            cells = (display.local_time(item.started_at), item.patient,
-                     display.area_labels(item.areas), item.technician,
-                     display.status_label(item.status), "; ".join(item.flags) or "–")
-            for column, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(text)  # long flags are cut off in the column
-                if item.flags:
-                    cell.setForeground(FLAGGED)
-                self.table.setItem(row, column, cell)
-        fit_columns(self.table)
-        if items:
+    def _counted(self, total: int) -> None:
+        self.total = total
+        self._summarise()
+
+    def _page_arrived(self, rows: int) -> None:
+        if rows and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
+        if rows <= self.model.page_size:  # the first page: fit the columns to it once
+            fit_columns(self.table)
+        self._summarise()
+
+    def _summarise(self) -> None:
+        items = self.items
+        flagged = sum(1 for item in items if item.flags)
+        total = self.total if self.total is not None else len(items)
+        if self.model.more_to_read or total > len(items):
+            self.summary.setText(f"{total:,} session(s) await sign-off, the worst reactions "
+                                 f"first; {len(items):,} shown (scroll for more), {flagged} "
+                                 "of them flagged.")
+        else:
+            self.summary.setText(f"{total:,} session(s) await sign-off; {flagged} flagged.")
+        self.sign_all_button.setEnabled(len(items) > flagged)
 
     def sign_off_selected(self) -> None:
-        row = self.table.currentRow()
+        row = self.table.currentIndex().row()
         if not 0 <= row < len(self.items):
             return
         item = self.items[row]
@@ -114,7 +135,11 @@ class ReviewQueueView(QWidget):
                              item.version)
 
     def sign_off_unflagged(self) -> None:
+        """Sign off the unflagged rows read so far (as the supervisor saw them: a session
+        changed since is refused by its version)."""
         count = sum(1 for item in self.items if not item.flags)
+        further = (" Sessions further down the queue, not yet shown, are left."
+                   if self.model.more_to_read else "")
         if count and self.messages.confirm(
-                self, f"Sign off the {count} unflagged session(s) as reviewed?"):
+                self, f"Sign off the {count} unflagged session(s) shown as reviewed?{further}"):
             self.tasks.write(supervision.sign_off_unflagged, self.actor, list(self.items))

@@ -1,6 +1,5 @@
 """Read-only view of one session, everything recorded about it."""
 
-import json
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.review.audit_trail import AuditRow
+from models.review.supervision import REVIEW_KEY
 from models.values.parameters import FORM_FIELDS
 from models.values.rows import SessionDetail
 from models.values.screening import ChecklistItem, Contraindication, ScreeningInput
@@ -28,7 +28,9 @@ from models.values.vocabulary import (
     ParameterSource,
     ReactionKind,
     ReactionOnset,
+    SessionStatus,
 )
+from ui.records.amend_changes import changes, changes_html
 from ui.widgets import display
 from ui.widgets.display import local_time
 from ui.widgets.file_dialogs import choose_file_to_save
@@ -64,8 +66,7 @@ def session_html(detail: SessionDetail, events: Sequence[AuditRow] = ()) -> str:
         ("Completed", display.local_time(detail.completed_at) or "not yet"),
         ("Aftercare sheet", f"given {display.local_time(detail.aftercare_given_at)}"
          if detail.aftercare_given_at else "not recorded as given"),
-        ("Reviewed", f"{display.local_time(detail.reviewed_at)} by {detail.reviewed_by}"
-         if detail.reviewed_at else "not yet"),
+        ("Reviewed", _reviewed(detail)),
         ("Session ID", str(s.uuid)),
     ]
     html = [f"<h2>Session of {escape(display.local_time(s.started_at))}</h2>"]
@@ -166,14 +167,6 @@ def _events_html(events: Sequence[AuditRow]) -> list[str]:
     return html
 
 
-FIELD_TITLES = {
-    "device_id": "Device (register number)", "room": "Room", "started_at": "Start (UTC)",
-    "duration_s": "Duration (seconds)", "anaesthetic": "Anaesthetic",
-    "areas": "Areas and parameters", "reactions": "Reactions", "notes": "Notes",
-    "screening": "Screening and checklist", "aftercare_given_at": "Aftercare sheet given (UTC)",
-}
-
-
 def _amendments_html(detail: SessionDetail) -> list[str]:
     """Each amendment with the values it replaced, so the session as signed stays readable."""
     if not detail.amendments:
@@ -182,18 +175,22 @@ def _amendments_html(detail: SessionDetail) -> list[str]:
             "lists what it replaced.</p><ol>"]
     for amendment in detail.amendments:
         html.append(f"<li>{escape(local_time(amendment.amended_at))} by "
-                    f"{escape(amendment.user)}: {escape(amendment.reason)}<table border='1' "
-                    "cellspacing='0' cellpadding='3'><tr><th>Field</th><th>Before</th>"
-                    "<th>After</th></tr>")
-        for key in amendment.new:
-            before = json.dumps(amendment.old.get(key), ensure_ascii=False)
-            after = json.dumps(amendment.new[key], ensure_ascii=False)
-            title = FIELD_TITLES.get(key, key)
-            html.append(f"<tr><td>{escape(title)}</td><td>{escape(before)}</td>"
-                        f"<td>{escape(after)}</td></tr>")
-        html.append("</table></li>")
+                    f"{escape(amendment.user)}: {escape(amendment.reason)}"
+                    f"{changes_html(changes(amendment.old, amendment.new))}</li>")
     html.append("</ol>")
     return html
+
+
+def _reviewed(detail: SessionDetail) -> str:
+    """Who signed the session off, or why it awaits review (again)."""
+    if detail.reviewed_at is not None:
+        return f"{display.local_time(detail.reviewed_at)} by {detail.reviewed_by}"
+    withdrawn = [a.number for a in detail.amendments if a.old.get(REVIEW_KEY)]
+    if detail.summary.status == SessionStatus.AMENDED and withdrawn:
+        return f"not since amendment {detail.amendments[-1].number}: awaiting review again"
+    if detail.summary.status == SessionStatus.AMENDED:
+        return "not yet: awaiting review of the amended session"
+    return "not yet"
 
 
 def write_session_pdf(detail: SessionDetail, path: Path) -> None:

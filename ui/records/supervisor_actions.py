@@ -1,9 +1,8 @@
-"""A supervisor's buttons on an open session: sign off, amend with a reason, void with a reason.
+"""A supervisor's buttons on an open session: sign off, amend (``amend_dialog``: any field,
+with the reason, signed with the password), void with a reason.
 
 The operations check the role again; these only offer what the role allows.
 """
-
-from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -13,39 +12,28 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QWidget,
 )
 
 from models.errors import ValidationFailed
-from models.reading import history
 from models.review import supervision
+from models.review.supervision import AmendmentStart
 from models.values.rows import Actor, SessionDetail
 from models.values.vocabulary import SIGNED
+from ui.records.amend_dialog import AmendDialog
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
 
 class ReasonDialog(QDialog):
-    """Asks for the reason (always) and, for an amendment, the duration and notes to change."""
+    """Asks for the reason for voiding."""
 
-    def __init__(self, title: str, detail: SessionDetail | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.duration: QLineEdit | None = None
-        self.notes: QPlainTextEdit | None = None
         form = QFormLayout(self)
-        if detail is not None:
-            minutes = detail.summary.duration_s
-            self.duration = QLineEdit("" if minutes is None else f"{minutes / 60:.0f}")
-            self.duration.setAccessibleName("Duration in minutes")
-            self.notes = QPlainTextEdit(detail.notes)
-            self.notes.setTabChangesFocus(True)
-            form.addRow("Duration (minutes)", self.duration)
-            form.addRow("Notes", self.notes)
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason")
         self.error = FieldError(self.reason)
@@ -57,19 +45,9 @@ class ReasonDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
-    def minutes(self) -> float | None:
-        """The duration typed, or None when empty; ValueError when it is not a number."""
-        text = self.duration.text().strip() if self.duration is not None else ""
-        return float(text) if text else None
-
     def accept(self) -> None:
         if not self.reason.text().strip():
             self.error.show_problem("Give the reason")
-            return
-        try:
-            self.minutes()
-        except ValueError:
-            self.error.show_problem("The duration is a number of minutes")
             return
         super().accept()
 
@@ -118,28 +96,27 @@ class SupervisorActions(QWidget):
                                                                                self._refused)
 
     def amend(self) -> None:
-        self.dialog = ReasonDialog("Amend the session", self.detail, self)
-        self.dialog.accepted.connect(self._amend)
-        self.dialog.open()
+        """Open the amendment on the session as it now is (read again, with the clinic's
+        rules and the patient's settings before it)."""
+        self.amend_button.setEnabled(False)
+        self.tasks.read(supervision.amendment_start, self.actor, self.detail.summary.id).then(
+            self._open_amendment, self._refused)
 
-    def _amend(self) -> None:
-        dialog, minutes = self.dialog, self.dialog.minutes()
-        assert dialog.notes is not None  # an amendment's dialog is built with the notes
-        entry = replace(history.entry_of(self.detail),
-                        duration_s=None if minutes is None else round(minutes * 60),
-                        notes=dialog.notes.toPlainText())
-        self.tasks.write(supervision.amend_session, self.actor, self.detail.summary.id,
-                         entry, dialog.reason.text(), self.detail.version).then(self._done,
-                                                                                self._refused)
+    def _open_amendment(self, start: AmendmentStart) -> None:
+        self._enable()
+        self.amend_dialog = AmendDialog(self.tasks, self.actor, start, self)
+        self.amend_dialog.amended.connect(self._done)
+        self.amend_dialog.open()
 
     def void(self) -> None:
-        self.dialog = ReasonDialog("Void the session", None, self)
+        self.dialog = ReasonDialog("Void the session", self)
         self.dialog.accepted.connect(lambda: self.tasks.write(
             supervision.void_session, self.actor, self.detail.summary.id,
             self.dialog.reason.text(), self.detail.version).then(self._done, self._refused))
         self.dialog.open()
 
     def _refused(self, error: Exception) -> None:
+        self._enable()
         text = "; ".join(error.problems.values()) if isinstance(error, ValidationFailed) \
             else str(error)
         self.status.setText(f"Not saved: {text}")

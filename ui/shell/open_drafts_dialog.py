@@ -123,7 +123,7 @@ class OpenDraftsDialog(QDialog):
         draft = self.chosen()
         if draft is None:
             return
-        ask = ReasonDialog(f"Void the draft for {draft.patient.full_name}", None, self)
+        ask = ReasonDialog(f"Void the draft for {draft.patient.full_name}", self)
         ask.reason.setPlaceholderText("e.g. started for the wrong patient")
         self.reason_dialog = ask
         if ask.exec() != QDialog.DialogCode.Accepted:

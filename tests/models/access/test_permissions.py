@@ -22,6 +22,7 @@ from models.errors import NotAllowed
 from models.reading import history
 from models.records.audit_events import AuditEvent
 from models.review import audit_trail, supervision
+from models.values.rows import Signature
 from models.values.session_input import AreaInput, SessionInput
 from models.values.vocabulary import Role
 from models.workflow import courses, import_recording, incidents, session_logging
@@ -68,7 +69,7 @@ def _operations(clinic, tmp_path: Path):
             db, a, session_id)),
         Action.AMEND_SESSION: written(lambda db, a: supervision.amend_session(
             db, a, session_id, SessionInput(**{**entry.__dict__, "duration_s": 2400}),
-            "duration misread")),
+            "duration misread", signature=Signature(a.id, datetime.now(UTC)))),
         Action.VOID_SESSION: written(lambda db, a: supervision.void_session(
             db, a, session_id, "wrong patient")),
         Action.VIEW_AUDIT: written(lambda db, a: audit_trail.find_events(db, a)),

@@ -50,13 +50,14 @@ def test_drafts_and_voided_sessions_hold_no_consent(database, technician, superv
 
 
 def test_a_consent_an_amendment_replaced_is_not_on_file(database, supervisor, device, patient,
-                                                        logged_session):
+                                                        logged_session, signature_of):
     done = logged_session(patient, consented(device, 20, "v3", date(2026, 1, 2)))
     corrected = replace(history.entry_of(done), screening=replace(
         done.screening, consent_signed_on=date(2025, 6, 1)))
     with database.write() as db:
         supervision.amend_session(db, supervisor, done.summary.id, corrected,
-                                  "the consent date was typed wrong")
+                                  "the consent date was typed wrong",
+                                  signature=signature_of(supervisor))
     found = on_file(database, patient, date(2026, 3, 1))
     assert (found.signed_on, found.valid_until) == (date(2025, 6, 1), date(2026, 6, 1))
 

@@ -21,7 +21,7 @@ def kept_equal_live(database):
         return area_day_counts.kept_counts(db) == area_day_counts.live_counts(db)
 
 
-def test_the_counts_follow_every_change(database, supervisor, technician):
+def test_the_counts_follow_every_change(database, supervisor, technician, signature_of):
     build_demo(database, sessions=15, seed=31)
     assert kept_equal_live(database)
     with database.read() as db:
@@ -32,7 +32,8 @@ def test_the_counts_follow_every_change(database, supervisor, technician):
                     started_at=detail.summary.started_at - timedelta(days=40),
                     areas=(AreaInput("knees", {"fluence_j_cm2": 20.0}, 50, 1),))
     with database.write() as db:
-        supervision.amend_session(db, supervisor, first, moved, "wrong day and area")
+        supervision.amend_session(db, supervisor, first, moved, "wrong day and area",
+                                  signature=signature_of(supervisor))
         supervision.void_session(db, supervisor, second, "duplicate")
         patient_id = db.scalar(select(TreatmentSession.patient_id))
         draft = session_logging.start_draft(db, technician, patient_id)

@@ -22,9 +22,19 @@ def completed(register_device, patient, logged_session):
     return logged_session(patient, entry).summary.id, entry
 
 
-def run(database, operation, *args):
+def run(database, operation, *args, **kwargs):
     with database.write() as db:
-        return operation(db, *args)
+        return operation(db, *args, **kwargs)
+
+
+@pytest.fixture
+def amend(database, supervisor, signature_of):
+    """``amend(session_id, entry, reason)``: amended by the supervisor, their password
+    confirmed."""
+    def amend_as_supervisor(session_id, entry, reason, version=None):
+        return run(database, supervision.amend_session, supervisor, session_id, entry, reason,
+                   version, signature=signature_of(supervisor))
+    return amend_as_supervisor
 
 
 def test_review_signs_off_a_completed_session_once(database, supervisor, completed):
@@ -35,45 +45,46 @@ def test_review_signs_off_a_completed_session_once(database, supervisor, complet
         run(database, supervision.review_session, supervisor, session_id)
 
 
-def test_an_amendment_keeps_the_original_and_needs_a_reason(database, supervisor, completed):
+def test_an_amendment_keeps_the_original_and_needs_a_reason(database, supervisor, completed,
+                                                           amend):
     session_id, entry = completed
     run(database, supervision.review_session, supervisor, session_id)
     changed = SessionInput(**{**entry.__dict__, "duration_s": 2400, "notes": "Late entry"})
     with pytest.raises(ValidationFailed, match="reason"):
-        run(database, supervision.amend_session, supervisor, session_id, changed, "  ")
-    detail = run(database, supervision.amend_session, supervisor, session_id, changed,
-                 "Timer was stopped late")
+        amend(session_id, changed, "  ")
+    detail = amend(session_id, changed, "Timer was stopped late")
     assert detail.summary.status == "amended" and detail.summary.duration_s == 2400
     (amendment,) = detail.amendments
     assert amendment.number == 1 and amendment.user == "Sam Supervisor"
     assert amendment.reason == "Timer was stopped late"
+    reviewed = amendment.old.pop("review")  # the review it withdrew
+    assert reviewed["reviewed_by"] == "Sam Supervisor" and amendment.new.pop("review") is None
     assert amendment.old == {"duration_s": 1800, "notes": ""}
     assert amendment.new == {"duration_s": 2400, "notes": "Late entry"}
     again = SessionInput(**{**changed.__dict__, "duration_s": 2100})
-    detail = run(database, supervision.amend_session, supervisor, session_id, again,
-                 "Checked the log")
+    detail = amend(session_id, again, "Checked the log")
     assert [a.old["duration_s"] for a in detail.amendments] == [1800, 2400]
     with pytest.raises(LaserLogError, match="changes nothing"):
-        run(database, supervision.amend_session, supervisor, session_id, again, "same")
+        amend(session_id, again, "same")
 
 
-def test_an_amendment_must_still_be_complete(database, supervisor, completed):
+def test_an_amendment_must_still_be_complete(database, supervisor, completed, amend):
     session_id, entry = completed
     broken = SessionInput(**{**entry.__dict__, "areas": ()})
     with pytest.raises(ValidationFailed):
-        run(database, supervision.amend_session, supervisor, session_id, broken, "oops")
+        amend(session_id, broken, "oops")
     with database.read() as db:
         assert history.load_session(db, session_id).amendments == ()
 
 
 def test_a_draft_is_edited_by_its_technician_not_amended(database, supervisor, technician,
-                                                         completed):
+                                                         completed, amend):
     _, entry = completed
     with database.read() as db:
         patient_id = db.scalar(select(TreatmentSession.patient_id))
     draft = run(database, session_logging.start_draft, technician, patient_id, entry)
     with pytest.raises(NotAllowed, match="only a completed session"):
-        run(database, supervision.amend_session, supervisor, draft.summary.id, entry, "x")
+        amend(draft.summary.id, entry, "x")
 
 
 def test_voiding_keeps_the_session_with_its_reason(database, supervisor, technician,
@@ -92,13 +103,12 @@ def test_voiding_keeps_the_session_with_its_reason(database, supervisor, technic
         run(database, session_logging.update_draft, technician, session_id, entry)
 
 
-def test_a_loaded_session_saves_back_unchanged(database, supervisor, completed):
+def test_a_loaded_session_saves_back_unchanged(database, supervisor, completed, amend):
     session_id, _ = completed
     with database.read() as db:
         detail = history.load_session(db, session_id)
     with pytest.raises(LaserLogError, match="changes nothing"):
-        run(database, supervision.amend_session, supervisor, session_id,
-            history.entry_of(detail), "no change")
+        amend(session_id, history.entry_of(detail), "no change")
 
 
 def test_a_supervisor_acting_on_a_session_changed_since_it_was_shown_is_told(
@@ -113,7 +123,7 @@ def test_a_supervisor_acting_on_a_session_changed_since_it_was_shown_is_told(
         run(database, supervision.void_session, supervisor, session_id, "dup", shown)
 
 
-def test_an_amendment_keeps_the_rows_it_replaces(database, supervisor, completed):
+def test_an_amendment_keeps_the_rows_it_replaces(database, supervisor, completed, amend):
     from sqlalchemy import text
 
     session_id, entry = completed
@@ -121,8 +131,7 @@ def test_an_amendment_keeps_the_rows_it_replaces(database, supervisor, completed
         before = db.execute(text("SELECT count(*) FROM treated_areas")).scalar()
     changed = SessionInput(**{**entry.__dict__, "areas": (
         AreaInput("neck", {"fluence_j_cm2": 28.0}, 100, 1),)})
-    detail = run(database, supervision.amend_session, supervisor, session_id, changed,
-                 "Fluence misread from the screen")
+    detail = amend(session_id, changed, "Fluence misread from the screen")
     assert detail.areas[0].settings["fluence_j_cm2"] == 28.0
     with database.read() as db:
         rows = db.execute(text(

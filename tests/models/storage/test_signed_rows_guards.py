@@ -57,7 +57,7 @@ def test_direct_sql_on_a_signed_sessions_rows_is_refused(database, signed, state
     assert after == before
 
 
-def test_status_moves_and_amendments_still_work(database, signed, supervisor):
+def test_status_moves_and_amendments_still_work(database, signed, supervisor, signature_of):
     with database.write() as db:  # an unchanged value is no change
         db.execute(text("UPDATE treatment_sessions SET started_at = started_at"))
     with database.write() as db:
@@ -67,7 +67,8 @@ def test_status_moves_and_amendments_still_work(database, signed, supervisor):
                          room="R1", notes="corrected duration",
                          areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),),
                          reactions=(ReactionInput("blistering", 3, "two small ones"),)),
-            "the timer was stopped late", signed.version)
+            "the timer was stopped late", signed.version,
+            signature=signature_of(supervisor))
     assert amended.summary.status == "amended" and amended.summary.duration_s == 2400
     with database.write() as db:
         reviewed = supervision.review_session(db, supervisor, signed.summary.id,

@@ -5,8 +5,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
+from models.access.permissions import Refused
+from models.clinic import clinic_settings
 from models.errors import NotAllowed, ValidationFailed
 from models.reading.history import entry_of
 from models.records.adverse_events import FollowUp, Incident
@@ -23,20 +25,18 @@ def patient(register_patient, technician):
     return register_patient(technician, fitzpatrick=5)
 
 
-def test_a_grade_3_reaction_opens_an_incident_due_within_a_day(
+def test_a_grade_3_reaction_opens_an_incident_due_a_day_after_the_session(
         database, technician, supervisor, device, patient, logged_session):
-    before = datetime.now(UTC)
-    done = logged_session(patient, session_entry(device, CHEEKS, days_ago=3, reactions=(
+    done = logged_session(patient, session_entry(device, CHEEKS, days_ago=0.5, reactions=(
         ReactionInput("blistering", 3), ReactionInput("erythema", 2))))
     with database.read() as db:
         open_ = incidents.list_incidents(db, supervisor)
     assert [(i.session_id, i.kind, i.grade) for i in open_] == [
         (done.summary.id, "blistering", 3)]
     incident = open_[0]
-    assert before + timedelta(hours=24) <= incident.due_at <= datetime.now(UTC) + \
-        timedelta(hours=24)
+    assert incident.due_at == done.summary.started_at + timedelta(hours=24)
     assert not incident.overdue(datetime.now(UTC))
-    assert incident.overdue(datetime.now(UTC) + timedelta(hours=25))
+    assert incident.overdue(datetime.now(UTC) + timedelta(hours=13))
 
     with pytest.raises(ValidationFailed, match="Write the report"), database.write() as db:
         incidents.file_incident(db, supervisor, incident.id, "   ")
@@ -86,13 +86,15 @@ def test_follow_up_bad_input_is_named_and_nothing_is_written(database, technicia
 
 
 def test_an_amendment_raising_a_grade_opens_an_incident(database, technician, supervisor,
-                                                         device, patient, logged_session):
+                                                         device, patient, logged_session,
+                                                         signature_of):
     done = logged_session(patient, session_entry(
         device, CHEEKS, days_ago=3, reactions=(ReactionInput("burn", 2),)))
     raised = replace(entry_of(done), reactions=(ReactionInput("burn", 4),))
     with database.write() as db:
         supervision.amend_session(db, supervisor, done.summary.id, raised,
-                                  "grade misread at the time")
+                                  "grade misread at the time",
+                                  signature=signature_of(supervisor))
         assert [(i.kind, i.grade) for i in incidents.list_incidents(db, supervisor)] == [
             ("burn", 4)]
 
@@ -107,3 +109,88 @@ def test_follow_ups_and_incidents_are_never_deleted(database, technician, device
     for statement in (delete(FollowUp), update(FollowUp).values(grade=0), delete(Incident)):
         with pytest.raises(Exception, match="never"), database.write() as db:
             db.execute(statement)
+
+
+def test_a_session_logged_late_opens_an_incident_overdue_already(
+        database, admin, technician, supervisor, device, patient, logged_session):
+    """Due the clinic's incident due time after the session, not after it was typed in: three
+    days late, a day's due time is long past; four days' is not."""
+    late = logged_session(patient, session_entry(device, CHEEKS, days_ago=3, reactions=(
+        ReactionInput("blistering", 3),)))
+    with database.write() as db:
+        clinic_settings.change_setting(db, admin, "incident_due_hours", 96)
+    later = logged_session(patient, session_entry(device, CHEEKS, days_ago=2, reactions=(
+        ReactionInput("burn", 3),)))
+    now = datetime.now(UTC)
+    with database.read() as db:
+        due = {i.session_id: i for i in incidents.list_incidents(db, supervisor)}
+    assert due[late.summary.id].due_at == late.summary.started_at + timedelta(hours=24)
+    assert due[late.summary.id].overdue(now)
+    assert due[later.summary.id].due_at == later.summary.started_at + timedelta(hours=96)
+    assert not due[later.summary.id].overdue(now)
+    assert [i.session_id for i in due.values()] == [late.summary.id, later.summary.id]
+
+
+def test_a_reaction_found_at_follow_up_is_due_from_the_day_it_was_seen(
+        database, technician, supervisor, device, patient, logged_session):
+    done = logged_session(patient, session_entry(device, CHEEKS, days_ago=6))
+    with database.write() as db:
+        incidents.record_follow_up(db, technician, done.summary.id, "hyperpigmentation", 3,
+                                   TODAY - timedelta(days=3), note="found at follow-up")
+        incidents.record_follow_up(db, technician, done.summary.id, "scarring", 3, TODAY)
+    with database.read() as db:
+        due = {i.kind: i.due_at for i in incidents.list_incidents(db, supervisor)}
+    seen = datetime.combine(TODAY - timedelta(days=3), datetime.min.time()).astimezone()
+    assert due["hyperpigmentation"] == seen + timedelta(hours=24)
+    assert due["scarring"] == seen + timedelta(days=3, hours=24)
+    assert due["hyperpigmentation"] < datetime.now(UTC) < due["scarring"]
+
+
+def test_an_incident_reads_whole_with_its_session_and_follow_ups(
+        database, technician, supervisor, device, patient, logged_session):
+    done = logged_session(patient, session_entry(device, CHEEKS, days_ago=2, reactions=(
+        ReactionInput("blistering", 3, "left cheek, 1 cm"),), notes="Cooled at once"))
+    with database.write() as db:
+        incidents.record_follow_up(db, technician, done.summary.id, "blistering", 2, TODAY,
+                                   note="healing")
+        (incident,) = incidents.list_incidents(db, supervisor)
+        report = incidents.incident_report(db, supervisor, incident.id)
+    assert report.incident.filed_at is None and report.incident.report == ""
+    assert report.session.summary.id == done.summary.id
+    assert report.session.device.serial == device.serial
+    assert [(a.area, a.settings["fluence_j_cm2"], a.pulses) for a in report.session.areas] \
+        == [("cheeks", 18.0, 90)]
+    assert [(r.kind, r.grade, r.note) for r in report.session.reactions] == [
+        ("blistering", 3, "left cheek, 1 cm")]
+    assert [(f.grade, f.note, f.recorded_by) for f in report.session.follow_ups] == [
+        (2, "healing", "Tess Tech")]
+    with database.write() as db:
+        incidents.file_incident(db, supervisor, incident.id, "Dressed; review in 3 days")
+        filed = incidents.incident_report(db, supervisor, incident.id).incident
+    assert (filed.report, filed.filed_by) == ("Dressed; review in 3 days", "Sam Supervisor")
+    assert filed.filed_at is not None
+    with pytest.raises(Refused), database.read() as db:
+        incidents.incident_report(db, technician, incident.id)
+
+
+def test_the_upgrade_moves_incidents_to_their_due_time_after_the_session(
+        database, technician, supervisor, device, patient, logged_session):
+    """Incidents opened before migration 0018 were due a day after they were opened; the
+    upgrade makes them due a day after the session, keeping the hours they were given."""
+    from models.records.adverse_events import Incident as IncidentRecord
+    from models.storage import schema
+
+    done = logged_session(patient, session_entry(device, CHEEKS, days_ago=4, reactions=(
+        ReactionInput("blistering", 3),)))
+    schema.migrate(database, "0017", downgrade=True)
+    with database.write() as db:  # as 0017 opened it: 30 hours from its opening
+        for incident in db.scalars(select(IncidentRecord)):
+            incident.due_at = incident.opened_at + timedelta(hours=30)
+        db.flush()
+        (before,) = incidents.list_incidents(db, supervisor)
+    assert not before.overdue(datetime.now(UTC))
+    schema.migrate(database, "head")
+    with database.read() as db:
+        (after,) = incidents.list_incidents(db, supervisor)
+    assert after.due_at == done.summary.started_at + timedelta(hours=30)
+    assert after.overdue(datetime.now(UTC))

@@ -137,14 +137,16 @@ def test_an_expired_certification_stops_completing_until_renewed(
 
 
 def test_an_amendment_keeps_the_screening_it_replaces(database, technician, supervisor,
-                                                      device, patient, logged_session):
+                                                      device, patient, logged_session,
+                                                      signature_of):
     done = logged_session(patient, session_entry(device, cheeks(20.0), days_ago=1))
     changed = replace(history.entry_of(done), screening=replace(
         SCREENED, found=frozenset({Contraindication.SUN_EXPOSURE}),
         reasons={Contraindication.SUN_EXPOSURE: "Tan noted late"}))
     with database.write() as db:
         amended = supervision.amend_session(db, supervisor, done.summary.id, changed,
-                                            "tan not recorded at the time")
+                                            "tan not recorded at the time",
+                                            signature=signature_of(supervisor))
         rows = db.query(Screening).filter_by(session_id=done.summary.id).all()
     assert amended.screening.found == {Contraindication.SUN_EXPOSURE}
     assert sorted((r.superseded_in is None, r.found) for r in rows) == [

@@ -210,7 +210,7 @@ def test_the_late_reason_is_part_of_what_was_signed(database, technician, device
 
 
 def test_an_amendment_keeps_the_late_reason_as_signed(database, supervisor, device, patient,
-                                                       logged_session):
+                                                       logged_session, signature_of):
     from dataclasses import replace
 
     from models.review import supervision
@@ -219,7 +219,8 @@ def test_an_amendment_keeps_the_late_reason_as_signed(database, supervisor, devi
     changed = replace(history.entry_of(done), notes="corrected", late_reason="")
     with database.write() as db:
         amended = supervision.amend_session(db, supervisor, done.summary.id, changed,
-                                            "notes were incomplete")
+                                            "notes were incomplete",
+                                            signature=signature_of(supervisor))
     assert amended.notes == "corrected"
     assert amended.late_reason == "Logged from the paper record"
     assert verify(database).ok

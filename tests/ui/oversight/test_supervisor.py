@@ -12,7 +12,7 @@ from models.records.people import User
 from models.storage.preferences import Settings
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import patch_tests, session_logging
-from tests.entries import SCREENED, complete
+from tests.entries import PASSWORD, SCREENED, complete
 from tests.ui.conftest import RecordedMessages
 from ui.shell.main_window import MainWindow
 
@@ -75,17 +75,25 @@ def test_sign_off_then_amend_with_a_reason_then_void(qtbot, supervisor_window, d
     qtbot.waitUntil(lambda: "session.review" in dialog.browser.toPlainText(), timeout=10_000)
 
     qtbot.mouseClick(actions.amend_button, Qt.MouseButton.LeftButton)
-    amend = actions.dialog
-    amend.duration.setText("40")
-    amend.accept()  # no reason yet: refused next to the field, the dialog stays
-    assert amend.isVisible() and amend.error.text() == "Give the reason"
+    qtbot.waitUntil(lambda: getattr(actions, "amend_dialog", None) is not None
+                    and actions.amend_dialog.isVisible(), timeout=10_000)
+    amend = actions.amend_dialog  # tests/ui/records/test_amend_dialog.py drives it whole
+    minutes = amend.form.duration.minutes
+    qtbot.keyClick(minutes, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(minutes, "40")
+    qtbot.mouseClick(amend.review_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: amend.password.isVisible(), timeout=10_000)
+    qtbot.keyClicks(amend.password, PASSWORD)
+    qtbot.keyClick(amend.password, Qt.Key.Key_Return)  # no reason yet: said, not signed
+    assert amend.isVisible() and amend.reason_error.text() == "Give the reason for the amendment"
     qtbot.keyClicks(amend.reason, "Timer stopped late")
-    amend.accept()
+    qtbot.mouseClick(amend.sign_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Timer stopped late" in dialog.browser.toPlainText(),
                     timeout=10_000)
     detail = stored(database, completed)
     assert detail.summary.status == "amended" and detail.summary.duration_s == 2400
-    assert detail.amendments[0].old == {"duration_s": 1800}
+    assert detail.amendments[0].old["duration_s"] == 1800
+    assert detail.reviewed_at is None and actions.review_button.isEnabled()
 
     qtbot.mouseClick(actions.void_button, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(actions.dialog.reason, "Wrong patient")
@@ -149,11 +157,11 @@ def test_an_administrator_adds_an_import_profile_and_a_broken_one_is_explained(
 def test_the_review_queue_signs_off_with_one_key_and_a_confirmation(qtbot, supervisor_window,
                                                                     database, completed):
     queue = supervisor_window.review
-    qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 1, timeout=10_000)
     assert queue.summary.text() == "1 session(s) await sign-off; 0 flagged."
     queue.table.setFocus()
     qtbot.keyClick(queue.table, Qt.Key.Key_S)
-    qtbot.waitUntil(lambda: queue.table.rowCount() == 0, timeout=10_000)
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 0, timeout=10_000)
     assert "Sign off the session of Sue Sun (S-1) as reviewed?" in \
         supervisor_window.messages.shown[-1]
     assert stored(database, completed).summary.status == "reviewed"

@@ -104,7 +104,7 @@ def test_the_export_writes_what_the_filters_find(qtbot, view, database, tmp_path
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(expected) > 0
-    assert all("neck" in row["areas"].split(";") for row in rows)
+    assert all("Neck" in row["areas"].split("; ") for row in rows)
 
 
 def test_a_draft_opens_read_only_for_anyone_but_its_technician(qtbot, view, database,

@@ -38,7 +38,7 @@ def test_a_session_completed_in_another_room_appears_within_two_seconds(
             complete(db, technician, draft.summary.id, entry)
         committed = time.monotonic()
         assert window.review.isVisible()  # the screen shown refreshes at once...
-        qtbot.waitUntil(lambda: window.review.table.rowCount() == 1, timeout=2_000)
+        qtbot.waitUntil(lambda: window.review.model.rowCount() == 1, timeout=2_000)
         assert time.monotonic() - committed < 2.0
         window.tabs.setCurrentWidget(window.history)  # ...the others when they are shown
         qtbot.waitUntil(lambda: window.history.model.rowCount() == 1, timeout=2_000)
