@@ -5,6 +5,8 @@ file is refused with the profile and key named, and nothing is stored.
 """
 
 import tomllib
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -38,6 +40,54 @@ def add_profile(database: Database, actor: Actor, path: Path) -> Profile:
     with database.write() as db:
         stored_profiles.store_profile(db, actor, profile.name, path.read_text(encoding="utf-8"))
     return profile
+
+
+def replace_profile(database: Database, actor: Actor, name: str, path: Path) -> Profile:
+    """Check the file at ``path`` as the clinic's profile ``name`` (whatever the file is
+    called) and make it that profile's source on every PC."""
+    load_profile(path)  # ProfileError names the file and the key
+    source = path.read_text(encoding="utf-8")
+    profile = parse_profile(name, tomllib.loads(source))
+    with database.write() as db:
+        stored_profiles.replace_profile(db, actor, name, source)
+    return profile
+
+
+@dataclass(frozen=True)
+class ListedProfile:
+    """A profile on the administrator's list: shipped with LaserLog or added by the clinic."""
+
+    name: str
+    title: str
+    format: str
+    added_by: str | None  # None: shipped
+    added_at: datetime | None
+    active: bool
+
+    @property
+    def origin(self) -> str:
+        return "Shipped with LaserLog" if self.added_by is None else f"Added by {self.added_by}"
+
+    @property
+    def state(self) -> str:
+        return "In use" if self.active else "Retired"
+
+
+def list_profiles(db: Session, actor: Actor) -> list[ListedProfile]:
+    """Every profile: the clinic's (retired ones too) by name, then the shipped ones."""
+    found = []
+    for row in stored_profiles.list_stored(db, actor):
+        try:
+            profile = parse_profile(row.name, tomllib.loads(row.source))
+            title, kind = profile.title, profile.format
+        except (LaserLogError, tomllib.TOMLDecodeError):
+            title, kind = "(cannot be read)", "?"
+        found.append(ListedProfile(row.name, title, kind.upper(), row.added_by, row.added_at,
+                                   row.active))
+    for name, profile in builtin_profiles().items():
+        found.append(ListedProfile(name, profile.title, profile.format.upper(), None, None,
+                                   True))
+    return found
 
 
 def resolve_profile(database: Database, name_or_path: str) -> Profile:

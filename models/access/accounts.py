@@ -1,5 +1,8 @@
-"""Staff accounts: creating them and signing in with an argon2id-hashed password."""
+"""Staff accounts: creating them, signing in with an argon2id-hashed password, and what an
+administrator changes (a password reset, a role, disabling one); the clinic always keeps one
+active administrator."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from math import ceil
@@ -10,12 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.access import audit_chain, witness
-from models.access.permissions import Action, require
+from models.access.permissions import Action, a_role, require
 from models.errors import NotAllowed, NotFound, RecordedFailure, ValidationFailed
 from models.records.people import User
 from models.storage.base import utc_now
 from models.storage.database import Database
 from models.values.rows import Actor, Signature
+from models.values.session_input import parse_date
 from models.values.vocabulary import Role
 
 # OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
@@ -23,6 +27,8 @@ PASSWORD_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism
 MIN_PASSWORD_LENGTH = 8
 FREE_ATTEMPTS = 3  # failed sign-ins before each further one waits
 MAX_LOCKOUT = timedelta(minutes=15)
+#: What a temporary password is made of: no 0/o, 1/l/i to misread when it is handed over.
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,24 @@ class UserRow:
     active: bool
     failed_logins: int
     locked_until: datetime | None
+    must_change_password: bool = False
+
+
+class PasswordChangeNeeded(NotAllowed):
+    """The password was right, but an administrator reset it: the person chooses a new one
+    (``sign_in`` with ``new_password``) before they are signed in."""
+
+
+def password_problems(password: str, repeat: str | None, key: str = "password"
+                      ) -> dict[str, str]:
+    """What is wrong with a new password, by field: too short (on ``key``), or not typed the
+    same twice (on "repeat"); ``repeat`` None when it was typed once."""
+    problems = {}
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems[key] = f"The password needs at least {MIN_PASSWORD_LENGTH} characters"
+    if repeat is not None and repeat != password:
+        problems["repeat"] = "The two passwords differ"
+    return problems
 
 
 def password_matches(password_hash: str, password: str) -> bool:
@@ -68,8 +92,11 @@ def create_user(
     role: str,
     password: str,
     created_by: Actor | None,
+    repeat: str | None = None,
 ) -> Actor:
-    """Add a staff account. Only an administrator may, except for the very first account."""
+    """Add a staff account. Only an administrator may, except for the very first account.
+
+    Every problem is found at once, the password typed again (``repeat``) among them."""
     if created_by is None and count_users(db) > 0:
         raise NotAllowed("Only an administrator can add users")
     if created_by is not None:
@@ -82,8 +109,7 @@ def create_user(
         problems["username"] = f"The user name {username!r} is already taken"
     if role not in {r.value for r in Role}:
         problems["role"] = "The role must be technician, supervisor or admin"
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems["password"] = f"The password needs at least {MIN_PASSWORD_LENGTH} characters"
+    problems |= password_problems(password, repeat)
     if problems:
         raise ValidationFailed(problems)
     user = User(
@@ -125,7 +151,8 @@ def list_users(db: Session, actor: Actor) -> list[UserRow]:
     now = utc_now()
     return [
         UserRow(user.username, user.full_name, user.role, user.active, user.failed_logins,
-                user.locked_until if user.locked_until and user.locked_until > now else None)
+                user.locked_until if user.locked_until and user.locked_until > now else None,
+                user.must_change_password)
         for user in db.scalars(select(User).where(User.username != COMMAND_LINE_USER)
                                .order_by(User.username))
     ]
@@ -138,9 +165,78 @@ def disable_user(db: Session, actor: Actor, username: str) -> None:
         raise NotAllowed("You cannot disable your own account")
     if not user.active:
         raise NotAllowed(f"{user.username} is already disabled")
+    if _last_administrator(db, user):
+        raise NotAllowed(f"{user.username} is the last active administrator; make another "
+                         "account an administrator first")
     user.active = False
     audit_chain.record(db, actor_id=actor.id, action="user.disable", entity="user",
                        entity_id=user.id, old={"active": True}, new={"active": False})
+
+
+def _last_administrator(db: Session, user: User) -> bool:
+    """Whether ``user`` is the only active administrator left."""
+    if user.role != Role.ADMIN or not user.active:
+        return False
+    others = db.scalar(select(func.count()).select_from(User).where(
+        User.role == Role.ADMIN, User.active, User.id != user.id,
+        User.username != COMMAND_LINE_USER)) or 0
+    return others == 0
+
+
+def change_role(db: Session, actor: Actor, username: str, role: str, reason: str) -> None:
+    """Make someone a technician, a supervisor or an administrator, with the reason; never
+    one's own role, and never the last active administrator's."""
+    user = _user(db, actor, username)
+    if user.id == actor.id:
+        raise NotAllowed("You cannot change your own role; ask another administrator")
+    problems = {}
+    if role not in set(Role):
+        problems["role"] = "The role must be technician, supervisor or admin"
+    elif role == user.role:
+        problems["role"] = f"{user.username} is {a_role(role).lower()} already; choose another role"
+    elif _last_administrator(db, user):
+        problems["role"] = (f"{user.username} is the last active administrator; make another "
+                            "account an administrator first")
+    if not reason.strip():
+        problems["reason"] = "Say why the role changes (it is kept in the audit trail)"
+    if problems:
+        raise ValidationFailed(problems)
+    old = user.role
+    user.role = role
+    audit_chain.record(db, actor_id=actor.id, action="user.role", entity="user",
+                       entity_id=user.id, old={"role": old}, new={"role": role},
+                       reason=reason.strip())
+
+
+def temporary_password() -> str:
+    """A password to hand over once: 12 letters and digits in three groups, easy to read out."""
+    letters = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(12))
+    return "-".join(letters[i:i + 4] for i in range(0, 12, 4))
+
+
+def reset_password(db: Session, actor: Actor, username: str, reason: str,
+                   temporary: str | None = None) -> str:
+    """Give an account a temporary password (made here unless given), which its owner must
+    replace when they next sign in; the delay after failed sign-ins is cleared too. Returns
+    the temporary password, to hand over in person; only its hash is kept."""
+    user = _user(db, actor, username)
+    temporary = temporary_password() if temporary is None else temporary
+    if user.id == actor.id:
+        raise NotAllowed("You cannot reset your own password here; ask another administrator")
+    if not user.active:
+        raise NotAllowed(f"{user.username} is disabled: it cannot sign in with any password")
+    problems = password_problems(temporary, None)
+    if not reason.strip():
+        problems["reason"] = "Say why the password is reset (it is kept in the audit trail)"
+    if problems:
+        raise ValidationFailed(problems)
+    user.password_hash = PASSWORD_HASHER.hash(temporary)
+    user.must_change_password = True
+    user.failed_logins, user.locked_until = 0, None
+    audit_chain.record(db, actor_id=actor.id, action="user.password_reset", entity="user",
+                       entity_id=user.id, new={"must_change_password": True},
+                       reason=reason.strip())
+    return temporary
 
 
 def unlock_user(db: Session, actor: Actor, username: str) -> None:
@@ -154,27 +250,37 @@ def unlock_user(db: Session, actor: Actor, username: str) -> None:
 
 
 def record_certification(db: Session, actor: Actor, username: str, number: str,
-                         expires: date, today: date | None = None) -> None:
+                         expires: date | str | None, today: date | None = None) -> None:
     """Record a technician's certification (a renewal replaces the last); an expired one
-    stops them completing sessions."""
+    stops them completing sessions. ``expires`` may be the date as typed (YYYY-MM-DD), so
+    that every problem is found in one round."""
     user = _user(db, actor, username)
     number = number.strip()
     problems = {}
     if not number:
         problems["certification_number"] = "Enter the certification number"
-    if expires < (today or date.today()):
-        problems["certification_expires"] = (
-            f"This certification expired on {expires:%Y-%m-%d}; record the renewed one")
+    when: date | None = None
+    try:
+        when = parse_date(expires, "The expiry date") if isinstance(expires, str) else expires
+    except ValueError as problem:
+        problems["certification_expires"] = str(problem)
+    else:
+        if when is None:
+            problems["certification_expires"] = "Enter the expiry date"
+        elif when < (today or date.today()):
+            problems["certification_expires"] = (
+                f"This certification expired on {when:%Y-%m-%d}; record the renewed one")
     if problems:
         raise ValidationFailed(problems)
+    assert when is not None  # a missing date is a problem above
     old = {"certification_number": user.certification_number,
            "certification_expires": (user.certification_expires.isoformat()
                                      if user.certification_expires else None)}
-    user.certification_number, user.certification_expires = number, expires
+    user.certification_number, user.certification_expires = number, when
     audit_chain.record(db, actor_id=actor.id, action="user.certify", entity="user",
                        entity_id=user.id,
                        old=old, new={"certification_number": number,
-                               "certification_expires": expires.isoformat()})
+                               "certification_expires": when.isoformat()})
 
 
 def lockout_delay(failed_logins: int) -> timedelta:
@@ -187,37 +293,74 @@ def lockout_delay(failed_logins: int) -> timedelta:
 
 
 def sign_out(database: Database, actor: Actor) -> None:
+    """Record the sign-out, by the account of that name: after a restore the database may be
+    another one, where the id is someone else's or nobody's (then nothing is recorded)."""
     with database.write() as db:
-        audit_chain.record(db, actor_id=actor.id, action="logout", entity="user",
-                           entity_id=actor.id)
+        user = db.get(User, actor.id)
+        if user is None or user.username != actor.username:
+            user = db.scalar(select(User).where(User.username == actor.username))
+        if user is not None:
+            audit_chain.record(db, actor_id=user.id, action="logout", entity="user",
+                               entity_id=user.id)
 
 
-def sign_in(database: Database, username: str, password: str) -> Actor:
+def sign_in(database: Database, username: str, password: str,
+            new_password: str | None = None, repeat: str | None = None) -> Actor:
     """Check a password and return who signed in; every attempt is audited and kept.
+
+    After an administrator reset it, the right password raises ``PasswordChangeNeeded``
+    until it comes with ``new_password`` (and ``repeat``, typed again), which replaces it;
+    a new password that will not do raises ``ValidationFailed`` with every problem.
 
     Takes the database rather than a session because a refusal must still commit its
     audit event and failure count before it is raised.
     """
     with database.write() as db:
-        actor, refusal = _check_password(db, username, password)
+        actor, refusal = _check_password(db, username, password, new_password, repeat)
     if actor is None:
+        if refusal == _CHANGE_NEEDED:
+            raise PasswordChangeNeeded("An administrator reset this password: choose a new "
+                                       "one in LaserLog's sign-in window to sign in")
         raise NotAllowed(refusal)
     return actor
 
 
-def _check_password(db: Session, username: str, password: str) -> tuple[Actor | None, str]:
+_CHANGE_NEEDED = "change needed"
+
+
+def _check_password(db: Session, username: str, password: str, new_password: str | None,
+                    repeat: str | None) -> tuple[Actor | None, str]:
     user = db.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     refusal = _refusal(db, user, username, password)
     if refusal:
         return None, refusal
     assert user is not None
-    if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
+    if user.must_change_password:
+        if new_password is None:
+            return None, _CHANGE_NEEDED
+        _replace_temporary(db, user, password, new_password, repeat)
+    elif PASSWORD_HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = PASSWORD_HASHER.hash(password)
         audit_chain.record(db, actor_id=user.id, action="user.rehash", entity="user",
                            entity_id=user.id, reason="password hashing parameters changed")
     user.failed_logins, user.locked_until = 0, None
     audit_chain.record(db, actor_id=user.id, action="login", entity="user", entity_id=user.id)
     return actor_of(user), ""
+
+
+def _replace_temporary(db: Session, user: User, temporary: str, new_password: str,
+                       repeat: str | None) -> None:
+    """The person's own password in place of the one an administrator gave them."""
+    problems = password_problems(new_password, repeat, key="new_password")
+    if "new_password" not in problems and new_password == temporary:
+        problems["new_password"] = "Choose a password of your own, not the temporary one"
+    if problems:
+        raise ValidationFailed(problems)
+    user.password_hash = PASSWORD_HASHER.hash(new_password)
+    user.must_change_password = False
+    audit_chain.record(db, actor_id=user.id, action="user.password_change", entity="user",
+                       entity_id=user.id, old={"must_change_password": True},
+                       new={"must_change_password": False})
 
 
 def _refusal(db: Session, user: User | None, username: str, password: str) -> str:

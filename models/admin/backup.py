@@ -4,6 +4,9 @@ SQLite: SQLite's backup API copies the live database into a temporary file, whic
 (integrity, schema, the whole audit chain) and only then renamed to the name asked for.
 PostgreSQL: ``pg_dump`` in its custom format, checked with ``pg_restore --list``.
 A restore checks the backup the same way before it touches anything.
+
+Each takes a ``progress`` (models/admin/progress.py) that hears how far it has got and may
+stop it with ``Cancelled`` until the point where a restore starts replacing the database.
 """
 
 import getpass
@@ -22,6 +25,7 @@ from sqlalchemy import exc, select, text
 from models.access import accounts, audit_chain, witness
 from models.access.permissions import Action, require
 from models.admin.integrity import Verification, verify
+from models.admin.progress import Progress, past_cancelling, unreported
 from models.errors import DatabaseUnavailable, LaserLogError, NotAllowed, one_line, os_reason
 from models.records.people import User
 from models.storage.atomic_files import written_in_place_of
@@ -34,11 +38,17 @@ from models.storage.snapshots import (
     dump_postgres,
     libpq_env,
     pg_tool,
+    run_tool,
 )
 from models.values.rows import Actor
 from models.values.vocabulary import Role
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: What a backup or restore reports it is doing, besides what ``verify`` reports.
+COPYING = "Copying the database"
+DUMPING = "Writing the backup with pg_dump"
+LOADING = "Loading the backup to check it"
+REPLACING = "Replacing the database with the backup"
 
 
 @dataclass(frozen=True)
@@ -66,15 +76,15 @@ def counts_of(database: Database) -> Counts | None:
     return Counts(*one)
 
 
-def check_sqlite_backup(path: Path) -> int:
+def check_sqlite_backup(path: Path, progress: Progress = unreported) -> int:
     """Refuse a file that is not a sound LaserLog database; return its audit event count.
 
     Even a backup this process just wrote is checked on a copy: opening it as a database
     would turn it into a WAL file with a -wal and -shm beside it, and a backup is one file."""
-    return _checked_sqlite_backup(path)[0]
+    return _checked_sqlite_backup(path, progress)[0]
 
 
-def _checked_sqlite_backup(path: Path) -> tuple[int, Counts]:
+def _checked_sqlite_backup(path: Path, progress: Progress) -> tuple[int, Counts]:
     refuse_database_file(path, "restore from")
     try:
         with path.open("rb") as handle:
@@ -104,7 +114,7 @@ def _checked_sqlite_backup(path: Path) -> tuple[int, Counts]:
                 raise BackupFailed(f"{path} is an SQLite database but not a LaserLog one")
             if not known_revision(revision):
                 raise BackupFailed(f"{path} was made by a newer LaserLog (schema {revision})")
-            result = verify(copy)
+            result = verify(copy, progress)
             counts = counts_of(copy)
         finally:
             copy.dispose()
@@ -142,8 +152,10 @@ def _require(database: Database, actor: Actor) -> None:
         require(actor, Action.MANAGE_BACKUPS, "backup")
 
 
-def backup(database: Database, actor: Actor | None, out: Path) -> Path:
-    """Write a checked backup of ``database`` to ``out``; nothing is left half-written.
+def backup(database: Database, actor: Actor | None, out: Path,
+           progress: Progress = unreported) -> Path:
+    """Write a checked backup of ``database`` to ``out``; nothing is left half-written, and
+    a backup cancelled leaves nothing at all.
 
     ``actor`` None is a scheduled job (``main.py backup``): a backup gives nothing that access
     to the database does not, so it needs no sign-in, and is audited with the machine."""
@@ -153,10 +165,13 @@ def backup(database: Database, actor: Actor | None, out: Path) -> Path:
         if database.is_sqlite:
             source = database.sqlite_path
             assert source is not None
-            backup_sqlite_file(source, partial)
-            check_sqlite_backup(partial)
+            progress(COPYING, 0, 0)
+            backup_sqlite_file(source, partial,
+                               lambda done, total: progress(COPYING, done, total))
+            check_sqlite_backup(partial, progress)
         else:
-            dump_postgres(database, partial)
+            progress(DUMPING, 0, 0)
+            dump_postgres(database, partial, lambda: progress(DUMPING, 0, 0))
     _audit(database, actor, "backup.create", out)
     return out
 
@@ -224,7 +239,8 @@ def _backup_account(source: Path, username: str, password: str) -> Actor | None:
     return Actor(id=row[0], username=row[1], full_name=row[2], role=row[3])
 
 
-def _checked_postgres_backup(database: Database, source: Path) -> tuple[int, Counts]:
+def _checked_postgres_backup(database: Database, source: Path, progress: Progress
+                             ) -> tuple[int, Counts]:
     """Load the dump into a scratch database beside the target and check it there whole
     (schema known, guards present, the chain and every signed session's content, not
     empty), before the target is touched; the scratch database is dropped after."""
@@ -243,10 +259,10 @@ def _checked_postgres_backup(database: Database, source: Path) -> tuple[int, Cou
                                "changed") from None
     scratch = Database(database.url.set(database=name).render_as_string(hide_password=False))
     try:
-        loaded = subprocess.run([pg_tool("pg_restore"), "--no-owner",
-                                 f"--dbname={scratch.libpq_url(with_password=False)}",
-                                 str(source)], capture_output=True, text=True,
-                                env=libpq_env(scratch))
+        progress(LOADING, 0, 0)
+        loaded = run_tool([pg_tool("pg_restore"), "--no-owner",
+                           f"--dbname={scratch.libpq_url(with_password=False)}", str(source)],
+                          libpq_env(scratch), lambda: progress(LOADING, 0, 0))
         if loaded.returncode != 0:
             raise BackupFailed(f"{source} does not load ({one_line(loaded.stderr)}); nothing "
                                "was changed")
@@ -254,7 +270,7 @@ def _checked_postgres_backup(database: Database, source: Path) -> tuple[int, Cou
         if revision is None or not known_revision(revision):
             raise BackupFailed(f"{source} was made by a newer LaserLog (schema {revision}); "
                                "nothing was changed")
-        result = verify(scratch)
+        result = verify(scratch, progress)
         counts = counts_of(scratch)
     finally:
         scratch.dispose()
@@ -265,7 +281,8 @@ def _checked_postgres_backup(database: Database, source: Path) -> tuple[int, Cou
 
 
 def restore(database: Database, actor: Actor, source: Path, force: bool = False,
-            confirm: Callable[[str], bool] | None = None) -> int:
+            confirm: Callable[[str], bool] | None = None,
+            progress: Progress = unreported) -> int:
     """Replace the database's content with a checked backup; return its audit event count.
 
     Everything is checked before anything is touched: the backup (sound, a known schema, its
@@ -273,13 +290,14 @@ def restore(database: Database, actor: Actor, source: Path, force: bool = False,
     elsewhere (unless ``force``: their saves would be lost), and, when ``confirm`` is given,
     the person's yes to the two databases' counts side by side. Any refusal leaves the
     target as it was. The target itself may be damaged: it is replaced whole, not read. A
-    backup from an older LaserLog is brought up to date afterwards.
+    backup from an older LaserLog is brought up to date afterwards. ``progress`` may cancel
+    until the person says yes; after that the restore goes to its end.
     """
     require(actor, Action.MANAGE_BACKUPS, "backup")
     if database.is_sqlite:
-        _events, counts = _checked_sqlite_backup(source)
+        _events, counts = _checked_sqlite_backup(source, progress)
     else:
-        _events, counts = _checked_postgres_backup(database, source)
+        _events, counts = _checked_postgres_backup(database, source, progress)
     current = counts_of(database)
     database.dispose()  # this process's own pooled connections are not "others"
     if database.is_sqlite:
@@ -301,6 +319,8 @@ def restore(database: Database, actor: Actor, source: Path, force: bool = False,
                 f"{source.name} ({counts})?")
     if confirm is not None and not confirm(question):
         raise BackupFailed("Not confirmed; nothing was changed")
+    progress = past_cancelling(progress)
+    progress(REPLACING, 0, 0)
     if database.sqlite_path is not None:
         _replace_sqlite(database.sqlite_path, source)
     else:
@@ -317,7 +337,7 @@ def restore(database: Database, actor: Actor, source: Path, force: bool = False,
                            entity_id=source.name[-64:],
                            new={"file": str(source), "by": actor.username})
         witness.witness_after_commit(db, "restore")  # the witnesses before it are closed
-    return verify(database).events - 1
+    return verify(database, progress).events - 1
 
 
 def _replace_sqlite(target: Path, source: Path) -> None:

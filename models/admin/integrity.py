@@ -8,17 +8,19 @@ content is digested again and compared, and a signed session that is gone is nam
 """
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from models.access import witness
 from models.access.audit_chain import GENESIS_HASH, event_hash
+from models.admin.progress import REPORT_EVERY, Progress, unreported
 from models.reading.session_content import content_digests
 from models.records.audit_events import AuditEvent
+from models.records.treatment import TreatmentSession
 from models.storage.database import Database
 from models.storage.migrations import guards_expected
 from models.workflow.session_logging import CONTENT_KEY, SEALING
@@ -124,11 +126,22 @@ def _unreadable_event(db: Session, after_seq: int | None) -> str:
     return f"audit events from {first} on cannot be read: a value is not what its column holds"
 
 
-def _content_problems(db: Session, seals: _Seals, result: Verification) -> None:
+#: What ``verify`` reports it is doing.
+CHECKING_STORAGE = "Checking storage and guards"
+CHECKING_CHAIN = "Checking the audit chain"
+CHECKING_CONTENT = "Checking signed sessions"
+
+
+def _content_problems(db: Session, seals: _Seals, result: Verification,
+                      progress: Progress) -> None:
     seen: set[str] = set()
     mismatched: list[str] = []
+    total = db.scalar(select(func.count()).select_from(TreatmentSession)) or 0
+    progress(CHECKING_CONTENT, 0, total)
     for content in content_digests(db):
         seen.add(content.uuid)
+        if len(seen) % REPORT_EVERY == 0:
+            progress(CHECKING_CONTENT, len(seen), total)
         result.content_bytes += content.size
         if content.status == "draft" or (content.status == "voided"
                                           and content.uuid not in seals.signed):
@@ -142,6 +155,7 @@ def _content_problems(db: Session, seals: _Seals, result: Verification) -> None:
                               "were changed outside LaserLog")
         else:
             result.sessions_proven += 1
+    progress(CHECKING_CONTENT, len(seen), total)
     result.problems += _first_of(mismatched, "more signed sessions were changed")
     missing = [f"signed session {uuid} (signed in audit event {seq}) is missing from the "
                "database" for uuid, seq in sorted(seals.signed.items(), key=lambda i: i[1])
@@ -154,15 +168,19 @@ def _first_of(problems: Sequence[str], more: str, shown: int = 5) -> list[str]:
     return [*problems[:shown], *([f"… and {extra:,} {more}"] if extra > 0 else [])]
 
 
-def verify(database: Database, progress: Callable[[int], None] | None = None) -> Verification:
+def verify(database: Database, progress: Progress = unreported) -> Verification:
     """Check storage, guards, every audit event and every signed session's content; name the
-    first broken link and each session changed or missing."""
+    first broken link and each session changed or missing. ``progress`` hears how far it has
+    got (and may stop it: nothing is written)."""
     result = Verification()
     seals = _Seals()
     with database.read() as db:
+        progress(CHECKING_STORAGE, 0, 0)
         witnessed = {w.seq: w for w in witness.witnesses_of(witness.chain_identity(db))}
         result.problems += _storage_problems(db, database.is_sqlite)
         result.problems += _guard_problems(db, database.engine.dialect.name)
+        total = db.scalar(select(func.count()).select_from(AuditEvent)) or 0
+        progress(CHECKING_CHAIN, 0, total)
         expected_seq, prev_hash, after_seq = 1, GENESIS_HASH, None
         while result.first_broken_seq is None:
             statement = select(AuditEvent).order_by(AuditEvent.seq).limit(_BATCH)
@@ -192,13 +210,12 @@ def verify(database: Database, progress: Callable[[int], None] | None = None) ->
                 expected_seq, prev_hash = event.seq + 1, event.hash
             after_seq = events[-1].seq
             db.expunge_all()
-            if progress is not None:
-                progress(result.events)
+            progress(CHECKING_CHAIN, result.events, total)
         if result.first_broken_seq is None and witnessed:
             last = max(witnessed)
             seen = witnessed[last]
             result.problems.append(
                 f"audit events {expected_seq} to {last} are missing: a witness saw event "
                 f"{last} on {seen.seen_at} ({seen.reason}); the chain's end was cut off")
-        _content_problems(db, seals, result)
+        _content_problems(db, seals, result, progress)
     return result

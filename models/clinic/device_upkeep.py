@@ -3,6 +3,8 @@ verification log and the fault log.
 
 A tip's pulses are counted from the sessions logged with its device since it was fitted
 (imports and connected devices fill those counts); near its rated life it is warned about.
+A tip is taken off by fitting the next one, or retired without one; either way it stays on
+record with the pulses it gave.
 """
 
 from dataclasses import dataclass
@@ -66,6 +68,28 @@ class DeviceCare:
         return found
 
 
+@dataclass(frozen=True)
+class FittedTip:
+    """A tip on the administrator's list: fitted now, replaced or retired."""
+
+    id: int
+    device_id: int
+    device: str  # its display name
+    name: str
+    rated_pulses: int
+    fitted_at: datetime
+    pulses: int  # logged with its device while it was fitted
+    ended_at: datetime | None  # replaced by the next tip, or retired, then
+    retired: bool  # taken off without a replacement
+
+    @property
+    def state(self) -> str:
+        if self.ended_at is None:
+            return "Fitted now"
+        when = f"{self.ended_at.astimezone():%Y-%m-%d}"
+        return f"Retired {when}" if self.retired else f"Replaced {when}"
+
+
 def _device(db: Session, device_id: int) -> Device:
     device = db.get(Device, device_id)
     if device is None:
@@ -75,14 +99,11 @@ def _device(db: Session, device_id: int) -> Device:
 
 def fit_tip(db: Session, actor: Actor, device_id: int, name: str, rated_pulses: int | None
             ) -> None:
-    """Fit a new handpiece or tip; its pulse count starts from now."""
+    """Fit a new handpiece or tip, replacing the one fitted; its pulse count starts now."""
     require(actor, Action.MANAGE_DEVICES, "device_tip")
-    _device(db, device_id)
-    problems = {}
-    if not name.strip():
-        problems["name"] = "Name the handpiece or tip (e.g. 'IR handpiece 2, tip 15 mm')"
-    if rated_pulses is None or rated_pulses < 1:
-        problems["rated_pulses"] = "Enter the tip's rated life in pulses, from its datasheet"
+    problems = _tip_problems(name, rated_pulses)
+    if not _device(db, device_id).active:
+        problems["device"] = "This device is retired; fit tips to one in use"
     if problems:
         raise ValidationFailed(problems)
     tip = DeviceTip(device_id=device_id, name=name.strip(), rated_pulses=rated_pulses,
@@ -91,6 +112,114 @@ def fit_tip(db: Session, actor: Actor, device_id: int, name: str, rated_pulses: 
     db.flush()
     audit_chain.record(db, actor_id=actor.id, action="device.tip", entity="device",
                        entity_id=device_id, new={"tip": tip.name, "rated_pulses": rated_pulses})
+
+
+def _tip_problems(name: str, rated_pulses: int | None) -> dict[str, str]:
+    problems = {}
+    if not name.strip():
+        problems["name"] = "Name the handpiece or tip (e.g. 'IR handpiece 2, tip 15 mm')"
+    if rated_pulses is None or rated_pulses < 1:
+        problems["rated_pulses"] = "Enter the tip's rated life in pulses, from its datasheet"
+    return problems
+
+
+def _tip(db: Session, tip_id: int) -> DeviceTip:
+    tip = db.get(DeviceTip, tip_id)
+    if tip is None:
+        raise NotFound(f"No tip with id {tip_id}")
+    return tip
+
+
+def edit_tip(db: Session, actor: Actor, tip_id: int, name: str, rated_pulses: int | None
+             ) -> None:
+    """Correct a tip's name or rated life (its pulses and fitting stay as they were)."""
+    require(actor, Action.MANAGE_DEVICES, "device_tip", tip_id)
+    tip = _tip(db, tip_id)
+    problems = _tip_problems(name, rated_pulses)
+    if problems:
+        raise ValidationFailed(problems)
+    assert rated_pulses is not None  # a missing rated life is a problem above
+    old = {"tip": tip.name, "rated_pulses": tip.rated_pulses}
+    new = {"tip": name.strip(), "rated_pulses": rated_pulses}
+    if old == new:
+        raise ValidationFailed({"name": "Nothing was changed"})
+    tip.name, tip.rated_pulses = name.strip(), rated_pulses
+    audit_chain.record(db, actor_id=actor.id, action="device.tip_edit", entity="device",
+                       entity_id=tip.device_id, old=old, new=new)
+
+
+def retire_tip(db: Session, actor: Actor, tip_id: int, reason: str) -> None:
+    """Take the tip fitted now off its device without fitting another; it stays on record."""
+    require(actor, Action.MANAGE_DEVICES, "device_tip", tip_id)
+    tip = _tip(db, tip_id)
+    if _tip_end(db, tip) is not None:
+        raise ValidationFailed({"tip": f"{tip.name} is no longer fitted"})
+    if not reason.strip():
+        raise ValidationFailed({"reason": "Say why the tip is retired (worn out, broken…)"})
+    tip.retired_at = datetime.now(UTC)
+    audit_chain.record(db, actor_id=actor.id, action="device.tip_retire", entity="device",
+                       entity_id=tip.device_id, old={"tip": tip.name, "retired": False},
+                       new={"tip": tip.name, "retired": True}, reason=reason.strip())
+
+
+def _next_fitted(db: Session, tip: DeviceTip) -> datetime | None:
+    """When the next tip was fitted to the same device, if one was."""
+    return db.scalar(select(DeviceTip.fitted_at).where(
+        DeviceTip.device_id == tip.device_id, DeviceTip.id != tip.id,
+        (DeviceTip.fitted_at > tip.fitted_at)
+        | ((DeviceTip.fitted_at == tip.fitted_at) & (DeviceTip.id > tip.id)))
+        .order_by(DeviceTip.fitted_at, DeviceTip.id).limit(1))
+
+
+def _tip_end(db: Session, tip: DeviceTip) -> datetime | None:
+    """When the tip came off: retired, or replaced by the next one; None while fitted."""
+    ends = [end for end in (tip.retired_at, _next_fitted(db, tip)) if end is not None]
+    return min(ends) if ends else None
+
+
+def _pulses(db: Session, device_id: int, since: datetime, until: datetime | None) -> int:
+    """Pulses logged with the device in signed or draft sessions started in [since, until)."""
+    statement = (select(func.coalesce(func.sum(TreatedArea.pulses), 0))
+                 .join(TreatmentSession, TreatmentSession.id == TreatedArea.session_id)
+                 .where(TreatmentSession.device_id == device_id,
+                        TreatmentSession.started_at >= since,
+                        TreatmentSession.status != SessionStatus.VOIDED,
+                        TreatedArea.superseded_in.is_(None)))
+    if until is not None:
+        statement = statement.where(TreatmentSession.started_at < until)
+    pulses = db.scalar(statement)
+    assert pulses is not None  # one row, and COALESCE leaves no NULL
+    return int(pulses)
+
+
+def list_tips(db: Session, actor: Actor, device_id: int | None = None) -> list[FittedTip]:
+    """Every tip ever fitted (of one device, or of all), newest first, with its pulses."""
+    require(actor, Action.MANAGE_DEVICES, "device_tip")
+    statement = select(DeviceTip, Device).join(Device, Device.id == DeviceTip.device_id)
+    if device_id is not None:
+        statement = statement.where(DeviceTip.device_id == device_id)
+    found = []
+    for tip, device in db.execute(statement.order_by(DeviceTip.fitted_at.desc(),
+                                                     DeviceTip.id.desc())):
+        end = _tip_end(db, tip)
+        found.append(FittedTip(
+            tip.id, device.id, f"{device.make} {device.model} ({device.serial})", tip.name,
+            tip.rated_pulses, tip.fitted_at, _pulses(db, device.id, tip.fitted_at, end), end,
+            tip.retired_at is not None and end == tip.retired_at))
+    return found
+
+
+def last_verifications(db: Session) -> dict[int, LogRow]:
+    """Each device's latest daily verification, passed or failed, by device id."""
+    latest = (select(DeviceLogEntry.device_id, func.max(DeviceLogEntry.id).label("id"))
+              .where(DeviceLogEntry.kind.in_((LogKind.VERIFICATION_PASSED,
+                                               LogKind.VERIFICATION_FAILED)))
+              .group_by(DeviceLogEntry.device_id).subquery())
+    return {entry.device_id: LogRow(entry.kind, entry.note, entry.logged_at, name)
+            for entry, name in db.execute(
+                select(DeviceLogEntry, User.full_name)
+                .join(latest, latest.c.id == DeviceLogEntry.id)
+                .join(User, User.id == DeviceLogEntry.logged_by_id))}
 
 
 def log_device(db: Session, actor: Actor, device_id: int, kind: str, note: str = "") -> None:
@@ -131,17 +260,16 @@ def device_care(db: Session, actor: Actor, device_id: int, today: date | None = 
         if row.kind == LogKind.FAULT:
             fault = row
             break
-    tip = db.scalars(select(DeviceTip).where(DeviceTip.device_id == device_id)
-                     .order_by(DeviceTip.fitted_at.desc(), DeviceTip.id.desc())).first()
+    tip = current_tip(db, device_id)
     tip_row = None
     if tip is not None:
-        pulses = db.scalar(
-            select(func.coalesce(func.sum(TreatedArea.pulses), 0))
-            .join(TreatmentSession, TreatmentSession.id == TreatedArea.session_id)
-            .where(TreatmentSession.device_id == device_id,
-                   TreatmentSession.started_at >= tip.fitted_at,
-                   TreatmentSession.status != SessionStatus.VOIDED,
-                   TreatedArea.superseded_in.is_(None)))
-        assert pulses is not None  # one row, and COALESCE leaves no NULL
-        tip_row = TipRow(tip.name, tip.rated_pulses, tip.fitted_at, int(pulses))
+        tip_row = TipRow(tip.name, tip.rated_pulses, tip.fitted_at,
+                         _pulses(db, device_id, tip.fitted_at, None))
     return DeviceCare(device_id, tip_row, verified, fault, log)
+
+
+def current_tip(db: Session, device_id: int) -> DeviceTip | None:
+    """The tip fitted last to the device, unless it was retired since."""
+    tip = db.scalars(select(DeviceTip).where(DeviceTip.device_id == device_id)
+                     .order_by(DeviceTip.fitted_at.desc(), DeviceTip.id.desc())).first()
+    return None if tip is None or tip.retired_at is not None else tip

@@ -1,7 +1,10 @@
 """Import profiles a clinic adds for its own device models, kept in the database so every PC
 reads the same ones. They are checked by ``devices/profile_library.py`` before they are
-stored; administrators add and retire them, and nothing is ever deleted."""
+stored; administrators add, replace and retire them, and nothing is ever deleted (the audit
+trail keeps each source a profile had)."""
 
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,7 +13,17 @@ from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import NotFound, ValidationFailed
 from models.records.clinic_config import StoredProfile
+from models.records.people import User
 from models.values.rows import Actor
+
+
+@dataclass(frozen=True)
+class StoredProfileRow:
+    name: str
+    source: str  # the TOML in use
+    added_by: str
+    added_at: datetime
+    active: bool
 
 
 def store_profile(db: Session, actor: Actor, name: str, source: str) -> None:
@@ -24,16 +37,47 @@ def store_profile(db: Session, actor: Actor, name: str, source: str) -> None:
                        entity_id=name, new={"name": name, "source": source})
 
 
-def retire_profile(db: Session, actor: Actor, name: str) -> None:
-    """Stop offering a profile; it stays stored, with who added it and when."""
+def retire_profile(db: Session, actor: Actor, name: str, reason: str | None = None) -> None:
+    """Stop offering a profile; it stays stored, with who added it and when. The screen asks
+    why (``reason``); the command line does not."""
     require(actor, Action.MANAGE_PROFILES, "import_profile", name)
     stored = db.scalar(select(StoredProfile).where(StoredProfile.name == name,
                                                    StoredProfile.active))
     if stored is None:
         raise NotFound(f"No import profile {name!r} added by the clinic is in use")
+    if reason is not None and not reason.strip():
+        raise ValidationFailed({"reason": "Say why the profile is retired"})
     stored.active = False
     audit_chain.record(db, actor_id=actor.id, action="profile.retire", entity="import_profile",
-                       entity_id=name, old={"active": True}, new={"active": False})
+                       entity_id=name, old={"active": True}, new={"active": False},
+                       reason=(reason or "").strip())
+
+
+def replace_profile(db: Session, actor: Actor, name: str, source: str) -> None:
+    """Give a profile in use a new source (a device's new firmware exports differently); the
+    files imported with it keep what they imported."""
+    require(actor, Action.MANAGE_PROFILES, "import_profile", name)
+    stored = db.scalar(select(StoredProfile).where(StoredProfile.name == name,
+                                                   StoredProfile.active))
+    if stored is None:
+        raise NotFound(f"No import profile {name!r} added by the clinic is in use")
+    if stored.source == source:
+        raise ValidationFailed({"source": "That file is the profile as it is already"})
+    old = stored.source
+    stored.source = source
+    audit_chain.record(db, actor_id=actor.id, action="profile.replace",
+                       entity="import_profile", entity_id=name, old={"source": old},
+                       new={"source": source})
+
+
+def list_stored(db: Session, actor: Actor) -> list[StoredProfileRow]:
+    """Every profile the clinic added, retired ones too, by name."""
+    require(actor, Action.MANAGE_PROFILES, "import_profile")
+    rows = db.execute(select(StoredProfile.name, StoredProfile.source, User.full_name,
+                             StoredProfile.added_at, StoredProfile.active)
+                      .join(User, User.id == StoredProfile.added_by_id)
+                      .order_by(StoredProfile.name))
+    return [StoredProfileRow(*row) for row in rows]
 
 
 def stored_profiles(db: Session) -> dict[str, str]:

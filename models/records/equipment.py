@@ -30,6 +30,8 @@ class DeviceTip(Base):
     rated_pulses: Mapped[int]
     fitted_at: Mapped[datetime] = mapped_column(default=utc_now)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Taken off without a replacement; a tip fitted after it replaces it too (0020).
+    retired_at: Mapped[datetime | None]
 
 
 class DeviceLogEntry(Base):

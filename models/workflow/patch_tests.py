@@ -2,11 +2,12 @@
 
 A rule may require a valid patch for a device, an area, or an area on a device; a session
 with that device and area then cannot be completed without one: read at least its
-``read_after_days`` after it was done, with no reaction, within ``VALID_FOR``.
+``read_after_days`` after it was done, with no reaction, within ``VALID_FOR``. Administrators
+correct and retire rules; a retired rule stays on record and no longer applies.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from models.access.permissions import Action, require
 from models.errors import NotFound, ValidationFailed
 from models.records.equipment import Device
 from models.records.patient_plans import TestPatch, TestPatchRule
-from models.records.people import Patient
+from models.records.people import Patient, User
 from models.values.parameters import ENERGY, FLUENCE
 from models.values.rows import Actor
 from models.values.vocabulary import Area, PatchResult
@@ -54,6 +55,27 @@ class PatchRow:
         read = (f"read {self.read_on:%Y-%m-%d}: {PatchResult(self.result).label.lower()}"
                 if self.read_on else f"to read from {self.readable_on:%Y-%m-%d}")
         return f"{where}, done {self.done_on:%Y-%m-%d} at {setting}, {read}"
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """A rule on the administrator's list."""
+
+    id: int
+    device_id: int | None
+    device: str | None  # its display name; None: any device
+    area: str | None  # None: any area
+    created_by: str
+    created_at: datetime
+    active: bool
+
+    def describe(self) -> str:
+        where = Area(self.area).label if self.area else "any area"
+        return f"{self.device or 'Any device'}, {where.lower()}"
+
+    @property
+    def state(self) -> str:
+        return "In force" if self.active else "Retired"
 
 
 def _row(patch: TestPatch) -> PatchRow:
@@ -142,14 +164,93 @@ def read_test_patch(db: Session, actor: Actor, patch_id: int, read_on: date | No
     return _row(patch)
 
 
+def _rule_problems(db: Session, device_id: int | None, area: str | None,
+                   rule_id: int | None) -> dict[str, str]:
+    """Every problem with what a rule names (``rule_id``: the one being edited)."""
+    if device_id is None and area is None:
+        return {"rule": "Name the device, the area or both"}
+    problems = {}
+    if area is not None and area not in set(Area):
+        problems["area"] = f"Unknown treated area {area!r}"
+    if device_id is not None:
+        device = db.get(Device, device_id)
+        if device is None or not device.active:
+            problems["rule"] = "Choose a device in use"
+    same = select(TestPatchRule.id).where(
+        TestPatchRule.active,
+        TestPatchRule.device_id.is_(None) if device_id is None
+        else TestPatchRule.device_id == device_id,
+        TestPatchRule.area.is_(None) if area is None else TestPatchRule.area == area)
+    if rule_id is not None:
+        same = same.where(TestPatchRule.id != rule_id)
+    if not problems and db.scalar(same) is not None:
+        problems["rule"] = "The same rule is in force already"
+    return problems
+
+
+def list_rules(db: Session, actor: Actor) -> list[RuleRow]:
+    """Every rule ever made, those in force first, newest first."""
+    require(actor, Action.MANAGE_DEVICES, "test_patch_rule")
+    rows = db.execute(
+        select(TestPatchRule, Device, User.full_name)
+        .outerjoin(Device, Device.id == TestPatchRule.device_id)
+        .join(User, User.id == TestPatchRule.created_by_id)
+        .order_by(TestPatchRule.active.desc(), TestPatchRule.created_at.desc(),
+                  TestPatchRule.id.desc()))
+    return [RuleRow(rule.id, rule.device_id,
+                    None if device is None else f"{device.make} {device.model} "
+                                                f"({device.serial})",
+                    rule.area, by, rule.created_at, rule.active)
+            for rule, device, by in rows]
+
+
+def _rule(db: Session, rule_id: int) -> TestPatchRule:
+    rule = db.get(TestPatchRule, rule_id)
+    if rule is None:
+        raise NotFound(f"No test patch rule {rule_id}")
+    return rule
+
+
+def edit_rule(db: Session, actor: Actor, rule_id: int, device_id: int | None,
+              area: str | None) -> None:
+    """Correct what a rule in force names; from now on sessions are checked against that."""
+    require(actor, Action.MANAGE_DEVICES, "test_patch_rule", rule_id)
+    rule = _rule(db, rule_id)
+    problems = _rule_problems(db, device_id, area, rule_id)
+    if not rule.active:
+        problems = {"rule": "This rule is retired; add a new one instead"}
+    elif not problems and (rule.device_id, rule.area) == (device_id, area):
+        problems["rule"] = "Nothing was changed"
+    if problems:
+        raise ValidationFailed(problems)
+    old = {"device_id": rule.device_id, "area": rule.area}
+    rule.device_id, rule.area = device_id, area
+    audit_chain.record(db, actor_id=actor.id, action="test_patch_rule.edit",
+                       entity="test_patch_rule", entity_id=rule.id, old=old,
+                       new={"device_id": device_id, "area": area})
+
+
+def retire_rule(db: Session, actor: Actor, rule_id: int, reason: str) -> None:
+    """Stop requiring what the rule required; it stays on record."""
+    require(actor, Action.MANAGE_DEVICES, "test_patch_rule", rule_id)
+    rule = _rule(db, rule_id)
+    if not rule.active:
+        raise ValidationFailed({"rule": "This rule is retired already"})
+    if not reason.strip():
+        raise ValidationFailed({"reason": "Say why the rule no longer applies"})
+    rule.active = False
+    audit_chain.record(db, actor_id=actor.id, action="test_patch_rule.retire",
+                       entity="test_patch_rule", entity_id=rule.id, old={"active": True},
+                       new={"active": False}, reason=reason.strip())
+
+
 def require_test_patch(db: Session, actor: Actor, device_id: int | None, area: str | None
                        ) -> None:
     """From now on, sessions with this device and/or on this area need a valid patch."""
     require(actor, Action.MANAGE_DEVICES, "test_patch_rule")
-    if device_id is None and area is None:
-        raise ValidationFailed({"rule": "Name the device, the area or both"})
-    if area is not None and area not in set(Area):
-        raise ValidationFailed({"area": f"Unknown treated area {area!r}"})
+    problems = _rule_problems(db, device_id, area, None)
+    if problems:
+        raise ValidationFailed(problems)
     rule = TestPatchRule(device_id=device_id, area=area, created_by_id=actor.id)
     db.add(rule)
     db.flush()
@@ -164,6 +265,7 @@ def patches_missing(db: Session, patient_id: int, device_id: int | None, areas: 
     if device_id is None or not areas:
         return {}
     rules = db.scalars(select(TestPatchRule).where(
+        TestPatchRule.active,
         or_(TestPatchRule.device_id == device_id, TestPatchRule.device_id.is_(None)),
         or_(TestPatchRule.area.in_(areas), TestPatchRule.area.is_(None)))).all()
     covered = {area for area in areas for rule in rules

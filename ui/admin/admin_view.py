@@ -1,211 +1,141 @@
-"""The administrator's screen: staff accounts (add, disable, unlock) and the device register.
+"""The administrator's screen: staff accounts, the device register, tips, test-patch rules,
+import profiles, and backups, each a list of its own; the clinic's settings; and one status
+line saying what was just done.
 
-Administrators see no patient data; what they can do here is what their role allows.
+Administrators see no patient data; what they can do here is what their role allows. Nothing
+listed here is ever deleted: what is retired stays on record.
 """
 
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidgetItem,
+    QTableWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from devices.importing.profile_library import add_profile
-from models.access import accounts
-from models.access.accounts import UserRow
-from models.clinic import clinic_settings, device_register, staff_report
+from models.clinic import clinic_settings
 from models.clinic.clinic_settings import ClinicRules
-from models.clinic.staff_report import TechnicianRow
-from models.errors import ValidationFailed
-from models.values.rows import Actor, DeviceRow
-from models.values.vocabulary import Role
+from models.values.rows import Actor
+from ui.admin.account_dialogs import AddUserDialog
+from ui.admin.backups_panel import BackupsPanel
+from ui.admin.devices_panel import DevicesPanel
+from ui.admin.patch_rules_panel import PatchRulesPanel
+from ui.admin.profiles_panel import ProfilesPanel
 from ui.admin.staff_dialogs import (
     CertificationDialog,
     ClinicSettingsDialog,
     TestPatchRuleDialog,
     TipDialog,
 )
-from ui.equipment.device_dialog import DeviceDialog
+from ui.admin.staff_panel import StaffPanel
+from ui.admin.tips_panel import TipsPanel
+from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
-from ui.widgets.account_dialog import AccountDialog
-from ui.widgets.file_dialogs import choose_file_to_open
-from ui.widgets.row_table import row_table
-
-ATTENTION = QBrush(QColor(170, 20, 20))  # a certification expired, expiring or missing
-
-
-class AddUserDialog(AccountDialog):
-    def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__("Add a user", roles=True, parent=parent)
-        self.tasks, self.actor = tasks, actor
-        self._add_fields("Save").accepted.connect(self._save)
-
-    def _save(self) -> None:
-        if not self.passwords_match():
-            return
-        role = self.role
-        assert role is not None  # built with roles=True
-        self.tasks.write(  # every value read here, on the GUI thread
-            accounts.create_user, username=self.username.text(),
-            full_name=self.full_name.text(), role=role.currentData(),
-            password=self.password.text(), created_by=self.actor,
-        ).then(lambda _actor: self.accept(), self._refused)
-
-    def _refused(self, error: Exception) -> None:
-        if isinstance(error, ValidationFailed):
-            self.show_refusal(error)
-        else:
-            self.tasks.report_error(error)
 
 
 class AdminView(QWidget):
-    def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None,
+                 messages: Messages | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor = tasks, actor
-        self.users = row_table(["User name", "Full name", "Role", "State", "Certification",
-                                "Procedures this year"], stretch_last=False)
-        header = self.users.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the certification
-        self.add_button = QPushButton("&Add user…")
-        self.disable_button = QPushButton("&Disable")
-        self.unlock_button = QPushButton("&Unlock")
-        self.certify_button = QPushButton("&Certification…")
-        self.certify_button.setToolTip("Record the selected technician's certification or its "
-                                       "renewal")
-        self.device_button = QPushButton("&Register device…")
-        self.tip_button = QPushButton("Fit &tip…")
-        self.patch_rule_button = QPushButton("Test patc&h rule…")
+        self.staff = StaffPanel(tasks, actor)
+        self.devices = DevicesPanel(tasks, actor)
+        self.tips = TipsPanel(tasks, actor)
+        self.rules = PatchRulesPanel(tasks, actor)
+        self.profiles = ProfilesPanel(tasks, actor)
+        self.backups = BackupsPanel(tasks, actor, messages or Messages())
+        self.sections = QTabWidget()
+        for panel, title in ((self.staff, "&Staff"), (self.devices, "De&vices"),
+                             (self.tips, "Ti&ps"), (self.rules, "Test patch ru&les"),
+                             (self.profiles, "Import pr&ofiles"),
+                             (self.backups, "Backups and &checks")):
+            self.sections.addTab(panel, title)
+            panel.said.connect(self.say)
         self.settings_button = QPushButton("Clinic &settings…")
         self.settings_button.setToolTip("The clinic's name, address and phone, the consent "
                                         "rules, the change limit, late entries, the incident "
                                         "due time and the course plan: the same on every PC")
-        self.patch_rule_button.setToolTip("Require a valid test patch before treating with a "
-                                          "device, on an area, or both")
-        self.profile_button = QPushButton("Add import &profile…")
-        self.profile_button.setToolTip("Check a profile file (TOML) for a device model and "
-                                       "make it available on every PC")
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.disable_button, self.unlock_button,
-                       self.certify_button, self.settings_button):
-            buttons.addWidget(button)
-        buttons.addStretch()
-        for button in (self.profile_button, self.device_button, self.tip_button,
-                       self.patch_rule_button):
-            buttons.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Staff accounts. Accounts are never deleted: disable one to "
-                                "stop it signing in; its records stay."))
-        layout.addWidget(self.users)
-        layout.addLayout(buttons)
-        self.add_button.clicked.connect(self._add)
-        self.disable_button.clicked.connect(lambda: self._change(accounts.disable_user))
-        self.unlock_button.clicked.connect(lambda: self._change(accounts.unlock_user))
-        self.device_button.clicked.connect(lambda: DeviceDialog(tasks, actor, self).open())
-        self.profile_button.clicked.connect(self._add_profile)
-        self.certify_button.clicked.connect(self._certify)
-        self.tip_button.clicked.connect(lambda: self.tasks.read(
-            device_register.list_devices).then(self._fit_tip))
-        self.patch_rule_button.clicked.connect(lambda: self.tasks.read(
-            device_register.list_devices).then(self._add_patch_rule))
         self.settings_button.clicked.connect(lambda: self.tasks.read(
             clinic_settings.rules).then(self._change_settings))
+        self.sections.setCornerWidget(self.settings_button)
         self.message = QLabel()
+        self.message.setObjectName("formStatus")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.sections, 1)
         layout.addWidget(self.message)
-        self.refresh()
+
+    def say(self, text: str) -> None:
+        """The status line: what was just done, or why it was not."""
+        self.message.setText(text)
+        self.message.setToolTip(text)
 
     def refresh(self) -> None:
-        year = date.today().year
-        self.tasks.read(lambda db, actor: (accounts.list_users(db, actor),
-                                           staff_report.technician_report(db, actor, year)),
-                        self.actor).then(self._show)
-
-    def _show(self, found: tuple[list[UserRow], list[TechnicianRow]]) -> None:
-        users, technicians = found
-        by_name = {row.username: row for row in technicians}
-        today = date.today()
-        self.users.setRowCount(len(users))
-        for row, user in enumerate(users):
-            state = "active" if user.active else "disabled"
-            if user.locked_until is not None:
-                state += f", waiting until {user.locked_until.astimezone():%H:%M:%S}"
-            technician = by_name.get(user.username)
-            certification = procedures = ""
-            if technician is not None:
-                number = technician.certification_number
-                certification = (f"{number}: " if number else "") + \
-                    technician.certification_state(today)
-                procedures = str(technician.procedures)
-            for column, text in enumerate((user.username, user.full_name,
-                                           Role(user.role).label, state, certification,
-                                           procedures)):
-                item = QTableWidgetItem(text)
-                if technician is not None and technician.needs_attention(today):
-                    item.setForeground(ATTENTION)
-                self.users.setItem(row, column, item)
-
-    def _certify(self) -> None:
-        username = self._selected()
-        if username is None:
-            self.message.setText("Select the technician first.")
-            return
-        dialog = CertificationDialog(self.tasks, self.actor, username, self)
-        dialog.saved.connect(lambda _result: self.refresh())
-        dialog.open()
-        self.certify_dialog = dialog
+        self.staff.refresh()
 
     def _change_settings(self, current: ClinicRules) -> None:
         dialog = ClinicSettingsDialog(self.tasks, self.actor, current, self)
-        dialog.saved.connect(lambda _rules: self.message.setText(
+        dialog.saved.connect(lambda _rules: self.say(
             "Clinic settings saved; every PC works to them from the next session."))
         dialog.open()
         self.settings_dialog = dialog
 
-    def _add_patch_rule(self, devices: list[DeviceRow]) -> None:
-        dialog = TestPatchRuleDialog(self.tasks, self.actor, devices, self)
-        dialog.saved.connect(lambda _result: self.message.setText(
-            "From now on those sessions need a valid test patch."))
-        dialog.open()
-        self.rule_dialog = dialog
+    # --- the lists' widgets by the names they had when all were on one page ---------------
+    @property
+    def users(self) -> QTableWidget:
+        return self.staff.users
 
-    def _fit_tip(self, devices: list[DeviceRow]) -> None:
-        dialog = TipDialog(self.tasks, self.actor, devices, self)
-        dialog.saved.connect(lambda _result: self.message.setText(
-            f"Fitted {dialog.name.text().strip()}; its pulses are counted from now."))
-        dialog.open()
-        self.tip_dialog = dialog
+    @property
+    def add_button(self) -> QPushButton:
+        return self.staff.add_button
 
-    def _selected(self) -> str | None:
-        item = self.users.item(self.users.currentRow(), 0)
-        return None if item is None else item.text()
+    @property
+    def disable_button(self) -> QPushButton:
+        return self.staff.disable_button
 
-    def _add(self) -> None:
-        dialog = AddUserDialog(self.tasks, self.actor, self)
-        dialog.accepted.connect(self.refresh)
-        dialog.open()
-        self.add_dialog = dialog
+    @property
+    def unlock_button(self) -> QPushButton:
+        return self.staff.unlock_button
 
-    def _add_profile(self) -> None:
-        path = choose_file_to_open(self, "Import profile", "Import profiles (*.toml)")
-        if path is not None:
-            self.add_profile(path)
+    @property
+    def certify_button(self) -> QPushButton:
+        return self.staff.certify_button
+
+    @property
+    def device_button(self) -> QPushButton:
+        return self.devices.register_button
+
+    @property
+    def tip_button(self) -> QPushButton:
+        return self.devices.tip_button
+
+    @property
+    def patch_rule_button(self) -> QPushButton:
+        return self.rules.add_rule_button
+
+    @property
+    def profile_button(self) -> QPushButton:
+        return self.profiles.profile_button
+
+    @property
+    def add_dialog(self) -> AddUserDialog:
+        return self.staff.add_dialog
+
+    @property
+    def certify_dialog(self) -> CertificationDialog:
+        return self.staff.certify_dialog
+
+    @property
+    def tip_dialog(self) -> TipDialog:
+        return self.devices.tip_dialog
+
+    @property
+    def rule_dialog(self) -> TestPatchRuleDialog:
+        return self.rules.rule_dialog
 
     def add_profile(self, path: Path) -> None:
-        self.tasks.run(add_profile, self.actor, path).then(
-            lambda profile: self.message.setText(
-                f"Added import profile {profile.name}; every PC can use it now."),
-            lambda error: self.message.setText(f"Not added: {error}"))
-
-    def _change(self, operation: Callable[[Session, Actor, str], None]) -> None:
-        username = self._selected()
-        if username is not None:
-            self.tasks.write(operation, self.actor, username).then(lambda _r: self.refresh())
+        self.profiles.add_profile(path)

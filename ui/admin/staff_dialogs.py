@@ -1,5 +1,6 @@
 """The administrator's dialogs: a technician's certification, a handpiece or tip fitted to a
-device, a rule requiring a test patch, and the clinic's settings."""
+device (or corrected), a rule requiring a test patch (or corrected), and the clinic's
+settings. Each says every problem at once, next to its field."""
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
 from sqlalchemy.orm import Session
@@ -7,11 +8,12 @@ from sqlalchemy.orm import Session
 from models.access import accounts
 from models.clinic import clinic_settings, device_upkeep
 from models.clinic.clinic_settings import ClinicRules
+from models.clinic.device_upkeep import FittedTip
 from models.errors import ValidationFailed
 from models.values.rows import Actor, DeviceRow
-from models.values.session_input import parse_date
 from models.values.vocabulary import Area
 from models.workflow import patch_tests
+from models.workflow.patch_tests import RuleRow
 from ui.services.tasks import TaskRunner
 from ui.widgets.form_dialog import FormDialog, OperationCall
 
@@ -27,30 +29,45 @@ class CertificationDialog(FormDialog):
         self.actor, self.username = actor, username
 
     def values(self) -> OperationCall:
-        try:
-            expires = parse_date(self.expires.text(), "The expiry date")
-        except ValueError as problem:
-            raise ValidationFailed({"certification_expires": str(problem)}) from None
-        if expires is None:
-            raise ValidationFailed({"certification_expires": "Enter the expiry date"})
+        """The date as typed: the core reads it, and says what is wrong with it together
+        with the number."""
         return accounts.record_certification, (self.actor, self.username, self.number.text(),
-                                               expires)
+                                               self.expires.text())
 
 
 class TipDialog(FormDialog):
+    """Fit a new handpiece or tip (to ``device_id``, chosen first, when given); or, given a
+    ``tip``, correct its name and rated life."""
+
     def __init__(self, tasks: TaskRunner, actor: Actor, devices: list[DeviceRow],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, device_id: int | None = None,
+                 tip: FittedTip | None = None) -> None:
         self.device = QComboBox()
         for device in devices:
             self.device.addItem(device.display_name, device.id)
         self.name = QLineEdit(placeholderText="e.g. IR handpiece 2, tip 15 mm")
+        self.name.setMaxLength(100)
         self.rated = QSpinBox(minimum=0, maximum=100_000_000, singleStep=1000)
-        super().__init__(tasks, "Fit a handpiece or tip", [
+        self.rated.setGroupSeparatorShown(True)
+        if tip is not None:
+            self.device.clear()
+            self.device.addItem(tip.device, tip.device_id)
+            self.device.setEnabled(False)
+            self.name.setText(tip.name)
+            self.rated.setValue(tip.rated_pulses)
+        elif device_id is not None:
+            self.device.setCurrentIndex(max(0, self.device.findData(device_id)))
+        super().__init__(tasks, "Fit a handpiece or tip" if tip is None else
+                         "Correct a handpiece or tip", [
             ("Device", "device", self.device), ("Handpiece or tip", "name", self.name),
-            ("Rated life (pulses)", "rated_pulses", self.rated)], parent)
-        self.actor = actor
+            ("Rated life (pulses)", "rated_pulses", self.rated)], parent,
+            note="" if tip is None else "Its fitting and the pulses counted stay as they are.")
+        self.actor, self.tip = actor, tip
 
     def values(self) -> OperationCall:
+        if self.tip is not None:
+            return device_upkeep.edit_tip, (self.actor, self.tip.id, self.name.text(),
+                                            self.rated.value())
         if self.device.currentData() is None:
             raise ValidationFailed({"device": "Register the device first"})
         return device_upkeep.fit_tip, (self.actor, self.device.currentData(), self.name.text(),
@@ -58,12 +75,13 @@ class TipDialog(FormDialog):
 
 
 class TestPatchRuleDialog(FormDialog):
-    """From now on, sessions with this device, on this area, or both need a valid patch."""
+    """From now on, sessions with this device, on this area, or both need a valid patch;
+    given a ``rule`` in force, what it names is corrected."""
 
     __test__ = False  # not a pytest class
 
     def __init__(self, tasks: TaskRunner, actor: Actor, devices: list[DeviceRow],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, rule: RuleRow | None = None) -> None:
         self.device = QComboBox()
         self.device.addItem("Any device", None)
         for device in devices:
@@ -72,11 +90,18 @@ class TestPatchRuleDialog(FormDialog):
         self.area.addItem("Any area", None)
         for area in Area:
             self.area.addItem(area.label, area.value)
-        super().__init__(tasks, "Require a test patch", [
+        if rule is not None:
+            self.device.setCurrentIndex(max(0, self.device.findData(rule.device_id)))
+            self.area.setCurrentIndex(max(0, self.area.findData(rule.area)))
+        super().__init__(tasks, "Require a test patch" if rule is None else
+                         "Correct a test patch rule", [
             ("Device", "rule", self.device), ("Area", "area", self.area)], parent)
-        self.actor = actor
+        self.actor, self.rule = actor, rule
 
     def values(self) -> OperationCall:
+        if self.rule is not None:
+            return patch_tests.edit_rule, (self.actor, self.rule.id, self.device.currentData(),
+                                           self.area.currentData())
         return patch_tests.require_test_patch, (self.actor, self.device.currentData(),
                                                  self.area.currentData())
 
