@@ -65,7 +65,7 @@ def _session_whole(db: Session, actor: Actor, session_id: int) -> SessionWhole:
 
 LAYOUT_KEY = "history/columns/{}"  # per user: each person's widths, order and columns
 #: Wide enough for what each column usually holds; the patient's name gets the most.
-COLUMN_WIDTHS = (140, 260, 220, 150, 80, 190, 100)
+COLUMN_WIDTHS = (165, 250, 220, 150, 80, 190, 100)
 #: The export formats offered, in the Export menu's order: (menu text, file type, name, format).
 EXPORT_FORMATS = (("&CSV for spreadsheets…", "CSV files (*.csv)", "sessions.csv", "csv"),
                   ("&FHIR R4 Bundle (JSON)…", "FHIR JSON (*.json)", "sessions.json", "fhir"),

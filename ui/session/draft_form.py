@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.clinic import clinic_settings, patients
+from models.clinic import clinic_settings, device_register, patients
 from models.clinic.clinic_settings import ClinicRules
 from models.errors import (
     Conflict,
@@ -60,7 +60,11 @@ class DraftForm(SessionFormLayout):
         self.autosave.timeout.connect(self.save_draft)
         self.retry = QTimer(self, singleShot=True, interval=3000)  # when the server is gone
         self.retry.timeout.connect(self.save_draft)
-        self.devices.reload(select_id=settings.last_device_id)  # this room's device
+        if settings.last_device_id is not None:  # this room's device, as this PC last used
+            self.devices.reload(select_id=settings.last_device_id)
+        else:  # or as the room's last signed session used it
+            self.tasks.read(device_register.last_device_in_room, settings.room).then(
+                lambda device_id: self.devices.reload(select_id=device_id))
         self.tasks.read(clinic_settings.rules).then(self._rules_read)
 
     @property
@@ -126,9 +130,17 @@ class DraftForm(SessionFormLayout):
         return entry, problems
 
     def _patient_chosen(self, patient: PatientRow) -> None:
+        """Open (or resume) the chosen patient's draft. Another patient chosen while a draft
+        is open: that draft is saved and kept, and the form starts over for this one, so
+        nothing typed for one patient is ever signed for another."""
         self.general_error.show_problem(None)
         if self.draft.is_open:
-            return  # a draft keeps its patient; see the status line
+            previous = self.draft.patient
+            if previous is not None and previous.id == patient.id:
+                return
+            self.save_draft()
+            self.reset()
+            self.patient.show_patient(patient)
         self.screening.follow_record(patient.fitzpatrick)
         entry, _problems = self.collect()
         self.status.setText(f"Opening a draft for {patient.full_name}…")
@@ -279,7 +291,8 @@ class DraftForm(SessionFormLayout):
         warnings = [*self.devices.note.text().splitlines(),
                     *filter(None, [self.screening.skin_note.text()])]
         dialog = SigningDialog(self.tasks, self.actor, signing_summary(
-            patient, entry, device.display_name if device else "", warnings), self)
+            patient, entry, device.display_name if device else "", warnings,
+            self.actor.full_name), self)
         dialog.signed.connect(self._sign)
         dialog.failed.connect(self._refused)
         dialog.open()
@@ -334,9 +347,10 @@ class DraftForm(SessionFormLayout):
         self.scroll_to_top()
         signed = (detail.completed_at or datetime.now(UTC)).astimezone()
         self.status.setText(
-            f"Signed at {signed:%H:%M:%S}: {describe_patient(detail.patient)}, started "
-            f"{detail.summary.started_at.astimezone():%d %b %Y %H:%M}. Ready for the next "
-            "patient.")
+            f"Signed at {signed:%H:%M:%S}: {detail.patient.full_name} "
+            f"({detail.patient.identifier}). Ready for the next patient.")
+        self.status.setToolTip(f"{describe_patient(detail.patient)}, started "
+                               f"{detail.summary.started_at.astimezone():%d %b %Y %H:%M}")
         self.session_completed.emit(detail)
 
     def reset(self) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -102,6 +103,9 @@ class SessionFormLayout(QWidget):
         self.notes.setFixedHeight(80)
         self.status = QLabel("Choose the patient to start a session.")
         self.status.setObjectName("formStatus")
+        # However long the message, it never widens the window (it is cut; the tooltip and
+        # the History have it whole).
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.general_error = FieldError()
         self.complete_button = QPushButton("5  &Complete and sign  (Ctrl+Enter)")
         self.complete_button.setObjectName("primary")

@@ -172,8 +172,8 @@ class PatientPicker(QGroupBox):
     def _show(self, query: str, found: list[PatientRow], choose_first: bool = False) -> None:
         if query != self.search.text():
             return  # the technician has typed on since
-        if choose_first and found:
-            self.choose(found[0])
+        if choose_first and len(found) == 1:
+            self.choose(found[0])  # Enter takes the one match; of several, the list picks
             return
         self.results.clear()
         for patient in found:
@@ -186,6 +186,8 @@ class PatientPicker(QGroupBox):
         self._show_results(bool(query.strip()))
         if found:
             self.results.setCurrentRow(0)
+        if choose_first and len(found) > 1:
+            self.results.setFocus()  # several match: arrows and Enter pick one
 
     def _into_results(self) -> None:
         if self.results.isVisible():
@@ -212,6 +214,7 @@ class PatientPicker(QGroupBox):
         """Show the patient as chosen, without starting anything."""
         self.patient = patient
         self.selected.setText(f"Patient: {describe_patient(patient)}")
+        self.search.clear()  # ready for the next search; the patient is named below it
         self.results.clear()
         self._show_results(False)
 

@@ -113,7 +113,8 @@ class ScreeningPanel(QGroupBox):
         self.consent_signed_on.setMaximumWidth(130)
         self.consent_signed_on.setToolTip("The day the patient signed the consent form")
         self.consent_note = QLabel("Choose the patient to see their consent on file.")
-        self.consent_note.setWordWrap(True)
+        self.consent_note.setWordWrap(True)  # two lines kept for it: nothing below moves
+        self.consent_note.setMinimumHeight(2 * self.consent_note.fontMetrics().lineSpacing())
         self.consent_version_error = FieldError(self.consent_version)
         self.consent_signed_error = FieldError(self.consent_signed_on)
         self.checklist = {item: QCheckBox(with_mnemonic(item.label, BY_HAND[item])
@@ -298,6 +299,12 @@ class ScreeningPanel(QGroupBox):
         for name, error in fields.items():
             if name not in HARD_STOPS:  # a hard stop is said once, in the banner
                 error.show_problem(problems.get(screening_key(name)))
+        if problems.get(screening_key("checklist")):
+            hints = [FOLLOWED[item][1] for item in FOLLOWED
+                     if not self.checklist[item].isChecked()]
+            if hints:  # what ticks an item no one can tick by hand
+                self.checklist_error.show_problem(
+                    f"{problems[screening_key('checklist')]}. {' '.join(hints)}.")
         for code, finding in self.findings.items():
             if code not in HARD_STOPS:
                 mark_invalid(finding.reason, problems.get(screening_key(code)))

@@ -43,7 +43,10 @@ class SessionForm(DraftForm):
         self.import_dialog = dialog
 
     def _choose_aftercare_pdf(self) -> None:
-        path, _filter = choose_file_to_save(self, "Aftercare sheet", "aftercare.pdf",
+        patient = self.draft.patient
+        name = (f"aftercare-{patient.identifier}-{date.today():%Y-%m-%d}.pdf" if patient
+                else "aftercare.pdf")  # one file per patient and day: none overwrites another
+        path, _filter = choose_file_to_save(self, "Aftercare sheet", name,
                                             "PDF documents (*.pdf)")
         if path is not None:
             self.give_aftercare(path)

@@ -27,7 +27,7 @@ SEVERE = 3  # a grade from which an incident report falls due
 
 
 def signing_summary(patient: PatientRow, entry: SessionInput, device: str,
-                    warnings: list[str]) -> str:
+                    warnings: list[str], signer: str = "") -> str:
     """The session as signed, in a few lines of HTML: patient, areas, worst reaction and every
     warning the technician went past."""
     areas = ", ".join(Area(a.area).label for a in entry.areas) or "none"
@@ -45,8 +45,11 @@ def signing_summary(patient: PatientRow, entry: SessionInput, device: str,
               for a in entry.areas if a.change_reason.strip()]
     if entry.late_reason.strip():
         notes.append(f"Logged late: {entry.late_reason}")
+    minutes = "" if entry.duration_s is None else f"{entry.duration_s / 60:.0f} min"
     lines = [("Patient", f"{patient.full_name} ({patient.identifier})"),
-             ("Device", device or "none"), ("Areas", areas), ("Worst reaction", reaction)]
+             ("Device", device or "none"), ("Areas", areas), ("Duration", minutes),
+             ("Worst reaction", reaction), ("Signed by", signer)]
+    lines = [(label, value) for label, value in lines if value]
     rows = "".join(f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>"
                    for k, v in lines)
     warned = "".join(f"<li>{escape(note)}</li>" for note in notes)
@@ -93,6 +96,7 @@ class SigningDialog(QDialog):
         layout.addWidget(self.password)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.password.textEdited.connect(lambda _t: self.error.show_problem(None))
         self.buttons.accepted.connect(self._sign)
         self.buttons.rejected.connect(self.reject)
         self.password.setFocus()

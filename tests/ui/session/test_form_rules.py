@@ -262,3 +262,42 @@ def test_signing_shows_a_severe_reaction_and_the_warnings_before_the_password():
     assert "an incident report falls due" in text
     assert "Neck: settings changed because tolerated well" in text
     assert "Logged late: power cut" in text and "Differs from the record" in text
+
+
+def test_choosing_another_patient_keeps_the_first_draft_and_starts_over(
+        qtbot, window, database, technician):
+    add_patient(database, technician, identifier="SW-1", name="Dan Horvat", skin=5)
+    add_patient(database, technician, identifier="SW-2", name="Lucia Novak", skin=6)
+    form = window.form
+    choose(qtbot, form, "SW-1")
+    first = form.draft_id
+    tick_area(form, "Abdomen")
+    qtbot.keyClicks(form.notes, "for Dan")
+    choose_another = form.patient.search
+    qtbot.keyClicks(choose_another, "SW-2")
+    qtbot.keyClick(choose_another, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.draft_id not in (None, first), timeout=10_000)
+    assert "Lucia Novak" in form.patient.selected.text()
+    assert form.areas.rows == {} and form.notes.toPlainText() == ""  # nothing of Dan's
+    assert form.screening.fitzpatrick.currentData() == 6
+    qtbot.waitUntil(lambda: stored(database, first).notes == "for Dan", timeout=10_000)
+    kept = stored(database, first)
+    assert kept.summary.status == "draft" and [a.area for a in kept.areas] == ["abdomen"]
+    assert stored(database, form.draft_id).patient.identifier == "SW-2"
+
+
+def test_enter_takes_the_only_match_and_of_several_lets_the_list_pick(
+        qtbot, window, database, technician):
+    add_patient(database, technician, identifier="NV-1", name="Daniel Novak")
+    add_patient(database, technician, identifier="NV-2", name="Lucia Novak")
+    form = window.form
+    picker = form.patient
+    qtbot.keyClicks(picker.search, "novak")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: picker.results.count() == 2 and picker.results.hasFocus(),
+                    timeout=10_000)
+    assert form.draft_id is None  # nobody chosen for the technician
+    qtbot.keyClick(picker.results, Qt.Key.Key_Down)
+    qtbot.keyClick(picker.results, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
+    assert "Lucia Novak" in picker.selected.text() and picker.search.text() == ""
