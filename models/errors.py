@@ -3,7 +3,10 @@
 Anything else raised by LaserLog is a bug and is logged with its traceback.
 """
 
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # SQLAlchemy loads with the database, not before the sign-in is shown
+    from sqlalchemy.orm import Session
 
 
 def one_line(text: str, limit: int = 200) -> str:
@@ -68,7 +71,7 @@ class RecordedFailure(LaserLogError):
     decide what the trace is (a refusal writes an audit event).
     """
 
-    def record(self, session: Session) -> None:
+    def record(self, session: "Session") -> None:
         raise NotImplementedError
 
 

@@ -314,6 +314,18 @@ def test_bench_history_measures_through_the_model(tmp_path):
     assert set(figures["filter_p95_ms"]) == {"date", "area", "patient"}
 
 
+def test_bench_loop_drives_the_widgets_between_two_patients(tmp_path):
+    out = tmp_path / "loop.json"
+    done = laserlog("bench", "loop", "--sessions", "300", "--runs", "1", "--json", str(out),
+                    env={"QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["sessions"] == 300 and figures["runs"] == 100
+    for key in ("signin_ratio", "main_window_ms", "patient_search_p95_ms", "form_open_p95_ms",
+                "autosave_p95_ms", "complete_p95_ms", "detail_open_p95_ms", "loop_ms"):
+        assert figures[key] > 0, key
+
+
 def test_bench_verify_measures_against_hashlib(tmp_path):
     out = tmp_path / "verify.json"
     done = laserlog("bench", "verify", "--sessions", "300", "--json", str(out))

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 
 from devices.simulated.demo_clinic import BENCH_CLINIC_MARK, DEMO_PASSWORD, ROOMS, TECHNICIANS
 from devices.simulated.treatment_device import SIMULATED_MODELS, SimulatedDevice
@@ -26,17 +26,53 @@ from models.values.session_input import AreaInput
 from models.values.vocabulary import Area, ReactionKind, Role
 
 CHUNK = 20_000
+GENERATION = 2  # what the clinic holds; a cached clinic of another generation is not reused
 MARK = BENCH_CLINIC_MARK  # a settings-free marker: the patient identifier prefix
 PATIENTS_PER_SESSION = 1 / 12
 SETTINGS_VARIANTS = 64  # settings drawn per area, device and skin type, then reused
+# Names as a European clinic chain's patients have them: accents, several alphabets' letters
+# written in Latin script, double surnames; about 80,000 patients share these combinations.
+GIVEN_NAMES = (
+    "Anna", "Maria", "Sofia", "Laura", "Elena", "Julia", "Clara", "Nina", "Paula", "Irene",
+    "Marta", "Lucía", "Sara", "Eva", "Rosa", "Daniel", "Marco", "Pablo", "José", "Zoë",
+    "Renée", "Chloé", "Inès", "Hélène", "Jürgen", "Jörg", "Björn", "Søren", "Åsa", "Ágnes",
+    "Łucja", "Małgorzata", "Agnieszka", "Tomáš", "Jiří", "Dorota", "Ines", "Noémie", "Emma",
+    "Leonie", "Mia", "Hanna", "Olivia", "Amélie", "Raphaël", "Matteo", "Giulia", "Andrés",
+    "Ramón", "Begoña", "Núria", "João", "Conceição", "Sinéad", "Siobhán", "Ólafur",
+    "Þóra", "Ayşe", "Zeynep", "Emre", "Kateřina", "Ľubica", "Mihály", "Zsófia", "Dóra",
+)
+FAMILY_NAMES = (
+    "Müller", "Schäfer", "Groß", "Köhler", "Weiß", "Schröder", "Bäcker", "Jäger", "García",
+    "Martínez", "Fernández", "López", "Sánchez", "Gómez", "Pérez", "Muñoz", "Núñez", "Ibáñez",
+    "Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kamiński", "Łukasiewicz", "Żak", "Dvořák",
+    "Novák", "Svoboda", "Černá", "Procházka", "Ødegaard", "Østergaard", "Sørensen",
+    "Bjørnstad", "Ångström", "Lindqvist", "Åberg", "Nyström", "Dubois", "Lefèvre", "Thévenin",
+    "Gérard", "Benoît", "François", "Rossi", "Bianchi", "Esposito", "Romano", "Nicolò",
+    "Silva", "Gonçalves", "Conceição", "Simões", "Çelik", "Şahin", "Yılmaz", "Öztürk",
+    "Horváth", "Kovács", "Szabó", "Tóth", "O'Brien", "Ó Súilleabháin", "Nguyễn", "Trần",
+    "Jensen", "Hansen", "Berger", "Fischer", "Moreau", "Costa", "Santos", "Horvat", "Smith",
+    "Brown", "Wilson", "Taylor", "Meyer", "Wagner", "Becker", "Hoffmann", "Schulz", "Bauer",
+)
 
 
 def size_of(database: Database) -> int:
-    """How many sessions a finished bench clinic holds (0 when there is none)."""
+    """How many sessions a finished bench clinic was built with (0 when there is none)."""
     with database.read() as db:
-        if db.scalar(select(Patient.id).where(Patient.identifier == f"{MARK}-done")) is None:
+        finished = db.scalar(select(Patient.created_at)
+                             .where(Patient.identifier == f"{MARK}-done"))
+        if finished is None:
             return 0
-        return db.scalar(text("SELECT count(*) FROM treatment_sessions")) or 0
+        # Sessions logged since (``bench loop`` signs some) are not the clinic's size.
+        return db.scalar(select(func.count()).select_from(TreatmentSession)
+                         .where(TreatmentSession.created_at <= finished)) or 0
+
+
+def patient_name(rnd: random.Random) -> str:
+    """A given name and one family name, or now and then two (hyphenated, or Spanish style)."""
+    given, family = rnd.choice(GIVEN_NAMES), rnd.choice(FAMILY_NAMES)
+    if rnd.random() < 0.08:
+        family = f"{family}{rnd.choice(('-', ' '))}{rnd.choice(FAMILY_NAMES)}"
+    return f"{given} {family}"
 
 
 def _staff(
@@ -67,7 +103,7 @@ def build(database: Database, sessions: int, seed: int = 1,
     with database.write() as db:
         db.execute(insert(Patient), [
             {"uuid": uuid.UUID(int=rnd.getrandbits(128), version=4),
-             "identifier": f"{MARK}-{n:07d}", "full_name": f"Patient {n:07d}",
+             "identifier": f"{MARK}-{n:07d}", "full_name": patient_name(rnd),
              "fitzpatrick": rnd.randint(1, 6), "created_by_id": admin.id}
             for n in range(patient_count)])
         patient_rows = db.execute(select(Patient.id, Patient.fitzpatrick)
@@ -123,6 +159,10 @@ def build(database: Database, sessions: int, seed: int = 1,
             progress(min(start + CHUNK, sessions), sessions)
     with database.write() as db:
         area_day_counts.recount_all(db)  # the bulk insert went round the operations
+        if not database.is_sqlite:  # the ids given above: the next ones follow them
+            for table in ("treatment_sessions", "treated_areas"):
+                db.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                f"(SELECT max(id) FROM {table}))"))
         patients.add_patient(db, admin, identifier=f"{MARK}-done", full_name="(complete)",
                              date_of_birth=None, fitzpatrick=None)
     if not database.is_sqlite:

@@ -6,8 +6,8 @@ technician's session of a patient they treat, that access is recorded ("care.acc
 per technician and patient, so the clinic can see who looked at what.
 """
 
-from sqlalchemy import Select, and_, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Exists, Select, SQLColumnExpression, and_, exists, select
+from sqlalchemy.orm import Session, aliased
 
 from models.access import audit_chain
 from models.access.permissions import Action, Refused, may
@@ -23,6 +23,15 @@ def treated_by(actor: Actor) -> Select[int]:
     session = TreatmentSession
     return select(session.patient_id).where(session.technician_id == actor.id,
                                             session.status != SessionStatus.VOIDED)
+
+
+def treats(actor: Actor, patient_id: SQLColumnExpression[int]) -> Exists:
+    """Whether ``actor`` is treating the patient ``patient_id`` (a column of the query it is
+    put in): checked on that patient's own sessions, by their index, row by row, so a page
+    of the history never gathers every patient a technician ever treated first."""
+    theirs = aliased(TreatmentSession)
+    return exists().where(theirs.patient_id == patient_id, theirs.technician_id == actor.id,
+                          theirs.status != SessionStatus.VOIDED)
 
 
 def sees_every_patient(actor: Actor) -> bool:

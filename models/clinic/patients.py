@@ -3,7 +3,17 @@
 import calendar
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    SQLColumnExpression,
+    and_,
+    column,
+    func,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from models.access import audit_chain
@@ -12,6 +22,7 @@ from models.clinic import clinic_settings
 from models.errors import ValidationFailed
 from models.records.people import Patient
 from models.records.treatment import Screening, TreatmentSession
+from models.values.name_search import search_key
 from models.values.rows import Actor, ConsentOnFile, PatientRow
 from models.values.vocabulary import SIGNED
 
@@ -82,23 +93,52 @@ def add_patient(
 
 
 def find_patients(db: Session, query: str, limit: int = 20) -> list[PatientRow]:
-    """Patients whose identifier starts with, or whose name contains, what was typed."""
+    """Patients whose identifier starts with what was typed (in any case), then those whose
+    name contains it (in any case, accents ignored: "muller" finds "Müller"; with fewer than
+    three letters, whose name starts with it), in the order of their names so folded.
+
+    Each is read by an index, never by a scan of the patients: identifiers by their lower
+    case, names by ``search_name`` (``models.values.name_search``) and its trigram index
+    (SQLite's FTS5 table ``patients_search``; pg_trgm on PostgreSQL)."""
     query = query.strip()
-    if not query:
+    key = search_key(query)
+    if not query or not key:
         return []
-    escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    statement = (
-        select(Patient)
-        .where(
-            or_(
-                func.lower(Patient.identifier).like(f"{escaped}%", escape="\\"),
-                func.lower(Patient.full_name).like(f"%{escaped}%", escape="\\"),
-            )
-        )
-        .order_by(Patient.full_name, Patient.identifier)
-        .limit(limit)
-    )
-    return [patient_row(p) for p in db.scalars(statement)]
+    postgres = db.get_bind().dialect.name == "postgresql"
+    identifier = _byte_order(func.lower(Patient.identifier), postgres)
+    typed = query.lower()
+    found = list(db.scalars(select(Patient).where(identifier >= typed, identifier < typed + LAST)
+                            .order_by(identifier).limit(limit)))
+    name = _byte_order(Patient.search_name, postgres)  # in its index's order
+    if len(key) >= TRIGRAM:
+        name_matches = _name_contains(key, postgres)
+    else:
+        name_matches = and_(name >= key, name < key + LAST)
+    by_name = select(Patient).where(name_matches).order_by(name, Patient.id)
+    seen = {patient.id for patient in found}
+    found += [p for p in db.scalars(by_name.limit(limit)) if p.id not in seen]
+    return [patient_row(p) for p in found[:limit]]
+
+
+TRIGRAM = 3  # the fewest letters a trigram index can look up
+LAST = "\U0010ffff"  # after every text that starts the same: prefix + LAST ends a prefix range
+_SQLITE_SEARCH = table("patients_search", column("rowid", Integer))
+
+
+def _byte_order(expression: SQLColumnExpression[str], postgres: bool
+                ) -> SQLColumnExpression[str]:
+    """``expression`` compared byte by byte, as its index has it (SQLite compares so anyway;
+    in PostgreSQL's "C" collation a prefix is one range of the index)."""
+    return expression.collate("C") if postgres else expression
+
+
+def _name_contains(key: str, postgres: bool) -> ColumnElement[bool]:
+    if postgres:  # pg_trgm's GIN index serves LIKE with wildcards on both sides
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return Patient.search_name.like(f"%{escaped}%", escape="\\")
+    phrase = '"' + key.replace('"', '""') + '"'  # a phrase of trigrams: the exact substring
+    return Patient.id.in_(select(_SQLITE_SEARCH.c.rowid).where(
+        text("patients_search MATCH :phrase").bindparams(phrase=phrase)))
 
 
 def consent_on_file(db: Session, patient_id: int, on: date) -> ConsentOnFile | None:

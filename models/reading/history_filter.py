@@ -80,7 +80,7 @@ def apply_filter[*Ts](statement: Select[*Ts], f: HistoryFilter, actor: Actor | N
     session = TreatmentSession
     if actor is not None and not permissions.may(actor, Action.VIEW_ALL_SESSIONS):
         permissions.require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_session")
-        statement = statement.where(session.patient_id.in_(care.treated_by(actor)))
+        statement = statement.where(care.treats(actor, session.patient_id))
     if f.since is not None:
         statement = statement.where(session.started_at >= f.since)
     if f.until is not None:

@@ -28,6 +28,8 @@ class TreatmentSession(Base):
         Index("ix_treatment_sessions_awaiting", "started_at", "id",
               sqlite_where=text("status IN ('completed', 'amended')"),
               postgresql_where=text("status IN ('completed', 'amended')")),
+        # A room's newest session: its device, ready on a PC that remembers none.
+        Index("ix_treatment_sessions_room_started", "room", "started_at"),
         # A technician's open drafts, newest first: offered back as the Log session opens.
         Index("ix_treatment_sessions_drafts", "technician_id", "updated_at",
               sqlite_where=text("status = 'draft'"), postgresql_where=text("status = 'draft'")),

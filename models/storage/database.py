@@ -4,9 +4,8 @@ SQLite (one PC) and PostgreSQL (a clinic's shared server) behave the same for th
 the differences are confined here.
 """
 
-import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,28 +24,12 @@ from models.errors import (
     ValueTooLong,
 )
 from models.storage import own_files
-from models.storage.preferences import Settings, data_dir
+from models.storage.preferences import ENV_VAR as ENV_VAR  # where they were first: kept
+from models.storage.preferences import data_dir
+from models.storage.preferences import default_url as default_url
+from models.storage.preferences import resolve_url as resolve_url
 
-ENV_VAR = "LASERLOG_DB"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-
-def default_url() -> str:
-    return f"sqlite:///{data_dir() / 'laserlog.db'}"
-
-
-def resolve_url(
-    cli_url: str | None,
-    environ: Mapping[str, str] | None = None,
-    settings: Settings | None = None,
-) -> str:
-    """First match wins: ``--db``, ``LASERLOG_DB``, the settings file, the default SQLite file."""
-    environ = os.environ if environ is None else environ
-    settings = Settings.load() if settings is None else settings
-    for candidate in (cli_url, environ.get(ENV_VAR), settings.database_url):
-        if candidate:
-            return candidate
-    return default_url()
 
 
 def parse_url(url: str) -> URL:

@@ -4,7 +4,9 @@ Window geometry and other remembered GUI state live apart, in Qt's own settings 
 """
 
 import json
-import socket
+import os
+import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -25,11 +27,17 @@ def settings_path() -> Path:
     return config_dir() / "settings.json"
 
 
+def _this_pc() -> str:
+    import socket  # only when no room is set: not on every start
+
+    return socket.gethostname()
+
+
 @dataclass
 class Settings:
     database_url: str = field(default="", metadata={"title": "Database URL (empty: this PC)"})
     room: str = field(
-        default_factory=socket.gethostname, metadata={"title": "Treatment room of this PC"}
+        default_factory=_this_pc, metadata={"title": "Treatment room of this PC"}
     )
     autosave_seconds: float = field(default=1.5, metadata={"title": "Save drafts after (s)"})
     idle_lock_minutes: float = field(
@@ -56,3 +64,30 @@ class Settings:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
         tmp.replace(path)
+
+
+# --- which database this PC uses (no SQLAlchemy here: the sign-in shows before it loads) ---
+ENV_VAR = "LASERLOG_DB"
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_dir() / 'laserlog.db'}"
+
+
+def resolve_url(
+    cli_url: str | None,
+    environ: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+) -> str:
+    """First match wins: ``--db``, ``LASERLOG_DB``, the settings file, the default SQLite file."""
+    environ = os.environ if environ is None else environ
+    settings = Settings.load() if settings is None else settings
+    for candidate in (cli_url, environ.get(ENV_VAR), settings.database_url):
+        if candidate:
+            return candidate
+    return default_url()
+
+
+def url_shown(url: str) -> str:
+    """The URL as people see it, its password hidden (as ``database.describe`` does)."""
+    return re.sub(r"^([^:/]+://[^:/@]*):[^@]*@", r"\1:***@", url)

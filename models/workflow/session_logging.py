@@ -94,7 +94,8 @@ def create_draft(
         entity_id=session.uuid,
         new=snapshot(session),
     )
-    area_day_counts.recount_days(db, [area_day_counts.day_of(session.started_at)])
+    if session.areas:  # a draft opened as the patient is chosen has none yet: nothing counts
+        area_day_counts.recount_days(db, [area_day_counts.day_of(session.started_at)])
     notify_sessions_changed(db, session.uuid)
     return load_session(db, session.id)
 
@@ -321,8 +322,9 @@ def record_change(
     old, new = {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
     if not changed and action == "session.save_draft":
         return old, new  # nothing new typed since the last save
-    area_day_counts.recount_days(db, {area_day_counts.day_of(before.get("started_at")),
-                                  area_day_counts.day_of(after["started_at"])} - {None})
+    if _counted_as(before) != _counted_as(after):  # else the day's counts stand as they are
+        area_day_counts.recount_days(db, {area_day_counts.day_of(before.get("started_at")),
+                                      area_day_counts.day_of(after["started_at"])} - {None})
     sealed = new | {CONTENT_KEY: content_digest(db, session.id)} if action in SEALING else new
     if signed_with is not None:
         sealed = sealed | {SIGNED_WITH_KEY: signed_with}
@@ -333,6 +335,12 @@ def record_change(
     if action != "session.save_draft":
         notify_sessions_changed(db, session.uuid)
     return old, new
+
+
+def _counted_as(values: dict[str, Any]) -> tuple[object, list[str]]:
+    """What ``area_day_counts`` counts of a session (its start, its current areas) as a
+    snapshot holds it: a save that changes neither (a note, a setting) recounts nothing."""
+    return values.get("started_at"), sorted(area["area"] for area in values.get("areas") or [])
 
 
 #: The PostgreSQL channel other workstations listen on for sessions started, completed,

@@ -57,7 +57,8 @@ def test_each_screen_fits_1366_by_768(qtbot, database, role, tab):
 
 # --- every dialog ---------------------------------------------------------------------------
 NOT_OPENED_AS_IS = {  # bases of the dialogs below: each is measured through its subclasses
-    "ui.widgets.form_dialog.FormDialog", "ui.widgets.account_dialog.AccountDialog"}
+    "ui.widgets.form_dialog.FormDialog", "ui.widgets.account_dialog.AccountDialog",
+    "ui.admin.account_dialogs.AccountChangeDialog"}
 
 
 def dialog_classes() -> dict[str, type[QDialog]]:
@@ -108,6 +109,12 @@ def _incident(c) -> IncidentRow:
                        due_at=s.started_at, filed_at=None, filed_by=None, report="")
 
 
+def _user(c):
+    from models.access.accounts import UserRow
+
+    return UserRow("demo.tech1", "Carmen Ortiz", "technician", True, 0, None)
+
+
 def _session_detail(c):
     from ui.records.session_detail import SessionDetailDialog
     from ui.records.supervisor_actions import SupervisorActions
@@ -116,27 +123,57 @@ def _session_detail(c):
     return SessionDetailDialog(c.detail, c.traces, None, actions)
 
 
+def _amend_dialog(c):
+    """Every field of a session a device's import filled, as an amendment opens it."""
+    from models.review import supervision
+    from ui.records.amend_dialog import AmendDialog
+
+    with c.database.read() as db:
+        start = supervision.amendment_start(db, c.supervisor, c.detail.summary.id)
+    return AmendDialog(c.tasks, c.supervisor, start)
+
+
 def _session(module: str):
     return importlib.import_module(f"ui.session.{module}")
 
 
 def _factories():
     """How to open each dialog (as the app does, on the demo clinic), by its full name."""
-    from ui.admin import admin_view, staff_dialogs
+    from models.workflow.incidents import IncidentReport
+    from ui.admin import (
+        account_dialogs,
+        device_edit_dialog,
+        restore_dialog,
+        retire_dialog,
+        staff_dialogs,
+    )
     from ui.equipment import (
         device_check_dialog,
         device_dialog,
         import_dialog,
         live_device_dialog,
     )
-    from ui.oversight import audit_viewer, incidents_view
+    from ui.oversight import audit_viewer, incident_dialog, incident_filing
     from ui.records import follow_up_dialog, supervisor_actions
     from ui.shell import database_dialog, open_drafts_dialog, sign_in_dialogs
     from ui.widgets import file_dialogs
 
     return {
-        "ui.admin.admin_view.AddUserDialog":
-            lambda c: admin_view.AddUserDialog(c.tasks, c.admin),
+        "ui.admin.account_dialogs.AddUserDialog":
+            lambda c: account_dialogs.AddUserDialog(c.tasks, c.admin),
+        "ui.admin.account_dialogs.ResetPasswordDialog":
+            lambda c: account_dialogs.ResetPasswordDialog(c.tasks, c.admin, _user(c)),
+        "ui.admin.account_dialogs.RoleDialog":
+            lambda c: account_dialogs.RoleDialog(c.tasks, c.admin, _user(c)),
+        "ui.admin.device_edit_dialog.DeviceEditDialog":
+            lambda c: device_edit_dialog.DeviceEditDialog(c.tasks, c.admin, c.devices[0]),
+        "ui.admin.restore_dialog.RestoreDialog":
+            lambda c: restore_dialog.RestoreDialog(c.tasks, c.admin),
+        "ui.admin.retire_dialog.RetireDialog":
+            lambda c: retire_dialog.RetireDialog(
+                c.tasks, c.devices[0].display_name, "It is no longer offered for new "
+                "sessions and stays in the register and in every session logged with it.",
+                (device_register.retire_device, (c.admin, c.devices[0].id))),
         "ui.admin.staff_dialogs.CertificationDialog":
             lambda c: staff_dialogs.CertificationDialog(c.tasks, c.admin, "demo.tech1"),
         "ui.admin.staff_dialogs.TipDialog":
@@ -158,13 +195,16 @@ def _factories():
                 c.devices[0], ["neck", "cheeks"], 3),
         "ui.oversight.audit_viewer.AuditViewer":
             lambda c: audit_viewer.AuditViewer(c.tasks, c.supervisor),
-        "ui.oversight.incidents_view.FileIncidentDialog":
-            lambda c: incidents_view.FileIncidentDialog(c.tasks, c.supervisor, _incident(c)),
+        "ui.oversight.incident_dialog.IncidentDialog":
+            lambda c: incident_dialog.IncidentDialog(IncidentReport(_incident(c), c.detail)),
+        "ui.oversight.incident_filing.FileIncidentDialog":
+            lambda c: incident_filing.FileIncidentDialog(c.tasks, c.supervisor, _incident(c)),
         "ui.records.follow_up_dialog.FollowUpDialog":
             lambda c: follow_up_dialog.FollowUpDialog(c.tasks, c.supervisor, c.detail),
         "ui.records.session_detail.SessionDetailDialog": _session_detail,
         "ui.records.supervisor_actions.ReasonDialog":
-            lambda c: supervisor_actions.ReasonDialog("Amend the session", c.detail),
+            lambda c: supervisor_actions.ReasonDialog("Void the session"),
+        "ui.records.amend_dialog.AmendDialog": _amend_dialog,
         # The Log session screen's dialogs, looked up when opened (that screen is changing).
         "ui.session.course_panel.CoursePlanDialog":
             lambda c: _session("course_panel").CoursePlanDialog(

@@ -24,6 +24,7 @@ from models.reading import history
 from models.reading import statistics as figures
 from models.reading.history_filter import HistoryFilter, count_sessions
 from models.records.people import Patient
+from models.review import review_queue
 from models.storage.database import Database, parse_url
 from models.storage.preferences import data_dir
 from models.storage.schema import open_current
@@ -49,7 +50,8 @@ def clinic_database(url: str | None, sessions: int) -> Database:
     if url is None:
         folder = data_dir() / "bench"
         folder.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{folder / f'history-{sessions}.db'}"
+        name = f"clinic-g{synthetic_clinic.GENERATION}-{sessions}.db"
+        url = f"sqlite:///{folder / name}"
     database, _ = open_current(url)
     found = synthetic_clinic.size_of(database)
     if found not in (0, sessions):
@@ -171,6 +173,20 @@ def _dashboard_ms(database: Database) -> float:
     return 1000 * statistics.median(times)
 
 
+def _review_queue_p95_ms(database: Database) -> float:
+    """The review queue's first page (worst reaction first, then the newest), p95: on the
+    synthetic clinic every session is completed and awaits sign-off."""
+    actor = synthetic_clinic.supervisor(database)
+    times = []
+    for run in range(WARM_UP_RUNS + FILTER_RUNS):
+        started = time.perf_counter()
+        with database.read() as db:
+            review_queue.queue_page(db, actor)
+        if run >= WARM_UP_RUNS:
+            times.append(time.perf_counter() - started)
+    return 1000 * statistics.quantiles(times, n=100)[94]
+
+
 def run_history_bench(sessions: int, url: str | None = None,
                       json_path: str | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -185,6 +201,7 @@ def run_history_bench(sessions: int, url: str | None = None,
         rss_added = _rss_mb() - rss_before
         filters_ms = _filters_p95_ms(large)
         dashboard = _dashboard_ms(large)
+        queue_p95 = _review_queue_p95_ms(large)
     finally:
         small.dispose()
         large.dispose()
@@ -198,6 +215,7 @@ def run_history_bench(sessions: int, url: str | None = None,
         "deep_page_ratio": round(deep_large / first_large, 2),
         "filter_p95_ms": {k: round(v, 2) for k, v in filters_ms.items()},
         "dashboard_ms": round(dashboard, 2),
+        "review_queue_p95_ms": round(queue_p95, 2),
         "history_rss_mb": round(rss_added, 1),
     }
     for key, value in result.items():

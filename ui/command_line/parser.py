@@ -1,23 +1,19 @@
 """The command line's grammar: every command, its options and its handler."""
 
 import argparse
+from collections.abc import Callable
+from importlib import import_module
 
-from ui.command_line.database_commands import (
-    cmd_backup,
-    cmd_init,
-    cmd_profile,
-    cmd_restore,
-    cmd_setting,
-    cmd_user,
-    cmd_verify,
-)
-from ui.command_line.record_commands import (
-    cmd_bench,
-    cmd_demo,
-    cmd_export,
-    cmd_import,
-    cmd_simulate,
-)
+
+def _handler(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """The command ``name`` of ``ui.command_line.<module>``, imported when it runs: starting
+    the app (no command) imports none of them."""
+    def run(args: argparse.Namespace) -> int:
+        handler: Callable[[argparse.Namespace], int] = getattr(
+            import_module(f"ui.command_line.{module}"), name)
+        return handler(args)
+
+    return run
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -47,12 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--admin", metavar="NAME",
                       help="create this first administrator (password from stdin if piped)")
     init.add_argument("--full-name", help="the administrator's full name")
-    init.set_defaults(handler=cmd_init)
+    init.set_defaults(handler=_handler("database_commands", "cmd_init"))
 
     demo = commands.add_parser("demo", help="fill the database with realistic demo data")
     demo.add_argument("--sessions", type=int, default=200, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
-    demo.set_defaults(handler=cmd_demo)
+    demo.set_defaults(handler=_handler("record_commands", "cmd_demo"))
 
     export = commands.add_parser("export", help="export sessions")
     export.add_argument("--format", choices=["csv", "fhir", "pdf"], required=True,
@@ -64,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--technician", metavar="NAME", help="user name or full name")
     export.add_argument("--area", metavar="AREA", help="treated area, e.g. neck")
     who(export, "the supervisor exporting (every export is recorded)", required=True)
-    export.set_defaults(handler=cmd_export)
+    export.set_defaults(handler=_handler("record_commands", "cmd_export"))
 
     simulate = commands.add_parser("simulate",
                                     help="write an export file from the simulated device")
@@ -78,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "device register)")
     simulate.add_argument("--patient", action="append", metavar="ID",
                           help="patient identifier, repeatable (default: registered patients)")
-    simulate.set_defaults(handler=cmd_simulate)
+    simulate.set_defaults(handler=_handler("record_commands", "cmd_simulate"))
 
     imports = commands.add_parser("import", help="import a device export file")
     imports.add_argument("file", metavar="FILE")
@@ -92,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a file that seems cut off: import what is complete, without "
                               "its incomplete end")
     who(imports, "who imports", required=True)
-    imports.set_defaults(handler=cmd_import)
+    imports.set_defaults(handler=_handler("record_commands", "cmd_import"))
 
     user = commands.add_parser("user", help="manage staff accounts")
     user_actions = user.add_subparsers(title="actions", dest="action", metavar="ACTION",
@@ -107,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_actions.add_parser("list", help="every account, its role and state")
     for action_parser in user_actions.choices.values():
         who(action_parser, "the administrator doing it", required=True)
-    user.set_defaults(handler=cmd_user)
+    user.set_defaults(handler=_handler("database_commands", "cmd_user"))
 
     profile = commands.add_parser("profile", help="import profiles for the clinic's devices")
     profile_actions = profile.add_subparsers(title="actions", dest="action", metavar="ACTION",
@@ -119,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     profile_actions.add_parser("list", help="every profile in use")
     for action_parser in profile_actions.choices.values():
         who(action_parser, "the administrator doing it", required=True)
-    profile.set_defaults(handler=cmd_profile)
+    profile.set_defaults(handler=_handler("database_commands", "cmd_profile"))
 
     setting = commands.add_parser("setting", help="the clinic's settings, the same on every "
                                                   "PC; NAME VALUE changes one")
@@ -128,11 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a whole number, or a text for the clinic's name, address, "
                               "phone and consent version ('' clears one)")
     who(setting, "the administrator changing a setting")
-    setting.set_defaults(handler=cmd_setting)
+    setting.set_defaults(handler=_handler("database_commands", "cmd_setting"))
 
     backup = commands.add_parser("backup", help="write a checked backup, even while in use")
     backup.add_argument("--out", required=True, metavar="FILE")
-    backup.set_defaults(handler=cmd_backup)
+    backup.set_defaults(handler=_handler("database_commands", "cmd_backup"))
     restore = commands.add_parser("restore", help="restore a backup after checking it "
                                                   "(close LaserLog on every PC first)")
     restore.add_argument("file", metavar="FILE")
@@ -141,16 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
                          help="replace without asking (shown: both databases' counts)")
     restore.add_argument("--force", action="store_true",
                          help="even while LaserLog has the database open elsewhere")
-    restore.set_defaults(handler=cmd_restore)
+    restore.set_defaults(handler=_handler("database_commands", "cmd_restore"))
 
     check = commands.add_parser("verify", help="check the database and the whole audit chain")
-    check.set_defaults(handler=cmd_verify)
+    check.set_defaults(handler=_handler("database_commands", "cmd_verify"))
 
     bench = commands.add_parser("bench", help="measure speed against a baseline")
-    bench.add_argument("target", choices=["startup", "import", "history", "verify"])
+    bench.add_argument("target", choices=["startup", "import", "history", "verify", "loop"])
     bench.add_argument("--sessions", type=int, default=1_000_000, metavar="N",
-                       help="history: sessions in the benchmark clinic (cached between runs)")
+                       help="history, loop, verify: sessions in the benchmark clinic (cached "
+                            "between runs)")
     bench.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
-    bench.add_argument("--runs", type=int, default=7, metavar="N")
-    bench.set_defaults(handler=cmd_bench)
+    bench.add_argument("--runs", type=int, default=7, metavar="N",
+                       help="startup, loop: fresh starts measured (the median is taken)")
+    bench.set_defaults(handler=_handler("record_commands", "cmd_bench"))
     return parser

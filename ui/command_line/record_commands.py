@@ -196,6 +196,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from ui.bench.verify_bench import run_verify_bench
 
         return run_verify_bench(args.sessions, args.db, json_path=args.json)
+    if args.target == "loop":
+        from ui.bench.loop_bench import run_loop_bench
+
+        if args.sessions < 1:
+            raise Failure("--sessions must be at least 1")
+        return run_loop_bench(args.sessions, args.db, json_path=args.json,
+                              start_runs=args.runs)
     if args.target == "history":
         from ui.bench.history_bench import run_history_bench
 

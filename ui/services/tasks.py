@@ -13,15 +13,20 @@ failed)`` says what to do with the result on the GUI thread. After every write t
 succeeded, ``records_changed`` tells each screen to refresh itself if it shows records.
 """
 
+from __future__ import annotations  # the types below are for mypy: SQLAlchemy loads later
+
 import logging
 from collections.abc import Callable
-from typing import Concatenate
+from typing import TYPE_CHECKING, Concatenate
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, QThreadPool, Signal
-from sqlalchemy.orm import Session
 
 from models.errors import LaserLogError
-from models.storage.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from models.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +129,10 @@ class TaskRunner(QObject):
             self.busy_changed.emit(True)
         self._pool.start(_Job(work, relay))
         return pending
+
+    def idle(self) -> bool:
+        """Whether nothing is queued or running, and every result has been delivered."""
+        return not self._pending
 
     def write[**P, T](self, operation: Callable[Concatenate[Session, P], T], *args: P.args,
               **kwargs: P.kwargs) -> Pending[T]:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.storage.database import default_url
+from models.storage.preferences import default_url
 from ui.widgets.file_dialogs import choose_file_to_save
 
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from contextlib import suppress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,22 +27,23 @@ from models.storage.preferences import Settings
 from models.values.rows import Actor, SessionDetail
 from models.values.vocabulary import Role
 from models.workflow import session_logging
-from ui.admin.admin_view import AdminView
 from ui.equipment.import_dialog import ImportDialog
-from ui.oversight.due_courses_view import DueCoursesView
-from ui.oversight.incidents_view import IncidentsView
-from ui.oversight.review_queue_view import ReviewQueueView
-from ui.records.history_view import HistoryView
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
 from ui.session.session_form import SessionForm
 from ui.shell.lock_screen import LockScreen
-from ui.shell.open_drafts_dialog import OpenDraftsDialog
+from ui.shell.screen_tabs import ScreenTabs
 from ui.widgets.screen_fit import fit_to_screen
 
-if TYPE_CHECKING:  # both imported when first used: pyqtgraph and psycopg load only then
+if TYPE_CHECKING:  # each imported when first used: the screens not shown yet, pyqtgraph, psycopg
+    from ui.admin.admin_view import AdminView
     from ui.oversight.charts_view import ChartsView
+    from ui.oversight.due_courses_view import DueCoursesView
+    from ui.oversight.incidents_view import IncidentsView
+    from ui.oversight.review_queue_view import ReviewQueueView
+    from ui.records.history_view import HistoryView
     from ui.shell.live_updates import SessionListener
+    from ui.shell.open_drafts_dialog import OpenDraftsDialog
 
 LIVE_REFRESH_MS = 300
 
@@ -69,33 +69,30 @@ class MainWindow(QMainWindow):
         self.signing_out = False  # File > Sign out, rather than Quit
         self.setWindowTitle(f"LaserLog – {actor.full_name}")
         self.tasks = TaskRunner(database, self._report, self)
-        # Each role gets the screens it may use; the operations check again regardless.
+        # Each role gets the screens it may use; the operations check again regardless. The
+        # Log session form is built at once (the first screen of those who log sessions); the
+        # others when first shown or asked for (see ``history`` and the properties after it).
         self.form = (SessionForm(self.tasks, actor, settings, self.messages)
                      if may(actor, Action.LOG_SESSION) else None)
-        self.history = (HistoryView(self.tasks, actor, self.messages)
-                        if may(actor, Action.VIEW_OWN_PATIENTS_SESSIONS) else None)
-        self.review = (ReviewQueueView(self.tasks, actor, self.messages)
-                       if may(actor, Action.REVIEW_SESSION) else None)
         # The charts' screen is built when first shown: pyqtgraph loads then.
         self._charts: ChartsView | None = None
         self.charts_page: QWidget | None = None
-        if may(actor, Action.VIEW_ALL_SESSIONS) and self.history is not None:
+        if may(actor, Action.VIEW_ALL_SESSIONS) and may(actor,
+                                                        Action.VIEW_OWN_PATIENTS_SESSIONS):
             self.charts_page = QWidget()
             QVBoxLayout(self.charts_page).setContentsMargins(0, 0, 0, 0)
-        self.due = (DueCoursesView(self.tasks, actor)
-                    if may(actor, Action.PLAN_COURSE) else None)
-        self.incidents = (IncidentsView(self.tasks, actor)
-                          if may(actor, Action.FILE_INCIDENT) else None)
-        self.admin = AdminView(self.tasks, actor) if may(actor, Action.MANAGE_USERS) else None
-        self.tabs = QTabWidget()
-        for screen, title in ((self.form, "&Log session"), (self.review, "&Review queue"),
-                              (self.incidents, "I&ncidents"),
-                              (self.history, "&History"), (self.due, "Courses &due"),
-                              (self.charts_page, "C&harts"),
-                              (self.admin, "&Administration")):
-            if screen is not None:
-                self.tabs.addTab(screen, title)
+        self.tabs = ScreenTabs()
         self.tabs.currentChanged.connect(self._tab_shown)
+        for name, title, action, screen in (
+                ("form", "&Log session", Action.LOG_SESSION, self.form),
+                ("review", "&Review queue", Action.REVIEW_SESSION, self._make_review),
+                ("incidents", "I&ncidents", Action.FILE_INCIDENT, self._make_incidents),
+                ("history", "&History", Action.VIEW_OWN_PATIENTS_SESSIONS, self._make_history),
+                ("due", "Courses &due", Action.PLAN_COURSE, self._make_due),
+                ("charts", "C&harts", Action.VIEW_ALL_SESSIONS, self.charts_page),
+                ("admin", "&Administration", Action.MANAGE_USERS, self._make_admin)):
+            if screen is not None and may(actor, action):
+                self.tabs.add_screen(name, title, screen)
         self.lock_screen = LockScreen(actor)
         self.lock_screen.unlock_requested.connect(self._unlock_requested)
         self.pages = QStackedWidget()
@@ -116,17 +113,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(database.display_url))
         self._create_actions()
         self._restore_state()
-        if self.history is not None:
-            self.history.refresh()
-            self.history.resume_requested.connect(self.resume_draft)
         self.listener: SessionListener | None = None
-        if not database.is_sqlite and self.history is not None:
+        if not database.is_sqlite and self.tabs.has("history"):
             self._listen(database)
-        if self.due is not None and self.history is not None:
-            self.due.open_patient.connect(self.show_patients_sessions)
-        if self.review is not None and self.history is not None:
-            self.review.refresh()
-            self.review.open_requested.connect(self.history.open_session_id)
         if self.form is not None:
             self.form.patient.search.setFocus()
             self.tasks.read(session_logging.open_drafts, actor).then(self._offer_drafts)
@@ -154,10 +143,76 @@ class MainWindow(QMainWindow):
         for index in range(self.tabs.count()):
             add(view, self.tabs.tabText(index), f"Ctrl+{index + 1}",
                 lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
-        if self.history is not None:
-            add(view, "&Refresh history", "F5", self.history.refresh)
+        if self.tabs.has("history"):
+            add(view, "&Refresh history", "F5", self._refresh_history)
         if may(self.actor, Action.VIEW_AUDIT):
             add(view, "&Audit trail…", "Ctrl+Shift+A", self.open_audit_trail)
+
+    # --- the screens, each built the first time it is wanted -------------------------------
+    @property
+    def history(self) -> "HistoryView | None":
+        return cast("HistoryView | None", self.tabs.get("history"))
+
+    @property
+    def review(self) -> "ReviewQueueView | None":
+        return cast("ReviewQueueView | None", self.tabs.get("review"))
+
+    @property
+    def due(self) -> "DueCoursesView | None":
+        return cast("DueCoursesView | None", self.tabs.get("due"))
+
+    @property
+    def incidents(self) -> "IncidentsView | None":
+        return cast("IncidentsView | None", self.tabs.get("incidents"))
+
+    @property
+    def admin(self) -> "AdminView | None":
+        return cast("AdminView | None", self.tabs.get("admin"))
+
+    def _make_history(self) -> QWidget:
+        from ui.records.history_view import HistoryView
+
+        view = HistoryView(self.tasks, self.actor, self.messages)
+        view.resume_requested.connect(self.resume_draft)
+        view.refresh()
+        return view
+
+    def _refresh_history(self) -> None:
+        """F5: the History read again, if it has been shown (else it is read when it is)."""
+        view = cast("HistoryView | None", self.tabs.built("history"))
+        if view is not None:
+            view.refresh()
+
+    def _make_review(self) -> QWidget:
+        from ui.oversight.review_queue_view import ReviewQueueView
+
+        view = ReviewQueueView(self.tasks, self.actor, self.messages)
+        # Built as the first tab is added, before the History's tab: asked for when used.
+        view.open_requested.connect(self._open_in_history)
+        view.refresh()
+        return view
+
+    def _open_in_history(self, session_id: int) -> None:
+        history = self.history
+        if history is not None:
+            history.open_session_id(session_id)
+
+    def _make_due(self) -> QWidget:
+        from ui.oversight.due_courses_view import DueCoursesView
+
+        view = DueCoursesView(self.tasks, self.actor)
+        view.open_patient.connect(self.show_patients_sessions)
+        return view
+
+    def _make_incidents(self) -> QWidget:
+        from ui.oversight.incidents_view import IncidentsView
+
+        return IncidentsView(self.tasks, self.actor)
+
+    def _make_admin(self) -> QWidget:
+        from ui.admin.admin_view import AdminView
+
+        return AdminView(self.tasks, self.actor)
 
     @property
     def charts(self) -> "ChartsView | None":
@@ -169,7 +224,9 @@ class MainWindow(QMainWindow):
             history, layout = self.history, self.charts_page.layout()
             assert history is not None  # the charts page is built only with the history
             assert layout is not None  # given to the page in __init__
-            self._charts = ChartsView(self.tasks, self.actor, lambda: history.model.filters)
+            self._charts = charts = ChartsView(self.tasks, self.actor,
+                                               lambda: history.model.filters)
+            history.filters.changed.connect(lambda _filters: charts.filters_changed())
             layout.addWidget(self._charts)
         return self._charts
 
@@ -271,6 +328,8 @@ class MainWindow(QMainWindow):
         self.tasks.read(session_logging.open_drafts, self.actor).then(self._show_drafts)
 
     def _show_drafts(self, drafts: list[SessionDetail]) -> None:
+        from ui.shell.open_drafts_dialog import OpenDraftsDialog
+
         on_form = self.form.draft_id if self.form is not None else None
         dialog = OpenDraftsDialog(self.tasks, self.actor,
                                   [d for d in drafts if d.summary.id != on_form], self)

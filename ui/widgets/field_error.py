@@ -5,9 +5,11 @@ from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 def mark_invalid(field: QWidget, problem: str | None) -> None:
     """Outline ``field`` in red (style sheet property) and put the problem in its tooltip."""
-    field.setProperty("invalid", bool(problem))
-    field.style().unpolish(field)
-    field.style().polish(field)
+    invalid = bool(problem)
+    if bool(field.property("invalid")) != invalid:  # re-styled only when it changes
+        field.setProperty("invalid", invalid)
+        field.style().unpolish(field)
+        field.style().polish(field)
     field.setToolTip(problem or "")
 
 

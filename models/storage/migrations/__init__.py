@@ -4,7 +4,7 @@ schema is current without importing Alembic; a test keeps it equal to Alembic's 
 ``GUARDS`` names the triggers the migrations leave, per database, so that ``verify`` sees
 one dropped; a test keeps them equal to what a fresh database has."""
 
-HEAD = "0016"
+HEAD = "0020"
 
 _SQLITE_GUARDS = """
 anaesthetics_kept_when_signed anaesthetics_unchanged_when_signed audit_events_never_changed
@@ -15,7 +15,8 @@ parameter_settings_kept_when_signed parameter_settings_unchanged_when_signed
 patients_never_deleted pulse_traces_never_deleted pulse_traces_unchanged_when_signed
 reaction_follow_ups_never_changed reaction_follow_ups_never_deleted reactions_kept_when_signed
 reactions_unchanged_when_signed screenings_kept_when_signed screenings_unchanged_when_signed
-session_amendments_never_changed session_amendments_never_deleted test_patches_never_deleted
+session_amendments_never_changed session_amendments_never_deleted test_patch_rules_never_deleted
+test_patches_never_deleted
 treated_areas_kept_when_signed treated_areas_unchanged_when_signed
 treatment_sessions_never_deleted treatment_sessions_unchanged_when_signed users_never_deleted
 """
@@ -28,7 +29,7 @@ parameter_settings_unchanged_when_signed patients_guard pulse_traces_guard
 pulse_traces_unchanged_when_signed reaction_follow_ups_guard reactions_guard
 reactions_kept_when_signed reactions_unchanged_when_signed screenings_guard
 screenings_kept_when_signed screenings_unchanged_when_signed session_amendments_guard
-test_patches_guard treated_areas_guard treated_areas_kept_when_signed
+test_patch_rules_guard test_patches_guard treated_areas_guard treated_areas_kept_when_signed
 treated_areas_unchanged_when_signed treatment_sessions_guard
 treatment_sessions_unchanged_when_signed users_guard
 """
@@ -36,7 +37,18 @@ GUARDS = {"sqlite": frozenset(_SQLITE_GUARDS.split()),
           "postgresql": frozenset(_POSTGRES_GUARDS.split())}
 #: The revision that added each guard, where later than 0014 (an older database lacks it).
 ADDED_IN = {name: "0015" for names in GUARDS.values() for name in names
-            if name.endswith("_unchanged_when_signed")}
+            if name.endswith("_unchanged_when_signed")} | {
+    "test_patch_rules_never_deleted": "0020", "test_patch_rules_guard": "0020"}
+
+#: What migration 0017 adds for the patient search beyond what the entities describe: SQLite's
+#: FTS5 table (and the tables FTS5 keeps for it) with the triggers that keep it current, and
+#: indexes on expressions or with a collation or operator class of one database.
+SEARCH_TRIGGERS = {"sqlite": frozenset({"patients_search_added", "patients_search_renamed",
+                                        "patients_search_removed"}),
+                   "postgresql": frozenset()}
+SEARCH_TABLE = "patients_search"  # and its FTS5 shadow tables, patients_search_*
+SEARCH_INDEXES = frozenset({"ix_patients_identifier_lower", "ix_patients_search_name",
+                            "ix_patients_search_name_trgm"})
 
 
 def guards_expected(dialect: str, revision: str | None) -> frozenset[str]:

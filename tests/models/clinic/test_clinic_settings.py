@@ -42,7 +42,7 @@ def test_the_operations_follow_the_clinic_settings(database, admin, technician, 
         course = courses.courses_of(db, technician, patient.id)["neck"]
         incident = incidents.list_incidents(db, supervisor)[0]
     assert (course.planned_sessions, course.interval_days, course.done) == (3, 28, 2)
-    assert incident.due_at - incident.opened_at == timedelta(hours=4)
+    assert incident.due_at - incident.session_started_at == timedelta(hours=4)  # the clinic's
 
 
 def test_every_setting_defaults_as_its_spec_says(database):
