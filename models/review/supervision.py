@@ -43,7 +43,7 @@ from models.values.session_input import (
     problems_for_completion,
 )
 from models.values.vocabulary import SIGNED, ParameterSource, SessionStatus
-from models.workflow import carried_forward, incidents, patch_tests
+from models.workflow import carried_forward, courses, incidents, patch_tests
 from models.workflow.carried_forward import LastSettings
 from models.workflow.session_logging import (
     SIGNED_WITH_PASSWORD,
@@ -234,6 +234,8 @@ def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInpu
         raise ValidationFailed(stored)
     withdrawn = _withdraw_review(db, session)
     db.flush()
+    courses.recount(db, session.patient_id,  # the areas it had and has: their counts move
+                    {area["area"] for area in before["areas"]} | {a.area for a in session.areas})
     incidents.open_incidents_for(db, actor, session,
                                  [(r.kind, r.grade) for r in session.reactions])
     old, new = record_change(db, actor, session, "session.amend", before, reason,
@@ -288,6 +290,7 @@ def void_session(db: Session, actor: Actor, session_id: int, reason: str,
     session.voided_at, session.voided_by_id, session.void_reason = (
         datetime.now(UTC), actor.id, reason)
     db.flush()
+    courses.recount(db, session.patient_id, [area.area for area in session.areas])
     record_change(db, actor, session, "session.void", before, reason)
     return load_session(db, session.id)
 

@@ -153,3 +153,17 @@ def test_the_due_list_is_read_by_key_and_filtered(database, technician, supervis
     assert [r.identifier for r in room.rows] == ["K-2"]
     assert [r.identifier for r in olga.rows] == ["K-4"]
     assert [r.identifier for r in tess.rows] == ["K-3", "K-2", "K-1", "K-0"]
+
+
+def test_voiding_a_session_counts_its_course_again(database, technician, supervisor, device,
+                                                   patient, logged_session):
+    logged_session(patient, session_entry(device, NECK, days_ago=30))
+    latest = logged_session(patient, session_entry(device, NECK, days_ago=2))
+    with database.read() as db:
+        assert courses.due_page(db, supervisor).rows == []  # next due in 19 days
+    with database.write() as db:
+        supervision.void_session(db, supervisor, latest.summary.id, "wrong patient")
+    with database.read() as db:
+        (after,) = courses.due_page(db, supervisor).rows
+    assert after.done == 1
+    assert after.next_due == TODAY - timedelta(days=9)  # due again from the first session
