@@ -276,7 +276,7 @@ def _top_level_until(guard: _JsonGuard, record: str) -> Iterator[tuple[str, Any]
             builder.event(event, value)
             if prefix == key and event not in ("start_map", "start_array", "map_key"):
                 yield key, builder.value
-    except ijson.JSONError as error:
+    except (ijson.JSONError, UnicodeDecodeError) as error:  # ijson lets a bad UTF-8 byte out
         raise (guard.refused_value() or fail(_json_problem(error))) from None
 
 
@@ -306,7 +306,7 @@ def _json_rows(guard: _JsonGuard, columns: Sequence[str], record: str, result: R
             if not isinstance(item, dict):
                 raise fail("Each record must be an object of named values", f"record {number}")
             yield number, list(map(item.get, columns))
-    except ijson.JSONError as error:
+    except (ijson.JSONError, UnicodeDecodeError) as error:  # ijson lets a bad UTF-8 byte out
         if guard.cut_off:
             last = guard.line - guard.ends_with_newline
             result.cut_off = cut_off_at(

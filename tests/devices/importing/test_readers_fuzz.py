@@ -143,3 +143,13 @@ def test_hostile_edits(tmp_path_factory, file_format, data):
     # (found by this test, 2026-11-29); what allocates that much for a 65 kB file is not yet
     # known, so the bound is 32 MB, still far below what an unbounded read would take.
     read_all(path, f"simulated-{file_format}", traced_limit=32 * 1024**2)
+
+
+def test_a_byte_beyond_unicode_in_the_header_is_refused_in_words(tmp_path):
+    """Found by test_mutated_valid_files: bytes past U+10FFFF near the start got out of the
+    JSON parser as a UnicodeDecodeError."""
+    path = tmp_path / "export.json"
+    path.write_bytes(b'{"format": "simu\xf4\x90\x80\x80lated-device/1", "pulses": []}')
+    read_all(path, "simulated-json")
+    with pytest.raises(ImportFailed, match="UTF-8"):
+        list(FileAdapter(path, PROFILES["simulated-json"]).readings())
