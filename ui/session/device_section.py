@@ -58,7 +58,7 @@ class DeviceSection(QWidget):
 
         self.add_button.clicked.connect(self._register_device)
         self.check_button.clicked.connect(self.check_device)
-        self.combo.currentIndexChanged.connect(lambda _i: self._look_up_care())
+        self.combo.currentIndexChanged.connect(lambda _i: self.look_up_care())
         self.combo.currentIndexChanged.connect(lambda _i: self.chosen.emit())
 
     def focus_chain(self) -> list[QWidget]:
@@ -90,7 +90,7 @@ class DeviceSection(QWidget):
         index = self.combo.findData(current) if current else 0
         self.combo.setCurrentIndex(max(0, index))
         self.combo.blockSignals(False)
-        self._look_up_care()  # its warnings, for a device chosen without a signal
+        self.look_up_care()  # its warnings, for a device chosen without a signal
         if announce and self.current_id() != before:
             self.chosen.emit()
 
@@ -104,7 +104,7 @@ class DeviceSection(QWidget):
         dialog.open()
         self.check_dialog = dialog
 
-    def _look_up_care(self) -> None:
+    def look_up_care(self) -> None:
         device_id = self.current_id()
         self.note.hide()
         self.verified_today.emit(False)  # until the device log says otherwise

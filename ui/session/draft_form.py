@@ -363,6 +363,7 @@ class DraftForm(SessionFormLayout):
                         self.anaesthetic, self.reactions, self.duration, self.start):
             section.reset()
         self.notes.clear()
+        self.devices.look_up_care()  # the device stays: its log ticks the next checklist too
         self.problems = StandingProblems()
         self.show_problems({})
         self.complete_button.setEnabled(True)

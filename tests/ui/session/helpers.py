@@ -29,7 +29,7 @@ def verify_device(database, technician, device_id, form=None, qtbot=None):
     with database.write() as db:
         device_upkeep.log_device(db, technician, device_id, LogKind.VERIFICATION_PASSED)
     if form is not None:
-        form.devices._look_up_care()
+        form.devices.look_up_care()
         qtbot.waitUntil(lambda: form.screening.checklist["daily_verification"].isChecked(),
                         timeout=10_000)
 
