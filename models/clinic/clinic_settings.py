@@ -82,7 +82,12 @@ SPECS: dict[str, SettingSpec | TextSettingSpec] = {spec.name: spec for spec in (
     TextSettingSpec("clinic_name", "Clinic name"),
     TextSettingSpec("clinic_address", "Clinic address"),
     TextSettingSpec("clinic_phone", "Clinic phone"),
-    TextSettingSpec("consent_version", "Consent form version in force"),
+    SettingSpec("photo_long_side", "Photos are stored scaled to this long side", 2560, 640,
+                8000, "px"),
+    SettingSpec("before_photos_per_area", "Before photos each treated area needs", 0, 0, 6,
+                "photos"),
+    SettingSpec("before_photos_every_session", "Before photos needed at every session, not "
+                "only a course's first", 0, 0, 1, ""),
 )}
 
 
@@ -101,7 +106,9 @@ class ClinicRules:
     clinic_name: str = ""
     clinic_address: str = ""
     clinic_phone: str = ""
-    consent_version: str = ""  # "" when the clinic names none
+    photo_long_side: int = 2560
+    before_photos_per_area: int = 0
+    before_photos_every_session: int = 0
 
     @property
     def change_limit(self) -> float:

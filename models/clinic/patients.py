@@ -1,4 +1,4 @@
-"""Finding and registering patients, and the consent they have on file."""
+"""Finding and registering patients."""
 
 import calendar
 from datetime import date
@@ -18,13 +18,10 @@ from sqlalchemy.orm import Session
 
 from models.access import audit_chain
 from models.access.permissions import Action, require
-from models.clinic import clinic_settings
 from models.errors import ValidationFailed
 from models.records.people import Patient
-from models.records.treatment import Screening, TreatmentSession
 from models.values.name_search import search_key
-from models.values.rows import Actor, ConsentOnFile, PatientRow
-from models.values.vocabulary import SIGNED
+from models.values.rows import Actor, PatientRow
 
 
 def patient_row(patient: Patient) -> PatientRow:
@@ -139,33 +136,6 @@ def _name_contains(key: str, postgres: bool) -> ColumnElement[bool]:
     phrase = '"' + key.replace('"', '""') + '"'  # a phrase of trigrams: the exact substring
     return Patient.id.in_(select(_SQLITE_SEARCH.c.rowid).where(
         text("patients_search MATCH :phrase").bindparams(phrase=phrase)))
-
-
-def consent_on_file(db: Session, patient_id: int, on: date) -> ConsentOnFile | None:
-    """The latest consent recorded in the screening of the patient's signed sessions (not
-    drafts, not voided, not screenings an amendment replaced), and whether it is in force
-    ``on`` that day under the clinic's rules; None when no signed session recorded one."""
-    latest = db.execute(
-        select(Screening.consent_version, Screening.consent_signed_on)
-        .join(TreatmentSession, TreatmentSession.id == Screening.session_id)
-        .where(TreatmentSession.patient_id == patient_id,
-               TreatmentSession.status.in_(SIGNED),
-               Screening.superseded_in.is_(None),
-               Screening.consent_signed_on.is_not(None))
-        .order_by(Screening.consent_signed_on.desc(), TreatmentSession.started_at.desc())
-        .limit(1)
-    ).first()
-    if latest is None:
-        return None
-    version, signed_on = latest.consent_version, latest.consent_signed_on
-    rules = clinic_settings.rules(db)
-    valid_until = months_after(signed_on, rules.consent_valid_months)
-    why_not = ""
-    if valid_until < on:
-        why_not = f"expired on {valid_until:%Y-%m-%d}"
-    elif rules.consent_version and version != rules.consent_version:
-        why_not = f"signed for version {version or '(none)'}; {rules.consent_version} is in force"
-    return ConsentOnFile(version, signed_on, valid_until, not why_not, why_not)
 
 
 def months_after(day: date, months: int) -> date:

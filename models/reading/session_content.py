@@ -2,8 +2,8 @@
 
 The digest covers the session's identity and clinical columns, the reason it was logged late
 (when it was), and every row it is made of, current and replaced alike: areas, their
-parameter settings, reactions, anaesthetic, screening, per-pulse traces (their bytes hashed)
-and import links. Signing and every
+parameter settings, reactions, anaesthetic, screening and the consent signed for it, photos
+and per-pulse traces (their bytes hashed), and import links. Signing and every
 amendment write it into their audit event; ``verify`` computes it again for every signed
 session and names the first that no longer matches. Columns that legitimately move after
 signing (status, review, voiding, version, the aftercare mark) are left out.
@@ -24,7 +24,9 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from models.records.consents import SignedConsent
 from models.records.imports import ImportBatchSession, PulseTrace
+from models.records.photos import PhotoImage, SessionPhoto
 from models.records.treatment import (
     Anaesthetic,
     ParameterSetting,
@@ -37,6 +39,8 @@ from models.records.treatment import (
 #: The session row's columns that never change once it is signed, except by amendment.
 SESSION_COLUMNS = ("uuid", "patient_id", "technician_id", "device_id", "room", "started_at",
                    "duration_s", "notes", "created_at", "completed_at")
+#: A signed consent's own digest covers all of it: the session names it by that.
+_NOT_CONSENT = tuple(c.name for c in SignedConsent.__table__.columns if c.name != "sha256")
 _BATCH = 5_000
 _SESSION_PREFIX = "session"
 
@@ -55,7 +59,7 @@ def _table_rows(db: Session, name: str, statement: Select[Any]) -> Iterator[Line
         if name == _SESSION_PREFIX:
             identity = (str(values[0]), str(values[1]))
             del values[1]
-        if name == "trace":  # the per-pulse data: its hash stands for its bytes
+        if name in ("trace", "photo"):  # pulse data and images: their hash for their bytes
             values = [_plain(v) for v in values]
         yield session_id, name + repr(values), identity
 
@@ -88,8 +92,20 @@ def _statements(only: Sequence[int] | None) -> list[tuple[str, Select[Any]]]:
          .order_by(Reaction.session_id, Reaction.id)),
         ("anaesthetic", select(Anaesthetic.session_id, *columns(Anaesthetic))
          .order_by(Anaesthetic.session_id, Anaesthetic.id)),
-        ("screening", select(Screening.session_id, *columns(Screening))
+        ("screening", select(Screening.session_id, *columns(Screening, ("consent_id",)))
          .order_by(Screening.session_id, Screening.id)),
+        # Given only when the session went ahead under a consent signed on screen (0021):
+        # that consent's own digest, which covers its document, strokes and signer.
+        ("consent", select(Screening.session_id, *columns(SignedConsent, _NOT_CONSENT))
+         .join(SignedConsent, SignedConsent.id == Screening.consent_id)
+         .order_by(Screening.session_id, Screening.id)),
+        # A photo's description and the bytes it stands for (voiding a photo is not content:
+        # it is audited, and the photo stays). A missing image digests as None.
+        ("photo", select(SessionPhoto.session_id,
+                         *columns(SessionPhoto, ("voided_at", "voided_by_id", "void_reason")),
+                         PhotoImage.data)
+         .outerjoin(PhotoImage, PhotoImage.photo_id == SessionPhoto.id)
+         .order_by(SessionPhoto.session_id, SessionPhoto.id)),
         ("trace", select(PulseTrace.session_id, *columns(PulseTrace))
          .order_by(PulseTrace.session_id, PulseTrace.id)),
         ("import", select(ImportBatchSession.session_id, *columns(ImportBatchSession))
@@ -99,6 +115,7 @@ def _statements(only: Sequence[int] | None) -> list[tuple[str, Select[Any]]]:
         keys = {"session": session.id, "late": session.id, "area": TreatedArea.session_id,
                 "setting": TreatedArea.session_id, "reaction": Reaction.session_id,
                 "anaesthetic": Anaesthetic.session_id, "screening": Screening.session_id,
+                "consent": Screening.session_id, "photo": SessionPhoto.session_id,
                 "trace": PulseTrace.session_id, "import": ImportBatchSession.session_id}
         statements = [(name, statement.where(keys[name].in_(only)))
                       for name, statement in statements]

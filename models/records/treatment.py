@@ -161,6 +161,9 @@ class Screening(Base):
     reasons: Mapped[str] = mapped_column(Text, default="{}")
     consent_version: Mapped[str] = mapped_column(String(64), default="")
     consent_signed_on: Mapped[date | None]
+    # The consent the patient signed on screen that this session went ahead under (0021).
+    # A plain column: SQLite cannot add a foreign key to a table in place.
+    consent_id: Mapped[int | None]
     checklist: Mapped[str] = mapped_column(Text, default="[]")
     superseded_in: Mapped[int | None]  # the number of the amendment that replaced it
 
@@ -168,7 +171,8 @@ class Screening(Base):
 
     def as_json(self) -> dict[str, Any]:
         """As ``ScreeningInput.as_json`` gives it (the form a snapshot and a digest keep)."""
-        return {
+        consent = {} if self.consent_id is None else {"consent_id": self.consent_id}
+        return consent | {
             "fitzpatrick": self.fitzpatrick,
             "found": json.loads(self.found),
             "reasons": json.loads(self.reasons),

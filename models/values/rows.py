@@ -29,13 +29,15 @@ class Signature:
 
 @dataclass(frozen=True)
 class ConsentOnFile:
-    """The latest consent a patient signed, as their signed sessions recorded it."""
+    """The latest consent a patient signed on screen, and whether it is valid on a day."""
 
     version: str
     signed_on: date
     valid_until: date  # the last day it is valid: signed_on + the clinic's consent months
-    in_force: bool  # valid on the day asked, and of the form version the clinic uses
-    why_not: str = ""  # when not in force: "expired on …", "signed for version …"
+    in_force: bool  # valid on the day asked
+    why_not: str = ""  # when not in force: "expired on …"
+    consent_id: int | None = None
+    signer_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 A contraindication where treating is unsafe (pregnancy) is a hard stop: the session cannot
 be completed. Every other one found is a warning the technician acknowledges by recording
-why treatment goes ahead. Consent names its form version and the date it was signed.
+why treatment goes ahead. Consent is signed on screen by the patient (models/clinic/
+consent_forms.py); the screening names the signed consent, its form version and its date.
 """
 
 from collections.abc import Mapping
@@ -47,6 +48,7 @@ class ScreeningInput:
     consent_version: str = ""
     consent_signed_on: date | None = None
     checklist: frozenset[str] = frozenset()
+    consent_id: int | None = None  # the consent signed on screen, once there is one
 
     @property
     def hard_stops(self) -> frozenset[str]:
@@ -89,12 +91,8 @@ def problems_for_treatment(screening: ScreeningInput, today: date) -> dict[str, 
         if code in set(Contraindication) and not screening.reasons.get(code, "").strip():
             problems[screening_key(code)] = (
                 "Give the reason treatment goes ahead despite this warning")
-    if not screening.consent_version.strip():
-        problems.setdefault(screening_key("consent_version"),
-                            "Enter the version of the consent form signed")
-    if screening.consent_signed_on is None:
-        problems.setdefault(screening_key("consent_signed_on"),
-                            "Enter the date the consent was signed")
+    if screening.consent_id is None or screening.consent_signed_on is None:
+        problems.setdefault(screening_key("consent"), CONSENT_MISSING)
     missing = [item.label.lower() for item in ChecklistItem if item not in screening.checklist]
     if missing:
         problems.setdefault(screening_key("checklist"),
@@ -102,9 +100,15 @@ def problems_for_treatment(screening: ScreeningInput, today: date) -> dict[str, 
     return problems
 
 
+CONSENT_MISSING = ("The patient has not signed the consent in force: have them sign it on "
+                   "screen (Sign consent)")
+
+
 def as_json(screening: ScreeningInput) -> dict[str, Any]:
-    """The screening as plain JSON values, for the audit trail and amendments."""
-    return {
+    """The screening as plain JSON values, for the audit trail and amendments (the signed
+    consent's id only once there is one: screenings typed before 0021 read as they were)."""
+    consent = {} if screening.consent_id is None else {"consent_id": screening.consent_id}
+    return consent | {
         "fitzpatrick": screening.fitzpatrick,
         "found": sorted(screening.found),
         "reasons": {code: screening.reasons[code] for code in sorted(screening.reasons)
@@ -125,4 +129,5 @@ def from_json(values: Mapping[str, Any]) -> ScreeningInput:
         consent_version=values.get("consent_version", ""),
         consent_signed_on=date.fromisoformat(signed) if signed else None,
         checklist=frozenset(values.get("checklist", ())),
+        consent_id=values.get("consent_id"),
     )

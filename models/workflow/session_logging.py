@@ -1,6 +1,7 @@
 """Logging a treatment session: start a draft, save it as it is typed, complete and sign it."""
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.access import audit_chain, witness
 from models.access.permissions import Action, Refused, require
-from models.clinic import clinic_settings
+from models.clinic import clinic_settings, consent_forms
 from models.clinic.clinic_settings import ClinicRules
 from models.errors import Conflict, NotFound, ValidationFailed
 from models.reading.history import load_session
@@ -22,6 +23,7 @@ from models.records.people import Patient, User
 from models.records.treatment import TreatmentSession
 from models.values.parameters import SETTINGS
 from models.values.rows import Actor, SessionDetail, Signature
+from models.values.screening import screening_key
 from models.values.session_input import (
     SessionInput,
     area_key,
@@ -128,6 +130,7 @@ def complete_session(
         raise Refused("A session is signed with its technician's own password", actor,
                       "sign_session", "treatment_session", session.uuid)
     check_version(db, session, expected_version)
+    entry = with_consent_on_file(db, session, entry)
     problems = problems_for_completion(entry) | safety_problems(db, session, entry)
     if problems:
         raise ValidationFailed(problems)
@@ -174,7 +177,24 @@ def completion_problems(db: Session, actor: Actor, session_id: int, entry: Sessi
     """What would stop ``complete_session`` signing the actor's draft with this entry (empty
     when nothing): asked before the technician is asked for their password."""
     session = owned_draft(db, actor, session_id)
+    entry = with_consent_on_file(db, session, entry)
     return problems_for_completion(entry) | safety_problems(db, session, entry)
+
+
+def with_consent_on_file(db: Session, session: TreatmentSession, entry: SessionInput
+                         ) -> SessionInput:
+    """The entry with the consent the patient signed on screen that is valid on the
+    session's day (or with none): what the session is signed under is the database's, never
+    what a form sent."""
+    started_at = entry.started_at or session.started_at
+    on_file = consent_forms.consent_on_file(db, session.patient_id,
+                                            started_at.astimezone().date())
+    valid = on_file if on_file is not None and on_file.in_force else None
+    screening = replace(
+        entry.screening, consent_id=valid.consent_id if valid else None,
+        consent_version=valid.version if valid else "",
+        consent_signed_on=valid.signed_on if valid else None)
+    return replace(entry, screening=screening)
 
 
 def stored_value_problems(session: TreatmentSession) -> dict[str, str]:
@@ -192,17 +212,23 @@ def stored_value_problems(session: TreatmentSession) -> dict[str, str]:
 
 def safety_problems(db: Session, session: TreatmentSession, entry: SessionInput
                     ) -> dict[str, str]:
-    """What the database knows that stops this session being signed: a device not in the
-    register, the technician's certification expired or not recorded, a start before the
-    patient's last signed session or long ago with no reason given, a setting moved beyond
-    the limit since the patient's last session with no reason given, a test patch required
-    and not done."""
+    """What the database knows that stops this session being signed: a consent expired, a
+    device not in the register, the technician's certification expired or not recorded, a
+    start before the patient's last signed session or long ago with no reason given, a
+    setting moved beyond the limit since the patient's last session with no reason given, a
+    test patch required and not done."""
     problems: dict[str, str] = {}
     rules = clinic_settings.rules(db)
     if entry.device_id is not None and db.get(Device, entry.device_id) is None:
         problems["device"] = "The device picked is not in the register"
     problems.update(_certification_problems(db, session.technician_id, rules))
     started_at = entry.started_at or session.started_at
+    on_file = consent_forms.consent_on_file(db, session.patient_id,
+                                            started_at.astimezone().date())
+    if on_file is not None and not on_file.in_force:
+        problems[screening_key("consent")] = (
+            f"The patient's consent {on_file.why_not}: have them sign the form in force on "
+            "screen (Sign consent)")
     problems.update(_start_problems(db, session, started_at, entry.late_reason, rules))
     problems.update(carried_forward.reasons_missing(db, session.patient_id, started_at, entry))
     missing = patch_tests.patches_missing(db, session.patient_id, entry.device_id,

@@ -96,6 +96,7 @@ def _apply_screening(session: TreatmentSession, screening: ScreeningInput,
     row.consent_signed_on = (date.fromisoformat(values["consent_signed_on"])
                              if values["consent_signed_on"] else None)
     row.checklist = json.dumps(values["checklist"])
+    row.consent_id = screening.consent_id
     session.screening = row
 
 

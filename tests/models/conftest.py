@@ -13,7 +13,8 @@ import pytest
 from models.access import accounts
 from models.clinic import device_register, patients
 from models.workflow import session_logging
-from tests.entries import PASSWORD
+from models.access.permissions import Action, may
+from tests.entries import CONSENTED_AT, PASSWORD, sign_consent
 
 
 @pytest.fixture
@@ -31,15 +32,20 @@ def register_device(database, admin):
 
 @pytest.fixture
 def register_patient(database):
-    """Registers a patient as the given actor; returns its row."""
+    """Registers a patient as the given actor; returns its row. With ``consented`` (when the
+    actor logs sessions) the patient signed the consent form in force, witnessed by the
+    actor, long enough ago for the tests' sessions set in the past."""
     identifiers = itertools.count(1)
 
     def register(actor, *, identifier=None, full_name="Pat Doe", date_of_birth=None,
-                 fitzpatrick=3):
+                 fitzpatrick=3, consented=True):
         identifier = identifier or f"P-{next(identifiers)}"
         with database.write() as db:
-            return patients.add_patient(db, actor, identifier=identifier, full_name=full_name,
-                                        date_of_birth=date_of_birth, fitzpatrick=fitzpatrick)
+            row = patients.add_patient(db, actor, identifier=identifier, full_name=full_name,
+                                       date_of_birth=date_of_birth, fitzpatrick=fitzpatrick)
+            if consented and may(actor, Action.LOG_SESSION):
+                sign_consent(db, actor, row.id, signed_at=CONSENTED_AT)
+            return row
     return register
 
 

@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 
 from devices.simulated.demo_clinic import DEMO_PASSWORD, TECHNICIANS
 from models.access import accounts
-from models.clinic import device_upkeep
+from models.clinic import consent_forms, device_upkeep
 from models.records.people import Patient, User
 from models.records.treatment import TreatedArea, TreatmentSession
 from models.storage.database import Database
@@ -46,6 +46,7 @@ from models.values.vocabulary import LogKind, SessionStatus
 from models.workflow import session_logging
 from ui.bench.history_bench import clinic_database
 from ui.bench.startup_bench import probe_app
+from ui.widgets.signature_pad import render_png
 
 RUNS = 100
 WARM_UP_RUNS = 5
@@ -110,6 +111,23 @@ def _prepare(database: Database, technician: Actor) -> tuple[int, Signature]:
         device_upkeep.log_device(db, technician, device_id, LogKind.VERIFICATION_PASSED)
         signature = accounts.confirm_signature(db, technician, DEMO_PASSWORD)
     return device_id, signature
+
+
+def _consented(database: Database, technician: Actor, cases: list["_Case"]) -> None:
+    """Each patient signs the consent in force, unless theirs is valid today (not timed: it
+    is signed once a year, not between two patients)."""
+    strokes = [[(0.1, 0.5), (0.3, 0.3), (0.5, 0.6), (0.7, 0.4), (0.9, 0.5)],
+               [(0.2, 0.7), (0.4, 0.65), (0.6, 0.7), (0.8, 0.72)]]
+    rendering = render_png(strokes)
+    with database.write() as db:
+        document = consent_forms.in_force(db)
+        assert document is not None  # every database has the default form (0021)
+        signature = accounts.confirm_signature(db, technician, DEMO_PASSWORD)
+        for patient_id in {case.patient.id for case in cases}:
+            on_file = consent_forms.consent_on_file(db, patient_id, date.today())
+            if on_file is None or not on_file.in_force:
+                consent_forms.sign_consent(db, technician, patient_id, document.id, "Patient",
+                                           strokes, rendering, signature)
 
 
 def _cases(database: Database, device_id: int, count: int, seed: int = 18) -> list[_Case]:
@@ -225,8 +243,7 @@ class _Loop:
         self._wait(lambda: self._settled() and form.screening.checklist[
             ChecklistItem.DAILY_VERIFICATION].isChecked(), "the device's care read")
         form.screening.set_value(ScreeningInput(
-            fitzpatrick=case.patient.fitzpatrick, consent_version="bench consent",
-            consent_signed_on=date.today(), checklist=frozenset(ChecklistItem)))
+            fitzpatrick=case.patient.fitzpatrick, checklist=frozenset(ChecklistItem)))
         QTest.keyClicks(form.duration.minutes, "30")
         form.areas.toggle_area(case.area)
         self._wait(lambda: case.area in form.areas.rows and self.window.tasks.idle(),
@@ -313,6 +330,7 @@ def run_loop_bench(sessions: int, url: str | None = None, json_path: str | None 
         print("start-up: sign-in and main window, in fresh processes", file=sys.stderr)
         started = probe_app(clinic_url, TECHNICIANS[0][0], DEMO_PASSWORD, start_runs)
         cases = _cases(database, device_id, WARM_UP_RUNS + runs)
+        _consented(database, technician, cases)
         loop = _Loop(app, database, technician, device_id, signature)
         steps: dict[str, list[float]] = {name: [] for name in (
             "search", "form_open", "autosave", "complete_check", "complete", "detail_open",

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.clinic import clinic_settings, device_register, patients
+from models.clinic import clinic_settings, consent_forms, device_register
 from models.clinic.clinic_settings import ClinicRules
+from models.clinic.consent_forms import ConsentDocumentRow
 from models.errors import (
     Conflict,
     DatabaseUnavailable,
@@ -25,12 +26,13 @@ from models.errors import (
     ValidationFailed,
 )
 from models.storage.preferences import Settings
-from models.values.rows import Actor, PatientRow, SessionDetail, Signature
+from models.values.rows import Actor, ConsentOnFile, PatientRow, SessionDetail, Signature
 from models.values.screening import ScreeningInput
 from models.values.session_input import SessionInput, problems_for_completion
 from models.workflow import carried_forward, session_logging
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
+from ui.session.consent_dialog import ConsentDialog
 from ui.session.draft_state import DraftState
 from ui.session.form_layout import SessionFormLayout
 from ui.session.patient_picker import describe_patient
@@ -85,6 +87,7 @@ class DraftForm(SessionFormLayout):
         self.duration.timer_started.connect(self._timer_started)
         self.devices.chosen.connect(self._look_up_last_settings)
         self.devices.verified_today.connect(self.screening.show_verified)
+        self.screening.sign_consent_requested.connect(self.sign_consent)
         for signal in (self.areas.changed, self.anaesthetic.changed, self.reactions.changed,
                        self.screening.changed, self.start.changed,
                        self.duration.changed, self.notes.textChanged, self.room.textEdited,
@@ -152,8 +155,7 @@ class DraftForm(SessionFormLayout):
         if draft.summary.started_at < asked - timedelta(seconds=5):
             self.resume_draft(draft)  # one draft per patient: theirs was open already
             return
-        self.tasks.read(patients.consent_on_file, draft.patient.id, date.today()).then(
-            self.screening.show_consent_on_file)
+        self._look_up_consent(draft.patient.id)
         self.draft.open(draft)
         self.start.show_start(draft.summary.started_at)
         self._enable_draft_buttons(True)
@@ -162,6 +164,32 @@ class DraftForm(SessionFormLayout):
         self.status.setText(f"Draft for {draft.patient.full_name} saved "
                             f"{datetime.now().strftime('%H:%M:%S')}")
         self.draft_saved.emit(draft)
+
+    def _look_up_consent(self, patient_id: int) -> None:
+        self.tasks.read(consent_forms.consent_on_file, patient_id, date.today()).then(
+            self.screening.show_consent_on_file)
+
+    def sign_consent(self) -> None:
+        """The consent form in force, for the patient to read and sign on screen."""
+        patient = self.draft.patient
+        if patient is None:
+            return
+        self.tasks.read(consent_forms.in_force).then(
+            lambda document: self._open_consent(patient, document))
+
+    def _open_consent(self, patient: PatientRow, document: ConsentDocumentRow | None) -> None:
+        if document is None:
+            self.screening.consent_error.show_problem(
+                "The clinic has no consent form in force: an administrator adds one")
+            return
+        dialog = ConsentDialog(self.tasks, self.actor, patient, document, self)
+        dialog.signed.connect(self._consent_signed)
+        dialog.open()
+        self.consent_dialog = dialog
+
+    def _consent_signed(self, on_file: ConsentOnFile) -> None:
+        self.screening.show_consent_on_file(on_file)
+        self.status.setText(f"Consent signed by {on_file.signer_name} and kept.")
 
     def _enable_draft_buttons(self, enabled: bool) -> None:
         """The buttons that work on the open draft."""
@@ -178,10 +206,7 @@ class DraftForm(SessionFormLayout):
         self.start.show_start(draft.summary.started_at)
         self.start.late_reason.setText(draft.late_reason)
         self.screening.recorded_skin = draft.patient.fitzpatrick
-        saved_consent = draft.screening is not None and bool(draft.screening.consent_version)
-        self.tasks.read(patients.consent_on_file, draft.patient.id, date.today()).then(
-            lambda on_file: self.screening.show_consent_on_file(on_file,
-                                                                fill=not saved_consent))
+        self._look_up_consent(draft.patient.id)
         if draft.summary.duration_s is not None:
             self.duration.minutes.setText(f"{draft.summary.duration_s / 60:g}")
         self.anaesthetic.set_value(draft.anaesthetic_agent, draft.anaesthetic_applied_at)

@@ -4,12 +4,11 @@ Ticking a contraindication where treating is unsafe shows a hard stop; ticking a
 opens a field for the reason treatment goes ahead. models/values/screening.py holds the rules.
 
 The skin type starts from the patient's record, and a different one is shown as differing.
-Consent on file and still in force is filled in, not retyped. Two checklist items are not
-ticked by hand: the device's daily verification follows the device log, and "consent valid"
-follows the consent fields.
+The consent is the one the patient signed on screen (Sign consent opens the form in force to
+sign); it is shown, never typed. Two checklist items are not ticked by hand: the device's
+daily verification follows the device log, and "consent valid" follows the consent on file.
 """
 
-from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -20,12 +19,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from models.clinic.clinic_settings import ClinicRules
-from models.clinic.patients import months_after
 from models.values.rows import ConsentOnFile
 from models.values.screening import (
     HARD_STOPS,
@@ -34,7 +33,6 @@ from models.values.screening import (
     ScreeningInput,
     screening_key,
 )
-from models.values.session_input import parse_date
 from models.values.vocabulary import FITZPATRICK_TYPES
 from ui.widgets.field_error import FieldError, mark_invalid
 
@@ -47,8 +45,8 @@ FOLLOWED = {
     ChecklistItem.DAILY_VERIFICATION: ("Device verified today",
                                        "From the device log: log the verification with "
                                        "Check… beside the device"),
-    ChecklistItem.CONSENT_VALID: ("Consent valid", "From the consent above: signed, of the "
-                                                   "version in force, within its period"),
+    ChecklistItem.CONSENT_VALID: ("Consent valid", "From the consent above: signed on screen "
+                                                   "and within its period"),
 }
 #: Two columns of tick boxes need short names; the full wording is their tooltip.
 SHORT = {
@@ -85,13 +83,15 @@ class _Finding:
 class ScreeningPanel(QGroupBox):
     """Signals:
     changed(): anything was ticked or typed.
+    sign_consent_requested(): Sign consent was pressed.
     """
 
     changed = Signal()
+    sign_consent_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("2  Screening and consent", parent)
-        self.rules = ClinicRules()  # the consent period and version in force, read at start
+        self.rules = ClinicRules()  # the clinic's rules, read at start
         self.recorded_skin: int | None = None  # the patient's record, to compare with
         self.fitzpatrick = QComboBox()
         self.fitzpatrick.setAccessibleName("Fitzpatrick skin type")
@@ -106,17 +106,15 @@ class ScreeningPanel(QGroupBox):
         self.hard_stop.setObjectName("hardStop")
         self.hard_stop.setWordWrap(True)
         self.hard_stop.hide()
-        self.consent_version = QLineEdit(placeholderText="form version, e.g. LL-consent v3")
-        self.consent_version.setAccessibleName("Consent form version")
-        self.consent_signed_on = QLineEdit(placeholderText="YYYY-MM-DD")
-        self.consent_signed_on.setAccessibleName("Consent signed on")
-        self.consent_signed_on.setMaximumWidth(130)
-        self.consent_signed_on.setToolTip("The day the patient signed the consent form")
+        self.on_file: ConsentOnFile | None = None
         self.consent_note = QLabel("Choose the patient to see their consent on file.")
         self.consent_note.setWordWrap(True)  # two lines kept for it: nothing below moves
         self.consent_note.setMinimumHeight(2 * self.consent_note.fontMetrics().lineSpacing())
-        self.consent_version_error = FieldError(self.consent_version)
-        self.consent_signed_error = FieldError(self.consent_signed_on)
+        self.consent_button = QPushButton("Sign co&nsent…")
+        self.consent_button.setToolTip("The patient reads the consent form in force and signs "
+                                       "on the screen; you witness with your password")
+        self.consent_button.setEnabled(False)  # until a patient is chosen
+        self.consent_error = FieldError(self.consent_button)
         self.checklist = {item: QCheckBox(with_mnemonic(item.label, BY_HAND[item])
                                           if item in BY_HAND else FOLLOWED[item][0])
                           for item in ChecklistItem}
@@ -131,8 +129,7 @@ class ScreeningPanel(QGroupBox):
         for finding in self.findings.values():
             finding.box.toggled.connect(self._found_changed)
             finding.reason.textEdited.connect(lambda _t: self.changed.emit())
-        for field in (self.consent_version, self.consent_signed_on):
-            field.textChanged.connect(self._consent_edited)  # typed, or filled from file
+        self.consent_button.clicked.connect(self.sign_consent_requested)
         for box in self.checklist.values():
             box.toggled.connect(lambda _on: self.changed.emit())
 
@@ -158,11 +155,9 @@ class ScreeningPanel(QGroupBox):
         layout.addWidget(self.hard_stop)
         consent = QGridLayout()
         consent.addWidget(QLabel("Consent"), 0, 0)
-        consent.addWidget(self.consent_version, 0, 1)
-        consent.addWidget(self.consent_signed_on, 0, 2)
-        consent.addWidget(self.consent_note, 1, 1, 1, 2)
-        consent.addWidget(self.consent_version_error, 2, 1)
-        consent.addWidget(self.consent_signed_error, 2, 2)
+        consent.addWidget(self.consent_note, 0, 1)
+        consent.addWidget(self.consent_button, 0, 2)
+        consent.addWidget(self.consent_error, 1, 1, 1, 2)
         consent.setColumnStretch(1, 1)
         layout.addLayout(consent)
         layout.addWidget(QLabel("Before treating:"))
@@ -192,8 +187,7 @@ class ScreeningPanel(QGroupBox):
         chain: list[QWidget] = [self.fitzpatrick]
         for finding in self.findings.values():
             chain += [finding.box, finding.reason]
-        return [*chain, self.consent_version, self.consent_signed_on,
-                *(self.checklist[item] for item in BY_HAND)]
+        return [*chain, *(self.checklist[item] for item in BY_HAND)]
 
     # --- skin type --------------------------------------------------------------------------
     def follow_record(self, fitzpatrick: int | None) -> None:
@@ -211,44 +205,29 @@ class ScreeningPanel(QGroupBox):
         self.changed.emit()
 
     # --- consent ----------------------------------------------------------------------------
-    def show_consent_on_file(self, on_file: ConsentOnFile | None, fill: bool = True) -> None:
-        """Say what consent the patient has on file; with ``fill``, put it in the fields
-        while it is in force (a resumed draft keeps what it saved)."""
-        in_force = self.rules.consent_version
-        if not fill:
+    def show_consent_on_file(self, on_file: ConsentOnFile | None) -> None:
+        """Say what consent the patient signed on screen, and tick "consent valid" by it."""
+        self.on_file = on_file
+        self.consent_button.setEnabled(True)
+        if on_file is None:
+            self.consent_note.setText("Not signed yet: the patient signs the consent form on "
+                                      "screen before treatment.")
+        elif on_file.in_force:
             self.consent_note.setText(
-                "None on file yet." if on_file is None else
-                f"On file: {on_file.version}, signed {on_file.signed_on:%Y-%m-%d}, "
-                + (f"valid until {on_file.valid_until:%Y-%m-%d}" if on_file.in_force
-                   else on_file.why_not))
-        elif on_file is not None and on_file.in_force:
-            self.consent_version.setText(on_file.version)
-            self.consent_signed_on.setText(f"{on_file.signed_on:%Y-%m-%d}")
-            self.consent_note.setText(f"On file: valid until {on_file.valid_until:%Y-%m-%d}")
+                f"Signed by {on_file.signer_name} on {on_file.signed_on:%Y-%m-%d} (version "
+                f"{on_file.version}), valid until {on_file.valid_until:%Y-%m-%d}.")
+            self.consent_error.show_problem(None)
         else:
-            self.consent_version.setText(in_force)
-            self.consent_signed_on.clear()
-            why = f" ({on_file.why_not})" if on_file is not None else ""
-            self.consent_note.setText(f"No consent in force on file{why}: have the patient "
-                                      "sign the form, then type the date.")
-
-    def _consent_edited(self, *_args: object) -> None:
+            self.consent_note.setText(f"Signed on {on_file.signed_on:%Y-%m-%d}, "
+                                      f"{on_file.why_not}: the patient signs again.")
+        self.consent_button.setText("Sign co&nsent again…" if on_file is not None
+                                    and on_file.in_force else "Sign co&nsent…")
         self.checklist[ChecklistItem.CONSENT_VALID].setChecked(self.consent_valid())
         self.changed.emit()
 
-    def consent_valid(self, today: date | None = None) -> bool:
-        """Whether the consent as typed is signed, for the version in force, and in date."""
-        try:
-            signed = parse_date(self.consent_signed_on.text(), "The consent date")
-        except ValueError:
-            return False
-        version = self.consent_version.text().strip()
-        if signed is None or not version:
-            return False
-        if self.rules.consent_version and version != self.rules.consent_version:
-            return False
-        today = today or date.today()
-        return signed <= today <= months_after(signed, self.rules.consent_valid_months)
+    def consent_valid(self) -> bool:
+        """Whether the patient's consent on file is valid today."""
+        return self.on_file is not None and self.on_file.in_force
 
     def show_verified(self, verified_today: bool) -> None:
         """The device log says whether today's verification of the chosen device is done."""
@@ -257,19 +236,17 @@ class ScreeningPanel(QGroupBox):
     # --- values -----------------------------------------------------------------------------
     def value(self) -> tuple[ScreeningInput, dict[str, str]]:
         """The screening on screen, and what could not be read from the typed text."""
-        problems = {}
-        try:
-            signed = parse_date(self.consent_signed_on.text(), "The consent date")
-        except ValueError as problem:
-            signed, problems[screening_key("consent_signed_on")] = None, str(problem)
+        problems: dict[str, str] = {}
+        consent = self.on_file if self.consent_valid() else None
         found = {f.code for f in self.findings.values() if f.box.isChecked()}
         screening = ScreeningInput(
             fitzpatrick=self.fitzpatrick.currentData(),
             found=frozenset(found),
             reasons={code: self.findings[code].reason.text() for code in found
                      if self.findings[code].reason.text().strip()},
-            consent_version=self.consent_version.text(),
-            consent_signed_on=signed,
+            consent_id=consent.consent_id if consent else None,
+            consent_version=consent.version if consent else "",
+            consent_signed_on=consent.signed_on if consent else None,
             checklist=frozenset(item for item, box in self.checklist.items()
                                 if box.isChecked()),
         )
@@ -281,9 +258,6 @@ class ScreeningPanel(QGroupBox):
         for code, finding in self.findings.items():
             finding.box.setChecked(code in screening.found)
             finding.reason.setText(screening.reasons.get(code, ""))
-        self.consent_version.setText(screening.consent_version)
-        signed = screening.consent_signed_on
-        self.consent_signed_on.setText(f"{signed:%Y-%m-%d}" if signed else "")
         for item in BY_HAND:
             self.checklist[item].setChecked(item in screening.checklist)
 
@@ -291,8 +265,7 @@ class ScreeningPanel(QGroupBox):
         """Show the screening's problems next to their fields; return the keys shown."""
         fields = {
             "fitzpatrick": self.fitzpatrick_error,
-            "consent_version": self.consent_version_error,
-            "consent_signed_on": self.consent_signed_error,
+            "consent": self.consent_error,
             "checklist": self.checklist_error,
             **{code.value: finding.error for code, finding in self.findings.items()},
         }
@@ -314,6 +287,9 @@ class ScreeningPanel(QGroupBox):
         self.recorded_skin = None
         self.set_value(ScreeningInput())
         self.show_verified(False)
+        self.on_file = None
+        self.consent_button.setEnabled(False)
+        self.checklist[ChecklistItem.CONSENT_VALID].setChecked(False)
         self.consent_note.setText("Choose the patient to see their consent on file.")
         self.skin_note.clear()
         self.show_problems({})

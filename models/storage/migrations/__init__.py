@@ -4,7 +4,7 @@ schema is current without importing Alembic; a test keeps it equal to Alembic's 
 ``GUARDS`` names the triggers the migrations leave, per database, so that ``verify`` sees
 one dropped; a test keeps them equal to what a fresh database has."""
 
-HEAD = "0020"
+HEAD = "0021"
 
 _SQLITE_GUARDS = """
 anaesthetics_kept_when_signed anaesthetics_unchanged_when_signed audit_events_never_changed
@@ -17,6 +17,9 @@ reaction_follow_ups_never_changed reaction_follow_ups_never_deleted reactions_ke
 reactions_unchanged_when_signed screenings_kept_when_signed screenings_unchanged_when_signed
 session_amendments_never_changed session_amendments_never_deleted test_patch_rules_never_deleted
 test_patches_never_deleted
+session_photos_kept_when_signed session_photos_unchanged_when_signed
+photo_images_kept_when_signed photo_images_never_changed signed_consents_never_deleted
+signed_consents_unchanged consent_documents_never_deleted consent_documents_unchanged
 treated_areas_kept_when_signed treated_areas_unchanged_when_signed
 treatment_sessions_never_deleted treatment_sessions_unchanged_when_signed users_never_deleted
 """
@@ -32,13 +35,19 @@ screenings_kept_when_signed screenings_unchanged_when_signed session_amendments_
 test_patch_rules_guard test_patches_guard treated_areas_guard treated_areas_kept_when_signed
 treated_areas_unchanged_when_signed treatment_sessions_guard
 treatment_sessions_unchanged_when_signed users_guard
+session_photos_kept_when_signed photo_images_kept_when_signed signed_consents_kept
+consent_documents_kept session_photos_guard photo_images_guard signed_consents_guard
+consent_documents_guard
 """
 GUARDS = {"sqlite": frozenset(_SQLITE_GUARDS.split()),
           "postgresql": frozenset(_POSTGRES_GUARDS.split())}
 #: The revision that added each guard, where later than 0014 (an older database lacks it).
 ADDED_IN = {name: "0015" for names in GUARDS.values() for name in names
             if name.endswith("_unchanged_when_signed")} | {
-    "test_patch_rules_never_deleted": "0020", "test_patch_rules_guard": "0020"}
+    "test_patch_rules_never_deleted": "0020", "test_patch_rules_guard": "0020"} | {
+    name: "0021" for names in GUARDS.values() for name in names
+    if name.startswith(("session_photos_", "photo_images_", "signed_consents_",
+                        "consent_documents_"))}
 
 #: What migration 0017 adds for the patient search beyond what the entities describe: SQLite's
 #: FTS5 table (and the tables FTS5 keeps for it) with the triggers that keep it current, and

@@ -1,0 +1,276 @@
+"""Consent forms: the versions a clinic keeps, and the consents patients sign on screen.
+
+The newest version not retired is the one in force. A patient reads it and signs on the
+screen; the technician witnesses with their password. What is kept (the version, the
+strokes as drawn and their rendering, the signer's name, the witness and the time) is
+digested into one SHA-256, stored with the consent and written into the audit chain, so
+``verify`` can prove a consent unchanged (``changed_consents``). A consent is valid for the
+clinic's consent period; a session cannot be completed without one valid on its day.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.access import audit_chain, witness
+from models.access.permissions import Action, Refused, require
+from models.clinic import clinic_settings
+from models.errors import NotFound, ValidationFailed
+from models.records.consents import ConsentDocument, SignedConsent
+from models.records.people import Patient, User
+from models.values.rows import Actor, ConsentOnFile, Signature
+
+#: Below this much ink (strokes' points) a "signature" is a click, not a signature.
+MIN_POINTS = 8
+MAX_POINTS = 20_000
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_RENDERING_BYTES = 2 * 1024 * 1024
+
+Stroke = Sequence[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class ConsentDocumentRow:
+    id: int
+    version: str
+    title: str
+    body: str
+    created_at: datetime
+    retired_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SignedConsentRow:
+    id: int
+    patient_id: int
+    version: str
+    title: str
+    body: str
+    signer_name: str
+    signed_at: datetime
+    witness: str
+    strokes: list[list[tuple[float, float]]]
+    rendering: bytes
+    sha256: str
+    voided: bool
+
+
+def _document_row(document: ConsentDocument) -> ConsentDocumentRow:
+    return ConsentDocumentRow(document.id, document.version, document.title, document.body,
+                              document.created_at, document.retired_at)
+
+
+def documents(db: Session) -> list[ConsentDocumentRow]:
+    """Every version the clinic has kept, newest first."""
+    return [_document_row(d) for d in
+            db.scalars(select(ConsentDocument).order_by(ConsentDocument.id.desc()))]
+
+
+def in_force(db: Session) -> ConsentDocumentRow | None:
+    """The version patients sign now: the newest not retired."""
+    document = db.scalar(select(ConsentDocument).where(ConsentDocument.retired_at.is_(None))
+                         .order_by(ConsentDocument.id.desc()).limit(1))
+    return None if document is None else _document_row(document)
+
+
+def add_version(db: Session, actor: Actor, version: str, title: str, body: str
+                ) -> ConsentDocumentRow:
+    """Keep a new wording as a new version; from now on it is the one in force."""
+    require(actor, Action.MANAGE_CLINIC_SETTINGS, "consent_document")
+    version, title, body = version.strip(), title.strip(), body.strip()
+    problems: dict[str, str] = {}
+    if not version:
+        problems["version"] = "Name the version (e.g. LST-2)"
+    elif len(version) > 64:
+        problems["version"] = "A version name is at most 64 characters"
+    elif db.scalar(select(ConsentDocument.id).where(ConsentDocument.version == version)):
+        problems["version"] = f"Version {version} exists already; versions never change"
+    if not title:
+        problems["title"] = "Give the form a title"
+    elif len(title) > 200:
+        problems["title"] = "A title is at most 200 characters"
+    if len(body) < 40:
+        problems["body"] = "Paste the whole text the patient reads and signs"
+    if problems:
+        raise ValidationFailed(problems)
+    document = ConsentDocument(version=version, title=title, body=body,
+                               created_by_id=actor.id)
+    db.add(document)
+    db.flush()
+    audit_chain.record(db, actor_id=actor.id, action="consent_document.add",
+                       entity="consent_document", entity_id=document.id,
+                       new={"version": version, "title": title,
+                            "body_sha256": hashlib.sha256(body.encode()).hexdigest()})
+    return _document_row(document)
+
+
+def retire_version(db: Session, actor: Actor, document_id: int, reason: str) -> None:
+    """Stop offering a version: consents already signed for it stay valid until they lapse."""
+    require(actor, Action.MANAGE_CLINIC_SETTINGS, "consent_document", document_id)
+    document = db.get(ConsentDocument, document_id)
+    if document is None:
+        raise NotFound("No such consent form version")
+    if not reason.strip():
+        raise ValidationFailed({"reason": "Give the reason for retiring this version"})
+    if document.retired_at is None:
+        document.retired_at = datetime.now(UTC)
+        audit_chain.record(db, actor_id=actor.id, action="consent_document.retire",
+                           entity="consent_document", entity_id=document.id,
+                           new={"version": document.version}, reason=reason.strip())
+
+
+def stroke_problems(strokes: Sequence[Stroke]) -> str:
+    """Why the strokes are not a signature ("" when they are)."""
+    points = sum(len(stroke) for stroke in strokes)
+    if points < MIN_POINTS:
+        return "The patient has not signed yet: they sign in the box with a finger, pen or mouse"
+    if points > MAX_POINTS:
+        return "The signature has too many points; clear it and sign again"
+    for stroke in strokes:
+        for x, y in stroke:
+            if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
+                return "The signature has points outside its box; clear it and sign again"
+    return ""
+
+
+def consent_digest(*, patient_uuid: str, version: str, body: str, signer_name: str,
+                   signed_at: datetime, witness_id: int, strokes: str, rendering: bytes) -> str:
+    """The SHA-256 a signed consent is kept under: everything the patient agreed to and how."""
+    canonical = json.dumps({
+        "patient": patient_uuid, "version": version,
+        "body_sha256": hashlib.sha256(body.encode()).hexdigest(),
+        "signer": signer_name, "signed_at": signed_at.astimezone(UTC).isoformat(),
+        "witness": witness_id, "strokes": strokes,
+        "rendering_sha256": hashlib.sha256(rendering).hexdigest(),
+    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _strokes_json(strokes: Sequence[Stroke]) -> str:
+    return json.dumps([[[round(x, 4), round(y, 4)] for x, y in stroke] for stroke in strokes],
+                      separators=(",", ":"))
+
+
+def sign_consent(
+    db: Session, actor: Actor, patient_id: int, document_id: int, signer_name: str,
+    strokes: Sequence[Stroke], rendering: bytes, signature: Signature, *,
+    signed_at: datetime | None = None,
+) -> ConsentOnFile:
+    """Keep the consent the patient just signed on screen, witnessed by ``actor``.
+
+    ``signed_at`` is now; only a history made after the fact (the demo clinic's past
+    sessions) gives an earlier time, and then the document must have been in force."""
+    require(actor, Action.LOG_SESSION, "signed_consent")
+    if signature.actor_id != actor.id:
+        raise Refused("A consent is witnessed with the technician's own password", actor,
+                      "witness_consent", "patient", patient_id)
+    patient = db.get(Patient, patient_id)
+    if patient is None:
+        raise NotFound("No such patient")
+    document = db.get(ConsentDocument, document_id)
+    current = in_force(db)
+    problems: dict[str, str] = {}
+    if document is None or current is None or document.id != current.id:
+        problems["document"] = ("This version of the form is no longer in force; open the "
+                                 "consent again to read the current one")
+    signer_name = " ".join(signer_name.split())
+    if not signer_name:
+        problems["signer_name"] = "Type the name of the person signing"
+    elif len(signer_name) > 200:
+        problems["signer_name"] = "A name is at most 200 characters"
+    if problem := stroke_problems(strokes):
+        problems["strokes"] = problem
+    if not rendering.startswith(PNG_MAGIC) or len(rendering) > MAX_RENDERING_BYTES:
+        problems["strokes"] = "The signature could not be drawn; clear it and sign again"
+    if problems:
+        raise ValidationFailed(problems)
+    assert document is not None
+    signed_at = (signed_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    kept_strokes = _strokes_json(strokes)
+    digest = consent_digest(patient_uuid=str(patient.uuid), version=document.version,
+                            body=document.body, signer_name=signer_name, signed_at=signed_at,
+                            witness_id=actor.id, strokes=kept_strokes, rendering=rendering)
+    consent = SignedConsent(patient_id=patient_id, document_id=document.id,
+                            signer_name=signer_name, signed_at=signed_at, witness_id=actor.id,
+                            strokes=kept_strokes, rendering=rendering, sha256=digest)
+    db.add(consent)
+    db.flush()
+    audit_chain.record(db, actor_id=actor.id, action="consent.sign", entity="patient",
+                       entity_id=patient.uuid,
+                       new={"consent": str(consent.uuid), "version": document.version,
+                            "signer": signer_name, "sha256": digest})
+    witness.witness_after_commit(db, "sign")
+    on_file = consent_on_file(db, patient_id, signed_at.astimezone().date())
+    assert on_file is not None
+    return on_file
+
+
+def _latest(db: Session, patient_id: int) -> SignedConsent | None:
+    return db.scalar(select(SignedConsent)
+                     .where(SignedConsent.patient_id == patient_id,
+                            SignedConsent.voided_at.is_(None))
+                     .order_by(SignedConsent.signed_at.desc(), SignedConsent.id.desc())
+                     .limit(1))
+
+
+def consent_on_file(db: Session, patient_id: int, on: date) -> ConsentOnFile | None:
+    """The patient's latest consent signed on screen (not voided), and whether it is valid
+    ``on`` that day: within the clinic's consent period. None when they never signed one."""
+    from models.clinic.patients import months_after
+
+    consent = _latest(db, patient_id)
+    if consent is None:
+        return None
+    document = db.get(ConsentDocument, consent.document_id)
+    assert document is not None  # a foreign key
+    signed_on = consent.signed_at.astimezone().date()
+    valid_until = months_after(signed_on, clinic_settings.rules(db).consent_valid_months)
+    why_not = ""
+    if valid_until < on:
+        why_not = f"expired on {valid_until:%Y-%m-%d}"
+    elif on < signed_on:
+        why_not = f"signed after this session's day ({signed_on:%Y-%m-%d})"
+    return ConsentOnFile(document.version, signed_on, valid_until, not why_not, why_not,
+                         consent_id=consent.id, signer_name=consent.signer_name)
+
+
+def signed_consent(db: Session, actor: Actor, consent_id: int) -> SignedConsentRow:
+    """One signed consent with its text and signature, for showing and printing."""
+    from models.access.care import require_care
+
+    consent = db.get(SignedConsent, consent_id)
+    if consent is None:
+        raise NotFound("No such consent")
+    require_care(db, actor, consent.patient_id, "consents")
+    document = db.get(ConsentDocument, consent.document_id)
+    witness_user = db.get(User, consent.witness_id)
+    assert document is not None and witness_user is not None  # foreign keys
+    strokes = [[(float(x), float(y)) for x, y in stroke]
+               for stroke in json.loads(consent.strokes)]
+    return SignedConsentRow(consent.id, consent.patient_id, document.version, document.title,
+                            document.body, consent.signer_name, consent.signed_at,
+                            witness_user.full_name, strokes, consent.rendering,
+                            consent.sha256, consent.voided_at is not None)
+
+
+def changed_consents(db: Session) -> Iterator[str]:
+    """Each signed consent whose content no longer matches the digest it was kept under."""
+    rows = db.execute(select(SignedConsent, ConsentDocument.version, ConsentDocument.body,
+                             Patient.uuid)
+                      .join(ConsentDocument, ConsentDocument.id == SignedConsent.document_id)
+                      .join(Patient, Patient.id == SignedConsent.patient_id)
+                      .order_by(SignedConsent.id)
+                      .execution_options(yield_per=500))
+    for consent, version, body, patient_uuid in rows:
+        digest = consent_digest(patient_uuid=str(patient_uuid), version=version, body=body,
+                                signer_name=consent.signer_name, signed_at=consent.signed_at,
+                                witness_id=consent.witness_id, strokes=consent.strokes,
+                                rendering=consent.rendering)
+        if digest != consent.sha256:
+            yield (f"The consent signed by {consent.signer_name} on "
+                   f"{consent.signed_at.astimezone():%Y-%m-%d %H:%M} was changed after signing")
