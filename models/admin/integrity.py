@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from models.access import witness
 from models.access.audit_chain import GENESIS_HASH, event_hash
 from models.admin.progress import REPORT_EVERY, Progress, unreported
+from models.clinic import consent_forms
 from models.reading.session_content import content_digests
 from models.records.audit_events import AuditEvent
 from models.records.treatment import TreatmentSession
@@ -218,4 +219,5 @@ def verify(database: Database, progress: Progress = unreported) -> Verification:
                 f"audit events {expected_seq} to {last} are missing: a witness saw event "
                 f"{last} on {seen.seen_at} ({seen.reason}); the chain's end was cut off")
         _content_problems(db, seals, result, progress)
+        result.problems += consent_forms.changed_consents(db)
     return result

@@ -26,7 +26,7 @@ MAX_PIXELS = 80_000_000  # a 12-megapixel photo is well inside; 30,000 × 30,000
 THUMBNAIL_SIDE = 320
 DEFAULT_LONG_SIDE = 2560
 QUALITY = 88
-FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "HEIF", "MPO", "BMP")
+FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "HEIF", "BMP")
 _EXIF_TAKEN = 0x9003  # DateTimeOriginal, in the Exif IFD
 
 
@@ -61,7 +61,7 @@ def _pillow() -> None:
         pillow_heif.register_heif_opener()
     except ImportError:  # pragma: no cover - HEIC refused as unknown where it is missing
         pass
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    Image.MAX_IMAGE_PIXELS = 2 * MAX_PIXELS  # ours is checked first, with the size named
     Image._laserlog_ready = True  # type: ignore[attr-defined]
 
 

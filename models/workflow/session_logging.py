@@ -31,7 +31,7 @@ from models.values.session_input import (
     problems_in,
 )
 from models.values.vocabulary import SIGNED, SessionStatus
-from models.workflow import carried_forward, courses, incidents, patch_tests
+from models.workflow import carried_forward, courses, incidents, patch_tests, session_photos
 from models.workflow.session_rows import apply_entry, snapshot
 
 
@@ -216,7 +216,7 @@ def safety_problems(db: Session, session: TreatmentSession, entry: SessionInput
     device not in the register, the technician's certification expired or not recorded, a
     start before the patient's last signed session or long ago with no reason given, a
     setting moved beyond the limit since the patient's last session with no reason given, a
-    test patch required and not done."""
+    test patch required and not done, before photos the clinic requires not taken."""
     problems: dict[str, str] = {}
     rules = clinic_settings.rules(db)
     if entry.device_id is not None and db.get(Device, entry.device_id) is None:
@@ -235,6 +235,9 @@ def safety_problems(db: Session, session: TreatmentSession, entry: SessionInput
                                           [area.area for area in entry.areas],
                                           started_at.astimezone().date())
     problems.update({area_key(area, "test_patch"): text for area, text in missing.items()})
+    problems.update(session_photos.before_photos_missing(
+        db, session, [area.area for area in entry.areas], rules.before_photos_per_area,
+        bool(rules.before_photos_every_session)))
     return problems
 
 

@@ -1,0 +1,267 @@
+"""Photos with a session's treated areas: added to a draft, kept with the signed record.
+
+A photo comes in as a ``CleanImage`` (models/values/images.py: decoded, upright, scaled and
+without metadata) and is stored in the same transaction as its audit event. While the
+session is a draft a photo can be taken out again; once it is signed the database keeps it
+as it is (migration 0021) and it can only be voided, with a reason.
+
+Photos follow the session they belong to: whoever may open the session may see them (access
+follows care, models/access/care.py), and a patient's photos shown to someone not treating
+the patient (a supervisor) is recorded in the audit trail, once per view.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from models.access import audit_chain
+from models.access.care import require_care, sees_every_patient, treated_by
+from models.access.permissions import Action, Refused, require
+from models.errors import NotFound, ValidationFailed
+from models.records.people import User
+from models.records.photos import PhotoImage, SessionPhoto
+from models.records.treatment import TreatedArea, TreatmentSession
+from models.values.images import CleanImage
+from models.values.photo_poses import poses_of
+from models.values.rows import Actor
+from models.values.session_input import area_key
+from models.values.vocabulary import SIGNED, Area, Labelled, SessionStatus
+
+
+class PhotoKind(Labelled):
+    BEFORE = "before", "Before"
+    AFTER = "after", "After"
+    PROGRESS = "progress", "Progress"
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    id: int
+    session_id: int
+    patient_id: int
+    area: str
+    kind: str
+    pose: str
+    taken_at: datetime
+    width: int
+    height: int
+    sha256: str
+    source: str
+    added_by: str
+    session_started_at: datetime
+    voided: bool = False
+    void_reason: str = ""
+
+
+def _row(photo: SessionPhoto, added_by: str, started_at: datetime) -> PhotoRow:
+    return PhotoRow(photo.id, photo.session_id, photo.patient_id, photo.area, photo.kind,
+                    photo.pose, photo.taken_at, photo.width, photo.height, photo.sha256,
+                    photo.source, added_by, started_at, photo.voided_at is not None,
+                    photo.void_reason)
+
+
+def _rows(db: Session, photos: Sequence[SessionPhoto]) -> list[PhotoRow]:
+    names = dict(db.execute(select(User.id, User.full_name).where(
+        User.id.in_({p.added_by_id for p in photos}))).tuples().all())
+    starts = dict(db.execute(select(TreatmentSession.id, TreatmentSession.started_at).where(
+        TreatmentSession.id.in_({p.session_id for p in photos}))).tuples().all())
+    return [_row(p, names.get(p.added_by_id, ""), starts[p.session_id]) for p in photos]
+
+
+def photo_problems(area: str, kind: str, pose: str) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if area not in set(Area):
+        problems["photo.area"] = f"Unknown area {area!r}"
+    elif pose not in poses_of(area):
+        problems["photo.pose"] = (f"{pose or 'No pose'} is not a pose of "
+                                  f"{Area(area).label.lower()}: {', '.join(poses_of(area))}")
+    if kind not in set(PhotoKind):
+        problems["photo.kind"] = "A photo is before, after or progress"
+    return problems
+
+
+def _draft_of(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
+    require(actor, Action.LOG_SESSION, "treatment_session", session_id)
+    session = db.get(TreatmentSession, session_id)
+    if session is None:
+        raise NotFound("No such session")
+    if session.technician_id != actor.id:
+        raise Refused("Photos are added by the session's own technician", actor, "add_photo",
+                      "treatment_session", session.uuid)
+    if session.status != SessionStatus.DRAFT:
+        raise ValidationFailed({"photo": (
+            "This session is signed: photos can no longer be added to it. Add them to the "
+            "patient's next session as progress photos")})
+    return session
+
+
+def add_photo(db: Session, actor: Actor, session_id: int, area: str, kind: str, pose: str,
+              image: CleanImage, source: str = "file") -> PhotoRow:
+    """Keep a photo of one of the draft's areas (the image already made safe)."""
+    session = _draft_of(db, actor, session_id)
+    problems = photo_problems(area, kind, pose)
+    if problems:
+        raise ValidationFailed(problems)
+    taken_at = datetime.now(UTC)
+    if image.taken_at is not None:  # the camera's clock, in this PC's time zone
+        camera = image.taken_at.astimezone()
+        if abs((camera - taken_at).total_seconds()) < 2 * 86_400:
+            taken_at = camera.astimezone(UTC)
+    photo = SessionPhoto(session_id=session.id, patient_id=session.patient_id, area=area,
+                         kind=kind, pose=pose, taken_at=taken_at, width=image.width,
+                         height=image.height, sha256=image.sha256, source=source[:32],
+                         added_by_id=actor.id)
+    db.add(photo)
+    db.flush()
+    db.add(PhotoImage(photo_id=photo.id, session_id=session.id, data=image.data,
+                      thumbnail=image.thumbnail))
+    session.updated_at = datetime.now(UTC)
+    audit_chain.record(db, actor_id=actor.id, action="photo.add", entity="treatment_session",
+                       entity_id=session.uuid,
+                       new={"photo": str(photo.uuid), "area": area, "kind": kind,
+                            "pose": pose, "sha256": image.sha256})
+    db.flush()
+    return _rows(db, [photo])[0]
+
+
+def remove_photo(db: Session, actor: Actor, photo_id: int) -> None:
+    """Take a photo out of a draft (the wrong one, a blurred one): it was never signed."""
+    photo = db.get(SessionPhoto, photo_id)
+    if photo is None:
+        raise NotFound("No such photo")
+    session = _draft_of(db, actor, photo.session_id)
+    db.execute(delete(PhotoImage).where(PhotoImage.photo_id == photo.id))
+    db.delete(photo)
+    audit_chain.record(db, actor_id=actor.id, action="photo.remove",
+                       entity="treatment_session", entity_id=session.uuid,
+                       old={"photo": str(photo.uuid), "sha256": photo.sha256})
+
+
+def void_photo(db: Session, actor: Actor, photo_id: int, reason: str) -> None:
+    """Mark a signed session's photo void (the wrong patient, a photo that should not be
+    kept): it stays, with who voided it, when and why."""
+    require(actor, Action.AMEND_SESSION, "session_photo", photo_id)
+    photo = db.get(SessionPhoto, photo_id)
+    if photo is None:
+        raise NotFound("No such photo")
+    if not reason.strip():
+        raise ValidationFailed({"reason": "Give the reason for voiding this photo"})
+    if photo.voided_at is None:
+        photo.voided_at, photo.voided_by_id, photo.void_reason = (
+            datetime.now(UTC), actor.id, reason.strip())
+        audit_chain.record(db, actor_id=actor.id, action="photo.void",
+                           entity="session_photo", entity_id=photo.uuid,
+                           new={"sha256": photo.sha256}, reason=reason.strip())
+
+
+def session_photos(db: Session, actor: Actor, session_id: int) -> list[PhotoRow]:
+    """A session's photos in the order they were added (voided ones included, marked)."""
+    session = db.get(TreatmentSession, session_id)
+    if session is None:
+        raise NotFound("No such session")
+    require_care(db, actor, session.patient_id, "photos")
+    photos = db.scalars(select(SessionPhoto).where(SessionPhoto.session_id == session_id)
+                        .order_by(SessionPhoto.id)).all()
+    return _rows(db, photos)
+
+
+def series(db: Session, actor: Actor, patient_id: int, area: str,
+           pose: str | None = None) -> list[PhotoRow]:
+    """A patient's photos of one area (and pose), oldest first, from drafts the actor is
+    writing and signed sessions; viewing them without treating the patient is audited."""
+    require_care(db, actor, patient_id, "photos")
+    _note_view(db, actor, patient_id, area)
+    statement = (select(SessionPhoto)
+                 .join(TreatmentSession, TreatmentSession.id == SessionPhoto.session_id)
+                 .where(SessionPhoto.patient_id == patient_id, SessionPhoto.area == area,
+                        SessionPhoto.voided_at.is_(None),
+                        TreatmentSession.status.in_((*SIGNED, SessionStatus.DRAFT)))
+                 .order_by(SessionPhoto.taken_at, SessionPhoto.id))
+    if pose is not None:
+        statement = statement.where(SessionPhoto.pose == pose)
+    photos = [p for p in db.scalars(statement)]
+    drafts = set(db.scalars(select(TreatmentSession.id).where(
+        TreatmentSession.id.in_({p.session_id for p in photos}),
+        TreatmentSession.status == SessionStatus.DRAFT,
+        TreatmentSession.technician_id != actor.id)))
+    return _rows(db, [p for p in photos if p.session_id not in drafts])
+
+
+def previous_photo(db: Session, actor: Actor, session_id: int, area: str, pose: str
+                   ) -> PhotoRow | None:
+    """The latest photo of the same area and pose from the patient's earlier sessions: the
+    one to match distance, angle and light against."""
+    session = db.get(TreatmentSession, session_id)
+    if session is None:
+        raise NotFound("No such session")
+    require_care(db, actor, session.patient_id, "photos")
+    photo = db.scalar(
+        select(SessionPhoto)
+        .join(TreatmentSession, TreatmentSession.id == SessionPhoto.session_id)
+        .where(SessionPhoto.patient_id == session.patient_id, SessionPhoto.area == area,
+               SessionPhoto.pose == pose, SessionPhoto.voided_at.is_(None),
+               SessionPhoto.session_id != session_id,
+               TreatmentSession.status.in_(SIGNED))
+        .order_by(SessionPhoto.taken_at.desc(), SessionPhoto.id.desc()).limit(1))
+    return None if photo is None else _rows(db, [photo])[0]
+
+
+def image_of(db: Session, actor: Actor, photo_id: int, thumbnail: bool = False) -> bytes:
+    """A photo's stored JPEG (or its thumbnail), for whoever may see the session."""
+    photo = db.get(SessionPhoto, photo_id)
+    if photo is None:
+        raise NotFound("No such photo")
+    require_care(db, actor, photo.patient_id, "photos")
+    column = PhotoImage.thumbnail if thumbnail else PhotoImage.data
+    data = db.scalar(select(column).where(PhotoImage.photo_id == photo_id))
+    if data is None:
+        raise NotFound("The photo's image is missing from the database: run verify")
+    return bytes(data)
+
+
+def _note_view(db: Session, actor: Actor, patient_id: int, area: str) -> None:
+    """Record that someone who does not treat the patient looked at their photos."""
+    if not sees_every_patient(actor):
+        return  # a technician sees only patients they treat (require_care)
+    treating = db.scalar(treated_by(actor).where(TreatmentSession.patient_id == patient_id)
+                         .limit(1))
+    if treating is None:
+        from models.records.people import Patient
+
+        patient = db.get(Patient, patient_id)
+        assert patient is not None
+        audit_chain.record(db, actor_id=actor.id, action="photos.view", entity="patient",
+                           entity_id=patient.uuid, new={"area": area})
+
+
+def before_photos_missing(db: Session, session: TreatmentSession, areas: Sequence[str],
+                          per_area: int, every_session: bool) -> dict[str, str]:
+    """The areas short of the before photos the clinic requires, with what is missing: at a
+    course's first session for the area (no earlier signed session treated it), or at
+    every session."""
+    if per_area <= 0 or not areas:
+        return {}
+    counts = dict(db.execute(
+        select(SessionPhoto.area, func.count())
+        .where(SessionPhoto.session_id == session.id, SessionPhoto.kind == PhotoKind.BEFORE,
+               SessionPhoto.voided_at.is_(None))
+        .group_by(SessionPhoto.area)).tuples().all())
+    problems: dict[str, str] = {}
+    for area in areas:
+        have = counts.get(area, 0)
+        if have >= per_area:
+            continue
+        if not every_session and db.scalar(
+                select(TreatedArea.id)
+                .join(TreatmentSession, TreatmentSession.id == TreatedArea.session_id)
+                .where(TreatmentSession.patient_id == session.patient_id,
+                       TreatmentSession.status.in_(SIGNED), TreatedArea.area == area,
+                       TreatedArea.superseded_in.is_(None),
+                       TreatmentSession.id != session.id).limit(1)) is not None:
+            continue  # not the course's first session for this area
+        problems[area_key(area, "photos")] = (
+            f"{Area(area).label}: {per_area} before photo(s) needed, {have} taken")
+    return problems

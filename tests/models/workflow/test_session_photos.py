@@ -1,0 +1,156 @@
+"""Photos with a session's areas: made safe on the way in, kept with the signed record,
+proven by verify, refused in one sentence when they are not photos."""
+
+import io
+
+import pytest
+from sqlalchemy import text
+
+from models.admin.integrity import verify
+from models.clinic import clinic_settings
+from models.errors import ValidationFailed
+from models.values.images import MAX_PIXELS, ImageRefused, clean_image
+from models.values.session_input import AreaInput, SessionInput
+from models.workflow import session_logging, session_photos
+from tests.entries import SCREENED, complete
+from tests.photos import jpeg, png_header, with_gps_and_owner
+
+
+def test_a_photo_is_stored_without_any_metadata_and_upright():
+    from PIL import Image
+
+    original = with_gps_and_owner()
+    assert b"SERIAL-998877" in original and b"Dr Artist Owner" in original
+    clean = clean_image(original)
+    for secret in (b"SERIAL-998877", b"Dr Artist Owner", b"CameraMaker", b"Exif"):
+        assert secret not in clean.data and secret not in clean.thumbnail
+    stored = Image.open(io.BytesIO(clean.data))
+    assert not stored.getexif() and "icc_profile" not in stored.info
+    assert clean.taken_at is not None and clean.taken_at.hour == 9  # read, then dropped
+    turned = clean_image(jpeg(1200, 800, orientation=6))  # "rotate 90° clockwise"
+    assert (turned.width, turned.height) == (800, 1200)
+    upright = Image.open(io.BytesIO(turned.data)).convert("L")
+    assert upright.getpixel((turned.width - 20, 20)) < 90  # the dark corner is now top right
+
+
+def test_a_photo_is_scaled_to_the_clinics_long_side():
+    clean = clean_image(jpeg(4000, 3000), long_side=2560)
+    assert (clean.width, clean.height) == (2560, 1920)
+    assert max(clean_image(jpeg(4000, 3000), long_side=1000).width, 0) == 1000
+
+
+@pytest.mark.parametrize("data, says", [
+    (b"%PDF-1.7 not a photo at all", "is not a photo"),
+    (jpeg()[:3000], "damaged or cut off"),
+    (png_header(30_000, 30_000), "more pixels than a photo may have (80 megapixels)"),
+    (png_header(9_000, 9_000), "9,000 × 9,000 pixels, more than a photo may have"),
+    (b"", "is not a photo"),
+])
+def test_what_is_not_a_photo_is_refused_in_one_sentence(data, says):
+    with pytest.raises(ImageRefused) as refused:
+        clean_image(data, "scan.jpg")
+    message = str(refused.value)
+    assert says in message and "\n" not in message and message.startswith("scan.jpg")
+
+
+def test_a_photo_with_a_megabyte_of_exif_is_read_and_stripped():
+    """Sixteen full EXIF segments (a megabyte of metadata) after the JPEG's start."""
+    plain = jpeg()
+    segment = b"Exif\x00\x00" + b"x" * 65_000
+    heavy = plain[:2] + (b"\xff\xe1" + (len(segment) + 2).to_bytes(2, "big") + segment) * 16 \
+        + plain[2:]
+    assert len(heavy) > 1_000_000
+    clean = clean_image(heavy)
+    assert b"xxxxxxxx" not in clean.data and len(clean.data) < len(plain) * 2
+    assert MAX_PIXELS > 12_000_000  # a 12-megapixel camera's photo is taken
+
+
+@pytest.fixture
+def neck_draft(database, technician, patient, device):
+    entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800, room="R1",
+                         areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),))
+    with database.write() as db:
+        draft = session_logging.start_draft(db, technician, patient.id, entry)
+    return draft.summary.id, entry
+
+
+def test_photos_are_kept_with_the_signed_session_and_proven_by_verify(database, technician,
+                                                                      neck_draft):
+    draft_id, entry = neck_draft
+    with database.write() as db:
+        before = session_photos.add_photo(db, technician, draft_id, "neck", "before", "front",
+                                          clean_image(jpeg()))
+        blurred = session_photos.add_photo(db, technician, draft_id, "neck", "before",
+                                           "left 45°", clean_image(jpeg(colour=(1, 2, 3))))
+        session_photos.remove_photo(db, technician, blurred.id)  # a draft's: taken out
+        complete(db, technician, draft_id, entry)
+    with database.read() as db:
+        kept = session_photos.session_photos(db, technician, draft_id)
+        image = session_photos.image_of(db, technician, before.id)
+    assert [p.pose for p in kept] == ["front"] and image.startswith(b"\xff\xd8")
+    assert verify(database).ok
+    with pytest.raises(ValidationFailed, match="signed"), database.write() as db:
+        session_photos.add_photo(db, technician, draft_id, "neck", "after", "front",
+                                 clean_image(jpeg()))
+    for statement in ("DELETE FROM photo_images", "DELETE FROM session_photos",
+                      "UPDATE photo_images SET data = thumbnail",
+                      "UPDATE session_photos SET pose = 'other'"):
+        with pytest.raises(Exception, match="LaserLog keeps clinical records"), \
+                database.write() as db:
+            db.execute(text(statement))
+
+
+def test_a_stored_photo_changed_behind_laserlogs_back_is_named_by_verify(database, technician,
+                                                                         neck_draft):
+    from tests.models.admin.test_content_proof import guards_off
+
+    draft_id, entry = neck_draft
+    with database.write() as db:
+        session_photos.add_photo(db, technician, draft_id, "neck", "before", "front",
+                                 clean_image(jpeg()))
+        complete(db, technician, draft_id, entry)
+    with guards_off(database, "photo_images") as conn:
+        conn.execute(text("UPDATE photo_images SET data = thumbnail"))
+    result = verify(database)
+    assert not result.ok and any("no longer matches what was signed" in p
+                                 for p in result.problems)
+
+
+def test_a_photo_must_name_a_pose_of_its_area(database, technician, neck_draft):
+    draft_id, _entry = neck_draft
+    with pytest.raises(ValidationFailed) as refused, database.write() as db:
+        session_photos.add_photo(db, technician, draft_id, "neck", "before", "palms",
+                                 clean_image(jpeg()))
+    assert "not a pose of neck" in refused.value.problems["photo.pose"]
+
+
+def test_before_photos_the_clinic_requires_stop_completion(database, admin, technician,
+                                                          neck_draft):
+    draft_id, entry = neck_draft
+    with database.write() as db:
+        clinic_settings.change_setting(db, admin, "before_photos_per_area", 1)
+    with database.read() as db:
+        problems = session_logging.completion_problems(db, technician, draft_id, entry)
+    assert problems["areas.neck.photos"] == "Neck: 1 before photo(s) needed, 0 taken"
+    with database.write() as db:
+        session_photos.add_photo(db, technician, draft_id, "neck", "before", "front",
+                                 clean_image(jpeg()))
+        complete(db, technician, draft_id, entry)
+    with database.write() as db:  # the course's next session needs none
+        second = session_logging.start_draft(db, technician, neck_draft_patient(db, draft_id),
+                                             entry)
+    with database.read() as db:
+        problems = session_logging.completion_problems(db, technician, second.summary.id,
+                                                       entry)
+    assert "areas.neck.photos" not in problems, problems
+    with database.write() as db:
+        clinic_settings.change_setting(db, admin, "before_photos_every_session", 1)
+    with database.read() as db:
+        assert "areas.neck.photos" in session_logging.completion_problems(
+            db, technician, second.summary.id, entry)
+
+
+def neck_draft_patient(db, draft_id):
+    from models.records.treatment import TreatmentSession
+
+    return db.get(TreatmentSession, draft_id).patient_id
