@@ -13,6 +13,7 @@ the patient (a supervisor) is recorded in the audit trail, once per view.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -24,7 +25,9 @@ from models.errors import NotFound, ValidationFailed
 from models.records.people import User
 from models.records.photos import PhotoImage, SessionPhoto
 from models.records.treatment import TreatedArea, TreatmentSession
-from models.values.images import CleanImage
+from models.clinic import clinic_settings
+from models.storage.database import Database
+from models.values.images import CleanImage, read_image_file
 from models.values.photo_poses import poses_of
 from models.values.rows import Actor
 from models.values.session_input import area_key
@@ -65,9 +68,9 @@ def _row(photo: SessionPhoto, added_by: str, started_at: datetime) -> PhotoRow:
 
 def _rows(db: Session, photos: Sequence[SessionPhoto]) -> list[PhotoRow]:
     names = dict(db.execute(select(User.id, User.full_name).where(
-        User.id.in_({p.added_by_id for p in photos}))).tuples().all())
+        User.id.in_({p.added_by_id for p in photos}))).all())
     starts = dict(db.execute(select(TreatmentSession.id, TreatmentSession.started_at).where(
-        TreatmentSession.id.in_({p.session_id for p in photos}))).tuples().all())
+        TreatmentSession.id.in_({p.session_id for p in photos}))).all())
     return [_row(p, names.get(p.added_by_id, ""), starts[p.session_id]) for p in photos]
 
 
@@ -125,6 +128,17 @@ def add_photo(db: Session, actor: Actor, session_id: int, area: str, kind: str, 
                             "pose": pose, "sha256": image.sha256})
     db.flush()
     return _rows(db, [photo])[0]
+
+
+def add_photo_file(database: Database, actor: Actor, session_id: int, area: str, kind: str,
+                   pose: str, path: Path, source: str = "file") -> PhotoRow:
+    """Read, clean and keep a photo file: decoded outside the transaction (a 12-megapixel
+    photo takes a moment), kept in one with its audit event."""
+    with database.read() as db:
+        long_side = clinic_settings.rules(db).photo_long_side
+    image = read_image_file(path, long_side)
+    with database.write() as db:
+        return add_photo(db, actor, session_id, area, kind, pose, image, source)
 
 
 def remove_photo(db: Session, actor: Actor, photo_id: int) -> None:
@@ -248,7 +262,7 @@ def before_photos_missing(db: Session, session: TreatmentSession, areas: Sequenc
         select(SessionPhoto.area, func.count())
         .where(SessionPhoto.session_id == session.id, SessionPhoto.kind == PhotoKind.BEFORE,
                SessionPhoto.voided_at.is_(None))
-        .group_by(SessionPhoto.area)).tuples().all())
+        .group_by(SessionPhoto.area)).all())
     problems: dict[str, str] = {}
     for area in areas:
         have = counts.get(area, 0)

@@ -82,6 +82,8 @@ class DraftForm(SessionFormLayout):
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.areas.changed.connect(self._fix_tab_order)
         self.areas.changed.connect(self._show_course)
+        self.areas.changed.connect(lambda: self.photos.show_areas(list(self.areas.rows)))
+        self.photos.photos_changed.connect(self._recheck)
         self.course.loaded.connect(lambda found: self.areas.show_treated_before(
             {area: f"{row.done}/{row.planned_sessions}" for area, row in found.items()}))
         self.duration.timer_started.connect(self._timer_started)
@@ -157,6 +159,7 @@ class DraftForm(SessionFormLayout):
             return
         self._look_up_consent(draft.patient.id)
         self.draft.open(draft)
+        self.photos.show_draft(draft.summary.id)
         self.start.show_start(draft.summary.started_at)
         self._enable_draft_buttons(True)
         self._look_up_last_settings()
@@ -201,6 +204,7 @@ class DraftForm(SessionFormLayout):
         """Put a saved draft back on the form, as it was last saved, to carry on with it."""
         self.reset()
         self.draft.open(draft)
+        self.photos.show_draft(draft.summary.id)
         self.patient.show_patient(draft.patient)
         self.room.setText(draft.room)
         self.start.show_start(draft.summary.started_at)
@@ -385,7 +389,8 @@ class DraftForm(SessionFormLayout):
         self._enable_draft_buttons(False)
         self.autosave.stop()
         for section in (self.patient, self.areas, self.screening, self.course,
-                        self.anaesthetic, self.reactions, self.duration, self.start):
+                        self.anaesthetic, self.reactions, self.duration, self.start,
+                        self.photos):
             section.reset()
         self.notes.clear()
         self.devices.look_up_care()  # the device stays: its log ticks the next checklist too

@@ -38,6 +38,7 @@ from ui.session.course_panel import CoursePanel
 from ui.session.device_section import DeviceSection
 from ui.session.duration_field import DurationField
 from ui.session.patient_picker import PatientPicker
+from ui.session.photo_panel import PhotoPanel
 from ui.session.reactions_editor import ReactionsEditor
 from ui.session.screening_panel import ScreeningPanel
 from ui.session.start_field import StartField
@@ -86,6 +87,7 @@ class SessionFormLayout(QWidget):
             "treatment happens (Alt+S)")
         self.screening = ScreeningPanel()
         self.course = CoursePanel(tasks, actor)
+        self.photos = PhotoPanel(tasks, actor, settings)
         self.aftercare_button = seldom_needed(
             QPushButton("Afterca&re sheet…"),
             "Save the aftercare sheet for the areas ticked as a PDF to print, and record it "
@@ -151,6 +153,7 @@ class SessionFormLayout(QWidget):
         column.addWidget(self.notes)
         right = QVBoxLayout()
         right.addWidget(treatment)
+        right.addWidget(self.photos)
         right.addWidget(after)
         right.addStretch()
 

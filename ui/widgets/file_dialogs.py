@@ -85,6 +85,30 @@ def choose_file_to_open(parent: QWidget | None, caption: str, name_filters: str 
     return _chosen(dialog)[0]
 
 
+def choose_files_to_open(parent: QWidget | None, caption: str, name_filters: str = "",
+                         folder: Path | None = None) -> list[Path]:
+    """The existing files the user picks (none if they cancel)."""
+    dialog = SafeFileDialog(parent, caption, folder or documents_folder(), name_filters,
+                            QFileDialog.Option(0))
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    try:
+        if dialog.exec() == QFileDialog.DialogCode.Accepted:
+            return [Path(name) for name in dialog.selectedFiles()]
+        return []
+    finally:
+        dialog.deleteLater()
+
+
+def choose_folder(parent: QWidget | None, caption: str, folder: Path | None = None
+                  ) -> Path | None:
+    """A folder the user picks, or None if they cancel."""
+    dialog = SafeFileDialog(parent, caption, folder or documents_folder(), "",
+                            QFileDialog.Option.ShowDirsOnly)
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    return _chosen(dialog)[0]
+
+
 def choose_file_to_save(parent: QWidget | None, caption: str, suggested_name: str,
                         name_filters: str = "", confirm_overwrite: bool = True,
                         folder: Path | None = None) -> tuple[Path | None, str]:

@@ -1,0 +1,334 @@
+"""Photos of the session's areas, on the form: chosen, dropped, or arriving from the room's
+camera folder; each kept as before, after or progress with a pose of its area, beside the
+patient's previous photo of the same area and pose so distance, angle and light can match.
+
+Every file goes through models/values/images.py on a worker thread (decoded, upright,
+scaled, without metadata); a file that is not a photo is refused in one line and nothing
+is stored. The camera folder (this PC's setting) is watched: new files appear in the inbox
+as they arrive, ready to assign; a folder that goes away (a network share) is said once.
+"""
+
+from contextlib import suppress
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.errors import LaserLogError, os_reason
+from models.storage.preferences import Settings
+from models.values.photo_poses import poses_of
+from models.values.rows import Actor
+from models.values.vocabulary import Area
+from models.workflow import session_photos
+from models.workflow.session_photos import PhotoKind, PhotoRow
+from ui.services.tasks import TaskRunner
+from ui.widgets.field_error import FieldError
+from ui.widgets.file_dialogs import choose_files_to_open, choose_folder
+
+PHOTO_FILES = "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff)"
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff"}
+THUMB = QSize(120, 90)
+RESCAN_MS = 2000  # a network share's changes are not always signalled: looked at again
+
+
+def caption(photo: PhotoRow) -> str:
+    return f"{Area(photo.area).label} · {PhotoKind(photo.kind).label.lower()} · {photo.pose}"
+
+
+def _set_icon(item: QListWidgetItem, data: bytes) -> None:
+    with suppress(RuntimeError):  # the list was filled again meanwhile: this item is gone
+        item.setIcon(QIcon(pixmap_of(data)))
+
+
+def pixmap_of(data: bytes, size: QSize = THUMB) -> QPixmap:
+    pixmap = QPixmap()
+    pixmap.loadFromData(data, "JPEG")
+    return pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)
+
+
+class PhotoPanel(QGroupBox):
+    """Signals:
+    photos_changed(): a photo was added to or taken out of the draft.
+    """
+
+    photos_changed = Signal()
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, settings: Settings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Photos", parent)
+        self.tasks, self.actor, self.settings = tasks, actor, settings
+        self.session_id: int | None = None
+        self.setAcceptDrops(True)
+        self.area = QComboBox()
+        self.area.setAccessibleName("Photo of area")
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Photo taken")
+        for kind in PhotoKind:
+            self.kind.addItem(kind.label, kind.value)
+        self.pose = QComboBox()
+        self.pose.setAccessibleName("Pose")
+        self.add_button = QPushButton("Add p&hotos…")
+        self.add_button.setToolTip("Choose photo files (or drop them on this box) for the "
+                                   "area, kind and pose chosen (Alt+H)")
+        self.folder_button = QPushButton("Camera folder…")
+        self.folder_button.setToolTip("The folder this room's camera or phone writes into: "
+                                      "new photos appear below as they arrive")
+        self.inbox = QListWidget()
+        self.inbox.setAccessibleName("New photos in the camera folder")
+        self.inbox.setViewMode(QListWidget.ViewMode.IconMode)
+        self.inbox.setIconSize(THUMB)
+        self.inbox.setFixedHeight(THUMB.height() + 40)
+        self.inbox.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.assign_button = QPushButton("Assign selected")
+        self.assign_button.setToolTip("Keep the photos selected in the camera folder as the "
+                                      "area, kind and pose chosen")
+        self.kept = QListWidget()
+        self.kept.setAccessibleName("This session's photos")
+        self.kept.setViewMode(QListWidget.ViewMode.IconMode)
+        self.kept.setIconSize(THUMB)
+        self.kept.setFixedHeight(THUMB.height() + 48)
+        self.remove_button = QPushButton("Take out")
+        self.remove_button.setToolTip("Take the selected photo out of this draft")
+        self.previous = QLabel("The patient's previous photo of this area and pose shows here.")
+        self.previous.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.previous.setWordWrap(True)
+        self.previous.setFixedSize(THUMB.width() + 60, THUMB.height() + 40)
+        self.previous.setObjectName("previousPhoto")
+        self.folder_note = QLabel()
+        self.folder_note.setWordWrap(True)
+        self.error = FieldError()
+        self._lay_out()
+
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.directoryChanged.connect(lambda _p: self.scan_folder())
+        self.rescan = QTimer(self, interval=RESCAN_MS)
+        self.rescan.timeout.connect(self.scan_folder)
+        self.seen: set[str] = set()  # camera files assigned or dismissed this session
+        self.area.currentIndexChanged.connect(self._area_changed)
+        self.pose.currentIndexChanged.connect(self._look_up_previous)
+        self.add_button.clicked.connect(self._choose_files)
+        self.folder_button.clicked.connect(self._choose_folder)
+        self.assign_button.clicked.connect(self._assign_selected)
+        self.inbox.itemDoubleClicked.connect(lambda _i: self._assign_selected())
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.show_areas([])
+        if settings.camera_folder:
+            self.watch(Path(settings.camera_folder))
+
+    def _lay_out(self) -> None:
+        layout = QVBoxLayout(self)
+        choose = QHBoxLayout()
+        for label, field in (("Area", self.area), ("Taken", self.kind), ("Pose", self.pose)):
+            choose.addWidget(QLabel(label))
+            choose.addWidget(field, 1)
+        layout.addLayout(choose)
+        grid = QGridLayout()
+        grid.addWidget(self.kept, 0, 0)
+        grid.addWidget(self.previous, 0, 1)
+        grid.setColumnStretch(0, 1)
+        layout.addLayout(grid)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.remove_button, self.folder_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        layout.addLayout(buttons)
+        layout.addWidget(self.error)
+        layout.addWidget(self.folder_note)
+        inbox = QHBoxLayout()
+        inbox.addWidget(self.inbox, 1)
+        inbox.addWidget(self.assign_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(inbox)
+
+    # --- the draft --------------------------------------------------------------------------
+    def show_draft(self, session_id: int | None) -> None:
+        """The open draft's photos (none when no draft is open)."""
+        self.session_id = session_id
+        self.kept.clear()
+        self.error.show_problem(None)
+        self._enable()
+        if session_id is not None:
+            self.tasks.read(session_photos.session_photos, self.actor, session_id).then(
+                self._show_kept)
+
+    def show_areas(self, areas: list[str]) -> None:
+        """The areas ticked on the form: photos are of one of them."""
+        current = self.area.currentData()
+        self.area.blockSignals(True)
+        self.area.clear()
+        for code in areas:
+            self.area.addItem(Area(code).label, code)
+        self.area.setCurrentIndex(max(0, self.area.findData(current)))
+        self.area.blockSignals(False)
+        self._area_changed()
+
+    def reset(self) -> None:
+        self.show_draft(None)
+        self.show_areas([])
+
+    def _enable(self) -> None:
+        ready = self.session_id is not None and self.area.count() > 0
+        for widget in (self.add_button, self.assign_button, self.remove_button):
+            widget.setEnabled(ready)
+        if self.session_id is not None and not self.area.count():
+            self.previous.setText("Tick an area to add its photos.")
+
+    def _area_changed(self) -> None:
+        self.pose.blockSignals(True)
+        self.pose.clear()
+        area = self.area.currentData()
+        for pose in poses_of(area) if area else ():
+            self.pose.addItem(pose)
+        self.pose.blockSignals(False)
+        self._enable()
+        self._look_up_previous()
+
+    def _look_up_previous(self) -> None:
+        area, pose = self.area.currentData(), self.pose.currentText()
+        if self.session_id is None or not area:
+            self.previous.clear()
+            self.previous.setText("The patient's previous photo of this area and pose shows "
+                                  "here.")
+            return
+        self.tasks.read(session_photos.previous_photo, self.actor, self.session_id, area,
+                        pose).then(self._show_previous)
+
+    def _show_previous(self, photo: PhotoRow | None) -> None:
+        if photo is None:
+            self.previous.setText("No earlier photo of this area and pose.")
+            return
+        self.previous.setToolTip(f"Last time: {caption(photo)}, "
+                                 f"{photo.taken_at.astimezone():%Y-%m-%d}")
+        self.tasks.read(session_photos.image_of, self.actor, photo.id, True).then(
+            lambda data: self.previous.setPixmap(pixmap_of(data)))
+
+    def _show_kept(self, photos: list[PhotoRow]) -> None:
+        self.kept.clear()
+        for photo in photos:
+            item = QListWidgetItem(caption(photo))
+            item.setData(Qt.ItemDataRole.UserRole, photo.id)
+            item.setToolTip(f"{caption(photo)}, {photo.width} × {photo.height}, added by "
+                            f"{photo.added_by}")
+            self.kept.addItem(item)
+            self.tasks.read(session_photos.image_of, self.actor, photo.id, True).then(
+                partial(_set_icon, item))
+
+    # --- adding -----------------------------------------------------------------------------
+    def _choose_files(self) -> None:
+        folder = Path(self.settings.camera_folder) if self.settings.camera_folder else None
+        self.add_files(choose_files_to_open(self, "Add photos", PHOTO_FILES, folder))
+
+    def add_files(self, paths: list[Path], source: str = "file") -> None:
+        """Keep each file as a photo of the area, kind and pose chosen, one after the other."""
+        if self.session_id is None or not self.area.count() or not paths:
+            if paths:
+                self.error.show_problem("Choose the patient and tick an area first")
+            return
+        self.error.show_problem(None)
+        area, kind, pose = (self.area.currentData(), self.kind.currentData(),
+                            self.pose.currentText())
+        for path in paths:
+            self.tasks.run(session_photos.add_photo_file, self.actor, self.session_id, area,
+                           kind, pose, path, source).then(self._added_or_removed,
+                                                          self._refused)
+
+    def _refused(self, error: Exception) -> None:
+        if isinstance(error, LaserLogError):
+            self.error.show_problem(str(error))
+        else:
+            self.tasks.report_error(error)
+
+    def _remove_selected(self) -> None:
+        item = self.kept.currentItem()
+        if item is None or self.session_id is None:
+            return
+        self.tasks.write(session_photos.remove_photo, self.actor,
+                         item.data(Qt.ItemDataRole.UserRole)).then(
+            self._added_or_removed, self._refused)
+
+    def _added_or_removed(self, _result: object = None) -> None:
+        self.show_draft(self.session_id)
+        self.photos_changed.emit()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        event.acceptProposedAction()
+        self.add_files(paths)
+
+    # --- the camera folder ------------------------------------------------------------------
+    def _choose_folder(self) -> None:
+        current = Path(self.settings.camera_folder) if self.settings.camera_folder else None
+        folder = choose_folder(self, "The folder this room's camera writes into", current)
+        if folder is None:
+            return
+        self.settings.camera_folder = str(folder)
+        self.settings.save()
+        self.watch(folder)
+
+    def watch(self, folder: Path) -> None:
+        """Watch ``folder`` for new photos (the files already there count as new too)."""
+        for path in self.watcher.directories():
+            self.watcher.removePath(path)
+        self.folder = folder
+        self.watcher.addPath(str(folder))
+        self.rescan.start()
+        self.scan_folder()
+
+    def scan_folder(self) -> None:
+        """List the photo files in the camera folder not yet assigned."""
+        folder = getattr(self, "folder", None)
+        if folder is None:
+            return
+        try:
+            names = sorted((p for p in folder.iterdir()
+                            if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file()),
+                           key=lambda p: p.stat().st_mtime)
+        except OSError as error:
+            self.folder_note.setText(f"The camera folder {folder} cannot be read: "
+                                     f"{os_reason(error)}. Photos can still be added from "
+                                     "files.")
+            return
+        self.folder_note.setText(f"Camera folder: {folder}")
+        listed = {self.inbox.item(i).data(Qt.ItemDataRole.UserRole)
+                  for i in range(self.inbox.count())}
+        for path in names:
+            key = str(path)
+            if key in listed or key in self.seen:
+                continue
+            item = QListWidgetItem(path.name)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(key)
+            self.inbox.addItem(item)
+        if str(folder) not in self.watcher.directories():  # it came back
+            self.watcher.addPath(str(folder))
+
+    def _assign_selected(self) -> None:
+        items = self.inbox.selectedItems()
+        if not items:
+            self.error.show_problem("Select the photos to assign in the camera folder's list")
+            return
+        paths = [Path(item.data(Qt.ItemDataRole.UserRole)) for item in items]
+        if self.session_id is None or not self.area.count():
+            self.error.show_problem("Choose the patient and tick an area first")
+            return
+        for item in items:
+            self.seen.add(item.data(Qt.ItemDataRole.UserRole))
+            self.inbox.takeItem(self.inbox.row(item))
+        self.add_files(paths, source="camera folder")
