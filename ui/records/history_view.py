@@ -31,6 +31,7 @@ from models.workflow import import_recording, session_logging
 from ui.records.follow_up_dialog import FollowUpButton
 from ui.records.history_filters import HistoryFilterBar
 from ui.records.history_model import COLUMNS, HistoryModel
+from ui.records.photo_compare import PhotoStrip
 from ui.records.session_detail import SessionDetailDialog
 from ui.records.supervisor_actions import SupervisorActions
 from ui.services.messages import Messages
@@ -243,7 +244,8 @@ class HistoryView(QWidget):
             self.follow_up = FollowUpButton(self.tasks, self.actor, detail)
             self.follow_up.changed.connect(self._changed)
             row.addWidget(self.follow_up)
-        self.dialog = SessionDetailDialog(detail, traces, self, actions, events)
+        photos = PhotoStrip(self.tasks, self.actor, detail.summary.id, detail.patient.id)
+        self.dialog = SessionDetailDialog(detail, traces, self, actions, events, photos)
         self.dialog.open()
 
     def _changed(self, detail: SessionDetail) -> None:

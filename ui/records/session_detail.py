@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.reading.session_printout import SessionPrintout
 from models.review.audit_trail import AuditRow
 from models.review.supervision import REVIEW_KEY
 from models.values.parameters import FORM_FIELDS
@@ -193,10 +194,17 @@ def _reviewed(detail: SessionDetail) -> str:
     return "not yet"
 
 
-def write_session_pdf(detail: SessionDetail, path: Path) -> None:
-    """The one-session report: everything the session detail shows."""
-    write_html_pdf(f"Session of {local_time(detail.summary.started_at)}", session_html(detail),
-                   path)
+def write_session_pdf(detail: SessionDetail, path: Path,
+                      printout: SessionPrintout | None = None) -> None:
+    """The one-session report: everything the session detail shows, and with ``printout``
+    (``models.reading.session_printout``) its photos and the consent signed on screen."""
+    title = f"Session of {local_time(detail.summary.started_at)}"
+    if printout is None:
+        write_html_pdf(title, session_html(detail), path)
+        return
+    from ui.records.pdf_reports import write_session_report
+
+    write_session_report(title, session_html(detail), printout, path)
 
 
 class SessionDetailDialog(QDialog):
@@ -208,7 +216,7 @@ class SessionDetailDialog(QDialog):
 
     def __init__(self, detail: SessionDetail, traces: dict[str, bytes] | None = None,
                  parent: QWidget | None = None, actions: QWidget | None = None,
-                 events: Sequence[AuditRow] = ()) -> None:
+                 events: Sequence[AuditRow] = (), photos: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Session – {detail.patient.full_name}")
         self.browser = QTextBrowser()
@@ -242,6 +250,9 @@ class SessionDetailDialog(QDialog):
             self.content.setSizes([1, 1])
         layout = QVBoxLayout(self)
         layout.addWidget(self.content, 1)
+        self.photos = photos
+        if photos is not None:  # below the record, above the actions: always in sight
+            layout.addWidget(photos)
         self.action_panel = actions
         if actions is not None:
             layout.addWidget(actions)

@@ -1,0 +1,74 @@
+"""A session's photos in its detail, and the patient's course of one pose compared: side by
+side in date order, and before against the latest with a slider."""
+
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from models.clinic import patients
+from models.values.images import clean_image
+from models.values.session_input import AreaInput, SessionInput
+from models.workflow import session_logging, session_photos
+from tests.entries import CONSENTED_AT, SCREENED, complete, sign_consent
+from tests.photos import jpeg
+from tests.ui.conftest import RecordedMessages
+from ui.records.history_view import HistoryView
+from ui.services.tasks import TaskRunner
+
+
+def neck_course(database, technician, device):
+    """Two sessions of a patient's neck, a month apart, each with a photo of the front."""
+    with database.write() as db:
+        patient = patients.add_patient(db, technician, identifier="CMP-1", full_name="Cam Ortiz",
+                                       date_of_birth=None, fitzpatrick=3)
+        sign_consent(db, technician, patient.id, signed_at=CONSENTED_AT)
+    done = []
+    for days_ago, kind, colour in ((40, "before", (200, 120, 110)), (5, "progress",
+                                                                       (120, 200, 110))):
+        entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800,
+                             started_at=datetime.now(UTC) - timedelta(days=days_ago),
+                             areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),))
+        with database.write() as db:
+            draft = session_logging.start_draft(db, technician, patient.id, entry)
+            session_photos.add_photo(db, technician, draft.summary.id, "neck", kind, "front",
+                                     clean_image(jpeg(colour=colour)))
+            done.append(complete(db, technician, draft.summary.id, entry))
+    return patient, done
+
+
+def test_the_detail_shows_the_photos_and_compares_the_course(qtbot, database, technician,
+                                                            device):
+    _patient, (_first, latest) = neck_course(database, technician, device)
+    messages = RecordedMessages()
+    tasks = TaskRunner(database, lambda error: messages.error(None, str(error)))
+    view = HistoryView(tasks, technician, messages)
+    qtbot.addWidget(view)
+    view.show()
+    view.open_session_id(latest.summary.id)
+    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(), timeout=10_000)
+    strip = view.dialog.photos
+    qtbot.waitUntil(lambda: strip.list.count() == 1, timeout=10_000)
+    assert "Neck · progress · front" in strip.list.item(0).text()
+    assert strip.note.text() == "Photos: 1"
+    qtbot.mouseClick(strip.compare_button, Qt.MouseButton.LeftButton)
+    compare = strip.dialog
+    qtbot.waitUntil(lambda: compare.series.count() == 2, timeout=10_000)
+    days = [compare.series.item(i).text().split("\n")[0] for i in range(2)]
+    assert days == sorted(days)  # oldest first
+    assert "Before" in compare.pair_note.text() and "days later" in compare.pair_note.text()
+    qtbot.waitUntil(lambda: not compare.wipe.second.isNull(), timeout=10_000)
+    compare.resize(900, 700)
+
+    def middle():
+        shot = compare.wipe.grab().toImage()
+        return QColor(shot.pixel(shot.width() // 2, shot.height() // 2))
+
+    qtbot.mouseClick(compare.slider, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(compare.slider, Qt.Key.Key_End)  # all before
+    assert compare.slider.value() == 100
+    assert middle().red() > middle().green()  # the before photo is reddish
+    qtbot.keyClick(compare.slider, Qt.Key.Key_Home)  # all latest
+    assert middle().green() > middle().red()
+    tasks.shutdown()
+    assert messages.shown == []

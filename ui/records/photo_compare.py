@@ -1,0 +1,245 @@
+"""A session's photos in its detail, and the patient's course compared pose by pose.
+
+``PhotoStrip`` shows the session's photos as thumbnails (read after the detail is shown).
+``PhotoCompareDialog`` takes one area and pose of the patient: every session's photo side
+by side in date order, and the first *before* photo against the latest with a slider that
+wipes from one to the other, so a skin-tightening course's 90 to 180 days can be seen.
+"""
+
+from contextlib import suppress
+from functools import partial
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QIcon, QPainter, QPaintEvent, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.values.photo_poses import poses_of
+from models.values.rows import Actor
+from models.values.vocabulary import Area
+from models.workflow import session_photos
+from models.workflow.session_photos import PhotoRow
+from ui.services.tasks import TaskRunner
+from ui.session.photo_panel import THUMB, caption, pixmap_of
+from ui.widgets.screen_fit import fit_to_screen
+
+
+def _set_icon(item: QListWidgetItem, data: bytes) -> None:
+    with suppress(RuntimeError):  # the list was filled again meanwhile
+        item.setIcon(QIcon(pixmap_of(data)))
+
+
+def photo_item(photo: PhotoRow) -> QListWidgetItem:
+    day = f"{photo.session_started_at.astimezone():%Y-%m-%d}"
+    item = QListWidgetItem(f"{day}\n{caption(photo)}"
+                           + (f"\nvoided: {photo.void_reason}" if photo.voided else ""))
+    item.setData(Qt.ItemDataRole.UserRole, photo.id)
+    item.setToolTip(f"{caption(photo)}, {photo.width} × {photo.height}, added by "
+                    f"{photo.added_by}")
+    return item
+
+
+class PhotoStrip(QWidget):
+    """The session's photos, and Compare… for the patient's course of one area."""
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, session_id: int, patient_id: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks, self.actor, self.patient_id = tasks, actor, patient_id
+        self.photos: list[PhotoRow] = []
+        self.list = QListWidget()
+        self.list.setAccessibleName("The session's photos")
+        self.list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.list.setIconSize(THUMB)
+        self.list.setWrapping(False)
+        self.list.setFixedHeight(THUMB.height() + 64)
+        self.note = QLabel("Reading the photos…")
+        self.compare_button = QPushButton("Co&mpare photos…")
+        self.compare_button.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.note, 1)
+        top.addWidget(self.compare_button)
+        layout.addLayout(top)
+        layout.addWidget(self.list)
+        self.compare_button.clicked.connect(self.compare)
+        self.list.itemDoubleClicked.connect(lambda _item: self.compare())
+        tasks.read(session_photos.session_photos, actor, session_id).then(self._show)
+
+    def _show(self, photos: list[PhotoRow]) -> None:
+        self.photos = photos
+        self.list.setVisible(bool(photos))
+        self.note.setText(f"Photos: {len(photos)}" if photos else "No photos with this session.")
+        self.compare_button.setEnabled(bool(photos))
+        for photo in photos:
+            item = photo_item(photo)
+            self.list.addItem(item)
+            self.tasks.read(session_photos.image_of, self.actor, photo.id, True).then(
+                partial(_set_icon, item))
+
+    def compare(self) -> None:
+        chosen = self.list.currentItem()
+        photo = next((p for p in self.photos
+                      if chosen is not None and p.id == chosen.data(Qt.ItemDataRole.UserRole)),
+                     self.photos[0] if self.photos else None)
+        if photo is None:
+            return
+        self.dialog = PhotoCompareDialog(self.tasks, self.actor, self.patient_id, photo.area,
+                                         photo.pose, self)
+        self.dialog.open()
+
+
+class WipeView(QWidget):
+    """Two photos over each other: left of the slider the first, right of it the second."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.first, self.second = QPixmap(), QPixmap()
+        self.split = 0.5
+        self.setMinimumSize(360, 270)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def show_pair(self, first: QPixmap, second: QPixmap) -> None:
+        self.first, self.second = first, second
+        self.update()
+
+    def set_split(self, percent: int) -> None:
+        self.split = percent / 100
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), Qt.GlobalColor.black)
+        if self.first.isNull() or self.second.isNull():
+            painter.setPen(Qt.GlobalColor.white)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
+                             "A before photo and a later one of this pose are needed")
+            painter.end()
+            return
+        size = self.first.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRect(0, 0, size.width(), size.height())
+        target.moveCenter(self.rect().center())
+        cut = target.left() + int(target.width() * self.split)
+        painter.setClipRect(QRect(target.left(), target.top(), cut - target.left(),
+                                  target.height()))
+        painter.drawPixmap(target, self.first)
+        painter.setClipRect(QRect(cut, target.top(), target.right() - cut + 1, target.height()))
+        painter.drawPixmap(target, self.second)
+        painter.setClipping(False)
+        painter.setPen(Qt.GlobalColor.white)
+        painter.drawLine(cut, target.top(), cut, target.bottom())
+        painter.end()
+
+
+class PhotoCompareDialog(QDialog):
+    """A patient's photos of one area and pose over their sessions."""
+
+    WANTED = QSize(1000, 720)
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, patient_id: int, area: str, pose: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks, self.actor, self.patient_id = tasks, actor, patient_id
+        self.setWindowTitle("Compare photos")
+        self.area = QComboBox()
+        self.area.setAccessibleName("Area")
+        for code in Area:
+            self.area.addItem(code.label, code.value)
+        self.area.setCurrentIndex(self.area.findData(area))
+        self.pose = QComboBox()
+        self.pose.setAccessibleName("Pose")
+        self.series = QListWidget()
+        self.series.setAccessibleName("Every session's photo of this pose, oldest first")
+        self.series.setViewMode(QListWidget.ViewMode.IconMode)
+        self.series.setIconSize(THUMB)
+        self.series.setWrapping(False)
+        self.series.setFixedHeight(THUMB.height() + 64)
+        self.wipe = WipeView()
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 100)
+        self.slider.setValue(50)
+        self.slider.setAccessibleName("Before ← → latest")
+        self.pair_note = QLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        choose = QHBoxLayout()
+        for label, field in (("Area", self.area), ("Pose", self.pose)):
+            choose.addWidget(QLabel(label))
+            choose.addWidget(field)
+        choose.addStretch()
+        layout.addLayout(choose)
+        layout.addWidget(self.series)
+        layout.addWidget(self.pair_note)
+        layout.addWidget(self.wipe, 1)
+        slide = QHBoxLayout()
+        slide.addWidget(QLabel("Before"))
+        slide.addWidget(self.slider, 1)
+        slide.addWidget(QLabel("Latest"))
+        layout.addLayout(slide)
+        layout.addWidget(buttons)
+        self.slider.valueChanged.connect(self.wipe.set_split)
+        self.area.currentIndexChanged.connect(lambda _i: self._fill_poses(None))
+        self.pose.currentIndexChanged.connect(lambda _i: self.read_series())
+        self._fill_poses(pose)
+        fit_to_screen(self, self.WANTED)
+
+    def _fill_poses(self, pose: str | None) -> None:
+        self.pose.blockSignals(True)
+        self.pose.clear()
+        for name in poses_of(self.area.currentData()):
+            self.pose.addItem(name)
+        if pose is not None:
+            self.pose.setCurrentIndex(max(0, self.pose.findText(pose)))
+        self.pose.blockSignals(False)
+        self.read_series()
+
+    def read_series(self) -> None:
+        self.series.clear()
+        self.tasks.read(session_photos.series, self.actor, self.patient_id,
+                        self.area.currentData(), self.pose.currentText()).then(self._show)
+
+    def _show(self, photos: list[PhotoRow]) -> None:
+        self.photos = photos
+        for photo in photos:
+            item = photo_item(photo)
+            self.series.addItem(item)
+            self.tasks.read(session_photos.image_of, self.actor, photo.id, True).then(
+                partial(_set_icon, item))
+        before = next((p for p in photos if p.kind == "before"), photos[0] if photos else None)
+        latest = photos[-1] if photos else None
+        if before is None or latest is None or before.id == latest.id:
+            self.pair_note.setText(f"{len(photos)} photo(s) of this pose: a later one is "
+                                   "needed to compare." if photos else
+                                   "No photos of this area and pose yet.")
+            self.wipe.show_pair(QPixmap(), QPixmap())
+            return
+        days = (latest.session_started_at - before.session_started_at).days
+        self.pair_note.setText(
+            f"Before ({before.session_started_at.astimezone():%Y-%m-%d}) against the latest "
+            f"({latest.session_started_at.astimezone():%Y-%m-%d}, {days} days later): move "
+            "the slider.")
+        self.pair: dict[str, QPixmap] = {}
+        for key, photo in (("first", before), ("second", latest)):
+            self.tasks.read(session_photos.image_of, self.actor, photo.id).then(
+                partial(self._pair_read, key))
+
+    def _pair_read(self, key: str, data: bytes) -> None:
+        pixmap = QPixmap()
+        pixmap.loadFromData(data, "JPEG")
+        self.pair[key] = pixmap
+        if len(self.pair) == 2:
+            self.wipe.show_pair(self.pair["first"], self.pair["second"])
