@@ -22,6 +22,7 @@ from models.clinic.clinic_settings import ClinicRules
 from models.values.rows import Actor
 from ui.admin.account_dialogs import AddUserDialog
 from ui.admin.backups_panel import BackupsPanel
+from ui.admin.consent_forms_panel import ConsentFormsPanel
 from ui.admin.devices_panel import DevicesPanel
 from ui.admin.patch_rules_panel import PatchRulesPanel
 from ui.admin.profiles_panel import ProfilesPanel
@@ -47,18 +48,21 @@ class AdminView(QWidget):
         self.tips = TipsPanel(tasks, actor)
         self.rules = PatchRulesPanel(tasks, actor)
         self.profiles = ProfilesPanel(tasks, actor)
+        self.consents = ConsentFormsPanel(tasks, actor)
         self.backups = BackupsPanel(tasks, actor, messages or Messages())
         self.sections = QTabWidget()
         for panel, title in ((self.staff, "&Staff"), (self.devices, "De&vices"),
                              (self.tips, "Ti&ps"), (self.rules, "Test patch ru&les"),
                              (self.profiles, "Import pr&ofiles"),
+                             (self.consents, "Co&nsent forms"),
                              (self.backups, "Backups and &checks")):
             self.sections.addTab(panel, title)
             panel.said.connect(self.say)
         self.settings_button = QPushButton("Clinic &settings…")
         self.settings_button.setToolTip("The clinic's name, address and phone, the consent "
-                                        "rules, the change limit, late entries, the incident "
-                                        "due time and the course plan: the same on every PC")
+                                        "period, photo rules, the change limit, late entries, "
+                                        "the incident due time and the course plan: the same "
+                                        "on every PC")
         self.settings_button.clicked.connect(lambda: self.tasks.read(
             clinic_settings.rules).then(self._change_settings))
         self.sections.setCornerWidget(self.settings_button)

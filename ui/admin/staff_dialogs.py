@@ -108,7 +108,7 @@ class TestPatchRuleDialog(FormDialog):
 
 class ClinicSettingsDialog(FormDialog):
     """Every clinic setting: a number in its range, a switch, or a text (the clinic's name,
-    address and phone, the consent form version); those changed are saved together."""
+    address and phone); those changed are saved together."""
 
     def __init__(self, tasks: TaskRunner, actor: Actor, current: ClinicRules,
                  parent: QWidget | None = None) -> None:
