@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from models.access import audit_chain
 from models.access.care import require_care, sees_every_patient, treated_by
 from models.access.permissions import Action, Refused, require
+from models.clinic import clinic_settings
 from models.errors import NotFound, ValidationFailed
 from models.records.people import User
 from models.records.photos import PhotoImage, SessionPhoto
 from models.records.treatment import TreatedArea, TreatmentSession
-from models.clinic import clinic_settings
 from models.storage.database import Database
 from models.values.images import CleanImage, read_image_file
 from models.values.photo_poses import poses_of
@@ -179,6 +179,8 @@ def session_photos(db: Session, actor: Actor, session_id: int) -> list[PhotoRow]
     require_care(db, actor, session.patient_id, "photos")
     photos = db.scalars(select(SessionPhoto).where(SessionPhoto.session_id == session_id)
                         .order_by(SessionPhoto.id)).all()
+    if photos:
+        _note_view(db, actor, session.patient_id, "", session.uuid)
     return _rows(db, photos)
 
 
@@ -236,8 +238,10 @@ def image_of(db: Session, actor: Actor, photo_id: int, thumbnail: bool = False) 
     return bytes(data)
 
 
-def _note_view(db: Session, actor: Actor, patient_id: int, area: str) -> None:
-    """Record that someone who does not treat the patient looked at their photos."""
+def _note_view(db: Session, actor: Actor, patient_id: int, area: str,
+               session_uuid: object = None) -> None:
+    """Record that someone who does not treat the patient looked at their photos (of one
+    area, or of one session)."""
     if not sees_every_patient(actor):
         return  # a technician sees only patients they treat (require_care)
     treating = db.scalar(treated_by(actor).where(TreatmentSession.patient_id == patient_id)
@@ -247,8 +251,9 @@ def _note_view(db: Session, actor: Actor, patient_id: int, area: str) -> None:
 
         patient = db.get(Patient, patient_id)
         assert patient is not None
+        seen = {"area": area} if area else {"session": str(session_uuid)}
         audit_chain.record(db, actor_id=actor.id, action="photos.view", entity="patient",
-                           entity_id=patient.uuid, new={"area": area})
+                           entity_id=patient.uuid, new=seen)
 
 
 def before_photos_missing(db: Session, session: TreatmentSession, areas: Sequence[str],

@@ -4,7 +4,7 @@ proven by verify, refused in one sentence when they are not photos."""
 import io
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from models.admin.integrity import verify
 from models.clinic import clinic_settings
@@ -154,3 +154,28 @@ def neck_draft_patient(db, draft_id):
     from models.records.treatment import TreatmentSession
 
     return db.get(TreatmentSession, draft_id).patient_id
+
+
+def test_a_look_at_photos_by_someone_not_treating_the_patient_is_audited(
+        database, technician, supervisor, patient, neck_draft):
+    from models.records.audit_events import AuditEvent
+
+    draft_id, entry = neck_draft
+    with database.write() as db:
+        session_photos.add_photo(db, technician, draft_id, "neck", "before", "front",
+                                 clean_image(jpeg()))
+        complete(db, technician, draft_id, entry)
+
+    def views():
+        with database.read() as db:
+            return db.scalars(select(AuditEvent.actor_id)
+                              .where(AuditEvent.action == "photos.view")).all()
+
+    with database.read() as db:  # the treating technician: not an event
+        assert len(session_photos.series(db, technician, patient.id, "neck")) == 1
+        session_photos.session_photos(db, technician, draft_id)
+    assert views() == []
+    with database.read() as db:
+        assert len(session_photos.series(db, supervisor, patient.id, "neck", "front")) == 1
+        session_photos.session_photos(db, supervisor, draft_id)
+    assert views() == [supervisor.id, supervisor.id]
