@@ -56,6 +56,9 @@ class Patient(Base):
     fitzpatrick: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # One of the patient's photos shown to tell them apart (0021; a plain column: SQLite
+    # cannot add a foreign key to a table in place).
+    portrait_photo_id: Mapped[int | None]
 
     @validates("full_name")
     def _named(self, _key: str, full_name: str) -> str:

@@ -23,7 +23,7 @@ from models.access.care import require_care, sees_every_patient, treated_by
 from models.access.permissions import Action, Refused, require
 from models.clinic import clinic_settings
 from models.errors import NotFound, ValidationFailed
-from models.records.people import User
+from models.records.people import Patient, User
 from models.records.photos import PhotoImage, SessionPhoto
 from models.records.treatment import TreatedArea, TreatmentSession
 from models.storage.database import Database
@@ -238,6 +238,38 @@ def image_of(db: Session, actor: Actor, photo_id: int, thumbnail: bool = False) 
     return bytes(data)
 
 
+def set_portrait(db: Session, actor: Actor, patient_id: int, photo_id: int) -> None:
+    """Show this photo of the patient as their portrait, on the form and the detail."""
+    require(actor, Action.LOG_SESSION, "patient", patient_id)
+    require_care(db, actor, patient_id, "photos")
+    photo = db.get(SessionPhoto, photo_id)
+    patient = db.get(Patient, patient_id)
+    if photo is None or patient is None or photo.patient_id != patient_id:
+        raise NotFound("That photo is not one of this patient's")
+    if photo.voided_at is not None:
+        raise ValidationFailed({"photo": "A voided photo cannot be the patient's portrait"})
+    patient.portrait_photo_id = photo.id
+    audit_chain.record(db, actor_id=actor.id, action="patient.portrait", entity="patient",
+                       entity_id=patient.uuid, new={"photo": str(photo.uuid)})
+
+
+def portrait_of(db: Session, actor: Actor, patient_id: int) -> bytes | None:
+    """The thumbnail of the patient's portrait; None when they have none, or when the actor
+    may not see the patient's photos (the form asks before the draft makes them treating)."""
+    patient = db.get(Patient, patient_id)
+    if patient is None or patient.portrait_photo_id is None:
+        return None
+    if not sees_every_patient(actor) and db.scalar(
+            treated_by(actor).where(TreatmentSession.patient_id == patient_id).limit(1)) is None:
+        return None
+    data = db.scalar(select(PhotoImage.thumbnail)
+                     .join(SessionPhoto, SessionPhoto.id == PhotoImage.photo_id)
+                     .where(PhotoImage.photo_id == patient.portrait_photo_id,
+                            SessionPhoto.patient_id == patient_id,
+                            SessionPhoto.voided_at.is_(None)))
+    return None if data is None else bytes(data)
+
+
 def _note_view(db: Session, actor: Actor, patient_id: int, area: str,
                session_uuid: object = None) -> None:
     """Record that someone who does not treat the patient looked at their photos (of one
@@ -247,8 +279,6 @@ def _note_view(db: Session, actor: Actor, patient_id: int, area: str,
     treating = db.scalar(treated_by(actor).where(TreatmentSession.patient_id == patient_id)
                          .limit(1))
     if treating is None:
-        from models.records.people import Patient
-
         patient = db.get(Patient, patient_id)
         assert patient is not None
         seen = {"area": area} if area else {"session": str(session_uuid)}

@@ -32,6 +32,7 @@ from models.values.vocabulary import Area
 from models.workflow import session_photos
 from models.workflow.session_photos import PhotoRow
 from ui.services.tasks import TaskRunner
+from ui.session.patient_picker import PORTRAIT
 from ui.session.photo_panel import THUMB, caption, pixmap_of
 from ui.widgets.screen_fit import fit_to_screen
 
@@ -68,9 +69,13 @@ class PhotoStrip(QWidget):
         self.note = QLabel("Reading the photos…")
         self.compare_button = QPushButton("Co&mpare photos…")
         self.compare_button.setEnabled(False)
+        self.portrait = QLabel()
+        self.portrait.setAccessibleName("The patient's portrait")
+        self.portrait.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
+        top.addWidget(self.portrait)
         top.addWidget(self.note, 1)
         top.addWidget(self.compare_button)
         layout.addLayout(top)
@@ -78,6 +83,13 @@ class PhotoStrip(QWidget):
         self.compare_button.clicked.connect(self.compare)
         self.list.itemDoubleClicked.connect(lambda _item: self.compare())
         tasks.read(session_photos.session_photos, actor, session_id).then(self._show)
+        tasks.read(session_photos.portrait_of, actor, patient_id).then(self._show_portrait)
+
+    def _show_portrait(self, thumbnail: bytes | None) -> None:
+        if thumbnail:
+            self.portrait.setPixmap(pixmap_of(thumbnail, QSize(PORTRAIT, PORTRAIT)))
+            self.portrait.setToolTip("The patient's portrait")
+            self.portrait.show()
 
     def _show(self, photos: list[PhotoRow]) -> None:
         self.photos = photos

@@ -29,7 +29,7 @@ from models.storage.preferences import Settings
 from models.values.rows import Actor, ConsentOnFile, PatientRow, SessionDetail, Signature
 from models.values.screening import ScreeningInput
 from models.values.session_input import SessionInput, problems_for_completion
-from models.workflow import carried_forward, session_logging
+from models.workflow import carried_forward, session_logging, session_photos
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
 from ui.session.consent_dialog import ConsentDialog
@@ -84,6 +84,7 @@ class DraftForm(SessionFormLayout):
         self.areas.changed.connect(self._show_course)
         self.areas.changed.connect(lambda: self.photos.show_areas(list(self.areas.rows)))
         self.photos.photos_changed.connect(self._recheck)
+        self.photos.portrait_chosen.connect(self._look_up_portrait)
         self.course.loaded.connect(lambda found: self.areas.show_treated_before(
             {area: f"{row.done}/{row.planned_sessions}" for area, row in found.items()}))
         self.duration.timer_started.connect(self._timer_started)
@@ -159,7 +160,8 @@ class DraftForm(SessionFormLayout):
             return
         self._look_up_consent(draft.patient.id)
         self.draft.open(draft)
-        self.photos.show_draft(draft.summary.id)
+        self.photos.show_draft(draft.summary.id, draft.patient.id)
+        self._look_up_portrait()
         self.start.show_start(draft.summary.started_at)
         self._enable_draft_buttons(True)
         self._look_up_last_settings()
@@ -167,6 +169,11 @@ class DraftForm(SessionFormLayout):
         self.status.setText(f"Draft for {draft.patient.full_name} saved "
                             f"{datetime.now().strftime('%H:%M:%S')}")
         self.draft_saved.emit(draft)
+
+    def _look_up_portrait(self) -> None:
+        if self.draft.patient is not None:
+            self.tasks.read(session_photos.portrait_of, self.actor,
+                            self.draft.patient.id).then(self.patient.show_portrait)
 
     def _look_up_consent(self, patient_id: int) -> None:
         self.tasks.read(consent_forms.consent_on_file, patient_id, date.today()).then(
@@ -204,7 +211,8 @@ class DraftForm(SessionFormLayout):
         """Put a saved draft back on the form, as it was last saved, to carry on with it."""
         self.reset()
         self.draft.open(draft)
-        self.photos.show_draft(draft.summary.id)
+        self.photos.show_draft(draft.summary.id, draft.patient.id)
+        self._look_up_portrait()
         self.patient.show_patient(draft.patient)
         self.room.setText(draft.room)
         self.start.show_start(draft.summary.started_at)

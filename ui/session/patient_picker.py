@@ -4,7 +4,7 @@ from datetime import date
 from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -28,6 +28,9 @@ from ui.widgets.form_dialog import FormDialog, OperationCall
 
 RESULT_ROWS = 5  # matches shown at once, floating over the form below the search box
 ROW_HEIGHT = 34  # a list row as the style sheet makes it (at least 32 px, for gloves)
+
+
+PORTRAIT = 56  # the portrait beside the patient's name, in pixels
 
 
 def describe_patient(patient: PatientRow) -> str:
@@ -117,6 +120,11 @@ class PatientPicker(QGroupBox):
         self.selected.setWordWrap(True)  # a long name and its details stay readable
         self.selected.setObjectName("selectedPatient")
         self.selected.setMinimumHeight(2 * self.selected.fontMetrics().lineSpacing() + 4)
+        self.portrait = QLabel()  # the patient's portrait, when they have one
+        self.portrait.setAccessibleName("The patient's portrait")
+        self.portrait.setFixedSize(PORTRAIT, PORTRAIT)
+        self.portrait.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.portrait.hide()
         self.add_button = QPushButton("Ne&w patient…")
         self.add_button.setToolTip("Register a patient who is not found")
         self.add_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+W; Tab skips it
@@ -124,7 +132,10 @@ class PatientPicker(QGroupBox):
         layout = QGridLayout(self)
         layout.addWidget(self.search, 0, 0)
         layout.addWidget(self.add_button, 0, 1)
-        layout.addWidget(self.selected, 1, 0)
+        chosen = QHBoxLayout()
+        chosen.addWidget(self.portrait)
+        chosen.addWidget(self.selected, 1)
+        layout.addLayout(chosen, 1, 0)
         self.extra_buttons = QHBoxLayout()  # the form adds the buttons that need a patient
         layout.addLayout(self.extra_buttons, 1, 1)
         layout.setColumnStretch(0, 1)
@@ -225,7 +236,18 @@ class PatientPicker(QGroupBox):
         dialog.open()
         self.new_patient_dialog = dialog
 
+    def show_portrait(self, thumbnail: bytes | None) -> None:
+        """The patient's portrait beside their name (hidden when they have none)."""
+        pixmap = QPixmap()
+        if thumbnail:
+            pixmap.loadFromData(thumbnail, "JPEG")
+        self.portrait.setPixmap(pixmap.scaled(
+            PORTRAIT, PORTRAIT, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation) if not pixmap.isNull() else QPixmap())
+        self.portrait.setVisible(not pixmap.isNull())
+
     def reset(self) -> None:
+        self.show_portrait(None)
         self.patient = None
         self.search.clear()
         self.results.clear()

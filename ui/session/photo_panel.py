@@ -63,9 +63,11 @@ def pixmap_of(data: bytes, size: QSize = THUMB) -> QPixmap:
 class PhotoPanel(QGroupBox):
     """Signals:
     photos_changed(): a photo was added to or taken out of the draft.
+    portrait_chosen(): a photo was made the patient's portrait.
     """
 
     photos_changed = Signal()
+    portrait_chosen = Signal()
 
     def __init__(self, tasks: TaskRunner, actor: Actor, settings: Settings,
                  parent: QWidget | None = None) -> None:
@@ -103,6 +105,10 @@ class PhotoPanel(QGroupBox):
         self.kept.setFixedHeight(THUMB.height() + 48)
         self.remove_button = QPushButton("Take out")
         self.remove_button.setToolTip("Take the selected photo out of this draft")
+        self.portrait_button = QPushButton("Use as portrait")
+        self.portrait_button.setToolTip("Show the selected photo beside the patient's name, "
+                                        "here and in the session detail")
+        self.patient_id: int | None = None
         self.previous = QLabel("The patient's previous photo of this area and pose shows here.")
         self.previous.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.previous.setWordWrap(True)
@@ -125,6 +131,7 @@ class PhotoPanel(QGroupBox):
         self.assign_button.clicked.connect(self._assign_selected)
         self.inbox.itemDoubleClicked.connect(lambda _i: self._assign_selected())
         self.remove_button.clicked.connect(self._remove_selected)
+        self.portrait_button.clicked.connect(self._use_as_portrait)
         self.show_areas([])
         if settings.camera_folder:
             self.watch(Path(settings.camera_folder))
@@ -142,7 +149,8 @@ class PhotoPanel(QGroupBox):
         grid.setColumnStretch(0, 1)
         layout.addLayout(grid)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.folder_button):
+        for button in (self.add_button, self.remove_button, self.portrait_button,
+                       self.folder_button):
             buttons.addWidget(button)
         buttons.addStretch()
         layout.addLayout(buttons)
@@ -154,9 +162,11 @@ class PhotoPanel(QGroupBox):
         layout.addLayout(inbox)
 
     # --- the draft --------------------------------------------------------------------------
-    def show_draft(self, session_id: int | None) -> None:
+    def show_draft(self, session_id: int | None, patient_id: int | None = None) -> None:
         """The open draft's photos (none when no draft is open)."""
         self.session_id = session_id
+        if patient_id is not None or session_id is None:
+            self.patient_id = patient_id
         self.kept.clear()
         self.error.show_problem(None)
         self._enable()
@@ -181,7 +191,8 @@ class PhotoPanel(QGroupBox):
 
     def _enable(self) -> None:
         ready = self.session_id is not None and self.area.count() > 0
-        for widget in (self.add_button, self.assign_button, self.remove_button):
+        for widget in (self.add_button, self.assign_button, self.remove_button,
+                       self.portrait_button):
             widget.setEnabled(ready)
         if self.session_id is not None and not self.area.count():
             self.previous.setText("Tick an area to add its photos.")
@@ -258,6 +269,15 @@ class PhotoPanel(QGroupBox):
         self.tasks.write(session_photos.remove_photo, self.actor,
                          item.data(Qt.ItemDataRole.UserRole)).then(
             self._added_or_removed, self._refused)
+
+    def _use_as_portrait(self) -> None:
+        item = self.kept.currentItem()
+        if item is None or self.patient_id is None:
+            self.error.show_problem("Select the photo to show as the patient's portrait")
+            return
+        self.tasks.write(session_photos.set_portrait, self.actor, self.patient_id,
+                         item.data(Qt.ItemDataRole.UserRole)).then(
+            lambda _none: self.portrait_chosen.emit(), self._refused)
 
     def _added_or_removed(self, _result: object = None) -> None:
         self.show_draft(self.session_id)

@@ -179,3 +179,23 @@ def test_a_look_at_photos_by_someone_not_treating_the_patient_is_audited(
         assert len(session_photos.series(db, supervisor, patient.id, "neck", "front")) == 1
         session_photos.session_photos(db, supervisor, draft_id)
     assert views() == [supervisor.id, supervisor.id]
+
+
+def test_one_of_the_patients_photos_becomes_their_portrait(database, technician, supervisor,
+                                                          register_patient, patient,
+                                                          neck_draft):
+    draft_id, _entry = neck_draft
+    other = register_patient(technician, identifier="P-other")
+    with database.write() as db:
+        assert session_photos.portrait_of(db, technician, patient.id) is None
+        photo = session_photos.add_photo(db, technician, draft_id, "neck", "before", "front",
+                                         clean_image(jpeg()))
+        session_photos.set_portrait(db, technician, patient.id, photo.id)
+    with database.read() as db:
+        thumbnail = session_photos.portrait_of(db, technician, patient.id)
+        assert thumbnail is not None and thumbnail.startswith(b"\xff\xd8")
+        assert session_photos.portrait_of(db, supervisor, patient.id) == thumbnail
+    with database.write() as db:  # treating the other patient too
+        session_logging.start_draft(db, technician, other.id)
+    with pytest.raises(Exception, match="not one of this patient's"), database.write() as db:
+        session_photos.set_portrait(db, technician, other.id, photo.id)

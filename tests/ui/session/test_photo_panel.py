@@ -99,3 +99,17 @@ def test_the_camera_folder_offers_new_photos_and_survives_going_away(qtbot, wind
     panel.scan_folder()
     assert "cannot be read" in panel.folder_note.text()
     assert panel.kept.count() == 1 and panel.add_button.isEnabled()
+
+
+def test_a_photo_made_the_portrait_shows_beside_the_patients_name(qtbot, window, tmp_path):
+    form = window.form
+    open_neck_draft(qtbot, form, "PH-4")
+    assert not form.patient.portrait.isVisible()
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(jpeg())
+    drop(form.photos, [photo])
+    qtbot.waitUntil(lambda: form.photos.kept.count() == 1, timeout=15_000)
+    form.photos.kept.setCurrentRow(0)
+    qtbot.mouseClick(form.photos.portrait_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(form.patient.portrait.isVisible, timeout=10_000)
+    assert not form.patient.portrait.pixmap().isNull()

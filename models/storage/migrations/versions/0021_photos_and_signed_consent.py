@@ -1,5 +1,6 @@
-"""photos kept with a session's areas; consent documents in versions and consents signed on
-screen; the default laser skin-tightening consent
+"""photos kept with a session's areas, and a patient's portrait among them; consent
+documents in versions and consents signed on screen; the default laser skin-tightening
+consent
 
 Revision ID: 0021
 Revises: 0020
@@ -119,6 +120,7 @@ def _tables() -> None:
     )
     op.create_index("ix_photo_images_session_id", "photo_images", ["session_id"])
     op.add_column("screenings", sa.Column("consent_id", sa.Integer(), nullable=True))
+    op.add_column("patients", sa.Column("portrait_photo_id", sa.Integer(), nullable=True))
 
 
 def _default_consent() -> None:
@@ -233,3 +235,4 @@ def downgrade() -> None:
                       "consent_documents"):
             op.drop_table(table)
     op.execute("ALTER TABLE screenings DROP COLUMN consent_id")
+    op.execute("ALTER TABLE patients DROP COLUMN portrait_photo_id")
