@@ -43,7 +43,7 @@ def render_png(strokes: list[Stroke], size: QSize = RENDERING) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes: it is str
     buffer.close()
     return bytes(data.data())
 
