@@ -270,6 +270,16 @@ def portrait_of(db: Session, actor: Actor, patient_id: int) -> bytes | None:
     return None if data is None else bytes(data)
 
 
+def thumbnails_of(db: Session, actor: Actor, photo_ids: Sequence[int]) -> dict[int, bytes]:
+    """Many photos' thumbnails in one read (a list of a patient's photos), by photo id."""
+    rows = db.execute(select(SessionPhoto.id, SessionPhoto.patient_id, PhotoImage.thumbnail)
+                      .join(PhotoImage, PhotoImage.photo_id == SessionPhoto.id)
+                      .where(SessionPhoto.id.in_(photo_ids))).all()
+    for patient_id in {row.patient_id for row in rows}:
+        require_care(db, actor, patient_id, "photos")
+    return {row.id: bytes(row.thumbnail) for row in rows}
+
+
 def _note_view(db: Session, actor: Actor, patient_id: int, area: str,
                session_uuid: object = None) -> None:
     """Record that someone who does not treat the patient looked at their photos (of one

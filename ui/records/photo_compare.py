@@ -6,11 +6,10 @@ by side in date order, and the first *before* photo against the latest with a sl
 wipes from one to the other, so a skin-tightening course's 90 to 180 days can be seen.
 """
 
-from contextlib import suppress
 from functools import partial
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QIcon, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -33,23 +31,8 @@ from models.workflow import session_photos
 from models.workflow.session_photos import PhotoRow
 from ui.services.tasks import TaskRunner
 from ui.session.patient_picker import PORTRAIT
-from ui.session.photo_panel import THUMB, caption, pixmap_of
+from ui.widgets.photo_thumbnails import THUMB, pixmap_of, show_photos
 from ui.widgets.screen_fit import fit_to_screen
-
-
-def _set_icon(item: QListWidgetItem, data: bytes) -> None:
-    with suppress(RuntimeError):  # the list was filled again meanwhile
-        item.setIcon(QIcon(pixmap_of(data)))
-
-
-def photo_item(photo: PhotoRow) -> QListWidgetItem:
-    day = f"{photo.session_started_at.astimezone():%Y-%m-%d}"
-    item = QListWidgetItem(f"{day}\n{caption(photo)}"
-                           + (f"\nvoided: {photo.void_reason}" if photo.voided else ""))
-    item.setData(Qt.ItemDataRole.UserRole, photo.id)
-    item.setToolTip(f"{caption(photo)}, {photo.width} × {photo.height}, added by "
-                    f"{photo.added_by}")
-    return item
 
 
 class PhotoStrip(QWidget):
@@ -96,11 +79,7 @@ class PhotoStrip(QWidget):
         self.list.setVisible(bool(photos))
         self.note.setText(f"Photos: {len(photos)}" if photos else "No photos with this session.")
         self.compare_button.setEnabled(bool(photos))
-        for photo in photos:
-            item = photo_item(photo)
-            self.list.addItem(item)
-            self.tasks.read(session_photos.image_of, self.actor, photo.id, True).then(
-                partial(_set_icon, item))
+        show_photos(self.tasks, self.actor, self.list, photos)
 
     def compare(self) -> None:
         chosen = self.list.currentItem()
@@ -226,11 +205,7 @@ class PhotoCompareDialog(QDialog):
 
     def _show(self, photos: list[PhotoRow]) -> None:
         self.photos = photos
-        for photo in photos:
-            item = photo_item(photo)
-            self.series.addItem(item)
-            self.tasks.read(session_photos.image_of, self.actor, photo.id, True).then(
-                partial(_set_icon, item))
+        show_photos(self.tasks, self.actor, self.series, photos)
         before = next((p for p in photos if p.kind == "before"), photos[0] if photos else None)
         latest = photos[-1] if photos else None
         if before is None or latest is None or before.id == latest.id:

@@ -8,12 +8,10 @@ is stored. The camera folder (this PC's setting) is watched: new files appear in
 as they arrive, ready to assign; a folder that goes away (a network share) is said once.
 """
 
-from contextlib import suppress
-from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
+from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -37,27 +35,11 @@ from models.workflow.session_photos import PhotoKind, PhotoRow
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 from ui.widgets.file_dialogs import choose_files_to_open, choose_folder
+from ui.widgets.photo_thumbnails import THUMB, caption, pixmap_of, show_photos
 
 PHOTO_FILES = "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff)"
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff"}
-THUMB = QSize(120, 90)
 RESCAN_MS = 2000  # a network share's changes are not always signalled: looked at again
-
-
-def caption(photo: PhotoRow) -> str:
-    return f"{Area(photo.area).label} · {PhotoKind(photo.kind).label.lower()} · {photo.pose}"
-
-
-def _set_icon(item: QListWidgetItem, data: bytes) -> None:
-    with suppress(RuntimeError):  # the list was filled again meanwhile: this item is gone
-        item.setIcon(QIcon(pixmap_of(data)))
-
-
-def pixmap_of(data: bytes, size: QSize = THUMB) -> QPixmap:
-    pixmap = QPixmap()
-    pixmap.loadFromData(data, "JPEG")
-    return pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
-                         Qt.TransformationMode.SmoothTransformation)
 
 
 class PhotoPanel(QGroupBox):
@@ -228,14 +210,7 @@ class PhotoPanel(QGroupBox):
 
     def _show_kept(self, photos: list[PhotoRow]) -> None:
         self.kept.clear()
-        for photo in photos:
-            item = QListWidgetItem(caption(photo))
-            item.setData(Qt.ItemDataRole.UserRole, photo.id)
-            item.setToolTip(f"{caption(photo)}, {photo.width} × {photo.height}, added by "
-                            f"{photo.added_by}")
-            self.kept.addItem(item)
-            self.tasks.read(session_photos.image_of, self.actor, photo.id, True).then(
-                partial(_set_icon, item))
+        show_photos(self.tasks, self.actor, self.kept, photos, dated=False)
 
     # --- adding -----------------------------------------------------------------------------
     def _choose_files(self) -> None:

@@ -1,0 +1,61 @@
+"""Photos as thumbnails in a list: their captions at once, their thumbnails read in one go."""
+
+from contextlib import suppress
+from functools import partial
+
+from PySide6.QtCore import QBuffer, QByteArray, QSize, Qt
+from PySide6.QtGui import QIcon, QImageReader, QPixmap
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+from models.values.rows import Actor
+from models.values.vocabulary import Area
+from models.workflow import session_photos
+from models.workflow.session_photos import PhotoKind, PhotoRow
+from ui.services.tasks import TaskRunner
+
+THUMB = QSize(120, 90)
+
+
+def caption(photo: PhotoRow) -> str:
+    return f"{Area(photo.area).label} · {PhotoKind(photo.kind).label.lower()} · {photo.pose}"
+
+
+def pixmap_of(data: bytes, size: QSize = THUMB) -> QPixmap:
+    """A stored JPEG decoded straight at the size shown (the decoder scales as it reads)."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    reader = QImageReader(buffer, b"JPEG")
+    shown = reader.size().scaled(size, Qt.AspectRatioMode.KeepAspectRatio)
+    if shown.isValid() and shown.width() < reader.size().width():
+        reader.setScaledSize(shown)
+    return QPixmap.fromImage(reader.read())
+
+
+def photo_item(photo: PhotoRow, dated: bool = True) -> QListWidgetItem:
+    """A photo's entry: its day (when ``dated``), area, kind and pose; voided said too."""
+    day = f"{photo.session_started_at.astimezone():%Y-%m-%d}\n" if dated else ""
+    item = QListWidgetItem(day + caption(photo)
+                           + (f"\nvoided: {photo.void_reason}" if photo.voided else ""))
+    item.setData(Qt.ItemDataRole.UserRole, photo.id)
+    item.setToolTip(f"{caption(photo)}, {photo.width} × {photo.height}, added by "
+                    f"{photo.added_by}")
+    return item
+
+
+def _set_icons(items: dict[int, QListWidgetItem], thumbnails: dict[int, bytes]) -> None:
+    with suppress(RuntimeError):  # the list was filled again meanwhile: the items are gone
+        for photo_id, item in items.items():
+            if photo_id in thumbnails:
+                item.setIcon(QIcon(pixmap_of(thumbnails[photo_id])))
+
+
+def show_photos(tasks: TaskRunner, actor: Actor, view: QListWidget, photos: list[PhotoRow],
+                dated: bool = True) -> None:
+    """The photos listed at once, their thumbnails read in one go and set when they come."""
+    items = {}
+    for photo in photos:
+        items[photo.id] = photo_item(photo, dated)
+        view.addItem(items[photo.id])
+    if items:
+        tasks.read(session_photos.thumbnails_of, actor, list(items)).then(
+            partial(_set_icons, items))
