@@ -85,6 +85,10 @@ class PhotoPanel(QGroupBox):
         self.kept.setViewMode(QListWidget.ViewMode.IconMode)
         self.kept.setIconSize(THUMB)
         self.kept.setFixedHeight(THUMB.height() + 48)
+        self.empty_note = QLabel("No photos yet: choose files with Add photos, drop them on "
+                                 "this box, or assign them from the camera folder.")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setFixedHeight(THUMB.height() + 48)
         self.remove_button = QPushButton("Take out")
         self.remove_button.setToolTip("Take the selected photo out of this draft")
         self.portrait_button = QPushButton("Use as portrait")
@@ -115,6 +119,8 @@ class PhotoPanel(QGroupBox):
         self.remove_button.clicked.connect(self._remove_selected)
         self.portrait_button.clicked.connect(self._use_as_portrait)
         self.show_areas([])
+        self.inbox.hide()  # until this PC has a camera folder
+        self.assign_button.hide()
         if settings.camera_folder:
             self.watch(Path(settings.camera_folder))
 
@@ -127,6 +133,7 @@ class PhotoPanel(QGroupBox):
         layout.addLayout(choose)
         grid = QGridLayout()
         grid.addWidget(self.kept, 0, 0)
+        grid.addWidget(self.empty_note, 0, 0)
         grid.addWidget(self.previous, 0, 1)
         grid.setColumnStretch(0, 1)
         layout.addLayout(grid)
@@ -149,7 +156,7 @@ class PhotoPanel(QGroupBox):
         self.session_id = session_id
         if patient_id is not None or session_id is None:
             self.patient_id = patient_id
-        self.kept.clear()
+        self._show_kept([])
         self.error.show_problem(None)
         self._enable()
         if session_id is not None:
@@ -210,6 +217,8 @@ class PhotoPanel(QGroupBox):
 
     def _show_kept(self, photos: list[PhotoRow]) -> None:
         self.kept.clear()
+        self.kept.setVisible(bool(photos))
+        self.empty_note.setVisible(not photos)
         show_photos(self.tasks, self.actor, self.kept, photos, dated=False)
 
     # --- adding -----------------------------------------------------------------------------
@@ -282,6 +291,8 @@ class PhotoPanel(QGroupBox):
         for path in self.watcher.directories():
             self.watcher.removePath(path)
         self.folder = folder
+        self.inbox.show()
+        self.assign_button.show()
         self.watcher.addPath(str(folder))
         self.rescan.start()
         self.scan_folder()
