@@ -13,6 +13,7 @@ from models.values.images import MAX_PIXELS, ImageRefused, clean_image
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import session_logging, session_photos
 from tests.entries import SCREENED, complete
+from tests.models.admin.test_content_proof import guards_off
 from tests.photos import jpeg, png_header, with_gps_and_owner
 
 
@@ -102,8 +103,6 @@ def test_photos_are_kept_with_the_signed_session_and_proven_by_verify(database, 
 
 def test_a_stored_photo_changed_behind_laserlogs_back_is_named_by_verify(database, technician,
                                                                          neck_draft):
-    from tests.models.admin.test_content_proof import guards_off
-
     draft_id, entry = neck_draft
     with database.write() as db:
         session_photos.add_photo(db, technician, draft_id, "neck", "before", "front",
@@ -199,3 +198,24 @@ def test_one_of_the_patients_photos_becomes_their_portrait(database, technician,
         session_logging.start_draft(db, technician, other.id)
     with pytest.raises(Exception, match="not one of this patient's"), database.write() as db:
         session_photos.set_portrait(db, technician, other.id, photo.id)
+
+
+def test_photos_are_in_every_backup_and_come_back_with_a_restore(database, admin, technician,
+                                                                neck_draft, tmp_path):
+    from models.admin.backup import backup, restore
+
+    draft_id, entry = neck_draft
+    with database.write() as db:
+        photo = session_photos.add_photo(db, technician, draft_id, "neck", "before", "front",
+                                         clean_image(jpeg()))
+        complete(db, technician, draft_id, entry)
+    with database.read() as db:
+        kept = session_photos.image_of(db, technician, photo.id)
+    out = backup(database, admin, tmp_path / "clinic.backup")
+    with guards_off(database, "photo_images", "session_photos") as conn:  # lost meanwhile
+        conn.execute(text("DELETE FROM photo_images"))
+    assert not verify(database).ok
+    restore(database, admin, out, force=True)
+    with database.read() as db:
+        assert session_photos.image_of(db, technician, photo.id) == kept
+    assert verify(database).ok
