@@ -1,23 +1,32 @@
 """FHIR R4 export: one JSON Bundle (type "collection") of the sessions a filter finds.
 
 Each session is a Procedure (body sites, performer, device used, complications, outcome,
-notes) with an Observation per device parameter, each area and pass; the Patients,
-Practitioners and Devices they refer to are added once. Every resource is named by a UUID
-(``urn:uuid:``), stable across exports: the same session gives the same Procedure. Entries
-are written as they are read, page by page, so a large export does not sit in memory.
+notes) with an Observation per device parameter, each area and pass, and a Media per photo
+not voided; the Patients, Practitioners and Devices they refer to are added once. Every
+resource is named by a UUID (``urn:uuid:``), stable across exports: the same session gives
+the same Procedure, the same photo the same Media. Entries are written as they are read,
+page by page, so a large export does not sit in memory.
+
+A Media carries the photo's thumbnail inline (its size and SHA-1 as FHIR defines them, of
+those bytes), not the stored image: a Bundle of a clinic's year stays a file one can send.
+The stored image is named by its SHA-256, the one in the session's digest and audit chain.
 """
 
+import base64
+import hashlib
 import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any, TextIO
 from uuid import UUID, uuid5
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.access.witness import head_text
 from models.reading.history import NO_FILTER, list_sessions, load_session
 from models.reading.history_filter import HistoryFilter
+from models.records.photos import PhotoImage, SessionPhoto
 from models.values.parameters import SETTINGS_BY_KEY
 from models.values.rows import Actor, DeviceRow, PatientRow, SessionDetail
 from models.values.vocabulary import Area, DeviceKind, ReactionKind, ReactionOnset, SessionStatus
@@ -134,6 +143,58 @@ def observations(detail: SessionDetail, patient: UUID) -> Iterator[dict[str, Any
                 yield resource
 
 
+def media_resources(db: Session, detail: SessionDetail, patient: UUID
+                    ) -> Iterator[dict[str, Any]]:
+    """One Media per photo of the session not voided, part of its Procedure, read one at a
+    time (a thumbnail each)."""
+    procedure = detail.summary.uuid
+    voided = SessionStatus(detail.summary.status) == SessionStatus.VOIDED
+    photos = db.execute(
+        select(SessionPhoto, PhotoImage.thumbnail)
+        .join(PhotoImage, PhotoImage.photo_id == SessionPhoto.id)
+        .where(SessionPhoto.session_id == detail.summary.id, SessionPhoto.voided_at.is_(None))
+        .order_by(SessionPhoto.id).execution_options(yield_per=20))
+    for photo, thumbnail in photos:
+        yield media_resource(photo, bytes(thumbnail), procedure, patient,
+                             detail.summary.technician, voided)
+
+
+def media_resource(photo: SessionPhoto, thumbnail: bytes, procedure: UUID, patient: UUID,
+                   technician: str, session_voided: bool = False) -> dict[str, Any]:
+    area, kind = Area(photo.area).label, photo.kind.capitalize()
+    shown = f"{kind} photo, {area.lower()}" + (f", {photo.pose}" if photo.pose else "")
+    sha1 = hashlib.sha1(thumbnail, usedforsecurity=False).digest()  # FHIR's Attachment.hash
+    return {
+        "resourceType": "Media", "id": str(photo.uuid),
+        "identifier": [{"system": "urn:laserlog:photo", "value": str(photo.uuid)},
+                       {"system": "urn:laserlog:photo-sha256", "value": photo.sha256}],
+        "partOf": [_ref("Procedure", procedure)],
+        "status": "entered-in-error" if session_voided else "completed",
+        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/media-type",
+                             "code": "image", "display": "Image"}]},
+        "reasonCode": [{"text": f"{kind} treatment" if photo.kind != "progress"
+                        else "Progress of the course",
+                        "coding": [{"system": "urn:laserlog:photo-kind", "code": photo.kind}]}],
+        "view": {"text": photo.pose,
+                 "coding": [{"system": "urn:laserlog:photo-pose", "code": photo.pose}]},
+        "subject": _ref("Patient", patient),
+        "createdDateTime": photo.taken_at.isoformat(),
+        "issued": photo.added_at.isoformat(),
+        "operator": _ref("Practitioner", practitioner_uuid(technician)),
+        "bodySite": {"text": area},
+        "content": {
+            "contentType": "image/jpeg",
+            "data": base64.b64encode(thumbnail).decode("ascii"),
+            "size": len(thumbnail),
+            "hash": base64.b64encode(sha1).decode("ascii"),
+            "title": f"{shown} (thumbnail)",
+            "creation": photo.taken_at.isoformat(),
+        },
+        "note": [{"text": f"{shown}. Stored image {photo.width} × {photo.height} px, "
+                          f"SHA-256 {photo.sha256}; this Media holds its thumbnail."}],
+    }
+
+
 def write_fhir_bundle(db: Session, out: TextIO, filters: HistoryFilter = NO_FILTER,
                       actor: Actor | None = None, page_size: int = 200) -> int:
     """Write the Bundle; return how many sessions (Procedures) it holds. Its ``meta`` carries
@@ -171,6 +232,8 @@ def write_fhir_bundle(db: Session, out: TextIO, filters: HistoryFilter = NO_FILT
             emit(procedure_resource(detail, patient))
             for observation in observations(detail, patient):
                 emit(observation)
+            for media in media_resources(db, detail, patient):
+                emit(media)
             count += 1
         if page.next_cursor is None:
             break

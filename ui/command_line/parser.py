@@ -27,6 +27,57 @@ def who(command: argparse.ArgumentParser, who: str, required: bool = False) -> N
                          help=f"{who} (password from stdin when piped, else asked for)")
 
 
+PHOTO_NAMES = """\
+File names say what each photo shows. The default pattern reads
+  IDENTIFIER_AREA_YYYY-MM-DD[_KIND][_POSE].jpg   e.g. C-1042_neck_2025-03-14_before_left-45.jpg
+in any case, as .jpg, .jpeg, .png, .heic, .heif, .tif, .tiff or .webp: AREA is an area code
+(neck, jawline, cheeks, ...), KIND before, after or progress (else --kind), POSE one of the
+area's standard poses spelt with any separators (left-45 = "left 45°"; none: "other").
+--pattern REGEX reads other names: a Python regular expression matched against the whole
+name, with the named groups identifier, area and date (YYYY-MM-DD), and optionally kind and
+pose, e.g. --pattern '(?P<date>\\d{4}-\\d{2}-\\d{2}) (?P<identifier>\\S+) (?P<area>\\w+)\\.jpg'.
+The default pattern is
+  """
+
+
+def _photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    from models.values.photo_names import DEFAULT_PATTERN
+
+    photos = commands.add_parser("photos", help="bring in a clinic's older photos; write a "
+                                                "patient's photos out as files")
+    actions = photos.add_subparsers(title="actions", dest="action", metavar="ACTION",
+                                    required=True)
+    bring = actions.add_parser(
+        "import", help="put each photo of a folder on its patient's draft of that day",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Put each photo of FOLDER on the patient's session of the day its name\n"
+                    "gives that treated its area, when that session is still a draft of\n"
+                    "--user's: a signed session's photos cannot change. Every file that\n"
+                    "cannot be placed is listed with the reason; nothing of it is stored.",
+        epilog=PHOTO_NAMES + DEFAULT_PATTERN)
+    bring.add_argument("folder", metavar="FOLDER")
+    bring.add_argument("--pattern", metavar="REGEX",
+                       help="how file names are read (see below)")
+    bring.add_argument("--kind", choices=["before", "after", "progress"], default="progress",
+                       help="the kind of the photos whose names give none (default: progress)")
+    bring.add_argument("--dry-run", action="store_true",
+                       help="read and place every file, list those that cannot be placed, "
+                            "store nothing")
+    who(bring, "the technician whose drafts receive the photos", required=True)
+    out = actions.add_parser(
+        "export", help="write a patient's photos as JPEG files named for what they show",
+        description="Write every photo of the patient (not voided; signed sessions and your "
+                    "own drafts) into DIR as IDENTIFIER_AREA_DATE_KIND_POSE.jpg. An existing "
+                    "file is never replaced: the same photo is left as it is, another of the "
+                    "same name makes this one NAME (2).jpg. The export is recorded.")
+    out.add_argument("--patient", required=True, metavar="ID", help="the patient's identifier")
+    out.add_argument("--out", required=True, metavar="DIR",
+                     help="the folder to write into (made when missing)")
+    who(out, "who exports: a technician their patients', a supervisor anyone's",
+        required=True)
+    photos.set_defaults(handler=_handler("photo_commands", "cmd_photos"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="laserlog",
@@ -89,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "its incomplete end")
     who(imports, "who imports", required=True)
     imports.set_defaults(handler=_handler("record_commands", "cmd_import"))
+
+    _photo_commands(commands)
 
     user = commands.add_parser("user", help="manage staff accounts")
     user_actions = user.add_subparsers(title="actions", dest="action", metavar="ACTION",
