@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QSizePolicy,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.access.permissions import Action, may
 from models.values.photo_poses import poses_of
 from models.values.rows import Actor
 from models.values.vocabulary import Area
@@ -31,17 +33,36 @@ from models.workflow import session_photos
 from models.workflow.session_photos import PhotoRow
 from ui.services.tasks import TaskRunner
 from ui.session.patient_picker import PORTRAIT
+from ui.widgets.form_dialog import FormDialog, OperationCall
 from ui.widgets.photo_thumbnails import THUMB, pixmap_of, show_photos
 from ui.widgets.screen_fit import fit_to_screen
 
 
+class VoidPhotoDialog(FormDialog):
+    """Void one photo of a signed session: it stays, marked, with the reason."""
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, photo: PhotoRow,
+                 parent: QWidget | None = None) -> None:
+        self.reason = QLineEdit(placeholderText="e.g. another patient's photo, taken by mistake")
+        self.reason.setMaxLength(200)
+        super().__init__(tasks, "Void a photo", [("Why", "reason", self.reason)], parent,
+                         note="The photo stays with the session, marked void; it leaves the "
+                              "comparisons and exports.")
+        self.actor, self.photo = actor, photo
+
+    def values(self) -> OperationCall:
+        return session_photos.void_photo, (self.actor, self.photo.id, self.reason.text())
+
+
 class PhotoStrip(QWidget):
-    """The session's photos, and Compare… for the patient's course of one area."""
+    """The session's photos, Compare… for the patient's course of one area, and (for who
+    may amend sessions) Void photo…"""
 
     def __init__(self, tasks: TaskRunner, actor: Actor, session_id: int, patient_id: int,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor, self.patient_id = tasks, actor, patient_id
+        self.session_id = session_id
         self.photos: list[PhotoRow] = []
         self.list = QListWidget()
         self.list.setAccessibleName("The session's photos")
@@ -60,6 +81,11 @@ class PhotoStrip(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.portrait)
         top.addWidget(self.note, 1)
+        self.void_button = QPushButton("Vo&id photo…")
+        self.void_button.setEnabled(False)
+        self.void_button.setVisible(may(actor, Action.AMEND_SESSION))
+        self.void_button.clicked.connect(self.void)
+        top.addWidget(self.void_button)
         top.addWidget(self.compare_button)
         layout.addLayout(top)
         layout.addWidget(self.list)
@@ -76,10 +102,25 @@ class PhotoStrip(QWidget):
 
     def _show(self, photos: list[PhotoRow]) -> None:
         self.photos = photos
+        self.list.clear()
+        self.void_button.setEnabled(any(not p.voided for p in photos))
         self.list.setVisible(bool(photos))
         self.note.setText(f"Photos: {len(photos)}" if photos else "No photos with this session.")
         self.compare_button.setEnabled(bool(photos))
         show_photos(self.tasks, self.actor, self.list, photos)
+
+    def void(self) -> None:
+        chosen = self.list.currentItem()
+        photo = next((p for p in self.photos if chosen is not None
+                      and p.id == chosen.data(Qt.ItemDataRole.UserRole)), None)
+        if photo is None or photo.voided:
+            self.note.setText("Choose the photo to void in the list.")
+            return
+        dialog = VoidPhotoDialog(self.tasks, self.actor, photo, self)
+        dialog.saved.connect(lambda _r: self.tasks.read(
+            session_photos.session_photos, self.actor, self.session_id).then(self._show))
+        dialog.open()
+        self.void_dialog = dialog
 
     def compare(self) -> None:
         chosen = self.list.currentItem()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from models.admin.integrity import verify
 from models.clinic import patients
 from models.values.images import clean_image
 from models.values.session_input import AreaInput, SessionInput
@@ -70,5 +71,33 @@ def test_the_detail_shows_the_photos_and_compares_the_course(qtbot, database, te
     assert middle().red() > middle().green()  # the before photo is reddish
     qtbot.keyClick(compare.slider, Qt.Key.Key_Home)  # all latest
     assert middle().green() > middle().red()
+    tasks.shutdown()
+    assert messages.shown == []
+
+
+def test_a_supervisor_voids_a_signed_sessions_photo_and_it_stays_marked(qtbot, database,
+                                                                       technician, supervisor,
+                                                                       device):
+    _patient, (_first, latest) = neck_course(database, technician, device)
+    messages = RecordedMessages()
+    tasks = TaskRunner(database, lambda error: messages.error(None, str(error)))
+    view = HistoryView(tasks, supervisor, messages)
+    qtbot.addWidget(view)
+    view.show()
+    view.open_session_id(latest.summary.id)
+    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(), timeout=10_000)
+    strip = view.dialog.photos
+    qtbot.waitUntil(lambda: strip.list.count() == 1 and strip.void_button.isEnabled(),
+                    timeout=10_000)
+    strip.list.setCurrentRow(0)
+    qtbot.mouseClick(strip.void_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(strip, "void_dialog", None) is not None
+                    and strip.void_dialog.isVisible(), timeout=10_000)
+    qtbot.keyClicks(strip.void_dialog.reason, "another patient's photo")
+    qtbot.keyClick(strip.void_dialog.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "voided: another patient's photo" in strip.list.item(0).text(),
+                    timeout=10_000)
+    assert not strip.void_button.isEnabled()
+    assert verify(database).ok  # voiding is not a change of what was signed
     tasks.shutdown()
     assert messages.shown == []
