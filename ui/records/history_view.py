@@ -1,6 +1,7 @@
 """The History screen: sessions newest first; Enter or double-click opens one read-only (or,
 for the technician's own draft, puts it back on the Log session form)."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -23,6 +24,7 @@ from models.errors import LaserLogError
 from models.reading import history
 from models.reading.exports import export_sessions, record_export
 from models.reading.history_filter import HistoryFilter, filter_choices
+from models.reading.session_printout import SessionPrintout, session_printout
 from models.review import audit_trail
 from models.review.audit_trail import AuditRow
 from models.values.rows import Actor, SessionDetail
@@ -245,8 +247,13 @@ class HistoryView(QWidget):
             self.follow_up.changed.connect(self._changed)
             row.addWidget(self.follow_up)
         photos = PhotoStrip(self.tasks, self.actor, detail.summary.id, detail.patient.id)
-        self.dialog = SessionDetailDialog(detail, traces, self, actions, events, photos)
+        self.dialog = SessionDetailDialog(detail, traces, self, actions, events, photos,
+                                          self._read_printout)
         self.dialog.open()
+
+    def _read_printout(self, session_id: int,
+                       then: Callable[[SessionPrintout], None]) -> None:
+        self.tasks.read(session_printout, self.actor, session_id).then(then)
 
     def _changed(self, detail: SessionDetail) -> None:
         """Show the session as it now is, its audit events read again too."""

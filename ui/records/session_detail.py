@@ -1,6 +1,6 @@
 """Read-only view of one session, everything recorded about it."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
 
@@ -207,6 +207,10 @@ def write_session_pdf(detail: SessionDetail, path: Path,
     write_session_report(title, session_html(detail), printout, path)
 
 
+#: Reads a session's photos and consent for its report, then hands them on (a task).
+PrintoutReader = Callable[[int, Callable[[SessionPrintout], None]], None]
+
+
 class SessionDetailDialog(QDialog):
     """One session, read only, with its traces; it fits the screen (1366×768 and smaller):
     the record and the traces scroll, the buttons below them always show."""
@@ -216,7 +220,8 @@ class SessionDetailDialog(QDialog):
 
     def __init__(self, detail: SessionDetail, traces: dict[str, bytes] | None = None,
                  parent: QWidget | None = None, actions: QWidget | None = None,
-                 events: Sequence[AuditRow] = (), photos: QWidget | None = None) -> None:
+                 events: Sequence[AuditRow] = (), photos: QWidget | None = None,
+                 printout: PrintoutReader | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Session – {detail.patient.full_name}")
         self.browser = QTextBrowser()
@@ -250,7 +255,7 @@ class SessionDetailDialog(QDialog):
             self.content.setSizes([1, 1])
         layout = QVBoxLayout(self)
         layout.addWidget(self.content, 1)
-        self.photos = photos
+        self.photos, self.printout = photos, printout
         if photos is not None:  # below the record, above the actions: always in sight
             layout.addWidget(photos)
         self.action_panel = actions
@@ -276,4 +281,10 @@ class SessionDetailDialog(QDialog):
             self.save_pdf(path)
 
     def save_pdf(self, path: Path) -> None:
-        write_session_pdf(self.detail, path)
+        """The report, with the photos and the signed consent when the dialog was given how
+        to read them (``printout``)."""
+        if self.printout is None:
+            write_session_pdf(self.detail, path)
+            return
+        self.printout(self.detail.summary.id, lambda printout: write_session_pdf(
+            self.detail, path, printout))

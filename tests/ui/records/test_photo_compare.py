@@ -39,7 +39,7 @@ def neck_course(database, technician, device):
 
 
 def test_the_detail_shows_the_photos_and_compares_the_course(qtbot, database, technician,
-                                                            device):
+                                                            device, tmp_path):
     _patient, (_first, latest) = neck_course(database, technician, device)
     messages = RecordedMessages()
     tasks = TaskRunner(database, lambda error: messages.error(None, str(error)))
@@ -52,6 +52,10 @@ def test_the_detail_shows_the_photos_and_compares_the_course(qtbot, database, te
     qtbot.waitUntil(lambda: strip.list.count() == 1, timeout=10_000)
     assert "Neck · progress · front" in strip.list.item(0).text()
     assert strip.note.text() == "Photos: 1"
+    report = tmp_path / "session.pdf"
+    view.dialog.save_pdf(report)  # with its photo (and the consent, here a test rendering)
+    qtbot.waitUntil(report.exists, timeout=10_000)
+    assert report.read_bytes().count(b"/Subtype /Image") == 1
     qtbot.mouseClick(strip.compare_button, Qt.MouseButton.LeftButton)
     compare = strip.dialog
     qtbot.waitUntil(lambda: compare.series.count() == 2, timeout=10_000)
