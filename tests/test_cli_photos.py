@@ -155,3 +155,20 @@ def register_other(database, admin):
         accounts.create_user(db, username="otto", full_name="Otto Other", role="technician",
                              password=PASSWORD, created_by=admin)
     return "otto"
+
+
+def test_bench_photos_measures_adding_and_thumbnails_against_baselines(tmp_path):
+    import json
+
+    from tests.test_cli import laserlog
+
+    out = tmp_path / "photos.json"
+    done = laserlog("bench", "photos", "--runs", "1", "--json", str(out),
+                    env={"QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["photo_megapixels"] == 12.0
+    assert figures["photo_add_ratio"] == pytest.approx(
+        figures["photo_add_ms"] / figures["pillow_decode_ms"], rel=0.05)
+    assert figures["photo_add_peak_mb"] > 30  # a 12-megapixel photo decoded is 36 MB
+    assert figures["thumbnails_100_ms"] > 0 and figures["ten_years_store_gb"] > 1

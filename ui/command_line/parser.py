@@ -196,7 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_handler("database_commands", "cmd_verify"))
 
     bench = commands.add_parser("bench", help="measure speed against a baseline")
-    bench.add_argument("target", choices=["startup", "import", "history", "verify", "loop"])
+    bench.add_argument("target", choices=["startup", "import", "history", "verify", "loop",
+                                          "photos"])
     bench.add_argument("--sessions", type=int, default=1_000_000, metavar="N",
                        help="history, loop, verify: sessions in the benchmark clinic (cached "
                             "between runs)")

@@ -192,6 +192,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from ui.bench.import_bench import run_import_bench
 
         return run_import_bench(runs=min(args.runs, 3), json_path=args.json)
+    if args.target == "photos":
+        from ui.bench.photo_bench import run_photo_bench
+
+        return run_photo_bench(runs=args.runs, json_path=args.json)
     if args.target == "verify":
         from ui.bench.verify_bench import run_verify_bench
 
