@@ -3,7 +3,9 @@ query layer and Qt model, against the same at 1,000 sessions.
 
 Figures: first paint of the history view (ratio to 1,000 sessions), the deepest page against
 the first, date / area / patient filters (first page and count, p95), the 12-month
-sessions-by-area dashboard aggregate, and the memory the open history adds.
+sessions-by-area dashboard aggregate, the memory the open history adds, and the first page
+of the lists a supervisor reads: the review queue, the courses due and the audit trail (p95,
+each filter as its screen offers them; the key gives the slowest).
 """
 
 import json
@@ -12,23 +14,28 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import psycopg
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from devices.simulated import synthetic_clinic
 from models.reading import history
 from models.reading import statistics as figures
-from models.reading.history_filter import HistoryFilter, count_sessions
+from models.reading.history_filter import HistoryFilter, count_sessions, local_days
 from models.records.people import Patient
-from models.review import review_queue
+from models.records.treatment import TreatmentSession
+from models.review import audit_trail, review_queue
 from models.storage.database import Database, parse_url
 from models.storage.preferences import data_dir
 from models.storage.schema import open_current
 from models.values.rows import Actor
+from models.workflow import courses
+from models.workflow.courses import DueFilter
 from ui.records.history_view import HistoryView
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
@@ -173,18 +180,62 @@ def _dashboard_ms(database: Database) -> float:
     return 1000 * statistics.median(times)
 
 
-def _review_queue_p95_ms(database: Database) -> float:
-    """The review queue's first page (worst reaction first, then the newest), p95: on the
-    synthetic clinic every session is completed and awaits sign-off."""
-    actor = synthetic_clinic.supervisor(database)
+def _p95_ms(database: Database, read: Callable[[Session], object]) -> float:
+    """``read`` in a transaction of its own, p95 in ms (after warming up the connections)."""
     times = []
     for run in range(WARM_UP_RUNS + FILTER_RUNS):
         started = time.perf_counter()
         with database.read() as db:
-            review_queue.queue_page(db, actor)
+            read(db)
         if run >= WARM_UP_RUNS:
             times.append(time.perf_counter() - started)
     return 1000 * statistics.quantiles(times, n=100)[94]
+
+
+def _review_queue_p95_ms(database: Database) -> float:
+    """The review queue's first page (worst reaction first, then the newest), p95: on the
+    synthetic clinic the sessions of the last few days, and a few older ones nobody signed
+    off, await sign-off."""
+    actor = synthetic_clinic.supervisor(database)
+    return _p95_ms(database, lambda db: review_queue.queue_page(db, actor))
+
+
+def _courses_due_p95_ms(database: Database) -> dict[str, float]:
+    """The first page of the courses due, as the Courses due screen reads it: a supervisor's
+    with each of its filters, and a technician's (their own patients')."""
+    supervisor = synthetic_clinic.supervisor(database)
+    technician = synthetic_clinic.technician(database)
+    with database.read() as db:
+        room = db.scalar(select(TreatmentSession.room)
+                         .where(TreatmentSession.technician_id == technician.id).limit(1))
+    cases = {
+        "due": (supervisor, DueFilter()),
+        "overdue": (supervisor, DueFilter(when="overdue")),
+        "week": (supervisor, DueFilter(when="week")),
+        "technician": (supervisor, DueFilter(technician_id=technician.id)),
+        "area": (supervisor, DueFilter(area="neck")),
+        "room": (supervisor, DueFilter(room=room)),
+        "own_patients": (technician, DueFilter()),
+    }
+    return {name: _p95_ms(database, partial(courses.due_page, actor=actor, filters=filters))
+            for name, (actor, filters) in cases.items()}
+
+
+def _audit_trail_p95_ms(database: Database) -> dict[str, float]:
+    """The first page of the audit trail, as its window reads it: everyone's, one person's
+    (a technician), the last 30 days (the window's dates when ticked), and both."""
+    actor = synthetic_clinic.supervisor(database)
+    person = synthetic_clinic.technician(database).username
+    today = date.today()
+    since, until = local_days(today - timedelta(days=30), today)
+    page = partial(audit_trail.event_page, actor=actor)
+    cases = {
+        "all": page,
+        "person": partial(page, username=person),
+        "period": partial(page, since=since, until=until),
+        "person_period": partial(page, username=person, since=since, until=until),
+    }
+    return {name: _p95_ms(database, read) for name, read in cases.items()}
 
 
 def run_history_bench(sessions: int, url: str | None = None,
@@ -202,6 +253,8 @@ def run_history_bench(sessions: int, url: str | None = None,
         filters_ms = _filters_p95_ms(large)
         dashboard = _dashboard_ms(large)
         queue_p95 = _review_queue_p95_ms(large)
+        due_ms = _courses_due_p95_ms(large)
+        audit_ms = _audit_trail_p95_ms(large)
     finally:
         small.dispose()
         large.dispose()
@@ -216,6 +269,10 @@ def run_history_bench(sessions: int, url: str | None = None,
         "filter_p95_ms": {k: round(v, 2) for k, v in filters_ms.items()},
         "dashboard_ms": round(dashboard, 2),
         "review_queue_p95_ms": round(queue_p95, 2),
+        "courses_due_p95_ms": round(max(due_ms.values()), 2),
+        "courses_due_filter_p95_ms": {k: round(v, 2) for k, v in due_ms.items()},
+        "audit_trail_p95_ms": round(max(audit_ms.values()), 2),
+        "audit_trail_filter_p95_ms": {k: round(v, 2) for k, v in audit_ms.items()},
         "history_rss_mb": round(rss_added, 1),
     }
     for key, value in result.items():
