@@ -44,3 +44,18 @@ def png_header(width, height):
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+def heic_from_a_phone(width=640, height=480):
+    """A HEIC photo as a phone writes it: turned by its EXIF orientation, with an owner."""
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", (width, height), (200, 100, 90))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to show
+    exif[0x013B] = "Phone Owner Name"
+    out = io.BytesIO()
+    image.save(out, "HEIF", exif=exif.tobytes(), quality=80)
+    return out.getvalue()

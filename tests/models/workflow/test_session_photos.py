@@ -14,7 +14,7 @@ from models.values.session_input import AreaInput, SessionInput
 from models.workflow import session_logging, session_photos
 from tests.entries import SCREENED, complete
 from tests.models.admin.test_content_proof import guards_off
-from tests.photos import jpeg, png_header, with_gps_and_owner
+from tests.photos import heic_from_a_phone, jpeg, png_header, with_gps_and_owner
 
 
 def test_a_photo_is_stored_without_any_metadata_and_upright():
@@ -32,6 +32,14 @@ def test_a_photo_is_stored_without_any_metadata_and_upright():
     assert (turned.width, turned.height) == (800, 1200)
     upright = Image.open(io.BytesIO(turned.data)).convert("L")
     assert upright.getpixel((turned.width - 20, 20)) < 90  # the dark corner is now top right
+
+
+def test_a_phones_heic_photo_is_read_upright_and_stored_bare():
+    original = heic_from_a_phone(640, 480)
+    assert original[4:12] == b"ftypheic" and b"Phone Owner Name" in original
+    clean = clean_image(original)
+    assert (clean.width, clean.height) == (480, 640)
+    assert clean.data.startswith(b"\xff\xd8") and b"Phone Owner Name" not in clean.data
 
 
 def test_a_photo_is_scaled_to_the_clinics_long_side():
