@@ -15,7 +15,7 @@ from models.records.people import Patient, User
 from models.storage.database import open_database
 from models.values.session_input import AreaInput, ReactionInput, SessionInput
 from models.workflow import session_logging
-from tests.entries import PASSWORD, SCREENED
+from tests.entries import PASSWORD, SCREENED, sign_consent
 
 
 def main(url: str) -> None:
@@ -28,6 +28,7 @@ def main(url: str) -> None:
         if patient is None:
             patient = patients.add_patient(db, admin, identifier="K-1", full_name="Kim",
                                            date_of_birth=None, fitzpatrick=3)
+            sign_consent(db, tech, patient.id)  # on screen, witnessed by the technician
             device_register.add_device(db, admin, make="Acme", model="K", serial="K-1",
                                        kind="laser")
     with database.write() as db:

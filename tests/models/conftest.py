@@ -11,9 +11,9 @@ from datetime import date, timedelta
 import pytest
 
 from models.access import accounts
+from models.access.permissions import Action, may
 from models.clinic import device_register, patients
 from models.workflow import session_logging
-from models.access.permissions import Action, may
 from tests.entries import CONSENTED_AT, PASSWORD, sign_consent
 
 

@@ -1,5 +1,6 @@
 """Plain values and helpers the model tests share (the fixtures are in conftest.py)."""
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from models.values.session_input import AreaInput, SessionInput
@@ -25,3 +26,19 @@ def session_entry(device, *areas: AreaInput, days_ago: float | None = None,
         fields.setdefault("late_reason", LATE_REASON)
     return SessionInput(**{"device_id": device.id, "duration_s": 1800, "screening": SCREENED,
                            "areas": areas, **fields})
+
+
+@contextmanager
+def guards_off(database, *tables):
+    """A raw connection with the tables' guards gone, as someone editing the file would."""
+    with database.engine.begin() as conn:
+        for table in tables:
+            if database.is_sqlite:
+                names = conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                    (table,)).scalars().all()
+                for name in names:
+                    conn.exec_driver_sql(f"DROP TRIGGER {name}")
+            else:
+                conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        yield conn

@@ -68,7 +68,8 @@ def _operations(clinic, tmp_path: Path):
         Action.REVIEW_SESSION: written(lambda db, a: supervision.review_session(
             db, a, session_id)),
         Action.AMEND_SESSION: written(lambda db, a: supervision.amend_session(
-            db, a, session_id, SessionInput(**{**entry.__dict__, "duration_s": 2400}),
+            db, a, session_id, SessionInput(**{**entry.__dict__, "duration_s": 2400,
+                                               "screening": clinic["session"].screening}),
             "duration misread", signature=Signature(a.id, datetime.now(UTC)))),
         Action.VOID_SESSION: written(lambda db, a: supervision.void_session(
             db, a, session_id, "wrong patient")),

@@ -2,21 +2,22 @@
 behind LaserLog's back (guards dropped first) are named; so is a dropped guard, and a
 garbage value in the audit trail is a finding, never a crash."""
 
-from contextlib import contextmanager
-
 import pytest
 from sqlalchemy import text
 
 from models.admin.integrity import verify
 from models.clinic import device_register, patients
+from models.reading.session_content import content_digest
 from models.values.session_input import AreaInput, ReactionInput, SessionInput
 from models.workflow import session_logging
-from tests.entries import SCREENED
+from tests.entries import CONSENTED_AT, SCREENED, sign_consent
+from tests.models.helpers import guards_off
 
 
 @pytest.fixture
 def signed(database, admin, technician, signature_of):
-    """Two signed sessions, each with an area, its settings and a reaction."""
+    """Two signed sessions, each with an area, its settings and a reaction, each patient's
+    consent signed on screen before."""
     done, signature = [], signature_of(technician)
     with database.write() as db:
         device = device_register.add_device(db, admin, make="Acme", model="V", serial="V-1",
@@ -26,6 +27,7 @@ def signed(database, admin, technician, signature_of):
             patient = patients.add_patient(db, technician, identifier=f"V-{number}",
                                            full_name=f"Vic {number}", date_of_birth=None,
                                            fitzpatrick=3)
+            sign_consent(db, technician, patient.id, signed_at=CONSENTED_AT)
             entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800,
                                  room="R1",
                                  areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),),
@@ -34,22 +36,6 @@ def signed(database, admin, technician, signature_of):
             done.append(session_logging.complete_session(db, technician, draft.summary.id,
                                                          entry, signature))
     return done
-
-
-@contextmanager
-def guards_off(database, *tables):
-    """A raw connection with the tables' guards gone, as someone editing the file would."""
-    with database.engine.begin() as conn:
-        for table in tables:
-            if database.is_sqlite:
-                names = conn.exec_driver_sql(
-                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
-                    (table,)).scalars().all()
-                for name in names:
-                    conn.exec_driver_sql(f"DROP TRIGGER {name}")
-            else:
-                conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-        yield conn
 
 
 def test_every_signed_session_is_proven(database, signed):
@@ -73,6 +59,26 @@ def test_a_signed_sessions_rows_changed_behind_laserlogs_back_are_named(database
     assert not result.ok
     assert any(f"signed session {target.summary.uuid} (id {target.summary.id}) no longer "
                "matches what was signed" in p for p in result.problems), result.problems
+    assert result.sessions_proven == 1
+
+
+def test_a_sessions_digest_covers_the_consent_it_went_ahead_under(database, signed):
+    target = signed[1]
+    assert target.screening.consent_id is not None
+
+    def digest():
+        with database.read() as db:
+            return content_digest(db, target.summary.id)
+
+    before = digest()
+    with guards_off(database, "signed_consents") as conn:
+        conn.execute(text("UPDATE signed_consents SET sha256 = :forged WHERE id = :id"),
+                     {"forged": "0" * 64, "id": target.screening.consent_id})
+    assert digest() != before
+    result = verify(database)
+    assert any(f"signed session {target.summary.uuid} (id {target.summary.id}) no longer "
+               "matches what was signed" in p for p in result.problems), result.problems
+    assert str(signed[0].summary.uuid) not in " ".join(result.problems)
     assert result.sessions_proven == 1
 
 

@@ -50,7 +50,8 @@ def test_every_setting_defaults_as_its_spec_says(database):
     assert {name: getattr(rules, name) for name in clinic_settings.SPECS} == {
         name: spec.default for name, spec in clinic_settings.SPECS.items()}
     assert (rules.consent_valid_months, rules.late_entry_hours, rules.allow_uncertified,
-            rules.clinic_name, rules.consent_version) == (12, 24, 0, "", "")
+            rules.clinic_name, rules.photo_long_side, rules.before_photos_per_area,
+            rules.before_photos_every_session) == (12, 24, 0, "", 2560, 0, 0)
 
 
 @pytest.mark.parametrize(("name", "value", "message"), [
@@ -62,6 +63,9 @@ def test_every_setting_defaults_as_its_spec_says(database):
     ("incident_due_hours", None, "from 1 to 168 hours"),
     ("clinic_name", "x" * 201, "at most 200 characters"),
     ("clinic_phone", 5550100, "a text"),
+    ("photo_long_side", 639, "from 640 to 8000 px"),
+    ("before_photos_per_area", 7, "from 0 to 6 photos"),
+    ("before_photos_every_session", 2, "0 (no) or 1 (yes)"),
 ])
 def test_each_kind_of_setting_is_checked_as_its_kind(database, admin, name, value, message):
     with pytest.raises(ValidationFailed) as refused, database.write() as db:
@@ -80,22 +84,46 @@ def test_text_settings_are_stored_trimmed_audited_and_cleared(database, admin):
     with database.write() as db:
         clinic_settings.change_setting(db, admin, "clinic_name", "  Lumen Skin Clinic ")
         clinic_settings.change_setting(db, admin, "clinic_address", "1 High St, " + "x" * 189)
-        clinic_settings.change_setting(db, admin, "consent_version", "LL-consent v4")
-        clinic_settings.change_setting(db, admin, "consent_version", "LL-consent v5")
+        clinic_settings.change_setting(db, admin, "clinic_phone", "555 0100")
+        clinic_settings.change_setting(db, admin, "clinic_phone", " 555 0199 ")
         rules = clinic_settings.change_setting(db, admin, "late_entry_hours", 48)
-    assert (rules.clinic_name, len(rules.clinic_address), rules.consent_version,
-            rules.late_entry_hours) == ("Lumen Skin Clinic", 200, "LL-consent v5", 48)
+    assert (rules.clinic_name, len(rules.clinic_address), rules.clinic_phone,
+            rules.late_entry_hours) == ("Lumen Skin Clinic", 200, "555 0199", 48)
     with database.write() as db:
         rules = clinic_settings.change_setting(db, admin, "clinic_name", None)
-        stored = db.get(ClinicSetting, "consent_version")
+        stored = db.get(ClinicSetting, "clinic_phone")
         events = db.scalars(select(AuditEvent).where(AuditEvent.action == "clinic.setting")
                             .order_by(AuditEvent.seq)).all()
-    assert rules.clinic_name == "" and rules.consent_version == "LL-consent v5"
-    assert (stored.text_value, stored.value) == ("LL-consent v5", 0)
+    assert rules.clinic_name == "" and rules.clinic_phone == "555 0199"
+    assert (stored.text_value, stored.value) == ("555 0199", 0)
     assert [(e.entity_id, e.old_values, e.new_values) for e in events[2:4]] == [
-        ("consent_version", '{"consent_version":""}', '{"consent_version":"LL-consent v4"}'),
-        ("consent_version", '{"consent_version":"LL-consent v4"}',
-         '{"consent_version":"LL-consent v5"}')]
+        ("clinic_phone", '{"clinic_phone":""}', '{"clinic_phone":"555 0100"}'),
+        ("clinic_phone", '{"clinic_phone":"555 0100"}', '{"clinic_phone":"555 0199"}')]
+    assert events[-1].new_values == '{"clinic_name":""}'
+
+
+def test_the_consent_version_is_no_longer_a_setting(database, admin):
+    """The consent form in force is a document patients sign on screen (consent_forms), not
+    a name typed in the settings; one an older database kept is ignored."""
+    from models.records.clinic_config import ClinicSetting
+
+    with pytest.raises(ValidationFailed, match="No clinic setting 'consent_version'"), \
+            database.write() as db:
+        clinic_settings.change_setting(db, admin, "consent_version", "LL-consent v5")
+    with database.write() as db:
+        db.add(ClinicSetting(name="consent_version", value=0, text_value="LL-consent v4",
+                             changed_by_id=admin.id))
+    with database.read() as db:
+        assert clinic_settings.rules(db) == clinic_settings.ClinicRules()
+
+
+def test_the_photo_settings_are_whole_numbers_in_their_range(database, admin):
+    with database.write() as db:
+        clinic_settings.change_setting(db, admin, "photo_long_side", 1600)
+        clinic_settings.change_setting(db, admin, "before_photos_per_area", 2)
+        rules = clinic_settings.change_setting(db, admin, "before_photos_every_session", 1)
+    assert (rules.photo_long_side, rules.before_photos_per_area,
+            rules.before_photos_every_session) == (1600, 2, 1)
 
 
 def test_only_an_administrator_changes_a_text_setting(database, admin, technician, supervisor):

@@ -1,83 +1,121 @@
-"""The consent a patient has on file: the latest one their signed sessions recorded, valid for
-the clinic's consent months and for the consent form version the clinic has in force."""
+"""The consent a patient has on file: the latest one they signed on screen and that was not
+voided, valid for the clinic's consent months from the day it was signed; and signing one:
+what is refused, what is kept, and that the database keeps it unchanged."""
 
+import json
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import exc, select, text
 
-from models.clinic import clinic_settings, patients
-from models.reading import history
-from models.review import supervision
-from models.values.rows import ConsentOnFile
+from models.access.permissions import Refused
+from models.admin.integrity import verify
+from models.clinic import clinic_settings, consent_forms, patients
+from models.errors import ValidationFailed
+from models.records.audit_events import AuditEvent
+from models.records.consents import SignedConsent
+from models.records.people import Patient
+from models.values.screening import CONSENT_MISSING
 from models.values.session_input import AreaInput
-from models.workflow import session_logging
-from tests.entries import SCREENED
-from tests.models.helpers import session_entry
+from tests.entries import PASSWORD, RENDERING, SCREENED, STROKES, sign_consent
+from tests.models.helpers import TODAY, guards_off, session_entry
 
 NECK = AreaInput("neck", {"fluence_j_cm2": 20.0}, 100, 1)
+LOREM = "I understand the treatment, its risks and its aftercare, and I agree to it. " * 2
 
 
-def consented(device, days_ago, version, signed_on):
-    return session_entry(device, NECK, days_ago=days_ago, screening=replace(
-        SCREENED, consent_version=version, consent_signed_on=signed_on))
+@pytest.fixture
+def patient(register_patient, technician):
+    """A patient who has not signed any consent yet."""
+    return register_patient(technician, consented=False)
 
 
-def on_file(database, patient, on):
+def signed(database, technician, patient, days_ago=0):
+    """The patient signs the form in force ``days_ago`` days back; returns the consent."""
+    with database.write() as db:
+        return sign_consent(db, technician, patient.id,
+                            signed_at=datetime.now(UTC) - timedelta(days=days_ago))
+
+
+def on_file(database, patient, on=TODAY):
     with database.read() as db:
-        return patients.consent_on_file(db, patient.id, on)
+        return consent_forms.consent_on_file(db, patient.id, on)
 
 
-def test_the_latest_consent_of_the_signed_sessions_is_on_file(database, technician, device,
-                                                               patient, logged_session):
-    assert on_file(database, patient, date(2026, 3, 1)) is None
-    logged_session(patient, consented(device, 60, "v2", date(2025, 9, 1)))
-    logged_session(patient, consented(device, 30, "v3", date(2026, 1, 2)))
-    logged_session(patient, consented(device, 10, "v3", date(2025, 12, 1)))  # an older form
-    assert on_file(database, patient, date(2026, 3, 1)) == ConsentOnFile(
-        "v3", date(2026, 1, 2), date(2027, 1, 2), True, "")
-    assert on_file(database, patient, date(2027, 1, 2)).in_force  # its last valid day
+def signed_on(consent):
+    """The clinic's local day a consent was signed, as ``consent_on_file`` counts it."""
+    return consent.signed_at.astimezone().date()
 
 
-def test_drafts_and_voided_sessions_hold_no_consent(database, technician, supervisor, device,
-                                                    patient, logged_session):
-    voided = logged_session(patient, consented(device, 20, "v3", date(2026, 1, 2)))
+def kept(database, consent_id) -> SignedConsent:
+    with database.read() as db:
+        return db.get(SignedConsent, consent_id)
+
+
+# --- on file ---------------------------------------------------------------------------------
+
+
+def test_a_patient_who_never_signed_has_no_consent_on_file(database, patient):
+    assert on_file(database, patient) is None
+
+
+def test_the_latest_signed_consent_is_on_file(database, technician, patient):
+    older = signed(database, technician, patient, days_ago=200)
+    newer = signed(database, technician, patient, days_ago=20)
+    assert older.consent_id != newer.consent_id
+    found = on_file(database, patient)
+    day = signed_on(kept(database, newer.consent_id))
+    assert found == newer
+    assert (found.version, found.signed_on, found.in_force, found.why_not) == (
+        "LST-1", day, True, "")
+    assert found.valid_until == patients.months_after(day, 12)
+    assert (found.consent_id, found.signer_name) == (newer.consent_id, "Pat Doe")
+    assert on_file(database, patient, found.valid_until).in_force  # its last valid day
+
+
+def test_a_voided_consent_is_not_on_file(database, technician, patient):
+    older = signed(database, technician, patient, days_ago=30)
+    newer = signed(database, technician, patient, days_ago=10)
+
+    def void(consent):  # the database lets a consent be voided, and nothing else
+        with database.write() as db:
+            row = db.get(SignedConsent, consent.consent_id)
+            row.voided_at, row.voided_by_id, row.void_reason = (
+                datetime.now(UTC), technician.id, "signed for the wrong patient")
+
+    void(newer)
+    assert on_file(database, patient).consent_id == older.consent_id
+    void(older)
+    assert on_file(database, patient) is None
+
+
+def test_a_consent_expires_after_the_clinics_consent_months(database, admin, technician,
+                                                           patient):
+    consent = signed(database, technician, patient, days_ago=400)
+    day = signed_on(kept(database, consent.consent_id))
+    expired = on_file(database, patient)
+    assert expired.valid_until == patients.months_after(day, 12)
+    assert (expired.in_force, expired.why_not) == (
+        False, f"expired on {expired.valid_until:%Y-%m-%d}")
+    the_day_after = expired.valid_until + timedelta(days=1)
+    assert not on_file(database, patient, the_day_after).in_force
+    assert on_file(database, patient, expired.valid_until).in_force
     with database.write() as db:
-        supervision.void_session(db, supervisor, voided.summary.id, "wrong patient")
-        session_logging.start_draft(db, technician, patient.id,
-                                    consented(device, 1, "v3", date(2026, 2, 2)))
-    assert on_file(database, patient, date(2026, 3, 1)) is None
+        clinic_settings.change_setting(db, admin, "consent_valid_months", 14)
+    longer = on_file(database, patient)
+    assert longer.valid_until == patients.months_after(day, 14)
+    assert (longer.in_force, longer.why_not) == (True, "")
 
 
-def test_a_consent_an_amendment_replaced_is_not_on_file(database, supervisor, device, patient,
-                                                        logged_session, signature_of):
-    done = logged_session(patient, consented(device, 20, "v3", date(2026, 1, 2)))
-    corrected = replace(history.entry_of(done), screening=replace(
-        done.screening, consent_signed_on=date(2025, 6, 1)))
-    with database.write() as db:
-        supervision.amend_session(db, supervisor, done.summary.id, corrected,
-                                  "the consent date was typed wrong",
-                                  signature=signature_of(supervisor))
-    found = on_file(database, patient, date(2026, 3, 1))
-    assert (found.signed_on, found.valid_until) == (date(2025, 6, 1), date(2026, 6, 1))
-
-
-def test_an_expired_consent_or_another_version_is_not_in_force(database, admin, device,
-                                                               patient, logged_session):
-    logged_session(patient, consented(device, 20, "v3", date(2025, 1, 31)))
-    expired = on_file(database, patient, date(2026, 2, 1))
-    assert (expired.in_force, expired.why_not) == (False, "expired on 2026-01-31")
-    with database.write() as db:
-        clinic_settings.change_setting(db, admin, "consent_valid_months", 13)
-    assert on_file(database, patient, date(2026, 2, 1)).valid_until == date(2026, 2, 28)
-    assert on_file(database, patient, date(2026, 2, 1)).in_force
-    with database.write() as db:
-        clinic_settings.change_setting(db, admin, "consent_version", "v4")
-    other = on_file(database, patient, date(2026, 2, 1))
-    assert (other.in_force, other.why_not) == (False, "signed for version v3; v4 is in force")
-    with database.write() as db:
-        clinic_settings.change_setting(db, admin, "consent_version", "v3")
-    assert on_file(database, patient, date(2026, 2, 1)).in_force
+def test_a_consent_signed_after_the_sessions_day_is_not_in_force_on_it(database, technician,
+                                                                       patient):
+    consent = signed(database, technician, patient)
+    day = signed_on(kept(database, consent.consent_id))
+    earlier = on_file(database, patient, day - timedelta(days=1))
+    assert (earlier.in_force, earlier.why_not) == (
+        False, f"signed after this session's day ({day:%Y-%m-%d})")
+    assert on_file(database, patient, day).in_force
 
 
 @pytest.mark.parametrize(("day", "months", "expected"), [
@@ -90,13 +128,218 @@ def test_months_after_keeps_the_day_or_takes_the_months_last(day, months, expect
     assert patients.months_after(day, months) == expected
 
 
+# --- completing a session needs one ----------------------------------------------------------
+
+
+def test_a_session_is_signed_under_the_consent_on_file_whatever_the_form_typed(
+        database, technician, device, patient, logged_session):
+    typed = replace(SCREENED, consent_version="forged", consent_signed_on=TODAY, consent_id=None)
+    entry = session_entry(device, NECK, days_ago=2, screening=typed)
+    with pytest.raises(ValidationFailed) as refused:
+        logged_session(patient, entry)
+    assert refused.value.problems == {"screening.consent": CONSENT_MISSING}
+
+    consent = signed(database, technician, patient, days_ago=1)  # after the session's day
+    with pytest.raises(ValidationFailed) as refused:
+        logged_session(patient, entry)
+    assert list(refused.value.problems) == ["screening.consent"]
+    assert "signed after this session's day" in refused.value.problems["screening.consent"]
+
+    done = logged_session(patient, session_entry(device, NECK, screening=typed))
+    assert (done.screening.consent_id, done.screening.consent_version,
+            done.screening.consent_signed_on) == (
+        consent.consent_id, "LST-1", consent.signed_on)
+
+
+@pytest.mark.xfail(strict=True, raises=ValidationFailed,
+                   reason="consent_on_file looks only at the latest consent: one signed again "
+                   "later hides the one valid on an earlier session's day")
+def test_a_consent_signed_again_later_does_not_hide_the_one_in_force_on_the_day(
+        database, technician, device, patient, logged_session):
+    earlier = signed(database, technician, patient, days_ago=5)
+    signed(database, technician, patient, days_ago=1)
+    done = logged_session(patient, session_entry(device, NECK, days_ago=2))
+    assert done.screening.consent_id == earlier.consent_id
+
+
+def test_a_session_after_the_consent_expired_is_refused(database, technician, device,
+                                                        patient, logged_session):
+    signed(database, technician, patient, days_ago=400)
+    with pytest.raises(ValidationFailed) as refused:
+        logged_session(patient, session_entry(device, NECK, days_ago=0))
+    assert refused.value.problems["screening.consent"].startswith(
+        "The patient's consent expired on ")
+    assert logged_session(patient, session_entry(device, NECK, days_ago=100)).screening \
+        .consent_id is not None  # still valid on a day it covered
+
+
+# --- signing ---------------------------------------------------------------------------------
+
+
+def sign(database, technician, patient, *, witness=None, document_id=None, name="Pat Doe",
+         strokes=STROKES, rendering=RENDERING):
+    """``consent_forms.sign_consent`` with one thing changed; the witness's own password."""
+    from models.access import accounts
+
+    with database.write() as db:
+        document_id = document_id or consent_forms.in_force(db).id
+        signature = accounts.confirm_signature(db, witness or technician, PASSWORD)
+        return consent_forms.sign_consent(db, technician, patient.id, document_id, name,
+                                          strokes, rendering, signature)
+
+
+def consents(database):
+    with database.read() as db:
+        return db.execute(text("SELECT count(*) FROM signed_consents")).scalar()
+
+
+@pytest.mark.parametrize("strokes", [
+    [],
+    [[]],
+    [[(0.1, 0.1), (0.2, 0.2), (0.3, 0.3)], [(0.5, 0.5), (0.6, 0.6)]],  # a click or two
+    [[(0.1, 0.1), (0.2, 0.2), (0.3, 0.3), (0.4, 0.4), (0.5, 1.5), (0.6, 0.6), (0.7, 0.7),
+      (0.8, 0.8)]],  # outside the box
+])
+def test_no_signature_or_too_little_of_one_is_refused(database, technician, patient, strokes):
+    with pytest.raises(ValidationFailed) as refused:
+        sign(database, technician, patient, strokes=strokes)
+    assert list(refused.value.problems) == ["strokes"]
+    assert consents(database) == 0
+
+
+def test_a_rendering_that_is_not_a_png_is_refused(database, technician, patient):
+    with pytest.raises(ValidationFailed) as refused:
+        sign(database, technician, patient, rendering=b"GIF89a" + b"\x00" * 64)
+    assert list(refused.value.problems) == ["strokes"]
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 201])
+def test_the_signers_name_is_required(database, technician, patient, name):
+    with pytest.raises(ValidationFailed) as refused:
+        sign(database, technician, patient, name=name)
+    assert list(refused.value.problems) == ["signer_name"]
+    assert consents(database) == 0
+
+
+def test_the_witness_confirms_with_their_own_password(database, technician, patient,
+                                                      register_technician):
+    other = register_technician("otto", "Otto Other")
+    with pytest.raises(Refused, match="technician's own password"):
+        sign(database, technician, patient, witness=other)
+    assert consents(database) == 0
+    with database.read() as db:
+        refusal = db.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    assert (refusal.action, json.loads(refusal.new_values)) == (
+        "refused", {"action": "witness_consent"})
+
+
+def test_only_someone_who_logs_sessions_witnesses_a_consent(database, admin, supervisor,
+                                                            patient):
+    for actor in (admin, supervisor):
+        with pytest.raises(Refused):
+            sign(database, actor, patient, witness=actor)
+    assert consents(database) == 0
+
+
+def test_only_the_form_in_force_is_signed(database, admin, technician, patient):
+    with database.read() as db:
+        first = consent_forms.in_force(db)
+    assert first.version == "LST-1"
+    with database.write() as db:
+        second = consent_forms.add_version(db, admin, "LST-2", "Consent, revised", LOREM)
+    with pytest.raises(ValidationFailed) as refused:
+        sign(database, technician, patient, document_id=first.id)
+    assert list(refused.value.problems) == ["document"]
+    assert sign(database, technician, patient, document_id=second.id).version == "LST-2"
+    with database.write() as db:
+        consent_forms.retire_version(db, admin, second.id, "withdrawn by the clinic")
+        consent_forms.retire_version(db, admin, first.id, "withdrawn by the clinic")
+        assert consent_forms.in_force(db) is None
+    with pytest.raises(ValidationFailed) as refused:
+        sign(database, technician, patient, document_id=second.id)
+    assert list(refused.value.problems) == ["document"]
+    assert on_file(database, patient).version == "LST-2"  # what was signed stays valid
+
+
+def test_a_signed_consent_is_kept_with_its_digest_and_audited(database, technician,
+                                                              patient):
+    consent = sign(database, technician, patient, name="  Pat   Doe ")
+    row = kept(database, consent.consent_id)
+    with database.read() as db:
+        document = consent_forms.in_force(db)
+        patient_uuid = db.get(Patient, patient.id).uuid
+        event = db.scalars(select(AuditEvent).where(AuditEvent.action == "consent.sign")
+                           ).one()
+    assert (row.signer_name, row.witness_id, row.rendering) == (
+        "Pat Doe", technician.id, RENDERING)
+    assert json.loads(row.strokes) == [[list(point) for point in stroke] for stroke in STROKES]
+    assert row.sha256 == consent_forms.consent_digest(
+        patient_uuid=str(patient_uuid),
+        version=document.version, body=document.body, signer_name="Pat Doe",
+        signed_at=row.signed_at, witness_id=technician.id, strokes=row.strokes,
+        rendering=RENDERING)
+    assert json.loads(event.new_values) == {
+        "consent": str(row.uuid), "version": "LST-1", "signer": "Pat Doe",
+        "sha256": row.sha256}
+    assert event.entity == "patient" and event.actor_id == technician.id
+    result = verify(database)
+    assert result.ok and result.first_broken_seq is None, result.problems
+    with database.read() as db:
+        assert list(consent_forms.changed_consents(db)) == []
+
+
+# --- the database keeps them -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE signed_consents SET strokes = '[]'",
+    "UPDATE signed_consents SET signer_name = 'Someone Else'",
+    "UPDATE signed_consents SET voided_at = CURRENT_TIMESTAMP, strokes = '[]'",
+    "DELETE FROM signed_consents",
+])
+def test_a_signed_consent_is_never_changed_or_deleted(database, technician, patient,
+                                                      statement):
+    consent = signed(database, technician, patient)
+    before = kept(database, consent.consent_id)
+    with (pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"),
+          database.write() as db):
+        db.execute(text(statement))
+    after = kept(database, consent.consent_id)
+    assert (after.strokes, after.signer_name, after.voided_at) == (
+        before.strokes, before.signer_name, None)
+
+
+def test_truncating_signed_consents_is_refused_on_postgresql(database, technician, patient):
+    if database.is_sqlite:
+        pytest.skip("SQLite has no TRUNCATE")
+    signed(database, technician, patient)
+    with (pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"),
+          database.write() as db):
+        db.execute(text("TRUNCATE signed_consents CASCADE"))
+    assert consents(database) == 1
+
+
+def test_a_consent_changed_behind_laserlogs_back_is_named(database, technician, patient):
+    untouched = signed(database, technician, patient, days_ago=40)
+    changed = signed(database, technician, patient, days_ago=20)
+    with guards_off(database, "signed_consents") as conn:
+        conn.execute(text("UPDATE signed_consents SET signer_name = 'Someone Else' "
+                          "WHERE id = :id"), {"id": changed.consent_id})
+    row = kept(database, changed.consent_id)
+    expected = (f"The consent signed by Someone Else on "
+                f"{row.signed_at.astimezone():%Y-%m-%d %H:%M} was changed after signing")
+    with database.read() as db:
+        assert list(consent_forms.changed_consents(db)) == [expected]
+    assert expected in verify(database).problems
+    assert untouched.consent_id != changed.consent_id
+
+
 def test_the_consent_is_read_through_the_patients_index(database, patient):
     if not database.is_sqlite:
         pytest.skip("the plan is checked on SQLite")
     with database.read() as db:
         plan = _plan(db, patient.id)
-    assert "ix_treatment_sessions_patient_started" in plan, plan
-    assert "ix_screenings_session_id" in plan, plan
+    assert "ix_signed_consents_patient_signed" in plan, plan
 
 
 def _plan(db, patient_id) -> str:
@@ -106,13 +349,13 @@ def _plan(db, patient_id) -> str:
     statements = []
 
     def catch(conn, cursor, statement, parameters, context, executemany):
-        if "FROM screenings" in statement:
+        if "FROM signed_consents" in statement:
             statements.append((statement, parameters))
 
     engine = db.get_bind()
     event.listen(engine, "before_cursor_execute", catch)
     try:
-        patients.consent_on_file(db, patient_id, date(2026, 1, 1))
+        consent_forms.consent_on_file(db, patient_id, TODAY)
     finally:
         event.remove(engine, "before_cursor_execute", catch)
     statement, parameters = statements[0]

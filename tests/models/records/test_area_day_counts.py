@@ -13,7 +13,8 @@ from models.records import area_day_counts
 from models.records.treatment import TreatmentSession
 from models.review import supervision
 from models.values.session_input import AreaInput, SessionInput
-from models.workflow import session_logging
+from models.values.vocabulary import PatchResult
+from models.workflow import patch_tests, session_logging
 
 
 def kept_equal_live(database):
@@ -31,9 +32,11 @@ def test_the_counts_follow_every_change(database, supervisor, technician, signat
     moved = replace(history.entry_of(detail),
                     started_at=detail.summary.started_at - timedelta(days=40),
                     areas=(AreaInput("knees", {"fluence_j_cm2": 20.0}, 50, 1),))
+    signature = signature_of(supervisor)
     with database.write() as db:
+        _patch_tested(db, technician, first, moved)
         supervision.amend_session(db, supervisor, first, moved, "wrong day and area",
-                                  signature=signature_of(supervisor))
+                                  signature=signature)
         supervision.void_session(db, supervisor, second, "duplicate")
         patient_id = db.scalar(select(TreatmentSession.patient_id))
         draft = session_logging.start_draft(db, technician, patient_id)
@@ -45,6 +48,23 @@ def test_the_counts_follow_every_change(database, supervisor, technician, signat
             assert count_sessions(db, supervisor, HistoryFilter(area=area)) == len(
                 history.list_sessions(db, supervisor, limit=10_000,
                                       filters=HistoryFilter(area=area)).rows)
+
+
+def _patch_tested(db, technician, session_id, entry):
+    """The test patches the demo's rules ask for before the entry's areas on its day: done a
+    week before and read with no reaction, as the demo does its own."""
+    patient_id = db.get(TreatmentSession, session_id).patient_id
+    day = entry.started_at.astimezone().date()
+    missing = patch_tests.patches_missing(db, patient_id, entry.device_id,
+                                          [area.area for area in entry.areas], day)
+    for area in entry.areas:
+        if area.area in missing:
+            patch = patch_tests.record_test_patch(
+                db, technician, patient_id, entry.device_id, area.area,
+                day - timedelta(days=7), area.settings.get("fluence_j_cm2"), None,
+                patch_tests.DEFAULT_READ_AFTER_DAYS)
+            patch_tests.read_test_patch(db, technician, patch.id, patch.readable_on,
+                                        PatchResult.NO_REACTION)
 
 
 def test_a_fresh_recount_gives_the_same(database, admin):

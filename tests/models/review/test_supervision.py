@@ -1,6 +1,8 @@
 """Draft -> completed -> reviewed; amendments keep the values they replace; voiding keeps the
 session. Nothing clinical is deleted on the way."""
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 
@@ -15,11 +17,13 @@ from tests.models.helpers import session_entry
 
 @pytest.fixture
 def completed(register_device, patient, logged_session):
-    """A signed session on an infrared device: its id and what was entered."""
+    """A signed session on an infrared device: its id and what was entered, with the consent
+    the patient signed on screen as the session went ahead under it."""
     entry = session_entry(register_device(kind="infrared"),
                           AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1), room="R1",
                           reactions=(ReactionInput("erythema", 1),))
-    return logged_session(patient, entry).summary.id, entry
+    done = logged_session(patient, entry)
+    return done.summary.id, replace(entry, screening=done.screening)
 
 
 def run(database, operation, *args, **kwargs):

@@ -5,9 +5,11 @@ import pytest
 from alembic.util.exc import CommandError
 from sqlalchemy import inspect
 
+from models.access import accounts
 from models.storage import schema
 from models.storage.database import open_database
 from models.storage.migrations import HEAD
+from tests.entries import PASSWORD, RENDERING, STROKES
 
 
 def test_head_constant_matches_the_newest_migration():
@@ -112,6 +114,7 @@ def test_0016_down_and_up_keeps_a_session_logged_on_time_and_guards_the_late_rea
     from sqlalchemy import exc, text
 
     from models.admin.integrity import verify
+    from models.reading.session_content import content_digests
     from models.values.session_input import AreaInput
     from tests.models.helpers import session_entry
 
@@ -119,6 +122,16 @@ def test_0016_down_and_up_keeps_a_session_logged_on_time_and_guards_the_late_rea
     neck = AreaInput("neck", {"fluence_j_cm2": 20.0}, 100, 1)
     on_time = logged_session(register_patient(technician), session_entry(device, neck))
     late = logged_session(register_patient(technician), session_entry(device, neck, days_ago=3))
+    # Below 0021 the consents signed on screen are gone (its own test, below): the sessions
+    # are compared as they are without them, before and after going below 0016.
+    schema.migrate(database, "0020", downgrade=True)
+    schema.migrate(database, "head")
+
+    def digests():
+        with database.read() as db:
+            return {content.uuid: content.digest for content in content_digests(db)}
+
+    before = digests()
     schema.migrate(database, "0015", downgrade=True)
     with database.engine.connect() as conn:
         assert "late_entry_reason" not in {
@@ -126,12 +139,56 @@ def test_0016_down_and_up_keeps_a_session_logged_on_time_and_guards_the_late_rea
         assert "text_value" not in {c["name"] for c in inspect(conn).get_columns(
             "clinic_settings")}
     schema.migrate(database, "head")
+    after = digests()
+    on_time_uuid, late_uuid = str(on_time.summary.uuid), str(late.summary.uuid)
+    assert after[on_time_uuid] == before[on_time_uuid]  # kept exactly
+    assert after[late_uuid] != before[late_uuid]  # the late one lost its reason
     result = verify(database)
-    assert result.sessions_proven == 1  # the one on time; the late one lost its reason
-    assert [p for p in result.problems if str(late.summary.uuid) in p] == result.problems
-    assert str(on_time.summary.uuid) not in " ".join(result.problems)
+    assert result.first_broken_seq is None and result.sessions_proven == 0
     with pytest.raises(exc.DBAPIError, match="never changed"), database.write() as db:
         db.execute(text("UPDATE treatment_sessions SET late_entry_reason = 'forged'"))
+
+
+def test_0021_down_and_up_drops_the_consents_and_photos_and_guards_them_again(
+        database, technician, register_device, register_patient, logged_session):
+    from sqlalchemy import exc, text
+
+    from models.admin.integrity import verify
+    from models.clinic import consent_forms
+    from models.values.session_input import AreaInput
+    from tests.models.helpers import session_entry
+
+    patient = register_patient(technician)
+    done = logged_session(patient, session_entry(
+        register_device(), AreaInput("neck", {"fluence_j_cm2": 20.0}, 100, 1)))
+    assert done.screening.consent_id is not None
+    assert verify(database).ok
+    added = {"consent_documents", "signed_consents", "session_photos", "photo_images"}
+    schema.migrate(database, "0020", downgrade=True)
+    assert schema.current_revision(database) == "0020"
+    with database.engine.connect() as conn:
+        assert not added & set(inspect(conn).get_table_names())
+        assert "consent_id" not in {c["name"] for c in inspect(conn).get_columns("screenings")}
+    schema.migrate(database, "head")
+    assert schema.current_revision(database) == HEAD
+    with database.read() as db:
+        assert consent_forms.in_force(db).version == "LST-1"  # the default form, again
+        assert consent_forms.consent_on_file(db, patient.id, done.summary.started_at.date()) \
+            is None
+        assert db.execute(text("SELECT consent_id FROM screenings")).scalars().all() == [None]
+    # The session went ahead under a consent that is no longer there: verify rightly says so.
+    result = verify(database)
+    assert result.first_broken_seq is None and result.sessions_proven == 0
+    assert [p for p in result.problems if "no longer matches what was signed" in p], \
+        result.problems
+    with database.write() as db:  # the guards are back
+        consent = consent_forms.sign_consent(
+            db, technician, patient.id, consent_forms.in_force(db).id, "Pat Doe", STROKES,
+            RENDERING, accounts.confirm_signature(db, technician, PASSWORD))
+    with pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"), \
+            database.write() as db:
+        db.execute(text("DELETE FROM signed_consents WHERE id = :id"),
+                   {"id": consent.consent_id})
 
 
 def test_the_guard_list_verify_checks_is_what_the_migrations_leave(database):

@@ -7,26 +7,34 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from models.access import accounts
+from models.clinic import consent_forms
 from models.clinic.clinic_settings import ClinicRules
 from models.errors import NotAllowed, ValidationFailed
 from models.reading import history
 from models.records.treatment import Screening
 from models.review import supervision
-from models.values.screening import ChecklistItem, Contraindication, problems_for_treatment
+from models.values.screening import (
+    CONSENT_MISSING,
+    ChecklistItem,
+    Contraindication,
+    problems_for_treatment,
+)
 from models.values.session_input import AreaInput, problems_in
 from models.workflow import aftercare, carried_forward, session_logging
 from tests.entries import SCREENED
 from tests.models.helpers import session_entry
 
 TODAY = date(2026, 11, 22)
+#: A screening as the core completes it: the consent signed on screen filled in.
+CONSENTED = replace(SCREENED, consent_id=1)
 
 
 def test_a_complete_screening_has_nothing_against_it():
-    assert problems_for_treatment(SCREENED, TODAY) == {}
+    assert problems_for_treatment(CONSENTED, TODAY) == {}
 
 
 def test_pregnancy_is_a_hard_stop_that_no_reason_lifts():
-    screening = replace(SCREENED, found=frozenset({Contraindication.PREGNANCY}),
+    screening = replace(CONSENTED, found=frozenset({Contraindication.PREGNANCY}),
                         reasons={Contraindication.PREGNANCY: "Patient insists"})
     problems = problems_for_treatment(screening, TODAY)
     assert list(problems) == ["screening.pregnancy"]
@@ -35,22 +43,30 @@ def test_pregnancy_is_a_hard_stop_that_no_reason_lifts():
 
 @pytest.mark.parametrize("code", sorted(set(Contraindication) - {Contraindication.PREGNANCY}))
 def test_each_warning_needs_a_reason_and_then_treatment_may_go_ahead(code):
-    found = replace(SCREENED, found=frozenset({code}), reasons={code: "   "})
+    found = replace(CONSENTED, found=frozenset({code}), reasons={code: "   "})
     assert set(problems_for_treatment(found, TODAY)) == {f"screening.{code}"}
     reasoned = replace(found, reasons={code: "Cleared by the patient's GP"})
     assert problems_for_treatment(reasoned, TODAY) == {}
 
 
 def test_consent_in_the_future_and_an_open_checklist_are_named():
-    screening = replace(SCREENED, consent_signed_on=TODAY + timedelta(days=1),
+    screening = replace(CONSENTED, consent_signed_on=TODAY + timedelta(days=1),
                         checklist=SCREENED.checklist - {ChecklistItem.PATIENT_EYEWEAR})
     problems = problems_for_treatment(screening, TODAY)
     assert "in the future" in problems["screening.consent_signed_on"]
     assert problems["screening.checklist"].endswith("eyewear on the patient")
-    empty = problems_for_treatment(replace(SCREENED, fitzpatrick=None, consent_version=" ",
+    empty = problems_for_treatment(replace(CONSENTED, fitzpatrick=None, consent_version=" ",
                                            consent_signed_on=None), TODAY)
-    assert set(empty) == {"screening.fitzpatrick", "screening.consent_version",
-                          "screening.consent_signed_on"}
+    assert empty == {"screening.fitzpatrick": "Choose the patient's Fitzpatrick skin type",
+                     "screening.consent": CONSENT_MISSING}
+
+
+def test_a_consent_typed_but_not_signed_on_screen_is_missing():
+    """A version and date typed on the form are not a consent: only one signed on screen
+    (its id filled in by the core) is."""
+    assert problems_for_treatment(SCREENED, TODAY) == {"screening.consent": CONSENT_MISSING}
+    assert problems_for_treatment(replace(CONSENTED, consent_signed_on=None), TODAY) == {
+        "screening.consent": CONSENT_MISSING}
 
 
 def cheeks(fluence, **changes):
@@ -63,14 +79,18 @@ def patient(register_patient, technician):
     return register_patient(technician, fitzpatrick=4)
 
 
-def test_the_screening_is_stored_with_the_session_and_read_back(device, patient,
+def test_the_screening_is_stored_with_the_session_and_read_back(database, device, patient,
                                                                 logged_session):
     screening = replace(SCREENED, found=frozenset({Contraindication.HERPES}),
                         reasons={Contraindication.HERPES: "Antiviral cover started"})
     done = logged_session(patient, session_entry(device, cheeks(20.0), days_ago=1,
                                                  screening=screening))
-    assert done.screening == screening
-    assert history.entry_of(done).screening == screening
+    with database.read() as db:  # the consent is the one signed on screen, not the typed one
+        consent = consent_forms.consent_on_file(db, patient.id, date.today())
+    stored = replace(screening, consent_id=consent.consent_id, consent_version=consent.version,
+                     consent_signed_on=consent.signed_on)
+    assert done.screening == stored
+    assert history.entry_of(done).screening == stored
 
 
 def test_a_hard_stop_refuses_completion_and_keeps_the_draft(database, technician, device,
@@ -141,7 +161,7 @@ def test_an_amendment_keeps_the_screening_it_replaces(database, technician, supe
                                                       signature_of):
     done = logged_session(patient, session_entry(device, cheeks(20.0), days_ago=1))
     changed = replace(history.entry_of(done), screening=replace(
-        SCREENED, found=frozenset({Contraindication.SUN_EXPOSURE}),
+        done.screening, found=frozenset({Contraindication.SUN_EXPOSURE}),
         reasons={Contraindication.SUN_EXPOSURE: "Tan noted late"}))
     with database.write() as db:
         amended = supervision.amend_session(db, supervisor, done.summary.id, changed,

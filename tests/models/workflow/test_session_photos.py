@@ -13,7 +13,7 @@ from models.values.images import MAX_PIXELS, ImageRefused, clean_image
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import session_logging, session_photos
 from tests.entries import SCREENED, complete
-from tests.models.admin.test_content_proof import guards_off
+from tests.models.helpers import guards_off
 from tests.photos import heic_from_a_phone, jpeg, png_header, with_gps_and_owner
 
 
