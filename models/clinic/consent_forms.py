@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -210,20 +210,26 @@ def sign_consent(
     return on_file
 
 
-def _latest(db: Session, patient_id: int) -> SignedConsent | None:
-    return db.scalar(select(SignedConsent)
-                     .where(SignedConsent.patient_id == patient_id,
-                            SignedConsent.voided_at.is_(None))
-                     .order_by(SignedConsent.signed_at.desc(), SignedConsent.id.desc())
-                     .limit(1))
+def _latest(db: Session, patient_id: int, by: datetime | None = None) -> SignedConsent | None:
+    """The patient's latest consent not voided (signed before ``by`` when given)."""
+    statement = (select(SignedConsent)
+                 .where(SignedConsent.patient_id == patient_id,
+                        SignedConsent.voided_at.is_(None))
+                 .order_by(SignedConsent.signed_at.desc(), SignedConsent.id.desc()).limit(1))
+    if by is not None:
+        statement = statement.where(SignedConsent.signed_at < by)
+    return db.scalar(statement)
 
 
 def consent_on_file(db: Session, patient_id: int, on: date) -> ConsentOnFile | None:
-    """The patient's latest consent signed on screen (not voided), and whether it is valid
-    ``on`` that day: within the clinic's consent period. None when they never signed one."""
+    """The consent the patient signed on screen that counts ``on`` that day (the latest
+    signed by its end, not voided), and whether it is valid then: within the clinic's
+    consent period. When they signed only after that day, that consent, not in force; None
+    when they never signed one."""
     from models.clinic.patients import months_after
 
-    consent = _latest(db, patient_id)
+    end_of_day = datetime.combine(on + timedelta(days=1), time()).astimezone()
+    consent = _latest(db, patient_id, end_of_day) or _latest(db, patient_id)
     if consent is None:
         return None
     document = db.get(ConsentDocument, consent.document_id)

@@ -36,6 +36,7 @@ from models.records.treatment import (
 )
 from models.review.review_queue import QueueItem
 from models.values.rows import Actor, SessionDetail, Signature
+from models.values.screening import screening_key
 from models.values.session_input import (
     AreaInput,
     SessionInput,
@@ -205,6 +206,18 @@ def _device_value_problems(areas: tuple[AreaInput, ...], original: dict[str, Are
     return problems
 
 
+def _with_consent_signed(session: TreatmentSession, entry: SessionInput) -> SessionInput:
+    """The entry with the consent the session went ahead under, whatever the form sent: an
+    amendment corrects what was done, never which consent the patient gave."""
+    recorded = session.screening
+    if recorded is None:
+        return entry
+    return replace(entry, screening=replace(
+        entry.screening, consent_id=recorded.consent_id,
+        consent_version=recorded.consent_version,
+        consent_signed_on=recorded.consent_signed_on))
+
+
 def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInput,
                   reason: str, expected_version: int | None = None, *,
                   signature: Signature) -> SessionDetail:
@@ -217,7 +230,10 @@ def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInpu
                       "amend_session", "treatment_session", session.uuid)
     _refuse_unless_signed(session, "amended")
     reason = _reason(reason, "amendment")
+    entry = _with_consent_signed(session, entry)
     problems = problems_for_completion(entry) | _safety_problems(db, session, entry)
+    if session.screening is not None and session.screening.consent_id is None:
+        problems.pop(screening_key("consent"), None)  # typed before 0021: kept as it was
     if problems:
         raise ValidationFailed(problems)
     before = snapshot(session)

@@ -151,9 +151,6 @@ def test_a_session_is_signed_under_the_consent_on_file_whatever_the_form_typed(
         consent.consent_id, "LST-1", consent.signed_on)
 
 
-@pytest.mark.xfail(strict=True, raises=ValidationFailed,
-                   reason="consent_on_file looks only at the latest consent: one signed again "
-                   "later hides the one valid on an earlier session's day")
 def test_a_consent_signed_again_later_does_not_hide_the_one_in_force_on_the_day(
         database, technician, device, patient, logged_session):
     earlier = signed(database, technician, patient, days_ago=5)

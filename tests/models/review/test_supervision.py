@@ -155,3 +155,25 @@ def test_the_rows_of_a_signed_session_cannot_be_deleted(database, completed, sta
     with (pytest.raises(exc.DBAPIError, match="rows of a signed session are never deleted"),
           database.write() as db):
         db.execute(text(statement))
+
+
+def test_an_amendment_keeps_the_consent_the_session_went_ahead_under(database, completed,
+                                                                     amend):
+    """Whatever consent the form sends, the amended session keeps the one it was signed
+    under; a session whose consent was typed before consent on screen can still be amended."""
+    from sqlalchemy import text
+
+    from tests.models.helpers import guards_off
+
+    session_id, entry = completed
+    kept = entry.screening.consent_id
+    assert kept is not None
+    forged = replace(entry, duration_s=2400, screening=replace(entry.screening,
+                                                               consent_id=99_999))
+    assert amend(session_id, forged, "timer stopped late").screening.consent_id == kept
+    with guards_off(database, "screenings") as conn:  # as a consent typed before 0021 is
+        conn.execute(text("UPDATE screenings SET consent_id = NULL"))
+    legacy = replace(entry, duration_s=2700, screening=replace(entry.screening,
+                                                               consent_id=None))
+    again = amend(session_id, legacy, "corrected from the paper record")
+    assert again.summary.duration_s == 2700 and again.screening.consent_id is None

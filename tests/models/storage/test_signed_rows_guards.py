@@ -60,12 +60,7 @@ def test_direct_sql_on_a_signed_sessions_rows_is_refused(database, signed, state
     assert after == before
 
 
-def test_a_supersede_cannot_change_the_consent_the_session_went_ahead_under(
-        database, signed, request):
-    if database.is_sqlite:  # 0015's trigger lists the screening's columns of its day
-        request.applymarker(pytest.mark.xfail(
-            strict=True, reason="SQLite's screenings_unchanged_when_signed predates "
-            "screenings.consent_id (0021), so a supersede may change it"))
+def test_a_supersede_cannot_change_the_consent_the_session_went_ahead_under(database, signed):
     with (pytest.raises(exc.DBAPIError, match="rows of a signed session are never changed"),
           database.write() as db):
         db.execute(text("UPDATE screenings SET superseded_in = 1, consent_id = NULL"))

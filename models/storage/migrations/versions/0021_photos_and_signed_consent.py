@@ -134,7 +134,25 @@ def _default_consent() -> None:
         created_at=sa.func.current_timestamp()))
 
 
+SCREENINGS_MESSAGE = "LaserLog keeps clinical records: rows of a signed session are never changed"
+
+
+def _screenings_guard() -> None:
+    """0015's guard on a signed session's screening, again with every column it now has
+    (consent_id too): an amendment marks it replaced and changes nothing else."""
+    columns = [c["name"] for c in sa.inspect(op.get_bind()).get_columns("screenings")
+               if c["name"] != "superseded_in"]
+    same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in columns)
+    op.execute("DROP TRIGGER IF EXISTS screenings_unchanged_when_signed")
+    op.execute(
+        "CREATE TRIGGER screenings_unchanged_when_signed BEFORE UPDATE ON screenings "
+        "WHEN (SELECT status FROM treatment_sessions WHERE id = OLD.session_id) <> 'draft' "
+        "AND NOT (OLD.superseded_in IS NULL AND NEW.superseded_in IS NOT NULL AND "
+        f"{same}) BEGIN SELECT RAISE(ABORT, '{SCREENINGS_MESSAGE}'); END")
+
+
 def _sqlite() -> None:
+    _screenings_guard()  # PostgreSQL's compares whole rows: it holds consent_id already
     draft = "(SELECT status FROM treatment_sessions WHERE id = OLD.session_id) = 'draft'"
     photo_columns = [c for c in ("uuid", "session_id", "patient_id", "area", "kind", "pose",
                                  "taken_at", "width", "height", "sha256", "source",
@@ -234,5 +252,8 @@ def downgrade() -> None:
         for table in ("photo_images", "session_photos", "signed_consents",
                       "consent_documents"):
             op.drop_table(table)
+        op.execute("DROP TRIGGER screenings_unchanged_when_signed")
     op.execute("ALTER TABLE screenings DROP COLUMN consent_id")
+    if op.get_bind().dialect.name == "sqlite":  # 0015's guard, over the columns left
+        _screenings_guard()
     op.execute("ALTER TABLE patients DROP COLUMN portrait_photo_id")
