@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtGui import QTextDocument
 from sqlalchemy.orm import Session
 
 from models.access.witness import head_text
@@ -22,7 +22,7 @@ from models.reading.session_printout import PrintedConsent, PrintedPhoto, Sessio
 from models.values.rows import Actor
 from models.values.vocabulary import Area, SessionStatus
 from ui.widgets.display import local_time
-from ui.widgets.pdf_writer import STYLE, html_document, write_document
+from ui.widgets.pdf_writer import STYLE, add_image, html_document, write_document
 
 SUMMARY_CHARTS = ("Sessions per month by room", "Reaction rate by area",
                   "Session length by area")
@@ -99,15 +99,6 @@ PHOTOS_PER_ROW = 3
 PHOTO_WIDTH = 150  # points on the page: three across an A4 page's text
 
 
-def _image(document: QTextDocument, name: str, data: bytes) -> bool:
-    """Put ``data`` (a JPEG or PNG) in the document as ``name``; False when unreadable."""
-    image = QImage.fromData(data)
-    if image.isNull():
-        return False
-    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
-    return True
-
-
 def _caption(photo: PrintedPhoto) -> str:
     area = Area(photo.area).label if photo.area in set(Area) else photo.area
     return f"{area} – {photo.kind} – {photo.pose or 'no pose'}"
@@ -126,7 +117,7 @@ def photos_html(document: QTextDocument, photos: tuple[PrintedPhoto, ...],
             for number, photo in enumerate(photos[start:start + PHOTOS_PER_ROW], start):
                 name = f"photo{number}.jpg"
                 shown = (f"<img src='{name}' width='{PHOTO_WIDTH}'>"
-                         if _image(document, name, photo.thumbnail)
+                         if add_image(document, name, photo.thumbnail)
                          else "<i>(the thumbnail cannot be drawn)</i>")
                 html.append(f"<td align='center' valign='bottom'>{shown}<br>"
                             f"{escape(_caption(photo))}<br><small>"
@@ -146,7 +137,7 @@ def consent_html(document: QTextDocument, consent: PrintedConsent | None) -> lis
     html.append(f"<p>{escape(consent.title)}, version {escape(consent.version)}: signed by "
                 f"{escape(consent.signer_name)} on {escape(local_time(consent.signed_at))}, "
                 f"witnessed by {escape(consent.witness)}.</p>")
-    if _image(document, "signature.png", consent.rendering):
+    if add_image(document, "signature.png", consent.rendering):
         html.append("<p><img src='signature.png' width='180'></p>")
     html.append(f"<p><small>SHA-256 {escape(consent.sha256)}</small></p>")
     return html

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 
 from models.clinic import clinic_settings, consent_forms, device_register
 from models.clinic.clinic_settings import ClinicRules
-from models.clinic.consent_forms import ConsentDocumentRow
+from models.clinic.consent_forms import ConsentDocumentRow, SignedConsentRow
 from models.errors import (
     Conflict,
     DatabaseUnavailable,
+    LaserLogError,
     StorageFull,
     StorageReadOnly,
     ValidationFailed,
@@ -38,6 +39,8 @@ from ui.session.form_layout import SessionFormLayout
 from ui.session.patient_picker import describe_patient
 from ui.session.problem_tracking import StandingProblems
 from ui.session.signing_dialog import SigningDialog, signing_summary
+from ui.widgets.file_dialogs import choose_file_to_save
+from ui.widgets.pdf_writer import write_consent_pdf
 
 
 class DraftForm(SessionFormLayout):
@@ -91,6 +94,7 @@ class DraftForm(SessionFormLayout):
         self.devices.chosen.connect(self._look_up_last_settings)
         self.devices.verified_today.connect(self.screening.show_verified)
         self.screening.sign_consent_requested.connect(self.sign_consent)
+        self.screening.print_consent_requested.connect(self.print_consent)
         for signal in (self.areas.changed, self.anaesthetic.changed, self.reactions.changed,
                        self.screening.changed, self.start.changed,
                        self.duration.changed, self.notes.textChanged, self.room.textEdited,
@@ -196,6 +200,27 @@ class DraftForm(SessionFormLayout):
         dialog.signed.connect(self._consent_signed)
         dialog.open()
         self.consent_dialog = dialog
+
+    def print_consent(self, consent_id: int) -> None:
+        """The consent on file as a PDF, with the signature as drawn."""
+        patient = self.draft.patient
+        if patient is None:
+            return
+        self.tasks.read(consent_forms.signed_consent, self.actor, consent_id).then(
+            lambda consent: self._save_consent(patient, consent))
+
+    def _save_consent(self, patient: PatientRow, consent: SignedConsentRow) -> None:
+        path, _filter = choose_file_to_save(
+            self, "Signed consent", f"consent-{patient.identifier}-"
+            f"{consent.signed_at.astimezone():%Y-%m-%d}.pdf", "PDF documents (*.pdf)")
+        if path is None:
+            return
+        try:
+            write_consent_pdf(consent, f"{patient.full_name} ({patient.identifier})", path)
+        except LaserLogError as error:
+            self.status.setText(f"Not saved: {error}")
+            return
+        self.status.setText(f"Saved the signed consent as {path.name}")
 
     def _consent_signed(self, on_file: ConsentOnFile) -> None:
         self.screening.show_consent_on_file(on_file)

@@ -10,7 +10,7 @@ daily verification follows the device log, and "consent valid" follows the conse
 """
 
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -84,10 +84,12 @@ class ScreeningPanel(QGroupBox):
     """Signals:
     changed(): anything was ticked or typed.
     sign_consent_requested(): Sign consent was pressed.
+    print_consent_requested(int): Consent PDF was pressed, for the consent of this id.
     """
 
     changed = Signal()
     sign_consent_requested = Signal()
+    print_consent_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("2  Screening and consent", parent)
@@ -107,13 +109,23 @@ class ScreeningPanel(QGroupBox):
         self.hard_stop.setWordWrap(True)
         self.hard_stop.hide()
         self.on_file: ConsentOnFile | None = None
+        self.looked_up = False  # whether the consent on file was shown (the session form)
+        self.recorded = ScreeningInput()  # the screening put back: its consent until looked up
         self.consent_note = QLabel("Choose the patient to see their consent on file.")
-        self.consent_note.setWordWrap(True)  # two lines kept for it: nothing below moves
-        self.consent_note.setMinimumHeight(2 * self.consent_note.fontMetrics().lineSpacing())
+        # Three lines kept for it (what a consent on file says takes three beside the button
+        # at 1366×768): nothing below moves when a patient is chosen or signs.
+        self.consent_note.setWordWrap(True)
+        self.consent_note.ensurePolished()  # measured in the style sheet's font, not Qt's
+        self.consent_note.setMinimumHeight(3 * self.consent_note.fontMetrics().lineSpacing())
         self.consent_button = QPushButton("Sign co&nsent…")
         self.consent_button.setToolTip("The patient reads the consent form in force and signs "
                                        "on the screen; you witness with your password")
         self.consent_button.setEnabled(False)  # until a patient is chosen
+        self.print_button = QPushButton("Consent PDF…")
+        self.print_button.setToolTip("The consent on file as signed, with the signature, as a "
+                                     "PDF to print or give the patient")
+        self.print_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # seldom needed: Tab skips
+        self.print_button.setEnabled(False)
         self.consent_error = FieldError(self.consent_button)
         self.checklist = {item: QCheckBox(with_mnemonic(item.label, BY_HAND[item])
                                           if item in BY_HAND else FOLLOWED[item][0])
@@ -130,6 +142,7 @@ class ScreeningPanel(QGroupBox):
             finding.box.toggled.connect(self._found_changed)
             finding.reason.textEdited.connect(lambda _t: self.changed.emit())
         self.consent_button.clicked.connect(self.sign_consent_requested)
+        self.print_button.clicked.connect(self._print_consent)
         for box in self.checklist.values():
             box.toggled.connect(lambda _on: self.changed.emit())
 
@@ -156,7 +169,10 @@ class ScreeningPanel(QGroupBox):
         consent = QGridLayout()
         consent.addWidget(QLabel("Consent"), 0, 0)
         consent.addWidget(self.consent_note, 0, 1)
-        consent.addWidget(self.consent_button, 0, 2)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.consent_button)
+        buttons.addWidget(self.print_button)
+        consent.addLayout(buttons, 0, 2)
         consent.addWidget(self.consent_error, 1, 1, 1, 2)
         consent.setColumnStretch(1, 1)
         layout.addLayout(consent)
@@ -207,8 +223,9 @@ class ScreeningPanel(QGroupBox):
     # --- consent ----------------------------------------------------------------------------
     def show_consent_on_file(self, on_file: ConsentOnFile | None) -> None:
         """Say what consent the patient signed on screen, and tick "consent valid" by it."""
-        self.on_file = on_file
+        self.on_file, self.looked_up = on_file, True
         self.consent_button.setEnabled(True)
+        self.print_button.setEnabled(on_file is not None and on_file.consent_id is not None)
         if on_file is None:
             self.consent_note.setText("Not signed yet: the patient signs the consent form on "
                                       "screen before treatment.")
@@ -225,6 +242,10 @@ class ScreeningPanel(QGroupBox):
         self.checklist[ChecklistItem.CONSENT_VALID].setChecked(self.consent_valid())
         self.changed.emit()
 
+    def _print_consent(self) -> None:
+        if self.on_file is not None and self.on_file.consent_id is not None:
+            self.print_consent_requested.emit(self.on_file.consent_id)
+
     def consent_valid(self) -> bool:
         """Whether the patient's consent on file is valid today."""
         return self.on_file is not None and self.on_file.in_force
@@ -237,16 +258,24 @@ class ScreeningPanel(QGroupBox):
     def value(self) -> tuple[ScreeningInput, dict[str, str]]:
         """The screening on screen, and what could not be read from the typed text."""
         problems: dict[str, str] = {}
-        consent = self.on_file if self.consent_valid() else None
+        # The consent on file once looked up (and valid); until then, and where it never is (a
+        # signed session's own screening, amended), the consent the screening recorded.
+        recorded = self.recorded
+        consent_id, version, signed_on = (recorded.consent_id, recorded.consent_version,
+                                          recorded.consent_signed_on)
+        if self.looked_up:
+            consent = self.on_file if self.consent_valid() else None
+            consent_id, version, signed_on = ((consent.consent_id, consent.version,
+                                               consent.signed_on) if consent else (None, "", None))
         found = {f.code for f in self.findings.values() if f.box.isChecked()}
         screening = ScreeningInput(
             fitzpatrick=self.fitzpatrick.currentData(),
             found=frozenset(found),
             reasons={code: self.findings[code].reason.text() for code in found
                      if self.findings[code].reason.text().strip()},
-            consent_id=consent.consent_id if consent else None,
-            consent_version=consent.version if consent else "",
-            consent_signed_on=consent.signed_on if consent else None,
+            consent_id=consent_id,
+            consent_version=version,
+            consent_signed_on=signed_on,
             checklist=frozenset(item for item, box in self.checklist.items()
                                 if box.isChecked()),
         )
@@ -254,6 +283,7 @@ class ScreeningPanel(QGroupBox):
 
     def set_value(self, screening: ScreeningInput) -> None:
         """Put a saved screening back; the followed checklist items keep following."""
+        self.recorded = screening
         self.fitzpatrick.setCurrentIndex(max(0, self.fitzpatrick.findData(screening.fitzpatrick)))
         for code, finding in self.findings.items():
             finding.box.setChecked(code in screening.found)
@@ -287,8 +317,9 @@ class ScreeningPanel(QGroupBox):
         self.recorded_skin = None
         self.set_value(ScreeningInput())
         self.show_verified(False)
-        self.on_file = None
+        self.on_file, self.looked_up = None, False
         self.consent_button.setEnabled(False)
+        self.print_button.setEnabled(False)
         self.checklist[ChecklistItem.CONSENT_VALID].setChecked(False)
         self.consent_note.setText("Choose the patient to see their consent on file.")
         self.skin_note.clear()

@@ -1,10 +1,12 @@
 """PDF files from HTML with Qt's own PDF writer (A4, 15 mm margins), never left half-written."""
 
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF, QUrl
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from models.clinic.consent_forms import SignedConsentRow
 from models.errors import LaserLogError
 from models.storage.atomic_files import written_in_place_of
 
@@ -34,3 +36,32 @@ def html_document(title: str, html: str) -> QTextDocument:
 def write_html_pdf(title: str, html: str, path: Path) -> None:
     """A report of one page of HTML (an incident report, an aftercare sheet)."""
     write_document(html_document(title, html), path)
+
+
+def add_image(document: QTextDocument, name: str, data: bytes) -> bool:
+    """Put ``data`` (a JPEG or PNG) in the document as ``name``; False when unreadable."""
+    image = QImage.fromData(data)
+    if image.isNull():
+        return False
+    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+    return True
+
+
+def write_consent_pdf(consent: SignedConsentRow, patient: str, path: Path) -> None:
+    """A signed consent as the patient signed it: the text, then who signed, when, the
+    signature as drawn, the witness, and the SHA-256 it is kept under."""
+    document = html_document(f"{consent.title} ({consent.version})", "")
+    signed_at = consent.signed_at.astimezone()
+    body = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in consent.body.split("\n")
+                   if paragraph.strip())
+    signature = ("<p><img src='signature.png' width='240'></p>"
+                 if add_image(document, "signature.png", consent.rendering)
+                 else "<p><i>(the signature cannot be drawn)</i></p>")
+    document.setHtml(STYLE + (
+        f"<h2>{escape(consent.title)}</h2><p><small>Version {escape(consent.version)}; "
+        f"patient {escape(patient)}</small></p>{body}<hr>{signature}"
+        f"<p>Signed by {escape(consent.signer_name)} on {signed_at:%Y-%m-%d %H:%M}, "
+        f"witnessed by {escape(consent.witness)}."
+        + (" <b>This consent was voided.</b>" if consent.voided else "")
+        + f"</p><p><small>SHA-256 {escape(consent.sha256)}</small></p>"))
+    write_document(document, path)
