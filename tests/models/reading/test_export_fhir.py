@@ -4,11 +4,14 @@ import io
 import json
 
 from fhir.resources.R4B.bundle import Bundle
+from sqlalchemy import select
 
 from devices.simulated.demo_clinic import build_demo
 from models.reading.export_fhir import write_fhir_bundle
 from models.reading.history_filter import HistoryFilter
+from models.records.treatment import TreatedArea
 from models.review import supervision
+from models.values.vocabulary import Area
 
 
 def test_the_bundle_validates_and_holds_every_session_with_its_parameters(database,
@@ -46,14 +49,23 @@ def test_the_bundle_validates_and_holds_every_session_with_its_parameters(databa
 
 def test_the_same_sessions_export_to_the_same_ids_and_filters_apply(database, supervisor):
     build_demo(database, sessions=6, seed=7)
+    with database.read() as db:  # an area the demo treated, and one more it did not
+        treated = set(db.scalars(select(TreatedArea.area)))
+    area = sorted(treated)[0]
     exports = []
     for _ in range(2):
         out = io.StringIO()
         with database.read() as db:
-            write_fhir_bundle(db, out, HistoryFilter(area="neck"))
+            write_fhir_bundle(db, out, HistoryFilter(area=area))
         exports.append(json.loads(out.getvalue()))
     assert exports[0] == exports[1]
     procedures = [e["resource"] for e in exports[0]["entry"]
                   if e["resource"]["resourceType"] == "Procedure"]
-    assert procedures and all("Neck" in [site["text"] for site in p["bodySite"]]
+    assert procedures and all(Area(area).label in [site["text"] for site in p["bodySite"]]
                               for p in procedures)
+    untreated = next(a for a in Area if a not in treated)
+    out = io.StringIO()
+    with database.read() as db:
+        write_fhir_bundle(db, out, HistoryFilter(area=untreated))
+    assert not [e for e in json.loads(out.getvalue()).get("entry", [])
+                if e["resource"]["resourceType"] == "Procedure"]

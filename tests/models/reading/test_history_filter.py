@@ -33,7 +33,10 @@ def clinic(tmp_path_factory):
                                     role="supervisor", password="long enough",
                                     created_by=admin)
         ids = db.scalars(select(TreatmentSession.id).order_by(TreatmentSession.id)).all()
-        for session_id in ids[:6]:
+        waiting = db.scalars(select(TreatmentSession.id).where(TreatmentSession.status.in_(
+            (SessionStatus.COMPLETED, SessionStatus.AMENDED))).order_by(TreatmentSession.id)
+        ).all()
+        for session_id in waiting[:3]:  # the demo's supervisor reviewed most others
             supervision.review_session(db, boss, session_id)
         for session_id in ids[6:9]:
             supervision.void_session(db, boss, session_id, "test data")

@@ -3,10 +3,15 @@ filter change, hovers, saves a PNG; one unit per axis, a colour per series."""
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import select
 
 from devices.simulated.demo_clinic import build_demo
 from models.reading import chart_data
+from models.records.equipment import Device
+from models.records.people import Patient
+from models.records.treatment import TreatmentSession
 from models.storage.preferences import Settings
+from models.values.vocabulary import DeviceKind
 from tests.ui.conftest import RecordedMessages
 from ui.oversight.charts_view import COURSES
 from ui.shell.main_window import MainWindow
@@ -64,11 +69,17 @@ def test_the_chart_is_drawn_when_shown_and_when_the_filters_change(qtbot, window
 
 
 def test_a_patients_course_has_one_unit_marks_reactions_and_saves_as_png(
-        qtbot, charts, tmp_path):
+        qtbot, charts, database, tmp_path):
+    with database.read() as db:  # a patient treated with a device set by fluence (not RF)
+        identifier = db.scalar(
+            select(Patient.identifier)
+            .join(TreatmentSession, TreatmentSession.patient_id == Patient.id)
+            .join(Device, Device.id == TreatmentSession.device_id)
+            .where(Device.kind != DeviceKind.RF).order_by(Patient.identifier).limit(1))
     charts.choice.setCurrentText(FLUENCE)
     assert not charts.patient.isHidden()
     assert charts.data.empty and "Type the patient's identifier" in charts.hover.text()
-    qtbot.keyClicks(charts.patient, "DEMO17-00001")
+    qtbot.keyClicks(charts.patient, identifier)
     qtbot.keyClick(charts.patient, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: charts.data.title.startswith("Course of "), timeout=10_000)
     fluence = charts.data
