@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from devices.simulated import demo_oversight, demo_signatures
 from devices.simulated.demo_oversight import LoggedSession, Oversight
+from devices.simulated.demo_photos import demo_photo
 from devices.simulated.live_session import LiveRecording
 from devices.simulated.treatment_device import SIMULATED_MODELS, SimulatedDevice
 from models.access import accounts
@@ -26,6 +27,8 @@ from models.clinic.clinic_settings import ClinicRules
 from models.errors import LaserLogError
 from models.records.people import Patient, User
 from models.storage.database import Database
+from models.values.images import clean_image
+from models.values.photo_poses import poses_of
 from models.values.rows import Actor, DeviceRow, PatientRow, Signature
 from models.values.screening import ChecklistItem, Contraindication, ScreeningInput
 from models.values.session_input import AreaInput, ReactionInput, SessionInput, area_key
@@ -37,7 +40,13 @@ from models.values.vocabulary import (
     ReactionOnset,
     Role,
 )
-from models.workflow import carried_forward, import_recording, patch_tests, session_logging
+from models.workflow import (
+    carried_forward,
+    import_recording,
+    patch_tests,
+    session_logging,
+    session_photos,
+)
 
 DEMO_PASSWORD = "laserlog-demo"
 FIRST_NAMES = ("Anna", "Maria", "Sofia", "Laura", "Elena", "Julia", "Clara", "Nina", "Paula",
@@ -109,6 +118,8 @@ class _Visit:
     areas: tuple[str, ...]
     model: int
     technician: int
+    course_session: int = 0  # its place in its course (0: the first)
+    course_length: int = 1
 
 
 @dataclass(frozen=True)
@@ -257,8 +268,9 @@ def _schedule(rnd: random.Random, patient_count: int, sessions: int, rules: Clin
     def add(patient: int, days: list[int], areas: tuple[str, ...]) -> None:
         model, technician = rnd.randrange(len(SIMULATED_MODELS)), rnd.randrange(3)
         courses.append([_Visit(day, patient, areas, model,
-                               technician if rnd.random() < 0.85 else rnd.randrange(3))
-                        for day in days])
+                               technician if rnd.random() < 0.85 else rnd.randrange(3),
+                               number, len(days))
+                        for number, day in enumerate(days)])
         spans.setdefault(patient, []).append((days[-1], days[0]))
         used.setdefault(patient, set()).update(areas)
 
@@ -370,6 +382,30 @@ def _equipment(db: Session, admin: Actor, seed: int) -> _Equipment:
     return _Equipment(devices, (old_unit, SimulatedDevice(replaced.kind, seed * 100)))
 
 
+#: The areas whose front photo shows the patient's face: one becomes their portrait.
+FACE = frozenset({"forehead", "periorbital", "cheeks", "perioral", "jawline"})
+
+
+def _photograph(db: Session, rnd: random.Random, technician: Actor, draft_id: int,
+                patient: PatientRow, visit: _Visit, started: datetime) -> None:
+    """The photos a clinic takes: before photos of each area's standard poses at a course's
+    first session, and a progress photo of the front now and then as it goes on."""
+    first = visit.course_session == 0
+    if not first and rnd.random() > 0.4:
+        return
+    share = visit.course_session / max(1, visit.course_length - 1)
+    for area in visit.areas:
+        poses = poses_of(area)[:2] if first else poses_of(area)[:1]
+        for pose in poses:
+            image = clean_image(demo_photo(rnd, area, pose, patient.fitzpatrick, share,
+                                           started))
+            photo = session_photos.add_photo(db, technician, draft_id, area,
+                                             "before" if first else "progress", pose, image,
+                                             source="camera folder")
+            if first and area in FACE and pose == poses[0]:  # tells the patient apart
+                session_photos.set_portrait(db, technician, patient.id, photo.id)
+
+
 def _log_visit(db: Session, rnd: random.Random, visit: _Visit, started: datetime,
                patient: PatientRow, technician: Actor, signature: Signature,
                equipment: _Equipment, placed: ReactionInput | None,
@@ -409,6 +445,7 @@ def _log_visit(db: Session, rnd: random.Random, visit: _Visit, started: datetime
     _patch_first(db, technician, patient.id, device.id, planned, started.astimezone().date(),
                  rnd, today)
     draft = session_logging.start_draft(db, technician, patient.id, entry, session_uuid)
+    _photograph(db, rnd, technician, draft.summary.id, patient, visit, started)
     import_recording.record_device_pulses(
         db, technician, draft.summary.id, device.id,
         device_session=f"{device.serial} {started:%Y-%m-%d %H:%M}",

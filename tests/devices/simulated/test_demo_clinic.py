@@ -153,3 +153,25 @@ def test_the_audit_trail_reads_and_the_chain_verifies(clinic):
     result = verify(database)
     assert result.ok, result.problems
     assert result.sessions_proven == SESSIONS
+
+
+def test_sessions_have_photos_and_patients_signed_consents_and_portraits(clinic):
+    from models.records.consents import SignedConsent
+    from models.records.photos import PhotoImage, SessionPhoto
+    from models.workflow import session_photos
+
+    database, supervisor, _admin = clinic
+    with database.read() as db:
+        kinds = dict(db.execute(select(SessionPhoto.kind, func.count())
+                                .group_by(SessionPhoto.kind)).all())
+        images = db.scalars(select(PhotoImage.data).limit(20)).all()
+        portrait = db.scalar(select(Patient).where(Patient.portrait_photo_id.is_not(None)))
+        consents = db.scalar(select(func.count()).select_from(SignedConsent))
+        patients = db.scalar(select(func.count()).select_from(Patient))
+        first = db.scalar(select(SessionPhoto).where(SessionPhoto.kind == "before"))
+        series = session_photos.series(db, supervisor, first.patient_id, first.area,
+                                       first.pose)
+    assert kinds["before"] > 0 and kinds["progress"] > 0
+    assert all(b"DemoCam" not in image for image in images)  # stored bare of metadata
+    assert portrait is not None and consents >= patients
+    assert series[0].kind == "before"
