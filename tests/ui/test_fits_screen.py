@@ -137,6 +137,28 @@ def _session(module: str):
     return importlib.import_module(f"ui.session.{module}")
 
 
+def _consent_dialog(c):
+    """The consent form in force (the demo's own wording, the longest part of the dialog), for
+    the demo patient to sign."""
+    from models.clinic import consent_forms
+
+    with c.database.read() as db:
+        document = consent_forms.in_force(db)
+    return _session("consent_dialog").ConsentDialog(c.tasks, c.technician, c.detail.patient,
+                                                    document)
+
+
+def _void_photo_dialog(c):
+    """Void a photo of the demo session (the dialog reads nothing of it but its id)."""
+    from models.workflow.session_photos import PhotoRow
+
+    s = c.detail.summary
+    photo = PhotoRow(1, s.id, c.detail.patient.id, c.detail.areas[0].area, "before", "front",
+                     s.started_at, 1600, 1200, "0" * 64, "file", s.technician, s.started_at)
+    return importlib.import_module("ui.records.photo_compare").VoidPhotoDialog(
+        c.tasks, c.supervisor, photo)
+
+
 def _factories():
     """How to open each dialog (as the app does, on the demo clinic), by its full name."""
     from models.workflow.incidents import IncidentReport
@@ -165,6 +187,9 @@ def _factories():
             lambda c: account_dialogs.ResetPasswordDialog(c.tasks, c.admin, _user(c)),
         "ui.admin.account_dialogs.RoleDialog":
             lambda c: account_dialogs.RoleDialog(c.tasks, c.admin, _user(c)),
+        "ui.admin.consent_forms_panel.ConsentVersionDialog":
+            lambda c: importlib.import_module("ui.admin.consent_forms_panel")
+            .ConsentVersionDialog(c.tasks, c.admin),
         "ui.admin.device_edit_dialog.DeviceEditDialog":
             lambda c: device_edit_dialog.DeviceEditDialog(c.tasks, c.admin, c.devices[0]),
         "ui.admin.restore_dialog.RestoreDialog":
@@ -205,7 +230,12 @@ def _factories():
         "ui.records.supervisor_actions.ReasonDialog":
             lambda c: supervisor_actions.ReasonDialog("Void the session"),
         "ui.records.amend_dialog.AmendDialog": _amend_dialog,
+        "ui.records.photo_compare.PhotoCompareDialog":
+            lambda c: importlib.import_module("ui.records.photo_compare").PhotoCompareDialog(
+                c.tasks, c.supervisor, c.detail.patient.id, c.detail.areas[0].area, "front"),
+        "ui.records.photo_compare.VoidPhotoDialog": _void_photo_dialog,
         # The Log session screen's dialogs, looked up when opened (that screen is changing).
+        "ui.session.consent_dialog.ConsentDialog": _consent_dialog,
         "ui.session.course_panel.CoursePlanDialog":
             lambda c: _session("course_panel").CoursePlanDialog(
                 c.tasks, c.technician, c.detail.patient.id, ["neck", "cheeks"], {}, c.rules),

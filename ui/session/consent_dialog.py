@@ -1,6 +1,8 @@
 """*Sign consent*: the patient reads the consent form in force and signs on the screen; the
 technician witnesses with their password. Nothing is kept until both have signed."""
 
+from html import escape
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -62,9 +64,9 @@ class ConsentDialog(QDialog):
 
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
-        heading = QLabel(f"<b>{self.document.title}</b> — for {self.patient.full_name} "
-                         f"({self.patient.identifier}). Hand the screen to the patient to read "
-                         "and sign.")
+        heading = QLabel(f"<b>{escape(self.document.title)}</b> — for "  # names as typed
+                         f"{escape(self.patient.full_name)} ({escape(self.patient.identifier)})."
+                         " Hand the screen to the patient to read and sign.")
         heading.setWordWrap(True)
         layout.addWidget(heading)
         layout.addWidget(self.text, 1)

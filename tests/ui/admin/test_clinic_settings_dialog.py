@@ -1,5 +1,6 @@
-"""The administrator edits the clinic's text settings (name, address, phone, consent version)
-and the switch for uncertified technicians in the Clinic settings dialog."""
+"""The administrator edits the clinic's text settings (name, address, phone) and the switch
+for uncertified technicians in the Clinic settings dialog (the consent form's versions are
+kept in their own section: tests/ui/admin/test_consent_forms_panel.py)."""
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit
@@ -28,13 +29,13 @@ def test_the_administrator_edits_the_clinics_text_settings(qtbot, database, admi
     assert name.maxLength() == 200
     name.setText("  Lumen Skin Clinic ")
     dialog.fields["clinic_address"].setText("1 High Street, Springfield")
-    dialog.fields["consent_version"].setText("LL-consent v4")
     switch.setChecked(True)
     dialog.save()
     qtbot.waitUntil(lambda: "Clinic settings saved" in view.message.text(), timeout=10_000)
     with database.read() as db:
         rules = clinic_settings.rules(db)
     assert (rules.clinic_name, rules.clinic_address, rules.clinic_phone,
-            rules.consent_version, rules.allow_uncertified) == (
-        "Lumen Skin Clinic", "1 High Street, Springfield", "555 0100", "LL-consent v4", 1)
+            rules.allow_uncertified) == (
+        "Lumen Skin Clinic", "1 High Street, Springfield", "555 0100", 1)
+    assert "consent_version" not in dialog.fields  # a version is named where it is kept
     main.close()

@@ -15,7 +15,7 @@ from models.reading import history
 from models.storage.preferences import Settings
 from models.values.session_input import AreaInput, ReactionInput, SessionInput
 from models.workflow import incidents, session_logging
-from tests.entries import SCREENED, complete
+from tests.entries import CONSENTED_AT, SCREENED, complete, sign_consent
 from tests.ui.conftest import RecordedMessages
 from ui.oversight.incident_report import incident_document
 from ui.oversight.incidents_view import OVERDUE
@@ -26,6 +26,7 @@ def blistered(database, technician, device, days_ago=0):
     with database.write() as db:
         patient = patients.add_patient(db, technician, identifier="AE-1", full_name="Ada Roth",
                                        date_of_birth=None, fitzpatrick=4)
+        sign_consent(db, technician, patient.id, signed_at=CONSENTED_AT)
         entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
                              areas=(AreaInput("cheeks", {"fluence_j_cm2": 18.0,
                                                          "wavelength_nm": 1064.0}, 90, 1),),

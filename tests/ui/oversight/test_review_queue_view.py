@@ -11,7 +11,7 @@ from models.clinic import patients
 from models.storage.preferences import Settings
 from models.values.session_input import AreaInput, ReactionInput, SessionInput
 from models.workflow import session_logging
-from tests.entries import SCREENED, complete
+from tests.entries import CONSENTED_AT, SCREENED, complete, sign_consent
 from tests.ui.conftest import RecordedMessages
 from ui.oversight.review_queue_model import GRADE_COLOURS, ReviewQueueModel
 from ui.shell.main_window import MainWindow
@@ -27,6 +27,7 @@ def log_sessions(database, technician, device, plan):
         for n, (name, hours_ago, reactions) in enumerate(plan):
             patient = patients.add_patient(db, technician, identifier=f"RQ-{n}",
                                            full_name=name, date_of_birth=None, fitzpatrick=2)
+            sign_consent(db, technician, patient.id, signed_at=CONSENTED_AT)
             entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800,
                                  areas=(NECK,), reactions=tuple(reactions),
                                  started_at=datetime.now(UTC) - timedelta(hours=hours_ago))

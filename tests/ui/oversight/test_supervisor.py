@@ -12,7 +12,7 @@ from models.records.people import User
 from models.storage.preferences import Settings
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import patch_tests, session_logging
-from tests.entries import PASSWORD, SCREENED, complete
+from tests.entries import CONSENTED_AT, PASSWORD, SCREENED, complete, sign_consent
 from tests.ui.conftest import RecordedMessages
 from ui.shell.main_window import MainWindow
 
@@ -22,6 +22,7 @@ def completed(database, technician, device):
     with database.write() as db:
         patient = patients.add_patient(db, technician, identifier="S-1", full_name="Sue Sun",
                                        date_of_birth=None, fitzpatrick=2)
+        sign_consent(db, technician, patient.id, signed_at=CONSENTED_AT)
     entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800, room="R1",
                          areas=(AreaInput("neck", {"fluence_j_cm2": 30.0}, 100, 1),))
     with database.write() as db:
@@ -170,7 +171,8 @@ def test_the_review_queue_signs_off_with_one_key_and_a_confirmation(qtbot, super
 def test_a_session_saves_as_a_pdf_report(qtbot, supervisor_window, completed, tmp_path):
     dialog = open_first_session(qtbot, supervisor_window)
     out = tmp_path / "session.pdf"
-    dialog.save_pdf(out)
+    dialog.save_pdf(out)  # once its photos and signed consent are read
+    qtbot.waitUntil(out.exists, timeout=10_000)  # written whole, then put in place
     assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 2000
 
 

@@ -14,7 +14,7 @@ from models.review import supervision
 from models.values.session_input import AreaInput, PassSettings, ReactionInput, SessionInput
 from models.values.vocabulary import ParameterSource, ReactionOnset
 from models.workflow import session_logging
-from tests.entries import PASSWORD, SCREENED, complete
+from tests.entries import CONSENTED_AT, PASSWORD, SCREENED, complete, sign_consent
 from tests.ui.conftest import RecordedMessages
 from ui.records.amend_dialog import EDIT, SIGN
 from ui.records.history_view import HistoryView
@@ -46,8 +46,10 @@ def _log(database, technician, patient_id, device, days_ago: float):
 @pytest.fixture
 def patient(database, technician):
     with database.write() as db:
-        return patients.add_patient(db, technician, identifier="A-1", full_name="Ann Amend",
-                                    date_of_birth=None, fitzpatrick=3)
+        patient = patients.add_patient(db, technician, identifier="A-1", full_name="Ann Amend",
+                                       date_of_birth=None, fitzpatrick=3)
+        sign_consent(db, technician, patient.id, signed_at=CONSENTED_AT)
+        return patient
 
 
 @pytest.fixture

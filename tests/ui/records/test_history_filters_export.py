@@ -8,7 +8,7 @@ from PySide6.QtCore import QSettings, Qt
 from models.clinic import patients
 from models.values.session_input import AreaInput, ReactionInput, SessionInput
 from models.workflow import session_logging
-from tests.entries import SCREENED, complete
+from tests.entries import CONSENTED_AT, SCREENED, complete, sign_consent
 from ui.records.history_view import EXPORT_FORMATS
 
 
@@ -16,6 +16,7 @@ def log(database, technician, device, name, identifier, seconds):
     with database.write() as db:
         patient = patients.add_patient(db, technician, identifier=identifier, full_name=name,
                                        date_of_birth=None, fitzpatrick=2)
+        sign_consent(db, technician, patient.id, signed_at=CONSENTED_AT)
         entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=seconds,
                              areas=(AreaInput("perioral", {"fluence_j_cm2": 20.0}),
                                     AreaInput("neck", {"fluence_j_cm2": 25.0})),

@@ -1,11 +1,15 @@
 """Steps a technician takes on the Log session form, with real keys and clicks."""
 
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from models.clinic import device_upkeep
+from models.clinic import consent_forms, device_upkeep
+from models.values.screening import ChecklistItem
 from models.values.vocabulary import LogKind
 from tests.conftest import ADMIN_PASSWORD
+from tests.entries import CONSENTED_AT, sign_consent
 from ui.session.screening_panel import BY_HAND
 
 
@@ -34,14 +38,25 @@ def verify_device(database, technician, device_id, form=None, qtbot=None):
                         timeout=10_000)
 
 
-def screen(qtbot, form, consent_on="2026-01-05", version="LL-consent v3"):
-    """Screen as a technician does: nothing found, consent typed, the three checks ticked
-    by hand with their Alt shortcuts."""
+def consent_signed(qtbot, database, technician, form, signed_at=CONSENTED_AT):
+    """The patient on the form signed the consent form in force, witnessed by the technician:
+    kept in the database as Sign consent keeps it, and shown as the form shows a consent just
+    signed. (tests/ui/session/test_consent_signing.py signs through the dialog itself.)"""
+    patient_id = form.draft.patient.id
+    # What the form looked up when the patient was chosen is shown first, not after this.
+    qtbot.waitUntil(form.screening.consent_button.isEnabled, timeout=10_000)
+    with database.write() as db:
+        sign_consent(db, technician, patient_id, signed_at=signed_at)
+        on_file = consent_forms.consent_on_file(db, patient_id, date.today())
+    form.screening.show_consent_on_file(on_file)
+    qtbot.waitUntil(form.screening.checklist[ChecklistItem.CONSENT_VALID].isChecked,
+                    timeout=10_000)
+
+
+def screen(qtbot, form):
+    """Screen as a technician does: nothing found, the three checks ticked by hand with their
+    Alt shortcuts (the consent is the one on file: see ``consent_signed``)."""
     panel = form.screening
-    panel.consent_version.clear()
-    qtbot.keyClicks(panel.consent_version, version)
-    panel.consent_signed_on.clear()
-    qtbot.keyClicks(panel.consent_signed_on, consent_on)
     for letter in (Qt.Key.Key_E, Qt.Key.Key_P, Qt.Key.Key_O):
         alt(qtbot, form, letter)
     by_hand = [panel.checklist[item] for item in BY_HAND]

@@ -13,13 +13,19 @@ from models.values.screening import ChecklistItem, Contraindication
 from models.values.session_input import SessionInput
 from models.workflow import session_logging
 from tests.conftest import ADMIN_PASSWORD
+from tests.entries import CONSENTED_AT, sign_consent
 from tests.ui.session.helpers import choose, screen, sign, tick_area, verify_device
 
 
-def add_patient(database, technician, identifier="FR-1", name="Ruth Rahman", skin=3):
+def add_patient(database, technician, identifier="FR-1", name="Ruth Rahman", skin=3,
+                consented_at=CONSENTED_AT):
+    """A patient in the register who signed the consent form ``consented_at`` (None: never)."""
     with database.write() as db:
-        return patients.add_patient(db, technician, identifier=identifier, full_name=name,
-                                    date_of_birth=None, fitzpatrick=skin)
+        patient = patients.add_patient(db, technician, identifier=identifier, full_name=name,
+                                       date_of_birth=None, fitzpatrick=skin)
+        if consented_at is not None:
+            sign_consent(db, technician, patient.id, signed_at=consented_at)
+        return patient
 
 
 def ready(qtbot, form, database, technician, device, identifier="FR-1"):
@@ -27,7 +33,7 @@ def ready(qtbot, form, database, technician, device, identifier="FR-1"):
     choose(qtbot, form, identifier)
     form.device.setCurrentIndex(form.device.findData(device.id))
     verify_device(database, technician, device.id, form, qtbot)
-    screen(qtbot, form, consent_on=f"{date.today():%Y-%m-%d}")
+    screen(qtbot, form)
     form.duration.minutes.setFocus()
     qtbot.keyClicks(form.duration.minutes, "30")
     tick_area(form, "Cheeks")
@@ -92,13 +98,6 @@ def test_messages_appear_change_and_clear_as_the_fields_change(
     assert "Pick at least one treated area" in form.areas.areas_error.text()
     tick_area(form, "Cheeks")
     assert form.areas.areas_error.text() == ""  # cleared by the tick itself
-    consent = form.screening.consent_signed_on
-    consent.clear()
-    qtbot.keyClicks(consent, "2099-01-01")
-    assert "2099" in form.screening.consent_signed_error.text()
-    consent.clear()
-    qtbot.keyClicks(consent, f"{date.today():%Y-%m-%d}")
-    assert "2099" not in form.screening.consent_signed_error.text()
 
 
 def test_ticking_areas_and_showing_messages_never_moves_the_buttons(
@@ -141,24 +140,33 @@ def test_choosing_a_patient_with_an_open_draft_resumes_it(qtbot, window, databas
         assert db.scalar(select(func.count()).select_from(TreatmentSession)) == 1
 
 
-def test_consent_on_file_is_filled_and_an_expired_one_is_asked_again(
+def test_consent_on_file_is_shown_and_an_expired_one_is_asked_again(
         qtbot, window, database, technician, device):
-    add_patient(database, technician)
+    signed_at = datetime.now(UTC) - timedelta(days=30)
+    add_patient(database, technician, consented_at=signed_at)
+    add_patient(database, technician, identifier="FR-2", name="Omar Old",
+                consented_at=datetime.now(UTC) - timedelta(days=400))  # twelve months valid
     form = window.form
+    panel = form.screening
+    consent_valid = panel.checklist[ChecklistItem.CONSENT_VALID]
     ready(qtbot, form, database, technician, device)
+    qtbot.waitUntil(lambda: "Signed by Pat Doe" in panel.consent_note.text(), timeout=10_000)
+    assert (f"on {signed_at.astimezone():%Y-%m-%d} (version LST-1), valid until"
+            in panel.consent_note.text())
+    assert consent_valid.isChecked() and not consent_valid.isEnabled()  # not by hand
+    assert panel.consent_button.text() == "Sign co&nsent again…"
     sign(qtbot, form)
     qtbot.waitUntil(lambda: "Signed at" in form.status.text(), timeout=10_000)
-    choose(qtbot, form, "FR-1")
-    panel = form.screening
-    qtbot.waitUntil(lambda: panel.consent_signed_on.text() == f"{date.today():%Y-%m-%d}",
-                    timeout=10_000)
-    assert panel.consent_version.text() == "LL-consent v3"
-    assert "On file: valid until" in panel.consent_note.text()
-    consent_valid = panel.checklist[ChecklistItem.CONSENT_VALID]
-    assert consent_valid.isChecked() and not consent_valid.isEnabled()
-    panel.consent_signed_on.clear()
-    qtbot.keyClicks(panel.consent_signed_on, "2020-01-01")  # long expired
-    assert not consent_valid.isChecked()
+    assert not consent_valid.isChecked() and not panel.consent_button.isEnabled()
+
+    choose(qtbot, form, "FR-2")
+    qtbot.waitUntil(lambda: "expired on" in panel.consent_note.text(), timeout=10_000)
+    assert "the patient signs again" in panel.consent_note.text()
+    assert not consent_valid.isChecked() and panel.consent_button.isEnabled()
+    assert panel.consent_button.text() == "Sign co&nsent…"
+    qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
+    assert "sign it on screen" in panel.consent_error.text() and panel.consent_error.isVisible()
+    assert getattr(form, "signing_dialog", None) is None or not form.signing_dialog.isVisible()
 
 
 def test_daily_verification_follows_the_device_log_not_a_click(
@@ -227,7 +235,7 @@ def test_after_signing_the_form_is_back_at_the_top(qtbot, window, database, tech
     ready(qtbot, form, database, technician, device)
     for column in (form.left_column, form.right_column):
         column.verticalScrollBar().setValue(column.verticalScrollBar().maximum())
-    assert form.left_column.verticalScrollBar().value() > 0
+    assert form.right_column.verticalScrollBar().value() > 0  # the left may fit: no matter
     sign(qtbot, form)
     qtbot.waitUntil(lambda: "Signed at" in form.status.text(), timeout=10_000)
     assert form.left_column.verticalScrollBar().value() == 0

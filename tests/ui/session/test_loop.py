@@ -1,7 +1,7 @@
 """The technician's loop between two patients, counted: a returning patient, one area with
 the settings carried forward, no reaction, no anaesthetic. Real keys and clicks only."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -18,6 +18,7 @@ from models.values.session_input import AreaInput, SessionInput
 from models.values.vocabulary import LogKind
 from models.workflow import session_logging
 from tests.conftest import ADMIN_PASSWORD
+from tests.entries import sign_consent
 from tests.ui.conftest import RecordedMessages
 from ui.shell.main_window import MainWindow
 
@@ -26,18 +27,18 @@ KEY_BUDGET, CLICK_BUDGET = 12, 8
 
 @pytest.fixture
 def returning(database, technician, device):
-    """Mia came 30 days ago (neck, 1064 nm, 32 J/cm², 2 passes); her consent is on file;
-    today's verification of the room's device is logged."""
+    """Mia came 30 days ago (neck, 1064 nm, 32 J/cm², 2 passes); the consent she signed on
+    screen the day before is on file; today's verification of the room's device is logged."""
     with database.write() as db:
         patient = patients.add_patient(db, technician, identifier="RT-1",
                                        full_name="Mia Müller", date_of_birth=None,
                                        fitzpatrick=3)
+        sign_consent(db, technician, patient.id,
+                     signed_at=datetime.now(UTC) - timedelta(days=31))
         entry = SessionInput(
             device_id=device.id, room="Room 4", duration_s=1800, late_reason="from paper",
             started_at=datetime.now(UTC) - timedelta(days=30),
-            screening=ScreeningInput(fitzpatrick=3, consent_version="LL-consent v3",
-                                     consent_signed_on=date.today() - timedelta(days=31),
-                                     checklist=frozenset(ChecklistItem)),
+            screening=ScreeningInput(fitzpatrick=3, checklist=frozenset(ChecklistItem)),
             areas=(AreaInput("neck", {"wavelength_nm": 1064.0, "fluence_j_cm2": 32.0},
                              300, 2),))
         draft = session_logging.start_draft(db, technician, patient.id, entry)
@@ -99,14 +100,17 @@ def assert_logged_as_carried_forward(database, form):
     assert area.area == "neck" and area.settings["fluence_j_cm2"] == 32.0
     assert area.settings["wavelength_nm"] == 1064.0 and area.passes == 2
     assert area.pulses is None  # a count of this session, never carried forward
-    assert detail.screening.consent_version == "LL-consent v3"
+    assert detail.screening.consent_version == "LST-1"  # the consent on file, no key pressed
+    assert detail.screening.consent_id is not None
     assert detail.screening.checklist == frozenset(ChecklistItem)
     assert "Signed at" in form.status.text() and form.draft_id is None
 
 
 def wait_for_the_draft(qtbot, form):
+    """The draft open and the consent on file shown: "consent valid" ticked by the record."""
     qtbot.waitUntil(lambda: form.draft_id is not None
-                    and form.screening.consent_signed_on.text() != "", timeout=10_000)
+                    and form.screening.checklist[ChecklistItem.CONSENT_VALID].isChecked(),
+                    timeout=10_000)
 
 
 def test_a_returning_patient_takes_at_most_twelve_keys(qtbot, room_window, database):

@@ -3,7 +3,14 @@
 
 from models.storage.preferences import Settings
 from tests.ui.conftest import RecordedMessages, resume_offered_draft
-from tests.ui.session.helpers import register_patient, screen, sign, tick_area, verify_device
+from tests.ui.session.helpers import (
+    consent_signed,
+    register_patient,
+    screen,
+    sign,
+    tick_area,
+    verify_device,
+)
 from ui.shell.main_window import MainWindow
 
 
@@ -12,6 +19,7 @@ def test_the_next_start_offers_the_draft_a_crash_left_open(qtbot, window, databa
     form = window.form
     register_patient(qtbot, form, identifier="R-1", name="Rita Rojas")
     qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
+    consent_signed(qtbot, database, technician, form)
     form.device.setCurrentIndex(1)
     verify_device(database, technician, form.devices.current_id(), form, qtbot)
     tick_area(form, "Neck")
@@ -35,7 +43,8 @@ def test_the_next_start_offers_the_draft_a_crash_left_open(qtbot, window, databa
     assert "Rita Rojas" in resumed.patient.selected.text()
     assert resumed.areas.rows["neck"].fields["fluence_j_cm2"].text() == "31.5"
     assert resumed.duration.minutes.text() == "40"
-    assert resumed.screening.consent_version.text() == "LL-consent v3"
+    qtbot.waitUntil(lambda: "Signed by Pat Doe" in resumed.screening.consent_note.text(),
+                    timeout=10_000)  # the consent on file, looked up again
     qtbot.waitUntil(lambda: all(box.isChecked()  # the device log's verification too
                                 for box in resumed.screening.checklist.values()),
                     timeout=10_000)

@@ -12,15 +12,26 @@ from models.values.screening import ChecklistItem, Contraindication
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import patch_tests, session_logging
 from tests.conftest import ADMIN_PASSWORD
-from tests.entries import SCREENED
-from tests.ui.session.helpers import register_patient, screen, sign, tick_area, verify_device
+from tests.entries import CONSENTED_AT, SCREENED, sign_consent
+from tests.ui.session.helpers import (
+    consent_signed,
+    register_patient,
+    screen,
+    sign,
+    tick_area,
+    verify_device,
+)
 
 
-def ready_to_complete(qtbot, form, identifier="SC-1"):
+def ready_to_complete(qtbot, form, identifier="SC-1", consented=True):
+    """A new patient's draft with everything but the screening; ``consented``: the patient
+    signed the consent form (in the database)."""
     register_patient(qtbot, form, identifier=identifier)
     qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
-    form.device.setCurrentIndex(1)
     window = form.window()
+    if consented:
+        consent_signed(qtbot, window.tasks.database, window.actor, form)
+    form.device.setCurrentIndex(1)
     verify_device(window.tasks.database, window.actor, form.devices.current_id(), form, qtbot)
     qtbot.keyClicks(form.duration.minutes, "30")
     tick_area(form, "Cheeks")
@@ -49,10 +60,11 @@ def test_pregnancy_stops_the_session_and_says_so(qtbot, window, database):
     assert status(database, form).summary.status == "draft"
 
 
-def test_a_warning_needs_its_reason_and_a_future_consent_is_refused(qtbot, window, database):
+def test_a_warning_needs_its_reason_and_a_missing_consent_is_refused(qtbot, window, database,
+                                                                      technician):
     form = window.form
-    ready_to_complete(qtbot, form, "SC-2")
-    screen(qtbot, form, consent_on=f"{date.today() + timedelta(days=2):%Y-%m-%d}")
+    ready_to_complete(qtbot, form, "SC-2", consented=False)
+    screen(qtbot, form)
     herpes = form.screening.findings[Contraindication.HERPES]
     herpes.box.setFocus()
     qtbot.keyClick(herpes.box, Qt.Key.Key_Space)
@@ -60,11 +72,13 @@ def test_a_warning_needs_its_reason_and_a_future_consent_is_refused(qtbot, windo
 
     qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
     assert "Give the reason" in herpes.error.text() and herpes.error.isVisible()
-    consent_error = form.screening.consent_signed_error
-    assert "in the future" in consent_error.text() and consent_error.isVisible()
-    assert form.screening.consent_signed_on.text() == f"{date.today() + timedelta(2):%Y-%m-%d}"
+    consent_error = form.screening.consent_error
+    assert "has not signed the consent" in consent_error.text() and consent_error.isVisible()
+    assert not form.screening.checklist[ChecklistItem.CONSENT_VALID].isChecked()
+    assert getattr(form, "signing_dialog", None) is None  # no password for a refusal
 
-    form.screening.consent_signed_on.setText("2026-01-05")
+    consent_signed(qtbot, database, technician, form)
+    assert not consent_error.isVisible()  # the message leaves with the consent signed
     qtbot.keyClicks(herpes.reason, "No outbreak for two years; antiviral cover started")
     sign(qtbot, form)
     qtbot.waitUntil(lambda: "Signed at" in form.status.text(), timeout=10_000)
@@ -74,6 +88,7 @@ def test_a_warning_needs_its_reason_and_a_future_consent_is_refused(qtbot, windo
     assert screening.found == {Contraindication.HERPES}
     assert screening.reasons == {
         Contraindication.HERPES: "No outbreak for two years; antiviral cover started"}
+    assert screening.consent_id is not None and screening.consent_version == "LST-1"
 
 
 def test_the_form_starts_from_the_last_settings_and_asks_why_they_moved(
@@ -81,6 +96,7 @@ def test_the_form_starts_from_the_last_settings_and_asks_why_they_moved(
     with database.write() as db:
         patient = patients.add_patient(db, technician, identifier="SC-3", full_name="Noa Park",
                                        date_of_birth=None, fitzpatrick=2)
+        sign_consent(db, technician, patient.id, signed_at=CONSENTED_AT)
         entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
                              late_reason="typed in from the paper record",
                              started_at=datetime.now(UTC) - timedelta(days=21),

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from models.reading import history
 from models.records.treatment import TreatmentSession
 from tests.ui.session.helpers import (
+    consent_signed,
     register_patient,
     screen,
     sign,
@@ -22,6 +23,7 @@ def test_technician_logs_a_complete_session(qtbot, window, database, technician,
     register_patient(qtbot, form)
     qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
     assert "Lucia Costa" in form.patient.selected.text()
+    consent_signed(qtbot, database, technician, form)
 
     form.device.setCurrentIndex(1)
     verify_device(database, technician, device.id, form, qtbot)

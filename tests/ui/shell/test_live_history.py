@@ -10,7 +10,7 @@ from models.storage.database import open_database
 from models.storage.preferences import Settings
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import session_logging
-from tests.entries import SCREENED, complete
+from tests.entries import CONSENTED_AT, SCREENED, complete, sign_consent
 from tests.ui.conftest import RecordedMessages
 from ui.shell.main_window import MainWindow
 
@@ -31,6 +31,7 @@ def test_a_session_completed_in_another_room_appears_within_two_seconds(
         with room_3.write() as db:
             patient = patients.add_patient(db, technician, identifier="L-9", full_name="Lee",
                                            date_of_birth=None, fitzpatrick=2)
+            sign_consent(db, technician, patient.id, signed_at=CONSENTED_AT)
             entry = SessionInput(device_id=device.id, screening=SCREENED, duration_s=1800,
                                  room="Room 3",
                                  areas=(AreaInput("neck", {"fluence_j_cm2": 25.0}, 50, 1),))
