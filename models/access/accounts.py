@@ -414,7 +414,7 @@ class SignatureRefused(ValidationFailed, RecordedFailure):
     """
 
     def __init__(self, user_id: int, why: str = "That is not your password") -> None:
-        super().__init__({"password": f"{why}; the session is not signed"})
+        super().__init__({"password": f"{why}; nothing was signed"})
         self.user_id = user_id
 
     def record(self, session: Session) -> None:

@@ -59,6 +59,7 @@ class DraftForm(SessionFormLayout):
         self.draft = DraftState()
         self.problems = StandingProblems()
         self.rules = ClinicRules()  # until the clinic's are read
+        self.consent_dialog: ConsentDialog | None = None  # the last one opened
         self._connect()
         self.autosave = QTimer(self, singleShot=True,
                                interval=int(settings.autosave_seconds * 1000))
@@ -196,6 +197,8 @@ class DraftForm(SessionFormLayout):
             self.screening.consent_error.show_problem(
                 "The clinic has no consent form in force: an administrator adds one")
             return
+        if self.consent_dialog is not None:
+            self.consent_dialog.deleteLater()  # the last one: one kept at a time
         dialog = ConsentDialog(self.tasks, self.actor, patient, document, self)
         dialog.signed.connect(self._consent_signed)
         dialog.open()

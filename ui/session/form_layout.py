@@ -158,6 +158,9 @@ class SessionFormLayout(QWidget):
         right.addStretch()
 
         self.left_column, self.right_column = self._column(left), self._column(right)
+        # Its scroll bar always there: the column keeps its width as what it holds grows
+        # past the screen's height (a patient chosen, a consent signed), so nothing moves.
+        self.left_column.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.patient.float_results_over(self.left_column.body)
         columns = QHBoxLayout()
         columns.addWidget(self.left_column, 2)

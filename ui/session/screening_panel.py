@@ -121,6 +121,9 @@ class ScreeningPanel(QGroupBox):
         self.consent_button.setToolTip("The patient reads the consent form in force and signs "
                                        "on the screen; you witness with your password")
         self.consent_button.setEnabled(False)  # until a patient is chosen
+        self.consent_button.setText("Sign co&nsent again…")  # the longest it says: the width
+        self.consent_button.setMinimumWidth(self.consent_button.sizeHint().width())
+        self.consent_button.setText("Sign co&nsent…")
         self.print_button = QPushButton("Consent PDF…")
         self.print_button.setToolTip("The consent on file as signed, with the signature, as a "
                                      "PDF to print or give the patient")

@@ -1,14 +1,14 @@
 """A box to sign in with a finger, a pen or the mouse; it keeps the strokes as drawn.
 
-Points are kept as fractions of the box (0 to 1 across and down), so a signature drawn on a
-small window and on a large tablet keeps its shape; ``rendering`` draws them again, black on
-white, as a PNG. Touch and pen reach the box as mouse events (Qt makes them so for a widget
+Points are kept as fractions of the box (0 to 1 across and down); the box is the size of
+the rendering, so ``render_png`` draws them again, black on white, in the shape they were
+drawn. Touch and pen reach the box as mouse events (Qt makes them so for a widget
 that does not take touch itself).
 """
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QWidget
 
 Stroke = list[tuple[float, float]]
 RENDERING = QSize(600, 200)
@@ -58,14 +58,11 @@ class SignaturePad(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._strokes: list[Stroke] = []
-        self.setMinimumSize(420, 150)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # The size it renders at: a signature keeps its shape from the box to the record.
+        self.setFixedSize(RENDERING)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setAccessibleName("Signature: sign here with a finger, pen or the mouse")
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
-
-    def sizeHint(self) -> QSize:
-        return QSize(560, 170)
 
     def strokes(self) -> list[Stroke]:
         return [list(stroke) for stroke in self._strokes]

@@ -40,7 +40,7 @@ def test_a_wrong_password_signs_nothing_and_counts_as_a_failed_sign_in(database,
         with pytest.raises(ValidationFailed) as refused, database.write() as db:
             accounts.confirm_signature(db, technician, "not my password")
         assert refused.value.problems == {
-            "password": "That is not your password; the session is not signed"}
+            "password": "That is not your password; nothing was signed"}
         assert failed_logins(database, technician) == attempt
     with database.read() as db:
         user = db.get(User, technician.id)
