@@ -117,6 +117,12 @@ def retire_version(db: Session, actor: Actor, document_id: int, reason: str) -> 
         raise NotFound("No such consent form version")
     if not reason.strip():
         raise ValidationFailed({"reason": "Give the reason for retiring this version"})
+    others = db.scalar(select(ConsentDocument.id).where(
+        ConsentDocument.retired_at.is_(None), ConsentDocument.id != document.id).limit(1))
+    if document.retired_at is None and others is None:
+        raise ValidationFailed({"reason": (
+            f"Version {document.version} is the only one in force: add the new version "
+            "first, or no patient could sign a consent")})
     if document.retired_at is None:
         document.retired_at = datetime.now(UTC)
         audit_chain.record(db, actor_id=actor.id, action="consent_document.retire",
@@ -127,8 +133,10 @@ def retire_version(db: Session, actor: Actor, document_id: int, reason: str) -> 
 def stroke_problems(strokes: Sequence[Stroke]) -> str:
     """Why the strokes are not a signature ("" when they are)."""
     points = sum(len(stroke) for stroke in strokes)
-    if points < MIN_POINTS:
+    if points == 0:
         return "The patient has not signed yet: they sign in the box with a finger, pen or mouse"
+    if points < MIN_POINTS:
+        return "That is too short for a signature: clear it and sign the name in the box"
     if points > MAX_POINTS:
         return "The signature has too many points; clear it and sign again"
     for stroke in strokes:

@@ -12,10 +12,10 @@ the patient (a supervisor) is recorded in the audit trail, once per view.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models.access import audit_chain
@@ -110,9 +110,9 @@ def add_photo(db: Session, actor: Actor, session_id: int, area: str, kind: str, 
         raise ValidationFailed(problems)
     taken_at = datetime.now(UTC)
     if image.taken_at is not None:  # the camera's clock, in this PC's time zone
-        camera = image.taken_at.astimezone()
-        if abs((camera - taken_at).total_seconds()) < 2 * 86_400:
-            taken_at = camera.astimezone(UTC)
+        camera = image.taken_at.astimezone().astimezone(UTC)
+        if session.started_at - timedelta(days=1) <= camera <= taken_at + timedelta(hours=1):
+            taken_at = camera  # plausible: from the day before the session until now
     photo = SessionPhoto(session_id=session.id, patient_id=session.patient_id, area=area,
                          kind=kind, pose=pose, taken_at=taken_at, width=image.width,
                          height=image.height, sha256=image.sha256, source=source[:32],
@@ -147,6 +147,8 @@ def remove_photo(db: Session, actor: Actor, photo_id: int) -> None:
     if photo is None:
         raise NotFound("No such photo")
     session = _draft_of(db, actor, photo.session_id)
+    db.execute(update(Patient).where(Patient.portrait_photo_id == photo.id)
+               .values(portrait_photo_id=None))  # never a portrait of a photo taken out
     db.execute(delete(PhotoImage).where(PhotoImage.photo_id == photo.id))
     db.delete(photo)
     audit_chain.record(db, actor_id=actor.id, action="photo.remove",

@@ -203,7 +203,7 @@ class PhotoCompareDialog(QDialog):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 100)
         self.slider.setValue(50)
-        self.slider.setAccessibleName("Before ← → latest")
+        self.slider.setAccessibleName("Latest ← → before")
         self.pair_note = QLabel()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -217,10 +217,10 @@ class PhotoCompareDialog(QDialog):
         layout.addWidget(self.series)
         layout.addWidget(self.pair_note)
         layout.addWidget(self.wipe, 1)
-        slide = QHBoxLayout()
-        slide.addWidget(QLabel("Before"))
+        slide = QHBoxLayout()  # left of the line the before photo: the slider's right end
+        slide.addWidget(QLabel("All latest"))  # shows all of it, its left end all the latest
         slide.addWidget(self.slider, 1)
-        slide.addWidget(QLabel("Latest"))
+        slide.addWidget(QLabel("All before"))
         layout.addLayout(slide)
         layout.addWidget(buttons)
         self.slider.valueChanged.connect(self.wipe.set_split)
@@ -254,7 +254,9 @@ class PhotoCompareDialog(QDialog):
                                    "needed to compare." if photos else
                                    "No photos of this area and pose yet.")
             self.wipe.show_pair(QPixmap(), QPixmap())
+            self.slider.setEnabled(False)
             return
+        self.slider.setEnabled(True)
         days = (latest.session_started_at - before.session_started_at).days
         self.pair_note.setText(
             f"Before ({before.session_started_at.astimezone():%Y-%m-%d}) against the latest "

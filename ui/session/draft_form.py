@@ -88,6 +88,7 @@ class DraftForm(SessionFormLayout):
         self.areas.changed.connect(self._show_course)
         self.areas.changed.connect(lambda: self.photos.show_areas(list(self.areas.rows)))
         self.photos.photos_changed.connect(self._recheck)
+        self.photos.photos_changed.connect(self._look_up_portrait)  # one taken out, maybe
         self.photos.portrait_chosen.connect(self._look_up_portrait)
         self.course.loaded.connect(lambda found: self.areas.show_treated_before(
             {area: f"{row.done}/{row.planned_sessions}" for area, row in found.items()}))

@@ -100,6 +100,8 @@ class PhotoPanel(QGroupBox):
         self.previous.setWordWrap(True)
         self.previous.setFixedSize(THUMB.width() + 60, THUMB.height() + 40)
         self.previous.setObjectName("previousPhoto")
+        self.previous_day = QLabel()  # whose day the previous photo is of
+        self.previous_day.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.folder_note = QLabel()
         self.folder_note.setWordWrap(True)
         self.error = FieldError()
@@ -135,6 +137,7 @@ class PhotoPanel(QGroupBox):
         grid.addWidget(self.kept, 0, 0)
         grid.addWidget(self.empty_note, 0, 0)
         grid.addWidget(self.previous, 0, 1)
+        grid.addWidget(self.previous_day, 1, 1)
         grid.setColumnStretch(0, 1)
         layout.addLayout(grid)
         buttons = QHBoxLayout()
@@ -198,6 +201,7 @@ class PhotoPanel(QGroupBox):
 
     def _look_up_previous(self) -> None:
         area, pose = self.area.currentData(), self.pose.currentText()
+        self.previous_day.clear()
         if self.session_id is None or not area:
             self.previous.clear()
             self.previous.setText("The patient's previous photo of this area and pose shows "
@@ -209,9 +213,11 @@ class PhotoPanel(QGroupBox):
     def _show_previous(self, photo: PhotoRow | None) -> None:
         if photo is None:
             self.previous.setText("No earlier photo of this area and pose.")
+            self.previous_day.clear()
             return
         self.previous.setToolTip(f"Last time: {caption(photo)}, "
-                                 f"{photo.taken_at.astimezone():%Y-%m-%d}")
+                                 f"{photo.session_started_at.astimezone():%Y-%m-%d}")
+        self.previous_day.setText(f"Last time, {photo.session_started_at.astimezone():%Y-%m-%d}")
         self.tasks.read(session_photos.image_of, self.actor, photo.id, True).then(
             lambda data: self.previous.setPixmap(pixmap_of(data)))
 

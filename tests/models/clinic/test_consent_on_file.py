@@ -358,3 +358,15 @@ def _plan(db, patient_id) -> str:
     statement, parameters = statements[0]
     rows = db.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
     return " ".join(str(row[-1]) for row in rows)
+
+
+def test_the_only_version_in_force_cannot_be_retired(database, admin):
+    with database.read() as db:
+        only = consent_forms.in_force(db)
+    with pytest.raises(ValidationFailed, match="only one in force"), database.write() as db:
+        consent_forms.retire_version(db, admin, only.id, "replaced")
+    with database.write() as db:
+        consent_forms.add_version(db, admin, "LST-2", "Consent", "I agree. " * 10)
+        consent_forms.retire_version(db, admin, only.id, "replaced by LST-2")
+    with database.read() as db:
+        assert consent_forms.in_force(db).version == "LST-2"

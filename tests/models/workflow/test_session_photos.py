@@ -227,3 +227,18 @@ def test_photos_are_in_every_backup_and_come_back_with_a_restore(database, admin
     with database.read() as db:
         assert session_photos.image_of(db, technician, photo.id) == kept
     assert verify(database).ok
+
+
+def test_a_photo_taken_out_is_no_longer_anyones_portrait(database, technician, patient,
+                                                        neck_draft):
+    draft_id, _entry = neck_draft
+    with database.write() as db:
+        photo = session_photos.add_photo(db, technician, draft_id, "neck", "before", "front",
+                                         clean_image(jpeg()))
+        session_photos.set_portrait(db, technician, patient.id, photo.id)
+        session_photos.remove_photo(db, technician, photo.id)
+        # the next photo may get the number of the one taken out (SQLite reuses rowids)
+        session_photos.add_photo(db, technician, draft_id, "neck", "before", "front",
+                                 clean_image(jpeg(colour=(9, 9, 9))))
+    with database.read() as db:
+        assert session_photos.portrait_of(db, technician, patient.id) is None
