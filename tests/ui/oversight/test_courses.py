@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from models.clinic import patients
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import courses, session_logging
-from tests.entries import SCREENED, complete
+from tests.entries import CONSENTED_AT, SCREENED, complete, sign_consent
 from tests.ui.session.test_session_form import tick_area
 
 
@@ -16,6 +16,7 @@ def logged_before(database, technician, device, days_ago):
     with database.write() as db:
         patient = patients.add_patient(db, technician, identifier="CO-1", full_name="Cleo Diaz",
                                        date_of_birth=None, fitzpatrick=3)
+        sign_consent(db, technician, patient.id, signed_at=CONSENTED_AT)
         entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
                              started_at=datetime.now(UTC) - timedelta(days=days_ago),
                              areas=(AreaInput("neck", {"energy_j": 60.0}, 200, 2),))
@@ -86,6 +87,7 @@ def test_the_due_tab_filters_pages_and_opens_the_patients_sessions(
     with database.write() as db:
         patient = patients.add_patient(db, technician, identifier="CO-2", full_name="Dan Due",
                                        date_of_birth=None, fitzpatrick=3)
+        sign_consent(db, technician, patient.id, signed_at=CONSENTED_AT)
         entry = SessionInput(device_id=device.id, duration_s=1800, screening=SCREENED,
                              started_at=datetime.now(UTC) - timedelta(days=18),
                              areas=(AreaInput("hands", {"energy_j": 60.0}, 200, 2),))
