@@ -5,7 +5,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.storage.base import Base
@@ -13,6 +13,12 @@ from models.storage.base import Base
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
+    __table_args__ = (
+        # one person's events newest first, with the time to check a period (migration 0022)
+        Index("ix_audit_events_person", "actor_id", "seq", "occurred_at"),
+        # a period's events, and where they are in the chain
+        Index("ix_audit_events_period", "occurred_at", "seq"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(unique=True)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from models.access.permissions import Action, require
@@ -23,6 +23,9 @@ from models.values.rows import Actor
 from models.values.vocabulary import Area
 
 PAGE = 200
+#: Walking an event by its number costs about as much as this many index entries of a
+#: period read and sorted by time (SQLite, a million sessions: 0.77 against 0.03 µs).
+WALKED_PER_SORTED = 25
 AREA_LABELS = {area.value: area.label for area in Area}
 
 #: What each recorded action means, in words; an action not listed shows as recorded.
@@ -88,24 +91,38 @@ def event_page(db: Session, actor: Actor, *, username: str | None = None,
                session_uuid: str | None = None, patient: str | None = None,
                since: datetime | None = None, until: datetime | None = None,
                before_seq: int | None = None, limit: int = PAGE) -> AuditPage:
-    """One page of events, newest first, each described in words."""
+    """One page of events, newest first, each described in words.
+
+    One person's events are read by ``ix_audit_events_person`` (their user id first, then
+    the events by sequence number, with the time to check a period); a period alone by
+    ``_period_seqs``. Walking every event newest first and looking up who acted took
+    seconds for someone who acts rarely, or for a period long ago."""
     require(actor, Action.VIEW_AUDIT, "audit_event")
     statement = (select(AuditEvent, User.username, User.full_name)
                  .outerjoin(User, User.id == AuditEvent.actor_id)
-                 .order_by(AuditEvent.seq.desc()).limit(limit + 1))
-    if before_seq is not None:
-        statement = statement.where(AuditEvent.seq < before_seq)
+                 .order_by(AuditEvent.seq.desc()))
     if username:
-        statement = statement.where(func.lower(User.username) == username.strip().lower())
+        people = db.scalars(select(User.id).where(
+            func.lower(User.username) == username.strip().lower())).all()
+        if not people:
+            return AuditPage([], None)
+        statement = statement.where(AuditEvent.actor_id.in_(people))
     if session_uuid:
         statement = statement.where(AuditEvent.entity == "treatment_session",
                                     AuditEvent.entity_id == session_uuid)
     if patient:
         statement = statement.where(_about_patients(db, patient))
-    if since:
-        statement = statement.where(AuditEvent.occurred_at >= since)
-    if until:
-        statement = statement.where(AuditEvent.occurred_at < until)
+    if (since or until) and not (username or session_uuid or patient):
+        seqs = _period_seqs(db, since, until, before_seq, limit + 1)
+        statement = statement.where(AuditEvent.seq.in_(seqs))
+    else:
+        if before_seq is not None:
+            statement = statement.where(AuditEvent.seq < before_seq)
+        if since:
+            statement = statement.where(AuditEvent.occurred_at >= since)
+        if until:
+            statement = statement.where(AuditEvent.occurred_at < until)
+        statement = statement.limit(limit + 1)
     found = db.execute(statement).all()
     more = len(found) > limit
     found = found[:limit]
@@ -118,6 +135,47 @@ def event_page(db: Session, actor: Actor, *, username: str | None = None,
                      changes=describe_changes(e.old_values, e.new_values))
             for e, name, full in found]
     return AuditPage(rows, rows[-1].seq if more and rows else None)
+
+
+def _period_seqs(db: Session, since: datetime | None, until: datetime | None,
+                 before_seq: int | None, count: int) -> list[int]:
+    """The sequence numbers of the newest ``count`` events of the period (below
+    ``before_seq``), newest first.
+
+    Events are numbered as they are recorded, so their numbers nearly always follow their
+    times: the period's newest event by ``ix_audit_events_period`` (occurred_at, seq) tells
+    where its page starts. Nothing relies on that order, though (a clock put back, another
+    PC's clock, a clinic's events loaded in bulk): the events from a little below that
+    number up to the top are read exactly, and only if fewer than a page are found there are
+    the period's older ones sorted. The events near the top are walked by number, newest
+    first; a period further back is read on its time index (``seq + 0``: so that neither
+    database walks every newer event by number instead)."""
+    events = AuditEvent
+    period = [condition for condition in (
+        events.occurred_at >= since if since else None,
+        events.occurred_at < until if until else None,
+        events.seq < before_seq if before_seq is not None else None) if condition is not None]
+    by_time = select(events.seq).where(*period).limit(1)
+    newest = db.scalar(by_time.order_by(events.occurred_at.desc(), events.seq.desc()))
+    if newest is None:
+        return []
+    oldest = db.scalar(by_time.order_by(events.occurred_at, events.seq))
+    assert oldest is not None  # newest is in the period
+    top = before_seq - 1 if before_seq is not None else \
+        db.scalar(select(func.max(events.seq)))
+    assert top is not None
+    low = newest - 4 * count  # where the page starts when numbers follow times
+    unindexed = events.seq + literal_column("0")  # an expression: no index on seq serves it
+    if (top - low) * WALKED_PER_SORTED < newest - oldest:
+        near = select(events.seq).where(*period, events.seq >= low, events.seq <= top) \
+            .order_by(events.seq.desc())
+    else:
+        near = select(events.seq).where(*period, unindexed >= low).order_by(unindexed.desc())
+    found = list(db.scalars(near.limit(count)))
+    if len(found) < count:  # fewer than a page from there up: the older ones, sorted
+        found += db.scalars(select(events.seq).where(*period, unindexed < low)
+                            .order_by(unindexed.desc()).limit(count - len(found)))
+    return found
 
 
 def _about_patients(db: Session, text: str) -> Any:

@@ -258,30 +258,39 @@ def due_page(db: Session, actor: Actor, filters: DueFilter = DueFilter(),
              today: date | None = None) -> DuePage:
     """Courses not lapsed whose next session is due as ``filters`` say, most overdue first,
     a page at a time by key (next due day, id): every patient's for a supervisor, their own
-    patients' for a technician. Read by ``ix_treatment_courses_due``; nothing is counted."""
+    patients' for a technician. Read by ``ix_treatment_courses_due``; nothing is counted.
+
+    The index leads with the day a course lapses, so every course due is read to put them in
+    order: the page's ids are sorted on the index alone first, and only those courses and
+    their patients are read (reading each course due with its patient, then sorting, took
+    four times as long on a clinic of a million sessions)."""
     require(actor, Action.VIEW_OWN_PATIENTS_SESSIONS, "treatment_course")
     today = today or date.today()
     week = today + timedelta(DUE_SOON_DAYS)
-    statement = (select(Course, Patient.full_name, Patient.identifier)
-                 .join(Patient, Patient.id == Course.patient_id)
-                 .where(Course.lapses_on >= today, Course.next_due.is_not(None))
-                 .order_by(Course.next_due, Course.id).limit(limit + 1))
-    statement = statement.where(
+    page = (select(Course.id)
+            .where(Course.lapses_on >= today, Course.next_due.is_not(None))
+            .order_by(Course.next_due, Course.id).limit(limit + 1))
+    page = page.where(
         Course.next_due < today if filters.when == "overdue" else Course.next_due <= week)
     if filters.when == "week":
-        statement = statement.where(Course.next_due >= today)
+        page = page.where(Course.next_due >= today)
     for column, value in ((Course.last_technician_id, filters.technician_id),
                           (Course.area, filters.area), (Course.last_room, filters.room)):
         if value is not None:
-            statement = statement.where(column == value)
+            page = page.where(column == value)
     if after is not None:
-        statement = statement.where(or_(Course.next_due > after[0],
-                                        and_(Course.next_due == after[0], Course.id > after[1])))
+        page = page.where(or_(Course.next_due > after[0],
+                              and_(Course.next_due == after[0], Course.id > after[1])))
     if not permissions.may(actor, Action.VIEW_ALL_SESSIONS):
         treated = select(TreatmentSession.patient_id).where(
             TreatmentSession.technician_id == actor.id)
-        statement = statement.where(Course.patient_id.in_(treated))
-    found = db.execute(statement).all()
+        page = page.where(Course.patient_id.in_(treated))
+    ids = page.subquery()
+    found = db.execute(select(Course, Patient.full_name, Patient.identifier)
+                       .select_from(ids)
+                       .join(Course, Course.id == ids.c.id)
+                       .join(Patient, Patient.id == Course.patient_id)
+                       .order_by(Course.next_due, Course.id)).all()
     rows = [CourseRow(c.id, c.patient_id, f"{name} ({identifier})", c.area, c.planned_sessions,
                       c.interval_days, c.started_on, c.done, c.last_on, identifier,
                       c.lapses_on)
