@@ -50,6 +50,14 @@ ACTIONS = {
     "Recorded a test patch", "test_patch.read": "Read a test patch",
     "test_patch_rule.create": "Required test patches", "care.access":
     "Opened another technician's patient", "refused": "Was refused",
+    "consent.sign": "Witnessed a consent signed on screen",
+    "consent_document.add": "Added a consent form version",
+    "consent_document.retire": "Retired a consent form version",
+    "photo.add": "Added a photo", "photo.remove": "Took a photo out of a draft",
+    "photo.void": "Voided a photo", "photos.view": "Looked at a patient's photos",
+    "patient.portrait": "Chose a patient's portrait", "device.retire": "Retired a device",
+    "test_patch_rule.retire": "Retired a test-patch rule",
+    "session.device_pulses": "Recorded the device's pulses",
 }
 
 
@@ -188,9 +196,11 @@ def _about_patients(db: Session, text: str) -> Any:
         func.lower(Patient.full_name).like(f"%{escaped}%", escape="\\"))).limit(50)).all()
     uuids = [str(u) for u in db.scalars(
         select(TreatmentSession.uuid).where(TreatmentSession.patient_id.in_(ids)))]
+    # A patient's own events name them by id (registered) or by uuid (care, consent, photos).
+    patient_keys = [str(i) for i in ids] + [str(u) for u in db.scalars(
+        select(Patient.uuid).where(Patient.id.in_(ids)))]
     return or_((AuditEvent.entity == "treatment_session") & AuditEvent.entity_id.in_(uuids),
-               (AuditEvent.entity == "patient") & AuditEvent.entity_id.in_(
-                   [str(i) for i in ids]))
+               (AuditEvent.entity == "patient") & AuditEvent.entity_id.in_(patient_keys))
 
 
 def _plain(entity: str, entity_id: str | None) -> str:
@@ -210,15 +220,25 @@ def _records(db: Session, keys: Iterable[tuple[str, str | None]]
     def ids(entity: str) -> list[int]:
         return [int(i) for i in wanted[entity] if i.isdigit()]
 
-    for patient in db.scalars(select(Patient).where(Patient.id.in_(ids("patient")))):
-        named[("patient", str(patient.id))] = (f"Patient {patient.full_name} "
-                                               f"({patient.identifier})")
+    uuids = [UUID(i) for i in wanted["patient"] if not i.isdigit() and _is_uuid(i)]
+    for patient in db.scalars(select(Patient).where(or_(Patient.id.in_(ids("patient")),
+                                                        Patient.uuid.in_(uuids)))):
+        name = f"Patient {patient.full_name} ({patient.identifier})"
+        named[("patient", str(patient.id))] = named[("patient", str(patient.uuid))] = name
     for user in db.scalars(select(User).where(User.id.in_(ids("user")))):
         named[("user", str(user.id))] = f"User {user.full_name} ({user.username})"
     for device in db.scalars(select(Device).where(Device.id.in_(ids("device")))):
         named[("device", str(device.id))] = (f"Device {device.make} {device.model} "
                                              f"({device.serial})")
     return named
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _sessions(db: Session, ids: set[str]) -> dict[tuple[str, str], str]:

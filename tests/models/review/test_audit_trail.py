@@ -38,9 +38,10 @@ def test_the_patient_filter_takes_part_of_a_name_and_the_person_filter_a_user(
         by_person = audit_trail.find_events(db, supervisor, username="TESS")
         nobody = audit_trail.find_events(db, supervisor, patient="nobody at all")
     assert [r.what for r in by_name] == ["Completed and signed", "Started a session",
+                                         "Witnessed a consent signed on screen",
                                          "Registered a patient"]
     assert by_name == by_identifier
-    assert by_name[2].record == "Patient Ana Lima (AU-1)"
+    assert by_name[2].record == by_name[3].record == "Patient Ana Lima (AU-1)"
     assert {r.person for r in by_person} == {"Tess Tech"} and len(by_person) >= 3
     assert nobody == []
 
@@ -62,3 +63,16 @@ def test_the_trail_is_read_a_page_at_a_time_by_key(database, supervisor, logged)
 def test_only_those_who_may_see_the_trail_read_it(database, technician, logged):
     with database.read() as db, pytest.raises(Refused):
         audit_trail.event_page(db, technician)
+
+
+def test_a_consent_signed_on_screen_is_named_and_found_by_its_patient(database, supervisor,
+                                                                     register_patient,
+                                                                     technician):
+    from models.review import audit_trail
+
+    register_patient(technician, identifier="AT-9", full_name="Ida Quist")
+    with database.read() as db:
+        page = audit_trail.event_page(db, supervisor, patient="AT-9")
+    signing = [row for row in page.rows if row.what == "Witnessed a consent signed on screen"]
+    assert len(signing) == 1 and signing[0].record == "Patient Ida Quist (AT-9)"
+    assert {row.what for row in page.rows} >= {"Registered a patient"}
