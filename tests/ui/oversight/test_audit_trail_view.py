@@ -28,6 +28,7 @@ def test_the_trail_reads_in_words_and_filters_by_person_and_patient(
     qtbot.keyClick(viewer.patient, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: column(viewer, WHAT) == ["Completed and signed",
                                                      "Started a session",
+                                                     "Witnessed a consent signed on screen",
                                                      "Registered a patient"], timeout=10_000)
     assert column(viewer, RECORD)[0].startswith("Session of Sue Sun (S-1), ")
     assert column(viewer, RECORD)[0].endswith(": Neck")
