@@ -38,16 +38,22 @@ def neck_course(database, technician, device):
     return patient, done
 
 
+def opened(qtbot, database, actor, session_id):
+    """The History, as ``actor`` sees it, with the session's detail open."""
+    messages = RecordedMessages()
+    tasks = TaskRunner(database, lambda error: messages.error(None, str(error)))
+    view = HistoryView(tasks, actor, messages)
+    qtbot.addWidget(view)
+    view.show()
+    view.open_session_id(session_id)
+    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(), timeout=10_000)
+    return view, tasks, messages
+
+
 def test_the_detail_shows_the_photos_and_compares_the_course(qtbot, database, technician,
                                                             device, tmp_path):
     _patient, (_first, latest) = neck_course(database, technician, device)
-    messages = RecordedMessages()
-    tasks = TaskRunner(database, lambda error: messages.error(None, str(error)))
-    view = HistoryView(tasks, technician, messages)
-    qtbot.addWidget(view)
-    view.show()
-    view.open_session_id(latest.summary.id)
-    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(), timeout=10_000)
+    view, tasks, messages = opened(qtbot, database, technician, latest.summary.id)
     strip = view.dialog.photos
     qtbot.waitUntil(lambda: strip.list.count() == 1, timeout=10_000)
     assert "Neck · progress · front" in strip.list.item(0).text()
@@ -83,13 +89,7 @@ def test_a_supervisor_voids_a_signed_sessions_photo_and_it_stays_marked(qtbot, d
                                                                        technician, supervisor,
                                                                        device):
     _patient, (_first, latest) = neck_course(database, technician, device)
-    messages = RecordedMessages()
-    tasks = TaskRunner(database, lambda error: messages.error(None, str(error)))
-    view = HistoryView(tasks, supervisor, messages)
-    qtbot.addWidget(view)
-    view.show()
-    view.open_session_id(latest.summary.id)
-    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(), timeout=10_000)
+    view, tasks, messages = opened(qtbot, database, supervisor, latest.summary.id)
     strip = view.dialog.photos
     qtbot.waitUntil(lambda: strip.list.count() == 1 and strip.void_button.isEnabled(),
                     timeout=10_000)
