@@ -196,17 +196,11 @@ def _consented(db: Session, technician: Actor, signature: Signature, patient: Pa
     on_file = consent_forms.consent_on_file(db, patient.id, started.astimezone().date())
     if on_file is not None and on_file.in_force:
         return
-    document = consent_forms.in_force(db)
-    if document is None:
-        raise LaserLogError("This database has no consent form in force for the demo "
-                            "patients to sign")
     signed_at = started - timedelta(days=rnd.randint(2, 12) if since is None else 0, hours=1)
     if since is not None:
         signed_at = max(signed_at, since + timedelta(minutes=5))
-    strokes = demo_signatures.handwritten(rnd, patient.full_name)
-    consent_forms.sign_consent(db, technician, patient.id, document.id, patient.full_name,
-                               strokes, demo_signatures.rendering(strokes), signature,
-                               signed_at=signed_at)
+    demo_signatures.sign_in_force(db, technician, signature, patient.id, patient.full_name,
+                                  rnd, signed_at)
 
 
 def _with_change_reasons(db: Session, patient_id: int, entry: SessionInput) -> SessionInput:

@@ -8,8 +8,14 @@ them; Pillow draws them, so the demo needs no Qt.
 import io
 import math
 import random
+from datetime import datetime
 
 from PIL import Image, ImageDraw
+from sqlalchemy.orm import Session
+
+from models.clinic import consent_forms
+from models.errors import LaserLogError
+from models.values.rows import Actor, Signature
 
 Stroke = list[tuple[float, float]]
 RENDERING_SIZE = (600, 200)  # as ui/widgets/signature_pad.py renders a signature
@@ -51,3 +57,16 @@ def rendering(strokes: list[Stroke]) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def sign_in_force(db: Session, technician: Actor, signature: Signature, patient_id: int,
+                  name: str, rnd: random.Random, signed_at: datetime | None = None) -> None:
+    """The patient ``name`` signs the consent form in force with a drawn signature,
+    witnessed by ``technician`` (the demo's and the benchmarks' patients)."""
+    document = consent_forms.in_force(db)
+    if document is None:
+        raise LaserLogError("This database has no consent form in force for its patients "
+                            "to sign")
+    strokes = handwritten(rnd, name)
+    consent_forms.sign_consent(db, technician, patient_id, document.id, name, strokes,
+                               rendering(strokes), signature, signed_at=signed_at)

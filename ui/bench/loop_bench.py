@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import func, select
 
 from devices.simulated.demo_clinic import DEMO_PASSWORD, TECHNICIANS
+from devices.simulated.demo_signatures import sign_in_force
 from models.access import accounts
 from models.clinic import consent_forms, device_upkeep
 from models.records.people import Patient, User
@@ -46,7 +47,6 @@ from models.values.vocabulary import LogKind, SessionStatus
 from models.workflow import session_logging
 from ui.bench.history_bench import clinic_database
 from ui.bench.startup_bench import probe_app
-from ui.widgets.signature_pad import render_png
 
 RUNS = 100
 WARM_UP_RUNS = 5
@@ -116,18 +116,13 @@ def _prepare(database: Database, technician: Actor) -> tuple[int, Signature]:
 def _consented(database: Database, technician: Actor, cases: list["_Case"]) -> None:
     """Each patient signs the consent in force, unless theirs is valid today (not timed: it
     is signed once a year, not between two patients)."""
-    strokes = [[(0.1, 0.5), (0.3, 0.3), (0.5, 0.6), (0.7, 0.4), (0.9, 0.5)],
-               [(0.2, 0.7), (0.4, 0.65), (0.6, 0.7), (0.8, 0.72)]]
-    rendering = render_png(strokes)
+    rnd = random.Random(17)
     with database.write() as db:
-        document = consent_forms.in_force(db)
-        assert document is not None  # every database has the default form (0021)
         signature = accounts.confirm_signature(db, technician, DEMO_PASSWORD)
-        for patient_id in {case.patient.id for case in cases}:
-            on_file = consent_forms.consent_on_file(db, patient_id, date.today())
+        for patient in {case.patient.id: case.patient for case in cases}.values():
+            on_file = consent_forms.consent_on_file(db, patient.id, date.today())
             if on_file is None or not on_file.in_force:
-                consent_forms.sign_consent(db, technician, patient_id, document.id, "Patient",
-                                           strokes, rendering, signature)
+                sign_in_force(db, technician, signature, patient.id, patient.full_name, rnd)
 
 
 def _cases(database: Database, device_id: int, count: int, seed: int = 18) -> list[_Case]:

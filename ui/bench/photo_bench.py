@@ -13,6 +13,7 @@ shown as thumbnails, each against a baseline measured in the same run.
 
 import io
 import json
+import random
 import resource
 import statistics
 import subprocess
@@ -22,8 +23,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+from devices.simulated.demo_signatures import sign_in_force
 from models.access import accounts
-from models.clinic import consent_forms, patients
+from models.clinic import patients
 from models.storage.database import Database
 from models.storage.schema import open_current
 from models.values.images import clean_image
@@ -61,10 +63,7 @@ def _draft(folder: Path) -> tuple[Database, Actor, int, int]:
     """A database with a technician, a consenting patient and a draft of their neck."""
     from models.values.screening import ChecklistItem, ScreeningInput
     from models.values.session_input import AreaInput, SessionInput
-    from ui.widgets.signature_pad import render_png
-
     database, _ = open_current(f"sqlite:///{folder / 'laserlog.db'}")
-    strokes = [[(0.1, 0.5), (0.3, 0.3), (0.5, 0.6), (0.7, 0.4), (0.9, 0.5)]] * 2
     with database.write() as db:
         admin = accounts.create_user(db, username="admin", full_name="Admin", role="admin",
                                      password=PASSWORD, created_by=None)
@@ -72,11 +71,8 @@ def _draft(folder: Path) -> tuple[Database, Actor, int, int]:
                                      role="technician", password=PASSWORD, created_by=admin)
         patient = patients.add_patient(db, actor, identifier="PH-BENCH", full_name="Bench",
                                        date_of_birth=date(1980, 1, 1), fitzpatrick=3)
-        document = consent_forms.in_force(db)
-        assert document is not None  # every database has the default form
-        consent_forms.sign_consent(db, actor, patient.id, document.id, "Bench", strokes,
-                                   render_png(strokes),
-                                   accounts.confirm_signature(db, actor, PASSWORD))
+        sign_in_force(db, actor, accounts.confirm_signature(db, actor, PASSWORD), patient.id,
+                      "Bench", random.Random(17))
         entry = SessionInput(screening=ScreeningInput(checklist=frozenset(ChecklistItem)),
                              areas=(AreaInput("neck", {}, None, None),))
         draft = session_logging.start_draft(db, actor, patient.id, entry)
