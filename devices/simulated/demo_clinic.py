@@ -22,13 +22,12 @@ from devices.simulated.demo_photos import demo_photo
 from devices.simulated.live_session import LiveRecording
 from devices.simulated.treatment_device import SIMULATED_MODELS, SimulatedDevice
 from models.access import accounts
-from models.clinic import clinic_settings, consent_forms, device_register, patients
+from models.clinic import clinic_settings, consent_forms, device_register, patients, photo_poses
 from models.clinic.clinic_settings import ClinicRules
 from models.errors import LaserLogError
 from models.records.people import Patient, User
 from models.storage.database import Database
 from models.values.images import clean_image
-from models.values.photo_poses import poses_of
 from models.values.rows import Actor, DeviceRow, PatientRow, Signature
 from models.values.screening import ChecklistItem, Contraindication, ScreeningInput
 from models.values.session_input import AreaInput, ReactionInput, SessionInput, area_key
@@ -389,7 +388,7 @@ def _photograph(db: Session, rnd: random.Random, technician: Actor, draft_id: in
         return
     share = visit.course_session / max(1, visit.course_length - 1)
     for area in visit.areas:
-        poses = poses_of(area)[:2] if first else poses_of(area)[:1]
+        poses = photo_poses.poses_of(db, area)[:2 if first else 1]
         for pose in poses:
             image = clean_image(demo_photo(rnd, area, pose, patient.fitzpatrick, share,
                                            started))

@@ -12,11 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.access.care import require_care
-from models.clinic import consent_forms
+from models.clinic import consent_forms, photo_poses
 from models.errors import NotFound
 from models.records.photos import PhotoImage, SessionPhoto
 from models.records.treatment import Screening, TreatedArea, TreatmentSession
-from models.values.photo_poses import poses_of
 from models.values.rows import Actor
 from models.values.vocabulary import SessionStatus
 
@@ -76,10 +75,11 @@ def session_printout(db: Session, actor: Actor, session_id: int) -> SessionPrint
                       .where(SessionPhoto.session_id == session_id)
                       .order_by(SessionPhoto.id)).all()
     kept = [(photo, bytes(thumbnail)) for photo, thumbnail in rows if photo.voided_at is None]
+    offered = photo_poses.poses(db)
 
     def order(item: tuple[SessionPhoto, bytes]) -> tuple[int, int, int, int]:
         photo = item[0]
-        poses = poses_of(photo.area)
+        poses = offered.get(photo.area, ())
         return (areas.index(photo.area) if photo.area in areas else len(areas),
                 KIND_ORDER.index(photo.kind) if photo.kind in KIND_ORDER else len(KIND_ORDER),
                 poses.index(photo.pose) if photo.pose in poses else len(poses), photo.id)

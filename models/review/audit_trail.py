@@ -42,6 +42,7 @@ ACTIONS = {
     "device.tip": "Fitted a tip", "device.verified": "Logged the daily verification",
     "device.failed": "Logged a failed verification", "device.fault": "Reported a fault",
     "device.repaired": "Logged a repair", "clinic.setting": "Changed a clinic setting",
+    "clinic.photo_poses": "Changed an area's photo poses",
     "course.plan": "Planned a course", "incident.open": "An incident report fell due",
     "incident.file": "Filed an incident report", "import.file": "Imported a device file",
     "export": "Exported records", "backup.create": "Made a backup",

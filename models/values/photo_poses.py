@@ -1,6 +1,8 @@
-"""The standard poses of each treated area's photos (resources/photo_poses.toml)."""
+"""The default poses of each treated area's photos (resources/photo_poses.toml); a clinic's
+own lists are kept by ``models.clinic.photo_poses``."""
 
 import tomllib
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
@@ -10,13 +12,13 @@ OTHER_POSE = "other"
 
 
 @cache
-def poses() -> dict[str, tuple[str, ...]]:
-    """Each area's poses, in the order they are taken; every area has at least "other"."""
+def default_poses() -> dict[str, tuple[str, ...]]:
+    """Each area's poses as the resource file lists them, in the order they are taken."""
     text = (resources.files("resources") / "photo_poses.toml").read_text(encoding="utf-8")
     listed = tomllib.loads(text)
-    return {area.value: (*tuple(str(p) for p in listed.get(area.value, ())), OTHER_POSE)
-            for area in Area}
+    return {area.value: tuple(str(p) for p in listed.get(area.value, ())) for area in Area}
 
 
-def poses_of(area: str) -> tuple[str, ...]:
-    return poses().get(area, (OTHER_POSE,))
+def with_other(poses: Sequence[str]) -> tuple[str, ...]:
+    """The poses offered: ``poses`` and, last, "other"."""
+    return (*poses, OTHER_POSE)

@@ -16,7 +16,7 @@ added twice: a run can be repeated once the reported problems are put right.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from models.access.care import sees_every_patient, treated_by
 from models.access.permissions import Action, require
-from models.clinic import clinic_settings
+from models.clinic import clinic_settings, photo_poses
 from models.errors import LaserLogError, NotAllowed, NotFound, ValidationFailed, os_reason
 from models.reading.history_filter import local_days
 from models.records.people import Patient, User
@@ -37,7 +37,7 @@ from models.storage.database import Database
 from models.storage.own_files import DatabaseFileRefused, refuse_database_file
 from models.values.images import CleanImage, ImageRefused, read_image_file
 from models.values.photo_names import DEFAULT_PATTERN
-from models.values.photo_poses import OTHER_POSE, poses_of
+from models.values.photo_poses import OTHER_POSE
 from models.values.rows import Actor
 from models.values.vocabulary import Area, SessionStatus
 from models.workflow import session_photos
@@ -109,17 +109,19 @@ def _squeezed(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalnum())
 
 
-def pose_of(area: str, spelled: str) -> str | None:
-    """The standard pose of ``area`` a file name spells (in any case, with any separators),
-    "other" when the name gives none; None when it names no pose of the area."""
+def pose_of(offered: Sequence[str], spelled: str) -> str | None:
+    """The pose of those ``offered`` a file name spells (in any case, with any separators),
+    "other" when the name gives none; None when it names none of them."""
     if not spelled.strip():
         return OTHER_POSE
     wanted = _squeezed(spelled)
-    return next((pose for pose in poses_of(area) if _squeezed(pose) == wanted), None)
+    return next((pose for pose in offered if _squeezed(pose) == wanted), None)
 
 
-def read_name(path: Path, pattern: "re.Pattern[str]", kind: str) -> NamedPhoto:
-    """The patient, area, day, kind and pose ``path``'s name gives, or ``Unplaceable``."""
+def read_name(path: Path, pattern: "re.Pattern[str]", kind: str,
+              offered: Mapping[str, Sequence[str]]) -> NamedPhoto:
+    """The patient, area, day, kind and pose ``path``'s name gives, or ``Unplaceable``; the
+    pose one of those ``offered`` for the area."""
     name = path.name
     found = pattern.fullmatch(name)
     if found is None:
@@ -140,10 +142,10 @@ def read_name(path: Path, pattern: "re.Pattern[str]", kind: str) -> NamedPhoto:
     if kind not in set(PhotoKind):
         raise Unplaceable(f"{name}: {kind!r} is not a kind of photo (before, after or "
                           "progress)")
-    pose = pose_of(area, groups.get("pose", ""))
+    pose = pose_of(offered[area], groups.get("pose", ""))
     if pose is None:
         raise Unplaceable(f"{name}: {groups['pose']!r} is not a pose of "
-                          f"{Area(area).label.lower()} ({', '.join(poses_of(area))})")
+                          f"{Area(area).label.lower()} ({', '.join(offered[area])})")
     return NamedPhoto(path, identifier, area, day, kind, pose)
 
 
@@ -250,13 +252,14 @@ def _check_new(db: Session, session: TreatmentSession, photo: NamedPhoto,
 
 
 def _one(database: Database, actor: Actor, path: Path, pattern: "re.Pattern[str]",
-         kind: str, long_side: int, dry_run: bool) -> PhotoOutcome:
+         kind: str, long_side: int, offered: Mapping[str, Sequence[str]], dry_run: bool
+         ) -> PhotoOutcome:
     name = path.name
     try:
         if path.is_dir():
             raise Unplaceable(f"{name}: a folder; photos are imported from the folder given, "
                               "not from folders in it")
-        photo = read_name(path, pattern, kind)
+        photo = read_name(path, pattern, kind, offered)
         with database.read() as db:
             session_uuid = place(db, actor, photo).uuid
         refuse_database_file(path, "import")
@@ -306,10 +309,12 @@ def import_photos(database: Database, actor: Actor, folder: Path,
     files = photo_files(folder)
     with database.read() as db:
         long_side = clinic_settings.rules(db).photo_long_side
+        offered = photo_poses.poses(db)
     chosen = pattern or name_pattern()
     outcomes = []
     for number, path in enumerate(files, 1):
-        outcomes.append(_one(database, actor, path, chosen, kind, long_side, dry_run))
+        outcomes.append(_one(database, actor, path, chosen, kind, long_side, offered,
+                             dry_run))
         if progress is not None:
             progress(number, len(files))
     return PhotoImportReport(tuple(outcomes), dry_run)

@@ -21,14 +21,13 @@ from sqlalchemy.orm import Session
 from models.access import audit_chain
 from models.access.care import require_care, sees_every_patient, treated_by
 from models.access.permissions import Action, Refused, require
-from models.clinic import clinic_settings
+from models.clinic import clinic_settings, photo_poses
 from models.errors import NotFound, ValidationFailed
 from models.records.people import Patient, User
 from models.records.photos import PhotoImage, SessionPhoto
 from models.records.treatment import TreatedArea, TreatmentSession
 from models.storage.database import Database
 from models.values.images import CleanImage, read_image_file
-from models.values.photo_poses import poses_of
 from models.values.rows import Actor
 from models.values.session_input import area_key
 from models.values.vocabulary import SIGNED, Area, Labelled, SessionStatus
@@ -74,13 +73,13 @@ def _rows(db: Session, photos: Sequence[SessionPhoto]) -> list[PhotoRow]:
     return [_row(p, names.get(p.added_by_id, ""), starts[p.session_id]) for p in photos]
 
 
-def photo_problems(area: str, kind: str, pose: str) -> dict[str, str]:
+def photo_problems(db: Session, area: str, kind: str, pose: str) -> dict[str, str]:
     problems: dict[str, str] = {}
     if area not in set(Area):
         problems["photo.area"] = f"Unknown area {area!r}"
-    elif pose not in poses_of(area):
+    elif pose not in (offered := photo_poses.poses_of(db, area)):
         problems["photo.pose"] = (f"{pose or 'No pose'} is not a pose of "
-                                  f"{Area(area).label.lower()}: {', '.join(poses_of(area))}")
+                                  f"{Area(area).label.lower()}: {', '.join(offered)}")
     if kind not in set(PhotoKind):
         problems["photo.kind"] = "A photo is before, after or progress"
     return problems
@@ -105,7 +104,7 @@ def add_photo(db: Session, actor: Actor, session_id: int, area: str, kind: str, 
               image: CleanImage, source: str = "file") -> PhotoRow:
     """Keep a photo of one of the draft's areas (the image already made safe)."""
     session = _draft_of(db, actor, session_id)
-    problems = photo_problems(area, kind, pose)
+    problems = photo_problems(db, area, kind, pose)
     if problems:
         raise ValidationFailed(problems)
     taken_at = datetime.now(UTC)
@@ -206,6 +205,18 @@ def series(db: Session, actor: Actor, patient_id: int, area: str,
         TreatmentSession.status == SessionStatus.DRAFT,
         TreatmentSession.technician_id != actor.id)))
     return _rows(db, [p for p in photos if p.session_id not in drafts])
+
+
+def poses_to_compare(db: Session, actor: Actor, patient_id: int, area: str
+                     ) -> tuple[str, ...]:
+    """The poses a patient's photos of ``area`` are compared in: the clinic's, then any other
+    their photos were taken in (a pose the clinic has since taken off its list)."""
+    require_care(db, actor, patient_id, "photos")
+    offered = photo_poses.poses_of(db, area)
+    taken = set(db.scalars(select(SessionPhoto.pose).distinct().where(
+        SessionPhoto.patient_id == patient_id, SessionPhoto.area == area,
+        SessionPhoto.voided_at.is_(None))))
+    return offered + tuple(sorted(taken - set(offered)))
 
 
 def previous_photo(db: Session, actor: Actor, session_id: int, area: str, pose: str

@@ -190,6 +190,10 @@ def _factories():
         "ui.admin.consent_forms_panel.ConsentVersionDialog":
             lambda c: importlib.import_module("ui.admin.consent_forms_panel")
             .ConsentVersionDialog(c.tasks, c.admin),
+        "ui.admin.photo_poses_panel.PosesDialog":
+            lambda c: importlib.import_module("ui.admin.photo_poses_panel").PosesDialog(
+                c.tasks, c.admin, importlib.import_module("models.clinic.photo_poses")
+                .AreaPoses("periorbital", ("front, eyes open",) * 12, True)),
         "ui.admin.device_edit_dialog.DeviceEditDialog":
             lambda c: device_edit_dialog.DeviceEditDialog(c.tasks, c.admin, c.devices[0]),
         "ui.admin.restore_dialog.RestoreDialog":

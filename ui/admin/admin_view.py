@@ -25,6 +25,7 @@ from ui.admin.backups_panel import BackupsPanel
 from ui.admin.consent_forms_panel import ConsentFormsPanel
 from ui.admin.devices_panel import DevicesPanel
 from ui.admin.patch_rules_panel import PatchRulesPanel
+from ui.admin.photo_poses_panel import PhotoPosesPanel
 from ui.admin.profiles_panel import ProfilesPanel
 from ui.admin.staff_dialogs import (
     CertificationDialog,
@@ -49,12 +50,14 @@ class AdminView(QWidget):
         self.rules = PatchRulesPanel(tasks, actor)
         self.profiles = ProfilesPanel(tasks, actor)
         self.consents = ConsentFormsPanel(tasks, actor)
+        self.poses = PhotoPosesPanel(tasks, actor)
         self.backups = BackupsPanel(tasks, actor, messages or Messages())
         self.sections = QTabWidget()
         for panel, title in ((self.staff, "&Staff"), (self.devices, "De&vices"),
                              (self.tips, "Ti&ps"), (self.rules, "Test patch ru&les"),
                              (self.profiles, "Import pr&ofiles"),
                              (self.consents, "Co&nsent forms"),
+                             (self.poses, "Photo pos&es"),
                              (self.backups, "Backups and &checks")):
             self.sections.addTab(panel, title)
             panel.said.connect(self.say)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from models.access.permissions import Action, may
-from models.values.photo_poses import poses_of
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 from models.workflow import session_photos
@@ -230,10 +229,14 @@ class PhotoCompareDialog(QDialog):
         fit_to_screen(self, self.WANTED)
 
     def _fill_poses(self, pose: str | None) -> None:
+        self.tasks.read(session_photos.poses_to_compare, self.actor, self.patient_id,
+                        self.area.currentData()).then(lambda poses: self._show_poses(poses,
+                                                                                     pose))
+
+    def _show_poses(self, poses: tuple[str, ...], pose: str | None) -> None:
         self.pose.blockSignals(True)
         self.pose.clear()
-        for name in poses_of(self.area.currentData()):
-            self.pose.addItem(name)
+        self.pose.addItems(poses)
         if pose is not None:
             self.pose.setCurrentIndex(max(0, self.pose.findText(pose)))
         self.pose.blockSignals(False)

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.clinic import photo_poses
 from models.errors import LaserLogError, os_reason
 from models.storage.preferences import Settings
-from models.values.photo_poses import poses_of
+from models.values.photo_poses import default_poses, with_other
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 from models.workflow import session_photos
@@ -56,6 +57,7 @@ class PhotoPanel(QGroupBox):
         super().__init__("Photos", parent)
         self.tasks, self.actor, self.settings = tasks, actor, settings
         self.session_id: int | None = None
+        self.offered = {area: with_other(poses) for area, poses in default_poses().items()}
         self.setAcceptDrops(True)
         self.area = QComboBox()
         self.area.setAccessibleName("Photo of area")
@@ -163,6 +165,7 @@ class PhotoPanel(QGroupBox):
         self.error.show_problem(None)
         self._enable()
         if session_id is not None:
+            self.tasks.read(photo_poses.poses).then(self._offer)  # as the clinic keeps them
             self.tasks.read(session_photos.session_photos, self.actor, session_id).then(
                 self._show_kept)
 
@@ -189,12 +192,18 @@ class PhotoPanel(QGroupBox):
         if self.session_id is not None and not self.area.count():
             self.previous.setText("Tick an area to add its photos.")
 
+    def _offer(self, offered: dict[str, tuple[str, ...]]) -> None:
+        if offered != self.offered:
+            self.offered, chosen = offered, self.pose.currentText()
+            self._area_changed()
+            if (found := self.pose.findText(chosen)) >= 0:
+                self.pose.setCurrentIndex(found)
+
     def _area_changed(self) -> None:
         self.pose.blockSignals(True)
         self.pose.clear()
         area = self.area.currentData()
-        for pose in poses_of(area) if area else ():
-            self.pose.addItem(pose)
+        self.pose.addItems(self.offered.get(area, ()) if area else ())
         self.pose.blockSignals(False)
         self._enable()
         self._look_up_previous()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from models.access.permissions import Refused
 from models.admin.integrity import verify
+from models.clinic import photo_poses
 from models.errors import LaserLogError
 from models.records.audit_events import AuditEvent
 from models.records.photos import PhotoImage, SessionPhoto
@@ -164,9 +165,10 @@ def test_a_pattern_that_cannot_place_a_file_is_refused(text, says):
 
 
 def test_poses_are_read_as_a_file_name_can_spell_them():
-    assert pose_of("neck", "LEFT-45") == "left 45°"
-    assert pose_of("periorbital", "front_eyes_closed") == "front, eyes closed"
-    assert pose_of("neck", "") == "other" and pose_of("neck", "sideways") is None
+    neck, eyes = ("front", "left 45°", "other"), ("front, eyes open", "front, eyes closed")
+    assert pose_of(neck, "LEFT-45") == "left 45°"
+    assert pose_of(eyes, "front_eyes_closed") == "front, eyes closed"
+    assert pose_of(neck, "") == "other" and pose_of(neck, "sideways") is None
 
 
 def test_a_folder_that_is_missing_or_empty_is_one_sentence(database, technician, tmp_path):
@@ -229,3 +231,19 @@ def test_what_photos_export_writes_reads_back_in(database, technician, register_
     report = import_photos(database, technician, tmp_path / "out", dry_run=True)
     assert sorted(o.message.split(", ", 2)[2] for o in report.placed) == [
         "neck, after, front", "neck, before, front", "neck, before, left 45°"]
+
+
+def test_a_file_name_is_read_against_the_clinics_own_poses(database, admin, technician, clinic,
+                                                           tmp_path):
+    draft_id, _entry = clinic
+    with database.write() as db:
+        photo_poses.change_poses(db, admin, "neck", ["front", "chin up"])
+    folder = _folder(tmp_path, {f"A-1_neck_{TODAY}_before_Chin-Up.jpg": jpeg(),
+                                f"A-1_neck_{TODAY}_before_left-45.jpg": jpeg()})
+    report = import_photos(database, technician, folder)
+    assert [o.file for o in report.placed] == [f"A-1_neck_{TODAY}_before_Chin-Up.jpg"]
+    assert "'left-45' is not a pose of neck (front, chin up, other)" in \
+        report.problems[0].message
+    with database.read() as db:
+        assert [p.pose for p in session_photos.session_photos(db, technician, draft_id)] == [
+            "chin up"]

@@ -2,13 +2,15 @@
 proven by verify, refused in one sentence when they are not photos."""
 
 import io
+import json
 
 import pytest
 from sqlalchemy import select, text
 
 from models.admin.integrity import verify
-from models.clinic import clinic_settings
-from models.errors import ValidationFailed
+from models.clinic import clinic_settings, photo_poses
+from models.errors import NotAllowed, ValidationFailed
+from models.records.audit_events import AuditEvent
 from models.values.images import MAX_PIXELS, ImageRefused, clean_image
 from models.values.session_input import AreaInput, SessionInput
 from models.workflow import session_logging, session_photos
@@ -129,6 +131,58 @@ def test_a_photo_must_name_a_pose_of_its_area(database, technician, neck_draft):
         session_photos.add_photo(db, technician, draft_id, "neck", "before", "palms",
                                  clean_image(jpeg()))
     assert "not a pose of neck" in refused.value.problems["photo.pose"]
+
+
+def test_the_clinic_keeps_its_own_poses_and_photos_taken_keep_theirs(
+        database, admin, technician, neck_draft):
+    draft_id, _entry = neck_draft
+    with database.write() as db:
+        session_photos.add_photo(db, technician, draft_id, "neck", "before", "left 45°",
+                                 clean_image(jpeg()))
+        kept = photo_poses.change_poses(db, admin, "neck", ["  front ", "", "left   90°",
+                                                            "chin up"])
+    assert (kept.poses, kept.changed) == (("front", "left 90°", "chin up"), True)
+    with database.write() as db:
+        assert photo_poses.poses_of(db, "neck") == ("front", "left 90°", "chin up", "other")
+        assert photo_poses.poses_of(db, "hands") == ("backs", "palms", "other")  # untouched
+        session_photos.add_photo(db, technician, draft_id, "neck", "before", "left 90°",
+                                 clean_image(jpeg()))
+        patient_id = neck_draft_patient(db, draft_id)
+        # the photo of a pose since taken off the list can still be compared
+        assert session_photos.poses_to_compare(db, technician, patient_id, "neck") == (
+            "front", "left 90°", "chin up", "other", "left 45°")
+        event = db.scalars(select(AuditEvent).where(AuditEvent.action == "clinic.photo_poses")
+                           ).one()
+        assert (event.entity_id, json.loads(event.old_values), json.loads(event.new_values)) == (
+            "poses.neck", {"poses": ["front", "left 45°", "right 45°"]},
+            {"poses": ["front", "left 90°", "chin up"]})
+    with pytest.raises(ValidationFailed, match="not a pose of neck"), database.write() as db:
+        session_photos.add_photo(db, technician, draft_id, "neck", "before", "right 45°",
+                                 clean_image(jpeg()))
+    with database.write() as db:
+        assert photo_poses.change_poses(db, admin, "neck", None).changed is False
+        assert photo_poses.poses_of(db, "neck") == ("front", "left 45°", "right 45°", "other")
+
+
+@pytest.mark.parametrize(("lines", "says"), [
+    ([], "at least one pose"),
+    (["", "  "], "at least one pose"),
+    (["front", "Front"], "Front is listed twice"),
+    (["front", "Other"], "always offered last"),
+    (["x" * 41], "at most 40 characters"),
+    ([f"pose {n}" for n in range(13)], "At most 12 poses"),
+    (["front\x00"], "cannot be shown"),
+])
+def test_a_list_of_poses_that_cannot_be_offered_is_refused(database, admin, lines, says):
+    with pytest.raises(ValidationFailed, match=says), database.write() as db:
+        photo_poses.change_poses(db, admin, "neck", lines)
+    with database.read() as db:
+        assert not any(row.changed for row in photo_poses.area_poses(db))
+
+
+def test_only_an_administrator_changes_the_poses(database, technician):
+    with pytest.raises(NotAllowed), database.write() as db:
+        photo_poses.change_poses(db, technician, "neck", ["front"])
 
 
 def test_before_photos_the_clinic_requires_stop_completion(database, admin, technician,
