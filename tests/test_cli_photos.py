@@ -65,7 +65,7 @@ def test_photos_import_lists_what_it_cannot_place_then_imports_the_rest(
                    stdin=PIPED)
     assert dry.returncode == 0, dry.stderr
     lines = dry.stdout.strip().splitlines()
-    assert lines[-1] == ("Would import 2 of 6 files onto 1 draft(s) of 1 patient(s); 4 cannot "
+    assert lines[-1] == ("Would import 2 of 6 files onto 1 session(s) of 1 patient(s); 4 cannot "
                          "be placed (listed above)")
     assert sorted(line.split(":")[0] for line in lines[:-1]) == sorted([
         "notes.txt", f"A-1_neck_{TODAY}_right-45.jpg", f"Z-9_neck_{TODAY}.jpg",
@@ -82,14 +82,14 @@ def test_photos_import_lists_what_it_cannot_place_then_imports_the_rest(
                      stdin=PIPED)
     assert again.returncode == 1 and again.stdout.count("already on the session") == 2
     assert again.stderr.strip() == (f"laserlog: error: none of the 6 files in {folder} could "
-                                    "be placed on a draft")
+                                    "be placed on a session")
     assert _photos(database) == 5
     assert laserlog("--db", database_url, "verify").returncode == 0
 
 
 @pytest.mark.parametrize("args, stdin, code, says", [
     (("photos", "import", "MISSING", *TESS), PIPED, 1, "there is no folder"),
-    (("photos", "import", "FOLDER", *SAM), PIPED, 1, "sam is not an technician"),
+    (("photos", "import", "FOLDER", *SAM), PIPED, 1, "sam is not a technician"),
     (("photos", "import", "FOLDER", *TESS), "wrong password\n", 1, "password"),
     (("photos", "import", "FOLDER", "--pattern", "(?P<area>x", *TESS), PIPED, 2,
      "--pattern: the pattern is not a regular expression"),
@@ -97,6 +97,12 @@ def test_photos_import_lists_what_it_cannot_place_then_imports_the_rest(
      2, "it lacks area, date"),
     (("photos", "import", "FOLDER", "--kind", "during", *TESS), PIPED, 2, "invalid choice"),
     (("photos", "import", "FOLDER"), PIPED, 2, "--user"),
+    (("photos", "import", "FOLDER", "--reason", "older photos", *TESS), PIPED, 1,
+     "tess is not a supervisor"),
+    (("photos", "import", "FOLDER", "--reason", " ", *SAM), PIPED, 2,
+     "--reason: give the reason for the amendment"),
+    (("photos", "import", "FOLDER", "--reason", "older photos", *SAM), "wrong password\n", 1,
+     "password"),
 ])
 def test_photos_import_fails_in_one_line_storing_nothing(database_url, database, clinic,
                                                          supervisor, tmp_path, args, stdin,
@@ -110,6 +116,26 @@ def test_photos_import_fails_in_one_line_storing_nothing(database_url, database,
     if code == 1:
         assert len(failed.stderr.strip().splitlines()) == 1
     assert _photos(database) == 3 and failed.stdout == ""
+
+
+def test_a_supervisor_adds_older_photos_to_a_signed_session_by_one_amendment(
+        database_url, database, clinic, supervisor, tmp_path):
+    folder = _folder(tmp_path)
+    (folder / f"B-2_neck_{TODAY}_before_right-45.jpg").write_bytes(jpeg(colour=(1, 2, 3)))
+    done = laserlog("--db", database_url, "photos", "import", str(folder), "--reason",
+                    "photos from the clinic's old camera", *SAM, stdin=PIPED)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == (
+        "Imported 2 of 7 files onto 1 session(s) of 1 patient(s); 5 cannot be placed (listed "
+        "above)")
+    assert f"A-1_neck_{TODAY}_before_front.jpg: the session of {TODAY} for patient A-1 is a " \
+           "draft of Tess Tech" in done.stdout  # a draft is its technician's
+    assert _photos(database) == 5
+    with database.read() as db:
+        amend = db.scalars(select(AuditEvent).where(AuditEvent.action == "session.amend")
+                           ).one()
+    assert amend.reason == "photos from the clinic's old camera"
+    assert laserlog("--db", database_url, "verify").returncode == 0
 
 
 def test_photos_import_help_gives_the_pattern():
@@ -134,7 +160,7 @@ def test_photos_export_writes_the_patients_photos_and_is_recorded(
     assert "3 were there already" in again.stdout and len(list(out.iterdir())) == 3
     for user, patient, says in ((register_other, "B-2", "do not treat this patient"),
                                 ("sam", "Z-9", "No patient has the identifier Z-9"),
-                                ("admin", "B-2", "admin is not an technician or supervisor")):
+                                ("admin", "B-2", "admin is not a technician or supervisor")):
         failed = laserlog("--db", database_url, "photos", "export", "--patient", patient,
                           "--out", str(tmp_path / "refused"), "--user", user, stdin=PIPED)
         assert failed.returncode == 1 and says in failed.stderr, failed.stderr

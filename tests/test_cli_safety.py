@@ -63,7 +63,7 @@ def test_every_export_is_recorded_as_a_disclosure(tmp_path):
     url = demo_clinic(tmp_path / "clinic.db", "--sessions", "5")
     one_line_failure(laserlog("--db", url, "export", "--format", "csv", "--out",
                               str(tmp_path / "x.csv"), "--user", "demo.tech1", stdin=DEMO),
-                     "is not an supervisor")
+                     "is not a supervisor")
     done = export(url, "--format", "csv", "--out", str(tmp_path / "all.csv"), "--area", "neck")
     assert done.returncode == 0, done.stderr
     last = audit_actions(tmp_path / "clinic.db")[-1]

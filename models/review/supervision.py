@@ -11,6 +11,7 @@ completion does. It meets the rules completion meets, for what it changes (see
 ``amendment_problems``), and it withdraws any review: the amended session awaits review again.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -43,8 +44,8 @@ from models.values.session_input import (
     area_key,
     problems_for_completion,
 )
-from models.values.vocabulary import SIGNED, ParameterSource, SessionStatus
-from models.workflow import carried_forward, courses, incidents, patch_tests
+from models.values.vocabulary import SIGNED, Area, ParameterSource, SessionStatus
+from models.workflow import carried_forward, courses, incidents, patch_tests, session_photos
 from models.workflow.carried_forward import LastSettings
 from models.workflow.session_logging import (
     SIGNED_WITH_PASSWORD,
@@ -52,6 +53,7 @@ from models.workflow.session_logging import (
     record_change,
     stored_value_problems,
 )
+from models.workflow.session_photos import LatePhoto
 from models.workflow.session_rows import apply_entry, snapshot
 
 #: The key of an amendment's values that names the review it withdrew.
@@ -218,17 +220,56 @@ def _with_consent_signed(session: TreatmentSession, entry: SessionInput) -> Sess
         consent_signed_on=recorded.consent_signed_on))
 
 
+def _amended(db: Session, actor: Actor, session_id: int, expected_version: int | None,
+             signature: Signature) -> TreatmentSession:
+    """The signed session ``actor`` amends, signing with their own password."""
+    session = _session(db, actor, Action.AMEND_SESSION, session_id, expected_version)
+    if signature.actor_id != actor.id:
+        raise Refused("An amendment is signed with the supervisor's own password", actor,
+                      "amend_session", "treatment_session", session.uuid)
+    _refuse_unless_signed(session, "amended")
+    return session
+
+
+def add_photos(db: Session, actor: Actor, session_id: int, photos: Sequence[LatePhoto],
+               reason: str, expected_version: int | None = None, *,
+               signature: Signature) -> SessionDetail:
+    """Add photos to a signed session by an amendment of its own, with the reason and the
+    supervisor's password: each photo's hash is in the audit chain and the session's content
+    is sealed again with them in it. The clinical values reviewed do not change, so a review
+    stands."""
+    session = _amended(db, actor, session_id, expected_version, signature)
+    reason = _reason(reason, "amendment")
+    if not photos:
+        raise LaserLogError("No photos to add; nothing was recorded")
+    treated = {area.area for area in session.areas}
+    problems = {f"photo.{n}": f"The session did not treat the {Area(p.area).label.lower()}"
+                for n, p in enumerate(photos) if p.area not in treated}
+    if problems:
+        raise ValidationFailed(problems)
+    before = snapshot(session)
+    session.status = SessionStatus.AMENDED  # first: the database lets only an amendment change
+    added = [session_photos.keep_photo(db, actor, session, p.area, p.kind, p.pose, p.image,
+                                       p.source, p.taken_at) for p in photos]
+    record_change(db, actor, session, "session.amend", before, reason,
+                  signed_with=SIGNED_WITH_PASSWORD)
+    session.amendments.append(Amendment(
+        number=len(session.amendments) + 1, user_id=actor.id, reason=reason,
+        amended_at=datetime.now(UTC), old_values=canonical_json({"photos": []}),
+        new_values=canonical_json({"photos": [
+            {"area": p.area, "kind": p.kind, "pose": p.pose, "sha256": p.sha256}
+            for p in added]})))
+    db.flush()
+    return load_session(db, session.id)
+
+
 def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInput,
                   reason: str, expected_version: int | None = None, *,
                   signature: Signature) -> SessionDetail:
     """Change a completed session, signed with the supervisor's ``signature`` (their password,
     confirmed by ``accounts.confirm_signature``), recording the values replaced; any review
     is withdrawn and the session awaits review again."""
-    session = _session(db, actor, Action.AMEND_SESSION, session_id, expected_version)
-    if signature.actor_id != actor.id:
-        raise Refused("An amendment is signed with the supervisor's own password", actor,
-                      "amend_session", "treatment_session", session.uuid)
-    _refuse_unless_signed(session, "amended")
+    session = _amended(db, actor, session_id, expected_version, signature)
     reason = _reason(reason, "amendment")
     entry = _with_consent_signed(session, entry)
     problems = problems_for_completion(entry) | _safety_problems(db, session, entry)

@@ -39,9 +39,9 @@ from models.values.images import CleanImage, ImageRefused, read_image_file
 from models.values.photo_names import DEFAULT_PATTERN
 from models.values.photo_poses import OTHER_POSE
 from models.values.rows import Actor
-from models.values.vocabulary import Area, SessionStatus
+from models.values.vocabulary import SIGNED, Area, SessionStatus
 from models.workflow import session_photos
-from models.workflow.session_photos import PhotoKind
+from models.workflow.session_photos import LatePhoto, PhotoKind
 
 REQUIRED_GROUPS = ("identifier", "area", "date")
 SOURCE = "import"
@@ -164,9 +164,11 @@ def _patient(db: Session, name: str, identifier: str) -> Patient:
     return alike[0]
 
 
-def place(db: Session, actor: Actor, photo: NamedPhoto) -> TreatmentSession:
-    """The actor's draft the photo goes to: the patient's session of the photo's day that
-    treats its area, still a draft, the actor's own; else ``Unplaceable`` saying why."""
+def place(db: Session, actor: Actor, photo: NamedPhoto, late: bool = False
+          ) -> TreatmentSession:
+    """The session the photo goes to: the patient's session of the photo's day that treats
+    its area, the actor's own draft, or (``late``: photos are added to signed sessions by an
+    amendment) a signed one; else ``Unplaceable`` saying why."""
     name, identifier, day = photo.path.name, photo.identifier, photo.day
     area = Area(photo.area).label.lower()
     patient = _patient(db, name, identifier)
@@ -206,9 +208,11 @@ def place(db: Session, actor: Actor, photo: NamedPhoto) -> TreatmentSession:
     if not any(s.id in treating for s in sessions):
         raise Unplaceable(f"{name}: the session of {day} for patient {identifier} did not "
                           f"treat the {area}")
-    raise Unplaceable(f"{name}: the session of {day} for patient {identifier} is signed; a "
-                      "signed session's photos cannot change, so this one is not imported "
-                      "(add it in the app as a progress photo of a later session)")
+    if late:
+        return next(s for s in sessions if s.id in treating and s.status in SIGNED)
+    raise Unplaceable(f"{name}: the session of {day} for patient {identifier} is signed; "
+                      "only a supervisor adds photos to it, by an amendment (photos import "
+                      "--user SUPERVISOR --reason WHY)")
 
 
 def photo_files(folder: Path) -> list[Path]:
@@ -251,71 +255,176 @@ def _check_new(db: Session, session: TreatmentSession, photo: NamedPhoto,
                           f"patient {photo.identifier}")
 
 
-def _one(database: Database, actor: Actor, path: Path, pattern: "re.Pattern[str]",
-         kind: str, long_side: int, offered: Mapping[str, Sequence[str]], dry_run: bool
-         ) -> PhotoOutcome:
-    name = path.name
-    try:
-        if path.is_dir():
-            raise Unplaceable(f"{name}: a folder; photos are imported from the folder given, "
-                              "not from folders in it")
-        photo = read_name(path, pattern, kind, offered)
-        with database.read() as db:
-            session_uuid = place(db, actor, photo).uuid
-        refuse_database_file(path, "import")
-        image = read_image_file(path, long_side)
-    except Unplaceable as problem:
-        return PhotoOutcome(name, False, str(problem))
-    except ImageRefused as refused:  # "NAME is not a photo…" said as the report says it
-        said = str(refused)
+#: How photos of signed sessions are added (an amendment, ``supervision.add_photos``, which
+#: the caller gives): one session's photos in one transaction.
+AddLate = Callable[[Session, int, Sequence[LatePhoto]], object]
+Refusal = Unplaceable | ImageRefused | DatabaseFileRefused | OSError
+
+
+@dataclass(frozen=True)
+class _Placed:
+    session_id: int
+    session_uuid: UUID
+    signed: bool
+
+
+def _refusal(name: str, error: Refusal) -> PhotoOutcome:
+    """A file that cannot be placed or read, in the report's one sentence."""
+    if isinstance(error, ImageRefused):  # "NAME is not a photo…" said as the report says it
+        said = str(error)
         return PhotoOutcome(name, False, f"{name}: " + (
             f"the file{said[len(name):]}" if said.startswith(f"{name} ") else said))
-    except DatabaseFileRefused:
+    if isinstance(error, DatabaseFileRefused):
         return PhotoOutcome(name, False, f"{name}: a file of the LaserLog database in use; "
                                          "it is never read as a photo")
-    except OSError as error:
-        return PhotoOutcome(name, False, f"{name}: cannot be read: {os_reason(error)}")
-    shown = (f"{name}: patient {photo.identifier}, session of {photo.day}, "
-             f"{Area(photo.area).label.lower()}, {photo.kind}, {photo.pose}")
-    try:
-        if dry_run:
-            with database.read() as db:
-                _check_new(db, place(db, actor, photo), photo, image)
-        else:
-            with database.write() as db:
-                session = place(db, actor, photo)  # again: it may have been signed since
-                _check_new(db, session, photo, image)
-                row = session_photos.add_photo(db, actor, session.id, photo.area, photo.kind,
-                                               photo.pose, image, SOURCE)
-                stored = db.get(SessionPhoto, row.id)
-                assert stored is not None  # just added
-                stored.taken_at = _taken_at(image, photo, session)  # the same transaction
-    except Unplaceable as problem:
-        return PhotoOutcome(name, False, str(problem))
-    except (ValidationFailed, NotAllowed, NotFound) as refused:  # add_photo's own words
-        return PhotoOutcome(name, False, f"{name}: {refused}")
-    return PhotoOutcome(name, True, shown, session_uuid, photo.identifier)
+    if isinstance(error, Unplaceable):
+        return PhotoOutcome(name, False, str(error))
+    return PhotoOutcome(name, False, f"{name}: cannot be read: {os_reason(error)}")
+
+
+def _placed(photo: NamedPhoto, placed: _Placed) -> PhotoOutcome:
+    session = f"signed session of {photo.day} (by an amendment)" if placed.signed \
+        else f"session of {photo.day}"
+    return PhotoOutcome(photo.path.name, True,
+                        f"{photo.path.name}: patient {photo.identifier}, {session}, "
+                        f"{Area(photo.area).label.lower()}, {photo.kind}, {photo.pose}",
+                        placed.session_uuid, photo.identifier)
+
+
+@dataclass(frozen=True)
+class _Run:
+    database: Database
+    actor: Actor
+    pattern: "re.Pattern[str]"
+    kind: str
+    long_side: int
+    offered: Mapping[str, Sequence[str]]
+    dry_run: bool
+    add_late: AddLate | None
+
+    def place(self, db: Session, photo: NamedPhoto) -> TreatmentSession:
+        return place(db, self.actor, photo, late=self.add_late is not None)
+
+    def named(self, path: Path) -> tuple[NamedPhoto, _Placed]:
+        if path.is_dir():
+            raise Unplaceable(f"{path.name}: a folder; photos are imported from the folder "
+                              "given, not from folders in it")
+        photo = read_name(path, self.pattern, self.kind, self.offered)
+        with self.database.read() as db:
+            session = self.place(db, photo)
+            return photo, _Placed(session.id, session.uuid, session.status in SIGNED)
+
+    def image(self, path: Path) -> CleanImage:
+        refuse_database_file(path, "import")
+        return read_image_file(path, self.long_side)
+
+    def one(self, path: Path) -> PhotoOutcome | tuple[NamedPhoto, _Placed]:
+        """What became of the file; a photo for a signed session is returned to be added
+        with that session's others, by one amendment."""
+        try:
+            photo, placed = self.named(path)
+            if placed.signed and not self.dry_run:
+                return photo, placed
+            image = self.image(path)
+        except (Unplaceable, ImageRefused, DatabaseFileRefused, OSError) as error:
+            return _refusal(path.name, error)
+        try:
+            if self.dry_run:
+                with self.database.read() as db:
+                    _check_new(db, self.place(db, photo), photo, image)
+            else:
+                with self.database.write() as db:
+                    session = self.place(db, photo)  # again: it may have been signed since
+                    if session.id != placed.session_id:
+                        raise Unplaceable(f"{path.name}: the session of {photo.day} was "
+                                          "signed while importing; import again")
+                    _check_new(db, session, photo, image)
+                    session_photos.keep_photo(
+                        db, self.actor, session_photos.draft_of(db, self.actor, session.id),
+                        photo.area, photo.kind, photo.pose, image, SOURCE,
+                        _taken_at(image, photo, session))
+        except Unplaceable as problem:
+            return PhotoOutcome(path.name, False, str(problem))
+        except (ValidationFailed, NotAllowed, NotFound) as refused:  # the operation's words
+            return PhotoOutcome(path.name, False, f"{path.name}: {refused}")
+        return _placed(photo, placed)
+
+    def late(self, placed: _Placed, photos: list[NamedPhoto],
+             progress: Callable[[], None]) -> dict[Path, PhotoOutcome]:
+        """Add a signed session's photos by one amendment; what became of each."""
+        assert self.add_late is not None  # only then is a signed session placed
+        outcomes: dict[Path, PhotoOutcome] = {}
+        ready: list[tuple[NamedPhoto, CleanImage]] = []
+        for photo in photos:
+            try:
+                ready.append((photo, self.image(photo.path)))
+            except (ImageRefused, DatabaseFileRefused, OSError) as error:
+                outcomes[photo.path] = _refusal(photo.path.name, error)
+            progress()
+        adding: list[tuple[NamedPhoto, CleanImage]] = []
+        try:
+            with self.database.write() as db:
+                session = db.get(TreatmentSession, placed.session_id)
+                assert session is not None  # sessions are never deleted
+                for photo, image in ready:
+                    try:
+                        _check_new(db, session, photo, image)
+                        if any(image.sha256 == kept.sha256 for _p, kept in adding):
+                            raise Unplaceable(f"{photo.path.name}: the same photo as "
+                                              "another file of this folder")
+                    except Unplaceable as problem:
+                        outcomes[photo.path] = PhotoOutcome(photo.path.name, False,
+                                                            str(problem))
+                        continue
+                    adding.append((photo, image))
+                if adding:
+                    self.add_late(db, session.id, [
+                        LatePhoto(photo.area, photo.kind, photo.pose, image, SOURCE,
+                                  _taken_at(image, photo, session))
+                        for photo, image in adding])
+        except (ValidationFailed, NotAllowed, NotFound, LaserLogError) as refused:
+            for photo, _image in adding:
+                outcomes[photo.path] = PhotoOutcome(photo.path.name, False,
+                                                    f"{photo.path.name}: {refused}")
+            return outcomes
+        return outcomes | {photo.path: _placed(photo, placed) for photo, _image in adding}
 
 
 def import_photos(database: Database, actor: Actor, folder: Path,
                   pattern: "re.Pattern[str] | None" = None,
                   kind: str = PhotoKind.PROGRESS, dry_run: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> PhotoImportReport:
-    """Place every file of ``folder`` on its draft (in a dry run only say where each would
-    go); return what became of each file."""
-    require(actor, Action.LOG_SESSION, "session_photo")
+                  progress: Callable[[int, int], None] | None = None,
+                  add_late: AddLate | None = None) -> PhotoImportReport:
+    """Place every file of ``folder`` on its session (in a dry run only say where each would
+    go); return what became of each file. Photos go to the actor's own drafts, and with
+    ``add_late`` to signed sessions too, each session's by one amendment."""
+    require(actor, Action.LOG_SESSION if add_late is None else Action.AMEND_SESSION,
+            "session_photo")
     if kind not in set(PhotoKind):
         raise LaserLogError(f"{kind!r} is not a kind of photo (before, after or progress)")
     files = photo_files(folder)
     with database.read() as db:
-        long_side = clinic_settings.rules(db).photo_long_side
-        offered = photo_poses.poses(db)
-    chosen = pattern or name_pattern()
-    outcomes = []
-    for number, path in enumerate(files, 1):
-        outcomes.append(_one(database, actor, path, chosen, kind, long_side, offered,
-                             dry_run))
-        if progress is not None:
-            progress(number, len(files))
-    return PhotoImportReport(tuple(outcomes), dry_run)
+        run = _Run(database, actor, pattern or name_pattern(), kind,
+                   clinic_settings.rules(db).photo_long_side, photo_poses.poses(db),
+                   dry_run, add_late)
+    done = 0
 
+    def one_done() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, len(files))
+
+    outcomes: dict[Path, PhotoOutcome] = {}
+    late: dict[int, tuple[_Placed, list[NamedPhoto]]] = {}
+    for path in files:
+        result = run.one(path)
+        if isinstance(result, PhotoOutcome):
+            outcomes[path] = result
+            one_done()
+        else:
+            photo, placed = result
+            late.setdefault(placed.session_id, (placed, []))[1].append(photo)
+    for placed, photos in late.values():
+        outcomes |= run.late(placed, photos, one_done)
+    return PhotoImportReport(tuple(outcomes[path] for path in files), dry_run)

@@ -73,6 +73,19 @@ def _rows(db: Session, photos: Sequence[SessionPhoto]) -> list[PhotoRow]:
     return [_row(p, names.get(p.added_by_id, ""), starts[p.session_id]) for p in photos]
 
 
+@dataclass(frozen=True)
+class LatePhoto:
+    """A photo brought to a session after it was signed (an older photo imported): added
+    only by an amendment (``supervision.add_photos``)."""
+
+    area: str
+    kind: str
+    pose: str
+    image: CleanImage
+    source: str
+    taken_at: datetime
+
+
 def photo_problems(db: Session, area: str, kind: str, pose: str) -> dict[str, str]:
     problems: dict[str, str] = {}
     if area not in set(Area):
@@ -85,7 +98,7 @@ def photo_problems(db: Session, area: str, kind: str, pose: str) -> dict[str, st
     return problems
 
 
-def _draft_of(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
+def draft_of(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
     require(actor, Action.LOG_SESSION, "treatment_session", session_id)
     session = db.get(TreatmentSession, session_id)
     if session is None:
@@ -103,15 +116,25 @@ def _draft_of(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
 def add_photo(db: Session, actor: Actor, session_id: int, area: str, kind: str, pose: str,
               image: CleanImage, source: str = "file") -> PhotoRow:
     """Keep a photo of one of the draft's areas (the image already made safe)."""
-    session = _draft_of(db, actor, session_id)
+    return keep_photo(db, actor, draft_of(db, actor, session_id), area, kind, pose, image,
+                      source)
+
+
+def keep_photo(db: Session, actor: Actor, session: TreatmentSession, area: str, kind: str,
+               pose: str, image: CleanImage, source: str, taken_at: datetime | None = None
+               ) -> PhotoRow:
+    """Keep a photo of ``session`` with its audit event, the caller having checked that the
+    actor may add it there. Taken ``taken_at``, else when the camera's clock says if that is
+    plausible, else now."""
     problems = photo_problems(db, area, kind, pose)
     if problems:
         raise ValidationFailed(problems)
-    taken_at = datetime.now(UTC)
-    if image.taken_at is not None:  # the camera's clock, in this PC's time zone
-        camera = image.taken_at.astimezone().astimezone(UTC)
-        if session.started_at - timedelta(days=1) <= camera <= taken_at + timedelta(hours=1):
-            taken_at = camera  # plausible: from the day before the session until now
+    if taken_at is None:
+        taken_at = datetime.now(UTC)
+        if image.taken_at is not None:  # the camera's clock, in this PC's time zone
+            camera = image.taken_at.astimezone().astimezone(UTC)
+            if session.started_at - timedelta(days=1) <= camera <= taken_at + timedelta(hours=1):
+                taken_at = camera  # plausible: from the day before the session until now
     photo = SessionPhoto(session_id=session.id, patient_id=session.patient_id, area=area,
                          kind=kind, pose=pose, taken_at=taken_at, width=image.width,
                          height=image.height, sha256=image.sha256, source=source[:32],
@@ -145,7 +168,7 @@ def remove_photo(db: Session, actor: Actor, photo_id: int) -> None:
     photo = db.get(SessionPhoto, photo_id)
     if photo is None:
         raise NotFound("No such photo")
-    session = _draft_of(db, actor, photo.session_id)
+    session = draft_of(db, actor, photo.session_id)
     db.execute(update(Patient).where(Patient.portrait_photo_id == photo.id)
                .values(portrait_photo_id=None))  # never a portrait of a photo taken out
     db.execute(delete(PhotoImage).where(PhotoImage.photo_id == photo.id))

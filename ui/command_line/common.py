@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
     from models.storage.database import Database
-    from models.values.rows import Actor
+    from models.values.rows import Actor, Signature
 
 
 class Failure(Exception):
@@ -90,6 +90,22 @@ def read_password(prompt: str, confirm: bool = True) -> str:
 def acting(database: "Database", args: argparse.Namespace, *roles: str) -> "Actor":
     """Who runs this command: ``--user NAME``, the password from standard input when piped
     (else asked for), one of ``roles``. Signing in is audited like the GUI's."""
+    return _signed_in(database, args, roles)[0]
+
+
+def signing(database: "Database", args: argparse.Namespace, *roles: str
+            ) -> tuple["Actor", "Signature"]:
+    """Who runs this command, as ``acting``, and their electronic signature: the same
+    password, confirmed again for signing (an amendment is signed)."""
+    from models.access import accounts
+
+    actor, password = _signed_in(database, args, roles)
+    with database.write() as db:
+        return actor, accounts.confirm_signature(db, actor, password)
+
+
+def _signed_in(database: "Database", args: argparse.Namespace, roles: tuple[str, ...]
+               ) -> tuple["Actor", str]:
     from models.access import accounts
     from models.values.vocabulary import Role
 
@@ -99,8 +115,9 @@ def acting(database: "Database", args: argparse.Namespace, *roles: str) -> "Acto
     actor = accounts.sign_in(database, args.user, password)
     if actor.role not in roles:
         wanted = " or ".join(Role(role).label.lower() for role in roles)
-        raise Failure(f"{args.user} is not an {wanted}: this command needs one")
-    return actor
+        article = "an" if wanted[0] in "aeiou" else "a"
+        raise Failure(f"{args.user} is not {article} {wanted}: this command needs one")
+    return actor, password
 
 
 def output(text: str) -> Path:

@@ -51,8 +51,9 @@ def _photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParse
         "import", help="put each photo of a folder on its patient's draft of that day",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Put each photo of FOLDER on the patient's session of the day its name\n"
-                    "gives that treated its area, when that session is still a draft of\n"
-                    "--user's: a signed session's photos cannot change. Every file that\n"
+                    "gives that treated its area: a draft of --user's, or, with --reason,\n"
+                    "a signed session, by an amendment that a supervisor (--user) signs\n"
+                    "with their password (one amendment per session). Every file that\n"
                     "cannot be placed is listed with the reason; nothing of it is stored.",
         epilog=PHOTO_NAMES + DEFAULT_PATTERN)
     bring.add_argument("folder", metavar="FOLDER")
@@ -63,7 +64,11 @@ def _photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParse
     bring.add_argument("--dry-run", action="store_true",
                        help="read and place every file, list those that cannot be placed, "
                             "store nothing")
-    who(bring, "the technician whose drafts receive the photos", required=True)
+    bring.add_argument("--reason", metavar="WHY",
+                       help="add photos to signed sessions too, by an amendment with this "
+                            "reason (--user a supervisor)")
+    who(bring, "the technician whose drafts receive the photos (with --reason, the "
+               "supervisor who amends)", required=True)
     out = actions.add_parser(
         "export", help="write a patient's photos as JPEG files named for what they show",
         description="Write every photo of the patient (not voided; signed sessions and your "

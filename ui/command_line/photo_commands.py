@@ -1,10 +1,18 @@
-"""The photos commands: bring a clinic's older photos onto its drafts, write a patient's
-photos out as files."""
+"""The photos commands: bring a clinic's older photos onto its drafts (and, by a supervisor's
+amendment, its signed sessions), write a patient's photos out as files."""
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from ui.command_line.common import Failure, acting, opened, output
+from ui.command_line.common import Failure, acting, opened, output, signing
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy.orm import Session
+
+    from models.workflow.session_photos import LatePhoto
 
 
 def cmd_photos(args: argparse.Namespace) -> int:
@@ -15,6 +23,7 @@ def cmd_photos(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from models.errors import LaserLogError
+    from models.review import supervision
     from models.workflow.photo_import import import_photos, name_pattern, photo_files
 
     folder = output(args.folder)
@@ -24,28 +33,41 @@ def _import(args: argparse.Namespace) -> int:
         print(f"laserlog: error: --pattern: {error}", file=sys.stderr)
         return 2
     photo_files(folder)  # a missing or empty folder fails before the password is asked
+    if args.reason is not None and not args.reason.strip():
+        print("laserlog: error: --reason: give the reason for the amendment", file=sys.stderr)
+        return 2
     with opened(args) as database:
-        actor = acting(database, args, "technician")
+        add_late = None
+        if args.reason is None:
+            actor = acting(database, args, "technician")
+        else:  # signed sessions get their photos by an amendment, signed with the password
+            actor, signature = signing(database, args, "supervisor")
+
+            def add_late(db: "Session", session_id: int, photos: "Sequence[LatePhoto]"
+                         ) -> None:
+                supervision.add_photos(db, actor, session_id, photos, args.reason,
+                                       signature=signature)
 
         def progress(done: int, total: int) -> None:
             if sys.stderr.isatty():
                 print(f"\r{done}/{total} files", end="", file=sys.stderr, flush=True)
 
         report = import_photos(database, actor, folder, pattern, args.kind,
-                               dry_run=args.dry_run, progress=progress)
+                               dry_run=args.dry_run, progress=progress, add_late=add_late)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     for problem in report.problems:
         print(problem.message)
     placed, total = len(report.placed), len(report.outcomes)
-    drafts = len({o.session_uuid for o in report.placed})
+    sessions = len({o.session_uuid for o in report.placed})
     patients = len({o.patient for o in report.placed})
     verb = "Would import" if report.dry_run else "Imported"
     unplaced = total - placed
-    print(f"{verb} {placed} of {total} files onto {drafts} draft(s) of {patients} patient(s)"
+    print(f"{verb} {placed} of {total} files onto {sessions} session(s) of {patients} "
+          f"patient(s)"
           + (f"; {unplaced} cannot be placed (listed above)" if unplaced else ""))
     if not placed:
-        raise Failure(f"none of the {total} files in {folder} could be placed on a draft")
+        raise Failure(f"none of the {total} files in {folder} could be placed on a session")
     return 0
 
 

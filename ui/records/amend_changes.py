@@ -151,6 +151,14 @@ def review_text(review: Values | None) -> str:
     return f"reviewed {_time(review.get('reviewed_at'))} by {review.get('reviewed_by') or '–'}"
 
 
+def photos_text(photos: list[Values] | None) -> str:
+    """The photos an amendment added (older photos brought to a signed session)."""
+    if not photos:
+        return "none added"
+    return "; ".join(f"{Area(p['area']).label.lower()}, {p['kind']}, {p['pose']}"
+                     for p in photos)
+
+
 def _plain(value: object) -> str:
     if value is None or value == "":
         return "–"
@@ -167,9 +175,10 @@ _SINGLE: dict[str, tuple[str, Callable[[Any], str]]] = {
     "notes": ("Notes", _plain),
     "aftercare_given_at": ("Aftercare sheet given", _time),
     "review": ("Review", review_text),
+    "photos": ("Photos", photos_text),
 }
 _ORDER = ["started_at", "duration_s", "room", "device_id", "areas", "anaesthetic",
-          "reactions", "screening", "notes", "aftercare_given_at", "review"]
+          "reactions", "screening", "notes", "aftercare_given_at", "review", "photos"]
 
 
 def _by(items: list[Values] | None, key: str) -> dict[str, Values]:

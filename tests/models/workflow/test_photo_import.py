@@ -2,6 +2,7 @@
 importer's own draft of that day that treats the area; every other file named in one
 sentence, nothing of it stored; a dry run stores nothing at all."""
 
+import json
 import os
 from datetime import UTC, date, datetime, timedelta
 
@@ -14,6 +15,9 @@ from models.clinic import photo_poses
 from models.errors import LaserLogError
 from models.records.audit_events import AuditEvent
 from models.records.photos import PhotoImage, SessionPhoto
+from models.records.treatment import TreatmentSession
+from models.review import supervision
+from models.values.vocabulary import SessionStatus
 from models.workflow import session_photos
 from models.workflow.photo_import import import_photos, name_pattern, pose_of
 from tests.entries import complete
@@ -77,7 +81,7 @@ BAD = {  # file -> what its one line says
     f"Z-9_neck_{TODAY}.jpg": "no patient has the identifier Z-9",
     f"A-1_neck_{YESTERDAY}.jpg": f"patient A-1 has no session on {YESTERDAY}",
     f"A-1_knees_{TODAY}.jpg": f"your draft of {TODAY} for patient A-1 has no knees area",
-    f"B-2_neck_{TODAY}.jpg": "is signed; a signed session's photos cannot change",
+    f"B-2_neck_{TODAY}.jpg": "is signed; only a supervisor adds photos to it, by an amendment",
     f"C-3_neck_{TODAY}.jpg": "you do not treat patient C-3",
     f"A-1_neck_{TODAY}_right45.jpg": "is not a photo LaserLog can read",
     f"A-1_neck_{TODAY}_front (2).jpg": "is damaged or cut off",
@@ -247,3 +251,67 @@ def test_a_file_name_is_read_against_the_clinics_own_poses(database, admin, tech
     with database.read() as db:
         assert [p.pose for p in session_photos.session_photos(db, technician, draft_id)] == [
             "chin up"]
+
+
+def test_a_supervisor_adds_older_photos_to_signed_sessions_one_amendment_each(
+        database, technician, supervisor, signature_of, clinic, tmp_path):
+    with database.read() as db:
+        signed = db.scalars(select(TreatmentSession).where(
+            TreatmentSession.status == SessionStatus.COMPLETED)).one()
+        signed_id = signed.id
+    with database.write() as db:
+        supervision.review_session(db, supervisor, signed_id)
+    signature = signature_of(supervisor)
+
+    def add_late(db, session_id, photos):
+        supervision.add_photos(db, supervisor, session_id, photos, "from the old camera",
+                               signature=signature)
+
+    folder = _folder(tmp_path, {
+        f"B-2_neck_{TODAY}_before_front.jpg": jpeg(colour=(200, 10, 10)),
+        f"B-2_neck_{TODAY}_after_left-45.jpg": with_gps_and_owner(),
+        f"B-2_neck_{TODAY}_after_right-45.jpg": with_gps_and_owner(),  # the same photo again
+        f"B-2_neck_{TODAY}_before_left-45.jpg": jpeg()[:2500],
+        f"B-2_knees_{TODAY}.jpg": jpeg(colour=(1, 1, 1))})
+    dry = import_photos(database, supervisor, folder, dry_run=True, add_late=add_late)
+    assert len(dry.placed) == 3 and "(by an amendment)" in dry.placed[0].message
+    assert _stored(database) == (0, 0, 0)
+
+    report = import_photos(database, supervisor, folder, add_late=add_late)
+    assert sorted(o.file for o in report.placed) == [
+        f"B-2_neck_{TODAY}_after_left-45.jpg", f"B-2_neck_{TODAY}_before_front.jpg"]
+    problems = {o.file: o.message for o in report.problems}
+    assert "the same photo as another file" in problems[f"B-2_neck_{TODAY}_after_right-45.jpg"]
+    assert "damaged or cut off" in problems[f"B-2_neck_{TODAY}_before_left-45.jpg"]
+    assert "did not treat the knees" in problems[f"B-2_knees_{TODAY}.jpg"]
+    assert _stored(database) == (2, 2, 2)
+    with database.read() as db:
+        session = db.get(TreatmentSession, signed_id)
+        assert session.status == SessionStatus.AMENDED
+        assert session.reviewed_at is not None  # the clinical values reviewed stand
+        (amendment,) = session.amendments
+        assert amendment.reason == "from the old camera"
+        assert [(p["kind"], p["pose"]) for p in json.loads(amendment.new_values)["photos"]] == [
+            ("after", "left 45°"), ("before", "front")]  # in the files' order
+        images = [session_photos.image_of(db, supervisor, p.id)
+                  for p in session_photos.session_photos(db, supervisor, signed_id)]
+    assert all(b"Dr Artist Owner" not in data for data in images)
+    assert verify(database).ok  # sealed again, with the photos in the content
+
+    again = import_photos(database, supervisor, folder, add_late=add_late)
+    assert not again.placed and _stored(database) == (2, 2, 2)
+    with database.read() as db:
+        assert len(db.get(TreatmentSession, signed_id).amendments) == 1
+
+
+def test_only_a_supervisor_adds_photos_to_a_signed_session(database, technician,
+                                                          signature_of, clinic, tmp_path):
+    folder = _folder(tmp_path, {f"B-2_neck_{TODAY}.jpg": jpeg()})
+    with pytest.raises(Refused):
+        import_photos(database, technician, folder, add_late=lambda *_a: None)
+    with database.read() as db:
+        signed_id = db.scalars(select(TreatmentSession.id).where(
+            TreatmentSession.status == SessionStatus.COMPLETED)).one()
+    with pytest.raises(Refused), database.write() as db:
+        supervision.add_photos(db, technician, signed_id, [], "why",
+                               signature=signature_of(technician))

@@ -265,3 +265,12 @@ def test_an_amended_session_is_no_longer_shown_reviewed_and_can_be_signed_off_ag
     assert actions.review_button.isEnabled()
     detail = stored(database, signed.summary.id)
     assert (detail.summary.status, detail.reviewed_at) == ("amended", None)
+
+
+def test_an_amendment_that_added_photos_says_which():
+    from ui.records.amend_changes import changes
+
+    added = {"area": "neck", "kind": "after", "pose": "left 45°", "sha256": "ab" * 32}
+    found = changes({"photos": []}, {"photos": [added, added | {"kind": "before"}]})
+    assert [(c.what, c.before, c.after) for c in found] == [
+        ("Photos", "none added", "neck, after, left 45°; neck, before, left 45°")]
