@@ -33,7 +33,8 @@ from models.workflow.session_photos import PhotoRow
 from ui.services.tasks import TaskRunner
 from ui.session.patient_picker import PORTRAIT
 from ui.widgets.form_dialog import FormDialog, OperationCall
-from ui.widgets.photo_thumbnails import THUMB, pixmap_of, show_photos
+from ui.widgets.photo_thumbnails import THUMB, chosen_photo, pixmap_of, show_photos
+from ui.widgets.photo_view import PhotoViewDialog
 from ui.widgets.screen_fit import fit_to_screen
 
 
@@ -69,6 +70,7 @@ class PhotoStrip(QWidget):
         self.list.setIconSize(THUMB)
         self.list.setWrapping(False)
         self.list.setFixedHeight(THUMB.height() + 64)
+        self.list.setToolTip("Double-click a photo, or press Enter, to see it at full size")
         self.note = QLabel("Reading the photos…")
         self.compare_button = QPushButton("Co&mpare photos…")
         self.compare_button.setEnabled(False)
@@ -89,7 +91,7 @@ class PhotoStrip(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.list)
         self.compare_button.clicked.connect(self.compare)
-        self.list.itemDoubleClicked.connect(lambda _item: self.compare())
+        self.list.itemActivated.connect(lambda _item: self.view())
         tasks.read(session_photos.session_photos, actor, session_id).then(self._show)
         tasks.read(session_photos.portrait_of, actor, patient_id).then(self._show_portrait)
 
@@ -108,10 +110,15 @@ class PhotoStrip(QWidget):
         self.compare_button.setEnabled(bool(photos))
         show_photos(self.tasks, self.actor, self.list, photos)
 
+    def view(self) -> None:
+        """The photo chosen, at full size."""
+        photo = chosen_photo(self.list, self.photos)
+        if photo is not None:
+            self.view_dialog = PhotoViewDialog(self.tasks, self.actor, photo, self)
+            self.view_dialog.open()
+
     def void(self) -> None:
-        chosen = self.list.currentItem()
-        photo = next((p for p in self.photos if chosen is not None
-                      and p.id == chosen.data(Qt.ItemDataRole.UserRole)), None)
+        photo = chosen_photo(self.list, self.photos)
         if photo is None or photo.voided:
             self.note.setText("Choose the photo to void in the list.")
             return
@@ -122,10 +129,8 @@ class PhotoStrip(QWidget):
         self.void_dialog = dialog
 
     def compare(self) -> None:
-        chosen = self.list.currentItem()
-        photo = next((p for p in self.photos
-                      if chosen is not None and p.id == chosen.data(Qt.ItemDataRole.UserRole)),
-                     self.photos[0] if self.photos else None)
+        photo = chosen_photo(self.list, self.photos) or (self.photos[0] if self.photos
+                                                          else None)
         if photo is None:
             return
         self.dialog = PhotoCompareDialog(self.tasks, self.actor, self.patient_id, photo.area,
@@ -184,6 +189,7 @@ class PhotoCompareDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor, self.patient_id = tasks, actor, patient_id
+        self.photos: list[PhotoRow] = []
         self.setWindowTitle("Compare photos")
         self.area = QComboBox()
         self.area.setAccessibleName("Area")
@@ -225,6 +231,8 @@ class PhotoCompareDialog(QDialog):
         self.slider.valueChanged.connect(self.wipe.set_split)
         self.area.currentIndexChanged.connect(lambda _i: self._fill_poses(None))
         self.pose.currentIndexChanged.connect(lambda _i: self.read_series())
+        self.series.setToolTip("Double-click a photo, or press Enter, to see it at full size")
+        self.series.itemActivated.connect(lambda _item: self._view())
         self._fill_poses(pose)
         fit_to_screen(self, self.WANTED)
 
@@ -241,6 +249,12 @@ class PhotoCompareDialog(QDialog):
             self.pose.setCurrentIndex(max(0, self.pose.findText(pose)))
         self.pose.blockSignals(False)
         self.read_series()
+
+    def _view(self) -> None:
+        photo = chosen_photo(self.series, self.photos)
+        if photo is not None:
+            self.view_dialog = PhotoViewDialog(self.tasks, self.actor, photo, self)
+            self.view_dialog.open()
 
     def read_series(self) -> None:
         self.series.clear()

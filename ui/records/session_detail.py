@@ -77,18 +77,7 @@ def session_html(detail: SessionDetail, events: Sequence[AuditRow] = ()) -> str:
     html.append("<table>")
     html += [f"<tr><th align='left'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows]
     html.append("</table><h3>Treated areas and parameters</h3>")
-    html.append("<table border='1' cellspacing='0' cellpadding='3'><tr><th>Area</th>")
-    html += [f"<th>{escape(spec.title)}</th>" for spec in FORM_FIELDS]
-    html.append("<th>Parameters from</th><th>Reason for a change beyond the limit</th></tr>")
-    for area in detail.areas:
-        cells = [area.settings.get(spec.key, getattr(area, spec.key, None))
-                 for spec in FORM_FIELDS]
-        html.append(f"<tr><td>{escape(Area(area.area).label)}</td>")
-        html += [f"<td align='right'>{escape(_value(v))}</td>" for v in cells]
-        source = ParameterSource(area.source).label if area.source else "–"
-        html.append(f"<td>{escape(source)}</td><td>{escape(area.change_reason or '–')}</td>"
-                    "</tr>")
-    html.append("</table>")
+    html += _parameters_html(detail)
     html += _screening_html(detail.screening)
     html.append("<h3>Reactions</h3>")
     if detail.reactions:
@@ -114,6 +103,31 @@ def session_html(detail: SessionDetail, events: Sequence[AuditRow] = ()) -> str:
     html += _amendments_html(detail)
     html += _events_html(events)
     return "".join(html)
+
+
+def _parameters_html(detail: SessionDetail) -> list[str]:
+    """A row for each parameter and a column for each area: however many parameters a device
+    has, the table fits the screen and an A4 page with no word broken."""
+    if not detail.areas:
+        return ["<p>No areas recorded.</p>"]
+    html = ["<table border='1' cellspacing='0' cellpadding='3'><tr><th>Parameter</th>"]
+    html += [f"<th>{escape(Area(area.area).label)}</th>" for area in detail.areas]
+    html.append("</tr>")
+    for spec in FORM_FIELDS:
+        values = [area.settings.get(spec.key, getattr(area, spec.key, None))
+                  for area in detail.areas]
+        html.append(f"<tr><td>{escape(spec.title)}</td>")
+        html += [f"<td align='right'>{escape(_value(v))}</td>" for v in values]
+        html.append("</tr>")
+    sources = [ParameterSource(a.source).label if a.source else "–" for a in detail.areas]
+    reasons = [a.change_reason or "–" for a in detail.areas]
+    for title, texts in (("Parameters from", sources),
+                         ("Reason for a change beyond the limit", reasons)):
+        html.append(f"<tr><td>{escape(title)}</td>")
+        html += [f"<td>{escape(text)}</td>" for text in texts]
+        html.append("</tr>")
+    html.append("</table>")
+    return html
 
 
 def _screening_html(screening: ScreeningInput | None) -> list[str]:

@@ -36,7 +36,8 @@ from models.workflow.session_photos import PhotoKind, PhotoRow
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 from ui.widgets.file_dialogs import choose_files_to_open, choose_folder
-from ui.widgets.photo_thumbnails import THUMB, caption, pixmap_of, show_photos
+from ui.widgets.photo_thumbnails import THUMB, caption, chosen_photo, pixmap_of, show_photos
+from ui.widgets.photo_view import PhotoViewDialog
 
 PHOTO_FILES = "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff)"
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff"}
@@ -87,6 +88,8 @@ class PhotoPanel(QGroupBox):
         self.kept.setViewMode(QListWidget.ViewMode.IconMode)
         self.kept.setIconSize(THUMB)
         self.kept.setFixedHeight(THUMB.height() + 48)
+        self.kept.setToolTip("Double-click a photo, or press Enter, to see it at full size")
+        self.kept_photos: list[PhotoRow] = []
         self.empty_note = QLabel("No photos yet: choose files with Add photos, drop them on "
                                  "this box, or assign them from the camera folder.")
         self.empty_note.setWordWrap(True)
@@ -120,6 +123,7 @@ class PhotoPanel(QGroupBox):
         self.folder_button.clicked.connect(self._choose_folder)
         self.assign_button.clicked.connect(self._assign_selected)
         self.inbox.itemDoubleClicked.connect(lambda _i: self._assign_selected())
+        self.kept.itemActivated.connect(lambda _i: self._view_selected())
         self.remove_button.clicked.connect(self._remove_selected)
         self.portrait_button.clicked.connect(self._use_as_portrait)
         self.show_areas([])
@@ -231,6 +235,7 @@ class PhotoPanel(QGroupBox):
             lambda data: self.previous.setPixmap(pixmap_of(data)))
 
     def _show_kept(self, photos: list[PhotoRow]) -> None:
+        self.kept_photos = photos
         self.kept.clear()
         self.kept.setVisible(bool(photos))
         self.empty_note.setVisible(not photos)
@@ -268,6 +273,12 @@ class PhotoPanel(QGroupBox):
         self.tasks.write(session_photos.remove_photo, self.actor,
                          item.data(Qt.ItemDataRole.UserRole)).then(
             self._added_or_removed, self._refused)
+
+    def _view_selected(self) -> None:
+        photo = chosen_photo(self.kept, self.kept_photos)
+        if photo is not None:
+            self.view_dialog = PhotoViewDialog(self.tasks, self.actor, photo, self)
+            self.view_dialog.open()
 
     def _use_as_portrait(self) -> None:
         item = self.kept.currentItem()

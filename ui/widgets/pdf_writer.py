@@ -13,13 +13,20 @@ from models.storage.atomic_files import written_in_place_of
 STYLE = "<style>body{font-family:sans-serif;font-size:9pt} th{text-align:left}</style>"
 
 
+def pdf_writer(path: Path, title: str) -> QPdfWriter:
+    """A writer of A4 pages with the reports' margins."""
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+    writer.setTitle(title)
+    writer.setCreator("LaserLog")
+    return writer
+
+
 def write_document(document: QTextDocument, path: Path) -> None:
     with written_in_place_of(path) as partial:
-        writer = QPdfWriter(str(partial))
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-        writer.setTitle(document.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
-        writer.setCreator("LaserLog")
+        writer = pdf_writer(partial, document.metaInformation(
+            QTextDocument.MetaInformation.DocumentTitle))
         document.print_(writer)
         del writer  # the file is complete once the writer is gone
         if not partial.exists() or partial.stat().st_size == 0:

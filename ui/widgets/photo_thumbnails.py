@@ -4,7 +4,7 @@ from contextlib import suppress
 from functools import partial
 
 from PySide6.QtCore import QBuffer, QByteArray, QSize, Qt
-from PySide6.QtGui import QIcon, QImageReader, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QImage, QImageReader, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from models.values.rows import Actor
@@ -31,6 +31,23 @@ def pixmap_of(data: bytes, size: QSize = THUMB) -> QPixmap:
     return QPixmap.fromImage(reader.read())
 
 
+def voided_look(pixmap: QPixmap) -> QPixmap:
+    """A voided photo as it is shown: grey, faded and stamped VOID across, so it is never
+    taken for a live one."""
+    grey = QPixmap.fromImage(pixmap.toImage().convertToFormat(QImage.Format.Format_Grayscale8))
+    painter = QPainter(grey)
+    painter.fillRect(grey.rect(), QColor(255, 255, 255, 110))
+    painter.setPen(QPen(QColor(190, 0, 0), max(2, grey.width() // 40)))
+    painter.drawLine(grey.rect().bottomLeft(), grey.rect().topRight())
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(max(12, grey.height() // 4))
+    painter.setFont(font)
+    painter.drawText(grey.rect(), Qt.AlignmentFlag.AlignCenter, "VOID")
+    painter.end()
+    return grey
+
+
 def photo_item(photo: PhotoRow, dated: bool = True) -> QListWidgetItem:
     """A photo's entry: its day (when ``dated``), area, kind and pose; voided said too."""
     day = f"{photo.session_started_at.astimezone():%Y-%m-%d}\n" if dated else ""
@@ -42,11 +59,21 @@ def photo_item(photo: PhotoRow, dated: bool = True) -> QListWidgetItem:
     return item
 
 
-def _set_icons(items: dict[int, QListWidgetItem], thumbnails: dict[int, bytes]) -> None:
+def chosen_photo(view: QListWidget, photos: list[PhotoRow]) -> PhotoRow | None:
+    """The photo of the list's current item, if any."""
+    chosen = view.currentItem()
+    if chosen is None:
+        return None
+    return next((p for p in photos if p.id == chosen.data(Qt.ItemDataRole.UserRole)), None)
+
+
+def _set_icons(items: dict[int, QListWidgetItem], voided: set[int],
+               thumbnails: dict[int, bytes]) -> None:
     with suppress(RuntimeError):  # the list was filled again meanwhile: the items are gone
         for photo_id, item in items.items():
             if photo_id in thumbnails:
-                item.setIcon(QIcon(pixmap_of(thumbnails[photo_id])))
+                pixmap = pixmap_of(thumbnails[photo_id])
+                item.setIcon(QIcon(voided_look(pixmap) if photo_id in voided else pixmap))
 
 
 def show_photos(tasks: TaskRunner, actor: Actor, view: QListWidget, photos: list[PhotoRow],
@@ -58,4 +85,4 @@ def show_photos(tasks: TaskRunner, actor: Actor, view: QListWidget, photos: list
         view.addItem(items[photo.id])
     if items:
         tasks.read(session_photos.thumbnails_of, actor, list(items)).then(
-            partial(_set_icons, items))
+            partial(_set_icons, items, {p.id for p in photos if p.voided}))

@@ -16,6 +16,7 @@ from tests.photos import jpeg
 from tests.ui.conftest import RecordedMessages
 from ui.records.history_view import HistoryView
 from ui.services.tasks import TaskRunner
+from ui.widgets.photo_thumbnails import THUMB
 
 
 def neck_course(database, technician, device):
@@ -48,6 +49,20 @@ def opened(qtbot, database, actor, session_id):
     view.open_session_id(session_id)
     qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(), timeout=10_000)
     return view, tasks, messages
+
+
+def _view_first(qtbot, strip):
+    point = strip.list.visualItemRect(strip.list.item(0)).center()
+    qtbot.mouseClick(strip.list.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.mouseDClick(strip.list.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(lambda: getattr(strip, "view_dialog", None) is not None
+                    and strip.view_dialog.isVisible(), timeout=10_000)
+    return strip.view_dialog
+
+
+def _colour(pixmap):
+    """A pixel near the bottom-right corner, clear of the VOID stamp."""
+    return QColor(pixmap.toImage().pixel(pixmap.width() * 7 // 8, pixmap.height() * 7 // 8))
 
 
 def test_the_detail_shows_the_photos_and_compares_the_course(qtbot, database, technician,
@@ -93,6 +108,13 @@ def test_a_supervisor_voids_a_signed_sessions_photo_and_it_stays_marked(qtbot, d
     strip = view.dialog.photos
     qtbot.waitUntil(lambda: strip.list.count() == 1 and strip.void_button.isEnabled(),
                     timeout=10_000)
+    photo = strip.photos[0]
+    full = _view_first(qtbot, strip)  # a double-click: the photo at full size
+    qtbot.waitUntil(lambda: not full.view.pixmap.isNull(), timeout=10_000)
+    assert (full.view.pixmap.width(), full.view.pixmap.height()) == (photo.width, photo.height)
+    assert _colour(full.view.pixmap).green() > _colour(full.view.pixmap).red() + 40
+    assert "VOID" not in full.note.text()
+    full.close()
     strip.list.setCurrentRow(0)
     qtbot.mouseClick(strip.void_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: getattr(strip, "void_dialog", None) is not None
@@ -102,6 +124,14 @@ def test_a_supervisor_voids_a_signed_sessions_photo_and_it_stays_marked(qtbot, d
     qtbot.waitUntil(lambda: "voided: another patient's photo" in strip.list.item(0).text(),
                     timeout=10_000)
     assert not strip.void_button.isEnabled()
+    qtbot.waitUntil(lambda: not strip.list.item(0).icon().isNull(), timeout=10_000)
+    icon = strip.list.item(0).icon().pixmap(THUMB)
+    corner = _colour(icon)  # grey, not the photo's green: never taken for a live photo
+    assert abs(corner.red() - corner.green()) < 8 and abs(corner.green() - corner.blue()) < 8
+    full = _view_first(qtbot, strip)
+    qtbot.waitUntil(lambda: not full.view.pixmap.isNull(), timeout=10_000)
+    assert "VOIDED: another patient's photo" in full.note.text()
+    assert abs(_colour(full.view.pixmap).green() - _colour(full.view.pixmap).red()) < 8
     assert verify(database).ok  # voiding is not a change of what was signed
     tasks.shutdown()
     assert messages.shown == []

@@ -74,3 +74,20 @@ def test_the_parameter_table_breaks_no_word(opened):
     document = dialog.browser.document()
     assert "Wavelength" in document.toPlainText()
     assert _words_broken(document) == []
+
+
+def test_the_pdf_at_an_a4_pages_width_breaks_no_word(opened, tmp_path):
+    """The session's PDF, laid out as it is printed: on an A4 page with the report's margins,
+    its text measured at the PDF's resolution."""
+    from PySide6.QtCore import QSizeF
+
+    from ui.records.session_detail import session_html
+    from ui.widgets.pdf_writer import STYLE, pdf_writer
+
+    writer = pdf_writer(tmp_path / "session.pdf", "Session")
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(writer)
+    document.setHtml(STYLE + session_html(opened.detail))
+    document.setPageSize(QSizeF(writer.width(), writer.height()))
+    assert "Wavelength" in document.toPlainText()
+    assert _words_broken(document) == []
