@@ -4,7 +4,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QSize, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,6 +34,7 @@ from ui.session.session_form import SessionForm
 from ui.shell.lock_screen import LockScreen
 from ui.shell.screen_tabs import ScreenTabs
 from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.wheel_guard import install_wheel_guard
 
 if TYPE_CHECKING:  # each imported when first used: the screens not shown yet, pyqtgraph, psycopg
     from ui.admin.admin_view import AdminView
@@ -57,8 +58,6 @@ class MainWindow(QMainWindow):
 
     taken_over = Signal(object)
     signed_out = Signal()
-    INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
-                              QEvent.Type.MouseMove, QEvent.Type.Wheel})
 
     def __init__(self, database: Database, actor: Actor, settings: Settings,
                  messages: Messages | None = None) -> None:
@@ -105,8 +104,8 @@ class MainWindow(QMainWindow):
                            interval=max(1, int(settings.idle_lock_minutes * 60_000)))
         self.idle.timeout.connect(self.lock)
         app = QApplication.instance()
-        assert app is not None  # a window exists only inside the application
-        app.installEventFilter(self)
+        assert isinstance(app, QApplication)  # a window exists only inside the application
+        install_wheel_guard(app).input_seen.connect(self._input_seen)
         self.idle.start()
         role = Role(actor.role).label
         self.statusBar().addWidget(QLabel(f"{actor.full_name} ({role})"))
@@ -258,10 +257,10 @@ class MainWindow(QMainWindow):
     def locked(self) -> bool:
         return self.pages.currentWidget() is self.lock_screen
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in self.INPUT_EVENTS and not self.locked:
+    @Slot()
+    def _input_seen(self) -> None:
+        if not self.locked:
             self.idle.start()  # any input restarts the idle clock
-        return super().eventFilter(watched, event)
 
     def lock(self) -> None:
         """Hide every patient detail behind the lock screen; the open draft is saved first."""

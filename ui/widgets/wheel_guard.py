@@ -5,23 +5,39 @@ the keyboard focus: scrolling down a long form then silently changes a device, a
 a grade on the way past. One filter on the whole application hands such a wheel event on to
 the widget's parents (the scroll area scrolls), and gives these widgets ``StrongFocus`` so a
 wheel does not focus them either. Once clicked or tabbed into, the wheel works on them as usual.
+
+The same filter says when a person does anything (``input_seen``: a key, a click, the mouse
+moved, the wheel turned), for the idle lock: one filter in Python for every event of the
+application, not two.
 """
 
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
 
 GUARDED = (QComboBox, QAbstractSpinBox)
 
 
+INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                          QEvent.Type.MouseMove, QEvent.Type.Wheel})
+
+
 class WheelGuard(QObject):
-    """An application-wide event filter; see the module's docstring."""
+    """An application-wide event filter; see the module's docstring.
+
+    Signals:
+    input_seen(): a key pressed, a click, the mouse moved or the wheel turned.
+    """
+
+    input_seen = Signal()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.Wheel:
-            if isinstance(watched, GUARDED) and not watched.hasFocus():
+        if kind in INPUT_EVENTS:
+            self.input_seen.emit()
+            if kind == QEvent.Type.Wheel and isinstance(watched, GUARDED) \
+                    and not watched.hasFocus():
                 assert isinstance(event, QWheelEvent)  # Qt's events are typed by type()
                 pass_to_parents(watched, event)
                 return True
