@@ -159,6 +159,18 @@ def _void_photo_dialog(c):
         c.tasks, c.supervisor, photo)
 
 
+def _demo_photo(c):
+    """The demo's first photo, as the session detail lists it."""
+    from sqlalchemy import select
+
+    from models.records.photos import SessionPhoto
+    from models.workflow import session_photos
+
+    with c.database.read() as db:
+        session_id = db.scalars(select(SessionPhoto.session_id).limit(1)).one()
+        return session_photos.session_photos(db, c.supervisor, session_id)[0]
+
+
 def _factories():
     """How to open each dialog (as the app does, on the demo clinic), by its full name."""
     from models.workflow.incidents import IncidentReport
@@ -238,6 +250,12 @@ def _factories():
             lambda c: importlib.import_module("ui.records.photo_compare").PhotoCompareDialog(
                 c.tasks, c.supervisor, c.detail.patient.id, c.detail.areas[0].area, "front"),
         "ui.records.photo_compare.VoidPhotoDialog": _void_photo_dialog,
+        "ui.widgets.photo_view.PhotoViewDialog":
+            lambda c: importlib.import_module("ui.widgets.photo_view").PhotoViewDialog(
+                c.tasks, c.supervisor, _demo_photo(c)),
+        "ui.widgets.file_dialogs.PhotoFileDialog":
+            lambda c: file_dialogs.PhotoFileDialog(None, "Add photos", Path.home(),
+                                                   "Photos (*.jpg)"),
         # The Log session screen's dialogs, looked up when opened (that screen is changing).
         "ui.session.consent_dialog.ConsentDialog": _consent_dialog,
         "ui.session.course_panel.CoursePlanDialog":

@@ -35,7 +35,7 @@ from models.workflow import session_photos
 from models.workflow.session_photos import PhotoKind, PhotoRow
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
-from ui.widgets.file_dialogs import choose_files_to_open, choose_folder
+from ui.widgets.file_dialogs import choose_folder, choose_photos
 from ui.widgets.photo_thumbnails import THUMB, caption, chosen_photo, pixmap_of, show_photos
 from ui.widgets.photo_view import PhotoViewDialog
 
@@ -244,7 +244,7 @@ class PhotoPanel(QGroupBox):
     # --- adding -----------------------------------------------------------------------------
     def _choose_files(self) -> None:
         folder = Path(self.settings.camera_folder) if self.settings.camera_folder else None
-        self.add_files(choose_files_to_open(self, "Add photos", PHOTO_FILES, folder))
+        self.add_files(choose_photos(self, "Add photos", PHOTO_FILES, folder))
 
     def add_files(self, paths: list[Path], source: str = "file") -> None:
         """Keep each file as a photo of the area, kind and pose chosen, one after the other."""

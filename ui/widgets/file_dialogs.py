@@ -15,9 +15,14 @@ created by the constructor), and given an icon provider that decides by name onl
 
 from pathlib import Path
 
-from PySide6.QtCore import QFileInfo, QStandardPaths
-from PySide6.QtGui import QAbstractFileIconProvider, QIcon
-from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
+from PySide6.QtCore import QFileInfo, QSize, QStandardPaths, Qt
+from PySide6.QtGui import QAbstractFileIconProvider, QIcon, QImageReader, QPixmap
+from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QGridLayout, QLabel, QWidget
+
+from models.storage.own_files import DatabaseFileRefused, refuse_database_file
+from ui.widgets.screen_fit import fit_to_screen
+
+PREVIEW = QSize(280, 280)
 
 
 class NameOnlyIconProvider(QFileIconProvider):
@@ -65,6 +70,56 @@ class SafeFileDialog(QFileDialog):
             self.setNameFilter(name_filters)
 
 
+class PhotoFileDialog(SafeFileDialog):
+    """Photos to open, the one under the cursor previewed beside the list: decoded scaled by
+    Qt's reader, and only once the name says it is a picture and it is no file of the
+    database in use (see the module's docstring)."""
+
+    WANTED = QSize(1100, 640)
+    PICTURES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
+
+    def __init__(self, parent: QWidget | None, caption: str, folder: Path,
+                 name_filters: str) -> None:
+        super().__init__(parent, caption, folder, name_filters, QFileDialog.Option(0))
+        self.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        self.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        self.preview = QLabel("Choose a photo to see it here.")
+        self.preview.setAccessibleName("Preview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setWordWrap(True)
+        self.preview.setFixedWidth(PREVIEW.width())
+        grid = self.layout()
+        if isinstance(grid, QGridLayout):  # the widget dialog's own layout
+            grid.addWidget(self.preview, 0, grid.columnCount(), grid.rowCount(), 1)
+        self.currentChanged.connect(self.show_preview)
+        fit_to_screen(self, self.WANTED)
+
+    def show_preview(self, name: str) -> None:
+        path = Path(name)
+        if not name or path.is_dir():
+            self.preview.setText("Choose a photo to see it here.")
+            return
+        if path.suffix.lower() not in self.PICTURES:
+            self.preview.setText(f"No preview of {path.suffix or 'this'} files here; the "
+                                 "photo is read when it is added.")
+            return
+        try:
+            refuse_database_file(path, "preview")
+        except DatabaseFileRefused as refused:
+            self.preview.setText(str(refused))
+            return
+        reader = QImageReader(str(path))
+        reader.setAutoTransform(True)  # upright, as it will be kept
+        size = reader.size()
+        if size.isValid():
+            reader.setScaledSize(size.scaled(PREVIEW, Qt.AspectRatioMode.KeepAspectRatio))
+        image = reader.read()
+        if image.isNull():
+            self.preview.setText(f"{path.name} cannot be shown: {reader.errorString()}")
+            return
+        self.preview.setPixmap(QPixmap.fromImage(image))
+
+
 def _chosen(dialog: SafeFileDialog) -> tuple[Path | None, str]:
     try:
         if dialog.exec() == QFileDialog.DialogCode.Accepted and dialog.selectedFiles():
@@ -85,13 +140,11 @@ def choose_file_to_open(parent: QWidget | None, caption: str, name_filters: str 
     return _chosen(dialog)[0]
 
 
-def choose_files_to_open(parent: QWidget | None, caption: str, name_filters: str = "",
+def choose_photos(parent: QWidget | None, caption: str, name_filters: str = "",
                          folder: Path | None = None) -> list[Path]:
-    """The existing files the user picks (none if they cancel)."""
-    dialog = SafeFileDialog(parent, caption, folder or documents_folder(), name_filters,
-                            QFileDialog.Option(0))
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    """The existing photos the user picks, each previewed as it is chosen (none if they
+    cancel)."""
+    dialog = PhotoFileDialog(parent, caption, folder or documents_folder(), name_filters)
     try:
         if dialog.exec() == QFileDialog.DialogCode.Accepted:
             return [Path(name) for name in dialog.selectedFiles()]

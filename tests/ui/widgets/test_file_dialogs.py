@@ -121,3 +121,43 @@ def test_the_same_holds_on_a_real_x_server(tmp_path):
         server.terminate()
         server.wait()
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout[-3000:]
+
+
+def _click_file(qtbot, dialog, name: str) -> None:
+    """Click the file's entry in the dialog's list, as a person does."""
+    from PySide6.QtWidgets import QListView
+
+    view = dialog.findChild(QListView, "listView")
+    qtbot.waitUntil(lambda: view.model().rowCount(view.rootIndex()) > 0, timeout=10_000)
+    index = next(view.model().index(row, 0, view.rootIndex())
+                 for row in range(view.model().rowCount(view.rootIndex()))
+                 if view.model().index(row, 0, view.rootIndex()).data() == name)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.visualRect(index).center())
+
+
+def test_the_photo_chooser_previews_a_photo_but_never_the_databases_own_file(
+        qtbot, database, database_url, tmp_path):
+    from tests.photos import jpeg
+    from ui.widgets.file_dialogs import PREVIEW, PhotoFileDialog
+
+    if not database_url.startswith("sqlite"):
+        pytest.skip("a SQLite database's own file")
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    (folder / "neck front.jpg").write_bytes(jpeg(width=1200, height=800))
+    (folder / "from a phone.heic").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    os.symlink(tmp_path / "laserlog.db", folder / "disguised.jpg")
+    dialog = PhotoFileDialog(None, "Add photos", folder, "Photos (*.jpg *.heic)")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _click_file(qtbot, dialog, "neck front.jpg")
+    qtbot.waitUntil(lambda: dialog.preview.pixmap() is not None
+                    and not dialog.preview.pixmap().isNull(), timeout=10_000)
+    assert dialog.preview.pixmap().width() == PREVIEW.width()  # scaled as it was read
+    _click_file(qtbot, dialog, "disguised.jpg")
+    assert "a file of the LaserLog database in use" in dialog.preview.text()
+    _click_file(qtbot, dialog, "from a phone.heic")
+    assert dialog.preview.text().startswith("No preview of .heic files here")
+    _outside_count(tmp_path / "laserlog.db")  # another process opens and closes it
+    assert not _deleted_database_files(tmp_path / "laserlog.db")  # our locks held
