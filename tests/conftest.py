@@ -22,7 +22,9 @@ from models.values.rows import Actor  # noqa: E402
 from tests.entries import PASSWORD  # noqa: E402
 from tests.postgres_cluster import Cluster  # noqa: E402
 
-TEMPLATE = "laserlog_template"
+#: One template per test worker: workers sharing a server (LASERLOG_TEST_PG) do not make and
+#: drop each other's.
+TEMPLATE = f"laserlog_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 ADMIN_PASSWORD = PASSWORD
 
 

@@ -18,7 +18,7 @@ from models.access.permissions import Action, require
 from models.errors import ValidationFailed
 from models.records.clinic_config import ClinicSetting
 from models.storage.base import utc_now
-from models.values.photo_poses import OTHER_POSE, default_poses, with_other
+from models.values.photo_poses import OTHER_POSE, default_poses, spelling, with_other
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 
@@ -64,18 +64,19 @@ def cleaned(lines: Iterable[str]) -> tuple[str, ...]:
         problems.append("Give at least one pose (\"other\" is always offered too)")
     elif len(kept) > MOST_POSES:
         problems.append(f"At most {MOST_POSES} poses")
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # each pose as a file name spells it
     for pose in kept:
-        folded = pose.casefold()
-        if folded == OTHER_POSE:
+        key = spelling(pose)
+        if pose.casefold() == OTHER_POSE:
             problems.append("\"other\" is always offered last: leave it out")
-        elif folded in seen:
-            problems.append(f"{pose} is listed twice")
+        elif key in seen:
+            problems.append(f"{pose} is listed twice" if seen[key].casefold() == pose.casefold()
+                            else f"{seen[key]} and {pose} are spelt alike in a file name")
         elif len(pose) > LONGEST_POSE:
             problems.append(f"{pose[:20]}…: at most {LONGEST_POSE} characters a pose")
         elif any(unicodedata.category(c).startswith("C") for c in pose):
             problems.append(f"{pose!r} holds a character that cannot be shown")
-        seen.add(folded)
+        seen[key] = pose
     if problems:
         raise ValidationFailed({"poses": problems[0]})
     return kept
@@ -91,13 +92,13 @@ def change_poses(db: Session, actor: Actor, area: str, lines: Iterable[str] | No
     old = next(row for row in area_poses(db) if row.area == area)
     new = default_poses()[area] if lines is None else cleaned(lines)
     row = db.get(ClinicSetting, PREFIX + area)
-    if lines is None:
+    if new == default_poses()[area]:  # the defaults are kept as no setting at all
         if row is not None:
             db.delete(row)
     elif row is None:
         db.add(ClinicSetting(name=PREFIX + area, value=0, text_value="\n".join(new),
                              changed_by_id=actor.id))
-    else:
+    elif new != old.poses:
         row.text_value, row.changed_at, row.changed_by_id = "\n".join(new), utc_now(), actor.id
     db.flush()
     if new != old.poses:

@@ -235,9 +235,9 @@ def add_photos(db: Session, actor: Actor, session_id: int, photos: Sequence[Late
                reason: str, expected_version: int | None = None, *,
                signature: Signature) -> SessionDetail:
     """Add photos to a signed session by an amendment of its own, with the reason and the
-    supervisor's password: each photo's hash is in the audit chain and the session's content
-    is sealed again with them in it. The clinical values reviewed do not change, so a review
-    stands."""
+    supervisor's password: each photo's hash is in the audit chain, in ``photo.add`` events
+    and in the amendment's own, and the session's content is sealed again with them in it.
+    Like any amendment it withdraws a review: the session awaits review with its photos."""
     session = _amended(db, actor, session_id, expected_version, signature)
     reason = _reason(reason, "amendment")
     if not photos:
@@ -251,14 +251,18 @@ def add_photos(db: Session, actor: Actor, session_id: int, photos: Sequence[Late
     session.status = SessionStatus.AMENDED  # first: the database lets only an amendment change
     added = [session_photos.keep_photo(db, actor, session, p.area, p.kind, p.pose, p.image,
                                        p.source, p.taken_at) for p in photos]
+    old_values: dict[str, Any] = {"photos": []}
+    new_values: dict[str, Any] = {"photos": [
+        {"area": p.area, "kind": p.kind, "pose": p.pose, "sha256": p.sha256} for p in added]}
+    withdrawn = _withdraw_review(db, session)
+    if withdrawn is not None:
+        old_values[REVIEW_KEY], new_values[REVIEW_KEY] = withdrawn, None
     record_change(db, actor, session, "session.amend", before, reason,
-                  signed_with=SIGNED_WITH_PASSWORD)
+                  signed_with=SIGNED_WITH_PASSWORD, also=(old_values, new_values))
     session.amendments.append(Amendment(
         number=len(session.amendments) + 1, user_id=actor.id, reason=reason,
-        amended_at=datetime.now(UTC), old_values=canonical_json({"photos": []}),
-        new_values=canonical_json({"photos": [
-            {"area": p.area, "kind": p.kind, "pose": p.pose, "sha256": p.sha256}
-            for p in added]})))
+        amended_at=datetime.now(UTC), old_values=canonical_json(old_values),
+        new_values=canonical_json(new_values)))
     db.flush()
     return load_session(db, session.id)
 

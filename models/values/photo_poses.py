@@ -22,3 +22,8 @@ def default_poses() -> dict[str, tuple[str, ...]]:
 def with_other(poses: Sequence[str]) -> tuple[str, ...]:
     """The poses offered: ``poses`` and, last, "other"."""
     return (*poses, OTHER_POSE)
+
+
+def spelling(pose: str) -> str:
+    """A pose as a file name can spell it: letters and digits only ("left-45" = "left 45°")."""
+    return "".join(c for c in pose.casefold() if c.isalnum())

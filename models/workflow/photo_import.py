@@ -3,21 +3,29 @@
 A file's name is read with a regular expression (``DEFAULT_PATTERN``, or the clinic's own)
 whose named groups give the patient's ``identifier``, the ``area`` and the ``date``
 (YYYY-MM-DD), and may give the ``pose`` and the ``kind`` (before, after, progress). Each file
-goes to the patient's session of that day that treated the area, but only while that
-session is a draft and only to the importer's own draft: a signed session keeps its photos
-as signed (they are in its digest), and a photo is added by the session's technician. Every
-file that cannot be placed is reported in one sentence saying why and what would let it in;
-nothing of it is stored.
+goes to the patient's session of that day that treated the area:
 
-Each image is decoded and made safe (``models/values/images.py``) before any transaction,
-then kept in a short transaction of its own with its audit event, so a folder of thousands
-never sits in one transaction. A photo already on the draft (the same stored SHA-256) is not
-added twice: a run can be repeated once the reported problems are put right.
+- run by a technician, only to their own draft (a photo is added by the session's
+  technician);
+- run by a supervisor with a way to add photos to signed sessions (``add_late``: an
+  amendment, ``supervision.add_photos``), to the one signed session of that day: a signed
+  session's photos are in its digest, so they reach it only by an amendment, one for each
+  session, which seals its content again.
+
+Every file that cannot be placed is reported in one sentence saying why and what would let
+it in; nothing of it is stored.
+
+Each image is decoded and made safe (``models/values/images.py``) before any transaction; a
+draft's photo is then kept in a short transaction of its own with its audit event, so a
+folder of thousands never sits in one transaction, and a signed session's photos in the one
+transaction of their amendment. A photo already on the session, or brought by another file
+of the folder (the same SHA-256), is not added twice: a run can be repeated once the
+reported problems are put right.
 """
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import UUID
@@ -37,7 +45,7 @@ from models.storage.database import Database
 from models.storage.own_files import DatabaseFileRefused, refuse_database_file
 from models.values.images import CleanImage, ImageRefused, read_image_file
 from models.values.photo_names import DEFAULT_PATTERN
-from models.values.photo_poses import OTHER_POSE
+from models.values.photo_poses import OTHER_POSE, spelling
 from models.values.rows import Actor
 from models.values.vocabulary import SIGNED, Area, SessionStatus
 from models.workflow import session_photos
@@ -76,8 +84,8 @@ class NamedPhoto:
 
 @dataclass(frozen=True)
 class PhotoOutcome:
-    """One file of the folder: placed (or, in a dry run, placeable) on a draft, or not, with
-    one sentence that begins with the file's name."""
+    """One file of the folder: placed (or, in a dry run, placeable) on a session, or not,
+    with one sentence that begins with the file's name."""
 
     file: str
     placed: bool
@@ -104,18 +112,13 @@ class Unplaceable(Exception):
     """A file that cannot be placed; ``str()`` is the sentence the report gives."""
 
 
-def _squeezed(text: str) -> str:
-    """A pose as a file name can spell it: letters and digits only ("left-45" = "left 45°")."""
-    return "".join(c for c in text.casefold() if c.isalnum())
-
-
 def pose_of(offered: Sequence[str], spelled: str) -> str | None:
     """The pose of those ``offered`` a file name spells (in any case, with any separators),
     "other" when the name gives none; None when it names none of them."""
     if not spelled.strip():
         return OTHER_POSE
-    wanted = _squeezed(spelled)
-    return next((pose for pose in offered if _squeezed(pose) == wanted), None)
+    wanted = spelling(spelled)
+    return next((pose for pose in offered if spelling(pose) == wanted), None)
 
 
 def read_name(path: Path, pattern: "re.Pattern[str]", kind: str,
@@ -191,6 +194,12 @@ def place(db: Session, actor: Actor, photo: NamedPhoto, late: bool = False
     treating = set(db.scalars(select(TreatedArea.session_id).where(
         TreatedArea.session_id.in_([s.id for s in sessions]), TreatedArea.area == photo.area,
         TreatedArea.superseded_in.is_(None))))
+    signed = [s for s in sessions if s.id in treating and s.status in SIGNED]
+    if late and len(signed) == 1:  # a supervisor's import: to a signed session only
+        return signed[0]
+    if late and signed:
+        raise Unplaceable(f"{name}: patient {identifier} has {len(signed)} signed sessions of "
+                          f"{day} that treated the {area}; add this photo in the app instead")
     drafts = [s for s in sessions if s.status == SessionStatus.DRAFT]
     mine = [s for s in drafts if s.technician_id == actor.id]
     for session in mine:
@@ -208,8 +217,6 @@ def place(db: Session, actor: Actor, photo: NamedPhoto, late: bool = False
     if not any(s.id in treating for s in sessions):
         raise Unplaceable(f"{name}: the session of {day} for patient {identifier} did not "
                           f"treat the {area}")
-    if late:
-        return next(s for s in sessions if s.id in treating and s.status in SIGNED)
     raise Unplaceable(f"{name}: the session of {day} for patient {identifier} is signed; "
                       "only a supervisor adds photos to it, by an amendment (photos import "
                       "--user SUPERVISOR --reason WHY)")
@@ -247,7 +254,7 @@ def _taken_at(image: CleanImage, photo: NamedPhoto, session: TreatmentSession) -
 
 def _check_new(db: Session, session: TreatmentSession, photo: NamedPhoto,
                image: CleanImage) -> None:
-    """Refuse a photo the draft holds already (the same stored image): a run repeated."""
+    """Refuse a photo the session holds already (the same stored image): a run repeated."""
     if db.scalar(select(SessionPhoto.id).where(
             SessionPhoto.session_id == session.id, SessionPhoto.sha256 == image.sha256
     ).limit(1)) is not None:
@@ -257,7 +264,9 @@ def _check_new(db: Session, session: TreatmentSession, photo: NamedPhoto,
 
 #: How photos of signed sessions are added (an amendment, ``supervision.add_photos``, which
 #: the caller gives): one session's photos in one transaction.
-AddLate = Callable[[Session, int, Sequence[LatePhoto]], object]
+#: Its arguments: the transaction, the session's id, its version when it was placed (a change
+#: made since, on another PC, is a conflict) and the photos.
+AddLate = Callable[[Session, int, int, Sequence[LatePhoto]], object]
 Refusal = Unplaceable | ImageRefused | DatabaseFileRefused | OSError
 
 
@@ -266,6 +275,7 @@ class _Placed:
     session_id: int
     session_uuid: UUID
     signed: bool
+    version: int
 
 
 def _refusal(name: str, error: Refusal) -> PhotoOutcome:
@@ -293,6 +303,8 @@ def _placed(photo: NamedPhoto, placed: _Placed) -> PhotoOutcome:
 
 @dataclass(frozen=True)
 class _Run:
+    """One import: how files are read and placed, and what it has placed so far."""
+
     database: Database
     actor: Actor
     pattern: "re.Pattern[str]"
@@ -301,6 +313,16 @@ class _Run:
     offered: Mapping[str, Sequence[str]]
     dry_run: bool
     add_late: AddLate | None
+    taken: set[tuple[int, str]] = field(default_factory=set)  # (session, SHA-256) this run
+
+    def check_new(self, db: Session, session: TreatmentSession, photo: NamedPhoto,
+                  image: CleanImage) -> None:
+        """Refuse a photo the session holds, or that another file of this run brought."""
+        _check_new(db, session, photo, image)
+        if (session.id, image.sha256) in self.taken:
+            raise Unplaceable(f"{photo.path.name}: the same photo as another file of this "
+                              "folder")
+        self.taken.add((session.id, image.sha256))
 
     def place(self, db: Session, photo: NamedPhoto) -> TreatmentSession:
         return place(db, self.actor, photo, late=self.add_late is not None)
@@ -312,7 +334,8 @@ class _Run:
         photo = read_name(path, self.pattern, self.kind, self.offered)
         with self.database.read() as db:
             session = self.place(db, photo)
-            return photo, _Placed(session.id, session.uuid, session.status in SIGNED)
+            return photo, _Placed(session.id, session.uuid, session.status in SIGNED,
+                                  session.version)
 
     def image(self, path: Path) -> CleanImage:
         refuse_database_file(path, "import")
@@ -331,14 +354,14 @@ class _Run:
         try:
             if self.dry_run:
                 with self.database.read() as db:
-                    _check_new(db, self.place(db, photo), photo, image)
+                    self.check_new(db, self.place(db, photo), photo, image)
             else:
                 with self.database.write() as db:
                     session = self.place(db, photo)  # again: it may have been signed since
                     if session.id != placed.session_id:
-                        raise Unplaceable(f"{path.name}: the session of {photo.day} was "
-                                          "signed while importing; import again")
-                    _check_new(db, session, photo, image)
+                        raise Unplaceable(f"{path.name}: the sessions of {photo.day} changed "
+                                          "while importing; import again")
+                    self.check_new(db, session, photo, image)
                     session_photos.keep_photo(
                         db, self.actor, session_photos.draft_of(db, self.actor, session.id),
                         photo.area, photo.kind, photo.pose, image, SOURCE,
@@ -368,25 +391,21 @@ class _Run:
                 assert session is not None  # sessions are never deleted
                 for photo, image in ready:
                     try:
-                        _check_new(db, session, photo, image)
-                        if any(image.sha256 == kept.sha256 for _p, kept in adding):
-                            raise Unplaceable(f"{photo.path.name}: the same photo as "
-                                              "another file of this folder")
+                        self.check_new(db, session, photo, image)
                     except Unplaceable as problem:
                         outcomes[photo.path] = PhotoOutcome(photo.path.name, False,
                                                             str(problem))
                         continue
                     adding.append((photo, image))
                 if adding:
-                    self.add_late(db, session.id, [
+                    self.add_late(db, session.id, placed.version, [
                         LatePhoto(photo.area, photo.kind, photo.pose, image, SOURCE,
                                   _taken_at(image, photo, session))
                         for photo, image in adding])
-        except (ValidationFailed, NotAllowed, NotFound, LaserLogError) as refused:
-            for photo, _image in adding:
-                outcomes[photo.path] = PhotoOutcome(photo.path.name, False,
-                                                    f"{photo.path.name}: {refused}")
-            return outcomes
+        except LaserLogError as refused:  # the amendment's own words, a conflict among them
+            return outcomes | {photo.path: PhotoOutcome(photo.path.name, False,
+                                                        f"{photo.path.name}: {refused}")
+                               for photo, _image in ready if photo.path not in outcomes}
         return outcomes | {photo.path: _placed(photo, placed) for photo, _image in adding}
 
 

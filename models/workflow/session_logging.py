@@ -342,13 +342,17 @@ SIGNED_WITH_KEY, SIGNED_WITH_PASSWORD = "signed_with", "password"
 def record_change(
     db: Session, actor: Actor, session: TreatmentSession, action: str, before: dict[str, Any],
     reason: str = "", signed_with: str | None = None,
+    also: tuple[dict[str, Any], dict[str, Any]] = ({}, {}),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Audit what changed since ``before``; return the old and new values of those keys.
+    """Audit what changed since ``before``, and the old and new values ``also`` gives (what
+    the session's snapshot does not hold, such as photos added); return the old and new
+    values of those keys.
 
     ``signed_with`` names how a signing was confirmed ("password"), kept in its event."""
     after = snapshot(session)
     changed = [key for key in after if after[key] != before.get(key)]
-    old, new = {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
+    old = {key: before.get(key) for key in changed} | also[0]
+    new = {key: after[key] for key in changed} | also[1]
     if not changed and action == "session.save_draft":
         return old, new  # nothing new typed since the last save
     if _counted_as(before) != _counted_as(after):  # else the day's counts stand as they are

@@ -48,7 +48,7 @@ def _photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParse
     actions = photos.add_subparsers(title="actions", dest="action", metavar="ACTION",
                                     required=True)
     bring = actions.add_parser(
-        "import", help="put each photo of a folder on its patient's draft of that day",
+        "import", help="put each photo of a folder on its patient's session of that day",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Put each photo of FOLDER on the patient's session of the day its name\n"
                     "gives that treated its area: a draft of --user's, or, with --reason,\n"

@@ -43,9 +43,9 @@ def _import(args: argparse.Namespace) -> int:
         else:  # signed sessions get their photos by an amendment, signed with the password
             actor, signature = signing(database, args, "supervisor")
 
-            def add_late(db: "Session", session_id: int, photos: "Sequence[LatePhoto]"
-                         ) -> None:
-                supervision.add_photos(db, actor, session_id, photos, args.reason,
+            def add_late(db: "Session", session_id: int, version: int,
+                         photos: "Sequence[LatePhoto]") -> None:
+                supervision.add_photos(db, actor, session_id, photos, args.reason, version,
                                        signature=signature)
 
         def progress(done: int, total: int) -> None:

@@ -141,7 +141,7 @@ def choose_file_to_open(parent: QWidget | None, caption: str, name_filters: str 
 
 
 def choose_photos(parent: QWidget | None, caption: str, name_filters: str = "",
-                         folder: Path | None = None) -> list[Path]:
+                  folder: Path | None = None) -> list[Path]:
     """The existing photos the user picks, each previewed as it is chosen (none if they
     cancel)."""
     dialog = PhotoFileDialog(parent, caption, folder or documents_folder(), name_filters)

@@ -263,9 +263,9 @@ def test_a_supervisor_adds_older_photos_to_signed_sessions_one_amendment_each(
         supervision.review_session(db, supervisor, signed_id)
     signature = signature_of(supervisor)
 
-    def add_late(db, session_id, photos):
+    def add_late(db, session_id, version, photos):
         supervision.add_photos(db, supervisor, session_id, photos, "from the old camera",
-                               signature=signature)
+                               version, signature=signature)
 
     folder = _folder(tmp_path, {
         f"B-2_neck_{TODAY}_before_front.jpg": jpeg(colour=(200, 10, 10)),
@@ -274,7 +274,9 @@ def test_a_supervisor_adds_older_photos_to_signed_sessions_one_amendment_each(
         f"B-2_neck_{TODAY}_before_left-45.jpg": jpeg()[:2500],
         f"B-2_knees_{TODAY}.jpg": jpeg(colour=(1, 1, 1))})
     dry = import_photos(database, supervisor, folder, dry_run=True, add_late=add_late)
-    assert len(dry.placed) == 3 and "(by an amendment)" in dry.placed[0].message
+    assert len(dry.placed) == 2 and "(by an amendment)" in dry.placed[0].message
+    assert "the same photo as another file" in {o.file: o.message for o in dry.problems}[
+        f"B-2_neck_{TODAY}_after_right-45.jpg"]  # as the run itself will say
     assert _stored(database) == (0, 0, 0)
 
     report = import_photos(database, supervisor, folder, add_late=add_late)
@@ -288,9 +290,14 @@ def test_a_supervisor_adds_older_photos_to_signed_sessions_one_amendment_each(
     with database.read() as db:
         session = db.get(TreatmentSession, signed_id)
         assert session.status == SessionStatus.AMENDED
-        assert session.reviewed_at is not None  # the clinical values reviewed stand
+        assert session.reviewed_at is None  # like any amendment: back for review, photos too
         (amendment,) = session.amendments
         assert amendment.reason == "from the old camera"
+        assert json.loads(amendment.old_values)["review"]["reviewed_by"] == "Sam Supervisor"
+        event = db.scalars(select(AuditEvent).where(AuditEvent.action == "session.amend")
+                           ).one()  # the photos added are in the chain with the reason
+        assert [p["sha256"] for p in json.loads(event.new_values)["photos"]] == [
+            p["sha256"] for p in json.loads(amendment.new_values)["photos"]]
         assert [(p["kind"], p["pose"]) for p in json.loads(amendment.new_values)["photos"]] == [
             ("after", "left 45°"), ("before", "front")]  # in the files' order
         images = [session_photos.image_of(db, supervisor, p.id)

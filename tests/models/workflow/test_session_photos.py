@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from models.admin.integrity import verify
 from models.clinic import clinic_settings, photo_poses
@@ -162,12 +162,20 @@ def test_the_clinic_keeps_its_own_poses_and_photos_taken_keep_theirs(
     with database.write() as db:
         assert photo_poses.change_poses(db, admin, "neck", None).changed is False
         assert photo_poses.poses_of(db, "neck") == ("front", "left 45°", "right 45°", "other")
+        # the defaults typed again, or the same list again: nothing kept, nothing audited
+        assert photo_poses.change_poses(db, admin, "neck", ["front", "left 45°",
+                                                            "right 45°"]).changed is False
+        assert photo_poses.change_poses(db, admin, "hands", ["palms"]).changed is True
+        photo_poses.change_poses(db, admin, "hands", ["palms"])
+        assert db.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "clinic.photo_poses")) == 3  # neck, back, hands
 
 
 @pytest.mark.parametrize(("lines", "says"), [
     ([], "at least one pose"),
     (["", "  "], "at least one pose"),
     (["front", "Front"], "Front is listed twice"),
+    (["left 45°", "Left-45"], "left 45° and Left-45 are spelt alike in a file name"),
     (["front", "Other"], "always offered last"),
     (["x" * 41], "at most 40 characters"),
     ([f"pose {n}" for n in range(13)], "At most 12 poses"),

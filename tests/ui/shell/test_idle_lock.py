@@ -59,3 +59,14 @@ def test_another_user_takes_over_after_the_draft_is_saved(qtbot, window, databas
 def _stored_notes(database, session_id):
     with database.read() as db:
         return history.load_session(db, session_id).notes
+
+
+def test_typing_keeps_the_window_from_locking(qtbot, window):
+    form = window.form
+    window.idle.setInterval(400)
+    window.idle.start()
+    for _ in range(8):  # 0.8 s of typing, each key within the idle time of the last
+        qtbot.wait(100)
+        qtbot.keyClicks(form.notes, "a")
+    assert not window.locked and form.notes.toPlainText().endswith("aaaaaaaa")
+    qtbot.waitUntil(lambda: window.locked, timeout=5_000)  # and once the typing stops, it locks

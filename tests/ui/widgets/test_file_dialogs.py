@@ -137,17 +137,21 @@ def _click_file(qtbot, dialog, name: str) -> None:
 
 
 def test_the_photo_chooser_previews_a_photo_but_never_the_databases_own_file(
-        qtbot, database, database_url, tmp_path):
+        qtbot, database, technician, tmp_path):
     from tests.photos import jpeg
     from ui.widgets.file_dialogs import PREVIEW, PhotoFileDialog
 
-    if not database_url.startswith("sqlite"):
+    if not database.is_sqlite:
         pytest.skip("a SQLite database's own file")
+    path = database.sqlite_path
+    with database.write() as db:  # the app's connection holds the WAL open from here on
+        patients.add_patient(db, technician, identifier="P-1", full_name="Ann Early",
+                             date_of_birth=None, fitzpatrick=3)
     folder = tmp_path / "camera"
     folder.mkdir()
     (folder / "neck front.jpg").write_bytes(jpeg(width=1200, height=800))
     (folder / "from a phone.heic").write_bytes(b"\x00\x00\x00\x18ftypheic")
-    os.symlink(tmp_path / "laserlog.db", folder / "disguised.jpg")
+    os.symlink(path, folder / "disguised.jpg")
     dialog = PhotoFileDialog(None, "Add photos", folder, "Photos (*.jpg *.heic)")
     qtbot.addWidget(dialog)
     dialog.show()
@@ -159,5 +163,9 @@ def test_the_photo_chooser_previews_a_photo_but_never_the_databases_own_file(
     assert "a file of the LaserLog database in use" in dialog.preview.text()
     _click_file(qtbot, dialog, "from a phone.heic")
     assert dialog.preview.text().startswith("No preview of .heic files here")
-    _outside_count(tmp_path / "laserlog.db")  # another process opens and closes it
-    assert not _deleted_database_files(tmp_path / "laserlog.db")  # our locks held
+
+    assert _outside_count(path) == 1  # another process opens and closes the database
+    with database.write() as db:  # a save the app reports as done...
+        patients.add_patient(db, technician, identifier="P-2", full_name="Ben Later",
+                             date_of_birth=None, fitzpatrick=3)
+    assert _outside_count(path) == 2  # ...is there for everyone else: no lock was dropped
