@@ -7,6 +7,7 @@ the photo intake strips like any other; the demo stores them through the real in
 
 import io
 import random
+import unicodedata
 from datetime import datetime
 
 from PIL import Image, ImageDraw
@@ -40,10 +41,17 @@ def demo_photo(rnd: random.Random, area: str, pose: str, fitzpatrick: int | None
     for _ in range(400):  # the skin's grain
         x, y = rnd.randrange(box[0], box[2]), rnd.randrange(box[1], box[3])
         draw.point((x, y), fill=tuple(max(0, c - rnd.randint(5, 20)) for c in base))
-    draw.text((12, 10), f"{Area(area).label} – {pose}", fill=(230, 230, 230))
+    draw.text((12, 10), _plain(f"{Area(area).label} - {pose}"), fill=(230, 230, 230))
     exif = Image.Exif()
     exif[0x0110] = "DemoCam 12"
     exif.get_ifd(0x8769)[0x9003] = taken_at.astimezone().strftime("%Y:%m:%d %H:%M:%S")
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85, exif=exif)
     return out.getvalue()
+
+
+def _plain(text: str) -> str:
+    """``text`` in the letters Pillow's built-in font has ("Décolletage - left 45°" is drawn
+    "Decolletage - left 45 deg"), not boxes."""
+    folded = unicodedata.normalize("NFKD", text.replace("°", " deg"))
+    return folded.encode("ascii", "ignore").decode("ascii")

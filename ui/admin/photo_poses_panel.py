@@ -16,7 +16,7 @@ from ui.widgets.form_dialog import FormDialog, OperationCall
 COLUMNS = [
     ("Area", lambda r: Area(r.area).label),
     ("Poses, in the order they are taken", lambda r: " · ".join(r.poses)),
-    ("Kept", lambda r: "The clinic's own" if r.changed else "Default"),
+    ("List", lambda r: "Changed by the clinic" if r.changed else "LaserLog's default"),
 ]
 
 
@@ -69,7 +69,7 @@ class PosesDialog(FormDialog):
         self.poses = QPlainTextEdit("\n".join(row.poses))
         self.poses.setTabChangesFocus(True)
         self.poses.setMinimumHeight(200)
-        super().__init__(tasks, f"Poses of {Area(row.area).label.lower()}",
+        super().__init__(tasks, f"Poses: {Area(row.area).label}",
                          [("Poses", "poses", self.poses)], parent,
                          note=f"One pose per line, in the order they are taken (at most "
                               f"{photo_poses.MOST_POSES}). \"{OTHER_POSE}\" is offered "

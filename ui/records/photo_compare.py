@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -33,7 +32,13 @@ from models.workflow.session_photos import PhotoRow
 from ui.services.tasks import TaskRunner
 from ui.session.patient_picker import PORTRAIT
 from ui.widgets.form_dialog import FormDialog, OperationCall
-from ui.widgets.photo_thumbnails import THUMB, chosen_photo, pixmap_of, show_photos
+from ui.widgets.photo_thumbnails import (
+    PhotoList,
+    caption,
+    chosen_photo,
+    pixmap_of,
+    show_photos,
+)
 from ui.widgets.photo_view import PhotoViewDialog
 from ui.widgets.screen_fit import fit_to_screen
 
@@ -45,9 +50,10 @@ class VoidPhotoDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         self.reason = QLineEdit(placeholderText="e.g. another patient's photo, taken by mistake")
         self.reason.setMaxLength(200)
+        day = f"{photo.session_started_at.astimezone():%Y-%m-%d}"
         super().__init__(tasks, "Void a photo", [("Why", "reason", self.reason)], parent,
-                         note="The photo stays with the session, marked void; it leaves the "
-                              "comparisons and exports.")
+                         note=f"The photo of {day}, {caption(photo)}, stays with the session, "
+                              "marked void; it leaves the comparisons and exports.")
         self.actor, self.photo = actor, photo
 
     def values(self) -> OperationCall:
@@ -64,15 +70,11 @@ class PhotoStrip(QWidget):
         self.tasks, self.actor, self.patient_id = tasks, actor, patient_id
         self.session_id = session_id
         self.photos: list[PhotoRow] = []
-        self.list = QListWidget()
-        self.list.setAccessibleName("The session's photos")
-        self.list.setViewMode(QListWidget.ViewMode.IconMode)
-        self.list.setIconSize(THUMB)
-        self.list.setWrapping(False)
-        self.list.setFixedHeight(THUMB.height() + 64)
+        self.list = PhotoList("The session's photos")
         self.list.setToolTip("Double-click a photo, or press Enter, to see it at full size")
         self.note = QLabel("Reading the photos…")
         self.compare_button = QPushButton("Co&mpare photos…")
+        self.compare_button.setAutoDefault(False)
         self.compare_button.setEnabled(False)
         self.portrait = QLabel()
         self.portrait.setAccessibleName("The patient's portrait")
@@ -83,6 +85,7 @@ class PhotoStrip(QWidget):
         top.addWidget(self.portrait)
         top.addWidget(self.note, 1)
         self.void_button = QPushButton("Vo&id photo…")
+        self.void_button.setAutoDefault(False)  # Enter on a photo opens it, never this
         self.void_button.setEnabled(False)
         self.void_button.setVisible(may(actor, Action.AMEND_SESSION))
         self.void_button.clicked.connect(self.void)
@@ -198,12 +201,7 @@ class PhotoCompareDialog(QDialog):
         self.area.setCurrentIndex(self.area.findData(area))
         self.pose = QComboBox()
         self.pose.setAccessibleName("Pose")
-        self.series = QListWidget()
-        self.series.setAccessibleName("Every session's photo of this pose, oldest first")
-        self.series.setViewMode(QListWidget.ViewMode.IconMode)
-        self.series.setIconSize(THUMB)
-        self.series.setWrapping(False)
-        self.series.setFixedHeight(THUMB.height() + 64)
+        self.series = PhotoList("Every session's photo of this pose, oldest first")
         self.wipe = WipeView()
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 100)

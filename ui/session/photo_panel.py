@@ -36,7 +36,14 @@ from models.workflow.session_photos import PhotoKind, PhotoRow
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 from ui.widgets.file_dialogs import choose_folder, choose_photos
-from ui.widgets.photo_thumbnails import THUMB, caption, chosen_photo, pixmap_of, show_photos
+from ui.widgets.photo_thumbnails import (
+    THUMB,
+    PhotoList,
+    caption,
+    chosen_photo,
+    pixmap_of,
+    show_photos,
+)
 from ui.widgets.photo_view import PhotoViewDialog
 
 PHOTO_FILES = "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff)"
@@ -83,17 +90,13 @@ class PhotoPanel(QGroupBox):
         self.assign_button = QPushButton("Assign selected")
         self.assign_button.setToolTip("Keep the photos selected in the camera folder as the "
                                       "area, kind and pose chosen")
-        self.kept = QListWidget()
-        self.kept.setAccessibleName("This session's photos")
-        self.kept.setViewMode(QListWidget.ViewMode.IconMode)
-        self.kept.setIconSize(THUMB)
-        self.kept.setFixedHeight(THUMB.height() + 48)
+        self.kept = PhotoList("This session's photos")
         self.kept.setToolTip("Double-click a photo, or press Enter, to see it at full size")
         self.kept_photos: list[PhotoRow] = []
         self.empty_note = QLabel("No photos yet: choose files with Add photos, drop them on "
                                  "this box, or assign them from the camera folder.")
         self.empty_note.setWordWrap(True)
-        self.empty_note.setFixedHeight(THUMB.height() + 48)
+        self.empty_note.setFixedHeight(self.kept.height())
         self.remove_button = QPushButton("Take out")
         self.remove_button.setToolTip("Take the selected photo out of this draft")
         self.portrait_button = QPushButton("Use as portrait")

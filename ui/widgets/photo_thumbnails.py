@@ -4,8 +4,18 @@ from contextlib import suppress
 from functools import partial
 
 from PySide6.QtCore import QBuffer, QByteArray, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QImage, QImageReader, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QListWidget, QListWidgetItem
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QIcon,
+    QImage,
+    QImageReader,
+    QKeyEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from models.values.rows import Actor
 from models.values.vocabulary import Area
@@ -14,6 +24,33 @@ from models.workflow.session_photos import PhotoKind, PhotoRow
 from ui.services.tasks import TaskRunner
 
 THUMB = QSize(120, 90)
+#: A thumbnail's cell: the picture and three lines of caption (day, what, voided), wrapped.
+CELL = QSize(THUMB.width() + 64, THUMB.height() + 58)
+
+
+class PhotoList(QListWidget):
+    """Photos as thumbnails in a row, each in a cell of its own with its caption wrapped.
+    Enter on one opens it (``itemActivated``, as a double-click does) and goes no further:
+    the dialog around the list does not take it for its default button."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(THUMB)
+        self.setGridSize(CELL)
+        self.setWordWrap(True)
+        self.setWrapping(False)
+        self.setMovement(QListWidget.Movement.Static)
+        self.setFixedHeight(CELL.height() + 24)  # and the scroll bar under a long row
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        item = self.currentItem()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None:
+            self.itemActivated.emit(item)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 def caption(photo: PhotoRow) -> str:
@@ -55,7 +92,8 @@ def photo_item(photo: PhotoRow, dated: bool = True) -> QListWidgetItem:
                            + (f"\nvoided: {photo.void_reason}" if photo.voided else ""))
     item.setData(Qt.ItemDataRole.UserRole, photo.id)
     item.setToolTip(f"{caption(photo)}, {photo.width} × {photo.height}, added by "
-                    f"{photo.added_by}")
+                    f"{photo.added_by}" + (f"; voided: {photo.void_reason}" if photo.voided
+                                           else ""))
     return item
 
 
