@@ -105,7 +105,9 @@ class MainWindow(QMainWindow):
         self.idle.timeout.connect(self.lock)
         app = QApplication.instance()
         assert isinstance(app, QApplication)  # a window exists only inside the application
-        install_wheel_guard(app).input_seen.connect(self._input_seen)
+        self.app_events = install_wheel_guard(app)  # the application's one event filter
+        self.app_events.input_seen.connect(self._input_seen)
+        self.idle_listening = True
         self.idle.start()
         role = Role(actor.role).label
         self.statusBar().addWidget(QLabel(f"{actor.full_name} ({role})"))
@@ -369,9 +371,9 @@ class MainWindow(QMainWindow):
             fit_to_screen(self, QSize(1360, 840))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        app = QApplication.instance()
-        assert app is not None  # a window exists only inside the application
-        app.removeEventFilter(self)
+        if self.idle_listening:  # the app outlives the window: input no longer concerns it
+            self.app_events.input_seen.disconnect(self._input_seen)
+            self.idle_listening = False
         self.idle.stop()
         if self.listener is not None:
             self.listener.stop()

@@ -70,3 +70,13 @@ def test_typing_keeps_the_window_from_locking(qtbot, window):
         qtbot.keyClicks(form.notes, "a")
     assert not window.locked and form.notes.toPlainText().endswith("aaaaaaaa")
     qtbot.waitUntil(lambda: window.locked, timeout=5_000)  # and once the typing stops, it locks
+
+
+def test_a_closed_window_no_longer_restarts_its_idle_clock(qtbot, window):
+    window.close()
+    other = QLineEdit()  # input anywhere else in the application, after the window closed
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.keyClicks(other, "later")
+    assert not window.idle.isActive()
+    window.close()  # closing again is harmless
