@@ -322,3 +322,19 @@ def test_only_a_supervisor_adds_photos_to_a_signed_session(database, technician,
     with pytest.raises(Refused), database.write() as db:
         supervision.add_photos(db, technician, signed_id, [], "why",
                                signature=signature_of(technician))
+
+
+def test_two_signed_sessions_of_the_day_are_not_guessed_between(
+        database, technician, supervisor, signature_of, register_patient, device, tmp_path):
+    twice = register_patient(technician, identifier="D-4")
+    for hours_ago in (5, 2):  # two neck sessions of one day
+        signed_with_photos(database, technician, twice, device, photos=(),
+                           started_at=datetime.now(UTC).replace(hour=12) - timedelta(
+                               hours=hours_ago))
+    signature = signature_of(supervisor)
+    folder = _folder(tmp_path, {f"D-4_neck_{date.today():%Y-%m-%d}.jpg": jpeg()})
+    report = import_photos(database, supervisor, folder, add_late=lambda db, sid, v, photos: (
+        supervision.add_photos(db, supervisor, sid, photos, "why", v, signature=signature)))
+    assert not report.placed
+    assert "has 2 signed sessions of" in report.problems[0].message
+    assert _stored(database) == (0, 0, 0)
