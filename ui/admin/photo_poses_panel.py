@@ -15,8 +15,8 @@ from ui.widgets.form_dialog import FormDialog, OperationCall
 
 COLUMNS = [
     ("Area", lambda r: Area(r.area).label),
-    ("Poses, in the order they are taken", lambda r: " · ".join(r.poses)),
     ("List", lambda r: "Changed by the clinic" if r.changed else "LaserLog's default"),
+    ("Poses, in the order they are taken", lambda r: " · ".join(r.poses)),  # the widest, last
 ]
 
 

@@ -32,8 +32,8 @@ def test_an_areas_poses_are_changed_and_brought_back_to_the_defaults(qtbot, data
     poses = open_section(qtbot, view, "Photo poses")
     qtbot.waitUntil(lambda: poses.model.rowCount() == len(Area), timeout=10_000)
     neck = next(i for i, row in enumerate(cells(poses.table)) if row[0] == "Neck")
-    assert cells(poses.table)[neck][1:] == ["front · left 45° · right 45°",
-                                            "LaserLog's default"]
+    assert cells(poses.table)[neck][1:] == ["LaserLog's default",
+                                            "front · left 45° · right 45°"]
 
     double_click_row(qtbot, poses.table, neck)
     dialog = shown_dialog(qtbot, poses, "poses_dialog")
@@ -47,9 +47,9 @@ def test_an_areas_poses_are_changed_and_brought_back_to_the_defaults(qtbot, data
     for _ in range(len("\nFront")):
         qtbot.keyClick(dialog.poses, Qt.Key.Key_Backspace)
     click(qtbot, save)
-    qtbot.waitUntil(lambda: cells(poses.table)[neck][2] == "Changed by the clinic",
+    qtbot.waitUntil(lambda: cells(poses.table)[neck][1] == "Changed by the clinic",
                     timeout=10_000)
-    assert cells(poses.table)[neck][1] == "front · chin up"
+    assert cells(poses.table)[neck][2] == "front · chin up"
     assert view.message.text() == ("Neck: photos are taken as front, chin up or other from "
                                    "now on.")
     with database.read() as db:
@@ -57,7 +57,7 @@ def test_an_areas_poses_are_changed_and_brought_back_to_the_defaults(qtbot, data
 
     click_row(qtbot, poses.table, neck)
     click(qtbot, poses.default_button)
-    qtbot.waitUntil(lambda: cells(poses.table)[neck][2] == "LaserLog's default", timeout=10_000)
+    qtbot.waitUntil(lambda: cells(poses.table)[neck][1] == "LaserLog's default", timeout=10_000)
     assert view.message.text() == ("Neck has the default poses again: front, left 45°, "
                                    "right 45°.")
     click(qtbot, poses.default_button)
