@@ -39,7 +39,7 @@ from ui.widgets.photo_thumbnails import (
     pixmap_of,
     show_photos,
 )
-from ui.widgets.photo_view import PhotoViewDialog
+from ui.widgets.photo_view import open_chosen
 from ui.widgets.screen_fit import fit_to_screen
 
 
@@ -115,10 +115,8 @@ class PhotoStrip(QWidget):
 
     def view(self) -> None:
         """The photo chosen, at full size."""
-        photo = chosen_photo(self.list, self.photos)
-        if photo is not None:
-            self.view_dialog = PhotoViewDialog(self.tasks, self.actor, photo, self)
-            self.view_dialog.open()
+        if dialog := open_chosen(self.tasks, self.actor, self.list, self.photos, self):
+            self.view_dialog = dialog
 
     def void(self) -> None:
         photo = chosen_photo(self.list, self.photos)
@@ -249,10 +247,8 @@ class PhotoCompareDialog(QDialog):
         self.read_series()
 
     def _view(self) -> None:
-        photo = chosen_photo(self.series, self.photos)
-        if photo is not None:
-            self.view_dialog = PhotoViewDialog(self.tasks, self.actor, photo, self)
-            self.view_dialog.open()
+        if dialog := open_chosen(self.tasks, self.actor, self.series, self.photos, self):
+            self.view_dialog = dialog
 
     def read_series(self) -> None:
         self.series.clear()

@@ -40,11 +40,10 @@ from ui.widgets.photo_thumbnails import (
     THUMB,
     PhotoList,
     caption,
-    chosen_photo,
     pixmap_of,
     show_photos,
 )
-from ui.widgets.photo_view import PhotoViewDialog
+from ui.widgets.photo_view import open_chosen
 
 PHOTO_FILES = "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff)"
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff"}
@@ -278,10 +277,8 @@ class PhotoPanel(QGroupBox):
             self._added_or_removed, self._refused)
 
     def _view_selected(self) -> None:
-        photo = chosen_photo(self.kept, self.kept_photos)
-        if photo is not None:
-            self.view_dialog = PhotoViewDialog(self.tasks, self.actor, photo, self)
-            self.view_dialog.open()
+        if dialog := open_chosen(self.tasks, self.actor, self.kept, self.kept_photos, self):
+            self.view_dialog = dialog
 
     def _use_as_portrait(self) -> None:
         item = self.kept.currentItem()

@@ -3,13 +3,20 @@ small lesion), with what it is of and, for a voided one, why it was voided."""
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.values.rows import Actor
 from models.workflow import session_photos
 from models.workflow.session_photos import PhotoRow
 from ui.services.tasks import TaskRunner
-from ui.widgets.photo_thumbnails import caption, voided_look
+from ui.widgets.photo_thumbnails import caption, chosen_photo, voided_look
 from ui.widgets.screen_fit import fit_to_screen
 
 
@@ -67,3 +74,15 @@ class PhotoViewDialog(QDialog):
         pixmap = QPixmap()
         pixmap.loadFromData(data, "JPEG")
         self.view.show_pixmap(voided_look(pixmap) if self.photo.voided else pixmap)
+
+
+def open_chosen(tasks: TaskRunner, actor: Actor, view: QListWidget, photos: list[PhotoRow],
+                parent: QWidget) -> PhotoViewDialog | None:
+    """The photo chosen in ``view`` opened at full size over ``parent``; None when no photo
+    is chosen."""
+    photo = chosen_photo(view, photos)
+    if photo is None:
+        return None
+    dialog = PhotoViewDialog(tasks, actor, photo, parent)
+    dialog.open()
+    return dialog
