@@ -50,8 +50,9 @@ class AdminView(QWidget):
         self.rules = PatchRulesPanel(tasks, actor)
         self.profiles = ProfilesPanel(tasks, actor)
         self.consents = ConsentFormsPanel(tasks, actor)
-        self.poses = PhotoPosesPanel(tasks, actor)
-        self.backups = BackupsPanel(tasks, actor, messages or Messages())
+        messages = messages or Messages()
+        self.poses = PhotoPosesPanel(tasks, actor, messages)
+        self.backups = BackupsPanel(tasks, actor, messages)
         self.sections = QTabWidget()
         for panel, title in ((self.staff, "&Staff"), (self.devices, "De&vices"),
                              (self.tips, "Ti&ps"), (self.rules, "Test patch ru&les"),

@@ -5,10 +5,11 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from models.clinic import photo_poses
 from models.clinic.photo_poses import AreaPoses
-from models.values.photo_poses import OTHER_POSE
+from models.values.photo_poses import OTHER_POSE, default_poses
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 from ui.admin.record_list import RecordList
+from ui.services.messages import Messages
 from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
 from ui.widgets.form_dialog import FormDialog, OperationCall
@@ -21,13 +22,14 @@ COLUMNS = [
 
 
 class PhotoPosesPanel(RecordList):
-    def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskRunner, actor: Actor, messages: Messages,
+                 parent: QWidget | None = None) -> None:
         super().__init__(tasks, "Technicians take each photo in one of its area's standard "
                          f"poses, or \"{OTHER_POSE}\", which every area offers last. A changed "
                          "list is offered on every PC from the next session; photos already "
                          "taken keep their pose.", COLUMNS, key=lambda r: r.area,
                          parent=parent)
-        self.actor = actor
+        self.actor, self.messages = actor, messages
         self.edit_button = self.add_button(
             "&Edit poses…", "Change the chosen area's poses, one per line", self.edit)
         self.default_button = self.add_button(
@@ -57,6 +59,12 @@ class PhotoPosesPanel(RecordList):
             return
         if not row.changed:
             self.said.emit(f"{Area(row.area).label} already has the default poses.")
+            return
+        defaults = ", ".join(default_poses()[row.area])
+        if not self.messages.confirm(self, f"Offer {Area(row.area).label.lower()}'s poses as "
+                                           f"LaserLog lists them ({defaults})? The clinic's "
+                                           f"list ({', '.join(row.poses)}) stays in the audit "
+                                           "trail only."):
             return
         self.tasks.write(photo_poses.change_poses, self.actor, row.area, None).then(
             lambda kept: self.said.emit(f"{Area(kept.area).label} has the default poses "

@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
     def _make_admin(self) -> QWidget:
         from ui.admin.admin_view import AdminView
 
-        return AdminView(self.tasks, self.actor)
+        return AdminView(self.tasks, self.actor, messages=self.messages)
 
     @property
     def charts(self) -> "ChartsView | None":
