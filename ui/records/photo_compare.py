@@ -198,6 +198,8 @@ class PhotoCompareDialog(QDialog):
             self.area.addItem(code.label, code.value)
         self.area.setCurrentIndex(self.area.findData(area))
         self.pose = QComboBox()
+        # as wide as its longest pose ("front, eyes closed"), not cut short
+        self.pose.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.pose.setAccessibleName("Pose")
         self.series = PhotoList("Every session's photo of this pose, oldest first")
         self.wipe = WipeView()
