@@ -192,9 +192,10 @@ class PhotoPanel(QGroupBox):
 
     def _enable(self) -> None:
         ready = self.session_id is not None and self.area.count() > 0
-        for widget in (self.add_button, self.assign_button, self.remove_button,
-                       self.portrait_button):
+        for widget in (self.add_button, self.assign_button):
             widget.setEnabled(ready)
+        for widget in (self.remove_button, self.portrait_button):  # they act on a photo kept
+            widget.setEnabled(ready and bool(self.kept_photos))
         if self.session_id is not None and not self.area.count():
             self.previous.setText("Tick an area to add its photos.")
 
@@ -241,6 +242,7 @@ class PhotoPanel(QGroupBox):
         self.kept.clear()
         self.kept.setVisible(bool(photos))
         self.empty_note.setVisible(not photos)
+        self._enable()
         show_photos(self.tasks, self.actor, self.kept, photos, dated=False)
 
     # --- adding -----------------------------------------------------------------------------

@@ -112,6 +112,7 @@ class ScreeningPanel(QGroupBox):
         self.looked_up = False  # whether the consent on file was shown (the session form)
         self.recorded = ScreeningInput()  # the screening put back: its consent until looked up
         self.consent_note = QLabel("Choose the patient to see their consent on file.")
+        self.consent_note.setObjectName("consentNote")  # red while no valid consent is on file
         # Three lines kept for it (what a consent on file says takes three beside the button
         # at 1366×768): nothing below moves when a patient is chosen or signs.
         self.consent_note.setWordWrap(True)
@@ -242,6 +243,8 @@ class ScreeningPanel(QGroupBox):
                                       f"{on_file.why_not}: the patient signs again.")
         self.consent_button.setText("Sign co&nsent again…" if on_file is not None
                                     and on_file.in_force else "Sign co&nsent…")
+        mark_invalid(self.consent_note, None if on_file is not None and on_file.in_force
+                     else self.consent_note.text())
         self.checklist[ChecklistItem.CONSENT_VALID].setChecked(self.consent_valid())
         self.changed.emit()
 
@@ -325,6 +328,7 @@ class ScreeningPanel(QGroupBox):
         self.print_button.setEnabled(False)
         self.checklist[ChecklistItem.CONSENT_VALID].setChecked(False)
         self.consent_note.setText("Choose the patient to see their consent on file.")
+        mark_invalid(self.consent_note, None)
         self.skin_note.clear()
         self.show_problems({})
 

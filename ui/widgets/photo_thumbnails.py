@@ -97,6 +97,14 @@ def photo_item(photo: PhotoRow, dated: bool = True) -> QListWidgetItem:
     return item
 
 
+def true_colour_icon(pixmap: QPixmap) -> QIcon:
+    """An icon drawn the same chosen or not: Qt tints a selected item's icon with the
+    highlight colour, which would change the skin's colour on the photo."""
+    icon = QIcon(pixmap)
+    icon.addPixmap(pixmap, QIcon.Mode.Selected)
+    return icon
+
+
 def chosen_photo(view: QListWidget, photos: list[PhotoRow]) -> PhotoRow | None:
     """The photo of the list's current item, if any."""
     chosen = view.currentItem()
@@ -111,7 +119,8 @@ def _set_icons(items: dict[int, QListWidgetItem], voided: set[int],
         for photo_id, item in items.items():
             if photo_id in thumbnails:
                 pixmap = pixmap_of(thumbnails[photo_id])
-                item.setIcon(QIcon(voided_look(pixmap) if photo_id in voided else pixmap))
+                item.setIcon(true_colour_icon(voided_look(pixmap) if photo_id in voided
+                                              else pixmap))
 
 
 def show_photos(tasks: TaskRunner, actor: Actor, view: QListWidget, photos: list[PhotoRow],

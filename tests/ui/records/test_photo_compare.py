@@ -4,7 +4,7 @@ side in date order, and before against the latest with a slider."""
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
 
 from models.admin.integrity import verify
 from models.clinic import patients
@@ -80,6 +80,9 @@ def test_the_detail_shows_the_photos_and_compares_the_course(qtbot, database, te
     qtbot.waitUntil(lambda: strip.list.count() == 1, timeout=10_000)
     assert "Neck · progress · front" in strip.list.item(0).text()
     assert strip.note.text() == "Photos: 1"
+    qtbot.waitUntil(lambda: not strip.list.item(0).icon().isNull(), timeout=10_000)
+    icon = strip.list.item(0).icon()  # chosen, a photo keeps its colours (no highlight tint)
+    assert _colour(icon.pixmap(THUMB, QIcon.Mode.Selected)) == _colour(icon.pixmap(THUMB))
     report = tmp_path / "session.pdf"
     view.dialog.save_pdf(report)  # with its photo (and the consent, here a test rendering)
     qtbot.waitUntil(report.exists, timeout=10_000)

@@ -97,6 +97,11 @@ def kept(database, patient_id) -> list:
             .where(SignedConsent.patient_id == patient_id).order_by(SignedConsent.id)))
 
 
+def _red(label) -> bool:
+    colour = label.palette().color(label.foregroundRole())
+    return colour.red() > 150 and colour.green() < 80
+
+
 def test_the_patient_signs_on_screen_and_the_session_completes_under_it(
         qtbot, window, database, technician, device, unconsented):
     form = window.form
@@ -106,6 +111,7 @@ def test_the_patient_signs_on_screen_and_the_session_completes_under_it(
     qtbot.waitUntil(lambda: "Not signed yet" in panel.consent_note.text(), timeout=10_000)
     assert not consent_valid.isChecked() and not consent_valid.isEnabled()
     assert panel.consent_button.text() == "Sign co&nsent…"
+    assert _red(panel.consent_note)  # seen before Complete is pressed
 
     dialog = open_consent(qtbot, form)
     with database.read() as db:
@@ -138,6 +144,7 @@ def test_the_patient_signs_on_screen_and_the_session_completes_under_it(
                     timeout=10_000)
     assert f"(version {document.version})" in panel.consent_note.text()
     assert consent_valid.isChecked() and not consent_valid.isEnabled()
+    assert not _red(panel.consent_note)
     assert panel.consent_button.text() == "Sign co&nsent again…"
     assert "Consent signed by Cora Stein" in form.status.text()
 
