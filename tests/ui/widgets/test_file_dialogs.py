@@ -49,6 +49,14 @@ def _deleted_database_files(path: Path) -> list[str]:
     return found
 
 
+def _save_patient(database, technician, identifier: str, name: str) -> None:
+    """A save the app reports as done; the first one leaves the app's connection holding
+    the WAL open."""
+    with database.write() as db:
+        patients.add_patient(db, technician, identifier=identifier, full_name=name,
+                             date_of_birth=None, fitzpatrick=3)
+
+
 def _browse_the_database_folder(qtbot, window, folder: Path) -> list[str]:
     """Browse… in the import window, show the database's folder in detail, close it."""
     window.open_import()
@@ -85,9 +93,7 @@ def test_browsing_the_database_folder_keeps_every_later_save(qtbot, window, data
     if not database.is_sqlite:
         pytest.skip("POSIX locks on a database file are SQLite's; PostgreSQL has none here")
     path = database.sqlite_path
-    with database.write() as db:  # the app's connection holds the WAL open from here on
-        patients.add_patient(db, technician, identifier="P-1", full_name="Ann Early",
-                                  date_of_birth=None, fitzpatrick=3)
+    _save_patient(database, technician, "P-1", "Ann Early")
     assert _outside_count(path) == 1
 
     listed = _browse_the_database_folder(qtbot, window, path.parent)
@@ -95,9 +101,7 @@ def test_browsing_the_database_folder_keeps_every_later_save(qtbot, window, data
 
     assert _outside_count(path) == 1  # another process opens and closes the database
     assert _deleted_database_files(path) == []
-    with database.write() as db:  # a save the app reports as done...
-        patients.add_patient(db, technician, identifier="P-2", full_name="Ben Later",
-                                  date_of_birth=None, fitzpatrick=3)
+    _save_patient(database, technician, "P-2", "Ben Later")  # a save reported as done...
     assert _outside_count(path) == 2  # ...is there for everyone else
     with database.read() as db:
         assert db.query(Patient).count() == 2
@@ -144,9 +148,7 @@ def test_the_photo_chooser_previews_a_photo_but_never_the_databases_own_file(
     if not database.is_sqlite:
         pytest.skip("a SQLite database's own file")
     path = database.sqlite_path
-    with database.write() as db:  # the app's connection holds the WAL open from here on
-        patients.add_patient(db, technician, identifier="P-1", full_name="Ann Early",
-                             date_of_birth=None, fitzpatrick=3)
+    _save_patient(database, technician, "P-1", "Ann Early")
     folder = tmp_path / "camera"
     folder.mkdir()
     (folder / "neck front.jpg").write_bytes(jpeg(width=1200, height=800))
@@ -165,7 +167,5 @@ def test_the_photo_chooser_previews_a_photo_but_never_the_databases_own_file(
     assert dialog.preview.text().startswith("No preview of .heic files here")
 
     assert _outside_count(path) == 1  # another process opens and closes the database
-    with database.write() as db:  # a save the app reports as done...
-        patients.add_patient(db, technician, identifier="P-2", full_name="Ben Later",
-                             date_of_birth=None, fitzpatrick=3)
+    _save_patient(database, technician, "P-2", "Ben Later")  # a save reported as done...
     assert _outside_count(path) == 2  # ...is there for everyone else: no lock was dropped
