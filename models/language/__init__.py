@@ -1,0 +1,40 @@
+"""The language a person reads and the local formats of dates and numbers, for the Qt-free core.
+
+Messages are marked in the source and translated through gettext catalogues kept in
+``resources/i18n`` (``<language>.po``, compiled to ``<language>.mo``):
+
+- ``_("text")`` translates at once, so never at import time;
+- ``N_("text")`` only marks a constant (a vocabulary label, a column title), translated with
+  ``_()`` where it is shown;
+- ``ngettext("{n} photo", "{n} photos", n)`` picks the form the language's plural rule asks
+  for (German, like English, has two; other languages have more).
+
+Placeholders are named (``"{name} must be a number"``), so a translation can put them in the
+order its grammar wants. The widgets use Qt's own translation (``ui.language``); both follow
+the one language chosen by ``use_language``.
+"""
+
+from models.language.catalogue import (
+    N_,
+    Choice,
+    _,
+    available_languages,
+    choose,
+    current,
+    language_name,
+    ngettext,
+    use_language,
+)
+from models.language.formats import (
+    date_text,
+    datetime_text,
+    decimal_separator,
+    number_text,
+    time_text,
+)
+
+__all__ = [
+    "N_", "Choice", "_", "available_languages", "choose", "current", "date_text",
+    "datetime_text", "decimal_separator", "language_name", "ngettext", "number_text",
+    "time_text", "use_language",
+]

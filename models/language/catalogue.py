@@ -1,0 +1,104 @@
+"""Which language is read, and its gettext catalogue."""
+
+import gettext
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.resources import files
+
+#: The language the source is written in: it needs no catalogue.
+SOURCE_LANGUAGE = "en"
+_NAMES = {"en": "English", "de": "Deutsch"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The language texts are read in, and the locale dates and numbers are written in.
+
+    ``locale`` None: no locale was set (the C or POSIX locale of a server or a test run);
+    dates are then written as ISO 8601 and numbers with a decimal point.
+    """
+
+    language: str
+    locale: str | None
+
+
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+_choice = Choice(SOURCE_LANGUAGE, None)
+
+
+def _(message: str) -> str:
+    """``message`` in the language in use."""
+    return _translations.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for translation where it is defined; ``_()`` translates it where it
+    is shown."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a message for ``n`` things, by the language's plural rule."""
+    return _translations.ngettext(singular, plural, n)
+
+
+def catalogue_folder() -> str:
+    return str(files("resources") / "i18n")
+
+
+def available_languages() -> tuple[str, ...]:
+    """The source language and every language with a compiled catalogue, in code order."""
+    folder = files("resources") / "i18n"
+    found = {entry.name.removesuffix(".mo") for entry in folder.iterdir()
+             if entry.name.endswith(".mo")}
+    return (SOURCE_LANGUAGE, *sorted(found - {SOURCE_LANGUAGE}))
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language (how its speakers find it in a list)."""
+    return _NAMES.get(code, code)
+
+
+def system_locale(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The locale the system asks for, as gettext reads it (``de_DE``); None for C/POSIX."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "").split(":")[0]
+        if value:
+            name = value.split(".")[0].split("@")[0]
+            return None if name in ("C", "POSIX", "") else name
+    return None
+
+
+def choose(setting: str = "", environ: Mapping[str, str] = os.environ) -> Choice:
+    """The language for a PC's setting (empty: follow the system) among those available.
+
+    The locale follows the system when it speaks the chosen language (``de_CH`` keeps its
+    decimal point); otherwise the language's own (``de``).
+    """
+    system = system_locale(environ)
+    system_language = system.split("_")[0] if system else None
+    wanted = setting or system_language or SOURCE_LANGUAGE
+    language = wanted if wanted in available_languages() else SOURCE_LANGUAGE
+    if system_language == language:
+        return Choice(language, system)
+    if not setting:  # the system's language has no catalogue: its formats still apply
+        return Choice(language, system)
+    return Choice(language, None if language == SOURCE_LANGUAGE and system is None
+                  else language)
+
+
+def use_language(choice: Choice) -> None:
+    """Translate the core's messages into ``choice.language`` from now on."""
+    global _translations, _choice
+    if choice.language == SOURCE_LANGUAGE:
+        _translations = gettext.NullTranslations()
+    else:
+        path = os.path.join(catalogue_folder(), f"{choice.language}.mo")
+        with open(path, "rb") as catalogue:
+            _translations = gettext.GNUTranslations(catalogue)
+    _choice = choice
+
+
+def current() -> Choice:
+    return _choice

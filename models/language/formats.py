@@ -1,0 +1,62 @@
+"""Dates, times and numbers as a person reads them in the locale in use.
+
+Stored values never pass through here: they stay in UTC and canonical units, and the machine
+exports (CSV, FHIR) write ISO 8601 and a decimal point whatever the locale.
+"""
+
+from datetime import date, datetime
+
+from models.language.catalogue import current
+
+
+def date_text(day: date) -> str:
+    """``2026-11-29`` with no locale; ``29.11.2026`` in German, ``Nov 29, 2026`` in US English."""
+    locale = current().locale
+    if locale is None:
+        return day.isoformat()
+    from babel.dates import format_date  # only once a locale asks for it
+
+    return format_date(day, "medium", locale=locale)
+
+
+def time_text(moment: datetime) -> str:
+    """The local time of day, in hours and minutes."""
+    local = moment.astimezone()
+    locale = current().locale
+    if locale is None:
+        return local.strftime("%H:%M")
+    from babel.dates import format_time
+
+    return format_time(local.timetz(), "short", locale=locale)
+
+
+def datetime_text(moment: datetime) -> str:
+    """The local day and time, joined as the locale joins them."""
+    local = moment.astimezone()
+    locale = current().locale
+    if locale is None:
+        return local.strftime("%Y-%m-%d %H:%M")
+    from babel.dates import get_datetime_format
+
+    pattern = str(get_datetime_format("medium", locale=locale))
+    return pattern.replace("{1}", date_text(local.date())).replace("{0}", time_text(local))
+
+
+def number_text(value: float, decimals: int = 0) -> str:
+    """``value`` rounded to ``decimals`` places, with the locale's decimal sign and grouping."""
+    locale = current().locale
+    if locale is None:
+        return f"{value:.{decimals}f}"
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(round(value, decimals), pattern, locale=locale)
+
+
+def decimal_separator() -> str:
+    locale = current().locale
+    if locale is None:
+        return "."
+    from babel.numbers import get_decimal_symbol
+
+    return get_decimal_symbol(locale)
