@@ -11,6 +11,10 @@ _home = tempfile.mkdtemp(prefix="laserlog-test-home-")
 for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
     os.environ[_var] = os.path.join(_home, _var.lower())
 os.environ.pop("LASERLOG_DB", None)
+# English texts and ISO dates whatever the machine's locale (tests of other languages ask)
+for _var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_var, None)
+os.environ["LANG"] = "C.UTF-8"
 
 import psycopg  # noqa: E402
 import pytest  # noqa: E402

@@ -44,6 +44,8 @@ class Settings:
         default=5.0, metadata={"title": "Lock the screen after idle (min)"})
     last_device_id: int | None = field(
         default=None, metadata={"title": "Device last used in this room"})
+    language: str = field(
+        default="", metadata={"title": "Language of this PC (empty: the system's)"})
     camera_folder: str = field(
         default="", metadata={"title": "Folder the room's camera writes photos into"})
 

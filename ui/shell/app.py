@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 import resources
 from models.errors import DatabaseUnavailable
 from models.storage.preferences import Settings, resolve_url, url_shown
+from ui.language.setup import install_language
 from ui.shell.opening import Opening
 from ui.shell.sign_in_dialogs import FirstAdminDialog, LoginDialog
 from ui.widgets.wheel_guard import install_wheel_guard
@@ -145,6 +146,7 @@ def _ask_who_is_next(app: QApplication, database: "Database", settings: Settings
 def run_app(cli_url: str | None, startup_probe: bool = False) -> int:
     app = make_application(guard_wheel=False)  # guarded once the sign-in is up, below
     settings = Settings.load()
+    install_language(app, settings.language)
     url = resolve_url(cli_url, settings=settings)
     explicit = bool(cli_url) or url != resolve_url(None, environ={}, settings=settings)
     sign_in = LoginDialog(None, url_shown=url_shown(url))

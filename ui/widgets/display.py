@@ -1,17 +1,22 @@
-"""How recorded values read on screen: local times, minutes, vocabulary labels."""
+"""How recorded values read on screen: local times, minutes, vocabulary labels, in the
+language and the locale's formats in use."""
 
 from datetime import datetime
 
+from models.language import datetime_text, number_text
 from models.values.rows import ReactionRow
 from models.values.vocabulary import Area, ReactionKind, SessionStatus
+from ui.language import tr
 
 
 def local_time(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return "" if moment is None else datetime_text(moment)
 
 
 def minutes(duration_s: int | None) -> str:
-    return "" if duration_s is None else f"{duration_s / 60:.0f} min"
+    if duration_s is None:
+        return ""
+    return tr("{minutes} min").format(minutes=number_text(duration_s / 60))
 
 
 def area_labels(codes: tuple[str, ...]) -> str:
@@ -20,8 +25,9 @@ def area_labels(codes: tuple[str, ...]) -> str:
 
 def reaction_text(reaction: ReactionRow | None) -> str:
     if reaction is None:
-        return "none"
-    return f"{ReactionKind(reaction.kind).label} {reaction.grade}"
+        return tr("none", "no reaction")
+    return tr("{reaction} {grade}").format(reaction=ReactionKind(reaction.kind).label,
+                                           grade=reaction.grade)
 
 
 def status_label(status: str) -> str:
