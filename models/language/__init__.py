@@ -21,20 +21,25 @@ from models.language.catalogue import (
     available_languages,
     choose,
     current,
+    document_choice,
     language_name,
     ngettext,
+    translation,
     use_language,
 )
 from models.language.formats import (
     date_text,
     datetime_text,
     decimal_separator,
+    long_date_text,
     number_text,
+    short_number_text,
     time_text,
 )
 
 __all__ = [
     "N_", "Choice", "_", "available_languages", "choose", "current", "date_text",
-    "datetime_text", "decimal_separator", "language_name", "ngettext", "number_text",
-    "time_text", "use_language",
+    "datetime_text", "decimal_separator", "document_choice", "language_name",
+    "long_date_text", "ngettext", "number_text", "short_number_text", "time_text",
+    "translation", "use_language",
 ]

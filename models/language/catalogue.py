@@ -4,6 +4,7 @@ import gettext
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 
 #: The language the source is written in: it needs no catalogue.
@@ -88,16 +89,30 @@ def choose(setting: str = "", environ: Mapping[str, str] = os.environ) -> Choice
                   else language)
 
 
+@cache
+def translation(language: str) -> gettext.NullTranslations:
+    """The core's catalogue of ``language`` (a document in the patient's language uses its
+    own, whatever the screen's)."""
+    if language not in available_languages() or language == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    path = os.path.join(catalogue_folder(), f"{language}.mo")
+    with open(path, "rb") as catalogue:
+        return gettext.GNUTranslations(catalogue)
+
+
 def use_language(choice: Choice) -> None:
     """Translate the core's messages into ``choice.language`` from now on."""
     global _translations, _choice
-    if choice.language == SOURCE_LANGUAGE:
-        _translations = gettext.NullTranslations()
-    else:
-        path = os.path.join(catalogue_folder(), f"{choice.language}.mo")
-        with open(path, "rb") as catalogue:
-            _translations = gettext.GNUTranslations(catalogue)
+    _translations = translation(choice.language)
     _choice = choice
+
+
+def document_choice(language: str | None) -> Choice:
+    """The language and locale of a document printed for someone in ``language`` (None: the
+    screen's): the screen's locale when it speaks that language, else the language's own."""
+    if language is None or language == _choice.language:
+        return _choice
+    return Choice(language, language)
 
 
 def current() -> Choice:

@@ -19,6 +19,15 @@ def date_text(day: date) -> str:
     return format_date(day, "medium", locale=locale)
 
 
+def long_date_text(day: date, locale: str | None) -> str:
+    """The day written out for a letter or a sheet: ``29 November 2026``, ``29. November 2026``."""
+    if locale is None:
+        return f"{day:%d %B %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=locale)
+
+
 def time_text(moment: datetime) -> str:
     """The local time of day, in hours and minutes."""
     local = moment.astimezone()
@@ -51,6 +60,12 @@ def number_text(value: float, decimals: int = 0) -> str:
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(round(value, decimals), pattern, locale=locale)
+
+
+def short_number_text(value: float) -> str:
+    """A measured value as typed, in its shortest form (``12.5``, ``30``), with the locale's
+    decimal sign: ``12,5`` in German. Read back by ``parse_number``, which takes either sign."""
+    return f"{value:g}".replace(".", decimal_separator())
 
 
 def decimal_separator() -> str:

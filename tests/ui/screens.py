@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
+    QGroupBox,
+    QLabel,
     QLineEdit,
     QListView,
     QPushButton,
@@ -163,4 +165,28 @@ def wider_than(root: QWidget, width: int) -> list[str]:
             problems.append(f"{_name(widget)} scrolls sideways")
         if widget.minimumSizeHint().width() > width:
             problems.append(f"{_name(widget)} needs {widget.minimumSizeHint().width()} px")
+    return problems
+
+
+def cut_texts(root: QWidget) -> list[str]:
+    """Every text shown under ``root`` that its widget is too narrow for: a label, button,
+    tick box or group title narrower than its text, a tab whose title is elided."""
+    problems = []
+    for widget in _shown(root):
+        if isinstance(widget, QLabel) and not widget.wordWrap() and widget.text():
+            if widget.width() < widget.minimumSizeHint().width() - 1:
+                problems.append(f"{_name(widget)}: {widget.width()} px of "
+                                f"{widget.minimumSizeHint().width()}")
+        elif isinstance(widget, QPushButton | QCheckBox | QRadioButton) and widget.text():
+            needed = widget.sizeHint().width()
+            if widget.width() < needed - 1:
+                problems.append(f"{_name(widget)}: {widget.width()} px of {needed}")
+        elif isinstance(widget, QGroupBox) and widget.title():
+            needed = widget.fontMetrics().horizontalAdvance(widget.title())
+            if widget.width() < needed:
+                problems.append(f"group {widget.title()!r}: {widget.width()} px of {needed}")
+        elif isinstance(widget, QTabBar):
+            problems += [f"tab {widget.tabText(i)!r}: {widget.tabRect(i).width()} px of "
+                         f"{widget.tabSizeHint(i).width()}" for i in range(widget.count())
+                         if widget.tabRect(i).width() < widget.tabSizeHint(i).width() - 1]
     return problems
