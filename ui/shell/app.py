@@ -129,6 +129,7 @@ def sign_in_next(database: "Database", settings: Settings) -> None:
 
 
 def _ask_who_is_next(app: QApplication, database: "Database", settings: Settings) -> None:
+    install_language(app, settings.language)  # a language chosen meanwhile applies now
     dialog = LoginDialog(database)
     actor = None
     try:

@@ -1,0 +1,115 @@
+"""LaserLog in German, the first translation: each role's screens and the session form at
+1366×768 with no text cut by its widget, and a decimal comma typed and read back."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from models.reading import history
+from models.storage.preferences import Settings
+from tests.ui import screens
+from tests.ui.conftest import RecordedMessages, resume_offered_draft
+from tests.ui.session.helpers import choose, tick_area
+from tests.ui.test_fits_screen import ROLE_TABS
+from ui.language.setup import install_language
+from ui.shell.main_window import MainWindow
+
+SCREEN = screens.SMALL_SCREEN
+
+
+@pytest.fixture
+def german(qapp):
+    """The app in German (its formats German's own, whatever the system's), for one test."""
+    install_language(qapp, "de")
+    yield
+    install_language(qapp, "")
+
+
+@pytest.mark.parametrize(("role", "index"), [
+    pytest.param(role, index, id=f"{role}-{index}") for role, tabs in ROLE_TABS.items()
+    for index in range(len(tabs))])
+def test_each_screen_in_german_fits_1366_by_768_and_cuts_no_text(qtbot, german, database,
+                                                                  role, index):
+    screens.demo_clinic(database)
+    window = screens.demo_window(qtbot, database, role)
+    shown = list(screens.tabs(qtbot, window))
+    assert len(shown) == len(ROLE_TABS[role])
+    assert [title for title, _ in shown][index] not in ROLE_TABS[role]  # it is German
+    window.tabs.setCurrentIndex(index)
+    screens.settle(qtbot, window)
+    assert screens.wider_than(window, SCREEN.width()) == []
+    assert screens.cut_texts(window) == []
+    window.close()
+
+
+def test_the_session_form_in_german_cuts_no_text_with_areas_ticked(
+        qtbot, german, database, technician, device):
+    from tests.ui.session.test_form_rules import add_patient
+
+    add_patient(database, technician)
+    window = MainWindow(database, technician, Settings(room="Raum 4", autosave_seconds=0.2),
+                        RecordedMessages())
+    qtbot.addWidget(window)
+    window.resize(SCREEN)
+    window.show()
+    qtbot.waitExposed(window)
+    form = window.form
+    choose(qtbot, form, "FR-1")
+    for area in ("Wangen", "Hals", "Dekolleté"):
+        tick_area(form, area)
+    screens.settle(qtbot, window)
+    assert form.complete_button.text().replace("&", "") != "Complete and sign"
+    assert screens.wider_than(window, SCREEN.width()) == []
+    assert screens.cut_texts(window) == []
+    window.close()
+
+
+def test_a_decimal_comma_is_typed_shown_and_read_back(qtbot, german, database, technician,
+                                                      device):
+    from tests.ui.session.test_form_rules import add_patient
+
+    add_patient(database, technician)
+    settings = Settings(room="Raum 4", autosave_seconds=0.2)
+    window = MainWindow(database, technician, settings, RecordedMessages())
+    qtbot.addWidget(window)
+    window.show()
+    form = window.form
+    choose(qtbot, form, "FR-1")
+    tick_area(form, "Wangen")
+    field = form.areas.rows["cheeks"].fields["fluence_j_cm2"]
+    field.setFocus()
+    qtbot.keyClicks(field, "12,5")
+
+    def fluence():
+        with database.read() as db:
+            areas = history.load_session(db, form.draft_id).areas
+        return areas[0].settings.get("fluence_j_cm2") if areas else None
+
+    qtbot.waitUntil(lambda: fluence() == 12.5, timeout=10_000)
+    window.close()
+
+    again = MainWindow(database, technician, settings, RecordedMessages())
+    qtbot.addWidget(again)
+    again.show()
+    resume_offered_draft(qtbot, again)
+    resumed = again.form.areas.rows
+    qtbot.waitUntil(lambda: "cheeks" in resumed and
+                    resumed["cheeks"].fields["fluence_j_cm2"].text() == "12,5", timeout=10_000)
+    again.close()
+
+
+def test_the_language_is_chosen_for_this_pc_from_the_file_menu(qtbot, tmp_path, monkeypatch):
+    from ui.shell.language_dialog import LanguageDialog
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # this PC's settings, for this test
+
+    settings = Settings(room="Raum 4")
+    dialog = LanguageDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    names = [dialog.languages.item(i).text() for i in range(dialog.languages.count())]
+    assert names[1:] == ["English", "Deutsch"]
+    dialog.languages.setFocus()
+    qtbot.keyClick(dialog.languages, Qt.Key.Key_End)
+    qtbot.keyClick(dialog.languages, Qt.Key.Key_Return)
+    assert settings.language == "de"
+    assert Settings.load().language == "de"
