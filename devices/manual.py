@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from models.language import _
 from models.values.parameters import FORM_FIELDS, PASSES, PULSES
 from models.values.session_input import AreaInput, area_key, parse_number
 from models.values.vocabulary import ParameterSource
@@ -17,7 +18,7 @@ def area_from_form(area: str, typed: Mapping[str, str]) -> tuple[AreaInput, dict
     values: dict[str, float | None] = {}
     for spec in FORM_FIELDS:
         try:
-            value = parse_number(typed.get(spec.key, ""), spec.label)
+            value = parse_number(typed.get(spec.key, ""), _(spec.label))
         except ValueError as error:
             problems[area_key(area, spec.key)] = str(error)
             value = None

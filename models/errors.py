@@ -5,6 +5,8 @@ Anything else raised by LaserLog is a bug and is logged with its traceback.
 
 from typing import TYPE_CHECKING
 
+from models.language import _, ngettext
+
 if TYPE_CHECKING:  # SQLAlchemy loads with the database, not before the sign-in is shown
     from sqlalchemy.orm import Session
 
@@ -20,16 +22,16 @@ def os_reason(error: OSError | UnicodeError) -> str:
     import errno
 
     if isinstance(error, UnicodeError):
-        return "its name has characters this system cannot write; choose another name"
+        return _("its name has characters this system cannot write; choose another name")
     reasons = {
-        errno.ENOSPC: "the disk is full; free some space and try again",
-        errno.EDQUOT: "the disk quota is used up; free some space and try again",
-        errno.EROFS: "the disk or folder is read-only; choose another place",
-        errno.EACCES: "permission denied; choose a folder you may write to",
-        errno.EPERM: "permission denied; choose a folder you may write to",
-        errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
-        errno.EISDIR: "it is a folder; choose a file name",
-        errno.ENOENT: "the folder does not exist",
+        errno.ENOSPC: _("the disk is full; free some space and try again"),
+        errno.EDQUOT: _("the disk quota is used up; free some space and try again"),
+        errno.EROFS: _("the disk or folder is read-only; choose another place"),
+        errno.EACCES: _("permission denied; choose a folder you may write to"),
+        errno.EPERM: _("permission denied; choose a folder you may write to"),
+        errno.ENAMETOOLONG: _("the name is too long; choose a shorter one"),
+        errno.EISDIR: _("it is a folder; choose a file name"),
+        errno.ENOENT: _("the folder does not exist"),
     }
     return reasons.get(error.errno or 0, error.strerror or str(error))
 
@@ -51,9 +53,11 @@ class ValidationFailed(LaserLogError):
 
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)
-        first = next(iter(self.problems.values()), "invalid input")
+        first = next(iter(self.problems.values()), _("invalid input"))
         more = len(self.problems) - 1
-        super().__init__(first if not more else f"{first} (and {more} more problem(s))")
+        super().__init__(first if not more else ngettext(
+            "{first} (and {n} more problem)", "{first} (and {n} more problems)", more
+        ).format(first=first, n=more))
 
 
 class NotFound(LaserLogError):

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from models.errors import LaserLogError
+from models.language import _, current, ngettext, number_text
 
 #: How many problems an import lists before it only counts the rest.
 PROBLEMS_LISTED = 200
@@ -59,15 +60,17 @@ class ImportFailed(LaserLogError):
         self.problems = problems
         self.total = total if total is not None else len(problems)
         self.cut_off = cut_off
-        first = str(problems[0]) if problems else "unknown problem"
-        more = (f" (and {self.total - 1} more problem{'s' if self.total > 2 else ''})"
-                if self.total > 1 else "")
-        super().__init__(f"Nothing was imported. {first}{more}")
+        first = str(problems[0]) if problems else _("unknown problem")
+        more = self.total - 1
+        message = (ngettext("Nothing was imported. {problem} (and {n} more problem)",
+                            "Nothing was imported. {problem} (and {n} more problems)", more)
+                   if more > 0 else _("Nothing was imported. {problem}"))
+        super().__init__(message.format(problem=first, n=more))
 
 
 class ImportCancelled(LaserLogError):
     def __init__(self) -> None:
-        super().__init__("Import cancelled; nothing was imported")
+        super().__init__(_("Import cancelled; nothing was imported"))
 
 
 def shown(value: Any, limit: int = 40) -> str:
@@ -78,18 +81,23 @@ def shown(value: Any, limit: int = 40) -> str:
     named as such.
     """
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(value) if -10**20 < value < 10**20 else "a number of more than 20 digits"
+        return str(value) if -10**20 < value < 10**20 else _("a number of more than 20 digits")
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, dict):
-        return "a group of named values"
+        return _("a group of named values")
     if isinstance(value, list | tuple):
-        return "a list of values"
+        return _("a list of values")
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
     text = " ".join("".join(c if c.isprintable() else " " for c in str(value)[:limit + 1]).split())
     return "'" + (text[:limit] + "…" if len(text) > limit else text) + "'"
+
+
+def count_shown(value: float) -> str:
+    """A whole number with its thousands grouped as the locale groups them (65,536)."""
+    return f"{value:,.0f}" if current().locale is None else number_text(value)

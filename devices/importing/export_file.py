@@ -38,6 +38,8 @@ from devices.importing.readers import (
     check_size,
     fail,
     guess_delimiter,
+    line_too_long,
+    place,
     read_csv,
     sniff_format,
     split_header,
@@ -46,6 +48,7 @@ from devices.importing.readers import (
 from devices.importing.units import Conversion, UnknownUnit, conversion
 from devices.importing.xml_reader import read_xml
 from models.errors import LaserLogError
+from models.language import _, short_number_text
 from models.storage.own_files import refuse_database_file
 
 
@@ -64,11 +67,12 @@ def open_export(path: Path, max_bytes: int = MAX_FILE_BYTES) -> BinaryIO:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise fail(f"{path.name} is not a file")
+            raise fail(_("{name} is not a file").format(name=path.name))
         check_size(size, max_bytes)
         return path.open("rb")
     except OSError as error:
-        raise fail(f"{path.name} cannot be opened ({error.strerror})") from None
+        raise fail(_("{name} cannot be opened ({reason})").format(
+            name=path.name, reason=error.strerror)) from None
 
 
 def detect_profile(path: Path, profiles: dict[str, Profile] | None = None) -> Profile:
@@ -86,13 +90,13 @@ def detect_profile(path: Path, profiles: dict[str, Profile] | None = None) -> Pr
         if unreadable:  # the file itself is wrong, whichever profile reads it: say why
             raise unreadable[0]
         raise LaserLogError(
-            f"No import profile recognises {path.name} (read as {kind.upper()}); "
-            f"choose one of: {names}"
+            _("No import profile recognises {name} (read as {format}); choose one of: {names}"
+              ).format(name=path.name, format=kind.upper(), names=names)
         )
     if len(matching) > 1:
         raise LaserLogError(
-            f"{path.name} matches several import profiles "
-            f"({', '.join(p.name for p in matching)}); choose one"
+            _("{name} matches several import profiles ({names}); choose one").format(
+                name=path.name, names=", ".join(p.name for p in matching))
         )
     return matching[0]
 
@@ -105,9 +109,7 @@ def _matches(profile: Profile, binary: BinaryIO, head: bytes,
             encoding = text_encoding(head, profile.encoding)
             first = head.decode(encoding, errors="replace").splitlines()[0]
             if len(first) > MAX_LINE_CHARS:
-                unreadable.append(fail(f"The line is longer than {MAX_LINE_CHARS:,} characters, "
-                                       "more than any pulse log has; this is not an export "
-                                       "file LaserLog can read", "line 1"))
+                unreadable.append(line_too_long(1))
                 return False
             sep = guess_delimiter(first, profile.delimiter)
             header = {split_header(n)[0] for n in first.split(sep)}
@@ -219,11 +221,10 @@ class FileAdapter:
                 if first_serial is None:
                     first_serial = serial
                 elif serial != first_serial:
-                    self.at(
-                        number,
-                        f"This pulse is from device {shown(serial)[1:-1]}, but the file's "
-                        f"earlier pulses are from device {shown(first_serial)[1:-1]}",
-                    )
+                    self.at(number, _(
+                        "This pulse is from device {serial}, but the file's earlier pulses are "
+                        "from device {first}").format(serial=shown(serial)[1:-1],
+                                                      first=shown(first_serial)[1:-1]))
                     ok = False
                 when = parse_time(time_text)
                 if isinstance(when, str):
@@ -231,11 +232,10 @@ class FileAdapter:
                     ok = False
                 area = area_code(area_text)
                 if area is None:
-                    self.at(
-                        number,
-                        f"The area {shown(area_text)} is not one LaserLog knows; "
-                        f"add it to the [areas] of profile {shown(profile.name)}",
-                    )
+                    self.at(number, _(
+                        "The area {area} is not one LaserLog knows; add it to the [areas] of "
+                        "profile {profile}").format(area=shown(area_text),
+                                                    profile=shown(profile.name)))
                     ok = False
                 pass_text = values[5]
                 pass_number: int | None = 1
@@ -246,8 +246,8 @@ class FileAdapter:
                     if pass_number is None:
                         pass_number = pass_value(pass_text)
                         if pass_number is None:
-                            self.at(number, f"The pass {shown(pass_text)} is not a whole number "
-                                            "from 1 to 50")
+                            self.at(number, _("The pass {value} is not a whole number from "
+                                              "1 to 50").format(value=shown(pass_text)))
                             ok = False
                         elif cached and len(pass_numbers) < 64:
                             pass_numbers[pass_text] = pass_number
@@ -256,7 +256,8 @@ class FileAdapter:
                 if raw_settings == last_raw:
                     settings = last_settings
                 elif all(is_blank(raw) for raw in raw_settings):
-                    self.at(number, f"This pulse gives none of its settings ({setting_columns})")
+                    self.at(number, _("This pulse gives none of its settings ({columns})"
+                                      ).format(columns=setting_columns))
                     continue
                 else:
                     settings = self._convert(number, setting_converters, raw_settings, comma)
@@ -305,23 +306,28 @@ class FileAdapter:
     def _wrong_number(column: str, factor: float, raw: Any, scaled: float, low: float,
                       high: float, spec: Any) -> str:
         if factor != factor:  # NaN: the file never said which unit this column is in
-            raise fail(f"The file does not say which unit {shown(column)} is in (name it "
-                       f"in the header, e.g. '{column} [unit]', or in its units)")
+            raise fail(_("The file does not say which unit {column} is in (name it in the "
+                         "header, e.g. '{name} [unit]', or in its units)").format(
+                             column=shown(column), name=column))
+        label = _(spec.label)
         if is_blank(raw) or scaled != scaled:  # text that is no number, NaN, a group of values
-            return f"{spec.label} ({column}) {shown(raw)} is not a number"
+            return _("{field} ({column}) {value} is not a number").format(
+                field=label, column=column, value=shown(raw))
         if math.isinf(scaled):
-            return (f"{spec.label} ({column}) {shown(raw)} is "
-                    + ("too large a number to be a measurement"
-                       if any(c.isdigit() for c in str(raw)[:50]) else "not a number"))
-        return (f"{spec.label} {scaled:g} {spec.unit} is outside the plausible "
-                f"range {low:g} to {high:g} {spec.unit}")
+            message = (_("{field} ({column}) {value} is too large a number to be a measurement")
+                       if any(c.isdigit() for c in str(raw)[:50]) else
+                       _("{field} ({column}) {value} is not a number"))
+            return message.format(field=label, column=column, value=shown(raw))
+        return _("{field} {value} {unit} is outside the plausible range {low} to {high} {unit}"
+                 ).format(field=label, value=short_number_text(scaled), unit=spec.unit,
+                          low=short_number_text(low), high=short_number_text(high))
 
     def at(self, number: int, message: str) -> None:
         self.problem(self.place(number), message)
 
     def place(self, number: int) -> str:
         """Where a record is, in the file's own terms ('line 12', 'element 3')."""
-        return f"{self.label} {number}"
+        return place(self.label, number)
 
     def _open(self, binary: BinaryIO, columns: list[str]) -> RawRecords:
         profile = self.profile
@@ -346,7 +352,8 @@ class FileAdapter:
                 try:
                     change = conversion(field.quantity, unit)
                 except UnknownUnit as error:
-                    raise fail(f"Column {source.column!r}: {error}") from None
+                    raise fail(_("Column {column}: {problem}").format(
+                        column=repr(source.column), problem=error)) from None
             converters.append(
                 (
                     source.column,

@@ -6,6 +6,7 @@ a typed one; trace channels (what the device measured pulse by pulse) are descri
 
 from dataclasses import dataclass
 
+from models.language import N_
 from models.values.parameters import SETTINGS_BY_KEY, ParameterSpec
 
 #: Text fields of every pulse record; ``session``, ``serial``, ``time`` and ``area`` are needed.
@@ -33,13 +34,13 @@ _SETTING_QUANTITY = {
 }
 
 _TRACES = (
-    NumberField(ParameterSpec("delivered_fluence_j_cm2", "Delivered fluence", "J/cm²", 0, 500),
-                "fluence", trace=True),
-    NumberField(ParameterSpec("delivered_energy_j", "Delivered energy", "J", 0, 500),
+    NumberField(ParameterSpec("delivered_fluence_j_cm2", N_("Delivered fluence"), "J/cm²", 0,
+                              500), "fluence", trace=True),
+    NumberField(ParameterSpec("delivered_energy_j", N_("Delivered energy"), "J", 0, 500),
                 "energy", trace=True),
-    NumberField(ParameterSpec("skin_temperature_c", "Skin temperature", "°C", 0, 80),
+    NumberField(ParameterSpec("skin_temperature_c", N_("Skin temperature"), "°C", 0, 80),
                 "temperature", trace=True),
-    NumberField(ParameterSpec("impedance_ohm", "Impedance", "Ω", 1, 100_000),
+    NumberField(ParameterSpec("impedance_ohm", N_("Impedance"), "Ω", 1, 100_000),
                 "resistance", trace=True),
 )
 

@@ -7,16 +7,15 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from devices.importing.contract import (
-    shown,
-)
+from devices.importing.contract import shown
 from devices.importing.fields import NUMBER_FIELDS, TEXT_FIELDS
 from devices.importing.profiles import Profile, zone_of
+from models.language import _, date_text, ngettext, short_number_text
 
 
 def field_label(key: str) -> str:
     """A field as a technician knows it: 'time', 'Fluence'."""
-    return NUMBER_FIELDS[key].spec.label if key in NUMBER_FIELDS else key
+    return _(NUMBER_FIELDS[key].spec.label) if key in NUMBER_FIELDS else key
 
 
 def is_blank(value: Any) -> bool:
@@ -29,13 +28,14 @@ def text_values(values: Sequence[Any], required: list[tuple[int, str]]
     blank, or a text field holding a group of values."""
     missing = [name for index, name in required if is_blank(values[index])]
     if missing:
-        return "Missing " + ", ".join(missing)
+        return _("Missing {fields}").format(fields=", ".join(missing))
     texts = [text_value(value) for value in values[:5]]
     wrong = [(key, value) for key, text, value in zip(TEXT_FIELDS, texts, values[:5],
                                                       strict=False)
              if text is None and not is_blank(value)]
     if wrong:
-        return "; ".join(f"The {key} must be text, not {shown(value)}" for key, value in wrong)
+        return "; ".join(_("The {field} must be text, not {value}").format(
+            field=key, value=shown(value)) for key, value in wrong)
     session, serial, patient, time_text, area_text = texts
     # required, so neither blank nor missing: checked above
     assert session and serial and time_text and area_text
@@ -87,14 +87,6 @@ def pass_value(raw: Any) -> int | None:
     return None
 
 
-def format_hint(profile: Profile) -> str:
-    return (
-        "like 2026-03-14 09:30:00"
-        if profile.date_format == "iso"
-        else (f"as {profile.date_format}")
-    )
-
-
 def time_parser(profile: Profile, now: datetime) -> Callable[[str], datetime | str]:
     """Parses a pulse's time to UTC, or says what is wrong with it.
 
@@ -103,17 +95,29 @@ def time_parser(profile: Profile, now: datetime) -> Callable[[str], datetime | s
     """
     zone = zone_of(profile)
     pattern = profile.date_format
-    hint = format_hint(profile)
+    not_a_time = (
+        _("The time {time} is not a date and time written like 2026-03-14 09:30:00")
+        if pattern == "iso"
+        else _("The time {time} is not a date and time written as {format}")
+    )
     earliest = datetime.combine(profile.earliest_date, time(), tzinfo=zone)
     latest = now + timedelta(hours=profile.hours_ahead)
-    ahead = f"{profile.hours_ahead:g} hour{'' if profile.hours_ahead == 1 else 's'}"
+    hours = profile.hours_ahead
+    # a part of an hour takes the plural, like the whole numbers but one
+    in_future = ngettext(
+        "The time {time} is in the future, more than {hours} hour from now; the device's clock "
+        "may be wrong",
+        "The time {time} is in the future, more than {hours} hours from now; the device's "
+        "clock may be wrong", int(hours) if hours.is_integer() else 2)
+    too_early = _("The time {time} is before {day}, earlier than the profile accepts; the "
+                  "device's clock may be wrong")
 
     def parse(text: str) -> datetime | str:
         try:
             when = (datetime.fromisoformat(text) if pattern == "iso"
                     else datetime.strptime(text, pattern))
         except (ValueError, OverflowError):
-            return f"The time {shown(text)} is not a date and time written {hint}"
+            return not_a_time.format(time=shown(text), format=pattern)
         if when.tzinfo is None:
             when = when.replace(tzinfo=zone)
         try:
@@ -124,9 +128,7 @@ def time_parser(profile: Profile, now: datetime) -> Callable[[str], datetime | s
         except OverflowError:  # a day from the first or last date a computer can hold
             early = when.year < 5000
         if early:
-            return (f"The time {shown(text)} is before {profile.earliest_date.isoformat()}, "
-                    "earlier than the profile accepts; the device's clock may be wrong")
-        return (f"The time {shown(text)} is in the future, more than {ahead} from now; "
-                "the device's clock may be wrong")
+            return too_early.format(time=shown(text), day=date_text(profile.earliest_date))
+        return in_future.format(time=shown(text), hours=short_number_text(hours))
 
     return parse

@@ -28,6 +28,7 @@ from devices.importing.readers import MAX_FILE_BYTES
 from devices.importing.traces import TraceBuffer, is_stray
 from models.access import audit_chain
 from models.errors import DatabaseUnavailable, LaserLogError, RecordedFailure, one_line
+from models.language import _
 from models.records.equipment import Device
 from models.storage.database import Database
 from models.values.rows import Actor
@@ -123,8 +124,8 @@ class _Import:
             raise ImportFailed(self.adapter.problems, self.adapter.problem_count,
                                self.adapter.cut_off)
         if self.target is not None and self.sessions:
-            self.problem(reading, "The file holds more than one session; import it without "
-                                  "choosing a session, or export one session at a time")
+            self.problem(reading, _("The file holds more than one session; import it without "
+                                    "choosing a session, or export one session at a time"))
             raise ImportFailed(self.adapter.problems, self.adapter.problem_count,
                                self.adapter.cut_off)
         assembly = _Session(reading.session, reading.patient, reading.time, reading.time)
@@ -135,8 +136,8 @@ class _Import:
                     self.db, self.actor, self.target, self.device)
             else:
                 if not reading.patient:
-                    raise LaserLogError("The pulse names no patient; choose the session "
-                                        "to import into")
+                    raise LaserLogError(_("The pulse names no patient; choose the session "
+                                          "to import into"))
                 patient = import_recording.patient_by_identifier(self.db, reading.patient)
                 session_id = None if self.dry_run else import_recording.new_session(
                     self.db, self.actor, patient, self.device, reading.time, self.room,
@@ -158,8 +159,8 @@ class _Import:
             assembly.passes[key] = reading.settings
         assembly.pulses_by_area[reading.area] = assembly.pulses_by_area.get(reading.area, 0) + 1
         if reading.time < assembly.first:
-            self.problem(reading, "This pulse is earlier than the session's first pulse; "
-                                  "the file's pulses are out of order")
+            self.problem(reading, _("This pulse is earlier than the session's first pulse; "
+                                    "the file's pulses are out of order"))
         assembly.last = reading.time
         traces = reading.traces
         assembly.flagged += is_stray(
@@ -190,7 +191,8 @@ class _Import:
                         device_session=assembly.reference, areas=areas, duration_s=duration,
                         pulses=assembly.pulses, flagged=assembly.flagged)
                 except LaserLogError as error:
-                    self.adapter.problem(f"session {assembly.reference}", str(error))
+                    self.adapter.problem(_("session {reference}").format(
+                        reference=assembly.reference), str(error))
             done.append(ImportedSession(
                 assembly.reference, assembly.patient, assembly.first,
                 tuple(a.area for a in areas), assembly.pulses, assembly.flagged,
@@ -209,7 +211,8 @@ class _Import:
             )
             areas.append(AreaInput(
                 area=area, settings=per_pass[0].settings, pulses=count,
-                passes=max(number for number, _ in passes), source=ParameterSource.IMPORT,
+                passes=max(number for number, _settings in passes),
+                source=ParameterSource.IMPORT,
                 per_pass=per_pass, import_batch_id=self.batch_id,
             ))
         return areas
@@ -263,7 +266,7 @@ def _import_file(
             adapter.problems.extend(failed.problems)
             adapter.problem_count += failed.total
         if adapter.rows == 0 and not adapter.problem_count:
-            adapter.problem("", "The file holds no pulses")
+            adapter.problem("", _("The file holds no pulses"))
         sessions = work.finish()
         flagged = sum(s.flagged_pulses for s in sessions)
         if adapter.problem_count and not dry_run:

@@ -25,8 +25,10 @@ from devices.importing.readers import (
     Row,
     cut_off_at,
     fail,
+    place,
     size_text,
 )
+from models.language import N_, _
 
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+"|[\[{]|[\]}]|[^\s\[\]{}:,"]++', re.DOTALL)
 _JSON_MEMBER = re.compile(rb'"((?:[^"\\]|\\.){0,200})"\s*:\s*([^\s\[\]{}:,"]+)', re.DOTALL)
@@ -103,10 +105,10 @@ class _JsonGuard:
             cut, piece = len(data), data
         self.carry = data[cut:]
         if len(self.carry) > MAX_TEXT_BYTES:
-            raise fail(f"A text in the file is longer than {size_text(MAX_TEXT_BYTES)}, longer "
-                       "than any value of a pulse log; this is not an export file LaserLog can "
-                       "read",
-                       f"line {self.line + piece.count(b'\n')}")
+            raise fail(_("A text in the file is longer than {limit}, longer than any value of a "
+                         "pulse log; this is not an export file LaserLog can read").format(
+                             limit=size_text(MAX_TEXT_BYTES)),
+                       place("line", self.line + piece.count(b"\n")))
         # Texts rarely hold a long word or a bracket: look at the whole piece first, and take
         # the texts out (split at the quote marks) only when it seems to matter.
         outside: bytes | None = None
@@ -129,10 +131,12 @@ class _JsonGuard:
         if self.since_record > MAX_BYTES_WITHOUT_RECORD:
             limit = size_text(MAX_BYTES_WITHOUT_RECORD)
             if self.header_only:
-                raise fail(f"The file's first {limit} does not reach its {shown(self.record)} "
-                           "records; this is not an export file LaserLog can read")
-            raise fail(f"More than {limit} of the file holds no complete pulse record; this "
-                       "is not an export file LaserLog can read", f"after line {self.record_line}")
+                raise fail(_("The file's first {limit} does not reach its {record} records; "
+                             "this is not an export file LaserLog can read").format(
+                                 limit=limit, record=shown(self.record)))
+            raise fail(_("More than {limit} of the file holds no complete pulse record; this is "
+                         "not an export file LaserLog can read").format(limit=limit),
+                       _("after line {number}").format(number=self.record_line))
         self.recent, self.recent_line = self.last + piece, self.line - self.last.count(b"\n")
         self.last = piece
         self.line += piece.count(b"\n")
@@ -146,20 +150,25 @@ class _JsonGuard:
             if first in (b"[", b"{"):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return fail(f"The file nests values more than {MAX_DEPTH} deep, which no "
-                                "pulse log does; this is not an export file LaserLog can read",
-                                f"line {self.line + piece.count(b'\n', 0, match.start())}")
+                    return fail(_("The file nests values more than {depth} deep, which no pulse "
+                                  "log does; this is not an export file LaserLog can read").format(
+                                      depth=MAX_DEPTH),
+                                place("line", self.line + piece.count(b"\n", 0, match.start())))
             elif first in (b"]", b"}"):
                 depth -= 1
             elif first != b'"' and match.end() - match.start() > MAX_LITERAL_BYTES:
                 before = piece[max(0, match.start() - 300):match.start()]
                 key = _JSON_KEY_BEFORE.search(before)
-                what = (f"{shown(key.group(1))} is a number or word" if key
-                        else "A number or word in the file is")
-                return fail(f"{what} longer than {MAX_LITERAL_BYTES} characters, which no "
-                            "device writes; this is not an export file LaserLog can read",
-                            f"line {self.line + piece.count(b'\n', 0, match.start())}")
-        return fail("This is not an export file LaserLog can read")  # not reached
+                message = (_("{key} is a number or word longer than {limit} characters, which "
+                             "no device writes; this is not an export file LaserLog can read")
+                           if key else
+                           _("A number or word in the file is longer than {limit} characters, "
+                             "which no device writes; this is not an export file LaserLog can "
+                             "read"))
+                return fail(message.format(key=shown(key.group(1)) if key else "",
+                                           limit=MAX_LITERAL_BYTES),
+                            place("line", self.line + piece.count(b"\n", 0, match.start())))
+        return fail(_("This is not an export file LaserLog can read"))  # not reached
 
     def refused_value(self) -> ImportFailed | None:
         """The value the parser stopped at, named with its line and field, when it is one:
@@ -171,8 +180,8 @@ class _JsonGuard:
         except UnicodeDecodeError as error:
             if error.start >= start - 3:  # a character split between the pieces decodes whole
                 line = self.recent_line + self.recent.count(b"\n", 0, error.start)
-                return fail("This is not a readable JSON export file: it holds text that is "
-                            "not UTF-8", f"line {line}")
+                return fail(_("This is not a readable JSON export file: it holds text that is "
+                              "not UTF-8"), place("line", line))
         for match in _JSON_MEMBER.finditer(self.recent):
             token = match.group(2)
             if match.start(2) < start or _usable_json_literal(token):
@@ -180,13 +189,15 @@ class _JsonGuard:
             line = self.recent_line + self.recent.count(b"\n", 0, match.start(2))
             key = shown(match.group(1))
             if token.lstrip(b"-").lower() in (b"nan", b"infinity", b"inf"):
-                why = f"{key} is {shown(token)[1:-1]}, which is not a number"
+                why = _("This is not a readable JSON export file: {key} is {value}, which is not "
+                        "a number")
             elif _JSON_NUMBER.fullmatch(token):
-                why = f"{key} is {shown(token)[1:-1]}, too large a number to be a measurement"
+                why = _("This is not a readable JSON export file: {key} is {value}, too large a "
+                        "number to be a measurement")
             else:
-                why = (f"{key} is {shown(token)[1:-1]}, neither a number nor a text in "
-                       "double quotes")
-            return fail(f"This is not a readable JSON export file: {why}", f"line {line}")
+                why = _("This is not a readable JSON export file: {key} is {value}, neither a "
+                        "number nor a text in double quotes")
+            return fail(why.format(key=key, value=shown(token)[1:-1]), place("line", line))
         return None
 
 
@@ -224,14 +235,21 @@ def _usable_json_literal(token: bytes) -> bool:
     return -_INT_LIMIT <= int(token) <= _INT_LIMIT
 
 
+_TOO_LARGE = N_("This is not a readable JSON export file: it holds a number too large to be a "
+                "measurement")
 _YAJL_WORDS = {
-    "invalid char in json text": "a character that does not belong in JSON",
-    "invalid bytes in UTF8 string": "text that is not UTF-8",
-    "invalid string in json text": "a text with a character JSON does not allow",
-    "trailing garbage": "more after the end of its JSON",
-    "numeric (floating point) overflow": "a number too large to be a measurement",
-    "integer overflow": "a number too large to be a measurement",
-    "premature EOF": "an end before its JSON is closed",
+    "invalid char in json text": N_("This is not a readable JSON export file: it holds a "
+                                    "character that does not belong in JSON"),
+    "invalid bytes in UTF8 string": N_("This is not a readable JSON export file: it holds text "
+                                       "that is not UTF-8"),
+    "invalid string in json text": N_("This is not a readable JSON export file: it holds a text "
+                                      "with a character JSON does not allow"),
+    "trailing garbage": N_("This is not a readable JSON export file: it holds more after the "
+                           "end of its JSON"),
+    "numeric (floating point) overflow": _TOO_LARGE,
+    "integer overflow": _TOO_LARGE,
+    "premature EOF": N_("This is not a readable JSON export file: it holds an end before its "
+                        "JSON is closed"),
 }
 
 
@@ -243,8 +261,10 @@ def _json_problem(error: Exception) -> str:
     reason = first.split(": ", 1)[-1].strip().rstrip(".")
     if reason == "Incomplete JSON content":
         reason = "premature EOF"
-    words = _YAJL_WORDS.get(reason, shown(reason, 80)[1:-1])
-    return f"This is not a readable JSON export file: it holds {words}"
+    if reason in _YAJL_WORDS:
+        return _(_YAJL_WORDS[reason])
+    return _("This is not a readable JSON export file: it holds {problem}").format(
+        problem=shown(reason, 80)[1:-1])
 
 
 def json_header(binary: IO[bytes], record: str) -> dict[str, Any]:
@@ -269,8 +289,8 @@ def _top_level_until(guard: _JsonGuard, record: str) -> Iterator[tuple[str, Any]
                         return
                     key, builder = value, ijson.ObjectBuilder()
                 elif event == "start_array":
-                    raise fail(f"The file is a JSON list; expected an object with "
-                               f"{shown(record)}")
+                    raise fail(_("The file is a JSON list; expected an object with "
+                                 "{record}").format(record=shown(record)))
                 continue
             assert builder is not None
             builder.event(event, value)
@@ -284,11 +304,11 @@ def read_json(binary: IO[bytes], columns: Sequence[str], record: str) -> RawReco
     head = binary.read(SAMPLE_BYTES)
     binary.seek(0)
     if b"\x00" in head:
-        raise fail("This is not a JSON export file: it holds binary data")
+        raise fail(_("This is not a JSON export file: it holds binary data"))
     header = json_header(binary, record)
     units = header.get("units", {})
     if not isinstance(units, dict) or not all(isinstance(v, str) for v in units.values()):
-        raise fail("'units' must map each field to the unit it is given in")
+        raise fail(_("'units' must map each field to the unit it is given in"))
     result = RawRecords("record", iter(()), {k.casefold(): v for k, v in units.items()},
                         {"format": header.get("format"), "keys": tuple(header)})
     result.rows = _json_rows(_JsonGuard(binary, record), columns, record, result)
@@ -304,19 +324,23 @@ def _json_rows(guard: _JsonGuard, columns: Sequence[str], record: str, result: R
         ):
             guard.record_read()
             if not isinstance(item, dict):
-                raise fail("Each record must be an object of named values", f"record {number}")
+                raise fail(_("Each record must be an object of named values"),
+                           place("record", number))
             yield number, list(map(item.get, columns))
     except (ijson.JSONError, UnicodeDecodeError) as error:  # ijson lets a bad UTF-8 byte out
         if guard.cut_off:
             last = guard.line - guard.ends_with_newline
-            result.cut_off = cut_off_at(
-                last, f"it ends before its JSON is closed, after record {number}")
+            result.cut_off = cut_off_at(last, _(
+                "The file seems cut off at line {line}: it ends before its JSON is closed, after "
+                "record {number}. Copy it from the device again, or confirm to import it without "
+                "its incomplete end"), number=number)
             return
         raise (guard.refused_value()
-               or fail(_json_problem(error), f"after record {number}" if number else "")
+               or fail(_json_problem(error),
+                       _("after record {number}").format(number=number) if number else "")
                ) from None
     if number == 0:
-        raise fail(f"The file holds no {shown(record)} records")
+        raise fail(_("The file holds no {record} records").format(record=shown(record)))
 
 
 # --- XML -----------------------------------------------------------------------------------

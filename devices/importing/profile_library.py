@@ -20,6 +20,7 @@ from devices.importing.profiles import (
 )
 from models.clinic import stored_profiles
 from models.errors import LaserLogError
+from models.language import _
 from models.storage.database import Database
 from models.values.rows import Actor
 
@@ -36,7 +37,8 @@ def add_profile(database: Database, actor: Actor, path: Path) -> Profile:
     """Check the profile file at ``path`` and store it for every PC, under its file name."""
     profile = load_profile(path)  # ProfileError names the profile and the key
     if profile.name in builtin_profiles():
-        raise LaserLogError(f"{profile.name} is the name of a shipped profile; rename the file")
+        raise LaserLogError(_("{name} is the name of a shipped profile; rename the file").format(
+            name=profile.name))
     with database.write() as db:
         stored_profiles.store_profile(db, actor, profile.name, path.read_text(encoding="utf-8"))
     return profile
@@ -66,11 +68,13 @@ class ListedProfile:
 
     @property
     def origin(self) -> str:
-        return "Shipped with LaserLog" if self.added_by is None else f"Added by {self.added_by}"
+        if self.added_by is None:
+            return _("Shipped with LaserLog")
+        return _("Added by {name}").format(name=self.added_by)
 
     @property
     def state(self) -> str:
-        return "In use" if self.active else "Retired"
+        return _("In use") if self.active else _("Retired")
 
 
 def list_profiles(db: Session, actor: Actor) -> list[ListedProfile]:
@@ -81,7 +85,7 @@ def list_profiles(db: Session, actor: Actor) -> list[ListedProfile]:
             profile = parse_profile(row.name, tomllib.loads(row.source))
             title, kind = profile.title, profile.format
         except (LaserLogError, tomllib.TOMLDecodeError):
-            title, kind = "(cannot be read)", "?"
+            title, kind = _("(cannot be read)"), "?"
         found.append(ListedProfile(row.name, title, kind.upper(), row.added_by, row.added_at,
                                    row.active))
     for name, profile in builtin_profiles().items():

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from devices.importing.fields import NUMBER_FIELDS, REQUIRED_FIELDS, TEXT_FIELDS
 from devices.importing.units import UnknownUnit, conversion
 from models.errors import LaserLogError
+from models.language import _, short_number_text
 from models.storage.own_files import refuse_database_file
 from models.values.vocabulary import Area
 
@@ -36,8 +37,11 @@ HOURS_AHEAD = 24.0
 class ProfileError(LaserLogError):
     """A profile file that cannot be used; the message names the profile and the key."""
 
-    def __init__(self, profile: str, key: str, problem: str) -> None:
-        super().__init__(f"Import profile {profile!r}, key {key!r}: {problem}")
+
+def _at(profile: str, key: str, **values: object) -> dict[str, object]:
+    """The placeholders of a ``ProfileError``: the profile and the key (as they are written),
+    and any others."""
+    return {"profile": repr(profile), "key": repr(key), **values}
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,9 @@ class Profile:
     device_area_names: dict[str, str] = field(default_factory=dict)  # code -> device's name
 
     def area_name(self, code: str) -> str:
-        """What the device calls a LaserLog area (its label when the profile does not say)."""
-        return self.device_area_names.get(code) or Area(code).label
+        """What the device calls a LaserLog area (its English label when the profile does
+        not say)."""
+        return self.device_area_names.get(code) or Area(code).source_label
 
     def area_code(self, name: str) -> str | None:
         """The LaserLog area a device's area name stands for (its code or label also work)."""
@@ -83,7 +88,7 @@ def _area_names() -> dict[str, str]:
     names = {}
     for area in Area:
         names[area.value.casefold()] = area.value
-        names[area.label.casefold()] = area.value
+        names[area.source_label.casefold()] = area.value
     return names
 
 
@@ -93,48 +98,63 @@ def parse_profile(name: str, data: dict[str, Any]) -> Profile:
     def text(key: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
         value = data.get(key, default)
         if not isinstance(value, str) or not value:
-            raise ProfileError(name, key, "must be given as text")
+            raise ProfileError(_("Import profile {profile}, key {key}: must be given as text"
+                                 ).format(**_at(name, key)))
         if choices and value not in choices:
-            raise ProfileError(name, key, f"must be one of {', '.join(choices)}, not {value!r}")
+            raise ProfileError(_("Import profile {profile}, key {key}: must be one of "
+                                 "{choices}, not {value}").format(
+                                     **_at(name, key, choices=", ".join(choices),
+                                           value=repr(value))))
         return value
 
     known = {"title", "format", "encoding", "delimiter", "decimal", "date_format", "timezone",
              "record", "detect", "fields", "areas", "earliest_date", "hours_ahead"}
     for key in data:
         if key not in known:
-            raise ProfileError(name, key, "is not a profile key")
+            raise ProfileError(_("Import profile {profile}, key {key}: is not a profile key"
+                                 ).format(**_at(name, key)))
     format_ = text("format", choices=FORMATS)
     raw_fields = data.get("fields")
     if not isinstance(raw_fields, dict) or not raw_fields:
-        raise ProfileError(name, "fields", "must map LaserLog fields to the file's columns")
+        raise ProfileError(_("Import profile {profile}, key {key}: must map LaserLog fields "
+                             "to the file's columns").format(**_at(name, "fields")))
     fields = {key: _field_source(name, key, spec) for key, spec in raw_fields.items()}
     for key in REQUIRED_FIELDS:
         if key not in fields:
-            raise ProfileError(name, f"fields.{key}", "is required")
+            raise ProfileError(_("Import profile {profile}, key {key}: is required").format(
+                **_at(name, f"fields.{key}")))
     if not any(not NUMBER_FIELDS[k].trace for k in fields if k in NUMBER_FIELDS):
-        raise ProfileError(name, "fields", "must map at least one device setting")
+        raise ProfileError(_("Import profile {profile}, key {key}: must map at least one "
+                             "device setting").format(**_at(name, "fields")))
     areas = _area_names()
     raw_areas = data.get("areas", {})
     if not isinstance(raw_areas, dict):
-        raise ProfileError(name, "areas", "must map the device's area names to LaserLog areas")
+        raise ProfileError(_("Import profile {profile}, key {key}: must map the device's area "
+                             "names to LaserLog areas").format(**_at(name, "areas")))
     device_area_names: dict[str, str] = {}
     for device_name, code in raw_areas.items():
         if code not in {a.value for a in Area}:
-            raise ProfileError(name, f"areas.{device_name}", f"{code!r} is not a LaserLog area")
+            raise ProfileError(_("Import profile {profile}, key {key}: {code} is not a "
+                                 "LaserLog area").format(
+                                     **_at(name, f"areas.{device_name}", code=repr(code))))
         areas[device_name.strip().casefold()] = code
         device_area_names.setdefault(code, device_name)
     detect = data.get("detect", {})
     if not isinstance(detect, dict):
-        raise ProfileError(name, "detect", "must be a table")
+        raise ProfileError(_("Import profile {profile}, key {key}: must be a table").format(
+            **_at(name, "detect")))
     delimiter = text("delimiter", "auto")
     if delimiter not in ("auto", ",", ";", "\t", "|"):
-        raise ProfileError(name, "delimiter", "must be auto, a comma, semicolon, tab or |")
+        raise ProfileError(_("Import profile {profile}, key {key}: must be auto, a comma, "
+                             "semicolon, tab or |").format(**_at(name, "delimiter")))
     encoding = text("encoding", "auto")
     if encoding != "auto":
         try:
             "".encode(encoding)
         except LookupError:
-            raise ProfileError(name, "encoding", f"unknown encoding {encoding!r}") from None
+            raise ProfileError(_("Import profile {profile}, key {key}: unknown encoding "
+                                 "{encoding}").format(
+                                     **_at(name, "encoding", encoding=repr(encoding)))) from None
     timezone = text("timezone", "UTC")
     _zone(name, timezone)
     earliest = data.get("earliest_date", EARLIEST_DATE)
@@ -144,11 +164,13 @@ def parse_profile(name: str, data: dict[str, Any]) -> Profile:
         with suppress(ValueError):
             earliest = date.fromisoformat(earliest)
     if not isinstance(earliest, date) or not 1970 <= earliest.year <= 2100:
-        raise ProfileError(name, "earliest_date", "must be a date from 1970 on, like 1990-01-01")
+        raise ProfileError(_("Import profile {profile}, key {key}: must be a date from 1970 "
+                             "on, like 1990-01-01").format(**_at(name, "earliest_date")))
     hours_ahead = data.get("hours_ahead", HOURS_AHEAD)
     if (isinstance(hours_ahead, bool) or not isinstance(hours_ahead, int | float)
             or not 0 <= hours_ahead <= 24 * 366):
-        raise ProfileError(name, "hours_ahead", "must be a number of hours from 0 to 8784")
+        raise ProfileError(_("Import profile {profile}, key {key}: must be a number of hours "
+                             "from 0 to 8784").format(**_at(name, "hours_ahead")))
     return Profile(
         name=name,
         title=text("title", name),
@@ -174,7 +196,8 @@ def _zone(name: str, timezone: str) -> "ZoneInfo":
     try:
         return ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ProfileError(name, "timezone", f"unknown time zone {timezone!r}") from None
+        raise ProfileError(_("Import profile {profile}, key {key}: unknown time zone {zone}"
+                             ).format(**_at(name, "timezone", zone=repr(timezone)))) from None
 
 
 def zone_of(profile: Profile) -> "ZoneInfo":
@@ -184,30 +207,37 @@ def zone_of(profile: Profile) -> "ZoneInfo":
 def _field_source(name: str, key: str, spec: Any) -> FieldSource:
     where = f"fields.{key}"
     if key not in TEXT_FIELDS and key not in NUMBER_FIELDS:
-        raise ProfileError(name, where, "is not a field LaserLog knows")
+        raise ProfileError(_("Import profile {profile}, key {key}: is not a field LaserLog "
+                             "knows").format(**_at(name, where)))
     if isinstance(spec, str):
         spec = {"column": spec}
     if not isinstance(spec, dict) or not isinstance(spec.get("column"), str):
-        raise ProfileError(name, f"{where}.column", "must name the column, key or element")
+        raise ProfileError(_("Import profile {profile}, key {key}: must name the column, key "
+                             "or element").format(**_at(name, f"{where}.column")))
     unknown = set(spec) - {"column", "unit", "range", "required"}
     if unknown:
-        raise ProfileError(name, f"{where}.{sorted(unknown)[0]}", "is not a field setting")
+        raise ProfileError(_("Import profile {profile}, key {key}: is not a field setting"
+                             ).format(**_at(name, f"{where}.{sorted(unknown)[0]}")))
     required = spec.get("required", False)
     if not isinstance(required, bool):
-        raise ProfileError(name, f"{where}.required", "must be true or false")
+        raise ProfileError(_("Import profile {profile}, key {key}: must be true or false"
+                             ).format(**_at(name, f"{where}.required")))
     number = NUMBER_FIELDS.get(key)
     if number is None:
         if "unit" in spec or "range" in spec:
-            raise ProfileError(name, where, "is text: it takes no unit or range")
+            raise ProfileError(_("Import profile {profile}, key {key}: is text: it takes no "
+                                 "unit or range").format(**_at(name, where)))
         return FieldSource(key, spec["column"], required=required or key in REQUIRED_FIELDS)
     unit = spec.get("unit")
     if not isinstance(unit, str):
-        raise ProfileError(name, f"{where}.unit", f"must give the unit, or {FROM_FILE!r}")
+        raise ProfileError(_("Import profile {profile}, key {key}: must give the unit, or "
+                             "{file}").format(**_at(name, f"{where}.unit", file=repr(FROM_FILE))))
     if unit != FROM_FILE:
         try:
             conversion(number.quantity, unit)
         except UnknownUnit as error:
-            raise ProfileError(name, f"{where}.unit", str(error)) from None
+            raise ProfileError(_("Import profile {profile}, key {key}: {problem}").format(
+                **_at(name, f"{where}.unit", problem=error))) from None
     minimum, maximum = number.spec.minimum, number.spec.maximum
     if "range" in spec:
         bounds = spec["range"]
@@ -216,10 +246,12 @@ def _field_source(name: str, key: str, spec: Any) -> FieldSource:
             or not all(isinstance(b, int | float) for b in bounds)
             or not minimum <= bounds[0] < bounds[1] <= maximum
         ):
-            raise ProfileError(
-                name, f"{where}.range",
-                f"must be [low, high] within {minimum:g} to {maximum:g} {number.spec.unit}",
-            )
+            raise ProfileError(_("Import profile {profile}, key {key}: must be [low, high] "
+                                 "within {low} to {high} {unit}").format(
+                                     **_at(name, f"{where}.range",
+                                           low=short_number_text(minimum),
+                                           high=short_number_text(maximum),
+                                           unit=number.spec.unit)))
         minimum, maximum = float(bounds[0]), float(bounds[1])
     return FieldSource(key, spec["column"], unit, minimum, maximum, required)
 
@@ -230,10 +262,16 @@ def load_profile(path: Path) -> Profile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ProfileError(name, "-", f"cannot be read ({error.strerror})") from None
+        raise ProfileError(_("Import profile {profile}, key {key}: cannot be read ({reason})"
+                             ).format(**_at(name, "-", reason=error.strerror))) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ProfileError(name, "-", f"is not valid TOML ({error})") from None
+        raise _not_toml(name, error) from None
     return parse_profile(name, data)
+
+
+def _not_toml(name: str, error: ValueError) -> ProfileError:
+    return ProfileError(_("Import profile {profile}, key {key}: is not valid TOML ({error})"
+                          ).format(**_at(name, "-", error=error)))
 
 
 @cache
@@ -247,7 +285,7 @@ def builtin_profiles() -> dict[str, Profile]:
             try:
                 data = tomllib.loads(entry.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as error:
-                raise ProfileError(name, "-", f"is not valid TOML ({error})") from None
+                raise _not_toml(name, error) from None
             found[name] = parse_profile(name, data)
     return found
 
@@ -258,7 +296,6 @@ def find_profile(name_or_path: str, profiles: dict[str, Profile] | None = None) 
         return load_profile(Path(name_or_path))
     profiles = profiles if profiles is not None else builtin_profiles()
     if name_or_path not in profiles:
-        raise LaserLogError(
-            f"No import profile {name_or_path!r}; the profiles are: {', '.join(profiles)}"
-        )
+        raise LaserLogError(_("No import profile {name}; the profiles are: {names}").format(
+            name=repr(name_or_path), names=", ".join(profiles)))
     return profiles[name_or_path]

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import IO, Any
 
-from devices.importing.contract import ImportFailed, Problem, shown
+from devices.importing.contract import ImportFailed, Problem, count_shown, shown
+from models.language import N_, _, ngettext
 
 MAX_FILE_BYTES = 1024**3
 MAX_LINE_CHARS = 64 * 1024
@@ -47,10 +48,24 @@ SAMPLE_BYTES = 64 * 1024
 CHUNK = 64 * 1024
 
 Row = tuple[int, tuple[Any, ...] | list[Any] | str]
+#: Where a problem is, by what a reader counts (``RawRecords.label``).
+PLACES = {"line": N_("line {number}"), "record": N_("record {number}"),
+          "element": N_("element {number}")}
 
 
 def fail(message: str, where: str = "") -> ImportFailed:
     return ImportFailed([Problem(where, message)])
+
+
+def place(label: str, number: int) -> str:
+    """Where a record is, in the file's own terms ('line 12', 'element 3')."""
+    return _(PLACES[label]).format(number=number)
+
+
+def line_too_long(number: int) -> ImportFailed:
+    return fail(_("The line is longer than {limit} characters, more than any pulse log has; "
+                  "this is not an export file LaserLog can read").format(
+                      limit=count_shown(MAX_LINE_CHARS)), place("line", number))
 
 
 def size_text(limit: int) -> str:
@@ -69,12 +84,11 @@ def sniff_format(head: bytes) -> str:
 
 def check_size(size: int, max_bytes: int = MAX_FILE_BYTES) -> None:
     if size == 0:
-        raise fail("The file is empty")
+        raise fail(_("The file is empty"))
     if size > max_bytes:
-        raise fail(
-            f"The file is {size / 1024**2:,.0f} MB, larger than the {max_bytes / 1024**2:,.0f} MB "
-            "an export file may be; it was not read. Export fewer sessions at a time."
-        )
+        raise fail(_("The file is {size} MB, larger than the {limit} MB an export file may be; "
+                     "it was not read. Export fewer sessions at a time.").format(
+                         size=count_shown(size / 1024**2), limit=count_shown(max_bytes / 1024**2)))
 
 
 @dataclass
@@ -105,10 +119,10 @@ def split_header(name: str) -> tuple[str, str | None]:
     return text.casefold(), None
 
 
-def cut_off_at(line: int, why: str) -> Problem:
-    """The one message for a file that ends early, the same for every format."""
-    return Problem("", f"The file seems cut off at line {line}: {why}. Copy it from the device "
-                       "again, or confirm to import it without its incomplete end")
+def cut_off_at(line: int, message: str, **values: object) -> Problem:
+    """The message for a file that ends early: ``message`` says where ({line}) and why, and
+    what to do, in the same words for every format."""
+    return Problem("", message.format(line=line, **values))
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -127,7 +141,7 @@ def text_encoding(head: bytes, configured: str = "auto") -> str:
             return "utf-16-le"
         if head[0::2].count(0) > quarter:
             return "utf-16-be"
-        raise fail("This is not a text export file: it holds binary data")
+        raise fail(_("This is not a text export file: it holds binary data"))
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
@@ -160,9 +174,7 @@ class _Lines:
     def read_line(self) -> str:
         line = self.text.readline(MAX_LINE_CHARS + 1)
         if len(line) > MAX_LINE_CHARS and line[-1] not in "\r\n":
-            raise fail(f"The line is longer than {MAX_LINE_CHARS:,} characters, more than any "
-                       "pulse log has; this is not an export file LaserLog can read",
-                       f"line {self.number + 1}")
+            raise line_too_long(self.number + 1)
         if line:
             self.number += 1
             self.last = line
@@ -183,8 +195,8 @@ class _Lines:
                     self.read_line()  # refuses it, naming the line
                 yield line
         except UnicodeDecodeError:
-            raise fail(f"The text cannot be read as {self.encoding}",
-                       f"line {number + 1}") from None
+            raise fail(_("The text cannot be read as {encoding}").format(encoding=self.encoding),
+                       place("line", number + 1)) from None
         finally:
             self.number, self.last = number, line
 
@@ -205,15 +217,17 @@ def read_csv(binary: IO[bytes], columns: Sequence[str], required: Sequence[str] 
     try:
         header_line = lines.read_line()
     except UnicodeDecodeError:
-        raise fail(f"The text cannot be read as {encoding}", "line 1") from None
+        raise fail(_("The text cannot be read as {encoding}").format(encoding=encoding),
+                   place("line", 1)) from None
     if not header_line.strip():
-        raise fail("The first line should name the columns, but it is empty", "line 1")
+        raise fail(_("The first line should name the columns, but it is empty"),
+                   place("line", 1))
     separator = guess_delimiter(header_line, delimiter)
     try:
         names = next(csv.reader([header_line], delimiter=separator))
     except csv.Error:
-        raise fail("The first line cannot be read as the names of the columns",
-                   "line 1") from None
+        raise fail(_("The first line cannot be read as the names of the columns"),
+                   place("line", 1)) from None
     found: dict[str, int] = {}
     units: dict[str, str] = {}
     for index, name in enumerate(names):
@@ -232,15 +246,18 @@ def read_csv(binary: IO[bytes], columns: Sequence[str], required: Sequence[str] 
 def _csv_rows(lines: _Lines, separator: str, indexes: list[int | None], width: int,
               missing: list[str], result: RawRecords) -> Iterator[Row]:
     if missing:
-        raise fail("The file has no column " + ", ".join(shown(m) for m in missing)
-                   + " (the first line names the columns)", "line 1")
+        raise fail(ngettext("The file has no column {columns} (the first line names the columns)",
+                            "The file has no columns {columns} (the first line names the columns)",
+                            len(missing)).format(columns=", ".join(shown(m) for m in missing)),
+                   place("line", 1))
     header_ending = _ending(lines.last)
     # a column the file lacks reads as the empty value appended to each row
     positions = [-1 if i is None else i for i in indexes]
     pick: Callable[[list[str]], tuple[Any, ...] | list[Any]] = (
         itemgetter(*positions) if len(positions) > 1
         else lambda row: [row[i] for i in positions])
-    short = f"of the {width} values the first line names"
+    short_row = _("This line has {count} of the {width} values the first line names; it was "
+                  "cut short")
     reader = csv.reader(lines, delimiter=separator)
     held: list[str] | None = None  # the row read last, not handed on: it may be cut off
     number = 1
@@ -250,21 +267,26 @@ def _csv_rows(lines: _Lines, separator: str, indexes: list[int | None], width: i
                 continue
             if held is not None:
                 if len(held) < width:
-                    yield number, f"This line has {len(held)} {short}; it was cut short"
+                    yield number, short_row.format(count=len(held), width=width)
                 else:
                     held.append("")
                     yield number, pick(held)
             held, number = row, reader.line_num + 1
     except csv.Error as error:
-        raise fail(_csv_problem(error), f"line {lines.number}") from None
+        raise fail(_csv_problem(error), place("line", lines.number)) from None
     if held is None:
         return
     ending = _ending(lines.last)
     if ending != header_ending and header_ending.startswith(ending):
-        result.cut_off = cut_off_at(number, "its last line ends without the line break the "
-                                            "others end with")
+        result.cut_off = cut_off_at(number, _(
+            "The file seems cut off at line {line}: its last line ends without the line break "
+            "the others end with. Copy it from the device again, or confirm to import it "
+            "without its incomplete end"))
     elif len(held) < width:
-        result.cut_off = cut_off_at(number, f"its last line has {len(held)} {short}")
+        result.cut_off = cut_off_at(number, _(
+            "The file seems cut off at line {line}: its last line has {count} of the {width} "
+            "values the first line names. Copy it from the device again, or confirm to import "
+            "it without its incomplete end"), count=len(held), width=width)
     else:
         held.append("")
         yield number, pick(held)
@@ -273,9 +295,10 @@ def _csv_rows(lines: _Lines, separator: str, indexes: list[int | None], width: i
 def _csv_problem(error: csv.Error) -> str:
     text = str(error)
     if "field larger than field limit" in text:
-        return (f"A value is longer than {csv.field_size_limit():,} characters; a quote mark "
-                "may be missing")
-    return f"The line cannot be read as CSV ({text.strip().splitlines()[0] if text else 'error'})"
+        return _("A value is longer than {limit} characters; a quote mark may be missing").format(
+            limit=count_shown(csv.field_size_limit()))
+    return _("The line cannot be read as CSV ({error})").format(
+        error=text.strip().splitlines()[0] if text else "error")
 
 
 # --- JSON ----------------------------------------------------------------------------------

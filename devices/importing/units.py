@@ -6,6 +6,8 @@ dropping spaces and case, with µ/u and ²/2 treated alike, so "mJ/cm²" and "mj
 
 from dataclasses import dataclass
 
+from models.language import N_, _
+
 
 @dataclass(frozen=True)
 class Conversion:
@@ -42,6 +44,14 @@ UNITS: dict[str, tuple[str, dict[str, Conversion]]] = {
     "time": ("s", {"s": Conversion(1), "ms": Conversion(0.001)}),
 }
 
+#: Each quantity as a message names it.
+QUANTITY_NAMES = {
+    "wavelength": N_("wavelength"), "fluence": N_("fluence"), "energy": N_("energy"),
+    "power": N_("power"), "duration": N_("duration"), "length": N_("length"),
+    "frequency": N_("frequency"), "temperature": N_("temperature"),
+    "resistance": N_("resistance"), "time": N_("time"),
+}
+
 
 def _normal(unit: str) -> str:
     return (
@@ -60,5 +70,6 @@ def conversion(quantity: str, unit: str) -> Conversion:
     found = known.get(_normal(unit))
     if found is None:
         accepted = ", ".join(sorted({canonical, *known}))
-        raise UnknownUnit(f"unknown unit {unit!r} for {quantity} (accepted: {accepted})")
+        raise UnknownUnit(_("unknown unit {unit} for {quantity} (accepted: {accepted})").format(
+            unit=repr(unit), quantity=_(QUANTITY_NAMES[quantity]), accepted=accepted))
     return found

@@ -12,7 +12,7 @@ from xml.parsers.expat import ExpatError
 import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
-from devices.importing.contract import ImportFailed, shown
+from devices.importing.contract import ImportFailed, count_shown, shown
 from devices.importing.readers import (
     CHUNK,
     MAX_BYTES_WITHOUT_RECORD,
@@ -26,17 +26,24 @@ from devices.importing.readers import (
     Row,
     cut_off_at,
     fail,
+    place,
     size_text,
 )
+from models.language import N_, _
 
 _XML_WORDS = {
-    "not well-formed (invalid token)": "a character or tag XML does not allow",
-    "mismatched tag": "an element closed with another element's name",
-    "junk after document element": "more after the end of its XML",
-    "undefined entity": "an unknown &name; reference",
-    "duplicate attribute": "an attribute given twice",
-    "unclosed token": "a tag left open",
-    "no element found": "no XML element",
+    "not well-formed (invalid token)": N_("This is not a readable XML export file: it holds a "
+                                          "character or tag XML does not allow"),
+    "mismatched tag": N_("This is not a readable XML export file: it holds an element closed "
+                         "with another element's name"),
+    "junk after document element": N_("This is not a readable XML export file: it holds more "
+                                       "after the end of its XML"),
+    "undefined entity": N_("This is not a readable XML export file: it holds an unknown &name; "
+                           "reference"),
+    "duplicate attribute": N_("This is not a readable XML export file: it holds an attribute "
+                              "given twice"),
+    "unclosed token": N_("This is not a readable XML export file: it holds a tag left open"),
+    "no element found": N_("This is not a readable XML export file: it holds no XML element"),
 }
 
 
@@ -68,28 +75,32 @@ class _XmlTarget:
         self.names: set[str] = set()
 
     def _refuse(self, message: str) -> ImportFailed:
-        return fail(message + "; this is not an export file LaserLog can read", self.where())
+        return fail(message, self.where())
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         self.events += 1
         depth = self.depth = self.depth + 1
         if depth > MAX_DEPTH:
-            raise self._refuse(f"The file nests elements more than {MAX_DEPTH} deep, which no "
-                               "pulse log does")
+            raise self._refuse(_("The file nests elements more than {depth} deep, which no "
+                                 "pulse log does; this is not an export file LaserLog can read"
+                                 ).format(depth=MAX_DEPTH))
         names = self.names
         if tag not in names or not names.issuperset(attrib):
             names.add(tag)
             names.update(attrib)
             if len(names) > MAX_NAMES:
-                raise self._refuse(f"The file uses more than {MAX_NAMES:,} different element "
-                                   "and attribute names")
+                raise self._refuse(_("The file uses more than {limit} different element and "
+                                     "attribute names; this is not an export file LaserLog can "
+                                     "read").format(limit=count_shown(MAX_NAMES)))
         if self.root is None:  # as ElementTree names it: '{namespace}tag'
             self.root = ("{" + tag if "}" in tag else tag, attrib.get("format"))
         elif self.record_depth:
             self.inside += 1
             if self.inside > MAX_ELEMENTS_IN_RECORD:
-                raise self._refuse(f"A <{self.record}> record holds more than "
-                                   f"{MAX_ELEMENTS_IN_RECORD:,} elements")
+                raise self._refuse(_("A <{record}> record holds more than {limit} elements; "
+                                     "this is not an export file LaserLog can read").format(
+                                         record=self.record,
+                                         limit=count_shown(MAX_ELEMENTS_IN_RECORD)))
             if self.text is not None:
                 self._end_text()
             if (depth == self.record_depth + 1 and tag in self.wanted
@@ -100,8 +111,11 @@ class _XmlTarget:
         else:
             self.outside += 1
             if self.outside > MAX_ELEMENTS_OUTSIDE_RECORDS:
-                raise self._refuse(f"The file holds more than {MAX_ELEMENTS_OUTSIDE_RECORDS:,} "
-                                   f"elements in a row that are not <{self.record}> records")
+                raise self._refuse(_("The file holds more than {limit} elements in a row that "
+                                     "are not <{record}> records; this is not an export file "
+                                     "LaserLog can read").format(
+                                         limit=count_shown(MAX_ELEMENTS_OUTSIDE_RECORDS),
+                                         record=self.record))
             if tag == "units":
                 self.units.update({k.casefold(): v for k, v in attrib.items()})
 
@@ -133,8 +147,9 @@ class _XmlTarget:
         if self.text is not None:
             self.text_size += len(text)
             if self.text_size > MAX_TEXT_BYTES:
-                raise self._refuse(f"The value of <{self.text_tag}> is longer than "
-                                   f"{size_text(MAX_TEXT_BYTES)}")
+                raise self._refuse(_("The value of <{tag}> is longer than {limit}; this is not "
+                                     "an export file LaserLog can read").format(
+                                         tag=self.text_tag, limit=size_text(MAX_TEXT_BYTES)))
             self.text.append(text)
 
     def comment(self, text: str) -> None:
@@ -179,7 +194,7 @@ class _XmlReader:
         self.line = 1
 
     def where(self) -> str:
-        return f"line {self.expat.CurrentLineNumber}"
+        return place("line", self.expat.CurrentLineNumber)
 
     def feed(self) -> bool:
         """Read and parse one piece; False at the end of the file (then closed)."""
@@ -196,8 +211,8 @@ class _XmlReader:
                 return False
             self.expat.Parse(chunk, False)
         except DefusedXmlException:
-            raise fail("The file declares a document type or entities, which LaserLog refuses "
-                       "to read for safety") from None
+            raise fail(_("The file declares a document type or entities, which LaserLog "
+                         "refuses to read for safety")) from None
         except (ExpatError, safe_xml.ParseError) as error:
             line = getattr(error, "lineno", None) or (getattr(error, "position", None)
                                                       or (None,))[0]
@@ -205,25 +220,27 @@ class _XmlReader:
             if self.ended and target.root is not None and not target.closed:
                 return False  # cut off: ``_xml_rows`` says so
             reason = str(error).split(": line ")[0]
-            raise fail(f"This is not a readable XML export file: it holds "
-                       f"{_XML_WORDS.get(reason, shown(reason, 80)[1:-1])}",
-                       f"line {line}" if line else "") from None
+            message = (_(_XML_WORDS[reason]) if reason in _XML_WORDS else
+                       _("This is not a readable XML export file: it holds {problem}").format(
+                           problem=shown(reason, 80)[1:-1]))
+            raise fail(message, place("line", line) if line else "") from None
         except (LookupError, ValueError):  # an encoding nobody knows, or none of its chars
-            raise fail("This XML export file declares a text encoding LaserLog cannot read",
-                       "line 1") from None
+            raise fail(_("This XML export file declares a text encoding LaserLog cannot read"),
+                       place("line", 1)) from None
         self.quiet = self.quiet + len(chunk) if target.events == events else 0
         if self.quiet > MAX_TEXT_BYTES:
-            raise fail(f"A tag, comment or declaration in the file is longer than "
-                       f"{size_text(MAX_TEXT_BYTES)}; this is not an export file LaserLog can read",
-                       self.where())
+            raise fail(_("A tag, comment or declaration in the file is longer than {limit}; "
+                         "this is not an export file LaserLog can read").format(
+                             limit=size_text(MAX_TEXT_BYTES)), self.where())
         if target.records != records:
             self.since_record, self.record_line = 0, self.expat.CurrentLineNumber
         else:
             self.since_record += len(chunk)
             if self.since_record > MAX_BYTES_WITHOUT_RECORD:
-                raise fail(f"More than {size_text(MAX_BYTES_WITHOUT_RECORD)} of the file holds no "
-                           f"<{target.record}> record; this is not an export file LaserLog can "
-                           "read", f"after line {self.record_line}")
+                raise fail(_("More than {limit} of the file holds no <{record}> record; this is "
+                             "not an export file LaserLog can read").format(
+                                 limit=size_text(MAX_BYTES_WITHOUT_RECORD), record=target.record),
+                           _("after line {number}").format(number=self.record_line))
         return True
 
 
@@ -236,13 +253,13 @@ def read_xml(binary: IO[bytes], columns: Sequence[str], record: str) -> RawRecor
     head = binary.read(SAMPLE_BYTES)
     binary.seek(0)
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise fail("This is not an XML export file: it holds binary data")
+        raise fail(_("This is not an XML export file: it holds binary data"))
     reader = _XmlReader(binary, record, columns)
     while reader.target.root is None and reader.feed():
         pass
     root = reader.target.root
     if root is None:
-        raise fail("The file holds no XML element")
+        raise fail(_("The file holds no XML element"))
     result = RawRecords("element", iter(()), reader.target.units,
                         {"root": root[0], "format": root[1]})
     result.rows = _xml_rows(reader, result)
@@ -260,7 +277,9 @@ def _xml_rows(reader: _XmlReader, result: RawRecords) -> Iterator[Row]:
             yield number, values
     if not target.closed:
         assert target.root is not None
-        result.cut_off = cut_off_at(reader.line, f"it ends before <{target.root[0]}> is "
-                                                 f"closed, after element {number}")
+        result.cut_off = cut_off_at(reader.line, _(
+            "The file seems cut off at line {line}: it ends before <{root}> is closed, after "
+            "element {number}. Copy it from the device again, or confirm to import it without "
+            "its incomplete end"), root=target.root[0], number=number)
     elif number == 0:
-        raise fail(f"The file holds no <{target.record}> elements")
+        raise fail(_("The file holds no <{record}> elements").format(record=target.record))

@@ -25,6 +25,7 @@ from models.access import accounts
 from models.clinic import clinic_settings, consent_forms, device_register, patients, photo_poses
 from models.clinic.clinic_settings import ClinicRules
 from models.errors import LaserLogError
+from models.language import _
 from models.records.people import Patient, User
 from models.storage.database import Database
 from models.values.images import clean_image
@@ -232,15 +233,16 @@ def build_demo(
 def _refuse_a_clinics_records(db: Session, seed: int) -> None:
     """Demo accounts have a published password: never beside a clinic's own records."""
     if db.scalar(select(Patient.id).where(Patient.identifier.startswith(f"DEMO{seed}-"))):
-        raise LaserLogError(f"Demo data for seed {seed} is already in this database")
+        raise LaserLogError(_("Demo data for seed {seed} is already in this database").format(
+            seed=seed))
     theirs = db.scalar(select(Patient.id).where(
         ~Patient.identifier.startswith("DEMO"),
         ~Patient.identifier.startswith(BENCH_CLINIC_MARK)).limit(1))
     if theirs is not None:
-        raise LaserLogError(
+        raise LaserLogError(_(
             "This database holds a clinic's own patients: demo data, whose accounts have a "
             "published password, is never mixed with them; make a new database for the demo "
-            "(python main.py --db sqlite:///demo.db init)")
+            "(python main.py --db sqlite:///demo.db init)"))
 
 
 def _schedule(rnd: random.Random, patient_count: int, sessions: int, rules: ClinicRules
@@ -281,7 +283,7 @@ def _schedule(rnd: random.Random, patient_count: int, sessions: int, rules: Clin
     for patient, (nearest, furthest) in enumerate(showcase[:patient_count]):
         last = rnd.randint(nearest, furthest)
         days = [last]
-        for _ in range(rnd.randint(1, 3)):
+        for _visit in range(rnd.randint(1, 3)):
             days.insert(0, days[0] + interval + rnd.randint(0, 3))
         add(patient, days, areas_for(patient))
     total = sum(map(len, courses))

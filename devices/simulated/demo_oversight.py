@@ -145,7 +145,7 @@ def _file_incidents(db: Session, who: Oversight) -> list[IncidentRow]:
     overdue = [row for row in waiting if row.overdue(who.now) and row.grade < 4]
     kept = current + overdue[-1:]
     for number, row in enumerate(r for r in waiting if r not in kept):
-        report = (f"{ReactionKind(row.kind).label} (grade {row.grade}) after the session of "
+        report = (f"{ReactionKind(row.kind).source_label} (grade {row.grade}) after the session of "
                   f"{row.session_started_at.astimezone():%Y-%m-%d}. "
                   f"{REPORTS[number % len(REPORTS)]}")
         incidents.file_incident(db, who.supervisor, row.id, report)
@@ -205,14 +205,14 @@ def _correction(entry: SessionInput, number: int) -> tuple[SessionInput, str]:
         reaction = ReactionInput(missed, 1, "Seen at check-out by the front desk",
                                  ReactionOnset.IMMEDIATELY)
         return (replace(entry, reactions=(*entry.reactions, reaction)),
-                f"{ReactionKind(missed).label} seen at check-out was left off the record")
+                f"{ReactionKind(missed).source_label} seen at check-out was left off the record")
     if kind == 2:
         assert entry.started_at is not None  # a signed session has its start
         agent = next(a for a in COMMON_TOPICAL_AGENTS if a != entry.anaesthetic_agent)
         applied = entry.anaesthetic_applied_at or entry.started_at - timedelta(minutes=30)
         return (replace(entry, anaesthetic_agent=agent, anaesthetic_applied_at=applied),
                 f"The topical anaesthetic used was {agent}: corrected from the stock log")
-    areas = ", ".join(Area(area.area).label.lower() for area in entry.areas)
+    areas = ", ".join(Area(area.area).source_label.lower() for area in entry.areas)
     notes = f"{entry.notes} " if entry.notes else ""
     return (replace(entry, notes=f"{notes}Aftercare sheet given for the {areas}; SPF 50 for two "
                                  "weeks."),

@@ -41,7 +41,7 @@ def demo_photo(rnd: random.Random, area: str, pose: str, fitzpatrick: int | None
     for _ in range(400):  # the skin's grain
         x, y = rnd.randrange(box[0], box[2]), rnd.randrange(box[1], box[3])
         draw.point((x, y), fill=tuple(max(0, c - rnd.randint(5, 20)) for c in base))
-    draw.text((12, 10), _plain(f"{Area(area).label} - {pose}"), fill=(230, 230, 230))
+    draw.text((12, 10), _plain(f"{Area(area).source_label} - {pose}"), fill=(230, 230, 230))
     exif = Image.Exif()
     exif[0x0110] = "DemoCam 12"
     exif.get_ifd(0x8769)[0x9003] = taken_at.astimezone().strftime("%Y:%m:%d %H:%M:%S")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.clinic import consent_forms
 from models.errors import LaserLogError
+from models.language import _
 from models.values.rows import Actor, Signature
 
 Stroke = list[tuple[float, float]]
@@ -65,8 +66,8 @@ def sign_in_force(db: Session, technician: Actor, signature: Signature, patient_
     witnessed by ``technician`` (the demo's and the benchmarks' patients)."""
     document = consent_forms.in_force(db)
     if document is None:
-        raise LaserLogError("This database has no consent form in force for its patients "
-                            "to sign")
+        raise LaserLogError(_("This database has no consent form in force for its patients "
+                              "to sign"))
     strokes = handwritten(rnd, name)
     consent_forms.sign_consent(db, technician, patient_id, document.id, name, strokes,
                                rendering(strokes), signature, signed_at=signed_at)

@@ -21,6 +21,7 @@ from devices.importing.profiles import FROM_FILE, Profile, find_profile
 from devices.importing.units import Conversion, conversion
 from devices.simulated.treatment_device import SIMULATED_MODELS, DeviceModel, SimulatedDevice
 from models.errors import LaserLogError
+from models.language import _
 from models.records.equipment import Device
 from models.records.people import Patient
 from models.values.session_input import AreaInput
@@ -200,8 +201,8 @@ def subjects(db: Session, serial: str | None, patient_ids: Sequence[str]
                   devices[0] if devices else None)
     if device is None:
         if serial is None:
-            raise LaserLogError("No device is registered; register one, run demo, or name a "
-                                "serial with --serial")
+            raise LaserLogError(_("No device is registered; register one, run demo, or name "
+                                  "a serial with --serial"))
         model = SIMULATED_MODELS[0]
     else:
         model = models_by_name.get((device.make, device.model)) or DeviceModel(
@@ -211,9 +212,9 @@ def subjects(db: Session, serial: str | None, patient_ids: Sequence[str]
     if patient_ids:
         query = query.where(Patient.identifier.in_(patient_ids))
     found = [(row.identifier, row.fitzpatrick) for row in db.execute(query.limit(200))]
-    known = {identifier for identifier, _ in found}
+    known = {identifier for identifier, _type in found}
     found += [(identifier, None) for identifier in patient_ids if identifier not in known]
     if not found:
-        raise LaserLogError("No patient is registered; register one, run demo, or name "
-                            "patients with --patient")
+        raise LaserLogError(_("No patient is registered; register one, run demo, or name "
+                              "patients with --patient"))
     return model, serial, found

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.access import audit_chain, witness
-from models.access.permissions import Action, a_role, require
+from models.access.permissions import Action, require
 from models.errors import NotAllowed, NotFound, RecordedFailure, ValidationFailed
+from models.language import N_, _, date_text
 from models.records.people import User
 from models.storage.base import utc_now
 from models.storage.database import Database
@@ -53,9 +54,10 @@ def password_problems(password: str, repeat: str | None, key: str = "password"
     same twice (on "repeat"); ``repeat`` None when it was typed once."""
     problems = {}
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems[key] = f"The password needs at least {MIN_PASSWORD_LENGTH} characters"
+        problems[key] = _("The password needs at least {n} characters").format(
+            n=MIN_PASSWORD_LENGTH)
     if repeat is not None and repeat != password:
-        problems["repeat"] = "The two passwords differ"
+        problems["repeat"] = _("The two passwords differ")
     return problems
 
 
@@ -98,17 +100,18 @@ def create_user(
 
     Every problem is found at once, the password typed again (``repeat``) among them."""
     if created_by is None and count_users(db) > 0:
-        raise NotAllowed("Only an administrator can add users")
+        raise NotAllowed(_("Only an administrator can add users"))
     if created_by is not None:
         require(created_by, Action.MANAGE_USERS, "user")
     username = username.strip()
     problems: dict[str, str] = {}
     if not username:
-        problems["username"] = "Enter a user name"
+        problems["username"] = _("Enter a user name")
     elif db.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        problems["username"] = f"The user name {username!r} is already taken"
+        problems["username"] = _("The user name {name} is already taken").format(
+            name=repr(username))
     if role not in {r.value for r in Role}:
-        problems["role"] = "The role must be technician, supervisor or admin"
+        problems["role"] = _("The role must be technician, supervisor or admin")
     problems |= password_problems(password, repeat)
     if problems:
         raise ValidationFailed(problems)
@@ -142,7 +145,7 @@ def _user(db: Session, actor: Actor, username: str) -> User:
     require(actor, Action.MANAGE_USERS, "user", username)
     user = db.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     if user is None:
-        raise NotFound(f"No user {username!r}")
+        raise NotFound(_("No user {name}").format(name=repr(username)))
     return user
 
 
@@ -162,12 +165,12 @@ def disable_user(db: Session, actor: Actor, username: str) -> None:
     """Stop an account from signing in; it stays, with everything it wrote."""
     user = _user(db, actor, username)
     if user.id == actor.id:
-        raise NotAllowed("You cannot disable your own account")
+        raise NotAllowed(_("You cannot disable your own account"))
     if not user.active:
-        raise NotAllowed(f"{user.username} is already disabled")
+        raise NotAllowed(_("{name} is already disabled").format(name=user.username))
     if _last_administrator(db, user):
-        raise NotAllowed(f"{user.username} is the last active administrator; make another "
-                         "account an administrator first")
+        raise NotAllowed(_("{name} is the last active administrator; make another account "
+                           "an administrator first").format(name=user.username))
     user.active = False
     audit_chain.record(db, actor_id=actor.id, action="user.disable", entity="user",
                        entity_id=user.id, old={"active": True}, new={"active": False})
@@ -188,17 +191,17 @@ def change_role(db: Session, actor: Actor, username: str, role: str, reason: str
     one's own role, and never the last active administrator's."""
     user = _user(db, actor, username)
     if user.id == actor.id:
-        raise NotAllowed("You cannot change your own role; ask another administrator")
+        raise NotAllowed(_("You cannot change your own role; ask another administrator"))
     problems = {}
     if role not in set(Role):
-        problems["role"] = "The role must be technician, supervisor or admin"
+        problems["role"] = _("The role must be technician, supervisor or admin")
     elif role == user.role:
-        problems["role"] = f"{user.username} is {a_role(role).lower()} already; choose another role"
+        problems["role"] = _(_SAME_ROLE[Role(role)]).format(name=user.username)
     elif _last_administrator(db, user):
-        problems["role"] = (f"{user.username} is the last active administrator; make another "
-                            "account an administrator first")
+        problems["role"] = _("{name} is the last active administrator; make another account "
+                             "an administrator first").format(name=user.username)
     if not reason.strip():
-        problems["reason"] = "Say why the role changes (it is kept in the audit trail)"
+        problems["reason"] = _("Say why the role changes (it is kept in the audit trail)")
     if problems:
         raise ValidationFailed(problems)
     old = user.role
@@ -208,9 +211,16 @@ def change_role(db: Session, actor: Actor, username: str, role: str, reason: str
                        reason=reason.strip())
 
 
+_SAME_ROLE = {
+    Role.TECHNICIAN: N_("{name} is a technician already; choose another role"),
+    Role.SUPERVISOR: N_("{name} is a supervisor already; choose another role"),
+    Role.ADMIN: N_("{name} is an administrator already; choose another role"),
+}
+
+
 def temporary_password() -> str:
     """A password to hand over once: 12 letters and digits in three groups, easy to read out."""
-    letters = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(12))
+    letters = "".join(secrets.choice(TEMPORARY_ALPHABET) for _letter in range(12))
     return "-".join(letters[i:i + 4] for i in range(0, 12, 4))
 
 
@@ -222,12 +232,14 @@ def reset_password(db: Session, actor: Actor, username: str, reason: str,
     user = _user(db, actor, username)
     temporary = temporary_password() if temporary is None else temporary
     if user.id == actor.id:
-        raise NotAllowed("You cannot reset your own password here; ask another administrator")
+        raise NotAllowed(_("You cannot reset your own password here; ask another "
+                           "administrator"))
     if not user.active:
-        raise NotAllowed(f"{user.username} is disabled: it cannot sign in with any password")
+        raise NotAllowed(_("{name} is disabled: it cannot sign in with any password").format(
+            name=user.username))
     problems = password_problems(temporary, None)
     if not reason.strip():
-        problems["reason"] = "Say why the password is reset (it is kept in the audit trail)"
+        problems["reason"] = _("Say why the password is reset (it is kept in the audit trail)")
     if problems:
         raise ValidationFailed(problems)
     user.password_hash = PASSWORD_HASHER.hash(temporary)
@@ -258,18 +270,19 @@ def record_certification(db: Session, actor: Actor, username: str, number: str,
     number = number.strip()
     problems = {}
     if not number:
-        problems["certification_number"] = "Enter the certification number"
+        problems["certification_number"] = _("Enter the certification number")
     when: date | None = None
     try:
-        when = parse_date(expires, "The expiry date") if isinstance(expires, str) else expires
+        when = parse_date(expires, _("The expiry date")) if isinstance(expires, str) else expires
     except ValueError as problem:
         problems["certification_expires"] = str(problem)
     else:
         if when is None:
-            problems["certification_expires"] = "Enter the expiry date"
+            problems["certification_expires"] = _("Enter the expiry date")
         elif when < (today or date.today()):
-            problems["certification_expires"] = (
-                f"This certification expired on {when:%Y-%m-%d}; record the renewed one")
+            problems["certification_expires"] = _(
+                "This certification expired on {day}; record the renewed one").format(
+                day=date_text(when))
     if problems:
         raise ValidationFailed(problems)
     assert when is not None  # a missing date is a problem above
@@ -319,8 +332,8 @@ def sign_in(database: Database, username: str, password: str,
         actor, refusal = _check_password(db, username, password, new_password, repeat)
     if actor is None:
         if refusal == _CHANGE_NEEDED:
-            raise PasswordChangeNeeded("An administrator reset this password: choose a new "
-                                       "one in LaserLog's sign-in window to sign in")
+            raise PasswordChangeNeeded(_("An administrator reset this password: choose a new "
+                                         "one in LaserLog's sign-in window to sign in"))
         raise NotAllowed(refusal)
     return actor
 
@@ -353,7 +366,7 @@ def _replace_temporary(db: Session, user: User, temporary: str, new_password: st
     """The person's own password in place of the one an administrator gave them."""
     problems = password_problems(new_password, repeat, key="new_password")
     if "new_password" not in problems and new_password == temporary:
-        problems["new_password"] = "Choose a password of your own, not the temporary one"
+        problems["new_password"] = _("Choose a password of your own, not the temporary one")
     if problems:
         raise ValidationFailed(problems)
     user.password_hash = PASSWORD_HASHER.hash(new_password)
@@ -383,8 +396,8 @@ def _locked(db: Session, user: User | None, username: str, now: datetime) -> str
     audit_chain.record(db, actor_id=user.id, action="login.failed", entity="user",
                        entity_id=user.id, new={"username": username.strip()},
                        reason=f"locked for {wait} s more")
-    return (f"Too many failed sign-ins: try again in {wait} s, "
-            "or ask an administrator to unlock the account")
+    return _("Too many failed sign-ins: try again in {seconds} s, or ask an administrator to "
+             "unlock the account").format(seconds=wait)
 
 
 def _count_failure(db: Session, user: User | None, username: str, now: datetime) -> str:
@@ -402,19 +415,20 @@ def _count_failure(db: Session, user: User | None, username: str, now: datetime)
         new={"username": username.strip()},
     )
     if user is not None and not user.active:
-        return "This account is disabled; ask an administrator"
-    return "Wrong user name or password"
+        return _("This account is disabled; ask an administrator")
+    return _("Wrong user name or password")
 
 
 class SignatureRefused(ValidationFailed, RecordedFailure):
     """The password given to sign is not the signer's, or the account is locked or disabled.
 
     The signing is rolled back; the attempt then counts and is audited as a failed sign-in,
-    as ``sign_in`` counts it.
+    as ``sign_in`` counts it. ``problem``: what is wrong, and that nothing was signed.
     """
 
-    def __init__(self, user_id: int, why: str = "That is not your password") -> None:
-        super().__init__({"password": f"{why}; nothing was signed"})
+    def __init__(self, user_id: int, problem: str | None = None) -> None:
+        super().__init__({"password": problem or _(
+            "That is not your password; nothing was signed")})
         self.user_id = user_id
 
     def record(self, session: Session) -> None:
@@ -431,13 +445,14 @@ def confirm_signature(db: Session, actor: Actor, password: str) -> Signature:
     counts as a failed sign-in."""
     user = db.get(User, actor.id)
     if user is None:
-        raise NotFound(f"No user with id {actor.id}")
+        raise NotFound(_("No user with id {id}").format(id=actor.id))
     now = utc_now()
     if user.locked_until is not None and user.locked_until > now:
         wait = ceil((user.locked_until - now).total_seconds())
-        raise SignatureRefused(user.id, f"Too many failed sign-ins: try again in {wait} s")
+        raise SignatureRefused(user.id, _("Too many failed sign-ins: try again in {seconds} s; "
+                                          "nothing was signed").format(seconds=wait))
     if not user.active:
-        raise SignatureRefused(user.id, "This account is disabled")
+        raise SignatureRefused(user.id, _("This account is disabled; nothing was signed"))
     if not password_matches(user.password_hash, password):
         raise SignatureRefused(user.id)
     user.failed_logins, user.locked_until = 0, None

@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from models.errors import NotAllowed, RecordedFailure
+from models.language import N_, _
 from models.records.audit_events import AuditEvent
 from models.records.people import User
 from models.storage.base import utc_now
@@ -19,15 +20,15 @@ from models.storage.base import utc_now
 
 class AccountDisabled(NotAllowed, RecordedFailure):
     """The signed-in account was disabled since; the GUI says so and signs out. Rolled back,
-    then recorded as a refusal of its own."""
+    then recorded as a refusal of its own (``message`` in English; it is shown translated)."""
 
     def __init__(self, message: str, actor_id: int, action: str) -> None:
-        super().__init__(message)
-        self.actor_id, self.action = actor_id, action
+        super().__init__(_(message))
+        self.actor_id, self.action, self.recorded = actor_id, action, message
 
     def record(self, session: Session) -> None:
         record(session, actor_id=self.actor_id, action="refused", entity="user",
-               entity_id=self.actor_id, new={"action": self.action}, reason=str(self))
+               entity_id=self.actor_id, new={"action": self.action}, reason=self.recorded)
 
 
 GENESIS_HASH = "0" * 64
@@ -76,8 +77,9 @@ def record(
     """
     if actor_id is not None and action not in RECORDED_FOR_ANYONE and not db.scalar(
             select(User.active).where(User.id == actor_id)):
-        raise AccountDisabled("Your account has been disabled by an administrator: nothing "
-                              "was saved; sign in with another account", actor_id, action)
+        raise AccountDisabled(N_("Your account has been disabled by an administrator: "
+                                 "nothing was saved; sign in with another account"),
+                              actor_id, action)
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
     last = db.execute(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from models.access import audit_chain
 from models.access.permissions import Action, Refused, may
+from models.language import N_, _
 from models.records.audit_events import AuditEvent
 from models.records.people import Patient
 from models.records.treatment import TreatmentSession
@@ -44,9 +45,24 @@ def require_care(db: Session, actor: Actor, patient_id: int, what: str) -> None:
         return
     treating = treated_by(actor).where(TreatmentSession.patient_id == patient_id).limit(1)
     if db.scalar(treating) is None:
-        raise Refused(f"You do not treat this patient, so their {what} stay closed; a "
-                      "supervisor can open them", actor, f"view_{what.replace(' ', '_')}",
-                      "patient", patient_id)
+        closed = _CLOSED.get(what, N_("You do not treat this patient, so their {what} stay "
+                                      "closed; a supervisor can open them"))
+        refused = Refused(_(closed).format(what=what), actor, f"view_{what.replace(' ', '_')}",
+                          "patient", patient_id, recorded=closed.format(what=what))
+        raise refused
+
+
+#: What stays closed, by what is asked for: each its own sentence, to translate whole.
+_CLOSED = {
+    "photos": N_("You do not treat this patient, so their photos stay closed; a supervisor "
+                 "can open them"),
+    "consents": N_("You do not treat this patient, so their consents stay closed; a "
+                   "supervisor can open them"),
+    "courses": N_("You do not treat this patient, so their courses stay closed; a "
+                  "supervisor can open them"),
+    "test patches": N_("You do not treat this patient, so their test patches stay closed; "
+                       "a supervisor can open them"),
+}
 
 
 def note_access(db: Session, actor: Actor, session: TreatmentSession) -> None:

@@ -24,6 +24,7 @@ import platformdirs
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from models.language import _
 from models.records.audit_events import AuditEvent
 
 ENV_VAR = "LASERLOG_WITNESS_LOG"
@@ -108,7 +109,14 @@ def witnesses_of(identity: str) -> Iterator[Witness]:
 
 
 def head_text(db: Session) -> str:
-    """The chain's head as printed on reports and exports."""
+    """The chain's head as exports write it (in English, whatever the language in use)."""
     head = _head(db)
     return "audit chain empty" if head is None else (
         f"audit chain head: event {head[0]}, {head[1][:16]}")
+
+
+def shown_head_text(db: Session) -> str:
+    """The chain's head as printed on reports people read, in the language in use."""
+    head = _head(db)
+    return _("audit chain empty") if head is None else _(
+        "audit chain head: event {seq}, {hash}").format(seq=head[0], hash=head[1][:16])

@@ -27,6 +27,7 @@ from models.access.permissions import Action, require
 from models.admin.integrity import Verification, verify
 from models.admin.progress import Progress, past_cancelling, unreported
 from models.errors import DatabaseUnavailable, LaserLogError, NotAllowed, one_line, os_reason
+from models.language import N_, _, ngettext, number_text
 from models.records.people import User
 from models.storage.atomic_files import written_in_place_of
 from models.storage.database import Database, open_database
@@ -44,11 +45,12 @@ from models.values.rows import Actor
 from models.values.vocabulary import Role
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-#: What a backup or restore reports it is doing, besides what ``verify`` reports.
-COPYING = "Copying the database"
-DUMPING = "Writing the backup with pg_dump"
-LOADING = "Loading the backup to check it"
-REPLACING = "Replacing the database with the backup"
+#: What a backup or restore reports it is doing, besides what ``verify`` reports (translated
+#: as it is reported).
+COPYING = N_("Copying the database")
+DUMPING = N_("Writing the backup with pg_dump")
+LOADING = N_("Loading the backup to check it")
+REPLACING = N_("Replacing the database with the backup")
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,15 @@ class Counts:
     events: int
 
     def __str__(self) -> str:
-        return (f"{self.sessions:,} sessions, {self.patients:,} patients, {self.users:,} "
-                f"accounts, {self.events:,} audit events")
+        return ", ".join((
+            ngettext("{n} session", "{n} sessions", self.sessions).format(
+                n=number_text(self.sessions)),
+            ngettext("{n} patient", "{n} patients", self.patients).format(
+                n=number_text(self.patients)),
+            ngettext("{n} account", "{n} accounts", self.users).format(
+                n=number_text(self.users)),
+            ngettext("{n} audit event", "{n} audit events", self.events).format(
+                n=number_text(self.events))))
 
 
 def counts_of(database: Database) -> Counts | None:
@@ -90,9 +99,11 @@ def _checked_sqlite_backup(path: Path, progress: Progress) -> tuple[int, Counts]
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise BackupFailed(f"Cannot read {path}: {error.strerror}") from None
+        raise BackupFailed(_("Cannot read {path}: {reason}").format(
+            path=path, reason=error.strerror)) from None
     if header != SQLITE_HEADER:
-        raise BackupFailed(f"{path} is not a LaserLog backup (not an SQLite database)")
+        raise BackupFailed(_("{path} is not a LaserLog backup (not an SQLite database)").format(
+            path=path))
     # Checked on a copy: the backup itself is never written to (it may be on read-only media).
     with tempfile.TemporaryDirectory(prefix="laserlog-check-") as folder:
         checked = Path(folder) / "backup.db"
@@ -103,17 +114,20 @@ def _checked_sqlite_backup(path: Path, progress: Progress) -> tuple[int, Counts]
                     with closing(sqlite3.connect(checked)) as dst:
                         conn.backup(dst)
         except sqlite3.DatabaseError as error:
-            raise BackupFailed(f"{path} is damaged or truncated ({one_line(str(error))})"
-                               ) from None
+            raise BackupFailed(_("{path} is damaged or truncated ({reason})").format(
+                path=path, reason=one_line(str(error)))) from None
         if found != ["ok"]:
-            raise BackupFailed(f"{path} is damaged or truncated: {one_line(found[0])}")
+            raise BackupFailed(_("{path} is damaged or truncated: {reason}").format(
+                path=path, reason=one_line(found[0])))
         copy = open_database(f"sqlite:///{checked}")
         try:
             revision = current_revision(copy)
             if revision is None:
-                raise BackupFailed(f"{path} is an SQLite database but not a LaserLog one")
+                raise BackupFailed(_("{path} is an SQLite database but not a LaserLog one")
+                                   .format(path=path))
             if not known_revision(revision):
-                raise BackupFailed(f"{path} was made by a newer LaserLog (schema {revision})")
+                raise BackupFailed(_("{path} was made by a newer LaserLog (schema {revision})")
+                                   .format(path=path, revision=revision))
             result = verify(copy, progress)
             counts = counts_of(copy)
         finally:
@@ -129,10 +143,11 @@ def _read_only(path: Path) -> str:
 
 def _sound(path: Path, result: Verification, counts: Counts | None) -> tuple[int, Counts]:
     if not result.ok:
-        raise BackupFailed(f"{path} fails verification: {result.problems[0]}")
+        raise BackupFailed(_("{path} fails verification: {problem}").format(
+            path=path, problem=result.problems[0]))
     if counts is None or counts.users == 0 or counts.events == 0:
-        raise BackupFailed(f"{path} holds no records (no accounts, no audit events): "
-                           "it is not a backup of a clinic")
+        raise BackupFailed(_("{path} holds no records (no accounts, no audit events): it is "
+                             "not a backup of a clinic").format(path=path))
     return result.events, counts
 
 
@@ -165,13 +180,13 @@ def backup(database: Database, actor: Actor | None, out: Path,
         if database.is_sqlite:
             source = database.sqlite_path
             assert source is not None
-            progress(COPYING, 0, 0)
+            progress(_(COPYING), 0, 0)
             backup_sqlite_file(source, partial,
-                               lambda done, total: progress(COPYING, done, total))
+                               lambda done, total: progress(_(COPYING), done, total))
             check_sqlite_backup(partial, progress)
         else:
-            progress(DUMPING, 0, 0)
-            dump_postgres(database, partial, lambda: progress(DUMPING, 0, 0))
+            progress(_(DUMPING), 0, 0)
+            dump_postgres(database, partial, lambda: progress(_(DUMPING), 0, 0))
     _audit(database, actor, "backup.create", out)
     return out
 
@@ -200,10 +215,11 @@ def postgres_sessions(database: Database) -> list[str]:
     """The other connections to this PostgreSQL database, as people would name them."""
     with database.engine.connect() as conn:  # one connection: the pool was disposed
         rows = conn.execute(text(
-            "SELECT usename, coalesce(client_addr::text, 'this server'), application_name "
+            "SELECT usename, coalesce(client_addr::text, :here), application_name "
             "FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()")).all()
-    return [f"{user} from {host}" + (f" ({app})" if app else "") for user, host, app in rows]
+            "AND pid <> pg_backend_pid()"), {"here": _("this server")}).all()
+    return [(_("{user} from {host} ({program})") if app else _("{user} from {host}"))
+            .format(user=user, host=host, program=app) for user, host, app in rows]
 
 
 def restoring_actor(database: Database, source: Path, username: str, password: str) -> Actor:
@@ -218,10 +234,11 @@ def restoring_actor(database: Database, source: Path, username: str, password: s
             raise
         found = _backup_account(source, username, password)
     if found is None:
-        raise NotAllowed("Wrong user name or password")
+        raise NotAllowed(_("Wrong user name or password"))
     actor = found
     if actor.role != Role.ADMIN:
-        raise NotAllowed(f"{username} is not an administrator: restoring needs one")
+        raise NotAllowed(_("{name} is not an administrator: restoring needs one").format(
+            name=username))
     return actor
 
 
@@ -247,29 +264,30 @@ def _checked_postgres_backup(database: Database, source: Path, progress: Progres
     listed = subprocess.run([pg_tool("pg_restore"), "--list", str(source)],
                             capture_output=True, text=True)
     if listed.returncode != 0 or "audit_events" not in listed.stdout:
-        raise BackupFailed(f"{source} is not a readable LaserLog PostgreSQL backup")
+        raise BackupFailed(_("{path} is not a readable LaserLog PostgreSQL backup").format(
+            path=source))
     name = f"{database.url.database}_restore_check"[:63]
     with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         try:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         except exc.DBAPIError as error:
-            raise BackupFailed(f"Cannot check the backup before restoring: creating a scratch "
-                               f"database failed ({one_line(str(error.orig))}); nothing was "
-                               "changed") from None
+            raise BackupFailed(_("Cannot check the backup before restoring: creating a "
+                                 "scratch database failed ({reason}); nothing was changed")
+                               .format(reason=one_line(str(error.orig)))) from None
     scratch = Database(database.url.set(database=name).render_as_string(hide_password=False))
     try:
-        progress(LOADING, 0, 0)
+        progress(_(LOADING), 0, 0)
         loaded = run_tool([pg_tool("pg_restore"), "--no-owner",
                            f"--dbname={scratch.libpq_url(with_password=False)}", str(source)],
-                          libpq_env(scratch), lambda: progress(LOADING, 0, 0))
+                          libpq_env(scratch), lambda: progress(_(LOADING), 0, 0))
         if loaded.returncode != 0:
-            raise BackupFailed(f"{source} does not load ({one_line(loaded.stderr)}); nothing "
-                               "was changed")
+            raise BackupFailed(_("{path} does not load ({reason}); nothing was changed").format(
+                path=source, reason=one_line(loaded.stderr)))
         revision = current_revision(scratch)
         if revision is None or not known_revision(revision):
-            raise BackupFailed(f"{source} was made by a newer LaserLog (schema {revision}); "
-                               "nothing was changed")
+            raise BackupFailed(_("{path} was made by a newer LaserLog (schema {revision}); "
+                                 "nothing was changed").format(path=source, revision=revision))
         result = verify(scratch, progress)
         counts = counts_of(scratch)
     finally:
@@ -304,23 +322,27 @@ def restore(database: Database, actor: Actor, source: Path, force: bool = False,
         target = database.sqlite_path
         assert target is not None
         if not force and target.exists() and sqlite_in_use(target):
-            raise BackupFailed(
-                f"{target.name} is open elsewhere (LaserLog on this PC or another program); "
-                "close it there first, or restore with --force to replace it anyway (their "
-                "unsaved work is lost); nothing was changed")
+            raise BackupFailed(_(
+                "{name} is open elsewhere (LaserLog on this PC or another program); close it "
+                "there first, or restore with --force to replace it anyway (their unsaved "
+                "work is lost); nothing was changed").format(name=target.name))
     else:
         others = [] if force else postgres_sessions(database)
         database.dispose()
         if others:
-            raise BackupFailed(
-                f"{len(others)} other connection(s) use this database: {'; '.join(others)}. "
-                "Close LaserLog there first, or restore with --force; nothing was changed")
-    question = (f"Replace {database.display_url} ({current or 'unreadable'}) with the backup "
-                f"{source.name} ({counts})?")
+            raise BackupFailed(ngettext(
+                "{n} other connection uses this database: {connections}. Close LaserLog "
+                "there first, or restore with --force; nothing was changed",
+                "{n} other connections use this database: {connections}. Close LaserLog "
+                "there first, or restore with --force; nothing was changed", len(others)
+            ).format(n=len(others), connections="; ".join(others)))
+    question = _("Replace {database} ({now}) with the backup {backup} ({then})?").format(
+        database=database.display_url, now=current or _("unreadable"), backup=source.name,
+        then=counts)
     if confirm is not None and not confirm(question):
-        raise BackupFailed("Not confirmed; nothing was changed")
+        raise BackupFailed(_("Not confirmed; nothing was changed"))
     progress = past_cancelling(progress)
-    progress(REPLACING, 0, 0)
+    progress(_(REPLACING), 0, 0)
     if database.sqlite_path is not None:
         _replace_sqlite(database.sqlite_path, source)
     else:
@@ -329,7 +351,8 @@ def restore(database: Database, actor: Actor, source: Path, force: bool = False,
                                f"--dbname={database.libpq_url(with_password=False)}", str(source)],
                               capture_output=True, text=True, env=libpq_env(database))
         if done.returncode != 0:
-            raise BackupFailed(f"pg_restore failed, nothing changed: {one_line(done.stderr)}")
+            raise BackupFailed(_("pg_restore failed, nothing changed: {reason}").format(
+                reason=one_line(done.stderr)))
     upgrade(database)
     with database.write() as db:  # recorded in the restored database, by the same person
         restored_id = db.scalar(select(User.id).where(User.username == actor.username))
@@ -351,8 +374,8 @@ def _replace_sqlite(target: Path, source: Path) -> None:
         with suppress(OSError):
             staging.unlink(missing_ok=True)
         reason = os_reason(error) if isinstance(error, OSError) else str(error)
-        raise BackupFailed(f"Cannot write beside {target}: {reason}; nothing was changed"
-                           ) from None
+        raise BackupFailed(_("Cannot write beside {path}: {reason}; nothing was changed")
+                           .format(path=target, reason=reason)) from None
     for journal in ("-wal", "-shm"):  # the old file's, never to be replayed on the new
         Path(f"{target}{journal}").unlink(missing_ok=True)
     os.replace(staging, target)

@@ -8,7 +8,7 @@ content is digested again and compared, and a signed session that is gone is nam
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,6 +19,7 @@ from models.access import witness
 from models.access.audit_chain import GENESIS_HASH, event_hash
 from models.admin.progress import REPORT_EVERY, Progress, unreported
 from models.clinic import consent_forms
+from models.language import N_, _, ngettext, number_text
 from models.reading.session_content import content_digests
 from models.records.audit_events import AuditEvent
 from models.records.treatment import TreatmentSession
@@ -69,7 +70,7 @@ def _guard_problems(db: Session, dialect: str) -> list[str]:
              else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
     found = set(db.execute(text(query)).scalars())
     revision = db.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    return [f"the guard trigger {name} is missing: someone dropped it"
+    return [_("the guard trigger {name} is missing: someone dropped it").format(name=name)
             for name in sorted(guards_expected(dialect, revision) - found)]
 
 
@@ -78,19 +79,19 @@ def _storage_problems(db: Session, sqlite: bool) -> list[str]:
         found = [row[0] for row in db.execute(text("PRAGMA integrity_check"))]
         problems = [] if found == ["ok"] else [f"integrity_check: {line}" for line in found[:20]]
         for table, rowid, parent, _fk in db.execute(text("PRAGMA foreign_key_check")):
-            problems.append(f"foreign_key_check: {table} row {rowid} points to a missing "
-                            f"{parent} row")
+            problems.append(_("foreign_key_check: {table} row {row} points to a missing "
+                              "{parent} row").format(table=table, row=rowid, parent=parent))
         return problems
     # PostgreSQL checks pages and constraints as it writes; what can still be wrong is a
     # constraint left unvalidated or a guard trigger switched off.
     problems = [
-        f"constraint {name} on {table} is not validated"
+        _("constraint {name} on {table} is not validated").format(name=name, table=table)
         for name, table in db.execute(text(
             "SELECT conname, conrelid::regclass::text FROM pg_constraint "
             "WHERE NOT convalidated AND connamespace = current_schema()::regnamespace"))
     ]
     problems += [
-        f"the guard trigger {name} on {table} is disabled"
+        _("the guard trigger {name} on {table} is disabled").format(name=name, table=table)
         for name, table in db.execute(text(
             "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
             "WHERE tgname LIKE '%\\_guard' AND tgenabled = 'D'"))
@@ -101,13 +102,15 @@ def _storage_problems(db: Session, sqlite: bool) -> list[str]:
 def _chain_problem(event: AuditEvent, expected_seq: int, prev_hash: str) -> str | None:
     if event.seq != expected_seq:
         if event.seq > expected_seq:
-            return (f"audit event {expected_seq} is missing "
-                    f"(the chain jumps from {expected_seq - 1} to {event.seq})")
-        return f"audit event {event.seq} appears again after {expected_seq - 1}"
+            return _("audit event {seq} is missing (the chain jumps from {last} to {next})"
+                     ).format(seq=expected_seq, last=expected_seq - 1, next=event.seq)
+        return _("audit event {seq} appears again after {last}").format(
+            seq=event.seq, last=expected_seq - 1)
     if event.prev_hash != prev_hash:
-        return f"audit event {event.seq} does not follow event {event.seq - 1}"
+        return _("audit event {seq} does not follow event {last}").format(
+            seq=event.seq, last=event.seq - 1)
     if event_hash(event) != event.hash:
-        return f"audit event {event.seq} was altered after it was written"
+        return _("audit event {seq} was altered after it was written").format(seq=event.seq)
     return None
 
 
@@ -122,15 +125,17 @@ def _unreadable_event(db: Session, after_seq: int | None) -> str:
             try:
                 datetime.fromisoformat(occurred_at)
             except ValueError:
-                return f"audit event {seq} has a time that is not a timestamp ({occurred_at!r})"
+                return _("audit event {seq} has a time that is not a timestamp ({value})"
+                         ).format(seq=seq, value=repr(occurred_at))
     first = rows[0][0] if rows else "?"
-    return f"audit events from {first} on cannot be read: a value is not what its column holds"
+    return _("audit events from {seq} on cannot be read: a value is not what its column "
+             "holds").format(seq=first)
 
 
-#: What ``verify`` reports it is doing.
-CHECKING_STORAGE = "Checking storage and guards"
-CHECKING_CHAIN = "Checking the audit chain"
-CHECKING_CONTENT = "Checking signed sessions"
+#: What ``verify`` reports it is doing (translated as it is reported).
+CHECKING_STORAGE = N_("Checking storage and guards")
+CHECKING_CHAIN = N_("Checking the audit chain")
+CHECKING_CONTENT = N_("Checking signed sessions")
 
 
 def _content_problems(db: Session, seals: _Seals, result: Verification,
@@ -138,11 +143,11 @@ def _content_problems(db: Session, seals: _Seals, result: Verification,
     seen: set[str] = set()
     mismatched: list[str] = []
     total = db.scalar(select(func.count()).select_from(TreatmentSession)) or 0
-    progress(CHECKING_CONTENT, 0, total)
+    progress(_(CHECKING_CONTENT), 0, total)
     for content in content_digests(db):
         seen.add(content.uuid)
         if len(seen) % REPORT_EVERY == 0:
-            progress(CHECKING_CONTENT, len(seen), total)
+            progress(_(CHECKING_CONTENT), len(seen), total)
         result.content_bytes += content.size
         if content.status == "draft" or (content.status == "voided"
                                           and content.uuid not in seals.signed):
@@ -151,22 +156,32 @@ def _content_problems(db: Session, seals: _Seals, result: Verification,
         if expected is None:
             result.unsealed += 1
         elif expected[0] != content.digest:
-            mismatched.append(f"signed session {content.uuid} (id {content.id}) no longer "
-                              f"matches what was signed (audit event {expected[1]}): its rows "
-                              "were changed outside LaserLog")
+            mismatched.append(_(
+                "signed session {uuid} (id {id}) no longer matches what was signed (audit "
+                "event {seq}): its rows were changed outside LaserLog").format(
+                uuid=content.uuid, id=content.id, seq=expected[1]))
         else:
             result.sessions_proven += 1
-    progress(CHECKING_CONTENT, len(seen), total)
-    result.problems += _first_of(mismatched, "more signed sessions were changed")
-    missing = [f"signed session {uuid} (signed in audit event {seq}) is missing from the "
-               "database" for uuid, seq in sorted(seals.signed.items(), key=lambda i: i[1])
+    progress(_(CHECKING_CONTENT), len(seen), total)
+    result.problems += _first_of(mismatched, lambda n: ngettext(
+        "… and {n} more signed session was changed",
+        "… and {n} more signed sessions were changed", n))
+    missing = [_("signed session {uuid} (signed in audit event {seq}) is missing from the "
+                 "database").format(uuid=uuid, seq=seq)
+               for uuid, seq in sorted(seals.signed.items(), key=lambda i: i[1])
                if uuid not in seen]
-    result.problems += _first_of(missing, "more signed sessions are missing")
+    result.problems += _first_of(missing, lambda n: ngettext(
+        "… and {n} more signed session is missing",
+        "… and {n} more signed sessions are missing", n))
 
 
-def _first_of(problems: Sequence[str], more: str, shown: int = 5) -> list[str]:
+def _first_of(problems: Sequence[str], more: Callable[[int], str], shown: int = 5
+              ) -> list[str]:
+    """The first ``shown`` problems, then how many more (``more(n)``: the sentence for n)."""
     extra = len(problems) - shown
-    return [*problems[:shown], *([f"… and {extra:,} {more}"] if extra > 0 else [])]
+    if extra <= 0:
+        return list(problems)
+    return [*problems[:shown], more(extra).format(n=number_text(extra))]
 
 
 def verify(database: Database, progress: Progress = unreported) -> Verification:
@@ -176,12 +191,12 @@ def verify(database: Database, progress: Progress = unreported) -> Verification:
     result = Verification()
     seals = _Seals()
     with database.read() as db:
-        progress(CHECKING_STORAGE, 0, 0)
+        progress(_(CHECKING_STORAGE), 0, 0)
         witnessed = {w.seq: w for w in witness.witnesses_of(witness.chain_identity(db))}
         result.problems += _storage_problems(db, database.is_sqlite)
         result.problems += _guard_problems(db, database.engine.dialect.name)
         total = db.scalar(select(func.count()).select_from(AuditEvent)) or 0
-        progress(CHECKING_CHAIN, 0, total)
+        progress(_(CHECKING_CHAIN), 0, total)
         expected_seq, prev_hash, after_seq = 1, GENESIS_HASH, None
         while result.first_broken_seq is None:
             statement = select(AuditEvent).order_by(AuditEvent.seq).limit(_BATCH)
@@ -204,20 +219,22 @@ def verify(database: Database, progress: Progress = unreported) -> Verification:
                 seals.note(event)
                 seen = witnessed.pop(event.seq, None)
                 if seen is not None and seen.hash != event.hash:
-                    result.problems.append(
-                        f"audit event {event.seq} is not the one a witness saw on "
-                        f"{seen.seen_at} ({seen.reason}): the chain was rewritten")
+                    result.problems.append(_(
+                        "audit event {seq} is not the one a witness saw on {seen_at} "
+                        "({reason}): the chain was rewritten").format(
+                        seq=event.seq, seen_at=seen.seen_at, reason=seen.reason))
                 result.events += 1
                 expected_seq, prev_hash = event.seq + 1, event.hash
             after_seq = events[-1].seq
             db.expunge_all()
-            progress(CHECKING_CHAIN, result.events, total)
+            progress(_(CHECKING_CHAIN), result.events, total)
         if result.first_broken_seq is None and witnessed:
             last = max(witnessed)
             seen = witnessed[last]
-            result.problems.append(
-                f"audit events {expected_seq} to {last} are missing: a witness saw event "
-                f"{last} on {seen.seen_at} ({seen.reason}); the chain's end was cut off")
+            result.problems.append(_(
+                "audit events {first} to {last} are missing: a witness saw event {last} on "
+                "{seen_at} ({reason}); the chain's end was cut off").format(
+                first=expected_seq, last=last, seen_at=seen.seen_at, reason=seen.reason))
         _content_problems(db, seals, result, progress)
         result.problems += consent_forms.changed_consents(db)
     return result

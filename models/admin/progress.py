@@ -5,9 +5,11 @@ from collections.abc import Callable
 from contextlib import suppress
 
 from models.errors import LaserLogError
+from models.language import _
 
-#: Called now and then with what is being done, how much of it is done and out of how much
-#: (0 when that is not known). Raising ``Cancelled`` from it stops the work.
+#: Called now and then with what is being done (in the language in use), how much of it is
+#: done and out of how much (0 when that is not known). Raising ``Cancelled`` from it stops
+#: the work.
 Progress = Callable[[str, int, int], None]
 
 #: How often, at most, work reports (in units of its own: pages, events, sessions).
@@ -17,8 +19,8 @@ REPORT_EVERY = 2_000
 class Cancelled(LaserLogError):
     """The person stopped the work before it changed anything."""
 
-    def __init__(self, message: str = "Cancelled; nothing was changed") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("Cancelled; nothing was changed"))
 
 
 def unreported(_stage: str, _done: int, _total: int) -> None:

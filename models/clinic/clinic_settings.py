@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import ValidationFailed
+from models.language import N_, _
 from models.records.clinic_config import ClinicSetting
 from models.records.patient_plans import Course
 from models.storage import sql_dates
@@ -23,14 +24,23 @@ from models.values.rows import Actor
 
 @dataclass(frozen=True)
 class SettingSpec:
-    """A whole-number setting from ``low`` to ``high``."""
+    """A whole-number setting from ``low`` to ``high``; its label and unit kept in English
+    (``source_label``, ``source_unit``), read in the language in use (``label``, ``unit``)."""
 
     name: str
-    label: str
+    source_label: str
     default: int
     low: int
     high: int
-    unit: str
+    source_unit: str
+
+    @property
+    def label(self) -> str:
+        return _(self.source_label)
+
+    @property
+    def unit(self) -> str:
+        return _(self.source_unit) if self.source_unit else ""
 
     @property
     def yes_no(self) -> bool:
@@ -43,8 +53,9 @@ class SettingSpec:
                 and self.low <= value <= self.high:
             return ""
         if self.yes_no:
-            return f"{self.label}: 0 (no) or 1 (yes)"
-        return f"{self.label}: from {self.low} to {self.high} {self.unit}"
+            return _("{setting}: 0 (no) or 1 (yes)").format(setting=self.label)
+        return _("{setting}: from {low} to {high} {unit}").format(
+            setting=self.label, low=self.low, high=self.high, unit=self.unit)
 
 
 @dataclass(frozen=True)
@@ -52,42 +63,49 @@ class TextSettingSpec:
     """A text setting of at most ``max_length`` characters (outer spaces dropped)."""
 
     name: str
-    label: str
+    source_label: str
     default: str = ""
     max_length: int = 200
 
+    @property
+    def label(self) -> str:
+        return _(self.source_label)
+
     def problem(self, value: int | str | None) -> str:
         if not isinstance(value, str):
-            return f"{self.label}: a text"
+            return _("{setting}: a text").format(setting=self.label)
         if len(value.strip()) > self.max_length:
-            return f"{self.label}: at most {self.max_length} characters"
+            return _("{setting}: at most {n} characters").format(setting=self.label,
+                                                                 n=self.max_length)
         return ""
 
 
 SPECS: dict[str, SettingSpec | TextSettingSpec] = {spec.name: spec for spec in (
-    SettingSpec("change_limit_percent", "Change in fluence or energy that needs a reason",
+    SettingSpec("change_limit_percent", N_("Change in fluence or energy that needs a reason"),
                 20, 1, 100, "%"),
-    SettingSpec("incident_due_hours", "Time to file an incident report", 24, 1, 168,
-                "hours"),
-    SettingSpec("course_sessions", "Sessions in a new course", 6, 1, 50, "sessions"),
-    SettingSpec("course_interval_days", "Days between course sessions", 21, 1, 365, "days"),
-    SettingSpec("course_lapse_intervals", "A course with no session for this many intervals "
-                "has lapsed", 3, 1, 20, "intervals"),
-    SettingSpec("consent_valid_months", "How long a patient's signed consent stays valid",
-                12, 1, 120, "months"),
-    SettingSpec("late_entry_hours", "A session logged this long after its start needs a "
-                "reason", 24, 1, 720, "hours"),
-    SettingSpec("allow_uncertified", "Technicians with no certification recorded may "
-                "complete sessions", 0, 0, 1, ""),
-    TextSettingSpec("clinic_name", "Clinic name"),
-    TextSettingSpec("clinic_address", "Clinic address"),
-    TextSettingSpec("clinic_phone", "Clinic phone"),
-    SettingSpec("photo_long_side", "Photos are stored scaled to this long side", 2560, 640,
+    SettingSpec("incident_due_hours", N_("Time to file an incident report"), 24, 1, 168,
+                N_("hours")),
+    SettingSpec("course_sessions", N_("Sessions in a new course"), 6, 1, 50, N_("sessions")),
+    SettingSpec("course_interval_days", N_("Days between course sessions"), 21, 1, 365,
+                N_("days")),
+    SettingSpec("course_lapse_intervals", N_("A course with no session for this many "
+                                             "intervals has lapsed"), 3, 1, 20,
+                N_("intervals")),
+    SettingSpec("consent_valid_months", N_("How long a patient's signed consent stays valid"),
+                12, 1, 120, N_("months")),
+    SettingSpec("late_entry_hours", N_("A session logged this long after its start needs a "
+                                       "reason"), 24, 1, 720, N_("hours")),
+    SettingSpec("allow_uncertified", N_("Technicians with no certification recorded may "
+                                        "complete sessions"), 0, 0, 1, ""),
+    TextSettingSpec("clinic_name", N_("Clinic name")),
+    TextSettingSpec("clinic_address", N_("Clinic address")),
+    TextSettingSpec("clinic_phone", N_("Clinic phone")),
+    SettingSpec("photo_long_side", N_("Photos are stored scaled to this long side"), 2560, 640,
                 8000, "px"),
-    SettingSpec("before_photos_per_area", "Before photos each treated area needs", 0, 0, 6,
-                "photos"),
-    SettingSpec("before_photos_every_session", "Before photos needed at every session, not "
-                "only a course's first", 0, 0, 1, ""),
+    SettingSpec("before_photos_per_area", N_("Before photos each treated area needs"), 0, 0, 6,
+                N_("photos")),
+    SettingSpec("before_photos_every_session", N_("Before photos needed at every session, not "
+                                                  "only a course's first"), 0, 0, 1, ""),
 )}
 
 
@@ -144,8 +162,8 @@ def change_setting(db: Session, actor: Actor, name: str, value: int | str | None
     require(actor, Action.MANAGE_CLINIC_SETTINGS, "clinic_setting", name)
     spec = SPECS.get(name)
     if spec is None:
-        raise ValidationFailed({"name": f"No clinic setting {name!r}; the settings are "
-                                        f"{', '.join(SPECS)}"})
+        raise ValidationFailed({"name": _("No clinic setting {name}; the settings are {names}")
+                                .format(name=repr(name), names=", ".join(SPECS))})
     if isinstance(spec, TextSettingSpec) and value is None:
         value = ""
     if problem := spec.problem(value):

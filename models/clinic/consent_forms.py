@@ -21,6 +21,7 @@ from models.access import audit_chain, witness
 from models.access.permissions import Action, Refused, require
 from models.clinic import clinic_settings
 from models.errors import NotFound, ValidationFailed
+from models.language import N_, _, date_text, datetime_text
 from models.records.consents import ConsentDocument, SignedConsent
 from models.records.people import Patient, User
 from models.values.rows import Actor, ConsentOnFile, Signature
@@ -85,17 +86,18 @@ def add_version(db: Session, actor: Actor, version: str, title: str, body: str
     version, title, body = version.strip(), title.strip(), body.strip()
     problems: dict[str, str] = {}
     if not version:
-        problems["version"] = "Name the version (e.g. LST-2)"
+        problems["version"] = _("Name the version (e.g. LST-2)")
     elif len(version) > 64:
-        problems["version"] = "A version name is at most 64 characters"
+        problems["version"] = _("A version name is at most {n} characters").format(n=64)
     elif db.scalar(select(ConsentDocument.id).where(ConsentDocument.version == version)):
-        problems["version"] = f"Version {version} exists already; versions never change"
+        problems["version"] = _("Version {version} exists already; versions never change"
+                                ).format(version=version)
     if not title:
-        problems["title"] = "Give the form a title"
+        problems["title"] = _("Give the form a title")
     elif len(title) > 200:
-        problems["title"] = "A title is at most 200 characters"
+        problems["title"] = _("A title is at most {n} characters").format(n=200)
     if len(body) < 40:
-        problems["body"] = "Paste the whole text the patient reads and signs"
+        problems["body"] = _("Paste the whole text the patient reads and signs")
     if problems:
         raise ValidationFailed(problems)
     document = ConsentDocument(version=version, title=title, body=body,
@@ -114,15 +116,15 @@ def retire_version(db: Session, actor: Actor, document_id: int, reason: str) -> 
     require(actor, Action.MANAGE_CLINIC_SETTINGS, "consent_document", document_id)
     document = db.get(ConsentDocument, document_id)
     if document is None:
-        raise NotFound("No such consent form version")
+        raise NotFound(_("No such consent form version"))
     if not reason.strip():
-        raise ValidationFailed({"reason": "Give the reason for retiring this version"})
+        raise ValidationFailed({"reason": _("Give the reason for retiring this version")})
     others = db.scalar(select(ConsentDocument.id).where(
         ConsentDocument.retired_at.is_(None), ConsentDocument.id != document.id).limit(1))
     if document.retired_at is None and others is None:
-        raise ValidationFailed({"reason": (
-            f"Version {document.version} is the only one in force: add the new version "
-            "first, or no patient could sign a consent")})
+        raise ValidationFailed({"reason": _(
+            "Version {version} is the only one in force: add the new version first, or no "
+            "patient could sign a consent").format(version=document.version)})
     if document.retired_at is None:
         document.retired_at = datetime.now(UTC)
         audit_chain.record(db, actor_id=actor.id, action="consent_document.retire",
@@ -134,15 +136,16 @@ def stroke_problems(strokes: Sequence[Stroke]) -> str:
     """Why the strokes are not a signature ("" when they are)."""
     points = sum(len(stroke) for stroke in strokes)
     if points == 0:
-        return "The patient has not signed yet: they sign in the box with a finger, pen or mouse"
+        return _("The patient has not signed yet: they sign in the box with a finger, pen or "
+                 "mouse")
     if points < MIN_POINTS:
-        return "That is too short for a signature: clear it and sign the name in the box"
+        return _("That is too short for a signature: clear it and sign the name in the box")
     if points > MAX_POINTS:
-        return "The signature has too many points; clear it and sign again"
+        return _("The signature has too many points; clear it and sign again")
     for stroke in strokes:
         for x, y in stroke:
             if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
-                return "The signature has points outside its box; clear it and sign again"
+                return _("The signature has points outside its box; clear it and sign again")
     return ""
 
 
@@ -175,26 +178,28 @@ def sign_consent(
     sessions) gives an earlier time, and then the document must have been in force."""
     require(actor, Action.LOG_SESSION, "signed_consent")
     if signature.actor_id != actor.id:
-        raise Refused("A consent is witnessed with the technician's own password", actor,
-                      "witness_consent", "patient", patient_id)
+        refusal = N_("A consent is witnessed with the technician's own password")
+        refused = Refused(_(refusal), actor, "witness_consent", "patient", patient_id,
+                          recorded=refusal)
+        raise refused
     patient = db.get(Patient, patient_id)
     if patient is None:
-        raise NotFound("No such patient")
+        raise NotFound(_("No such patient"))
     document = db.get(ConsentDocument, document_id)
     current = in_force(db)
     problems: dict[str, str] = {}
     if document is None or current is None or document.id != current.id:
-        problems["document"] = ("This version of the form is no longer in force; open the "
+        problems["document"] = _("This version of the form is no longer in force; open the "
                                  "consent again to read the current one")
     signer_name = " ".join(signer_name.split())
     if not signer_name:
-        problems["signer_name"] = "Type the name of the person signing"
+        problems["signer_name"] = _("Type the name of the person signing")
     elif len(signer_name) > 200:
-        problems["signer_name"] = "A name is at most 200 characters"
+        problems["signer_name"] = _("A name is at most {n} characters").format(n=200)
     if problem := stroke_problems(strokes):
         problems["strokes"] = problem
     if not rendering.startswith(PNG_MAGIC) or len(rendering) > MAX_RENDERING_BYTES:
-        problems["strokes"] = "The signature could not be drawn; clear it and sign again"
+        problems["strokes"] = _("The signature could not be drawn; clear it and sign again")
     if problems:
         raise ValidationFailed(problems)
     assert document is not None
@@ -246,9 +251,9 @@ def consent_on_file(db: Session, patient_id: int, on: date) -> ConsentOnFile | N
     valid_until = months_after(signed_on, clinic_settings.rules(db).consent_valid_months)
     why_not = ""
     if valid_until < on:
-        why_not = f"expired on {valid_until:%Y-%m-%d}"
+        why_not = _("expired on {day}").format(day=date_text(valid_until))
     elif on < signed_on:
-        why_not = f"signed after this session's day ({signed_on:%Y-%m-%d})"
+        why_not = _("signed after this session's day ({day})").format(day=date_text(signed_on))
     return ConsentOnFile(document.version, signed_on, valid_until, not why_not, why_not,
                          consent_id=consent.id, signer_name=consent.signer_name)
 
@@ -259,7 +264,7 @@ def signed_consent(db: Session, actor: Actor, consent_id: int) -> SignedConsentR
 
     consent = db.get(SignedConsent, consent_id)
     if consent is None:
-        raise NotFound("No such consent")
+        raise NotFound(_("No such consent"))
     require_care(db, actor, consent.patient_id, "consents")
     document = db.get(ConsentDocument, consent.document_id)
     witness_user = db.get(User, consent.witness_id)
@@ -286,5 +291,5 @@ def changed_consents(db: Session) -> Iterator[str]:
                                 witness_id=consent.witness_id, strokes=consent.strokes,
                                 rendering=consent.rendering)
         if digest != consent.sha256:
-            yield (f"The consent signed by {consent.signer_name} on "
-                   f"{consent.signed_at.astimezone():%Y-%m-%d %H:%M} was changed after signing")
+            yield _("The consent signed by {name} on {moment} was changed after signing").format(
+                name=consent.signer_name, moment=datetime_text(consent.signed_at))

@@ -13,6 +13,7 @@ from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.clinic.device_upkeep import LogRow, current_tip, last_verifications
 from models.errors import NotFound, ValidationFailed
+from models.language import _
 from models.records.equipment import Device
 from models.records.treatment import TreatmentSession
 from models.values.rows import Actor, DeviceRow
@@ -30,7 +31,7 @@ class RegisteredDevice:
 
     @property
     def state(self) -> str:
-        return "In use" if self.active else "Retired"
+        return _("In use") if self.active else _("Retired")
 
 
 def device_row(device: Device) -> DeviceRow:
@@ -81,22 +82,23 @@ def _device_problems(db: Session, make: str, model: str, serial: str, kind: str,
     if device_id is not None:
         same_serial = same_serial.where(Device.id != device_id)
     if not make:
-        problems["make"] = "Enter the device's make"
+        problems["make"] = _("Enter the device's make")
     if not model:
-        problems["model"] = "Enter the device's model"
+        problems["model"] = _("Enter the device's model")
     if not serial:
-        problems["serial"] = "Enter the serial number from the device's rating plate"
+        problems["serial"] = _("Enter the serial number from the device's rating plate")
     elif db.scalar(same_serial):
-        problems["serial"] = f"A device with serial {serial} is already registered"
+        problems["serial"] = _("A device with serial {serial} is already registered").format(
+            serial=serial)
     if kind not in {k.value for k in DeviceKind}:
-        problems["kind"] = "The kind must be laser, IPL, radiofrequency or infrared"
+        problems["kind"] = _("The kind must be laser, IPL, radiofrequency or infrared")
     return problems
 
 
 def _device(db: Session, device_id: int) -> Device:
     device = db.get(Device, device_id)
     if device is None:
-        raise NotFound(f"No device with id {device_id}")
+        raise NotFound(_("No device with id {id}").format(id=device_id))
     return device
 
 
@@ -112,7 +114,7 @@ def edit_device(db: Session, actor: Actor, device_id: int, *, make: str, model: 
            "kind": device.kind}
     new = {"make": make, "model": model, "serial": serial, "kind": kind}
     if not problems and old == new:
-        problems["make"] = "Nothing was changed"
+        problems["make"] = _("Nothing was changed")
     if problems:
         raise ValidationFailed(problems)
     device.make, device.model, device.serial, device.kind = make, model, serial, kind
@@ -128,11 +130,11 @@ def retire_device(db: Session, actor: Actor, device_id: int, reason: str) -> Non
     require(actor, Action.MANAGE_DEVICES, "device", device_id)
     device = _device(db, device_id)
     if not device.active:
-        raise ValidationFailed({"device": f"{device_row(device).display_name} is retired "
-                                          "already"})
+        raise ValidationFailed({"device": _("{device} is retired already").format(
+            device=device_row(device).display_name)})
     if not reason.strip():
-        raise ValidationFailed({"reason": "Say why the device is retired (sold, broken beyond "
-                                          "repair…)"})
+        raise ValidationFailed({"reason": _("Say why the device is retired (sold, broken "
+                                            "beyond repair…)")})
     device.active = False
     audit_chain.record(db, actor_id=actor.id, action="device.retire", entity="device",
                        entity_id=device.id, old={"active": True}, new={"active": False},

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import NotFound, ValidationFailed
+from models.language import _, date_text, number_text
 from models.records.equipment import Device, DeviceLogEntry, DeviceTip
 from models.records.people import User
 from models.records.treatment import TreatedArea, TreatmentSession
@@ -36,8 +37,8 @@ class TipRow:
     def warning(self) -> str | None:
         if self.pulses < TIP_WARNING_SHARE * self.rated_pulses:
             return None
-        return (f"{self.name}: {self.pulses:,} of {self.rated_pulses:,} rated pulses used; "
-                "order a replacement")
+        return _("{tip}: {pulses} of {rated} rated pulses used; order a replacement").format(
+            tip=self.name, pulses=number_text(self.pulses), rated=number_text(self.rated_pulses))
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,11 @@ class DeviceCare:
     def warnings(self) -> list[str]:
         found = []
         if self.open_fault is not None:
-            found.append(f"Fault reported {self.open_fault.logged_at.astimezone():%Y-%m-%d}: "
-                         f"{self.open_fault.note}")
+            found.append(_("Fault reported {day}: {note}").format(
+                day=date_text(self.open_fault.logged_at.astimezone().date()),
+                note=self.open_fault.note))
         if not self.verified_today:
-            found.append("The daily verification is not logged today")
+            found.append(_("The daily verification is not logged today"))
         if self.tip is not None and self.tip.warning:
             found.append(self.tip.warning)
         return found
@@ -85,15 +87,15 @@ class FittedTip:
     @property
     def state(self) -> str:
         if self.ended_at is None:
-            return "Fitted now"
-        when = f"{self.ended_at.astimezone():%Y-%m-%d}"
-        return f"Retired {when}" if self.retired else f"Replaced {when}"
+            return _("Fitted now")
+        when = date_text(self.ended_at.astimezone().date())
+        return (_("Retired {day}") if self.retired else _("Replaced {day}")).format(day=when)
 
 
 def _device(db: Session, device_id: int) -> Device:
     device = db.get(Device, device_id)
     if device is None:
-        raise NotFound(f"No device with id {device_id}")
+        raise NotFound(_("No device with id {id}").format(id=device_id))
     return device
 
 
@@ -103,7 +105,7 @@ def fit_tip(db: Session, actor: Actor, device_id: int, name: str, rated_pulses: 
     require(actor, Action.MANAGE_DEVICES, "device_tip")
     problems = _tip_problems(name, rated_pulses)
     if not _device(db, device_id).active:
-        problems["device"] = "This device is retired; fit tips to one in use"
+        problems["device"] = _("This device is retired; fit tips to one in use")
     if problems:
         raise ValidationFailed(problems)
     tip = DeviceTip(device_id=device_id, name=name.strip(), rated_pulses=rated_pulses,
@@ -117,16 +119,16 @@ def fit_tip(db: Session, actor: Actor, device_id: int, name: str, rated_pulses: 
 def _tip_problems(name: str, rated_pulses: int | None) -> dict[str, str]:
     problems = {}
     if not name.strip():
-        problems["name"] = "Name the handpiece or tip (e.g. 'IR handpiece 2, tip 15 mm')"
+        problems["name"] = _("Name the handpiece or tip (e.g. 'IR handpiece 2, tip 15 mm')")
     if rated_pulses is None or rated_pulses < 1:
-        problems["rated_pulses"] = "Enter the tip's rated life in pulses, from its datasheet"
+        problems["rated_pulses"] = _("Enter the tip's rated life in pulses, from its datasheet")
     return problems
 
 
 def _tip(db: Session, tip_id: int) -> DeviceTip:
     tip = db.get(DeviceTip, tip_id)
     if tip is None:
-        raise NotFound(f"No tip with id {tip_id}")
+        raise NotFound(_("No tip with id {id}").format(id=tip_id))
     return tip
 
 
@@ -142,7 +144,7 @@ def edit_tip(db: Session, actor: Actor, tip_id: int, name: str, rated_pulses: in
     old = {"tip": tip.name, "rated_pulses": tip.rated_pulses}
     new = {"tip": name.strip(), "rated_pulses": rated_pulses}
     if old == new:
-        raise ValidationFailed({"name": "Nothing was changed"})
+        raise ValidationFailed({"name": _("Nothing was changed")})
     tip.name, tip.rated_pulses = name.strip(), rated_pulses
     audit_chain.record(db, actor_id=actor.id, action="device.tip_edit", entity="device",
                        entity_id=tip.device_id, old=old, new=new)
@@ -153,9 +155,9 @@ def retire_tip(db: Session, actor: Actor, tip_id: int, reason: str) -> None:
     require(actor, Action.MANAGE_DEVICES, "device_tip", tip_id)
     tip = _tip(db, tip_id)
     if _tip_end(db, tip) is not None:
-        raise ValidationFailed({"tip": f"{tip.name} is no longer fitted"})
+        raise ValidationFailed({"tip": _("{tip} is no longer fitted").format(tip=tip.name)})
     if not reason.strip():
-        raise ValidationFailed({"reason": "Say why the tip is retired (worn out, broken…)"})
+        raise ValidationFailed({"reason": _("Say why the tip is retired (worn out, broken…)")})
     tip.retired_at = datetime.now(UTC)
     audit_chain.record(db, actor_id=actor.id, action="device.tip_retire", entity="device",
                        entity_id=tip.device_id, old={"tip": tip.name, "retired": False},
@@ -228,10 +230,10 @@ def log_device(db: Session, actor: Actor, device_id: int, kind: str, note: str =
     require(actor, Action.LOG_DEVICE_CHECK, "device_log", device_id)
     _device(db, device_id)
     if kind not in set(LogKind):
-        raise ValidationFailed({"kind": f"Unknown log entry {kind!r}"})
+        raise ValidationFailed({"kind": _("Unknown log entry {kind}").format(kind=repr(kind))})
     if kind in (LogKind.VERIFICATION_FAILED, LogKind.FAULT, LogKind.REPAIRED) \
             and not note.strip():
-        raise ValidationFailed({"note": "Describe what was found or done"})
+        raise ValidationFailed({"note": _("Describe what was found or done")})
     entry = DeviceLogEntry(device_id=device_id, kind=kind, note=note.strip(),
                            logged_by_id=actor.id)
     db.add(entry)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import ValidationFailed
+from models.language import _
 from models.records.people import Patient
 from models.values.name_search import search_key
 from models.values.rows import Actor, PatientRow
@@ -49,19 +50,21 @@ def add_patient(
     today = today or date.today()
     problems: dict[str, str] = {}
     if not identifier:
-        problems["identifier"] = "A patient needs an identifier (e.g. the clinic's file number)"
+        problems["identifier"] = _("A patient needs an identifier (e.g. the clinic's file "
+                                   "number)")
     else:
         taken = db.scalar(select(Patient).where(Patient.identifier == identifier))
         if taken is not None:
-            problems["identifier"] = f"{identifier} is already registered to {taken.full_name}"
+            problems["identifier"] = _("{identifier} is already registered to {name}").format(
+                identifier=identifier, name=taken.full_name)
     if not full_name:
-        problems["full_name"] = "Enter the patient's name"
+        problems["full_name"] = _("Enter the patient's name")
     if date_of_birth is not None and date_of_birth > today:
-        problems["date_of_birth"] = "The date of birth cannot be in the future"
+        problems["date_of_birth"] = _("The date of birth cannot be in the future")
     elif date_of_birth is not None and date_of_birth.year < 1900:
-        problems["date_of_birth"] = "The date of birth must be after 1900"
+        problems["date_of_birth"] = _("The date of birth must be after 1900")
     if fitzpatrick is not None and not 1 <= fitzpatrick <= 6:
-        problems["fitzpatrick"] = "The Fitzpatrick skin type is I to VI"
+        problems["fitzpatrick"] = _("The Fitzpatrick skin type is I to VI")
     if problems:
         raise ValidationFailed(problems)
     patient = Patient(

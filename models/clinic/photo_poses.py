@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import ValidationFailed
+from models.language import _
 from models.records.clinic_config import ClinicSetting
 from models.storage.base import utc_now
 from models.values.photo_poses import OTHER_POSE, default_poses, spelling, with_other
@@ -61,21 +62,25 @@ def cleaned(lines: Iterable[str]) -> tuple[str, ...]:
     kept = tuple(" ".join(line.split()) for line in lines if line.strip())
     problems: list[str] = []
     if not kept:
-        problems.append("Give at least one pose (\"other\" is always offered too)")
+        problems.append(_("Give at least one pose (\"other\" is always offered too)"))
     elif len(kept) > MOST_POSES:
-        problems.append(f"At most {MOST_POSES} poses")
+        problems.append(_("At most {n} poses").format(n=MOST_POSES))
     seen: dict[str, str] = {}  # each pose as a file name spells it
     for pose in kept:
         key = spelling(pose)
         if pose.casefold() == OTHER_POSE:
-            problems.append("\"other\" is always offered last: leave it out")
+            problems.append(_("\"other\" is always offered last: leave it out"))
         elif key in seen:
-            problems.append(f"{pose} is listed twice" if seen[key].casefold() == pose.casefold()
-                            else f"{seen[key]} and {pose} are spelt alike in a file name")
+            problems.append(_("{pose} is listed twice").format(pose=pose)
+                            if seen[key].casefold() == pose.casefold() else
+                            _("{first} and {pose} are spelt alike in a file name").format(
+                                first=seen[key], pose=pose))
         elif len(pose) > LONGEST_POSE:
-            problems.append(f"{pose[:20]}…: at most {LONGEST_POSE} characters a pose")
+            problems.append(_("{start}…: at most {n} characters a pose").format(
+                start=pose[:20], n=LONGEST_POSE))
         elif any(unicodedata.category(c).startswith("C") for c in pose):
-            problems.append(f"{pose!r} holds a character that cannot be shown")
+            problems.append(_("{pose} holds a character that cannot be shown").format(
+                pose=repr(pose)))
         seen[key] = pose
     if problems:
         raise ValidationFailed({"poses": problems[0]})
@@ -88,7 +93,7 @@ def change_poses(db: Session, actor: Actor, area: str, lines: Iterable[str] | No
     already keep their pose."""
     require(actor, Action.MANAGE_CLINIC_SETTINGS, "clinic_setting", PREFIX + area)
     if area not in set(Area):
-        raise ValidationFailed({"area": f"Unknown area {area!r}"})
+        raise ValidationFailed({"area": _("Unknown area {area}").format(area=repr(area))})
     old = next(row for row in area_poses(db) if row.area == area)
     new = default_poses()[area] if lines is None else cleaned(lines)
     row = db.get(ClinicSetting, PREFIX + area)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.access.permissions import Action, require
+from models.language import _, date_text
 from models.records.people import User
 from models.records.treatment import TreatmentSession
 from models.values.rows import Actor
@@ -30,12 +31,13 @@ class TechnicianRow:
     def certification_state(self, today: date) -> str:
         expires = self.certification_expires
         if expires is None:
-            return "no certification recorded"
+            return _("no certification recorded")
         if expires < today:
-            return f"EXPIRED {expires:%Y-%m-%d}: cannot complete sessions"
+            return _("EXPIRED {day}: cannot complete sessions").format(day=date_text(expires))
         if expires - today <= EXPIRY_NOTICE:
-            return f"expires {expires:%Y-%m-%d}, within {EXPIRY_NOTICE.days} days"
-        return f"valid until {expires:%Y-%m-%d}"
+            return _("expires {day}, within {days} days").format(day=date_text(expires),
+                                                                 days=EXPIRY_NOTICE.days)
+        return _("valid until {day}").format(day=date_text(expires))
 
     def needs_attention(self, today: date) -> bool:
         expires = self.certification_expires

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import NotFound, ValidationFailed
+from models.language import _
 from models.records.clinic_config import StoredProfile
 from models.records.people import User
 from models.values.rows import Actor
@@ -29,8 +30,9 @@ class StoredProfileRow:
 def store_profile(db: Session, actor: Actor, name: str, source: str) -> None:
     require(actor, Action.MANAGE_PROFILES, "import_profile", name)
     if db.scalar(select(StoredProfile.id).where(StoredProfile.name == name)):
-        raise ValidationFailed({"name": f"An import profile named {name!r} exists already; "
-                                        "give the new one another file name"})
+        raise ValidationFailed({"name": _("An import profile named {name} exists already; give "
+                                          "the new one another file name").format(
+                                              name=repr(name))})
     db.add(StoredProfile(name=name, source=source, added_by_id=actor.id))
     db.flush()
     audit_chain.record(db, actor_id=actor.id, action="profile.add", entity="import_profile",
@@ -44,9 +46,10 @@ def retire_profile(db: Session, actor: Actor, name: str, reason: str | None = No
     stored = db.scalar(select(StoredProfile).where(StoredProfile.name == name,
                                                    StoredProfile.active))
     if stored is None:
-        raise NotFound(f"No import profile {name!r} added by the clinic is in use")
+        raise NotFound(_("No import profile {name} added by the clinic is in use").format(
+            name=repr(name)))
     if reason is not None and not reason.strip():
-        raise ValidationFailed({"reason": "Say why the profile is retired"})
+        raise ValidationFailed({"reason": _("Say why the profile is retired")})
     stored.active = False
     audit_chain.record(db, actor_id=actor.id, action="profile.retire", entity="import_profile",
                        entity_id=name, old={"active": True}, new={"active": False},
@@ -60,9 +63,10 @@ def replace_profile(db: Session, actor: Actor, name: str, source: str) -> None:
     stored = db.scalar(select(StoredProfile).where(StoredProfile.name == name,
                                                    StoredProfile.active))
     if stored is None:
-        raise NotFound(f"No import profile {name!r} added by the clinic is in use")
+        raise NotFound(_("No import profile {name} added by the clinic is in use").format(
+            name=repr(name)))
     if stored.source == source:
-        raise ValidationFailed({"source": "That file is the profile as it is already"})
+        raise ValidationFailed({"source": _("That file is the profile as it is already")})
     old = stored.source
     stored.source = source
     audit_chain.record(db, actor_id=actor.id, action="profile.replace",

@@ -55,7 +55,7 @@ def number_text(value: float, decimals: int = 0) -> str:
     """``value`` rounded to ``decimals`` places, with the locale's decimal sign and grouping."""
     locale = current().locale
     if locale is None:
-        return f"{value:.{decimals}f}"
+        return f"{value:,.{decimals}f}"
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")

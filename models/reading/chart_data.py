@@ -1,12 +1,15 @@
 """Each supervisor chart as plain series (categories along the axis, one list of values per
-series), built from one SQL aggregate in ``models/statistics.py``."""
+series), built from one SQL aggregate in ``models/statistics.py``; its texts in the language
+in use, its days as the locale writes them."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.language import N_, _, date_text
 from models.reading import statistics
 from models.reading.history_filter import HistoryFilter
 from models.records.people import Patient
@@ -40,12 +43,29 @@ def _area_label(code: str) -> str:
     return Area(code).label if code in {a.value for a in Area} else code
 
 
+#: Each chart's title, by what it counts and what it groups by.
+PERIOD_TITLES = {
+    ("month", "room"): N_("Sessions per month by room"),
+    ("month", "technician"): N_("Sessions per month by technician"),
+    ("week", "room"): N_("Sessions per week by room"),
+    ("week", "technician"): N_("Sessions per week by technician"),
+}
+RATE_TITLES = {
+    "area": N_("Sessions with a reaction, by area"),
+    "device": N_("Sessions with a reaction, by device"),
+    "fitzpatrick": N_("Sessions with a reaction, by fitzpatrick"),
+    "technician": N_("Sessions with a reaction, by technician"),
+}
+
+
 def sessions_per_period(period: str, group: str) -> "Builder":
     def build(db: Session, actor: Actor, filters: HistoryFilter) -> ChartData:
         counts = statistics.sessions_per_period(db, actor, filters, period, group)
         categories, series = _grid([(c.period[: 7 if period == "month" else 10], c.group,
                                      c.sessions) for c in counts])
-        return ChartData(f"Sessions per {period} by {group}", "sessions", categories, series)
+        if period != "month":  # a week by its first day, as the locale writes it
+            categories = tuple(date_text(date.fromisoformat(c)) for c in categories)
+        return ChartData(_(PERIOD_TITLES[period, group]), _("sessions"), categories, series)
     return build
 
 
@@ -57,12 +77,14 @@ def reaction_rate(dimension: str) -> "Builder":
             if dimension == "area":
                 return _area_label(group)
             if dimension == "fitzpatrick":
-                return f"type {FITZPATRICK_TYPES.get(int(group), 'not assessed')}"
+                roman = FITZPATRICK_TYPES.get(int(group))
+                return _("type {roman}").format(roman=roman) if roman else _("type not assessed")
             return group
 
-        return ChartData(f"Sessions with a reaction, by {dimension}", "share of sessions",
+        return ChartData(_(RATE_TITLES[dimension]), _("share of sessions"),
                          tuple(name(r.group) for r in rates),
-                         {"with a reaction": tuple(100 * r.rate for r in rates)}, percent=True)
+                         {_("with a reaction"): tuple(100 * r.rate for r in rates)},
+                         percent=True)
     return build
 
 
@@ -72,13 +94,16 @@ def duration_by_area(db: Session, actor: Actor, filters: HistoryFilter) -> Chart
     starts = sorted({b.minutes for b in buckets})
     counts = {(b.minutes, _area_label(b.area)): b.sessions for b in buckets}
     names = sorted({_area_label(b.area) for b in buckets})
-    return ChartData("Session length by treated area", "sessions",
-                     tuple(f"{m}–{m + step} min" for m in starts),
+    return ChartData(_("Session length by treated area"), _("sessions"),
+                     tuple(_("{low}–{high} min").format(low=m, high=m + step) for m in starts),
                      {n: tuple(counts.get((m, n), 0) for m in starts) for n in names})
 
 
-#: What a patient's course can follow: one quantity, so one unit, per chart.
-COURSE_QUANTITIES = {"fluence": "fluence (J/cm²)", "energy": "energy (J)"}
+#: What a patient's course can follow: one quantity, so one unit, per chart (each read with
+#: ``_()``).
+COURSE_QUANTITIES = {"fluence": N_("fluence (J/cm²)"), "energy": N_("energy (J)")}
+COURSE_TITLES = {"fluence": N_("Course of {name} ({identifier}): fluence"),
+                 "energy": N_("Course of {name} ({identifier}): energy")}
 
 
 def patient_course(identifier: str, quantity: str = "fluence") -> "Builder":
@@ -87,38 +112,41 @@ def patient_course(identifier: str, quantity: str = "fluence") -> "Builder":
     def build(db: Session, actor: Actor, filters: HistoryFilter) -> ChartData:
         patient = db.scalar(select(Patient).where(Patient.identifier == identifier.strip()))
         if patient is None:
-            return ChartData(f"No patient with the identifier {identifier.strip()!r}", "",
-                             (), {})
+            return ChartData(_("No patient with the identifier {identifier}").format(
+                identifier=repr(identifier.strip())), "", (), {})
         points = [p for p in statistics.patient_course(db, actor, patient.id)
                   if p.quantity == quantity]
-        dates = tuple(sorted({p.started_at.astimezone().strftime("%Y-%m-%d") for p in points}))
-        index = {d: i for i, d in enumerate(dates)}
+        days = sorted({p.started_at.astimezone().date() for p in points})
+        index = {d: i for i, d in enumerate(days)}
         series: dict[str, list[float]] = {}
         marks = []
         for p in points:
             name = _area_label(p.area)
-            values = series.setdefault(name, [float("nan")] * len(dates))
-            i = index[p.started_at.astimezone().strftime("%Y-%m-%d")]
+            values = series.setdefault(name, [float("nan")] * len(days))
+            i = index[p.started_at.astimezone().date()]
             values[i] = p.value
             if p.worst_grade:
-                marks.append((i, p.value, f"reaction grade {p.worst_grade}"))
-        return ChartData(f"Course of {patient.full_name} ({patient.identifier}): {quantity}",
-                         COURSE_QUANTITIES[quantity], dates,
+                marks.append((i, p.value, _("reaction grade {grade}").format(
+                    grade=p.worst_grade)))
+        return ChartData(_(COURSE_TITLES[quantity]).format(name=patient.full_name,
+                                                          identifier=patient.identifier),
+                         _(COURSE_QUANTITIES[quantity]), tuple(date_text(d) for d in days),
                          {n: tuple(v) for n, v in series.items()}, marks=tuple(marks))
     return build
 
 
 Builder = Callable[[Session, Actor, HistoryFilter], ChartData]
 
-#: The charts a supervisor can choose, by title (the patient course needs a patient).
+#: The charts a supervisor can choose, by title in English (shown with ``_()``; the patient
+#: course needs a patient).
 CHARTS: dict[str, Builder] = {
-    "Sessions per month by room": sessions_per_period("month", "room"),
-    "Sessions per month by technician": sessions_per_period("month", "technician"),
-    "Sessions per week by room": sessions_per_period("week", "room"),
-    "Sessions per week by technician": sessions_per_period("week", "technician"),
-    "Reaction rate by area": reaction_rate("area"),
-    "Reaction rate by device": reaction_rate("device"),
-    "Reaction rate by skin type": reaction_rate("fitzpatrick"),
-    "Reaction rate by technician": reaction_rate("technician"),
-    "Session length by area": duration_by_area,
+    N_("Sessions per month by room"): sessions_per_period("month", "room"),
+    N_("Sessions per month by technician"): sessions_per_period("month", "technician"),
+    N_("Sessions per week by room"): sessions_per_period("week", "room"),
+    N_("Sessions per week by technician"): sessions_per_period("week", "technician"),
+    N_("Reaction rate by area"): reaction_rate("area"),
+    N_("Reaction rate by device"): reaction_rate("device"),
+    N_("Reaction rate by skin type"): reaction_rate("fitzpatrick"),
+    N_("Reaction rate by technician"): reaction_rate("technician"),
+    N_("Session length by area"): duration_by_area,
 }

@@ -23,6 +23,7 @@ from models.access.permissions import Action, Refused
 from models.clinic.device_register import device_row
 from models.clinic.patients import patient_row
 from models.errors import NotFound
+from models.language import N_, _
 from models.reading.history_filter import HistoryFilter, apply_filter
 from models.records.adverse_events import FollowUp
 from models.records.imports import ImportBatch, ImportBatchSession
@@ -127,7 +128,7 @@ def _areas_in_order(joined: str | None) -> tuple[str, ...]:
     if not joined:
         return ()
     numbered = (item.partition(":") for item in joined.split(","))
-    return tuple(area for _position, _, area in
+    return tuple(area for _position, _colon, area in
                  sorted(numbered, key=lambda item: int(item[0])))
 
 
@@ -175,7 +176,7 @@ def load_session(db: Session, session_id: int | UUID) -> SessionDetail:
         statement = statement.where(TreatmentSession.id == session_id)
     session = db.scalars(statement).one_or_none()
     if session is None:
-        raise NotFound(f"No session {session_id}")
+        raise NotFound(_("No session {id}").format(id=session_id))
     reactions = tuple(reaction_row(r) for r in session.reactions)
     graded = [r for r in reactions if r.grade > 0]
     summary = SessionSummary(
@@ -261,9 +262,11 @@ def view_session(db: Session, actor: Actor, session_id: int | UUID) -> SessionDe
                             detail.summary.uuid)
         this = select(TreatmentSession.id).where(TreatmentSession.id == detail.summary.id)
         if db.scalar(apply_filter(this, NO_FILTER, actor)) is None:
-            raise Refused("This session is of a patient you do not treat; a supervisor can "
-                          "open it", actor, "view_session", "treatment_session",
-                          detail.summary.uuid)
+            refusal = N_("This session is of a patient you do not treat; a supervisor can "
+                         "open it")
+            refused = Refused(_(refusal), actor, "view_session", "treatment_session",
+                              detail.summary.uuid, recorded=refusal)
+            raise refused
         session = db.get(TreatmentSession, detail.summary.id)
         assert session is not None
         care.note_access(db, actor, session)

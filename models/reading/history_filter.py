@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from models.access import care, permissions
 from models.access.permissions import Action
 from models.errors import LaserLogError
+from models.language import _
 from models.records import area_day_counts
 from models.records.equipment import Device
 from models.records.people import Patient, User
@@ -162,8 +163,8 @@ def technician_id(db: Session, name: str) -> int:
                                                  func.lower(User.full_name) == name.lower()))
                        ).all()
     if len(found) != 1:
-        raise LaserLogError(f"No single user is called {name!r}; use the user name "
-                            "(python main.py user list)")
+        raise LaserLogError(_("No single user is called {name}; use the user name (python "
+                              "main.py user list)").format(name=repr(name)))
     return found[0]
 
 
@@ -172,5 +173,5 @@ def area_code(text: str) -> str:
     for area in Area:
         if text.lower() in (area.value, area.label.lower()):
             return area.value
-    raise LaserLogError(f"No treated area {text!r}; the areas are: "
-                        + ", ".join(area.value for area in Area))
+    raise LaserLogError(_("No treated area {area}; the areas are: {areas}").format(
+        area=repr(text), areas=", ".join(area.value for area in Area)))

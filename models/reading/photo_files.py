@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from models.access import audit_chain
 from models.access.care import require_care
 from models.errors import LaserLogError, NotFound, os_reason
+from models.language import _
 from models.records.people import Patient
 from models.records.photos import PhotoImage, SessionPhoto
 from models.records.treatment import TreatmentSession
@@ -93,20 +94,23 @@ def _free_name(folder: Path, name: str, data: bytes, taken: set[str]) -> str | N
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             taken.add(candidate)
             return None
-    raise LaserLogError(f"Cannot write {name} in {folder}: {MAX_SAME_NAME} files of that name "
-                        "are there already; choose an empty folder")
+    raise LaserLogError(_("Cannot write {name} in {folder}: {n} files of that name are there "
+                          "already; choose an empty folder").format(
+                              name=name, folder=folder, n=MAX_SAME_NAME))
 
 
 def _out_folder(folder: Path) -> None:
     try:
         if folder.exists() and not folder.is_dir():
-            raise LaserLogError(f"{folder} is a file; give a folder to write the photos into")
+            raise LaserLogError(_("{folder} is a file; give a folder to write the photos into")
+                                .format(folder=folder))
         if not folder.parent.is_dir():
-            raise LaserLogError(f"Cannot write into {folder}: the folder {folder.parent} does "
-                                "not exist")
+            raise LaserLogError(_("Cannot write into {folder}: the folder {parent} does not "
+                                  "exist").format(folder=folder, parent=folder.parent))
         folder.mkdir(exist_ok=True)
     except OSError as error:
-        raise LaserLogError(f"Cannot write into {folder}: {os_reason(error)}") from None
+        raise LaserLogError(_("Cannot write into {folder}: {reason}").format(
+            folder=folder, reason=os_reason(error))) from None
 
 
 def _images(database: Database, listed: list[_Listed]) -> Iterator[tuple[_Listed, bytes]]:
@@ -115,8 +119,8 @@ def _images(database: Database, listed: list[_Listed]) -> Iterator[tuple[_Listed
         with database.read() as db:
             data = db.scalar(select(PhotoImage.data).where(PhotoImage.photo_id == item.photo_id))
         if data is None:
-            raise LaserLogError(f"The image of {item.name} is missing from the database: run "
-                                "verify")
+            raise LaserLogError(_("The image of {name} is missing from the database: run "
+                                  "verify").format(name=item.name))
         yield item, bytes(data)
 
 
@@ -127,7 +131,8 @@ def export_patient_photos(database: Database, actor: Actor, identifier: str,
     with database.read() as db:
         patient = db.scalar(select(Patient).where(Patient.identifier == identifier))
         if patient is None:
-            raise NotFound(f"No patient has the identifier {identifier}")
+            raise NotFound(_("No patient has the identifier {identifier}").format(
+                identifier=identifier))
         patient_id, patient_uuid = patient.id, patient.uuid
         require_care(db, actor, patient_id, "photos")
         listed = _listed(db, actor, patient_id, patient.identifier)
@@ -141,7 +146,8 @@ def export_patient_photos(database: Database, actor: Actor, identifier: str,
             try:
                 name = _free_name(folder, item.name, data, taken)
             except OSError as error:
-                raise LaserLogError(f"Cannot write into {folder}: {os_reason(error)}") from None
+                raise LaserLogError(_("Cannot write into {folder}: {reason}").format(
+                    folder=folder, reason=os_reason(error))) from None
             sessions.add(item.session_id)
             if name is None:
                 files.append(ExportedPhoto(item.name, False))

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from models.language import _
 from models.records.consents import SignedConsent
 from models.records.imports import ImportBatchSession, PulseTrace
 from models.records.photos import PhotoImage, SessionPhoto
@@ -155,4 +156,4 @@ def content_digest(db: Session, session_id: int) -> str:
     for content in content_digests(db, [session_id]):
         if content.id == session_id:
             return content.digest
-    raise LookupError(f"no session {session_id}")
+    raise LookupError(_("no session {id}").format(id=session_id))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from models.access.care import require_care
 from models.clinic import consent_forms, photo_poses
 from models.errors import NotFound
+from models.language import _
 from models.records.photos import PhotoImage, SessionPhoto
 from models.records.treatment import Screening, TreatedArea, TreatmentSession
 from models.values.rows import Actor
@@ -65,7 +66,7 @@ def session_printout(db: Session, actor: Actor, session_id: int) -> SessionPrint
     """The photos (not voided) and consent of the session, for its PDF."""
     session = db.get(TreatmentSession, session_id)
     if session is None:
-        raise NotFound("No such session")
+        raise NotFound(_("No such session"))
     require_care(db, actor, session.patient_id, "photos")
     areas = list(db.scalars(select(TreatedArea.area).where(
         TreatedArea.session_id == session_id, TreatedArea.superseded_in.is_(None))

@@ -15,6 +15,7 @@ from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from models.access.permissions import Action, require
+from models.language import N_, _, datetime_text, ngettext
 from models.records.audit_events import AuditEvent
 from models.records.equipment import Device
 from models.records.people import Patient, User
@@ -26,39 +27,41 @@ PAGE = 200
 #: Walking an event by its number costs about as much as this many index entries of a
 #: period read and sorted by time (SQLite, a million sessions: 0.77 against 0.03 µs).
 WALKED_PER_SORTED = 25
-AREA_LABELS = {area.value: area.label for area in Area}
+_AREA_CODES = frozenset(area.value for area in Area)
 
 #: What each recorded action means, in words; an action not listed shows as recorded.
 ACTIONS = {
-    "session.start": "Started a session", "session.save_draft": "Saved a draft",
-    "session.complete": "Completed and signed", "session.review": "Signed off",
-    "session.amend": "Amended", "session.void": "Voided", "session.aftercare":
-    "Gave the aftercare sheet", "session.follow_up": "Recorded a follow-up",
-    "patient.create": "Registered a patient", "login": "Signed in",
-    "login.failed": "Failed to sign in", "logout": "Signed out",
-    "user.create": "Created an account", "user.disable": "Disabled an account",
-    "user.unlock": "Unlocked an account", "user.certify": "Recorded a certification",
-    "user.rehash": "Renewed a password hash", "device.create": "Registered a device",
-    "device.tip": "Fitted a tip", "device.verified": "Logged the daily verification",
-    "device.failed": "Logged a failed verification", "device.fault": "Reported a fault",
-    "device.repaired": "Logged a repair", "clinic.setting": "Changed a clinic setting",
-    "clinic.photo_poses": "Changed an area's photo poses",
-    "course.plan": "Planned a course", "incident.open": "An incident report fell due",
-    "incident.file": "Filed an incident report", "import.file": "Imported a device file",
-    "export": "Exported records", "backup.create": "Made a backup",
-    "backup.restore": "Restored a backup", "profile.add": "Added an import profile",
-    "profile.retire": "Retired an import profile", "test_patch.record":
-    "Recorded a test patch", "test_patch.read": "Read a test patch",
-    "test_patch_rule.create": "Required test patches", "care.access":
-    "Opened another technician's patient", "refused": "Was refused",
-    "consent.sign": "Witnessed a consent signed on screen",
-    "consent_document.add": "Added a consent form version",
-    "consent_document.retire": "Retired a consent form version",
-    "photo.add": "Added a photo", "photo.remove": "Took a photo out of a draft",
-    "photo.void": "Voided a photo", "photos.view": "Looked at a patient's photos",
-    "patient.portrait": "Chose a patient's portrait", "device.retire": "Retired a device",
-    "test_patch_rule.retire": "Retired a test-patch rule",
-    "session.device_pulses": "Recorded the device's pulses",
+    "session.start": N_("Started a session"), "session.save_draft": N_("Saved a draft"),
+    "session.complete": N_("Completed and signed"), "session.review": N_("Signed off"),
+    "session.amend": N_("Amended"), "session.void": N_("Voided"),
+    "session.aftercare": N_("Gave the aftercare sheet"),
+    "session.follow_up": N_("Recorded a follow-up"),
+    "patient.create": N_("Registered a patient"), "login": N_("Signed in"),
+    "login.failed": N_("Failed to sign in"), "logout": N_("Signed out"),
+    "user.create": N_("Created an account"), "user.disable": N_("Disabled an account"),
+    "user.unlock": N_("Unlocked an account"), "user.certify": N_("Recorded a certification"),
+    "user.rehash": N_("Renewed a password hash"), "device.create": N_("Registered a device"),
+    "device.tip": N_("Fitted a tip"), "device.verified": N_("Logged the daily verification"),
+    "device.failed": N_("Logged a failed verification"), "device.fault": N_("Reported a fault"),
+    "device.repaired": N_("Logged a repair"), "clinic.setting": N_("Changed a clinic setting"),
+    "clinic.photo_poses": N_("Changed an area's photo poses"),
+    "course.plan": N_("Planned a course"), "incident.open": N_("An incident report fell due"),
+    "incident.file": N_("Filed an incident report"),
+    "import.file": N_("Imported a device file"), "export": N_("Exported records"),
+    "backup.create": N_("Made a backup"), "backup.restore": N_("Restored a backup"),
+    "profile.add": N_("Added an import profile"),
+    "profile.retire": N_("Retired an import profile"),
+    "test_patch.record": N_("Recorded a test patch"), "test_patch.read": N_("Read a test patch"),
+    "test_patch_rule.create": N_("Required test patches"),
+    "care.access": N_("Opened another technician's patient"), "refused": N_("Was refused"),
+    "consent.sign": N_("Witnessed a consent signed on screen"),
+    "consent_document.add": N_("Added a consent form version"),
+    "consent_document.retire": N_("Retired a consent form version"),
+    "photo.add": N_("Added a photo"), "photo.remove": N_("Took a photo out of a draft"),
+    "photo.void": N_("Voided a photo"), "photos.view": N_("Looked at a patient's photos"),
+    "patient.portrait": N_("Chose a patient's portrait"), "device.retire": N_("Retired a device"),
+    "test_patch_rule.retire": N_("Retired a test-patch rule"),
+    "session.device_pulses": N_("Recorded the device's pulses"),
 }
 
 
@@ -138,7 +141,7 @@ def event_page(db: Session, actor: Actor, *, username: str | None = None,
     records = _records(db, [(e.entity, e.entity_id) for e, _name, _full in found])
     rows = [AuditRow(e.seq, e.occurred_at, name, e.action, e.entity, e.entity_id,
                      e.old_values, e.new_values, e.reason, person=full or "–",
-                     what=ACTIONS.get(e.action, e.action),
+                     what=_(ACTIONS[e.action]) if e.action in ACTIONS else e.action,
                      record=records.get((e.entity, e.entity_id or ""), _plain(e.entity,
                                                                               e.entity_id)),
                      changes=describe_changes(e.old_values, e.new_values))
@@ -224,13 +227,15 @@ def _records(db: Session, keys: Iterable[tuple[str, str | None]]
     uuids = [UUID(i) for i in wanted["patient"] if not i.isdigit() and _is_uuid(i)]
     for patient in db.scalars(select(Patient).where(or_(Patient.id.in_(ids("patient")),
                                                         Patient.uuid.in_(uuids)))):
-        name = f"Patient {patient.full_name} ({patient.identifier})"
+        name = _("Patient {name} ({identifier})").format(name=patient.full_name,
+                                                        identifier=patient.identifier)
         named[("patient", str(patient.id))] = named[("patient", str(patient.uuid))] = name
     for user in db.scalars(select(User).where(User.id.in_(ids("user")))):
-        named[("user", str(user.id))] = f"User {user.full_name} ({user.username})"
+        named[("user", str(user.id))] = _("User {name} ({username})").format(
+            name=user.full_name, username=user.username)
     for device in db.scalars(select(Device).where(Device.id.in_(ids("device")))):
-        named[("device", str(device.id))] = (f"Device {device.make} {device.model} "
-                                             f"({device.serial})")
+        named[("device", str(device.id))] = _("Device {make} {model} ({serial})").format(
+            make=device.make, model=device.model, serial=device.serial)
     return named
 
 
@@ -243,7 +248,7 @@ def _is_uuid(text: str) -> bool:
 
 
 def _sessions(db: Session, ids: set[str]) -> dict[tuple[str, str], str]:
-    """'Session of Ana Lima (P-1), 12 Mar 2026 10:05: Neck, Cheeks' for each session."""
+    """'Session of Ana Lima (P-1), 2026-03-12 10:05: Neck, Cheeks' for each session."""
     uuids = []
     for text in ids:
         try:
@@ -261,12 +266,18 @@ def _sessions(db: Session, ids: set[str]) -> dict[tuple[str, str], str]:
             .where(TreatedArea.session_id.in_([row.id for row in found]),
                    TreatedArea.superseded_in.is_(None))
             .order_by(TreatedArea.position)):
-        areas[session_id].append(AREA_LABELS.get(area, area))
-    return {("treatment_session", str(row.uuid)):
-            f"Session of {row.full_name} ({row.identifier}), "
-            f"{row.started_at.astimezone():%d %b %Y %H:%M}"
-            + (f": {', '.join(areas[row.id])}" if areas[row.id] else "")
-            for row in found}
+        areas[session_id].append(Area(area).label if area in _AREA_CODES else area)
+    return {("treatment_session", str(row.uuid)): _session_name(
+        row.full_name, row.identifier, row.started_at, areas[row.id]) for row in found}
+
+
+def _session_name(name: str, identifier: str, started_at: datetime, areas: list[str]) -> str:
+    when = datetime_text(started_at)
+    if not areas:
+        return _("Session of {name} ({identifier}), {when}").format(
+            name=name, identifier=identifier, when=when)
+    return _("Session of {name} ({identifier}), {when}: {areas}").format(
+        name=name, identifier=identifier, when=when, areas=", ".join(areas))
 
 
 def describe_changes(old_values: str, new_values: str, limit: int = 8) -> str:
@@ -278,7 +289,9 @@ def describe_changes(old_values: str, new_values: str, limit: int = 8) -> str:
         parts.append(f"{key}: {_short(before)} → {_short(after)}" if key in old
                      else f"{key}: {_short(after)}")
     more = len(set(old) | set(new)) - limit
-    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+    if more > 0:
+        parts.append(ngettext("and {n} more", "and {n} more", more).format(n=more))
+    return "; ".join(parts)
 
 
 def _json(text: str) -> dict[str, Any]:

@@ -36,10 +36,12 @@ from sqlalchemy.orm import Session, aliased
 
 from models.access.permissions import Action, require
 from models.clinic import clinic_settings
+from models.language import _, date_text, ngettext, number_text
 from models.records.audit_events import AuditEvent
 from models.records.imports import ImportBatchSession
 from models.records.people import Patient, User
 from models.records.treatment import ParameterSetting, Reaction, TreatedArea, TreatmentSession
+from models.values.parameters import SETTINGS_BY_KEY
 from models.values.rows import Actor
 from models.values.vocabulary import Area, ReactionKind, SessionStatus
 
@@ -54,6 +56,7 @@ DEVICE_PULSES_ACTION = "session.device_pulses"  # models/workflow/import_recordi
 _DEVICE_FLAGGED = re.compile(r"\((\d+) flagged\)")
 
 Energy = tuple[str, float]  # ("fluence", J/cm²) or ("energy", J) of an area's first pass
+_SETTING_KEYS = {"fluence": "fluence_j_cm2", "energy": "energy_j"}
 Previous = dict[int, tuple[datetime, Energy]]  # an area id: the setting it changed from
 
 
@@ -259,17 +262,20 @@ def _device_flagged(rows: Connection, uuids: Sequence[UUID]) -> dict[UUID, int]:
 
 
 def _reaction_flags(reactions: Sequence[tuple[str, int]]) -> tuple[str, ...]:
-    return tuple(f"{ReactionKind(kind).label} grade {grade}" for kind, grade in reactions
-                 if grade >= FLAG_GRADE)
+    return tuple(_("{reaction} grade {grade}").format(reaction=ReactionKind(kind).label,
+                                                      grade=grade)
+                 for kind, grade in reactions if grade >= FLAG_GRADE)
 
 
 def _pulse_flags(from_device: int, imported: int) -> tuple[str, ...]:
     if not from_device + imported:
         return ()
-    sources = ([f"{from_device} from the connected device"] if from_device else []) + \
-              ([f"{imported} from imported files"] if imported else [])
-    return (f"{from_device + imported} pulse(s) off their setting or on hot skin "
-            f"({', '.join(sources)})",)
+    sources = ([_("{n} from the connected device").format(n=from_device)] if from_device
+               else []) + ([_("{n} from imported files").format(n=imported)] if imported else [])
+    total = from_device + imported
+    return (ngettext("{n} pulse off its setting or on hot skin ({sources})",
+                     "{n} pulses off their setting or on hot skin ({sources})", total)
+            .format(n=total, sources=", ".join(sources)),)
 
 
 def _previous_energies(rows: Connection, ids: Sequence[int],
@@ -325,9 +331,20 @@ def _change_flags(areas: Sequence[_AreaNow], previous: Previous,
             continue
         change = now[1] / before[1][1] - 1
         if abs(change) > limit:
-            flags.append(f"{now[0].capitalize()} on {Area(area.area).label} "
-                         f"{'up' if change > 0 else 'down'}"
-                         f" {abs(change):.0%} since {before[0].astimezone():%Y-%m-%d}"
-                         + (f"; reason given: {area.change_reason}" if area.change_reason
-                            else "; no reason given"))
+            flags.append(_change_flag(now[0], area, change, before[0]))
     return tuple(flags)
+
+
+def _change_flag(setting: str, area: _AreaNow, change: float, since: datetime) -> str:
+    """'Fluence on Neck up 33% since 2026-03-02; reason given: …' (or no reason given)."""
+    if change > 0:
+        text = (_("{setting} on {area} up {percent}% since {day}; reason given: {reason}")
+                if area.change_reason else
+                _("{setting} on {area} up {percent}% since {day}; no reason given"))
+    else:
+        text = (_("{setting} on {area} down {percent}% since {day}; reason given: {reason}")
+                if area.change_reason else
+                _("{setting} on {area} down {percent}% since {day}; no reason given"))
+    return text.format(setting=SETTINGS_BY_KEY[_SETTING_KEYS[setting]].label,
+                       area=Area(area.area).label, percent=number_text(abs(change) * 100),
+                       day=date_text(since.astimezone().date()), reason=area.change_reason)

@@ -24,6 +24,7 @@ from models.access.permissions import Action, Refused, require
 from models.clinic import clinic_settings
 from models.clinic.clinic_settings import ClinicRules
 from models.errors import LaserLogError, NotAllowed, NotFound, ValidationFailed
+from models.language import N_, _, datetime_text
 from models.reading.history import entry_of, load_session
 from models.records.equipment import Device
 from models.records.people import User
@@ -58,28 +59,40 @@ from models.workflow.session_rows import apply_entry, snapshot
 
 #: The key of an amendment's values that names the review it withdrew.
 REVIEW_KEY = "review"
+#: Why a session not signed cannot be reviewed or amended, by what was asked and its status.
+_NOT_SIGNED = {
+    ("reviewed", SessionStatus.DRAFT): N_(
+        "This session is draft; only a completed session can be reviewed"),
+    ("reviewed", SessionStatus.VOIDED): N_(
+        "This session is voided; only a completed session can be reviewed"),
+    ("amended", SessionStatus.DRAFT): N_(
+        "This session is draft; only a completed session can be amended"),
+    ("amended", SessionStatus.VOIDED): N_(
+        "This session is voided; only a completed session can be amended"),
+}
 
 
 def _session(db: Session, actor: Actor, action: Action, session_id: int,
              expected_version: int | None) -> TreatmentSession:
     session = db.get(TreatmentSession, session_id)
     if session is None:
-        raise NotFound(f"No session with id {session_id}")
+        raise NotFound(_("No session with id {id}").format(id=session_id))
     require(actor, action, "treatment_session", session.uuid)
     check_version(db, session, expected_version)
     return session
 
 
 def _refuse_unless_signed(session: TreatmentSession, doing: str) -> None:
+    """Refuse unless the session is signed; ``doing`` is "reviewed" or "amended"."""
     if session.status not in SIGNED:
-        status = SessionStatus(session.status).label.lower()
-        raise NotAllowed(f"This session is {status}; only a completed session can be {doing}")
+        raise NotAllowed(_(_NOT_SIGNED[(doing, SessionStatus(session.status))]))
 
 
-def _reason(reason: str, what: str) -> str:
+def _reason(reason: str, missing: str) -> str:
+    """The reason given, stripped; ``missing`` (marked with N_) when none is."""
     reason = reason.strip()
     if not reason:
-        raise ValidationFailed({"reason": f"Give the reason for the {what}"})
+        raise ValidationFailed({"reason": _(missing)})
     return reason
 
 
@@ -90,7 +103,7 @@ def review_session(db: Session, actor: Actor, session_id: int,
     session = _session(db, actor, Action.REVIEW_SESSION, session_id, expected_version)
     _refuse_unless_signed(session, "reviewed")
     if session.status == SessionStatus.REVIEWED:
-        raise NotAllowed("This session is already reviewed")
+        raise NotAllowed(_("This session is already reviewed"))
     before = snapshot(session)
     session.status = SessionStatus.REVIEWED
     session.reviewed_at, session.reviewed_by_id = datetime.now(UTC), actor.id
@@ -147,7 +160,7 @@ def _safety_problems(db: Session, session: TreatmentSession, entry: SessionInput
     """
     problems: dict[str, str] = {}
     if entry.device_id is not None and db.get(Device, entry.device_id) is None:
-        problems["device"] = "The device picked is not in the register"
+        problems["device"] = _("The device picked is not in the register")
     started_at = entry.started_at or session.started_at
     problems.update(_start_problems(db, session, started_at))
     original = {area.area: area for area in entry_of(load_session(db, session.id)).areas}
@@ -186,11 +199,11 @@ def _start_problems(db: Session, session: TreatmentSession, started_at: datetime
     following = db.scalar(select(func.min(TreatmentSession.started_at)).where(
         *others, TreatmentSession.started_at > session.started_at))
     if previous is not None and started_at < previous:
-        return {"started_at": "The session cannot start before this patient's previous "
-                              f"session ({previous.astimezone():%Y-%m-%d %H:%M})"}
+        return {"started_at": _("The session cannot start before this patient's previous "
+                                "session ({when})").format(when=datetime_text(previous))}
     if following is not None and started_at > following:
-        return {"started_at": "The session cannot start after this patient's next session "
-                              f"({following.astimezone():%Y-%m-%d %H:%M})"}
+        return {"started_at": _("The session cannot start after this patient's next session "
+                                "({when})").format(when=datetime_text(following))}
     return {}
 
 
@@ -202,7 +215,7 @@ def _device_value_problems(areas: tuple[AreaInput, ...], original: dict[str, Are
             continue
         recorded = original.get(area.area)
         if recorded is None or _as_recorded(recorded) != _as_recorded(area):
-            problems[f"areas.{area.area}"] = (
+            problems[f"areas.{area.area}"] = _(
                 "Parameters a device recorded are kept as recorded, or replaced by typed "
                 "values")
     return problems
@@ -225,7 +238,7 @@ def _amended(db: Session, actor: Actor, session_id: int, expected_version: int |
     """The signed session ``actor`` amends, signing with their own password."""
     session = _session(db, actor, Action.AMEND_SESSION, session_id, expected_version)
     if signature.actor_id != actor.id:
-        raise Refused("An amendment is signed with the supervisor's own password", actor,
+        raise Refused(_("An amendment is signed with the supervisor's own password"), actor,
                       "amend_session", "treatment_session", session.uuid)
     _refuse_unless_signed(session, "amended")
     return session
@@ -239,12 +252,12 @@ def add_photos(db: Session, actor: Actor, session_id: int, photos: Sequence[Late
     and in the amendment's own, and the session's content is sealed again with them in it.
     Like any amendment it withdraws a review: the session awaits review with its photos."""
     session = _amended(db, actor, session_id, expected_version, signature)
-    reason = _reason(reason, "amendment")
+    reason = _reason(reason, N_("Give the reason for the amendment"))
     if not photos:
-        raise LaserLogError("No photos to add; nothing was recorded")
+        raise LaserLogError(_("No photos to add; nothing was recorded"))
     treated = {area.area for area in session.areas}
-    problems = {f"photo.{n}": f"The session did not treat the {Area(p.area).label.lower()}"
-                for n, p in enumerate(photos) if p.area not in treated}
+    problems = {f"photo.{n}": _("The session did not treat {area}").format(
+        area=Area(p.area).label) for n, p in enumerate(photos) if p.area not in treated}
     if problems:
         raise ValidationFailed(problems)
     before = snapshot(session)
@@ -274,7 +287,7 @@ def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInpu
     confirmed by ``accounts.confirm_signature``), recording the values replaced; any review
     is withdrawn and the session awaits review again."""
     session = _amended(db, actor, session_id, expected_version, signature)
-    reason = _reason(reason, "amendment")
+    reason = _reason(reason, N_("Give the reason for the amendment"))
     entry = _with_consent_signed(session, entry)
     problems = problems_for_completion(entry) | _safety_problems(db, session, entry)
     if session.screening is not None and session.screening.consent_id is None:
@@ -289,7 +302,7 @@ def amend_session(db: Session, actor: Actor, session_id: int, entry: SessionInpu
     changed = {key for key, value in snapshot(session).items()
                if key != "status" and value != before[key]}
     if not changed:
-        raise LaserLogError("The amendment changes nothing; nothing was recorded")
+        raise LaserLogError(_("The amendment changes nothing; nothing was recorded"))
     stored = stored_value_problems(session)
     if stored:
         raise ValidationFailed(stored)
@@ -344,8 +357,8 @@ def void_session(db: Session, actor: Actor, session_id: int, reason: str,
     """Mark a session void: it stays, with who voided it, when and why."""
     session = _session(db, actor, Action.VOID_SESSION, session_id, expected_version)
     if session.status == SessionStatus.VOIDED:
-        raise NotAllowed("This session is already voided")
-    reason = _reason(reason, "voiding")
+        raise NotAllowed(_("This session is already voided"))
+    reason = _reason(reason, N_("Give the reason for the voiding"))
     before = snapshot(session)
     session.status = SessionStatus.VOIDED
     session.voided_at, session.voided_by_id, session.void_reason = (

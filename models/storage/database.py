@@ -23,6 +23,7 @@ from models.errors import (
     StorageReadOnly,
     ValueTooLong,
 )
+from models.language import _
 from models.storage import own_files
 from models.storage.preferences import ENV_VAR as ENV_VAR  # where they were first: kept
 from models.storage.preferences import data_dir
@@ -37,16 +38,16 @@ def parse_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except exc.ArgumentError:
-        raise DatabaseUnavailable(
-            f"Cannot open database {url!r}: not a database URL "
-            "(expected sqlite:///PATH or postgresql://USER@HOST/NAME)"
+        raise DatabaseUnavailable(_(
+            "Cannot open database {url}: not a database URL (expected sqlite:///PATH or "
+            "postgresql://USER@HOST/NAME)").format(url=repr(url))
         ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise DatabaseUnavailable(
-            f"Cannot open database {describe(url)}: only SQLite and PostgreSQL are supported"
-        )
+        raise DatabaseUnavailable(_(
+            "Cannot open database {url}: only SQLite and PostgreSQL are supported").format(
+            url=describe(url)))
     return parsed
 
 
@@ -83,14 +84,14 @@ def failure_reason(error: exc.DBAPIError) -> str:
     message = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
     code = getattr(error.orig, "sqlite_errorname", "")
     if code.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")):
-        return ("it cannot be written (read-only file, folder or disk, or no permission; "
-                "LaserLog writes beside the file too)")
+        return _("it cannot be written (read-only file, folder or disk, or no permission; "
+                 "LaserLog writes beside the file too)")
     if code == "SQLITE_FULL":
-        return "the disk holding it is full; free some space"
+        return _("the disk holding it is full; free some space")
     if "file is not a database" in message:
-        return "the file is not a LaserLog (SQLite) database"
+        return _("the file is not a LaserLog (SQLite) database")
     if "connection refused" in message.lower():
-        return "the database server is not running or cannot be reached"
+        return _("the database server is not running or cannot be reached")
     return message
 
 
@@ -141,11 +142,12 @@ class Database:
         if path == data_dir() / "laserlog.db":
             path.parent.mkdir(parents=True, exist_ok=True)
         if not path.parent.is_dir():
-            raise DatabaseUnavailable(
-                f"Cannot open database {self.display_url}: the folder {path.parent} does not exist"
-            )
+            raise DatabaseUnavailable(_(
+                "Cannot open database {url}: the folder {folder} does not exist").format(
+                url=self.display_url, folder=path.parent))
         if path.is_dir():
-            raise DatabaseUnavailable(f"Cannot open database {self.display_url}: it is a folder")
+            raise DatabaseUnavailable(_("Cannot open database {url}: it is a folder").format(
+                url=self.display_url))
 
     def check(self) -> None:
         """Connect once, turning every failure into one sentence that names the database."""
@@ -155,9 +157,8 @@ class Database:
                 if self.is_sqlite:
                     conn.exec_driver_sql("PRAGMA schema_version").scalar()
         except exc.DBAPIError as error:
-            raise DatabaseUnavailable(
-                f"Cannot open database {self.display_url}: {failure_reason(error)}"
-            ) from None
+            raise DatabaseUnavailable(_("Cannot open database {url}: {reason}").format(
+                url=self.display_url, reason=failure_reason(error))) from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -197,26 +198,33 @@ class Database:
                                                                        "") or ""
         message = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         if code == "SQLITE_FULL" or code == "53100" or "No space left" in message:
-            return StorageFull(
-                f"The disk holding the database ({where}) is full: this change was not saved. "
-                "Free some space; what is on screen stays and is saved then")
+            return StorageFull(_(
+                "The disk holding the database ({database}) is full: this change was not "
+                "saved. Free some space; what is on screen stays and is saved then").format(
+                database=where))
         if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")) or \
                 (code in ("25006", "42501") and "LaserLog keeps" not in message):
-            return StorageReadOnly(
-                f"The database ({where}) cannot be written (read-only file, folder or disk, or "
-                "no permission): this change was not saved. Ask IT to make it writable")
+            return StorageReadOnly(_(
+                "The database ({database}) cannot be written (read-only file, folder or disk, "
+                "or no permission): this change was not saved. Ask IT to make it writable"
+                ).format(database=where))
         if code.startswith("SQLITE_IOERR"):
-            return StorageFull(
-                f"The disk holding the database ({where}) failed to write ({message}): this "
-                "change was not saved. Check the disk; what is on screen stays")
+            return StorageFull(_(
+                "The disk holding the database ({database}) failed to write ({reason}): this "
+                "change was not saved. Check the disk; what is on screen stays").format(
+                database=where, reason=message))
         if code == "22001":
-            limit = message.split("(")[-1].rstrip(")") if "(" in message else "its limit"
-            return ValueTooLong(f"A value is longer than the database allows (at most {limit} "
-                                "characters): shorten it; nothing was saved")
+            if "(" in message:
+                return ValueTooLong(_(
+                    "A value is longer than the database allows (at most {limit} characters): "
+                    "shorten it; nothing was saved").format(
+                    limit=message.split("(")[-1].rstrip(")")))
+            return ValueTooLong(_("A value is longer than the database allows (at most its "
+                                  "limit characters): shorten it; nothing was saved"))
         if self._lost_server(error):
-            return ServerUnreachable(
-                f"The database server ({where}) cannot be reached; nothing of this change was "
-                "saved")
+            return ServerUnreachable(_(
+                "The database server ({database}) cannot be reached; nothing of this change "
+                "was saved").format(database=where))
         return None
 
     def _lost_server(self, error: exc.DBAPIError) -> bool:

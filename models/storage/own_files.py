@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from models.errors import LaserLogError
+from models.language import N_, _
 
 SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
@@ -62,10 +63,31 @@ def database_of(path: Path) -> Path | None:
     return None
 
 
+#: The refusal for each thing a caller is ``doing``, one sentence each to translate whole.
+_REFUSALS = {
+    "write": N_("Cannot write {name}: it is a file of the LaserLog database in use "
+                "({database}); choose another file"),
+    "import": N_("Cannot import {name}: it is a file of the LaserLog database in use "
+                 "({database}); choose another file"),
+    "preview": N_("Cannot preview {name}: it is a file of the LaserLog database in use "
+                  "({database}); choose another file"),
+    "restore from": N_("Cannot restore from {name}: it is a file of the LaserLog database in "
+                       "use ({database}); choose another file"),
+    "compare with": N_("Cannot compare with {name}: it is a file of the LaserLog database in "
+                       "use ({database}); choose another file"),
+    "read a profile from": N_("Cannot read a profile from {name}: it is a file of the "
+                              "LaserLog database in use ({database}); choose another file"),
+}
+
+
 def refuse_database_file(path: Path, doing: str) -> None:
-    """Raise ``DatabaseFileRefused`` when ``path`` is a file of an open database."""
+    """Raise ``DatabaseFileRefused`` when ``path`` is a file of an open database; ``doing``
+    says what was to be done with it ("write", "import", "restore from" …)."""
     database = database_of(path)
     if database is not None:
+        refusal = _REFUSALS.get(doing)
         raise DatabaseFileRefused(
-            f"Cannot {doing} {path.name}: it is a file of the LaserLog database in use "
-            f"({database.name}); choose another file")
+            _(refusal).format(name=path.name, database=database.name) if refusal else
+            _("Cannot {doing} {name}: it is a file of the LaserLog database in use "
+              "({database}); choose another file").format(doing=doing, name=path.name,
+                                                         database=database.name))

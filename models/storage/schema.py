@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 from sqlalchemy import exc, inspect, text
 
 from models.errors import DatabaseUnavailable, one_line
+from models.language import _, ngettext
 from models.storage.database import Database, failure_reason, open_database
 from models.storage.migrations import HEAD
 from models.storage.preferences import data_dir
@@ -59,13 +60,15 @@ def upgrade(database: Database) -> Path | None:
         with database.engine.connect() as conn:
             tables = inspect(conn).get_table_names()
         if tables:
-            raise DatabaseUnavailable(
-                f"{database.display_url} holds tables but no LaserLog schema version: it is "
-                "not a LaserLog database, or it is damaged; nothing was changed")
+            raise DatabaseUnavailable(_(
+                "{database} holds tables but no LaserLog schema version: it is not a LaserLog "
+                "database, or it is damaged; nothing was changed").format(
+                database=database.display_url))
     if current is not None and current.isdigit() and not known_revision(current):
-        raise DatabaseUnavailable(
-            f"{database.display_url} was written by a newer LaserLog (schema {current}; this "
-            f"one knows up to {HEAD}); update LaserLog on this PC")
+        raise DatabaseUnavailable(_(
+            "{database} was written by a newer LaserLog (schema {revision}; this one knows up "
+            "to {head}); update LaserLog on this PC").format(
+            database=database.display_url, revision=current, head=HEAD))
     backup = None
     path = database.sqlite_path
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -99,9 +102,12 @@ def migrate(database: Database, revision: str, downgrade: bool = False) -> None:
                 if database.is_sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
-                        raise DatabaseUnavailable(
-                            f"Migrating {database.display_url} would break {len(broken)} "
-                            "reference(s) between tables; nothing was changed")
+                        raise DatabaseUnavailable(ngettext(
+                            "Migrating {database} would break {n} reference between tables; "
+                            "nothing was changed",
+                            "Migrating {database} would break {n} references between tables; "
+                            "nothing was changed", len(broken)).format(
+                            database=database.display_url, n=len(broken)))
         finally:
             if database.is_sqlite:
                 cast("sqlite3.Connection", conn.connection.dbapi_connection).execute(
@@ -116,9 +122,9 @@ def check_sqlite_storage(database: Database) -> None:
     except exc.DBAPIError as error:
         found = [failure_reason(error)]
     if found != ["ok"]:
-        raise DatabaseUnavailable(
-            f"{database.display_url} is damaged ({one_line(found[0])}); restore the latest "
-            "backup (python main.py restore FILE)")
+        raise DatabaseUnavailable(_(
+            "{database} is damaged ({reason}); restore the latest backup (python main.py "
+            "restore FILE)").format(database=database.display_url, reason=one_line(found[0])))
 
 
 def open_current(url: str) -> tuple[Database, Path | None]:
@@ -130,10 +136,9 @@ def open_current(url: str) -> tuple[Database, Path | None]:
         return database, upgrade(database)
     except exc.DBAPIError as error:
         database.dispose()
-        raise DatabaseUnavailable(
-            f"Cannot set up the LaserLog tables in {database.display_url}: "
-            f"{failure_reason(error)}"
-        ) from None
+        raise DatabaseUnavailable(_("Cannot set up the LaserLog tables in {database}: {reason}")
+                                  .format(database=database.display_url,
+                                          reason=failure_reason(error))) from None
     except BaseException:
         database.dispose()
         raise

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from models.errors import LaserLogError, one_line
+from models.language import _
 from models.storage.database import Database
 
 
@@ -50,8 +51,9 @@ def backup_sqlite_file(source: Path, target: Path,
 def pg_tool(name: str) -> str:
     tool = shutil.which(name)
     if tool is None:
-        raise BackupFailed(f"{name} is not installed; install PostgreSQL's client tools "
-                           "(Debian: postgresql-client) to back up or restore this database")
+        raise BackupFailed(_("{tool} is not installed; install PostgreSQL's client tools "
+                             "(Debian: postgresql-client) to back up or restore this database"
+                             ).format(tool=name))
     return tool
 
 
@@ -91,12 +93,12 @@ def dump_postgres(database: Database, out: Path,
                      database.libpq_url(with_password=False)], libpq_env(database), waiting)
     if done.returncode != 0:
         if "No space left" in done.stderr:
-            raise BackupFailed(f"Cannot write {out}: the disk is full; free some space and "
-                               "try again")
-        raise BackupFailed(f"pg_dump failed: {one_line(done.stderr)}")
+            raise BackupFailed(_("Cannot write {path}: the disk is full; free some space and "
+                                 "try again").format(path=out))
+        raise BackupFailed(_("pg_dump failed: {reason}").format(reason=one_line(done.stderr)))
     listed = subprocess.run([pg_tool("pg_restore"), "--list", str(out)],
                             capture_output=True, text=True)
     if listed.returncode != 0 or "alembic_version" not in listed.stdout:
         out.unlink(missing_ok=True)
-        raise BackupFailed("The dump pg_dump wrote cannot be read back; not kept")
+        raise BackupFailed(_("The dump pg_dump wrote cannot be read back; not kept"))
     return out

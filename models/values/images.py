@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from models.errors import ValidationFailed
+from models.language import _, number_text
 
 MAX_FILE_BYTES = 80 * 1024 * 1024
 MAX_PIXELS = 80_000_000  # a 12-megapixel photo is well inside; 30,000 × 30,000 is not
@@ -66,40 +67,47 @@ def _pillow() -> None:
     Image._laserlog_ready = True  # type: ignore[attr-defined]
 
 
-def read_image_file(path: Path, long_side: int = DEFAULT_LONG_SIDE) -> CleanImage:
-    """``clean_image`` of a file, refused in words when it is too large or unreadable."""
-    name = path.name
+def read_image_file(path: Path, long_side: int = DEFAULT_LONG_SIDE,
+                    name: str | None = None) -> CleanImage:
+    """``clean_image`` of a file, refused in words when it is too large or unreadable (the
+    file called ``name`` there, else by its own name)."""
+    name = path.name if name is None else name
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ImageRefused(f"{name} is {size // (1024 * 1024)} MB; a photo may be at most "
-                               f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
+            raise ImageRefused(_("{name} is {size} MB; a photo may be at most {limit} MB").format(
+                name=name, size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)))
         data = path.read_bytes()
     except OSError as error:
         from models.errors import os_reason
 
-        raise ImageRefused(f"{name} cannot be read: {os_reason(error)}") from error
+        raise ImageRefused(_("{name} cannot be read: {reason}").format(
+            name=name, reason=os_reason(error))) from error
     return clean_image(data, name, long_side)
 
 
-def clean_image(data: bytes, name: str = "The file",
+def clean_image(data: bytes, name: str | None = None,
                 long_side: int = DEFAULT_LONG_SIDE) -> CleanImage:
-    """The image in ``data`` made safe to store (see the module's description)."""
+    """The image in ``data`` made safe to store (see the module's description); ``name``
+    names it in a refusal (None: "The file")."""
     _pillow()
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    name = _("The file") if name is None else name
     if len(data) > MAX_FILE_BYTES:
-        raise ImageRefused(f"{name} is larger than a photo may be "
-                           f"({MAX_FILE_BYTES // (1024 * 1024)} MB)")
+        raise ImageRefused(_("{name} is larger than a photo may be ({limit} MB)").format(
+            name=name, limit=MAX_FILE_BYTES // (1024 * 1024)))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=FORMATS)
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise ImageRefused(
-                    f"{name} is {width:,} × {height:,} pixels, more than a photo may have "
-                    f"({MAX_PIXELS // 1_000_000} megapixels)")
+                raise ImageRefused(_(
+                    "{name} is {width} × {height} pixels, more than a photo may have "
+                    "({limit} megapixels)").format(name=name, width=number_text(width),
+                                                   height=number_text(height),
+                                                   limit=MAX_PIXELS // 1_000_000))
             taken_at = _taken_at(image)
             image.load()
             # Turned only when the camera says so (a copy of 12 megapixels costs time).
@@ -108,14 +116,15 @@ def clean_image(data: bytes, name: str = "The file",
     except ImageRefused:
         raise
     except UnidentifiedImageError as error:
-        raise ImageRefused(f"{name} is not a photo LaserLog can read "
-                           "(JPEG, PNG, HEIC, WebP or TIFF)") from error
+        raise ImageRefused(_("{name} is not a photo LaserLog can read "
+                             "(JPEG, PNG, HEIC, WebP or TIFF)").format(name=name)) from error
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ImageRefused(f"{name} has more pixels than a photo may have "
-                           f"({MAX_PIXELS // 1_000_000} megapixels)") from error
+        raise ImageRefused(_("{name} has more pixels than a photo may have "
+                             "({limit} megapixels)").format(
+            name=name, limit=MAX_PIXELS // 1_000_000)) from error
     except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise ImageRefused(f"{name} is damaged or cut off and cannot be read as a photo"
-                           ) from error
+        raise ImageRefused(_("{name} is damaged or cut off and cannot be read as a photo"
+                             ).format(name=name)) from error
     rgb = upright if upright.mode == "RGB" else upright.convert("RGB")
     rgb.thumbnail((long_side, long_side), Image.Resampling.BICUBIC)
     stored = _jpeg(rgb)

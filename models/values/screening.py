@@ -11,29 +11,35 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from models.language import N_, _, date_text
 from models.values.vocabulary import FITZPATRICK_TYPES, Labelled
 
 
 class Contraindication(Labelled):
-    PREGNANCY = "pregnancy", "Pregnant, or may be pregnant"
-    HERPES = "herpes", "Active herpes, or a history of outbreaks"
-    SKIN_CANCER = "skin_cancer", "Skin cancer, now or in the past"
-    KELOIDS = "keloids", "Scars easily or forms keloids"
-    ISOTRETINOIN = "isotretinoin", "Acne medication (isotretinoin) in the last 6 months"
-    PHOTOSENSITISING = "photosensitising", "Photosensitising medication"
-    SUN_EXPOSURE = "sun_exposure", "Recent sun exposure or a tan"
+    PREGNANCY = "pregnancy", N_("Pregnant, or may be pregnant")
+    HERPES = "herpes", N_("Active herpes, or a history of outbreaks")
+    SKIN_CANCER = "skin_cancer", N_("Skin cancer, now or in the past")
+    KELOIDS = "keloids", N_("Scars easily or forms keloids")
+    ISOTRETINOIN = "isotretinoin", N_("Acne medication (isotretinoin) in the last 6 months")
+    PHOTOSENSITISING = "photosensitising", N_("Photosensitising medication")
+    SUN_EXPOSURE = "sun_exposure", N_("Recent sun exposure or a tan")
 
 
-#: Found, these stop the treatment outright: no reason given makes it safe.
-HARD_STOPS = frozenset({Contraindication.PREGNANCY})
+#: Found, these stop the treatment outright: no reason given makes it safe. Each with what
+#: the form says.
+HARD_STOP_PROBLEMS = {
+    Contraindication.PREGNANCY: N_("Do not treat: pregnant, or may be pregnant. This session "
+                                   "cannot be completed."),
+}
+HARD_STOPS = frozenset(HARD_STOP_PROBLEMS)
 
 
 class ChecklistItem(Labelled):
-    SKIN_CLEAN = "skin_clean", "Skin clean of lotions, make-up and oils"
-    PATIENT_EYEWEAR = "patient_eyewear", "Eyewear on the patient"
-    OPERATOR_EYEWEAR = "operator_eyewear", "Eyewear on the operator"
-    DAILY_VERIFICATION = "daily_verification", "The device's daily verification is done"
-    CONSENT_VALID = "consent_valid", "Consent is signed and valid for this treatment"
+    SKIN_CLEAN = "skin_clean", N_("Skin clean of lotions, make-up and oils")
+    PATIENT_EYEWEAR = "patient_eyewear", N_("Eyewear on the patient")
+    OPERATOR_EYEWEAR = "operator_eyewear", N_("Eyewear on the operator")
+    DAILY_VERIFICATION = "daily_verification", N_("The device's daily verification is done")
+    CONSENT_VALID = "consent_valid", N_("Consent is signed and valid for this treatment")
 
 
 @dataclass(frozen=True)
@@ -64,15 +70,18 @@ def problems_in_screening(screening: ScreeningInput, today: date) -> dict[str, s
     """Values that are present but wrong: unknown codes, a consent signed in the future."""
     problems: dict[str, str] = {}
     for code in screening.found - set(Contraindication):
-        problems[screening_key(code)] = f"Unknown contraindication {code!r}"
+        problems[screening_key(code)] = _("Unknown contraindication {code}").format(
+            code=repr(code))
     for code in screening.checklist - set(ChecklistItem):
-        problems[screening_key("checklist")] = f"Unknown checklist item {code!r}"
+        problems[screening_key("checklist")] = _("Unknown checklist item {code}").format(
+            code=repr(code))
     if screening.fitzpatrick is not None and screening.fitzpatrick not in FITZPATRICK_TYPES:
-        problems[screening_key("fitzpatrick")] = "The Fitzpatrick skin type is I to VI"
+        problems[screening_key("fitzpatrick")] = _("The Fitzpatrick skin type is I to VI")
     signed = screening.consent_signed_on
     if signed is not None and signed > today:
-        problems[screening_key("consent_signed_on")] = (
-            f"Consent cannot be signed in the future ({signed:%Y-%m-%d} is after today)")
+        problems[screening_key("consent_signed_on")] = _(
+            "Consent cannot be signed in the future ({day} is after today)").format(
+            day=date_text(signed))
     return problems
 
 
@@ -82,26 +91,25 @@ def problems_for_treatment(screening: ScreeningInput, today: date) -> dict[str, 
     problems = problems_in_screening(screening, today)
     if screening.fitzpatrick is None:
         problems.setdefault(screening_key("fitzpatrick"),
-                            "Choose the patient's Fitzpatrick skin type")
+                            _("Choose the patient's Fitzpatrick skin type"))
     for code in sorted(screening.hard_stops):
-        problems[screening_key(code)] = (
-            f"Do not treat: {Contraindication(code).label.lower()}. This session cannot be "
-            "completed.")
+        problems[screening_key(code)] = _(HARD_STOP_PROBLEMS[Contraindication(code)])
     for code in sorted(screening.found - HARD_STOPS):
         if code in set(Contraindication) and not screening.reasons.get(code, "").strip():
             problems[screening_key(code)] = (
-                "Give the reason treatment goes ahead despite this warning")
+                _("Give the reason treatment goes ahead despite this warning"))
     if screening.consent_id is None or screening.consent_signed_on is None:
-        problems.setdefault(screening_key("consent"), CONSENT_MISSING)
-    missing = [item.label.lower() for item in ChecklistItem if item not in screening.checklist]
+        problems.setdefault(screening_key("consent"), _(CONSENT_MISSING))
+    missing = [item.label for item in ChecklistItem if item not in screening.checklist]
     if missing:
-        problems.setdefault(screening_key("checklist"),
-                            "Tick the whole checklist before completing: " + "; ".join(missing))
+        problems.setdefault(screening_key("checklist"), _(
+            "Tick the whole checklist before completing: {items}").format(
+            items="; ".join(missing)))
     return problems
 
 
-CONSENT_MISSING = ("The patient has not signed the consent in force: have them sign it on "
-                   "screen (Sign consent)")
+CONSENT_MISSING = N_("The patient has not signed the consent in force: have them sign it on "
+                     "screen (Sign consent)")
 
 
 def as_json(screening: ScreeningInput) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from models.language import _
 from models.values.parameters import PASSES, PULSES, SETTINGS_BY_KEY
 from models.values.screening import ScreeningInput, problems_for_treatment, problems_in_screening
 from models.values.vocabulary import Area, ParameterSource, ReactionKind, ReactionOnset
@@ -74,28 +75,32 @@ def problems_in(entry: SessionInput, now: datetime | None = None) -> dict[str, s
     problems: dict[str, str] = {}
     if entry.duration_s is not None:
         if entry.duration_s <= 0:
-            problems["duration"] = "Duration must be more than zero minutes"
+            problems["duration"] = _("Duration must be more than zero minutes")
         elif entry.duration_s > MAX_DURATION_S:
-            problems["duration"] = "Duration cannot be over 6 hours (360 minutes)"
+            problems["duration"] = _("Duration cannot be over 6 hours (360 minutes)")
     if entry.started_at is not None and entry.started_at > now + CLOCK_SKEW:
-        problems["started_at"] = "The session cannot start in the future"
+        problems["started_at"] = _("The session cannot start in the future")
     elif entry.started_at is not None and entry.started_at < EARLIEST:
-        problems["started_at"] = f"A session cannot start before {EARLIEST:%Y}"
+        problems["started_at"] = _("A session cannot start before {year}").format(
+            year=EARLIEST.year)
     applied = entry.anaesthetic_applied_at
     if applied is not None and applied > now + CLOCK_SKEW:
-        problems["anaesthetic_applied_at"] = "The anaesthetic cannot be applied in the future"
+        problems["anaesthetic_applied_at"] = _("The anaesthetic cannot be applied in the future")
     seen: set[str] = set()
     for area in entry.areas:
         if area.area not in _AREA_CODES:
-            problems[f"areas.{area.area}"] = f"Unknown treated area {area.area!r}"
+            problems[f"areas.{area.area}"] = _("Unknown treated area {code}").format(
+                code=repr(area.area))
         elif area.area in seen:
-            problems[f"areas.{area.area}"] = f"{Area(area.area).label} is listed twice"
+            problems[f"areas.{area.area}"] = _("{area} is listed twice").format(
+                area=Area(area.area).label)
         seen.add(area.area)
         for settings in (area.settings, *(p.settings for p in area.per_pass)):
             for key, value in settings.items():
                 spec = SETTINGS_BY_KEY.get(key)
                 if spec is None:
-                    problems[area_key(area.area, key)] = f"Unknown parameter {key!r}"
+                    problems[area_key(area.area, key)] = _("Unknown parameter {code}").format(
+                        code=repr(key))
                 elif value is not None and (problem := spec.problem(value)):
                     problems[area_key(area.area, key)] = problem
         for spec, value in ((PULSES, area.pulses), (PASSES, area.passes)):
@@ -103,9 +108,10 @@ def problems_in(entry: SessionInput, now: datetime | None = None) -> dict[str, s
                 problems[area_key(area.area, spec.key)] = problem
     for reaction in entry.reactions:
         if reaction.kind not in _REACTION_CODES:
-            problems[f"reactions.{reaction.kind}"] = f"Unknown reaction {reaction.kind!r}"
+            problems[f"reactions.{reaction.kind}"] = _("Unknown reaction {code}").format(
+                code=repr(reaction.kind))
         elif not 0 <= reaction.grade <= 4:
-            problems[f"reactions.{reaction.kind}"] = "A reaction is graded from 0 to 4"
+            problems[f"reactions.{reaction.kind}"] = _("A reaction is graded from 0 to 4")
     problems.update(problems_in_screening(entry.screening, now.astimezone().date()))
     return problems
 
@@ -116,13 +122,13 @@ def problems_for_completion(entry: SessionInput, now: datetime | None = None) ->
     today = (now or datetime.now(UTC)).astimezone().date()
     problems.update(problems_for_treatment(entry.screening, today))
     if entry.duration_s is None:
-        problems.setdefault("duration", "Enter how long the session took, in minutes")
+        problems["duration"] = _("Enter how long the session took, in minutes")
     if not entry.areas:
-        problems["areas"] = "Pick at least one treated area"
+        problems["areas"] = _("Pick at least one treated area")
     if entry.device_id is None:
-        problems["device"] = "Pick the device used"
+        problems["device"] = _("Pick the device used")
     if entry.anaesthetic_agent is not None and not entry.anaesthetic_agent.strip():
-        problems["anaesthetic_agent"] = "Name the topical anaesthetic, or choose None"
+        problems["anaesthetic_agent"] = _("Name the topical anaesthetic, or choose None")
     return problems
 
 
@@ -132,12 +138,14 @@ _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
 def parse_number(text: str, label: str) -> float | None:
-    """A number typed by hand ('12.5' or '12,5'); None when empty; ValueError when not a number."""
+    """A number typed by hand ('12.5' or '12,5'); None when empty; ValueError when not a number.
+    ``label`` names the field in the language in use."""
     text = text.strip().replace("\u00a0", "").replace(" ", "")
     if not text:
         return None
     if not _NUMBER.match(text):
-        raise ValueError(f"{label} must be a number, not {text!r}")
+        raise ValueError(_("{field} must be a number, not {text}").format(
+            field=label, text=repr(text)))
     return float(text.replace(",", "."))
 
 
@@ -147,23 +155,24 @@ def parse_minutes(text: str) -> int | None:
     if not text:
         return None
     if ":" in text:
-        hours, _, minutes = text.partition(":")
+        hours, _colon, minutes = text.partition(":")
         if not (hours.strip().isdigit() and minutes.strip().isdigit()):
-            raise ValueError(
-                f"Type the duration as minutes (45) or hours:minutes (1:05), not {text!r}"
-            )
+            raise ValueError(_(
+                "Type the duration as minutes (45) or hours:minutes (1:05), not {text}").format(
+                text=repr(text)))
         return int(hours) * 3600 + int(minutes) * 60
-    minutes_value = parse_number(text, "Duration")
+    minutes_value = parse_number(text, _("Duration"))
     assert minutes_value is not None
     return round(minutes_value * 60)
 
 
 def parse_date(text: str, label: str) -> date | None:
-    """A date typed as YYYY-MM-DD; None when empty."""
+    """A date typed as YYYY-MM-DD; None when empty (``label``: the field, as read)."""
     text = text.strip()
     if not text:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{label} must be a date written YYYY-MM-DD, not {text!r}") from None
+        raise ValueError(_("{field} must be a date written YYYY-MM-DD, not {text}").format(
+            field=label, text=repr(text))) from None

@@ -13,11 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.clinic import clinic_settings
+from models.language import _, date_text, number_text, short_number_text
 from models.records.treatment import TreatedArea, TreatmentSession
+from models.values.parameters import ENERGY, FLUENCE
 from models.values.session_input import AreaInput, SessionInput, area_key
 from models.values.vocabulary import SIGNED, Area
 
-_JUDGED = {"fluence_j_cm2": ("Fluence", "J/cm²"), "energy_j": ("Energy", "J")}
+_JUDGED = {spec.key: spec for spec in (FLUENCE, ENERGY)}
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,12 @@ def change_of(area: AreaInput, last: LastSettings | None, limit: float) -> str |
     change = now[1] / then[1] - 1
     if abs(change) <= limit:
         return None
-    name, unit = _JUDGED[now[0]]
-    return (f"{name} {'up' if change > 0 else 'down'} {abs(change):.0%} from {then[1]:g} {unit} "
-            f"on {last.started_at.astimezone():%Y-%m-%d}")
+    spec = _JUDGED[now[0]]
+    text = (_("{setting} up {percent}% from {value} {unit} on {day}") if change > 0 else
+            _("{setting} down {percent}% from {value} {unit} on {day}"))
+    return text.format(setting=spec.label, percent=number_text(abs(change) * 100),
+                       value=short_number_text(then[1]), unit=spec.unit,
+                       day=date_text(last.started_at.astimezone().date()))
 
 
 def reasons_missing(db: Session, patient_id: int, started_at: datetime, entry: SessionInput
@@ -96,7 +101,7 @@ def reasons_missing(db: Session, patient_id: int, started_at: datetime, entry: S
     for area in entry.areas:
         change = change_of(area, last.get(area.area), limit)
         if change and not area.change_reason.strip():
-            problems[area_key(area.area, "change_reason")] = (
-                f"{Area(area.area).label}: {change}, beyond the {limit:.0%} limit. "
-                "Give the reason for the change")
+            problems[area_key(area.area, "change_reason")] = _(
+                "{area}: {change}, beyond the {limit}% limit. Give the reason for the change"
+            ).format(area=Area(area.area).label, change=change, limit=number_text(limit * 100))
     return problems

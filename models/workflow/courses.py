@@ -25,6 +25,7 @@ from models.access import audit_chain, care, permissions
 from models.access.permissions import Action, require
 from models.clinic import clinic_settings
 from models.errors import NotFound, ValidationFailed
+from models.language import _, date_text, ngettext
 from models.records.patient_plans import Course
 from models.records.people import Patient
 from models.records.treatment import TreatedArea, TreatmentSession
@@ -64,19 +65,27 @@ class CourseRow:
         return not self.finished and self.lapses_on is not None and self.lapses_on < today
 
     def describe(self, today: date) -> str:
-        """'Session 3 of 6 · every 21 days · last 2026-10-30, next due 2026-11-20'."""
+        """'Neck: session 3 of 6 · every 21 days · last 2026-10-30, due 2026-11-20'."""
         label = Area(self.area).label
         if self.finished:
-            return f"{label}: course of {self.planned_sessions} done"
+            return _("{area}: course of {planned} done").format(
+                area=label, planned=self.planned_sessions)
         if self.lapsed(today):
-            return (f"{label}: course lapsed ({self.done} of {self.planned_sessions} done, "
-                    f"no session since {self.last_on or self.started_on:%Y-%m-%d}); the next "
-                    "session starts a new one")
-        text = (f"{label}: session {self.done + 1} of {self.planned_sessions}"
-                f" · every {self.interval_days} days")
-        if self.last_on:
-            text += f" · last {self.last_on:%Y-%m-%d}, due {self.next_due:%Y-%m-%d}"
-        return text
+            return _("{area}: course lapsed ({done} of {planned} done, no session since "
+                     "{day}); the next session starts a new one").format(
+                area=label, done=self.done, planned=self.planned_sessions,
+                day=date_text(self.last_on or self.started_on))
+        days = self.interval_days
+        if self.last_on is None or self.next_due is None:
+            return ngettext("{area}: session {number} of {planned} · every {n} day",
+                            "{area}: session {number} of {planned} · every {n} days", days
+                            ).format(area=label, number=self.done + 1,
+                                     planned=self.planned_sessions, n=days)
+        return ngettext(
+            "{area}: session {number} of {planned} · every {n} day · last {last}, due {due}",
+            "{area}: session {number} of {planned} · every {n} days · last {last}, due {due}",
+            days).format(area=label, number=self.done + 1, planned=self.planned_sessions,
+                         n=days, last=date_text(self.last_on), due=date_text(self.next_due))
 
     def too_soon(self, on: date) -> str | None:
         """A warning when a session on ``on`` comes sooner than the plan's interval."""
@@ -85,25 +94,29 @@ class CourseRow:
         gap = (on - self.last_on).days
         if gap >= self.interval_days:
             return None
-        return (f"{Area(self.area).label}: only {gap} day(s) since the last session "
-                f"({self.last_on:%Y-%m-%d}); the plan is every {self.interval_days} days")
+        since = ngettext("{area}: only {n} day since the last session ({day})",
+                         "{area}: only {n} days since the last session ({day})", gap).format(
+            area=Area(self.area).label, n=gap, day=date_text(self.last_on))
+        plan = ngettext("the plan is every {n} day", "the plan is every {n} days",
+                        self.interval_days).format(n=self.interval_days)
+        return f"{since}; {plan}"
 
 
 def plan_problems(planned_sessions: int | None, interval_days: int | None, started_on: date |
                   None, today: date) -> dict[str, str]:
     problems = {}
     if planned_sessions is None or planned_sessions < 1:
-        problems["planned_sessions"] = "A course has at least 1 session"
+        problems["planned_sessions"] = _("A course has at least 1 session")
     elif planned_sessions > 50:
-        problems["planned_sessions"] = "A course has at most 50 sessions"
+        problems["planned_sessions"] = _("A course has at most 50 sessions")
     if interval_days is None or interval_days < 1:
-        problems["interval_days"] = "Sessions are at least 1 day apart"
+        problems["interval_days"] = _("Sessions are at least 1 day apart")
     elif interval_days > 365:
-        problems["interval_days"] = "Sessions are at most 365 days apart"
+        problems["interval_days"] = _("Sessions are at most 365 days apart")
     if started_on is None:
-        problems["started_on"] = "Enter the date the course starts"
+        problems["started_on"] = _("Enter the date the course starts")
     elif started_on > today + timedelta(days=365):
-        problems["started_on"] = "A course starts within a year from today"
+        problems["started_on"] = _("A course starts within a year from today")
     return problems
 
 
@@ -160,10 +173,10 @@ def plan_course(db: Session, actor: Actor, patient_id: int, area: str, planned_s
     """Start a course on the area, or change the plan of the current one."""
     require(actor, Action.PLAN_COURSE, "treatment_course")
     if db.get(Patient, patient_id) is None:
-        raise NotFound(f"No patient with id {patient_id}")
+        raise NotFound(_("No patient with id {id}").format(id=patient_id))
     problems = plan_problems(planned_sessions, interval_days, started_on, today or date.today())
     if area not in set(Area):
-        problems["area"] = f"Unknown treated area {area!r}"
+        problems["area"] = _("Unknown treated area {code}").format(code=repr(area))
     if problems:
         raise ValidationFailed(problems)
     # plan_problems refuses a missing value:

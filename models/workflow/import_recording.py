@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.errors import LaserLogError, NotAllowed, NotFound
+from models.language import _, datetime_text
 from models.reading.history import load_session
 from models.records import area_day_counts
 from models.records.equipment import Device
@@ -40,24 +41,25 @@ def refuse_if_imported(db: Session, sha256: str, file_name: str) -> None:
         .where(ImportBatch.sha256 == sha256)
     ).first()
     if found is not None:
-        when = found.imported_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        raise AlreadyImported(
-            f"{file_name} was already imported on {when} by {found.full_name}"
-            f" (as {found.file_name}); it was not imported again"
-        )
+        raise AlreadyImported(_(
+            "{file} was already imported on {when} by {name} (as {imported_as}); it was not "
+            "imported again").format(file=file_name, when=datetime_text(found.imported_at),
+                                     name=found.full_name, imported_as=found.file_name))
 
 
 def device_by_serial(db: Session, serial: str) -> Device:
     device = db.scalars(select(Device).where(Device.serial == serial)).first()
     if device is None:
-        raise NotFound(f"Device {serial} is not in the device register; register it first")
+        raise NotFound(_("Device {serial} is not in the device register; register it first")
+                       .format(serial=serial))
     return device
 
 
 def patient_by_identifier(db: Session, identifier: str) -> Patient:
     patient = db.scalars(select(Patient).where(Patient.identifier == identifier)).first()
     if patient is None:
-        raise NotFound(f"Patient {identifier} is not registered; register the patient first")
+        raise NotFound(_("Patient {identifier} is not registered; register the patient first")
+                       .format(identifier=identifier))
     return patient
 
 
@@ -78,17 +80,17 @@ def target_session(db: Session, actor: Actor, session_uuid: UUID, device: Device
         select(TreatmentSession).where(TreatmentSession.uuid == session_uuid)
     ).one_or_none()
     if session is None:
-        raise NotFound(f"No session {session_uuid}")
+        raise NotFound(_("No session {uuid}").format(uuid=session_uuid))
     return _filled_by(db, owned_draft(db, actor, session.id), device)
 
 
 def _filled_by(db: Session, session: TreatmentSession, device: Device) -> int:
     if session.device_id is not None and session.device_id != device.id:
         used = db.get(Device, session.device_id)
-        raise NotAllowed(
-            f"The file's pulses are from device {device.serial}, but this session was logged "
-            f"with device {used.serial if used else session.device_id}"
-        )
+        raise NotAllowed(_(
+            "The file's pulses are from device {serial}, but this session was logged with "
+            "device {used}").format(serial=device.serial,
+                                    used=used.serial if used else session.device_id))
     session.device_id = device.id
     return session.id
 
@@ -160,15 +162,15 @@ def record_device_pulses(db: Session, actor: Actor, session_id: int, device_id: 
     session = owned_draft(db, actor, session_id)
     device = db.get(Device, device_id)
     if device is None:
-        raise NotFound(f"No device with id {device_id}")
+        raise NotFound(_("No device with id {id}").format(id=device_id))
     if session.device_id is not None and session.device_id != device_id:
-        raise NotAllowed("The session was logged with another device; choose that device")
+        raise NotAllowed(_("The session was logged with another device; choose that device"))
     live = select(PulseTrace.id).where(PulseTrace.session_id == session_id,
                                        PulseTrace.batch_id.is_(None))
     if db.scalar(live.limit(1)) is not None:
-        raise NotAllowed("This session already holds the pulses of a connected device")
+        raise NotAllowed(_("This session already holds the pulses of a connected device"))
     if not pulses:
-        raise LaserLogError("The device delivered no pulses; nothing was recorded")
+        raise LaserLogError(_("The device delivered no pulses; nothing was recorded"))
     session.device_id = device_id
     add_traces(db, session_id, None, traces)
     fill_session(db, actor, session_id, None, device_session=device_session, areas=areas,

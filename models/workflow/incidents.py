@@ -19,6 +19,7 @@ from models.access import audit_chain
 from models.access.permissions import Action, require
 from models.clinic import clinic_settings
 from models.errors import NotAllowed, NotFound, ValidationFailed
+from models.language import _, date_text
 from models.reading.history import follow_ups_of, load_session, view_session
 from models.records.adverse_events import FollowUp, Incident
 from models.records.people import Patient, User
@@ -43,21 +44,22 @@ def follow_up_problems(kind: str, grade: int | None, observed_on: date | None,
                        ) -> dict[str, str]:
     problems = {}
     if kind not in set(ReactionKind):
-        problems["kind"] = f"Unknown reaction {kind!r}"
+        problems["kind"] = _("Unknown reaction {code}").format(code=repr(kind))
     if grade is None or not 0 <= grade <= 4:
-        problems["grade"] = "A reaction is graded from 0 to 4"
+        problems["grade"] = _("A reaction is graded from 0 to 4")
     if observed_on is None:
-        problems["observed_on"] = "Enter the date it was seen"
+        problems["observed_on"] = _("Enter the date it was seen")
     elif observed_on > today:
-        problems["observed_on"] = "A follow-up cannot be seen in the future"
+        problems["observed_on"] = _("A follow-up cannot be seen in the future")
     elif observed_on < session_day:
-        problems["observed_on"] = f"The session was on {session_day:%Y-%m-%d}; a follow-up " \
-                                  "comes after it"
+        problems["observed_on"] = _(
+            "The session was on {day}; a follow-up comes after it").format(
+            day=date_text(session_day))
     if resolved_on is not None:
         if resolved_on > today:
-            problems["resolved_on"] = "A reaction cannot resolve in the future"
+            problems["resolved_on"] = _("A reaction cannot resolve in the future")
         elif resolved_on < session_day:
-            problems["resolved_on"] = "It cannot resolve before the session"
+            problems["resolved_on"] = _("It cannot resolve before the session")
     return problems
 
 
@@ -99,9 +101,10 @@ def record_follow_up(db: Session, actor: Actor, session_id: int, kind: str,
     view_session(db, actor, session_id)  # refused unless the actor may see the session
     session = db.get(TreatmentSession, session_id)
     assert session is not None  # view_session found it
-    if session.status in (SessionStatus.DRAFT, SessionStatus.VOIDED):
-        raise NotAllowed(f"Follow-ups are added to signed sessions; this one is "
-                         f"{SessionStatus(session.status).label.lower()}")
+    if session.status == SessionStatus.DRAFT:
+        raise NotAllowed(_("Follow-ups are added to signed sessions; this one is draft"))
+    if session.status == SessionStatus.VOIDED:
+        raise NotAllowed(_("Follow-ups are added to signed sessions; this one is voided"))
     today = today or datetime.now().astimezone().date()
     problems = follow_up_problems(kind, grade, observed_on, resolved_on,
                                   session.started_at.astimezone().date(), today)
@@ -160,7 +163,7 @@ def incident_report(db: Session, actor: Actor, incident_id: int) -> IncidentRepo
     require(actor, Action.FILE_INCIDENT, "incident", incident_id)
     rows = _incident_rows(db, select(Incident).where(Incident.id == incident_id))
     if not rows:
-        raise NotFound(f"No incident {incident_id}")
+        raise NotFound(_("No incident {id}").format(id=incident_id))
     return IncidentReport(rows[0], load_session(db, rows[0].session_id))
 
 
@@ -169,12 +172,12 @@ def file_incident(db: Session, actor: Actor, incident_id: int, report: str) -> I
     require(actor, Action.FILE_INCIDENT, "incident", incident_id)
     incident = db.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"No incident {incident_id}")
+        raise NotFound(_("No incident {id}").format(id=incident_id))
     if incident.filed_at is not None:
-        raise NotAllowed("This incident is already filed")
+        raise NotAllowed(_("This incident is already filed"))
     if not report.strip():
-        raise ValidationFailed({"report": "Write the report: what happened, what was done, "
-                                          "and the follow-up arranged"})
+        raise ValidationFailed({"report": _("Write the report: what happened, what was done, "
+                                            "and the follow-up arranged")})
     incident.filed_at, incident.filed_by_id = datetime.now(UTC), actor.id
     incident.report = report.strip()
     db.flush()

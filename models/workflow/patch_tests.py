@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models.access import audit_chain, care
 from models.access.permissions import Action, require
 from models.errors import NotFound, ValidationFailed
+from models.language import _, date_text, ngettext, short_number_text
 from models.records.equipment import Device
 from models.records.patient_plans import TestPatch, TestPatchRule
 from models.records.people import Patient, User
@@ -49,12 +50,22 @@ class PatchRow:
                 and self.read_on <= on and on - self.done_on <= VALID_FOR)
 
     def describe(self) -> str:
-        where = Area(self.area).label if self.area else "any area"
-        setting = (f"{self.fluence_j_cm2:g} J/cm²" if self.fluence_j_cm2 else
-                   f"{self.energy_j:g} J" if self.energy_j else "settings not recorded")
-        read = (f"read {self.read_on:%Y-%m-%d}: {PatchResult(self.result).label.lower()}"
-                if self.read_on else f"to read from {self.readable_on:%Y-%m-%d}")
-        return f"{where}, done {self.done_on:%Y-%m-%d} at {setting}, {read}"
+        where = Area(self.area).label if self.area else _("any area")
+        setting = (f"{short_number_text(self.fluence_j_cm2)} J/cm²" if self.fluence_j_cm2 else
+                   f"{short_number_text(self.energy_j)} J" if self.energy_j else
+                   _("settings not recorded"))
+        if self.read_on is None:
+            text = _("{area}, done {done} at {setting}, to read from {day}")
+        elif self.result == PatchResult.NO_REACTION:
+            text = _("{area}, done {done} at {setting}, read {day}: no reaction")
+        elif self.result == PatchResult.REACTION:
+            text = _("{area}, done {done} at {setting}, read {day}: reaction: do not treat at "
+                     "these settings")
+        else:
+            text = _("{area}, done {done} at {setting}, read {day}: {result}")
+        return text.format(area=where, done=date_text(self.done_on), setting=setting,
+                           day=date_text(self.read_on or self.readable_on),
+                           result=PatchResult(self.result).label)
 
 
 @dataclass(frozen=True)
@@ -70,12 +81,15 @@ class RuleRow:
     active: bool
 
     def describe(self) -> str:
-        where = Area(self.area).label if self.area else "any area"
-        return f"{self.device or 'Any device'}, {where.lower()}"
+        if self.area is None:
+            return _("{device}, any area").format(device=self.device or _("Any device"))
+        area = Area(self.area).label
+        return (f"{self.device}, {area}" if self.device else
+                _("Any device, {area}").format(area=area))
 
     @property
     def state(self) -> str:
-        return "In force" if self.active else "Retired"
+        return _("In force") if self.active else _("Retired")
 
 
 def _row(patch: TestPatch) -> PatchRow:
@@ -99,20 +113,20 @@ def record_test_patch(db: Session, actor: Actor, patient_id: int, device_id: int
     require(actor, Action.LOG_SESSION, "test_patch")
     today = today or date.today()
     if db.get(Patient, patient_id) is None:
-        raise NotFound(f"No patient with id {patient_id}")
+        raise NotFound(_("No patient with id {id}").format(id=patient_id))
     problems = {}
     if device_id is None or db.get(Device, device_id) is None:
-        problems["device"] = "Choose the device the patch was done with"
+        problems["device"] = _("Choose the device the patch was done with")
     if area is not None and area not in set(Area):
-        problems["area"] = f"Unknown treated area {area!r}"
+        problems["area"] = _("Unknown treated area {code}").format(code=repr(area))
     if done_on is None:
-        problems["done_on"] = "Enter the date the patch was done"
+        problems["done_on"] = _("Enter the date the patch was done")
     elif done_on > today:
-        problems["done_on"] = "A test patch cannot be done in the future"
+        problems["done_on"] = _("A test patch cannot be done in the future")
     if read_after_days is None or read_after_days < 1:
-        problems["read_after_days"] = "A patch is read at least 1 day after it is done"
+        problems["read_after_days"] = _("A patch is read at least 1 day after it is done")
     if not (fluence_j_cm2 or energy_j):
-        problems["settings"] = "Enter the fluence or energy the patch was done at"
+        problems["settings"] = _("Enter the fluence or energy the patch was done at")
     for spec, value in ((FLUENCE, fluence_j_cm2), (ENERGY, energy_j)):
         if value is not None and (problem := spec.problem(value)):
             problems["settings"] = problem
@@ -138,21 +152,23 @@ def read_test_patch(db: Session, actor: Actor, patch_id: int, read_on: date | No
     require(actor, Action.LOG_SESSION, "test_patch", patch_id)
     patch = db.get(TestPatch, patch_id)
     if patch is None:
-        raise NotFound(f"No test patch {patch_id}")
+        raise NotFound(_("No test patch {id}").format(id=patch_id))
     today = today or date.today()
     problems = {}
     if patch.result != PatchResult.PENDING:
-        problems["result"] = "This patch has been read already"
+        problems["result"] = _("This patch has been read already")
     elif result not in (PatchResult.NO_REACTION, PatchResult.REACTION):
-        problems["result"] = "Choose what the patch showed"
+        problems["result"] = _("Choose what the patch showed")
     readable = _row(patch).readable_on
     if read_on is None:
-        problems["read_on"] = "Enter the date the patch was read"
+        problems["read_on"] = _("Enter the date the patch was read")
     elif read_on > today:
-        problems["read_on"] = "A patch cannot be read in the future"
+        problems["read_on"] = _("A patch cannot be read in the future")
     elif read_on < readable:
-        problems["read_on"] = (f"Read it at least {patch.read_after_days} day(s) after it was "
-                               f"done: on or after {readable:%Y-%m-%d}")
+        problems["read_on"] = ngettext(
+            "Read it at least {n} day after it was done: on or after {day}",
+            "Read it at least {n} days after it was done: on or after {day}",
+            patch.read_after_days).format(n=patch.read_after_days, day=date_text(readable))
     if problems:
         raise ValidationFailed(problems)
     assert read_on is not None  # a missing date is a problem above
@@ -168,14 +184,14 @@ def _rule_problems(db: Session, device_id: int | None, area: str | None,
                    rule_id: int | None) -> dict[str, str]:
     """Every problem with what a rule names (``rule_id``: the one being edited)."""
     if device_id is None and area is None:
-        return {"rule": "Name the device, the area or both"}
+        return {"rule": _("Name the device, the area or both")}
     problems = {}
     if area is not None and area not in set(Area):
-        problems["area"] = f"Unknown treated area {area!r}"
+        problems["area"] = _("Unknown treated area {code}").format(code=repr(area))
     if device_id is not None:
         device = db.get(Device, device_id)
         if device is None or not device.active:
-            problems["rule"] = "Choose a device in use"
+            problems["rule"] = _("Choose a device in use")
     same = select(TestPatchRule.id).where(
         TestPatchRule.active,
         TestPatchRule.device_id.is_(None) if device_id is None
@@ -184,7 +200,7 @@ def _rule_problems(db: Session, device_id: int | None, area: str | None,
     if rule_id is not None:
         same = same.where(TestPatchRule.id != rule_id)
     if not problems and db.scalar(same) is not None:
-        problems["rule"] = "The same rule is in force already"
+        problems["rule"] = _("The same rule is in force already")
     return problems
 
 
@@ -207,7 +223,7 @@ def list_rules(db: Session, actor: Actor) -> list[RuleRow]:
 def _rule(db: Session, rule_id: int) -> TestPatchRule:
     rule = db.get(TestPatchRule, rule_id)
     if rule is None:
-        raise NotFound(f"No test patch rule {rule_id}")
+        raise NotFound(_("No test patch rule {id}").format(id=rule_id))
     return rule
 
 
@@ -218,9 +234,9 @@ def edit_rule(db: Session, actor: Actor, rule_id: int, device_id: int | None,
     rule = _rule(db, rule_id)
     problems = _rule_problems(db, device_id, area, rule_id)
     if not rule.active:
-        problems = {"rule": "This rule is retired; add a new one instead"}
+        problems = {"rule": _("This rule is retired; add a new one instead")}
     elif not problems and (rule.device_id, rule.area) == (device_id, area):
-        problems["rule"] = "Nothing was changed"
+        problems["rule"] = _("Nothing was changed")
     if problems:
         raise ValidationFailed(problems)
     old = {"device_id": rule.device_id, "area": rule.area}
@@ -235,9 +251,9 @@ def retire_rule(db: Session, actor: Actor, rule_id: int, reason: str) -> None:
     require(actor, Action.MANAGE_DEVICES, "test_patch_rule", rule_id)
     rule = _rule(db, rule_id)
     if not rule.active:
-        raise ValidationFailed({"rule": "This rule is retired already"})
+        raise ValidationFailed({"rule": _("This rule is retired already")})
     if not reason.strip():
-        raise ValidationFailed({"reason": "Say why the rule no longer applies"})
+        raise ValidationFailed({"reason": _("Say why the rule no longer applies")})
     rule.active = False
     audit_chain.record(db, actor_id=actor.id, action="test_patch_rule.retire",
                        entity="test_patch_rule", entity_id=rule.id, old={"active": True},
@@ -274,7 +290,8 @@ def patches_missing(db: Session, patient_id: int, device_id: int | None, areas: 
         return {}
     patches = [_row(p) for p in db.scalars(select(TestPatch).where(
         TestPatch.patient_id == patient_id, TestPatch.device_id == device_id))]
-    return {area: f"{Area(area).label} needs a test patch with this device, read with no "
-                  f"reaction in the last {VALID_FOR.days} days: record it first"
+    return {area: _("{area} needs a test patch with this device, read with no reaction in the "
+                    "last {days} days: record it first").format(area=Area(area).label,
+                                                                days=VALID_FOR.days)
             for area in sorted(covered)
             if not any(p.valid_for(device_id, area, on) for p in patches)}

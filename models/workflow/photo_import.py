@@ -37,6 +37,7 @@ from models.access.care import sees_every_patient, treated_by
 from models.access.permissions import Action, require
 from models.clinic import clinic_settings, photo_poses
 from models.errors import LaserLogError, NotAllowed, NotFound, ValidationFailed, os_reason
+from models.language import _, date_text, ngettext
 from models.reading.history_filter import local_days
 from models.records.people import Patient, User
 from models.records.photos import SessionPhoto
@@ -61,12 +62,14 @@ def name_pattern(text: str | None = None) -> "re.Pattern[str]":
     try:
         pattern = re.compile(text or DEFAULT_PATTERN)
     except re.error as error:
-        raise LaserLogError(f"the pattern is not a regular expression: {error}") from None
+        raise LaserLogError(_("the pattern is not a regular expression: {error}").format(
+            error=error)) from None
     missing = [group for group in REQUIRED_GROUPS if group not in pattern.groupindex]
     if missing:
-        raise LaserLogError("the pattern must name the groups identifier, area and date, e.g. "
-                            "(?P<identifier>[^_]+)_(?P<area>[a-z]+)_(?P<date>\\d{4}-\\d{2}-"
-                            f"\\d{{2}})\\.jpg; it lacks {', '.join(missing)}")
+        raise LaserLogError(_("the pattern must name the groups identifier, area and date, "
+                              "e.g. {example}; it lacks {groups}").format(
+            example="(?P<identifier>[^_]+)_(?P<area>[a-z]+)_(?P<date>\\d{4}-\\d{2}-\\d{2})"
+                    "\\.jpg", groups=", ".join(missing)))
     return pattern
 
 
@@ -128,27 +131,29 @@ def read_name(path: Path, pattern: "re.Pattern[str]", kind: str,
     name = path.name
     found = pattern.fullmatch(name)
     if found is None:
-        raise Unplaceable(f"{name}: the name does not match the pattern (identifier_area_"
-                          "YYYY-MM-DD[_kind][_pose].jpg, or --pattern)")
+        raise Unplaceable(_("{file}: the name does not match the pattern (identifier_area_"
+                            "YYYY-MM-DD[_kind][_pose].jpg, or --pattern)").format(file=name))
     groups = {key: (value or "").strip() for key, value in found.groupdict().items()}
     identifier, area = groups["identifier"], groups["area"].casefold()
     if not identifier:
-        raise Unplaceable(f"{name}: the name gives no patient identifier")
+        raise Unplaceable(_("{file}: the name gives no patient identifier").format(file=name))
     if area not in set(Area):
-        raise Unplaceable(f"{name}: {groups['area']!r} is not an area LaserLog knows "
-                          f"({', '.join(a.value for a in Area)})")
+        raise Unplaceable(_("{file}: {area} is not an area LaserLog knows ({areas})").format(
+            file=name, area=repr(groups["area"]), areas=", ".join(a.value for a in Area)))
     try:
         day = date.fromisoformat(groups["date"])
     except ValueError:
-        raise Unplaceable(f"{name}: {groups['date']!r} is not a date (YYYY-MM-DD)") from None
+        raise Unplaceable(_("{file}: {date} is not a date (YYYY-MM-DD)").format(
+            file=name, date=repr(groups["date"]))) from None
     kind = (groups.get("kind") or kind).casefold()
     if kind not in set(PhotoKind):
-        raise Unplaceable(f"{name}: {kind!r} is not a kind of photo (before, after or "
-                          "progress)")
+        raise Unplaceable(_("{file}: {kind} is not a kind of photo (before, after or "
+                            "progress)").format(file=name, kind=repr(kind)))
     pose = pose_of(offered[area], groups.get("pose", ""))
     if pose is None:
-        raise Unplaceable(f"{name}: {groups['pose']!r} is not a pose of "
-                          f"{Area(area).label.lower()} ({', '.join(offered[area])})")
+        raise Unplaceable(_("{file}: {pose} is not a pose of {area} ({poses})").format(
+            file=name, pose=repr(groups["pose"]), area=Area(area).label,
+            poses=", ".join(offered[area])))
     return NamedPhoto(path, identifier, area, day, kind, pose)
 
 
@@ -160,10 +165,12 @@ def _patient(db: Session, name: str, identifier: str) -> Patient:
     alike = list(db.scalars(select(Patient).where(
         func.lower(Patient.identifier) == identifier.lower()).limit(2)))
     if not alike:
-        raise Unplaceable(f"{name}: no patient has the identifier {identifier}")
+        raise Unplaceable(_("{file}: no patient has the identifier {identifier}").format(
+            file=name, identifier=identifier))
     if len(alike) > 1:
-        raise Unplaceable(f"{name}: the identifier {identifier} is that of several patients "
-                          "in different case; rename the file with the exact one")
+        raise Unplaceable(_("{file}: the identifier {identifier} is that of several patients "
+                            "in different case; rename the file with the exact one").format(
+            file=name, identifier=identifier))
     return alike[0]
 
 
@@ -173,15 +180,17 @@ def place(db: Session, actor: Actor, photo: NamedPhoto, late: bool = False
     its area, the actor's own draft, or (``late``: photos are added to signed sessions by an
     amendment) a signed one; else ``Unplaceable`` saying why."""
     name, identifier, day = photo.path.name, photo.identifier, photo.day
-    area = Area(photo.area).label.lower()
+    said = {"file": name, "identifier": identifier, "day": date_text(day),
+            "area": Area(photo.area).label}
     patient = _patient(db, name, identifier)
     if not sees_every_patient(actor) and db.scalar(
             treated_by(actor).where(TreatmentSession.patient_id == patient.id).limit(1)) is None:
-        raise Unplaceable(f"{name}: you do not treat patient {identifier}; only the "
-                          "technician of their session adds its photos")
+        raise Unplaceable(_("{file}: you do not treat patient {identifier}; only the "
+                            "technician of their session adds its photos").format(**said))
     since, until = local_days(day, day)
     if since is None or until is None:
-        raise Unplaceable(f"{name}: {day} is not a day LaserLog can have sessions on")
+        raise Unplaceable(_("{file}: {day} is not a day LaserLog can have sessions on")
+                          .format(**said))
     sessions = list(db.scalars(
         select(TreatmentSession)
         .where(TreatmentSession.patient_id == patient.id,
@@ -189,8 +198,9 @@ def place(db: Session, actor: Actor, photo: NamedPhoto, late: bool = False
                TreatmentSession.status != SessionStatus.VOIDED)
         .order_by(TreatmentSession.started_at, TreatmentSession.id)))
     if not sessions:
-        raise Unplaceable(f"{name}: patient {identifier} has no session on {day}; start its "
-                          "draft with the day it took place, then import again")
+        raise Unplaceable(_("{file}: patient {identifier} has no session on {day}; start its "
+                            "draft with the day it took place, then import again")
+                          .format(**said))
     treating = set(db.scalars(select(TreatedArea.session_id).where(
         TreatedArea.session_id.in_([s.id for s in sessions]), TreatedArea.area == photo.area,
         TreatedArea.superseded_in.is_(None))))
@@ -198,28 +208,32 @@ def place(db: Session, actor: Actor, photo: NamedPhoto, late: bool = False
     if late and len(signed) == 1:  # a supervisor's import: to a signed session only
         return signed[0]
     if late and signed:
-        raise Unplaceable(f"{name}: patient {identifier} has {len(signed)} signed sessions of "
-                          f"{day} that treated the {area}; add this photo in the app instead")
+        raise Unplaceable(ngettext(
+            "{file}: patient {identifier} has {n} signed session of {day} that treated {area}; "
+            "add this photo in the app instead",
+            "{file}: patient {identifier} has {n} signed sessions of {day} that treated {area}; "
+            "add this photo in the app instead", len(signed)).format(n=len(signed), **said))
     drafts = [s for s in sessions if s.status == SessionStatus.DRAFT]
     mine = [s for s in drafts if s.technician_id == actor.id]
     for session in mine:
         if session.id in treating:
             return session
     if mine:
-        raise Unplaceable(f"{name}: your draft of {day} for patient {identifier} has no "
-                          f"{area} area; add the area to the draft, then import again")
+        raise Unplaceable(_("{file}: your draft of {day} for patient {identifier} has no "
+                            "{area} area; add the area to the draft, then import again")
+                          .format(**said))
     if drafts:
         technician = db.get(User, drafts[0].technician_id)
-        who = technician.full_name if technician is not None else "another technician"
-        raise Unplaceable(f"{name}: the session of {day} for patient {identifier} is a draft "
-                          f"of {who}; only its technician adds its photos (run the import as "
-                          "them)")
+        who = technician.full_name if technician is not None else _("another technician")
+        raise Unplaceable(_("{file}: the session of {day} for patient {identifier} is a draft "
+                            "of {name}; only its technician adds its photos (run the import "
+                            "as them)").format(name=who, **said))
     if not any(s.id in treating for s in sessions):
-        raise Unplaceable(f"{name}: the session of {day} for patient {identifier} did not "
-                          f"treat the {area}")
-    raise Unplaceable(f"{name}: the session of {day} for patient {identifier} is signed; "
-                      "only a supervisor adds photos to it, by an amendment (photos import "
-                      "--user SUPERVISOR --reason WHY)")
+        raise Unplaceable(_("{file}: the session of {day} for patient {identifier} did not "
+                            "treat {area}").format(**said))
+    raise Unplaceable(_("{file}: the session of {day} for patient {identifier} is signed; "
+                        "only a supervisor adds photos to it, by an amendment (photos import "
+                        "--user SUPERVISOR --reason WHY)").format(**said))
 
 
 def photo_files(folder: Path) -> list[Path]:
@@ -227,15 +241,17 @@ def photo_files(folder: Path) -> list[Path]:
     a folder that is missing or unreadable is refused in one sentence."""
     try:
         if not folder.exists():
-            raise LaserLogError(f"there is no folder {folder}")
+            raise LaserLogError(_("there is no folder {folder}").format(folder=folder))
         if not folder.is_dir():
-            raise LaserLogError(f"{folder} is a file, not a folder of photos")
+            raise LaserLogError(_("{folder} is a file, not a folder of photos").format(
+                folder=folder))
         entries = sorted((p for p in folder.iterdir() if not p.name.startswith(".")),
                          key=lambda p: p.name)
     except OSError as error:
-        raise LaserLogError(f"cannot read the folder {folder}: {os_reason(error)}") from None
+        raise LaserLogError(_("cannot read the folder {folder}: {reason}").format(
+            folder=folder, reason=os_reason(error))) from None
     if not entries:
-        raise LaserLogError(f"the folder {folder} holds no files")
+        raise LaserLogError(_("the folder {folder} holds no files").format(folder=folder))
     return entries
 
 
@@ -258,8 +274,10 @@ def _check_new(db: Session, session: TreatmentSession, photo: NamedPhoto,
     if db.scalar(select(SessionPhoto.id).where(
             SessionPhoto.session_id == session.id, SessionPhoto.sha256 == image.sha256
     ).limit(1)) is not None:
-        raise Unplaceable(f"{photo.path.name}: already on the session of {photo.day} for "
-                          f"patient {photo.identifier}")
+        raise Unplaceable(_("{file}: already on the session of {day} for patient "
+                            "{identifier}").format(file=photo.path.name,
+                                                   day=date_text(photo.day),
+                                                   identifier=photo.identifier))
 
 
 #: How photos of signed sessions are added (an amendment, ``supervision.add_photos``, which
@@ -280,25 +298,26 @@ class _Placed:
 
 def _refusal(name: str, error: Refusal) -> PhotoOutcome:
     """A file that cannot be placed or read, in the report's one sentence."""
-    if isinstance(error, ImageRefused):  # "NAME is not a photo…" said as the report says it
-        said = str(error)
-        return PhotoOutcome(name, False, f"{name}: " + (
-            f"the file{said[len(name):]}" if said.startswith(f"{name} ") else said))
+    if isinstance(error, ImageRefused):  # "the file is not a photo…" (``_Run.image``)
+        return PhotoOutcome(name, False, f"{name}: {error}")
     if isinstance(error, DatabaseFileRefused):
-        return PhotoOutcome(name, False, f"{name}: a file of the LaserLog database in use; "
-                                         "it is never read as a photo")
+        return PhotoOutcome(name, False, _("{file}: a file of the LaserLog database in use; "
+                                           "it is never read as a photo").format(file=name))
     if isinstance(error, Unplaceable):
         return PhotoOutcome(name, False, str(error))
-    return PhotoOutcome(name, False, f"{name}: cannot be read: {os_reason(error)}")
+    return PhotoOutcome(name, False, _("{file}: cannot be read: {reason}").format(
+        file=name, reason=os_reason(error)))
 
 
 def _placed(photo: NamedPhoto, placed: _Placed) -> PhotoOutcome:
-    session = f"signed session of {photo.day} (by an amendment)" if placed.signed \
-        else f"session of {photo.day}"
-    return PhotoOutcome(photo.path.name, True,
-                        f"{photo.path.name}: patient {photo.identifier}, {session}, "
-                        f"{Area(photo.area).label.lower()}, {photo.kind}, {photo.pose}",
-                        placed.session_uuid, photo.identifier)
+    said = {"file": photo.path.name, "identifier": photo.identifier,
+            "day": date_text(photo.day), "area": Area(photo.area).label,
+            "kind": PhotoKind(photo.kind).label, "pose": photo.pose}
+    text = (_("{file}: patient {identifier}, signed session of {day} (by an amendment), "
+              "{area}, {kind}, {pose}") if placed.signed else
+            _("{file}: patient {identifier}, session of {day}, {area}, {kind}, {pose}"))
+    return PhotoOutcome(photo.path.name, True, text.format(**said), placed.session_uuid,
+                        photo.identifier)
 
 
 @dataclass(frozen=True)
@@ -320,8 +339,8 @@ class _Run:
         """Refuse a photo the session holds, or that another file of this run brought."""
         _check_new(db, session, photo, image)
         if (session.id, image.sha256) in self.taken:
-            raise Unplaceable(f"{photo.path.name}: the same photo as another file of this "
-                              "folder")
+            raise Unplaceable(_("{file}: the same photo as another file of this folder")
+                              .format(file=photo.path.name))
         self.taken.add((session.id, image.sha256))
 
     def place(self, db: Session, photo: NamedPhoto) -> TreatmentSession:
@@ -329,8 +348,8 @@ class _Run:
 
     def named(self, path: Path) -> tuple[NamedPhoto, _Placed]:
         if path.is_dir():
-            raise Unplaceable(f"{path.name}: a folder; photos are imported from the folder "
-                              "given, not from folders in it")
+            raise Unplaceable(_("{file}: a folder; photos are imported from the folder given, "
+                                "not from folders in it").format(file=path.name))
         photo = read_name(path, self.pattern, self.kind, self.offered)
         with self.database.read() as db:
             session = self.place(db, photo)
@@ -339,7 +358,7 @@ class _Run:
 
     def image(self, path: Path) -> CleanImage:
         refuse_database_file(path, "import")
-        return read_image_file(path, self.long_side)
+        return read_image_file(path, self.long_side, _("the file"))
 
     def one(self, path: Path) -> PhotoOutcome | tuple[NamedPhoto, _Placed]:
         """What became of the file; a photo for a signed session is returned to be added
@@ -359,8 +378,9 @@ class _Run:
                 with self.database.write() as db:
                     session = self.place(db, photo)  # again: it may have been signed since
                     if session.id != placed.session_id:
-                        raise Unplaceable(f"{path.name}: the sessions of {photo.day} changed "
-                                          "while importing; import again")
+                        raise Unplaceable(_("{file}: the sessions of {day} changed while "
+                                            "importing; import again").format(
+                            file=path.name, day=date_text(photo.day)))
                     self.check_new(db, session, photo, image)
                     session_photos.keep_photo(
                         db, self.actor, session_photos.draft_of(db, self.actor, session.id),
@@ -420,7 +440,8 @@ def import_photos(database: Database, actor: Actor, folder: Path,
     require(actor, Action.LOG_SESSION if add_late is None else Action.AMEND_SESSION,
             "session_photo")
     if kind not in set(PhotoKind):
-        raise LaserLogError(f"{kind!r} is not a kind of photo (before, after or progress)")
+        raise LaserLogError(_("{kind} is not a kind of photo (before, after or progress)")
+                            .format(kind=repr(kind)))
     files = photo_files(folder)
     with database.read() as db:
         run = _Run(database, actor, pattern or name_pattern(), kind,

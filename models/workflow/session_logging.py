@@ -14,6 +14,7 @@ from models.access.permissions import Action, Refused, require
 from models.clinic import clinic_settings, consent_forms
 from models.clinic.clinic_settings import ClinicRules
 from models.errors import Conflict, NotFound, ValidationFailed
+from models.language import N_, _, date_text, datetime_text, ngettext
 from models.reading.history import load_session
 from models.reading.session_content import content_digest
 from models.records import area_day_counts
@@ -76,7 +77,7 @@ def create_draft(
     which is a session of its own. Everything else goes through ``start_draft``."""
     require(actor, Action.LOG_SESSION, "treatment_session")
     if db.get(Patient, patient_id) is None:
-        raise NotFound(f"No patient with id {patient_id}")
+        raise NotFound(_("No patient with id {id}").format(id=patient_id))
     entry = entry or SessionInput()
     session = TreatmentSession(
         uuid=session_uuid or uuid4(),
@@ -127,7 +128,7 @@ def complete_session(
     """
     session = owned_draft(db, actor, session_id)
     if signature.actor_id != actor.id:
-        raise Refused("A session is signed with its technician's own password", actor,
+        raise Refused(_("A session is signed with its technician's own password"), actor,
                       "sign_session", "treatment_session", session.uuid)
     check_version(db, session, expected_version)
     entry = with_consent_on_file(db, session, entry)
@@ -162,7 +163,7 @@ def void_draft(db: Session, actor: Actor, session_id: int, reason: str,
     check_version(db, session, expected_version)
     reason = reason.strip()
     if not reason:
-        raise ValidationFailed({"reason": "Give the reason for voiding this draft"})
+        raise ValidationFailed({"reason": _("Give the reason for voiding this draft")})
     before = snapshot(session)
     session.status = SessionStatus.VOIDED
     session.voided_at, session.voided_by_id, session.void_reason = (
@@ -220,15 +221,19 @@ def safety_problems(db: Session, session: TreatmentSession, entry: SessionInput
     problems: dict[str, str] = {}
     rules = clinic_settings.rules(db)
     if entry.device_id is not None and db.get(Device, entry.device_id) is None:
-        problems["device"] = "The device picked is not in the register"
+        problems["device"] = _("The device picked is not in the register")
     problems.update(_certification_problems(db, session.technician_id, rules))
     started_at = entry.started_at or session.started_at
-    on_file = consent_forms.consent_on_file(db, session.patient_id,
-                                            started_at.astimezone().date())
+    day = started_at.astimezone().date()
+    on_file = consent_forms.consent_on_file(db, session.patient_id, day)
     if on_file is not None and not on_file.in_force:
-        problems[screening_key("consent")] = (
-            f"The patient's consent {on_file.why_not}: have them sign the form in force on "
-            "screen (Sign consent)")
+        problems[screening_key("consent")] = (_(
+            "The patient's consent expired on {day}: have them sign the form in force on "
+            "screen (Sign consent)").format(day=date_text(on_file.valid_until))
+            if on_file.valid_until < day else _(
+            "The patient's consent signed after this session's day ({day}): have them sign "
+            "the form in force on screen (Sign consent)").format(
+            day=date_text(on_file.signed_on)))
     problems.update(_start_problems(db, session, started_at, entry.late_reason, rules))
     problems.update(carried_forward.reasons_missing(db, session.patient_id, started_at, entry))
     missing = patch_tests.patches_missing(db, session.patient_id, entry.device_id,
@@ -247,13 +252,14 @@ def _certification_problems(db: Session, technician_id: int, rules: ClinicRules
     assert technician is not None  # a session's technician is a foreign key
     expires = technician.certification_expires
     if expires is None and not rules.allow_uncertified:
-        return {"certification": (
-            f"{technician.full_name} has no certification recorded: sessions cannot be "
-            "completed until an administrator records it")}
+        return {"certification": _(
+            "{name} has no certification recorded: sessions cannot be completed until an "
+            "administrator records it").format(name=technician.full_name)}
     if expires is not None and expires < datetime.now(UTC).astimezone().date():
-        return {"certification": (
-            f"{technician.full_name}'s certification expired on {expires:%Y-%m-%d}: sessions "
-            "cannot be completed until an administrator records the renewal")}
+        return {"certification": _(
+            "{name}'s certification expired on {day}: sessions cannot be completed until an "
+            "administrator records the renewal").format(name=technician.full_name,
+                                                        day=date_text(expires))}
     return {}
 
 
@@ -266,13 +272,14 @@ def _start_problems(db: Session, session: TreatmentSession, started_at: datetime
         .where(TreatmentSession.patient_id == session.patient_id,
                TreatmentSession.status.in_(SIGNED), TreatmentSession.id != session.id))
     if previous is not None and started_at < previous:
-        problems["started_at"] = (
-            "The session cannot start before this patient's previous session "
-            f"({previous.astimezone():%Y-%m-%d %H:%M})")
+        problems["started_at"] = _(
+            "The session cannot start before this patient's previous session ({when})").format(
+            when=datetime_text(previous))
     hours = rules.late_entry_hours
     if started_at < datetime.now(UTC) - timedelta(hours=hours) and not late_reason.strip():
-        problems["late_reason"] = (
-            f"Logged more than {hours} hours after it started: give the reason")
+        problems["late_reason"] = ngettext(
+            "Logged more than {n} hour after it started: give the reason",
+            "Logged more than {n} hours after it started: give the reason", hours).format(n=hours)
     return problems
 
 
@@ -296,13 +303,14 @@ def check_version(db: Session, session: TreatmentSession, expected: int | None) 
         .order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
     if last is None:
-        raise Conflict("This session was changed elsewhere since you opened it",
+        raise Conflict(_("This session was changed elsewhere since you opened it"),
                        session.version)
-    changed = ", ".join(sorted(json.loads(last.new_values))) or "nothing visible"
-    raise Conflict(
-        f"{last.full_name} saved this session on another PC at "
-        f"{last.occurred_at.astimezone():%H:%M:%S} (changed: {changed}) after you opened it. "
-        "Your input is kept on screen; check it, and your next save replaces theirs.",
+    changed = ", ".join(sorted(json.loads(last.new_values))) or _("nothing visible")
+    raise Conflict(_(
+        "{name} saved this session on another PC at {time} (changed: {changed}) after you "
+        "opened it. Your input is kept on screen; check it, and your next save replaces "
+        "theirs.").format(name=last.full_name,
+                          time=f"{last.occurred_at.astimezone():%H:%M:%S}", changed=changed),
         session.version)
 
 
@@ -320,17 +328,27 @@ def open_drafts(db: Session, actor: Actor) -> list[SessionDetail]:
 def owned_draft(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
     session = db.get(TreatmentSession, session_id)
     if session is None:
-        raise NotFound(f"No session with id {session_id}")
+        raise NotFound(_("No session with id {id}").format(id=session_id))
     if session.technician_id != actor.id:
-        raise Refused("Only the technician who started this session can edit it", actor,
+        raise Refused(_("Only the technician who started this session can edit it"), actor,
                       "edit_draft", "treatment_session", session.uuid)
     if session.status != SessionStatus.DRAFT:
-        raise Refused(
-            f"This session is {SessionStatus(session.status).label.lower()}; "
-            "it can no longer be edited, only amended", actor, "edit_draft",
-            "treatment_session", session.uuid)
+        raise Refused(_(_NOT_A_DRAFT[SessionStatus(session.status)]), actor, "edit_draft",
+                      "treatment_session", session.uuid)
     return session
 
+
+#: Why a session no longer a draft cannot be edited, by its status.
+_NOT_A_DRAFT = {
+    SessionStatus.COMPLETED: N_("This session is completed; it can no longer be edited, only "
+                                "amended"),
+    SessionStatus.REVIEWED: N_("This session is reviewed; it can no longer be edited, only "
+                               "amended"),
+    SessionStatus.AMENDED: N_("This session is amended; it can no longer be edited, only "
+                              "amended"),
+    SessionStatus.VOIDED: N_("This session is voided; it can no longer be edited, only "
+                             "amended"),
+}
 
 #: The actions that sign a session's content, and the key of its digest in their audit event.
 SEALING = ("session.complete", "session.amend")

@@ -23,6 +23,7 @@ from models.access.care import require_care, sees_every_patient, treated_by
 from models.access.permissions import Action, Refused, require
 from models.clinic import clinic_settings, photo_poses
 from models.errors import NotFound, ValidationFailed
+from models.language import N_, _, ngettext
 from models.records.people import Patient, User
 from models.records.photos import PhotoImage, SessionPhoto
 from models.records.treatment import TreatedArea, TreatmentSession
@@ -34,9 +35,9 @@ from models.values.vocabulary import SIGNED, Area, Labelled, SessionStatus
 
 
 class PhotoKind(Labelled):
-    BEFORE = "before", "Before"
-    AFTER = "after", "After"
-    PROGRESS = "progress", "Progress"
+    BEFORE = "before", N_("Before")
+    AFTER = "after", N_("After")
+    PROGRESS = "progress", N_("Progress")
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,12 @@ class LatePhoto:
 def photo_problems(db: Session, area: str, kind: str, pose: str) -> dict[str, str]:
     problems: dict[str, str] = {}
     if area not in set(Area):
-        problems["photo.area"] = f"Unknown area {area!r}"
+        problems["photo.area"] = _("Unknown area {code}").format(code=repr(area))
     elif pose not in (offered := photo_poses.poses_of(db, area)):
-        problems["photo.pose"] = (f"{pose or 'No pose'} is not a pose of "
-                                  f"{Area(area).label.lower()}: {', '.join(offered)}")
+        problems["photo.pose"] = _("{pose} is not a pose of {area}: {poses}").format(
+            pose=pose or _("No pose"), area=Area(area).label, poses=", ".join(offered))
     if kind not in set(PhotoKind):
-        problems["photo.kind"] = "A photo is before, after or progress"
+        problems["photo.kind"] = _("A photo is before, after or progress")
     return problems
 
 
@@ -102,12 +103,12 @@ def draft_of(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
     require(actor, Action.LOG_SESSION, "treatment_session", session_id)
     session = db.get(TreatmentSession, session_id)
     if session is None:
-        raise NotFound("No such session")
+        raise NotFound(_("No such session"))
     if session.technician_id != actor.id:
-        raise Refused("Photos are added by the session's own technician", actor, "add_photo",
-                      "treatment_session", session.uuid)
+        raise Refused(_("Photos are added by the session's own technician"), actor,
+                      "add_photo", "treatment_session", session.uuid)
     if session.status != SessionStatus.DRAFT:
-        raise ValidationFailed({"photo": (
+        raise ValidationFailed({"photo": _(
             "This session is signed: photos can no longer be added to it. Add them to the "
             "patient's next session as progress photos")})
     return session
@@ -167,7 +168,7 @@ def remove_photo(db: Session, actor: Actor, photo_id: int) -> None:
     """Take a photo out of a draft (the wrong one, a blurred one): it was never signed."""
     photo = db.get(SessionPhoto, photo_id)
     if photo is None:
-        raise NotFound("No such photo")
+        raise NotFound(_("No such photo"))
     session = draft_of(db, actor, photo.session_id)
     db.execute(update(Patient).where(Patient.portrait_photo_id == photo.id)
                .values(portrait_photo_id=None))  # never a portrait of a photo taken out
@@ -184,9 +185,9 @@ def void_photo(db: Session, actor: Actor, photo_id: int, reason: str) -> None:
     require(actor, Action.AMEND_SESSION, "session_photo", photo_id)
     photo = db.get(SessionPhoto, photo_id)
     if photo is None:
-        raise NotFound("No such photo")
+        raise NotFound(_("No such photo"))
     if not reason.strip():
-        raise ValidationFailed({"reason": "Give the reason for voiding this photo"})
+        raise ValidationFailed({"reason": _("Give the reason for voiding this photo")})
     if photo.voided_at is None:
         photo.voided_at, photo.voided_by_id, photo.void_reason = (
             datetime.now(UTC), actor.id, reason.strip())
@@ -199,7 +200,7 @@ def session_photos(db: Session, actor: Actor, session_id: int) -> list[PhotoRow]
     """A session's photos in the order they were added (voided ones included, marked)."""
     session = db.get(TreatmentSession, session_id)
     if session is None:
-        raise NotFound("No such session")
+        raise NotFound(_("No such session"))
     require_care(db, actor, session.patient_id, "photos")
     photos = db.scalars(select(SessionPhoto).where(SessionPhoto.session_id == session_id)
                         .order_by(SessionPhoto.id)).all()
@@ -248,7 +249,7 @@ def previous_photo(db: Session, actor: Actor, session_id: int, area: str, pose: 
     one to match distance, angle and light against."""
     session = db.get(TreatmentSession, session_id)
     if session is None:
-        raise NotFound("No such session")
+        raise NotFound(_("No such session"))
     require_care(db, actor, session.patient_id, "photos")
     photo = db.scalar(
         select(SessionPhoto)
@@ -265,12 +266,12 @@ def image_of(db: Session, actor: Actor, photo_id: int, thumbnail: bool = False) 
     """A photo's stored JPEG (or its thumbnail), for whoever may see the session."""
     photo = db.get(SessionPhoto, photo_id)
     if photo is None:
-        raise NotFound("No such photo")
+        raise NotFound(_("No such photo"))
     require_care(db, actor, photo.patient_id, "photos")
     column = PhotoImage.thumbnail if thumbnail else PhotoImage.data
     data = db.scalar(select(column).where(PhotoImage.photo_id == photo_id))
     if data is None:
-        raise NotFound("The photo's image is missing from the database: run verify")
+        raise NotFound(_("The photo's image is missing from the database: run verify"))
     return bytes(data)
 
 
@@ -281,9 +282,9 @@ def set_portrait(db: Session, actor: Actor, patient_id: int, photo_id: int) -> N
     photo = db.get(SessionPhoto, photo_id)
     patient = db.get(Patient, patient_id)
     if photo is None or patient is None or photo.patient_id != patient_id:
-        raise NotFound("That photo is not one of this patient's")
+        raise NotFound(_("That photo is not one of this patient's"))
     if photo.voided_at is not None:
-        raise ValidationFailed({"photo": "A voided photo cannot be the patient's portrait"})
+        raise ValidationFailed({"photo": _("A voided photo cannot be the patient's portrait")})
     patient.portrait_photo_id = photo.id
     audit_chain.record(db, actor_id=actor.id, action="patient.portrait", entity="patient",
                        entity_id=patient.uuid, new={"photo": str(photo.uuid)})
@@ -357,6 +358,8 @@ def before_photos_missing(db: Session, session: TreatmentSession, areas: Sequenc
                        TreatedArea.superseded_in.is_(None),
                        TreatmentSession.id != session.id).limit(1)) is not None:
             continue  # not the course's first session for this area
-        problems[area_key(area, "photos")] = (
-            f"{Area(area).label}: {per_area} before photo(s) needed, {have} taken")
+        problems[area_key(area, "photos")] = ngettext(
+            "{area}: {n} before photo needed, {taken} taken",
+            "{area}: {n} before photos needed, {taken} taken", per_area).format(
+            area=Area(area).label, n=per_area, taken=have)
     return problems

@@ -82,7 +82,7 @@ def test_with_no_locale_dates_are_iso_and_numbers_have_a_point():
     assert language.current().locale is None
     assert language.date_text(date(2026, 11, 29)) == "2026-11-29"
     assert language.short_number_text(12.5) == "12.5"
-    assert language.number_text(1234.5, 1) == "1234.5"
+    assert language.number_text(1234.5, 1) == "1,234.5"
 
 
 def test_the_system_locale_chooses_and_the_pc_setting_overrides():

@@ -16,6 +16,7 @@ from models.access import accounts
 from models.errors import LaserLogError, ValidationFailed
 from models.values.rows import Actor
 from models.values.vocabulary import Role
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.account_dialog import AccountDialog
 from ui.widgets.form_dialog import FormDialog, OperationCall
@@ -23,9 +24,9 @@ from ui.widgets.form_dialog import FormDialog, OperationCall
 
 class AddUserDialog(AccountDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__("Add a user", roles=True, parent=parent)
+        super().__init__(tr("Add a user"), roles=True, parent=parent)
         self.tasks, self.actor = tasks, actor
-        self._add_fields("Save").accepted.connect(self._save)
+        self._add_fields(tr("Save")).accepted.connect(self._save)
 
     def _save(self) -> None:
         """Every problem in one round: the two passwords differing is said at once, and the
@@ -73,20 +74,22 @@ class ResetPasswordDialog(AccountChangeDialog):
 
     def __init__(self, tasks: TaskRunner, actor: Actor, user: accounts.UserRow,
                  parent: QWidget | None = None) -> None:
-        self.reason = QLineEdit(placeholderText="e.g. forgot it; locked out")
+        self.reason = QLineEdit(placeholderText=tr("e.g. forgot it; locked out"))
         self.reason.setMaxLength(200)
         self.temporary = QLineEdit(readOnly=True)
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
         font.setPointSizeF(self.temporary.font().pointSizeF() * 1.4)
         self.temporary.setFont(font)
-        super().__init__(tasks, f"Reset the password of {user.full_name}", [
-            ("Why", "reason", self.reason),
-            ("Temporary password", "password", self.temporary)], parent,
-            note=f"LaserLog makes a temporary password for {user.username}. They sign in with "
-                 "it once and then choose their own; any wait after failed sign-ins ends.")
+        super().__init__(tasks, tr("Reset the password of {name}").format(name=user.full_name), [
+            (tr("Why"), "reason", self.reason),
+            (tr("Temporary password"), "password", self.temporary)], parent,
+            note=tr("LaserLog makes a temporary password for {username}. They sign in with it "
+                    "once and then choose their own; any wait after failed sign-ins ends."
+                    ).format(username=user.username))
         self.actor, self.user = actor, user
-        self.handover = QLabel(f"Give it to {user.full_name} in person; it is not shown again.")
+        self.handover = QLabel(tr("Give it to {name} in person; it is not shown again.").format(
+            name=user.full_name))
         self.handover.setObjectName("formStatus")
         self.handover.setWordWrap(True)
         # Under the password and its message, above FormDialog's note and buttons:
@@ -107,7 +110,7 @@ class ResetPasswordDialog(AccountChangeDialog):
         buttons = self.findChild(QDialogButtonBox)
         assert buttons is not None  # FormDialog makes one
         buttons.button(QDialogButtonBox.StandardButton.Save).hide()
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Close"))
         self.temporary.selectAll()
         self.temporary.setFocus()
         self.resize(self.size().expandedTo(self.sizeHint()))
@@ -123,11 +126,11 @@ class RoleDialog(AccountChangeDialog):
         for role in Role:
             self.role.addItem(role.label, role.value)
         self.role.setCurrentIndex(max(0, self.role.findData(user.role)))
-        self.reason = QLineEdit(placeholderText="e.g. now leads the evening shift")
+        self.reason = QLineEdit(placeholderText=tr("e.g. now leads the evening shift"))
         self.reason.setMaxLength(200)
-        super().__init__(tasks, f"Change the role of {user.full_name}", [
-            ("Role", "role", self.role), ("Why", "reason", self.reason)], parent,
-            note="What the new role may do applies from their next sign-in.")
+        super().__init__(tasks, tr("Change the role of {name}").format(name=user.full_name), [
+            (tr("Role"), "role", self.role), (tr("Why"), "reason", self.reason)], parent,
+            note=tr("What the new role may do applies from their next sign-in."))
         self.actor, self.user = actor, user
 
     def values(self) -> OperationCall:

@@ -35,6 +35,7 @@ from ui.admin.staff_dialogs import (
 )
 from ui.admin.staff_panel import StaffPanel
 from ui.admin.tips_panel import TipsPanel
+from ui.language import tr
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
 
@@ -54,19 +55,19 @@ class AdminView(QWidget):
         self.poses = PhotoPosesPanel(tasks, actor, messages)
         self.backups = BackupsPanel(tasks, actor, messages)
         self.sections = QTabWidget()
-        for panel, title in ((self.staff, "&Staff"), (self.devices, "De&vices"),
-                             (self.tips, "Ti&ps"), (self.rules, "Test patch ru&les"),
-                             (self.profiles, "Import pr&ofiles"),
-                             (self.consents, "Co&nsent forms"),
-                             (self.poses, "Photo pos&es"),
-                             (self.backups, "Backups and &checks")):
+        for panel, title in ((self.staff, tr("&Staff")), (self.devices, tr("De&vices")),
+                             (self.tips, tr("Ti&ps")), (self.rules, tr("Test patch ru&les")),
+                             (self.profiles, tr("Import pr&ofiles")),
+                             (self.consents, tr("Co&nsent forms")),
+                             (self.poses, tr("Photo pos&es")),
+                             (self.backups, tr("Backups and &checks"))):
             self.sections.addTab(panel, title)
             panel.said.connect(self.say)
-        self.settings_button = QPushButton("Clinic &settings…")
-        self.settings_button.setToolTip("The clinic's name, address and phone, the consent "
-                                        "period, photo rules, the change limit, late entries, "
-                                        "the incident due time and the course plan: the same "
-                                        "on every PC")
+        self.settings_button = QPushButton(tr("Clinic &settings…"))
+        self.settings_button.setToolTip(tr("The clinic's name, address and phone, the consent "
+                                           "period, photo rules, the change limit, late "
+                                           "entries, the incident due time and the course plan: "
+                                           "the same on every PC"))
         self.settings_button.clicked.connect(lambda: self.tasks.read(
             clinic_settings.rules).then(self._change_settings))
         self.sections.setCornerWidget(self.settings_button)
@@ -88,7 +89,7 @@ class AdminView(QWidget):
     def _change_settings(self, current: ClinicRules) -> None:
         dialog = ClinicSettingsDialog(self.tasks, self.actor, current, self)
         dialog.saved.connect(lambda _rules: self.say(
-            "Clinic settings saved; every PC works to them from the next session."))
+            tr("Clinic settings saved; every PC works to them from the next session.")))
         dialog.open()
         self.settings_dialog = dialog
 

@@ -22,16 +22,30 @@ from models.admin.integrity import Verification, verify
 from models.admin.progress import Cancelled
 from models.errors import LaserLogError
 from models.values.rows import Actor
+from ui.admin.listing_model import count_text
 from ui.admin.restore_dialog import RestoreDialog
 from ui.admin.work_watcher import WorkWatcher
+from ui.language import tr, tr_noop, trn
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
 from ui.widgets import file_dialogs
 from ui.widgets.field_error import FieldError
 
-AFTER_RESTORE = ("LaserLog closes when the restore is done: start it again and sign in to "
-                 "the restored database.")
-RESTORED = "LaserLog closes now: start it again and sign in to the restored database."
+AFTER_RESTORE = tr_noop("LaserLog closes when the restore is done: start it again and sign in "
+                        "to the restored database.")
+RESTORED = tr_noop("LaserLog closes now: start it again and sign in to the restored database.")
+#: What each kind of work says: as it starts, cancelled, refused, stopped by a fault.
+SAYS = {
+    "backup": (tr_noop("Backing up…"), tr_noop("Backing up cancelled; nothing was changed."),
+               tr_noop("Backing up stopped: {error}"),
+               tr_noop("Backing up stopped by a fault inside LaserLog; nothing was changed.")),
+    "restore": (tr_noop("Restoring…"), tr_noop("Restoring cancelled; nothing was changed."),
+                tr_noop("Restoring stopped: {error}"),
+                tr_noop("Restoring stopped by a fault inside LaserLog; nothing was changed.")),
+    "verify": (tr_noop("Verifying…"), tr_noop("Verifying cancelled; nothing was changed."),
+               tr_noop("Verifying stopped: {error}"),
+               tr_noop("Verifying stopped by a fault inside LaserLog; nothing was changed.")),
+}
 
 
 class BackupsPanel(QWidget):
@@ -48,19 +62,19 @@ class BackupsPanel(QWidget):
         self.watcher = WorkWatcher(self)
         self.watcher.progressed.connect(self._progressed)
         self.watcher.asked.connect(self._asked)
-        self.working = ""  # what runs now ("" when nothing does)
-        intro = QLabel(
-            f"The database: {tasks.database.display_url}. A backup is checked (integrity, "
-            "schema, the whole audit chain) before it counts. A restore checks the backup "
-            "first and asks before it replaces anything. Verify checks the database end to "
-            "end: storage, guards, every audit event and every signed session.")
+        self.working = ""  # what runs now, a key of SAYS ("" when nothing does)
+        intro = QLabel(tr(
+            "The database: {url}. A backup is checked (integrity, schema, the whole audit "
+            "chain) before it counts. A restore checks the backup first and asks before it "
+            "replaces anything. Verify checks the database end to end: storage, guards, every "
+            "audit event and every signed session.").format(url=tasks.database.display_url))
         intro.setWordWrap(True)
-        self.backup_button = QPushButton("&Back up…")
-        self.backup_button.setToolTip("Write a checked backup of the database to a file")
-        self.restore_button = QPushButton("&Restore…")
-        self.restore_button.setToolTip("Replace the database with a backup's content")
-        self.verify_button = QPushButton("&Verify")
-        self.verify_button.setToolTip("Check the database end to end; nothing is changed")
+        self.backup_button = QPushButton(tr("&Back up…"))
+        self.backup_button.setToolTip(tr("Write a checked backup of the database to a file"))
+        self.restore_button = QPushButton(tr("&Restore…"))
+        self.restore_button.setToolTip(tr("Replace the database with a backup's content"))
+        self.verify_button = QPushButton(tr("&Verify"))
+        self.verify_button.setToolTip(tr("Check the database end to end; nothing is changed"))
         self.backup_button.clicked.connect(self._choose_backup_file)
         self.restore_button.clicked.connect(self._open_restore)
         self.verify_button.clicked.connect(self.verify)
@@ -70,7 +84,7 @@ class BackupsPanel(QWidget):
         buttons.addStretch()
         self.stage = QLabel()
         self.bar = QProgressBar()
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
         progress = QHBoxLayout()
         progress.addWidget(self.stage)
@@ -94,17 +108,18 @@ class BackupsPanel(QWidget):
     def _choose_backup_file(self) -> None:
         name = f"laserlog-{datetime.now():%Y-%m-%d-%H%M}.backup"
         path, _kind = file_dialogs.choose_file_to_save(
-            self, "Back up the database", name, "LaserLog backups (*.backup)")
+            self, tr("Back up the database"), name, tr("LaserLog backups (*.backup)"))
         if path is not None:
             self.backup_to(path)
 
     def backup_to(self, path: Path) -> None:
-        self._start("Backing up")
+        self._start("backup")
         self.tasks.run(backup, self.actor, path, progress=self.watcher.report).then(
             self._backed_up, self._failed, changes_records=False)
 
     def _backed_up(self, path: Path) -> None:
-        self._finish(f"Backed up the database to {path} (checked: it restores as it is now).")
+        self._finish(tr("Backed up the database to {path} (checked: it restores as it is now)."
+                        ).format(path=path))
 
     def _open_restore(self) -> None:
         dialog = RestoreDialog(self.tasks, self.actor, self)
@@ -116,54 +131,62 @@ class BackupsPanel(QWidget):
     def restore_from(self, source: Path | None, restorer: Actor | None, force: bool) -> None:
         if source is None or restorer is None:
             return
-        self._start("Restoring")
+        self._start("restore")
         self.tasks.run(restore, restorer, source, force=force, confirm=self.watcher.ask,
                        progress=self.watcher.report).then(
             lambda events: self._restored(source, events), self._failed,
             changes_records=False)
 
     def _restored(self, source: Path, events: int) -> None:
-        self._finish(f"Restored the database from {source.name}; its {events:,} audit events "
-                     "chain correctly.")
-        self.messages.info(self, f"Restored the database from {source}; its {events:,} audit "
-                                 f"events chain correctly.\n\n{RESTORED}")
+        restored = trn("Restored the database from {source}; its {events} audit event chains "
+                       "correctly.", "Restored the database from {source}; its {events} audit "
+                       "events chain correctly.", events)
+        self._finish(restored.format(source=source.name, events=count_text(events)))
+        self.messages.info(self, f"{restored.format(source=source, events=count_text(events))}"
+                                 f"\n\n{tr(RESTORED)}")
         self.window().close()
 
     def verify(self) -> None:
-        self._start("Verifying")
+        self._start("verify")
         self.tasks.run(verify, progress=self.watcher.report).then(
             self._verified, self._failed, changes_records=False)
 
     def _verified(self, result: Verification) -> None:
         if result.ok:
-            unsealed = (f" ({result.unsealed:,} signed before LaserLog kept their digests)"
-                        if result.unsealed else "")
-            self._finish(f"Verified: storage and foreign keys are sound; all "
-                         f"{result.events:,} audit events chain correctly; "
-                         f"{result.sessions_proven:,} signed sessions are as they were "
-                         f"signed{unsealed}.")
+            events = trn("the {n} audit event chains correctly",
+                         "all {n} audit events chain correctly", result.events)
+            sessions = trn("{n} signed session is as it was signed",
+                           "{n} signed sessions are as they were signed", result.sessions_proven)
+            unsealed = trn("{n} signed before LaserLog kept their digests",
+                           "{n} signed before LaserLog kept their digests", result.unsealed)
+            done = (tr("Verified: storage and foreign keys are sound; {events}; {sessions} "
+                       "({unsealed}).") if result.unsealed else
+                    tr("Verified: storage and foreign keys are sound; {events}; {sessions}."))
+            self._finish(done.format(events=events.format(n=count_text(result.events)),
+                                     sessions=sessions.format(n=count_text(result.sessions_proven)),
+                                     unsealed=unsealed.format(n=count_text(result.unsealed))))
             return
         found = list(result.problems)
         if result.first_broken_seq is not None:
-            found.append(f"the audit chain is broken at sequence number "
-                         f"{result.first_broken_seq}")
-        self._finish("Verify found problems; nothing was changed. Keep this database as it "
-                     "is and call IT.", problems=found)
+            found.append(tr("the audit chain is broken at sequence number {number}").format(
+                number=result.first_broken_seq))
+        self._finish(tr("Verify found problems; nothing was changed. Keep this database as it "
+                        "is and call IT."), problems=found)
 
     # --- progress, cancel, the question -----------------------------------------------------
-    def _start(self, what: str) -> None:
-        self.working = what
+    def _start(self, work: str) -> None:
+        self.working = work
         self.watcher.start()
         for button in (self.backup_button, self.restore_button, self.verify_button):
             button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.stage.setText(f"{what}…")
+        self.stage.setText(tr(SAYS[work][0]))
         self.bar.setRange(0, 0)  # busy until the work says how much there is
         self.progress_row.show()
         self.result.clear()
         self.problems.show_problem(None)
         self.window().installEventFilter(self)  # closing the window cancels the work
-        self.said.emit(f"{what}…")
+        self.said.emit(tr(SAYS[work][0]))
 
     def _finish(self, outcome: str, problems: list[str] | None = None) -> None:
         self.window().removeEventFilter(self)
@@ -176,20 +199,20 @@ class BackupsPanel(QWidget):
         self.said.emit(outcome)
 
     def _failed(self, error: Exception) -> None:
+        _started, cancelled, refused, fault = SAYS[self.working]
         if isinstance(error, Cancelled):
-            self._finish(f"{self.working} cancelled; nothing was changed.")
+            self._finish(tr(cancelled))
         elif isinstance(error, LaserLogError):
-            self._finish(f"{self.working} stopped: {error}")
+            self._finish(tr(refused).format(error=error))
         else:
-            self._finish(f"{self.working} stopped by a fault inside LaserLog; nothing was "
-                         "changed.")
+            self._finish(tr(fault))
             self.tasks.report_error(error)
 
     def cancel(self) -> None:
         if self.working:
             self.watcher.cancel()
             self.cancel_button.setEnabled(False)
-            self.stage.setText("Cancelling…")
+            self.stage.setText(tr("Cancelling…"))
 
     @Slot(str, int, int)
     def _progressed(self, stage: str, done: int, total: int) -> None:
@@ -202,8 +225,8 @@ class BackupsPanel(QWidget):
 
     @Slot(str)
     def _asked(self, question: str) -> None:
-        self.stage.setText("Waiting for your answer…")
-        yes = self.messages.confirm(self, f"{question}\n\n{AFTER_RESTORE}")
+        self.stage.setText(tr("Waiting for your answer…"))
+        yes = self.messages.confirm(self, f"{question}\n\n{tr(AFTER_RESTORE)}")
         if yes:
             self.cancel_button.setEnabled(False)  # replacing now: it goes to its end
         self.watcher.answer(yes)

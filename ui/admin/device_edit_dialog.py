@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from models.clinic import device_register
 from models.values.rows import Actor, DeviceRow
 from models.values.vocabulary import DeviceKind
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.form_dialog import FormDialog, OperationCall
 
@@ -22,11 +23,11 @@ class DeviceEditDialog(FormDialog):
         for kind in DeviceKind:
             self.kind.addItem(kind.label, kind.value)
         self.kind.setCurrentIndex(max(0, self.kind.findData(device.kind)))
-        super().__init__(tasks, f"Correct {device.display_name}", [
-            ("Make", "make", self.make), ("Model", "model", self.model),
-            ("Serial number", "serial", self.serial), ("Kind", "kind", self.kind)], parent,
-            note="The sessions logged with this device will show the corrected details; the "
-                 "audit trail keeps what they were.")
+        super().__init__(tasks, tr("Correct {device}").format(device=device.display_name), [
+            (tr("Make"), "make", self.make), (tr("Model"), "model", self.model),
+            (tr("Serial number"), "serial", self.serial), (tr("Kind"), "kind", self.kind)],
+            parent, note=tr("The sessions logged with this device will show the corrected "
+                            "details; the audit trail keeps what they were."))
         self.actor, self.device = actor, device
 
     def values(self) -> OperationCall:

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QWidget
 
 from models.clinic import device_register
 from models.clinic.device_register import RegisteredDevice
+from models.language import datetime_text
 from models.values.rows import Actor, DeviceRow
 from models.values.vocabulary import DeviceKind, LogKind
 from ui.admin.device_edit_dialog import DeviceEditDialog
@@ -12,6 +13,7 @@ from ui.admin.record_list import RecordList
 from ui.admin.retire_dialog import RetireDialog
 from ui.admin.staff_dialogs import TipDialog
 from ui.equipment.device_dialog import DeviceDialog
+from ui.language import tr, tr_noop
 from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
 
@@ -19,37 +21,42 @@ from ui.services.tasks import TaskRunner
 def _last_check(device: RegisteredDevice) -> str:
     check = device.last_verification
     if check is None:
-        return "never"
-    passed = "passed" if check.kind == LogKind.VERIFICATION_PASSED else "FAILED"
-    return f"{check.logged_at.astimezone():%Y-%m-%d %H:%M} {passed} ({check.logged_by})"
+        return tr("never")
+    said = (tr("{when} passed ({by})") if check.kind == LogKind.VERIFICATION_PASSED else
+            tr("{when} FAILED ({by})"))
+    return said.format(when=datetime_text(check.logged_at), by=check.logged_by)
 
 
 COLUMNS = [
-    ("Device", lambda d: f"{d.device.make} {d.device.model}"),
-    ("Serial", lambda d: d.device.serial),
-    ("Kind", lambda d: DeviceKind(d.device.kind).label if d.device.kind in set(DeviceKind)
-     else d.device.kind),
-    ("Tip fitted now", lambda d: d.tip or "none"),
-    ("Last daily verification", _last_check),
-    ("State", lambda d: d.state),
+    (tr_noop("Device"), lambda d: f"{d.device.make} {d.device.model}"),
+    (tr_noop("Serial"), lambda d: d.device.serial),
+    (tr_noop("Kind"), lambda d: DeviceKind(d.device.kind).label
+     if d.device.kind in set(DeviceKind) else d.device.kind),
+    (tr_noop("Tip fitted now"), lambda d: d.tip or tr("none", "no tip fitted")),
+    (tr_noop("Last daily verification"), _last_check),
+    (tr_noop("State"), lambda d: d.state),
 ]
 
 
 class DevicesPanel(RecordList):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(tasks, "The clinic's devices. A retired device stays here and in the "
-                         "sessions logged with it; it is no longer offered for new sessions.",
+        super().__init__(tasks, tr("The clinic's devices. A retired device stays here and in "
+                                   "the sessions logged with it; it is no longer offered for new "
+                                   "sessions."),
                          COLUMNS, retired=lambda d: not d.active, key=lambda d: d.device.id,
                          parent=parent)
         self.actor = actor
         self.register_button = self.add_button(
-            "&Register device…", "Add a device to the register", self.register)
+            tr("&Register device…"), tr("Add a device to the register"), self.register)
         self.edit_button = self.add_button(
-            "&Edit…", "Correct the chosen device's make, model, serial or kind", self.edit)
+            tr("&Edit…"), tr("Correct the chosen device's make, model, serial or kind"),
+            self.edit)
         self.retire_button = self.add_button(
-            "Re&tire…", "Take the chosen device out of use; it stays on record", self.retire)
+            tr("Re&tire…"), tr("Take the chosen device out of use; it stays on record"),
+            self.retire)
         self.tip_button = self.add_button(
-            "Fit &tip…", "Fit a new handpiece or tip to the chosen device", self.fit_tip)
+            tr("Fit &tip…"), tr("Fit a new handpiece or tip to the chosen device"),
+            self.fit_tip)
         self.buttons.addStretch()
         self.on_row_chosen(self.edit)
         follow_changes(self, tasks, self.refresh, load_when_first_shown=True)
@@ -65,34 +72,37 @@ class DevicesPanel(RecordList):
 
     def _registered(self, device: DeviceRow | None) -> None:
         if device is not None:
-            self.said.emit(f"Registered {device.display_name}; technicians can choose it "
-                           "for new sessions now.")
+            self.said.emit(tr("Registered {device}; technicians can choose it for new "
+                              "sessions now.").format(device=device.display_name))
 
     def edit(self) -> None:
-        chosen: RegisteredDevice | None = self.chosen("a device")
+        chosen: RegisteredDevice | None = self.chosen(tr("Choose a device in the list first."))
         if chosen is None:
             return
         if not chosen.active:
-            self.said.emit(f"{chosen.device.display_name} is retired; it is kept as it was.")
+            self.said.emit(tr("{device} is retired; it is kept as it was.").format(
+                device=chosen.device.display_name))
             return
         dialog = DeviceEditDialog(self.tasks, self.actor, chosen.device, self)
         dialog.saved.connect(lambda device: self.said.emit(
-            f"Saved {device.display_name}; its sessions show the corrected details."))
+            tr("Saved {device}; its sessions show the corrected details.").format(
+                device=device.display_name)))
         dialog.open()
         self.edit_dialog = dialog
 
     def retire(self) -> None:
-        chosen: RegisteredDevice | None = self.chosen("a device")
+        chosen: RegisteredDevice | None = self.chosen(tr("Choose a device in the list first."))
         if chosen is None:
             return
         name = chosen.device.display_name
         dialog = RetireDialog(
-            self.tasks, name,
-            f"{name} will no longer be offered for new sessions. It stays in the register "
-            "and in every session logged with it.",
+            self.tasks, tr("Retire {name}").format(name=name),
+            tr("{device} will no longer be offered for new sessions. It stays in the register "
+               "and in every session logged with it.").format(device=name),
             (device_register.retire_device, (self.actor, chosen.device.id)), self)
         dialog.saved.connect(lambda _result: self.said.emit(
-            f"Retired {name}; it is no longer offered for new sessions."))
+            tr("Retired {device}; it is no longer offered for new sessions.").format(
+                device=name)))
         dialog.open()
         self.retire_dialog = dialog
 
@@ -105,6 +115,7 @@ class DevicesPanel(RecordList):
         dialog = TipDialog(self.tasks, self.actor, devices, self,
                            device_id=chosen.device.id if chosen is not None else None)
         dialog.saved.connect(lambda _result: self.said.emit(
-            f"Fitted {dialog.name.text().strip()}; its pulses are counted from now."))
+            tr("Fitted {tip}; its pulses are counted from now.").format(
+                tip=dialog.name.text().strip())))
         dialog.open()
         self.tip_dialog = dialog

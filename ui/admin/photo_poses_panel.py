@@ -9,31 +9,34 @@ from models.values.photo_poses import OTHER_POSE, default_poses
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 from ui.admin.record_list import RecordList
+from ui.language import tr, tr_noop
 from ui.services.messages import Messages
 from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
 from ui.widgets.form_dialog import FormDialog, OperationCall
 
 COLUMNS = [
-    ("Area", lambda r: Area(r.area).label),
-    ("List", lambda r: "Changed by the clinic" if r.changed else "LaserLog's default"),
-    ("Poses, in the order they are taken", lambda r: " · ".join(r.poses)),  # the widest, last
+    (tr_noop("Area"), lambda r: Area(r.area).label),
+    (tr_noop("List"), lambda r: tr("Changed by the clinic") if r.changed else
+     tr("LaserLog's default")),
+    (tr_noop("Poses, in the order they are taken"), lambda r: " · ".join(r.poses)),  # widest last
 ]
 
 
 class PhotoPosesPanel(RecordList):
     def __init__(self, tasks: TaskRunner, actor: Actor, messages: Messages,
                  parent: QWidget | None = None) -> None:
-        super().__init__(tasks, "Technicians take each photo in one of its area's standard "
-                         f"poses, or \"{OTHER_POSE}\", which every area offers last. A changed "
-                         "list is offered on every PC from the next session; photos already "
-                         "taken keep their pose.", COLUMNS, key=lambda r: r.area,
+        super().__init__(tasks, tr("Technicians take each photo in one of its area's standard "
+                                   "poses, or \"{other}\", which every area offers last. A "
+                                   "changed list is offered on every PC from the next session; "
+                                   "photos already taken keep their pose.").format(
+                                       other=OTHER_POSE), COLUMNS, key=lambda r: r.area,
                          parent=parent)
         self.actor, self.messages = actor, messages
         self.edit_button = self.add_button(
-            "&Edit poses…", "Change the chosen area's poses, one per line", self.edit)
+            tr("&Edit poses…"), tr("Change the chosen area's poses, one per line"), self.edit)
         self.default_button = self.add_button(
-            "Back to &defaults", "Offer the chosen area's poses as LaserLog lists them",
+            tr("Back to &defaults"), tr("Offer the chosen area's poses as LaserLog lists them"),
             self.restore)
         self.buttons.addStretch()
         self.on_row_chosen(self.edit)
@@ -43,32 +46,35 @@ class PhotoPosesPanel(RecordList):
         self.tasks.read(photo_poses.area_poses).then(self.show_rows)
 
     def edit(self) -> None:
-        row: AreaPoses | None = self.chosen("an area")
+        row: AreaPoses | None = self.chosen(tr("Choose an area in the list first."))
         if row is None:
             return
         dialog = PosesDialog(self.tasks, self.actor, row, self)
         dialog.saved.connect(lambda kept: self.said.emit(
-            f"{Area(kept.area).label}: photos are taken as {', '.join(kept.poses)} or "
-            f"{OTHER_POSE} from now on."))
+            tr("{area}: photos are taken as {poses} or {other} from now on.").format(
+                area=Area(kept.area).label, poses=", ".join(kept.poses), other=OTHER_POSE)))
         dialog.open()
         self.poses_dialog = dialog
 
     def restore(self) -> None:
-        row: AreaPoses | None = self.chosen("an area")
+        row: AreaPoses | None = self.chosen(tr("Choose an area in the list first."))
         if row is None:
             return
+        area = Area(row.area).label
         if not row.changed:
-            self.said.emit(f"{Area(row.area).label} already has the default poses.")
+            self.said.emit(tr("{area} already has the default poses.").format(area=area))
             return
-        defaults = ", ".join(default_poses()[row.area])
-        if not self.messages.confirm(self, f"Offer {Area(row.area).label.lower()}'s poses as "
-                                           f"LaserLog lists them ({defaults})? The clinic's "
-                                           f"list ({', '.join(row.poses)}) stays in the audit "
-                                           "trail only."):
+        if not self.messages.confirm(self, tr(
+                "Offer the poses for {area} as LaserLog lists them ({defaults})? The clinic's "
+                "list ({poses}) stays in the audit trail only.").format(
+                    area=area, defaults=", ".join(default_poses()[row.area]),
+                    poses=", ".join(row.poses))):
             return
         self.tasks.write(photo_poses.change_poses, self.actor, row.area, None).then(
-            lambda kept: self.said.emit(f"{Area(kept.area).label} has the default poses "
-                                        f"again: {', '.join(kept.poses)}."), self.refused)
+            lambda kept: self.said.emit(tr("{area} has the default poses again: {poses}."
+                                           ).format(area=Area(kept.area).label,
+                                                    poses=", ".join(kept.poses))),
+            self.refused)
 
 
 class PosesDialog(FormDialog):
@@ -77,11 +83,12 @@ class PosesDialog(FormDialog):
         self.poses = QPlainTextEdit("\n".join(row.poses))
         self.poses.setTabChangesFocus(True)
         self.poses.setMinimumHeight(200)
-        super().__init__(tasks, f"Poses: {Area(row.area).label}",
-                         [("Poses", "poses", self.poses)], parent,
-                         note=f"One pose per line, in the order they are taken (at most "
-                              f"{photo_poses.MOST_POSES}). \"{OTHER_POSE}\" is offered "
-                              "after them without being listed.")
+        super().__init__(tasks, tr("Poses: {area}").format(area=Area(row.area).label),
+                         [(tr("Poses"), "poses", self.poses)], parent,
+                         note=tr("One pose per line, in the order they are taken (at most "
+                                 "{most}). \"{other}\" is offered after them without being "
+                                 "listed.").format(most=photo_poses.MOST_POSES,
+                                                   other=OTHER_POSE))
         self.actor, self.area = actor, row.area
 
     def values(self) -> OperationCall:

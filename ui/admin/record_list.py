@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from models.errors import LaserLogError
 from ui.admin.listing_model import Column, ListingModel
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.row_table import fit_columns, pickable_rows
 
@@ -77,16 +78,16 @@ class RecordList(QWidget):
             return None
         return self.model.row_at(index.row())
 
-    def chosen(self, what: str) -> Any | None:
-        """The row chosen; with none, the status line asks for one."""
+    def chosen(self, ask: str) -> Any | None:
+        """The row chosen; with none, the status line asks for one (``ask``)."""
         row = self.selected()
         if row is None:
-            self.said.emit(f"Choose {what} in the list first.")
+            self.said.emit(ask)
         return row
 
     def refused(self, error: Exception) -> None:
         """An expected refusal goes to the status line; anything else is a bug, reported."""
         if isinstance(error, LaserLogError):
-            self.said.emit(f"Not done: {error}")
+            self.said.emit(tr("Not done: {error}").format(error=error))
         else:
             self.tasks.report_error(error)

@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
 from models.admin.backup import restoring_actor
 from models.errors import LaserLogError
 from models.values.rows import Actor
+from ui.language import tr, tr_noop
 from ui.services.tasks import TaskRunner
 from ui.widgets import file_dialogs
 from ui.widgets.account_dialog import password_field
 from ui.widgets.field_error import FieldError
 from ui.widgets.form_dialog import DIALOG_WIDTH
 
-BACKUP_FILES = "LaserLog backups (*.backup *.db *.dump);;All files (*)"
+BACKUP_FILES = tr_noop("LaserLog backups (*.backup *.db *.dump);;All files (*)")
 
 
 class RestoreDialog(QDialog):
@@ -34,45 +35,46 @@ class RestoreDialog(QDialog):
 
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Restore from a backup")
+        self.setWindowTitle(tr("Restore from a backup"))
         self.setMinimumWidth(DIALOG_WIDTH + 100)
         self.tasks, self.actor = tasks, actor
         self.source: Path | None = None
         self.restorer: Actor | None = None
-        self.file = QLineEdit(placeholderText="the backup file")
-        self.file.setAccessibleName("Backup file")
-        self.choose_button = QPushButton("C&hoose…")
+        self.file = QLineEdit(placeholderText=tr("the backup file"))
+        self.file.setAccessibleName(tr("Backup file"))
+        self.choose_button = QPushButton(tr("C&hoose…"))
         self.choose_button.clicked.connect(self._choose)
         self.password = password_field()
-        self.password.setAccessibleName("Your password")
-        self.force = QCheckBox("Replace the database even if LaserLog has it open on another PC "
-                               "(their unsaved work is lost)")
+        self.password.setAccessibleName(tr("Your password"))
+        self.force = QCheckBox(tr("Replace the database even if LaserLog has it open on another "
+                                  "PC (their unsaved work is lost)"))
         self.errors = {"file": FieldError(self.file), "password": FieldError(self.password)}
-        warning = QLabel(
-            f"Everything in {tasks.database.display_url} is replaced by the backup's content. "
-            "The backup is checked first, and you are asked again, with what each holds, "
-            "before anything is replaced. Then LaserLog closes: start it again and sign in "
-            "to the restored database.")
+        warning = QLabel(tr(
+            "Everything in {url} is replaced by the backup's content. The backup is checked "
+            "first, and you are asked again, with what each holds, before anything is "
+            "replaced. Then LaserLog closes: start it again and sign in to the restored "
+            "database.").format(url=tasks.database.display_url))
         warning.setWordWrap(True)
         file_row = QHBoxLayout()
         file_row.addWidget(self.file, 1)
         file_row.addWidget(self.choose_button)
         form = QFormLayout(self)
         form.addRow(warning)
-        form.addRow("Backup file", file_row)
+        form.addRow(tr("Backup file"), file_row)
         form.addRow("", self.errors["file"])
-        form.addRow(f"Password of {actor.username}", self.password)
+        form.addRow(tr("Password of {username}").format(username=actor.username), self.password)
         form.addRow("", self.errors["password"])
         form.addRow("", self.force)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Check and restore…")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Check and restore…"))
         form.addRow(self.buttons)
         self.buttons.accepted.connect(self.check)
         self.buttons.rejected.connect(self.reject)
 
     def _choose(self) -> None:
-        path = file_dialogs.choose_file_to_open(self, "Restore from a backup", BACKUP_FILES)
+        path = file_dialogs.choose_file_to_open(self, tr("Restore from a backup"),
+                                                tr(BACKUP_FILES))
         if path is not None:
             self.file.setText(str(path))
 
@@ -80,11 +82,11 @@ class RestoreDialog(QDialog):
         """Say every missing answer at once; then check the password (off the GUI thread)."""
         problems = {}
         if not self.file.text().strip():
-            problems["file"] = "Choose the backup file to restore from"
+            problems["file"] = tr("Choose the backup file to restore from")
         elif not Path(self.file.text().strip()).is_file():
-            problems["file"] = "There is no file of that name"
+            problems["file"] = tr("There is no file of that name")
         if not self.password.text():
-            problems["password"] = "Enter your password: a restore replaces everything"
+            problems["password"] = tr("Enter your password: a restore replaces everything")
         self._show(problems)
         if problems:
             return

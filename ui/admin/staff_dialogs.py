@@ -14,6 +14,7 @@ from models.values.rows import Actor, DeviceRow
 from models.values.vocabulary import Area
 from models.workflow import patch_tests
 from models.workflow.patch_tests import RuleRow
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.form_dialog import FormDialog, OperationCall
 
@@ -22,10 +23,10 @@ class CertificationDialog(FormDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, username: str,
                  parent: QWidget | None = None) -> None:
         self.number = QLineEdit()
-        self.expires = QLineEdit(placeholderText="YYYY-MM-DD")
-        super().__init__(tasks, f"Certification of {username}", [
-            ("Certification number", "certification_number", self.number),
-            ("Expires on", "certification_expires", self.expires)], parent)
+        self.expires = QLineEdit(placeholderText=tr("YYYY-MM-DD"))
+        super().__init__(tasks, tr("Certification of {username}").format(username=username), [
+            (tr("Certification number"), "certification_number", self.number),
+            (tr("Expires on"), "certification_expires", self.expires)], parent)
         self.actor, self.username = actor, username
 
     def values(self) -> OperationCall:
@@ -45,7 +46,7 @@ class TipDialog(FormDialog):
         self.device = QComboBox()
         for device in devices:
             self.device.addItem(device.display_name, device.id)
-        self.name = QLineEdit(placeholderText="e.g. IR handpiece 2, tip 15 mm")
+        self.name = QLineEdit(placeholderText=tr("e.g. IR handpiece 2, tip 15 mm"))
         self.name.setMaxLength(100)
         self.rated = QSpinBox(minimum=0, maximum=100_000_000, singleStep=1000)
         self.rated.setGroupSeparatorShown(True)
@@ -57,11 +58,12 @@ class TipDialog(FormDialog):
             self.rated.setValue(tip.rated_pulses)
         elif device_id is not None:
             self.device.setCurrentIndex(max(0, self.device.findData(device_id)))
-        super().__init__(tasks, "Fit a handpiece or tip" if tip is None else
-                         "Correct a handpiece or tip", [
-            ("Device", "device", self.device), ("Handpiece or tip", "name", self.name),
-            ("Rated life (pulses)", "rated_pulses", self.rated)], parent,
-            note="" if tip is None else "Its fitting and the pulses counted stay as they are.")
+        super().__init__(tasks, tr("Fit a handpiece or tip") if tip is None else
+                         tr("Correct a handpiece or tip"), [
+            (tr("Device"), "device", self.device), (tr("Handpiece or tip"), "name", self.name),
+            (tr("Rated life (pulses)"), "rated_pulses", self.rated)], parent,
+            note="" if tip is None else tr("Its fitting and the pulses counted stay as they "
+                                           "are."))
         self.actor, self.tip = actor, tip
 
     def values(self) -> OperationCall:
@@ -69,7 +71,7 @@ class TipDialog(FormDialog):
             return device_upkeep.edit_tip, (self.actor, self.tip.id, self.name.text(),
                                             self.rated.value())
         if self.device.currentData() is None:
-            raise ValidationFailed({"device": "Register the device first"})
+            raise ValidationFailed({"device": tr("Register the device first")})
         return device_upkeep.fit_tip, (self.actor, self.device.currentData(), self.name.text(),
                                      self.rated.value())
 
@@ -83,19 +85,19 @@ class TestPatchRuleDialog(FormDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, devices: list[DeviceRow],
                  parent: QWidget | None = None, rule: RuleRow | None = None) -> None:
         self.device = QComboBox()
-        self.device.addItem("Any device", None)
+        self.device.addItem(tr("Any device"), None)
         for device in devices:
             self.device.addItem(device.display_name, device.id)
         self.area = QComboBox()
-        self.area.addItem("Any area", None)
+        self.area.addItem(tr("Any area"), None)
         for area in Area:
             self.area.addItem(area.label, area.value)
         if rule is not None:
             self.device.setCurrentIndex(max(0, self.device.findData(rule.device_id)))
             self.area.setCurrentIndex(max(0, self.area.findData(rule.area)))
-        super().__init__(tasks, "Require a test patch" if rule is None else
-                         "Correct a test patch rule", [
-            ("Device", "rule", self.device), ("Area", "area", self.area)], parent)
+        super().__init__(tasks, tr("Require a test patch") if rule is None else
+                         tr("Correct a test patch rule"), [
+            (tr("Device"), "rule", self.device), (tr("Area"), "area", self.area)], parent)
         self.actor, self.rule = actor, rule
 
     def values(self) -> OperationCall:
@@ -121,16 +123,16 @@ class ClinicSettingsDialog(FormDialog):
                 field = QLineEdit(value)
                 field.setMaxLength(spec.max_length)
             elif spec.yes_no:
-                field = QCheckBox("Yes")
+                field = QCheckBox(tr("Yes"))
                 field.setChecked(bool(value))
             else:
                 field = QSpinBox(minimum=0, maximum=spec.high, value=value,
                                  suffix=f" {spec.unit}")
             self.fields[name] = field
-        super().__init__(tasks, "Clinic settings", [
+        super().__init__(tasks, tr("Clinic settings"), [
             (spec.label, name, self.fields[name])
             for name, spec in clinic_settings.SPECS.items()], parent,
-            note="The same on every PC, from the next session on.")
+            note=tr("The same on every PC, from the next session on."))
         self.actor = actor
 
     def values(self) -> OperationCall:

@@ -19,19 +19,30 @@ from sqlalchemy.orm import Session
 
 from models.access import accounts
 from models.access.accounts import UserRow
-from models.access.permissions import a_role
 from models.clinic import staff_report
 from models.clinic.staff_report import TechnicianRow
 from models.errors import LaserLogError
+from models.language import number_text
 from models.values.rows import Actor
 from models.values.vocabulary import Role
 from ui.admin.account_dialogs import AddUserDialog, ResetPasswordDialog, RoleDialog
 from ui.admin.staff_dialogs import CertificationDialog
+from ui.language import tr, tr_noop
 from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
 from ui.widgets.row_table import row_table
 
 ATTENTION = QBrush(QColor(170, 20, 20))  # a certification expired, expiring or missing
+#: What is said for each role: a user added with it, and a user given it.
+ADDED = {Role.TECHNICIAN: tr_noop("Added technician {username}; they can sign in now."),
+         Role.SUPERVISOR: tr_noop("Added supervisor {username}; they can sign in now."),
+         Role.ADMIN: tr_noop("Added administrator {username}; they can sign in now.")}
+NOW = {Role.TECHNICIAN: tr_noop("{username} is now a technician; the new role applies from "
+                                "their next sign-in."),
+       Role.SUPERVISOR: tr_noop("{username} is now a supervisor; the new role applies from "
+                                "their next sign-in."),
+       Role.ADMIN: tr_noop("{username} is now an administrator; the new role applies from "
+                           "their next sign-in.")}
 
 
 class StaffPanel(QWidget):
@@ -45,43 +56,44 @@ class StaffPanel(QWidget):
         super().__init__(parent)
         self.tasks, self.actor = tasks, actor
         self.rows: list[UserRow] = []
-        self.users = row_table(["User name", "Full name", "Role", "State", "Certification",
-                                "Procedures this year"], stretch_last=False)
+        self.users = row_table([tr("User name"), tr("Full name"), tr("Role"), tr("State"),
+                                tr("Certification"), tr("Procedures this year")],
+                               stretch_last=False)
         header = self.users.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the certification
-        self.add_button = QPushButton("&Add user…")
-        self.reset_button = QPushButton("Reset pass&word…")
-        self.reset_button.setToolTip("Give the selected person a temporary password; they "
-                                     "choose their own when they next sign in")
-        self.role_button = QPushButton("Change &role…")
-        self.role_button.setToolTip("Make the selected person a technician, a supervisor or "
-                                    "an administrator")
-        self.disable_button = QPushButton("&Disable")
-        self.disable_button.setToolTip("Stop the selected account signing in; it and its "
-                                       "records stay")
-        self.unlock_button = QPushButton("&Unlock")
-        self.unlock_button.setToolTip("End the wait that failed sign-ins put on the account")
-        self.certify_button = QPushButton("&Certification…")
-        self.certify_button.setToolTip("Record the selected technician's certification or its "
-                                       "renewal")
+        self.add_button = QPushButton(tr("&Add user…"))
+        self.reset_button = QPushButton(tr("Reset pass&word…"))
+        self.reset_button.setToolTip(tr("Give the selected person a temporary password; they "
+                                        "choose their own when they next sign in"))
+        self.role_button = QPushButton(tr("Change &role…"))
+        self.role_button.setToolTip(tr("Make the selected person a technician, a supervisor or "
+                                       "an administrator"))
+        self.disable_button = QPushButton(tr("&Disable"))
+        self.disable_button.setToolTip(tr("Stop the selected account signing in; it and its "
+                                          "records stay"))
+        self.unlock_button = QPushButton(tr("&Unlock"))
+        self.unlock_button.setToolTip(tr("End the wait that failed sign-ins put on the account"))
+        self.certify_button = QPushButton(tr("&Certification…"))
+        self.certify_button.setToolTip(tr("Record the selected technician's certification or "
+                                          "its renewal"))
         buttons = QHBoxLayout()
         for button in (self.add_button, self.reset_button, self.role_button,
                        self.disable_button, self.unlock_button, self.certify_button):
             buttons.addWidget(button)
         buttons.addStretch()
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Staff accounts. Accounts are never deleted: disable one to "
-                                "stop it signing in; its records stay."))
+        layout.addWidget(QLabel(tr("Staff accounts. Accounts are never deleted: disable one to "
+                                   "stop it signing in; its records stay.")))
         layout.addWidget(self.users, 1)
         layout.addLayout(buttons)
         self.add_button.clicked.connect(self._add)
         self.reset_button.clicked.connect(self._reset)
         self.role_button.clicked.connect(self._change_role)
         self.disable_button.clicked.connect(lambda: self._change(
-            accounts.disable_user, "Disabled {}; the account and its records stay."))
+            accounts.disable_user, tr("Disabled {username}; the account and its records stay.")))
         self.unlock_button.clicked.connect(lambda: self._change(
-            accounts.unlock_user, "Unlocked {}; they may sign in again now."))
+            accounts.unlock_user, tr("Unlocked {username}; they may sign in again now.")))
         self.certify_button.clicked.connect(self._certify)
         follow_changes(self, tasks, self.refresh, load_when_first_shown=True)
 
@@ -98,18 +110,20 @@ class StaffPanel(QWidget):
         today = date.today()
         self.users.setRowCount(len(users))
         for row, user in enumerate(users):
-            state = "active" if user.active else "disabled"
+            states = [tr("active") if user.active else tr("disabled")]
             if user.locked_until is not None:
-                state += f", waiting until {user.locked_until.astimezone():%H:%M:%S}"
+                states.append(tr("waiting until {time}").format(
+                    time=f"{user.locked_until.astimezone():%H:%M:%S}"))
             if user.active and user.must_change_password:
-                state += ", temporary password"
+                states.append(tr("temporary password"))
+            state = ", ".join(states)
             technician = by_name.get(user.username)
             certification = procedures = ""
             if technician is not None:
                 number = technician.certification_number
                 certification = (f"{number}: " if number else "") + \
                     technician.certification_state(today)
-                procedures = str(technician.procedures)
+                procedures = number_text(technician.procedures)
             for column, text in enumerate((user.username, user.full_name,
                                            Role(user.role).label, state, certification,
                                            procedures)):
@@ -125,17 +139,20 @@ class StaffPanel(QWidget):
             return None
         return next((user for user in self.rows if user.username == item.text()), None)
 
-    def _chosen(self, what: str = "the person") -> UserRow | None:
+    def _chosen(self, ask: str = "") -> UserRow | None:
+        """The person chosen; with none, the status line asks for one (``ask``, or the
+        person)."""
         user = self._selected()
         if user is None:
-            self.said.emit(f"Choose {what} in the list first.")
+            self.said.emit(ask or tr("Choose the person in the list first."))
         return user
 
     def _add(self) -> None:
         dialog = AddUserDialog(self.tasks, self.actor, self)
-        dialog.accepted.connect(lambda: self.said.emit(
-            f"Added {Role(dialog.role.currentData()).label.lower() if dialog.role else ''} "
-            f"{dialog.username.text().strip()}; they can sign in now."))
+        role = dialog.role
+        assert role is not None  # built with roles=True
+        dialog.accepted.connect(lambda: self.said.emit(tr(ADDED[Role(role.currentData())]).format(
+            username=dialog.username.text().strip())))
         dialog.accepted.connect(self.refresh)
         dialog.open()
         self.add_dialog = dialog
@@ -146,8 +163,8 @@ class StaffPanel(QWidget):
             return
         dialog = ResetPasswordDialog(self.tasks, self.actor, user, self)
         dialog.saved.connect(lambda _password: self.said.emit(
-            f"Reset the password of {user.username}; they choose a new one when they next "
-            "sign in."))
+            tr("Reset the password of {username}; they choose a new one when they next sign "
+               "in.").format(username=user.username)))
         dialog.open()
         self.reset_dialog = dialog
 
@@ -157,18 +174,17 @@ class StaffPanel(QWidget):
             return
         dialog = RoleDialog(self.tasks, self.actor, user, self)
         dialog.saved.connect(lambda _result: self.said.emit(
-            f"{user.username} is now {a_role(dialog.role.currentData()).lower()}; the new role "
-            "applies from their next sign-in."))
+            tr(NOW[Role(dialog.role.currentData())]).format(username=user.username)))
         dialog.open()
         self.role_dialog = dialog
 
     def _certify(self) -> None:
-        user = self._chosen("the technician")
+        user = self._chosen(tr("Choose the technician in the list first."))
         if user is None:
             return
         dialog = CertificationDialog(self.tasks, self.actor, user.username, self)
         dialog.saved.connect(lambda _result: self.said.emit(
-            f"Recorded the certification of {user.username}."))
+            tr("Recorded the certification of {username}.").format(username=user.username)))
         dialog.open()
         self.certify_dialog = dialog
 
@@ -176,10 +192,11 @@ class StaffPanel(QWidget):
         user = self._chosen()
         if user is not None:
             self.tasks.write(operation, self.actor, user.username).then(
-                lambda _result: self.said.emit(done.format(user.username)), self._refused)
+                lambda _result: self.said.emit(done.format(username=user.username)),
+                self._refused)
 
     def _refused(self, error: Exception) -> None:
         if isinstance(error, LaserLogError):
-            self.said.emit(f"Not done: {error}")
+            self.said.emit(tr("Not done: {error}").format(error=error))
         else:
             self.tasks.report_error(error)

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
 from models.clinic import device_upkeep
 from models.clinic.device_upkeep import DeviceCare
 from models.errors import ValidationFailed
+from models.language import number_text
 from models.values.rows import Actor, DeviceRow
 from models.values.vocabulary import LogKind
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.display import local_time
 from ui.widgets.field_error import FieldError
@@ -34,22 +36,23 @@ class DeviceCheckDialog(QDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, device: DeviceRow,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Device check – {device.display_name}")
+        self.setWindowTitle(tr("Device check – {device}").format(device=device.display_name))
         self.setMinimumWidth(560)
         self.tasks, self.actor, self.device = tasks, actor, device
-        self.state = QLabel("Reading the device's log…")
+        self.state = QLabel(tr("Reading the device's log…"))
         self.state.setWordWrap(True)
         self.warnings = QLabel()
         self.warnings.setObjectName("fieldError")
         self.warnings.setWordWrap(True)
         self.log = QListWidget()
-        self.log.setAccessibleName("Device log, newest first")
-        self.note = QLineEdit(placeholderText="What was found (needed for a failure or fault)")
-        self.note.setAccessibleName("Note")
+        self.log.setAccessibleName(tr("Device log, newest first"))
+        self.note = QLineEdit(
+            placeholderText=tr("What was found (needed for a failure or fault)"))
+        self.note.setAccessibleName(tr("Note"))
         self.note_error = FieldError(self.note)
-        self.passed_button = QPushButton("Verification &passed")
-        self.failed_button = QPushButton("Verification &failed")
-        self.fault_button = QPushButton("Report a fa&ult")
+        self.passed_button = QPushButton(tr("Verification &passed"))
+        self.failed_button = QPushButton(tr("Verification &failed"))
+        self.fault_button = QPushButton(tr("Report a fa&ult"))
         buttons = QHBoxLayout()
         for button in (self.passed_button, self.failed_button, self.fault_button):
             buttons.addWidget(button)
@@ -70,9 +73,10 @@ class DeviceCheckDialog(QDialog):
 
     def _show(self, care: DeviceCare) -> None:
         tip = care.tip
-        tip_text = (f"{tip.name}: {tip.pulses:,} of {tip.rated_pulses:,} rated pulses, fitted "
-                    f"{local_time(tip.fitted_at)}" if tip else "No handpiece or tip recorded.")
-        verified = "Verified today." if care.verified_today else "Not verified today."
+        tip_text = (tr("{tip}: {pulses} of {rated} rated pulses, fitted {fitted}").format(
+            tip=tip.name, pulses=number_text(tip.pulses), rated=number_text(tip.rated_pulses),
+            fitted=local_time(tip.fitted_at)) if tip else tr("No handpiece or tip recorded."))
+        verified = tr("Verified today.") if care.verified_today else tr("Not verified today.")
         self.state.setText(f"{verified} {tip_text}")
         warnings = care.warnings()
         self.warnings.setText("\n".join(warnings))
@@ -83,7 +87,7 @@ class DeviceCheckDialog(QDialog):
             self.log.addItem(f"{local_time(row.logged_at)}  {LogKind(row.kind).label} – "
                              f"{row.logged_by}{note}")
         if not care.log:
-            self.log.addItem("Nothing logged for this device yet.")
+            self.log.addItem(tr("Nothing logged for this device yet."))
         self.checked.emit(care)
 
     def _log(self, kind: str) -> None:

@@ -16,6 +16,7 @@ from models.errors import ValidationFailed
 from models.values.rows import Actor, DeviceRow
 from models.values.vocabulary import DeviceKind
 from models.workflow import patch_tests
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
@@ -23,7 +24,7 @@ from ui.widgets.field_error import FieldError
 class DeviceDialog(QDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Register a device")
+        self.setWindowTitle(tr("Register a device"))
         self.tasks, self.actor = tasks, actor
         self.device: DeviceRow | None = None
         self.make, self.model, self.serial = QLineEdit(), QLineEdit(), QLineEdit()
@@ -32,11 +33,12 @@ class DeviceDialog(QDialog):
             self.kind.addItem(kind.label, kind.value)
         self.errors = {key: FieldError(getattr(self, key)) for key in ("make", "model", "serial")}
         form = QFormLayout(self)
-        for key, label in (("make", "Make"), ("model", "Model"), ("serial", "Serial number")):
+        for key, label in (("make", tr("Make")), ("model", tr("Model")),
+                           ("serial", tr("Serial number"))):
             form.addRow(label, getattr(self, key))
             form.addRow("", self.errors[key])
-        form.addRow("Kind", self.kind)
-        self.needs_patch = QCheckBox("Needs a valid test patch before a patient is treated")
+        form.addRow(tr("Kind"), self.kind)
+        self.needs_patch = QCheckBox(tr("Needs a valid test patch before a patient is treated"))
         form.addRow("", self.needs_patch)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

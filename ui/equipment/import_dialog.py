@@ -35,8 +35,10 @@ from devices.importing.contract import ImportCancelled, ImportFailed, Problem
 from devices.importing.importer import ImportedSession, ImportResult, import_file
 from devices.importing.profile_library import clinic_profiles
 from devices.importing.profiles import Profile
+from models.language import number_text
 from models.values.rows import Actor
 from models.values.vocabulary import Area
+from ui.language import tr, trn
 from ui.services.tasks import TaskRunner
 from ui.widgets.display import local_time
 from ui.widgets.file_dialogs import choose_file_to_open
@@ -61,53 +63,54 @@ class ImportDialog(QDialog):
                  room: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor, self.session_uuid, self.room = tasks, actor, session_uuid, room
-        self.setWindowTitle("Import from device file" if session_uuid is None
-                            else "Import device file into this session")
+        self.setWindowTitle(tr("Import from device file") if session_uuid is None
+                            else tr("Import device file into this session"))
         self.resize(820, 560)
         self._cancel = threading.Event()
         self._checked: Path | None = None
         self._progress = _Progress(self)
 
         self.path = QLineEdit()
-        self.path.setAccessibleName("Export file")
-        self.path.setPlaceholderText("The file copied from the device (CSV, JSON or XML)")
-        self.browse = QPushButton("&Browse…")
+        self.path.setAccessibleName(tr("Export file"))
+        self.path.setPlaceholderText(tr("The file copied from the device (CSV, JSON or XML)"))
+        self.browse = QPushButton(tr("&Browse…"))
         self.profile = QComboBox()
-        self.profile.setAccessibleName("Import profile")
-        self.profile.addItem("Detect from the file", None)
+        self.profile.setAccessibleName(tr("Import profile"))
+        self.profile.addItem(tr("Detect from the file"), None)
         self.profiles: dict[str, Profile] = {}
         tasks.read(clinic_profiles).then(self._show_profiles)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setValue(0)
-        self.status = QLabel("Choose the file, then check it.")
+        self.status = QLabel(tr("Choose the file, then check it."))
         self.status.setWordWrap(True)
         self.sessions = QTableWidget(0, 5)
         self.sessions.setHorizontalHeaderLabels(
-            ["Device session", "Patient", "Started", "Areas", "Pulses (flagged)"])
+            [tr("Device session"), tr("Patient"), tr("Started"), tr("Areas"),
+             tr("Pulses (flagged)")])
         self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.sessions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.problems = QListWidget()
-        self.problems.setAccessibleName("Problems found in the file")
-        self.accept_cut_off = QCheckBox("The file seems cut off: import what is complete, "
-                                        "without its incomplete end")
+        self.problems.setAccessibleName(tr("Problems found in the file"))
+        self.accept_cut_off = QCheckBox(tr("The file seems cut off: import what is complete, "
+                                           "without its incomplete end"))
         self.accept_cut_off.hide()  # offered only for a file that seems cut off
-        self.check_button = QPushButton("Chec&k file")
-        self.import_button = QPushButton("&Import")
+        self.check_button = QPushButton(tr("Chec&k file"))
+        self.import_button = QPushButton(tr("&Import"))
         self.import_button.setObjectName("primary")
         self.import_button.setEnabled(False)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(tr("Cancel"))
         self.cancel_button.setEnabled(False)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(tr("Close"))
 
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
         file_row.addWidget(self.browse)
         form = QFormLayout()
-        file_label = QLabel("&File")
+        file_label = QLabel(tr("&File"))
         file_label.setBuddy(self.path)  # a layout as the field gives the label no buddy
         form.addRow(file_label, file_row)
-        form.addRow("&Profile", self.profile)
+        form.addRow(tr("&Profile"), self.profile)
         buttons = QHBoxLayout()
         buttons.addWidget(self.bar, 1)
         for button in (self.check_button, self.cancel_button, self.import_button,
@@ -116,9 +119,9 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.status)
-        layout.addWidget(QLabel("Sessions in the file"))
+        layout.addWidget(QLabel(tr("Sessions in the file")))
         layout.addWidget(self.sessions, 2)
-        layout.addWidget(QLabel("Problems"))
+        layout.addWidget(QLabel(tr("Problems")))
         layout.addWidget(self.problems, 1)
         layout.addWidget(self.accept_cut_off)
         layout.addLayout(buttons)
@@ -139,8 +142,9 @@ class ImportDialog(QDialog):
         super().reject()
 
     def _browse(self) -> None:
-        path = choose_file_to_open(self, "Device export file",
-                                   "Device exports (*.csv *.txt *.json *.xml);;All files (*)")
+        path = choose_file_to_open(
+            self, tr("Device export file"),
+            tr("Device exports (*.csv *.txt *.json *.xml);;All files (*)"))
         if path is not None:
             self.path.setText(str(path))
             self._run(dry_run=True)
@@ -158,7 +162,7 @@ class ImportDialog(QDialog):
     def _run(self, dry_run: bool) -> None:
         text = self.path.text().strip()
         if not text:
-            self.status.setText("Choose the export file first.")
+            self.status.setText(tr("Choose the export file first."))
             self.path.setFocus()
             return
         path = Path(text)
@@ -167,7 +171,8 @@ class ImportDialog(QDialog):
         self._cancel.clear()
         self._busy(True)
         self.bar.setValue(0)
-        self.status.setText(("Checking " if dry_run else "Importing ") + path.name + "…")
+        self.status.setText((tr("Checking {file}…") if dry_run else tr("Importing {file}…"))
+                            .format(file=path.name))
         self.tasks.run(import_file, self.actor, path, profile, session_uuid=self.session_uuid,
                        dry_run=dry_run, room=self.room, progress=self._progress.moved.emit,
                        cancelled=self._cancel.is_set,
@@ -200,30 +205,35 @@ class ImportDialog(QDialog):
             clean = result.problem_count == 0
             self._checked = path if clean else None
             self.import_button.setEnabled(clean)
-            self.status.setText(
-                f"{result.rows:,} pulse records read, {len(result.sessions)} session(s) "
-                f"found with profile {result.profile}; {result.flagged_pulses} pulses "
-                "flagged for review. "
-                + ("Ready to import." if clean else "Correct the problems below; nothing "
-                                                    "can be imported until then."))
+            found = trn("{rows} pulse records read, %n session found with profile {profile}; "
+                        "{flagged} pulses flagged for review.",
+                        "{rows} pulse records read, %n sessions found with profile {profile}; "
+                        "{flagged} pulses flagged for review.", len(result.sessions)).format(
+                rows=number_text(result.rows), profile=result.profile,
+                flagged=number_text(result.flagged_pulses))
+            verdict = (tr("Ready to import.") if clean
+                       else tr("Correct the problems below; nothing can be imported until then."))
+            self.status.setText(f"{found} {verdict}")
             if clean:
                 self.import_button.setFocus()
             return
-        self.status.setText(f"Imported {result.rows:,} pulses of {len(result.sessions)} "
-                            f"session(s) from {result.file_name}.")
+        self.status.setText(trn("Imported {rows} pulses of %n session from {file}.",
+                                "Imported {rows} pulses of %n sessions from {file}.",
+                                len(result.sessions)).format(rows=number_text(result.rows),
+                                                             file=result.file_name))
         self.imported.emit(result)
 
     def _failed(self, error: Exception) -> None:
         self._busy(False)
         self.bar.setValue(0)
         if isinstance(error, ImportCancelled):
-            self.status.setText("Cancelled; nothing was imported.")
+            self.status.setText(tr("Cancelled; nothing was imported."))
         elif isinstance(error, ImportFailed):
             self._offer_cut_off(error.cut_off)
             self._show((), error.problems, error.total)
-            self.status.setText("Nothing was imported: see the problems below.")
+            self.status.setText(tr("Nothing was imported: see the problems below."))
         else:
-            self.status.setText(f"Nothing was imported: {error}")
+            self.status.setText(tr("Nothing was imported: {error}").format(error=error))
             self._show((), (), 0)
 
     def _show(self, sessions: Sequence[ImportedSession], problems: Sequence[Problem],
@@ -233,7 +243,7 @@ class ImportDialog(QDialog):
             cells = [session.device_session, session.patient or "–",
                      local_time(session.started_at),
                      ", ".join(Area(a).label for a in session.areas),
-                     f"{session.pulses:,} ({session.flagged_pulses})"]
+                     f"{number_text(session.pulses)} ({number_text(session.flagged_pulses)})"]
             for column, text in enumerate(cells):
                 self.sessions.setItem(row, column, QTableWidgetItem(text))
         self.problems.clear()
@@ -242,8 +252,9 @@ class ImportDialog(QDialog):
             item.setForeground(QBrush(PROBLEM_COLOUR))
             self.problems.addItem(item)
         if count > len(problems):
-            self.problems.addItem(f"… and {count - len(problems)} more")
+            self.problems.addItem(tr("… and {count} more").format(
+                count=number_text(count - len(problems))))
         self.problems.setVisible(True)
         if not problems:
-            self.problems.addItem("None")
+            self.problems.addItem(tr("None"))
             self.problems.item(0).setFlags(Qt.ItemFlag.NoItemFlags)

@@ -26,16 +26,23 @@ from PySide6.QtWidgets import (
 
 from devices.simulated.live_session import LiveRecording, Playback, delivered_channel, planned_areas
 from devices.simulated.treatment_device import SimulatedDevice, SimulatedPulse
+from models.language import decimal_separator, number_text
 from models.values.parameters import FORM_FIELDS
 from models.values.rows import Actor, DeviceRow, SessionDetail
 from models.values.vocabulary import Area, DeviceKind
 from models.workflow import import_recording
+from ui.language import tr, tr_noop, trn
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 from ui.widgets.trace_plots import TracePlots
 
 TICK_MS = 50
-SPEEDS = (("10× faster", 10.0), ("Real time", 1.0), ("60× faster", 60.0))
+SPEEDS = ((tr_noop("10× faster"), 10.0), (tr_noop("Real time"), 1.0),
+          (tr_noop("60× faster"), 60.0))
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", decimal_separator())
 
 
 def device_seed(session_uuid: UUID) -> int:
@@ -55,7 +62,7 @@ class LiveDeviceDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor, self.session_id, self.device = tasks, actor, session_id, device
-        self.setWindowTitle(f"Simulated device – {device.display_name}")
+        self.setWindowTitle(tr("Simulated device – {device}").format(device=device.display_name))
         self.resize(1000, 740)
         simulator = SimulatedDevice(DeviceKind(device.kind), device_seed(session_uuid))
         self.planned = planned_areas(simulator, areas, fitzpatrick)
@@ -68,29 +75,29 @@ class LiveDeviceDialog(QDialog):
         self.settings = self._settings_table()
         self.speed = QComboBox()
         for label, factor in SPEEDS:
-            self.speed.addItem(label, factor)
-        self.speed.setAccessibleName("Playback speed")
+            self.speed.addItem(tr(label), factor)
+        self.speed.setAccessibleName(tr("Playback speed"))
         self.progress = QProgressBar()
         self.progress.setRange(0, self.playback.total)
         self.progress.setValue(0)
-        self.progress.setFormat("%v of %m pulses")
-        self.status = QLabel("Press Start when the treatment begins.")
+        self.progress.setFormat(tr("%v of %m pulses"))
+        self.status = QLabel(tr("Press Start when the treatment begins."))
         self.status.setWordWrap(True)
         self.plots = TracePlots([self.channel, "skin_temperature_c", "impedance_ohm"]
                                 if device.kind == "rf" else [self.channel, "skin_temperature_c"])
         self.error = FieldError()
-        self.start_button = QPushButton("&Start")
-        self.stop_button = QPushButton("S&top")
-        self.skip_button = QPushButton("S&kip to the end")
-        self.skip_button.setToolTip("Deliver the rest of the session's pulses at once")
-        self.save_button = QPushButton("Save to &session")
+        self.start_button = QPushButton(tr("&Start"))
+        self.stop_button = QPushButton(tr("S&top"))
+        self.skip_button = QPushButton(tr("S&kip to the end"))
+        self.skip_button.setToolTip(tr("Deliver the rest of the session's pulses at once"))
+        self.save_button = QPushButton(tr("Save to &session"))
         self.save_button.setObjectName("primary")
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(tr("Cancel"))
         for button in (self.stop_button, self.skip_button, self.save_button):
             button.setEnabled(False)
 
         speed_row = QHBoxLayout()
-        speed_row.addWidget(QLabel("Speed"))
+        speed_row.addWidget(QLabel(tr("Speed")))
         speed_row.addWidget(self.speed)
         speed_row.addWidget(self.progress, 1)
         buttons = QHBoxLayout()
@@ -100,8 +107,9 @@ class LiveDeviceDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Settings of {device.display_name} for this patient "
-                                "(read only; they go into the session as the device's):"))
+        layout.addWidget(QLabel(tr("Settings of {device} for this patient (read only; they go "
+                                   "into the session as the device's):").format(
+                                       device=device.display_name)))
         layout.addWidget(self.settings)
         layout.addLayout(speed_row)
         layout.addWidget(self.status)
@@ -122,16 +130,16 @@ class LiveDeviceDialog(QDialog):
 
     def _settings_table(self) -> QTableWidget:
         table = QTableWidget(len(self.planned), len(FORM_FIELDS) + 1)
-        table.setHorizontalHeaderLabels(["Area", *(spec.title for spec in FORM_FIELDS)])
+        table.setHorizontalHeaderLabels([tr("Area"), *(spec.title for spec in FORM_FIELDS)])
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.setAccessibleName("The device's settings")
+        table.setAccessibleName(tr("The device's settings"))
         for row, area in enumerate(self.planned):
             values = area.settings | {"pulses": area.pulses, "passes": area.passes}
             table.setItem(row, 0, QTableWidgetItem(Area(area.area).label))
             for column, spec in enumerate(FORM_FIELDS, start=1):
                 value = values.get(spec.key)
                 table.setItem(row, column, QTableWidgetItem("–" if value is None
-                                                            else f"{value:g}"))
+                                                            else _number(value)))
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
@@ -150,7 +158,7 @@ class LiveDeviceDialog(QDialog):
         self.stop_button.setEnabled(True)
         self.skip_button.setEnabled(True)
         self.stop_button.setFocus()
-        self.status.setText("Connected: pulses are drawn as the device delivers them.")
+        self.status.setText(tr("Connected: pulses are drawn as the device delivers them."))
 
     def _tick(self) -> None:
         self.session_s += self.clock.restart() / 1000 * self.speed.currentData()
@@ -165,15 +173,17 @@ class LiveDeviceDialog(QDialog):
         if pulses:
             last = pulses[-1]
             self.status.setText(
-                f"Pulse {self.recording.pulses:,} of {self.playback.total:,}: "
-                f"{Area(last.area).label}, pass {last.pass_number}; "
-                f"{self.recording.flagged} flagged for review")
+                tr("Pulse {pulse} of {total}: {area}, pass {number}; {flagged} flagged for "
+                   "review").format(pulse=number_text(self.recording.pulses),
+                                    total=number_text(self.playback.total),
+                                    area=Area(last.area).label, number=last.pass_number,
+                                    flagged=number_text(self.recording.flagged)))
             self.progress.setValue(self.recording.pulses)
             self.plots.show_series({name: self.recording.series(name)
                                     for name in ("time_s", *self.plots.curves)})
         elif (upcoming := self.playback.next_at()) is not None and upcoming - self.session_s > 5:
-            self.status.setText(f"Between passes: next pulse in {upcoming - self.session_s:.0f} s "
-                                "of treatment time.")
+            self.status.setText(tr("Between passes: next pulse in {seconds} s of treatment "
+                                   "time.").format(seconds=number_text(upcoming - self.session_s)))
         if self.playback.finished:
             self.stop()
 
@@ -186,16 +196,22 @@ class LiveDeviceDialog(QDialog):
         if done:
             self.save_button.setDefault(True)
             self.save_button.setFocus()
-            ended = "All pulses delivered" if self.playback.finished else "Stopped"
-            self.status.setText(f"{ended}: {done:,} pulses, {self.recording.flagged} flagged "
-                                "for review. Save them to the session, or Cancel.")
+            ended = (trn("All pulses delivered: %n pulse, {flagged} flagged for review. Save it "
+                         "to the session, or Cancel.",
+                         "All pulses delivered: %n pulses, {flagged} flagged for review. Save "
+                         "them to the session, or Cancel.", done) if self.playback.finished
+                     else trn("Stopped: %n pulse, {flagged} flagged for review. Save it to the "
+                              "session, or Cancel.",
+                              "Stopped: %n pulses, {flagged} flagged for review. Save them to "
+                              "the session, or Cancel.", done))
+            self.status.setText(ended.format(flagged=number_text(self.recording.flagged)))
         else:
-            self.status.setText("Stopped before the first pulse; nothing to save.")
+            self.status.setText(tr("Stopped before the first pulse; nothing to save."))
 
     # --- saving ---------------------------------------------------------------------------
     def save(self) -> None:
         self.save_button.setEnabled(False)
-        self.status.setText("Saving the pulses to the session…")
+        self.status.setText(tr("Saving the pulses to the session…"))
         recording = self.recording
         store = partial(
             import_recording.record_device_pulses, device_session=f"{self.device.serial} connected",
@@ -210,18 +226,20 @@ class LiveDeviceDialog(QDialog):
         self.accept()
 
     def _refused(self, error: Exception) -> None:
-        self.error.show_problem(f"Not saved: {error}. The pulses are kept; try again.")
+        self.error.show_problem(
+            tr("Not saved: {error}. The pulses are kept; try again.").format(error=error))
         self.save_button.setEnabled(True)
-        self.status.setText("Not saved.")
+        self.status.setText(tr("Not saved."))
 
     def reject(self) -> None:
         """Cancel; pulses already delivered are only dropped when the technician says so."""
         self.timer.stop()
         if self.recording.pulses and not self.saved:
             answer = QMessageBox.question(
-                self, "Discard the pulses?",
-                f"{self.recording.pulses:,} pulses were delivered and not saved to the session. "
-                "Discard them?",
+                self, tr("Discard the pulses?"),
+                trn("%n pulse was delivered and not saved to the session. Discard it?",
+                    "%n pulses were delivered and not saved to the session. Discard them?",
+                    self.recording.pulses),
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Discard:

@@ -205,30 +205,34 @@ def compiled_in_step(language: str) -> list[str]:
     stale = []
     ts_path, qm_path = FOLDER / f"{language}.ts", FOLDER / f"{language}.qm"
     po_path, mo_path = FOLDER / f"{language}.po", FOLDER / f"{language}.mo"
-    if not qm_path.exists() or (ts_path.exists() and read_qm(qm_path, ts_path) != {
-            key: forms for key, forms in read_ts(ts_path).items() if all(forms)}):
+    if not qm_path.exists() or (ts_path.exists() and not qm_says(qm_path, ts_path)):
         stale.append(qm_path)
     if not mo_path.exists() or (po_path.exists() and read_mo(mo_path) != read_po_texts(po_path)):
         stale.append(mo_path)
     return [path.relative_to(ROOT).as_posix() for path in stale]
 
 
-def read_qm(qm_path: Path, ts_path: Path) -> dict[tuple[str, str | None], list[str]]:
-    """What the compiled ``.qm`` answers for each text of the ``.ts`` it was made from."""
+#: Counts a plural is looked up with: one, and one taking every other form of the languages
+#: LaserLog has (German and English: "other").
+PLURAL_PROBES = (1, 7)
+
+
+def qm_says(qm_path: Path, ts_path: Path) -> bool:
+    """Whether the compiled ``.qm`` answers every finished text of its ``.ts`` as written (the
+    translator gives a plural's form with ``%n`` as it is: the application fills it in)."""
     from PySide6.QtCore import QTranslator
 
     translator = QTranslator()
     if not translator.load(str(qm_path)):
-        return {}
-    answers: dict[tuple[str, str | None], list[str]] = {}
+        return False
     plural = {(t.source, t.disambiguation) for t in qt_texts().values() if t.plural}
-    for key in read_ts(ts_path):
-        counts = (1, 2) if key in plural else (-1,)
-        forms = [translator.translate(CONTEXT, key[0], key[1], n) or "" for n in counts]
-        if all(forms):
-            answers[key] = [form.replace(str(n), "%n") if n > 0 else form
-                            for form, n in zip(forms, counts, strict=True)]
-    return answers
+    for key, forms in read_ts(ts_path).items():
+        if not all(forms):
+            continue
+        counts = PLURAL_PROBES if key in plural else (-1,)
+        if [translator.translate(CONTEXT, key[0], key[1], n) for n in counts] != forms:
+            return False
+    return True
 
 
 def read_mo(path: Path) -> dict[str, tuple[str, ...]]:

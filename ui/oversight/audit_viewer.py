@@ -29,37 +29,39 @@ from models.reading.history_filter import local_days
 from models.review import audit_trail
 from models.review.audit_trail import AuditPage
 from models.values.rows import Actor
+from ui.language import tr, tr_noop, trn
 from ui.services.tasks import TaskRunner
 from ui.widgets.display import local_time
 from ui.widgets.row_table import fit_columns, row_table
 from ui.widgets.screen_fit import fit_to_screen
 
-COLUMNS = ("No.", "When", "Who", "What", "Record", "Changes", "Reason")
+COLUMNS = (tr_noop("No."), tr_noop("When"), tr_noop("Who"), tr_noop("What"), tr_noop("Record"),
+           tr_noop("Changes"), tr_noop("Reason"))
 
 
 class AuditViewer(QDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor = tasks, actor
-        self.setWindowTitle("Audit trail")
+        self.setWindowTitle(tr("Audit trail"))
         self.person = QComboBox()
-        self.person.setAccessibleName("Person")
-        self.person.addItem("Anyone", None)
-        self.patient = QLineEdit(placeholderText="identifier or part of the name")
-        self.patient.setAccessibleName("Patient")
-        self.session = QLineEdit(placeholderText="session ID, from its detail")
-        self.use_dates = QCheckBox("Only from")
+        self.person.setAccessibleName(tr("Person"))
+        self.person.addItem(tr("Anyone"), None)
+        self.patient = QLineEdit(placeholderText=tr("identifier or part of the name"))
+        self.patient.setAccessibleName(tr("Patient"))
+        self.session = QLineEdit(placeholderText=tr("session ID, from its detail"))
+        self.use_dates = QCheckBox(tr("Only from"))
         today = QDate.currentDate()
         self.since, self.until = QDateEdit(today.addDays(-30)), QDateEdit(today)
         for date_edit in (self.since, self.until):
             date_edit.setCalendarPopup(True)
             date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.search_button = QPushButton("&Search")
+        self.search_button = QPushButton(tr("&Search"))
         self.search_button.setDefault(True)
-        self.older_button = QPushButton("&Older events")
+        self.older_button = QPushButton(tr("&Older events"))
         self.older_button.setEnabled(False)
         self.summary = QLabel()
-        self.table = row_table(COLUMNS)
+        self.table = row_table([tr(column) for column in COLUMNS])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setWordWrap(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -70,20 +72,20 @@ class AuditViewer(QDialog):
         self.criteria: dict[str, Any] = {}  # event_page's keywords, as last searched
 
         filters = QFormLayout()
-        filters.addRow("Person", self.person)
+        filters.addRow(tr("Person"), self.person)
         who = QHBoxLayout()
         who.addWidget(self.patient, 1)
-        who.addWidget(QLabel("Session"))
+        who.addWidget(QLabel(tr("Session")))
         who.addWidget(self.session, 1)
-        filters.addRow("Patient", who)
+        filters.addRow(tr("Patient"), who)
         dates = QHBoxLayout()
         dates.addWidget(self.use_dates)
         dates.addWidget(self.since)
-        dates.addWidget(QLabel("to"))
+        dates.addWidget(QLabel(tr("to")))
         dates.addWidget(self.until)
         dates.addStretch()
         dates.addWidget(self.search_button)
-        filters.addRow("Period", dates)
+        filters.addRow(tr("Period"), dates)
         footer = QHBoxLayout()
         footer.addWidget(self.summary, 1)
         footer.addWidget(self.older_button)
@@ -114,7 +116,7 @@ class AuditViewer(QDialog):
                          "session_uuid": self.session.text().strip() or None,
                          "since": since, "until": until}
         self.table.setRowCount(0)
-        self.summary.setText("Searching…")
+        self.summary.setText(tr("Searching…"))
         self.searches += 1
         search = self.searches
         self.tasks.read(audit_trail.event_page, self.actor, **self.criteria).then(
@@ -143,8 +145,11 @@ class AuditViewer(QDialog):
         self.next_before = page.next_before
         self.older_button.setEnabled(page.next_before is not None)
         shown = self.table.rowCount()
-        self.summary.setText(f"{shown} event(s), newest first"
-                             + ("; Older events reads on" if page.next_before else ""))
+        self.summary.setText(
+            trn("%n event, newest first; Older events reads on",
+                "%n events, newest first; Older events reads on", shown)
+            if page.next_before else trn("%n event, newest first", "%n events, newest first",
+                                         shown))
         if first == 0:
             fit_columns(self.table)
             self.table.setColumnWidth(5, min(self.table.columnWidth(5), 320))

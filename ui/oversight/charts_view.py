@@ -21,17 +21,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.language import _
 from models.reading import chart_data
 from models.reading.chart_data import ChartData
 from models.reading.history_filter import HistoryFilter
 from models.values.rows import Actor
+from ui.language import tr, tr_noop
 from ui.services.tasks import TaskRunner
 from ui.widgets.chart_drawing import draw_chart
 from ui.widgets.file_dialogs import choose_file_to_save
 
-#: The course charts, one per quantity (one unit per axis), by their title in the list.
-COURSES = {f"A patient's course: {label}": quantity
+COURSE_TITLE = tr_noop("A patient's course: {quantity}")
+#: The course charts, one per quantity (one unit per axis), by their title in English.
+COURSES = {COURSE_TITLE.format(quantity=label): quantity
            for quantity, label in chart_data.COURSE_QUANTITIES.items()}
+
+
+def shown_title(title: str) -> str:
+    """A chart's title (its English key) as the list shows it, in the language in use."""
+    if title in COURSES:
+        label = chart_data.COURSE_QUANTITIES[COURSES[title]]
+        return tr(COURSE_TITLE).format(quantity=_(label))
+    return _(title)
 
 
 class ChartsView(QWidget):
@@ -45,17 +56,19 @@ class ChartsView(QWidget):
         self._asked = 0  # only the latest chart asked for is drawn
         self.stale = True  # the filters or the choice changed while the screen was hidden
         self.choice = QComboBox()
-        self.choice.setAccessibleName("Chart")
-        self.choice.addItems([*chart_data.CHARTS, *COURSES])
-        self.patient = QLineEdit(placeholderText="patient identifier, then Enter")
-        self.patient.setAccessibleName("Patient for the course")
+        self.choice.setAccessibleName(tr("Chart"))
+        for title in (*chart_data.CHARTS, *COURSES):
+            self.choice.addItem(shown_title(title), title)
+        self.patient = QLineEdit(placeholderText=tr("patient identifier, then Enter"))
+        self.patient.setAccessibleName(tr("Patient for the course"))
         self.patient.setVisible(False)
-        self.draw_button = QPushButton("&Draw")
-        self.save_button = QPushButton("Save as &PNG…")
+        self.draw_button = QPushButton(tr("&Draw"))
+        self.save_button = QPushButton(tr("Save as &PNG…"))
         self.save_button.setEnabled(False)
-        self.hover = QLabel("Uses the History's filters. Hover over a bar or point for its value.")
+        self.hover = QLabel(tr("Uses the History's filters. Hover over a bar or point for its "
+                               "value."))
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setAccessibleName("Chart")
+        self.plot.setAccessibleName(tr("Chart"))
         top = QHBoxLayout()
         top.addWidget(self.choice, 1)
         top.addWidget(self.patient)
@@ -65,7 +78,7 @@ class ChartsView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.hover)
-        self.choice.currentTextChanged.connect(self._chosen)
+        self.choice.currentIndexChanged.connect(self._chosen)
         self.draw_button.clicked.connect(self.draw)
         self.patient.returnPressed.connect(self.draw)
         self.save_button.clicked.connect(self._choose_png)
@@ -82,22 +95,22 @@ class ChartsView(QWidget):
         if self.isVisible():
             self.draw()
 
-    def _chosen(self, title: str) -> None:
-        self.patient.setVisible(title in COURSES)
+    def _chosen(self, _index: int) -> None:
+        self.patient.setVisible(self.choice.currentData() in COURSES)
         self.draw()
 
     def draw(self) -> None:
-        title = self.choice.currentText()
+        title = self.choice.currentData()
         self.stale = False
         if title in COURSES and not self.patient.text().strip():
             self._asked += 1  # whatever was asked for before is not drawn over this
-            self.show_chart(chart_data.ChartData(title, "", (), {}))
-            self.hover.setText("Type the patient's identifier and press Enter.")
+            self.show_chart(chart_data.ChartData(self.choice.currentText(), "", (), {}))
+            self.hover.setText(tr("Type the patient's identifier and press Enter."))
             self.patient.setFocus()
             return
         build = (chart_data.patient_course(self.patient.text(), COURSES[title])
                  if title in COURSES else chart_data.CHARTS[title])
-        self.hover.setText("Counting…")
+        self.hover.setText(tr("Counting…"))
         self._asked += 1
         asked = self._asked
         self.tasks.read(build, self.actor, self.current_filter()).then(
@@ -111,9 +124,9 @@ class ChartsView(QWidget):
     def show_chart(self, data: ChartData) -> None:
         self.data = data
         self.save_button.setEnabled(not data.empty)
-        self.bars = draw_chart(self.plot, data, lines=self.choice.currentText() in COURSES)
-        self.hover.setText("Nothing to draw for these filters." if data.empty
-                           else "Hover over a bar or point for its value.")
+        self.bars = draw_chart(self.plot, data, lines=self.choice.currentData() in COURSES)
+        self.hover.setText(tr("Nothing to draw for these filters.") if data.empty
+                           else tr("Hover over a bar or point for its value."))
 
     # --- hover and saving -------------------------------------------------------------------
     def _hovered(self, position: QPointF) -> None:
@@ -130,12 +143,14 @@ class ChartsView(QWidget):
         return nearest[2]
 
     def _choose_png(self) -> None:
-        path, _filter = choose_file_to_save(self, "Save chart", "chart.png", "PNG images (*.png)")
+        path, _filter = choose_file_to_save(self, tr("Save chart"), tr("chart.png"),
+                                            tr("PNG images (*.png)"))
         if path is not None:
             self.save_png(path)
 
     def save_png(self, path: Path) -> bool:
         pixmap: QPixmap = self.plot.grab()  # pyqtgraph is untyped; its widget grabs a QPixmap
         saved = pixmap.save(str(path), "PNG")
-        self.hover.setText(f"Saved {path}." if saved else f"Could not write {path}.")
+        self.hover.setText((tr("Saved {path}.") if saved else tr("Could not write {path}."))
+                           .format(path=path))
         return saved

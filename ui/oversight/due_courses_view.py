@@ -16,19 +16,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.language import date_text, number_text
 from models.reading.history_filter import FilterChoices, filter_choices
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 from models.workflow import courses
 from models.workflow.courses import CourseRow, DueFilter, DuePage
+from ui.language import tr, tr_noop, trn
 from ui.services.screen_refresh import follow_changes
 from ui.services.tasks import TaskRunner
 from ui.widgets.row_table import fit_columns, row_table
 
-COLUMNS = ("Patient", "Area", "Next session", "Plan", "Last session", "Due")
+COLUMNS = (tr_noop("Patient"), tr_noop("Area"), tr_noop("Next session"), tr_noop("Plan"),
+           tr_noop("Last session"), tr_noop("Due"))
 OVERDUE = QBrush(QColor(170, 20, 20))
-WHEN = (("Overdue or due within a week", "due"), ("Overdue", "overdue"),
-        ("Due within a week", "week"))
+WHEN = ((tr_noop("Overdue or due within a week"), "due"), (tr_noop("Overdue"), "overdue"),
+        (tr_noop("Due within a week"), "week"))
 
 
 def next_due(row: CourseRow) -> date:
@@ -41,8 +44,8 @@ def next_due(row: CourseRow) -> date:
 def due_text(row: CourseRow, today: date) -> str:
     days = (next_due(row) - today).days
     if days < 0:
-        return f"{-days} day(s) overdue"
-    return "today" if days == 0 else f"in {days} day(s)"
+        return trn("%n day overdue", "%n days overdue", -days)
+    return tr("today") if days == 0 else trn("in %n day", "in %n days", days)
 
 
 def _combo(name: str, everything: str | None = None) -> QComboBox:
@@ -67,21 +70,21 @@ class DueCoursesView(QWidget):
         self.rows: list[CourseRow] = []
         self.after: tuple[date, int] | None = None
         self.reads = 0  # pages of a list read before the filters changed are dropped
-        self.when = _combo("When")
+        self.when = _combo(tr("When"))
         for text, value in WHEN:
-            self.when.addItem(text, value)
-        self.technician = _combo("Technician", "Every technician")
-        self.area = _combo("Area", "Every area")
+            self.when.addItem(tr(text), value)
+        self.technician = _combo(tr("Technician"), tr("Every technician"))
+        self.area = _combo(tr("Area"), tr("Every area"))
         for area in Area:
             self.area.addItem(area.label, area.value)
-        self.room = _combo("Room", "Every room")
+        self.room = _combo(tr("Room"), tr("Every room"))
         self.summary = QLabel("")
-        self.more_button = QPushButton("&More")
+        self.more_button = QPushButton(tr("&More"))
         self.more_button.setEnabled(False)
-        self.open_button = QPushButton("&Open the patient's sessions")
-        self.refresh_button = QPushButton("Refresh")
-        self.table = row_table(COLUMNS)
-        self.table.setAccessibleName("Course sessions due or overdue")
+        self.open_button = QPushButton(tr("&Open the patient's sessions"))
+        self.refresh_button = QPushButton(tr("Refresh"))
+        self.table = row_table([tr(column) for column in COLUMNS])
+        self.table.setAccessibleName(tr("Course sessions due or overdue"))
         filters = QHBoxLayout()
         for combo in (self.when, self.technician, self.area, self.room):
             filters.addWidget(combo, 1)
@@ -119,7 +122,7 @@ class DueCoursesView(QWidget):
         self.reads += 1
         self.rows, self.after = [], None
         self.table.setRowCount(0)
-        self.summary.setText("Reading…")
+        self.summary.setText(tr("Reading…"))
         self._read(None)
 
     def more(self) -> None:
@@ -141,15 +144,21 @@ class DueCoursesView(QWidget):
         self.after = page.after
         self.more_button.setEnabled(page.after is not None)
         overdue = sum(1 for row in self.rows if next_due(row) < today)
-        self.summary.setText(f"{len(self.rows)} course session(s) shown, {overdue} overdue"
-                             + ("; More reads on." if page.after is not None else "."))
+        self.summary.setText(
+            (trn("%n course session shown, {overdue} overdue; More reads on.",
+                 "%n course sessions shown, {overdue} overdue; More reads on.", len(self.rows))
+             if page.after is not None else
+             trn("%n course session shown, {overdue} overdue.",
+                 "%n course sessions shown, {overdue} overdue.", len(self.rows)))
+            .format(overdue=number_text(overdue)))
         self.table.setRowCount(len(self.rows))
         for line, row in enumerate(page.rows, start=first):
             cells = (row.patient, Area(row.area).label,
-                     f"{row.done + 1} of {row.planned_sessions}",
-                     f"every {row.interval_days} days",
-                     f"{row.last_on:%Y-%m-%d}" if row.last_on else "none yet",
-                     f"{row.next_due:%Y-%m-%d} ({due_text(row, today)})")
+                     tr("{number} of {planned}").format(number=row.done + 1,
+                                                        planned=row.planned_sessions),
+                     trn("every %n day", "every %n days", row.interval_days),
+                     date_text(row.last_on) if row.last_on else tr("none yet"),
+                     f"{date_text(next_due(row))} ({due_text(row, today)})")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if next_due(row) < today:

@@ -6,6 +6,7 @@ from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from models.workflow.incidents import IncidentReport
+from ui.language import tr
 from ui.oversight.incident_report import incident_html, title_of
 from ui.widgets.screen_fit import fit_to_screen
 
@@ -23,12 +24,12 @@ class IncidentDialog(QDialog):
     def __init__(self, report: IncidentReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.browser = QTextBrowser()
-        self.browser.setAccessibleName("Incident report")
+        self.browser.setAccessibleName(tr("Incident report"))
         self.browser.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.file_button = buttons.addButton("File the &incident…",
+        self.file_button = buttons.addButton(tr("File the &incident…"),
                                              QDialogButtonBox.ButtonRole.ActionRole)
-        self.pdf_button = buttons.addButton("Save as &PDF…",
+        self.pdf_button = buttons.addButton(tr("Save as &PDF…"),
                                             QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.file_button.clicked.connect(

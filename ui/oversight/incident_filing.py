@@ -15,6 +15,7 @@ from models.errors import ValidationFailed
 from models.values.rows import Actor, IncidentRow
 from models.values.vocabulary import ReactionKind
 from models.workflow import incidents
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 from ui.widgets.form_dialog import DIALOG_WIDTH
@@ -30,22 +31,23 @@ class FileIncidentDialog(QDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, incident: IncidentRow,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"File incident no. {incident.id}")
+        self.setWindowTitle(tr("File incident no. {number}").format(number=incident.id))
         self.setMinimumWidth(DIALOG_WIDTH + 100)
         self.tasks, self.actor, self.incident = tasks, actor, incident
         self.report = QPlainTextEdit()
-        self.report.setAccessibleName("Incident report")
-        self.report.setPlaceholderText("What happened, what was done, the follow-up arranged, "
-                                       "and whether the patient was told")
+        self.report.setAccessibleName(tr("Incident report"))
+        self.report.setPlaceholderText(tr("What happened, what was done, the follow-up "
+                                          "arranged, and whether the patient was told"))
         self.report.setTabChangesFocus(True)
         self.error = FieldError(self.report)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"{incident.patient}: {ReactionKind(incident.kind).label}, "
-                                f"grade {incident.grade}"))
+        layout.addWidget(QLabel(tr("{patient}: {reaction}, grade {grade}").format(
+            patient=incident.patient, reaction=ReactionKind(incident.kind).label,
+            grade=incident.grade)))
         layout.addWidget(self.report)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.file_button = buttons.addButton("File the incident",
+        self.file_button = buttons.addButton(tr("File the incident"),
                                              QDialogButtonBox.ButtonRole.AcceptRole)
         layout.addWidget(buttons)
         buttons.accepted.connect(self.save)

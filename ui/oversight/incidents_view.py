@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from models.errors import LaserLogError
+from models.language import number_text
 from models.values.rows import Actor, IncidentRow
 from models.values.vocabulary import ReactionKind
 from models.workflow import incidents
 from models.workflow.incidents import IncidentReport
+from ui.language import tr, tr_noop, trn
 from ui.oversight.incident_dialog import IncidentDialog
 from ui.oversight.incident_filing import FileIncidentDialog
 from ui.oversight.incident_report import write_incident_pdf
@@ -30,14 +32,16 @@ from ui.widgets.display import local_time
 from ui.widgets.file_dialogs import choose_file_to_save
 from ui.widgets.row_table import fit_columns, row_table
 
-COLUMNS = ("Due", "Patient", "Reaction", "Grade", "Session", "Technician", "Status")
+COLUMNS = (tr_noop("Due"), tr_noop("Patient"), tr_noop("Reaction"), tr_noop("Grade"),
+           tr_noop("Session"), tr_noop("Technician"), tr_noop("Status"))
 OVERDUE = QBrush(QColor(170, 20, 20))
 
 
 def status_text(incident: IncidentRow, now: datetime) -> str:
     if incident.filed_at is not None:
-        return f"filed {local_time(incident.filed_at)} by {incident.filed_by}"
-    return "OVERDUE" if incident.overdue(now) else "awaiting report"
+        return tr("filed {time} by {name}").format(time=local_time(incident.filed_at),
+                                                   name=incident.filed_by)
+    return tr("OVERDUE") if incident.overdue(now) else tr("awaiting report")
 
 
 class IncidentsView(QWidget):
@@ -53,13 +57,13 @@ class IncidentsView(QWidget):
         self.message.setObjectName("formStatus")
         self.message.setWordWrap(True)
         self.message.hide()  # shown once there is something to say
-        self.show_filed = QCheckBox("Show &filed ones too")
-        self.read_button = QPushButton("&Read…")
-        self.file_button = QPushButton("File &incident…")
-        self.pdf_button = QPushButton("Save report as P&DF…")
-        self.refresh_button = QPushButton("Refresh")
-        self.table = row_table(COLUMNS)
-        self.table.setAccessibleName("Incidents")
+        self.show_filed = QCheckBox(tr("Show &filed ones too"))
+        self.read_button = QPushButton(tr("&Read…"))
+        self.file_button = QPushButton(tr("File &incident…"))
+        self.pdf_button = QPushButton(tr("Save report as P&DF…"))
+        self.refresh_button = QPushButton(tr("Refresh"))
+        self.table = row_table([tr(column) for column in COLUMNS])
+        self.table.setAccessibleName(tr("Incidents"))
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         for widget in (self.show_filed, self.read_button, self.file_button, self.pdf_button,
@@ -97,7 +101,9 @@ class IncidentsView(QWidget):
         self.incidents = incidents
         waiting = [i for i in incidents if i.filed_at is None]
         overdue = sum(1 for i in waiting if i.overdue(now))
-        self.summary.setText(f"{len(waiting)} incident(s) await a report; {overdue} overdue.")
+        self.summary.setText(trn("%n incident awaits a report; {overdue} overdue.",
+                                 "%n incidents await a report; {overdue} overdue.",
+                                 len(waiting)).format(overdue=number_text(overdue)))
         self.table.setRowCount(len(incidents))
         for line, incident in enumerate(incidents):
             cells = (local_time(incident.due_at), incident.patient,
@@ -140,12 +146,14 @@ class IncidentsView(QWidget):
         self.dialog.open()
 
     def _filed(self, incident: IncidentRow) -> None:
-        shown = "; it is listed below" if self.show_filed.isChecked() else (
-            "; it has left the open list (tick “Show filed ones too” to read it again)")
-        self.say(
-            f"Filed incident no. {incident.id} ({ReactionKind(incident.kind).label}, grade "
-            f"{incident.grade}, {incident.patient}) at {local_time(incident.filed_at)} by "
-            f"{incident.filed_by}{shown}.")
+        said = (tr("Filed incident no. {number} ({reaction}, grade {grade}, {patient}) at "
+                   "{time} by {name}; it is listed below.") if self.show_filed.isChecked()
+                else tr("Filed incident no. {number} ({reaction}, grade {grade}, {patient}) at "
+                        "{time} by {name}; it has left the open list (tick “Show filed ones "
+                        "too” to read it again)."))
+        self.say(said.format(number=incident.id, reaction=ReactionKind(incident.kind).label,
+                             grade=incident.grade, patient=incident.patient,
+                             time=local_time(incident.filed_at), name=incident.filed_by))
         reader = self.reader
         if reader is not None and reader.isVisible() and \
                 reader.report.incident.id == incident.id:
@@ -160,9 +168,10 @@ class IncidentsView(QWidget):
                 self._ask_pdf_path)
 
     def _ask_pdf_path(self, report: IncidentReport) -> None:
-        path, _filter = choose_file_to_save(self, "Incident report",
-                                            f"incident-{report.incident.id}.pdf",
-                                            "PDF documents (*.pdf)")
+        path, _filter = choose_file_to_save(
+            self, tr("Incident report"),
+            tr("incident-{number}.pdf").format(number=report.incident.id),
+            tr("PDF documents (*.pdf)"))
         if path is not None:
             self.save_pdf(report, path)
 
@@ -172,7 +181,8 @@ class IncidentsView(QWidget):
         except LaserLogError as error:
             self.say(str(error))
             return
-        self.say(f"Saved incident report no. {report.incident.id} as {path}.")
+        self.say(tr("Saved incident report no. {number} as {path}.").format(
+            number=report.incident.id, path=path))
 
     def say(self, text: str) -> None:
         """Tell what the last action did, above the list."""

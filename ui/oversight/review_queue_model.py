@@ -14,11 +14,12 @@ from models.review import review_queue
 from models.review.review_queue import FLAG_GRADE, QueueCursor, QueueItem, QueuePage
 from models.values.rows import Actor
 from models.values.vocabulary import ReactionKind
+from ui.language import tr, tr_noop
 from ui.services.tasks import TaskRunner
 from ui.widgets import display
 
-COLUMNS = ("Date", "Worst reaction", "Patient", "Areas", "Technician", "Status",
-           "Needs a look because")
+COLUMNS = (tr_noop("Date"), tr_noop("Worst reaction"), tr_noop("Patient"), tr_noop("Areas"),
+           tr_noop("Technician"), tr_noop("Status"), tr_noop("Needs a look because"))
 #: Background and text of a row by its worst reaction grade; each pair at least 4.5:1.
 GRADE_COLOURS = {
     4: (QColor("#6a1b9a"), QColor("#ffffff")),
@@ -64,7 +65,7 @@ class ReviewQueueModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
+            return tr(COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

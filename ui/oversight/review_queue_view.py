@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from models.clinic import staff_report
 from models.clinic.staff_report import TechnicianRow
+from models.language import number_text
 from models.review import supervision
 from models.review.review_queue import QueueItem
 from models.values.rows import Actor
+from ui.language import tr, trn
 from ui.oversight.review_queue_model import ReviewQueueModel
 from ui.services.messages import Messages
 from ui.services.screen_refresh import follow_changes
@@ -48,7 +50,7 @@ class ReviewQueueView(QWidget):
         self.total: int | None = None
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Sessions awaiting sign-off")
+        self.table.setAccessibleName(tr("Sessions awaiting sign-off"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -60,9 +62,9 @@ class ReviewQueueView(QWidget):
         self.staff_notice.setObjectName("fieldError")
         self.staff_notice.setWordWrap(True)
         self.staff_notice.hide()
-        self.sign_button = QPushButton("&Sign off selected (S)")
-        self.sign_all_button = QPushButton("Sign off the &unflagged shown")
-        self.refresh_button = QPushButton("Refresh")
+        self.sign_button = QPushButton(tr("&Sign off selected (S)"))
+        self.sign_all_button = QPushButton(tr("Sign off the &unflagged shown"))
+        self.refresh_button = QPushButton(tr("Refresh"))
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         for button in (self.sign_button, self.sign_all_button, self.refresh_button):
@@ -97,7 +99,8 @@ class ReviewQueueView(QWidget):
         today = date.today()
         notes = [f"{row.full_name}: {row.certification_state(today)}" for row in technicians
                  if row.needs_attention(today)]
-        self.staff_notice.setText("Certifications: " + "; ".join(notes) if notes else "")
+        self.staff_notice.setText(tr("Certifications: {notes}").format(notes="; ".join(notes))
+                                  if notes else "")
         self.staff_notice.setVisible(bool(notes))
 
     def _counted(self, total: int) -> None:
@@ -116,11 +119,16 @@ class ReviewQueueView(QWidget):
         flagged = sum(1 for item in items if item.flags)
         total = self.total if self.total is not None else len(items)
         if self.model.more_to_read or total > len(items):
-            self.summary.setText(f"{total:,} session(s) await sign-off, the worst reactions "
-                                 f"first; {len(items):,} shown (scroll for more), {flagged} "
-                                 "of them flagged.")
+            self.summary.setText(trn(
+                "%n session awaits sign-off, the worst reactions first; {shown} shown (scroll "
+                "for more), {flagged} of them flagged.",
+                "%n sessions await sign-off, the worst reactions first; {shown} shown (scroll "
+                "for more), {flagged} of them flagged.", total).format(
+                    shown=number_text(len(items)), flagged=number_text(flagged)))
         else:
-            self.summary.setText(f"{total:,} session(s) await sign-off; {flagged} flagged.")
+            self.summary.setText(trn("%n session awaits sign-off; {flagged} flagged.",
+                                     "%n sessions await sign-off; {flagged} flagged.",
+                                     total).format(flagged=number_text(flagged)))
         self.sign_all_button.setEnabled(len(items) > flagged)
 
     def sign_off_selected(self) -> None:
@@ -128,9 +136,11 @@ class ReviewQueueView(QWidget):
         if not 0 <= row < len(self.items):
             return
         item = self.items[row]
-        warning = f"\n\nFlagged: {'; '.join(item.flags)}." if item.flags else ""
-        if self.messages.confirm(self, f"Sign off the session of {item.patient} as reviewed?"
-                                       f"{warning}"):
+        question = tr("Sign off the session of {patient} as reviewed?").format(
+            patient=item.patient)
+        if item.flags:
+            question += "\n\n" + tr("Flagged: {flags}.").format(flags="; ".join(item.flags))
+        if self.messages.confirm(self, question):
             self.tasks.write(supervision.review_session, self.actor, item.session_id,
                              item.version)
 
@@ -138,8 +148,9 @@ class ReviewQueueView(QWidget):
         """Sign off the unflagged rows read so far (as the supervisor saw them: a session
         changed since is refused by its version)."""
         count = sum(1 for item in self.items if not item.flags)
-        further = (" Sessions further down the queue, not yet shown, are left."
-                   if self.model.more_to_read else "")
-        if count and self.messages.confirm(
-                self, f"Sign off the {count} unflagged session(s) shown as reviewed?{further}"):
+        question = trn("Sign off the %n unflagged session shown as reviewed?",
+                       "Sign off the %n unflagged sessions shown as reviewed?", count)
+        if self.model.more_to_read:
+            question += " " + tr("Sessions further down the queue, not yet shown, are left.")
+        if count and self.messages.confirm(self, question):
             self.tasks.write(supervision.sign_off_unflagged, self.actor, list(self.items))

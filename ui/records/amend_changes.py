@@ -9,10 +9,11 @@ session already has. ``entry_values`` gives what an entry would write in that fo
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 from typing import Any
 
+from models.language import date_text, short_number_text
 from models.values.parameters import SETTINGS
 from models.values.screening import ChecklistItem, Contraindication
 from models.values.screening import as_json as screening_json
@@ -24,7 +25,9 @@ from models.values.vocabulary import (
     ReactionKind,
     ReactionOnset,
 )
+from ui.language import tr, tr_noop, trn
 from ui.widgets.display import local_time
+from ui.widgets.photo_thumbnails import kind_word
 
 Values = Mapping[str, Any]
 
@@ -80,82 +83,99 @@ def _time(value: str | None) -> str:
 
 
 def _minutes(seconds: int | None) -> str:
-    return "–" if seconds is None else f"{seconds / 60:g} min"
+    return "–" if seconds is None else tr("{minutes} min").format(
+        minutes=short_number_text(seconds / 60))
 
 
 def _settings(row: Mapping[str, Any]) -> str:
-    given = [f"{spec.label.lower()} {row[spec.key]:g}{' ' + spec.unit if spec.unit else ''}"
+    given = [f"{spec.label} {short_number_text(row[spec.key])}"
+             + (f" {spec.unit}" if spec.unit else "")
              for spec in SETTINGS if row.get(spec.key) is not None]
-    return ", ".join(given) or "no settings"
+    return ", ".join(given) or tr("no settings")
 
 
 def area_text(area: Values | None) -> str:
     """One treated area: its settings (pass by pass when logged so), counts, where the values
     came from and the reason given for a change."""
     if area is None:
-        return "not treated"
+        return tr("not treated")
     rows = area.get("settings") or []
     if len(rows) == 1 and rows[0].get("pass") is None:
         parts = [_settings(rows[0])]
     else:
-        parts = [f"pass {row.get('pass')}: {_settings(row)}" for row in rows] or ["no settings"]
-    counts = [f"{area[key]} {key}" for key in ("pulses", "passes") if area.get(key) is not None]
+        parts = [tr("pass {number}: {settings}").format(number=row.get("pass"),
+                                                        settings=_settings(row))
+                 for row in rows] or [tr("no settings")]
+    counts = []
+    if area.get("pulses") is not None:
+        counts.append(trn("%n pulse", "%n pulses", area["pulses"]))
+    if area.get("passes") is not None:
+        counts.append(trn("%n pass", "%n passes", area["passes"]))
     text = "; ".join(parts) + (f"; {', '.join(counts)}" if counts else "")
     source = rows[0].get("source") if rows else None
     if source:  # so that values a device recorded, then typed over, read so
-        text += f" ({ParameterSource(source).label.lower()})"
+        text += f" ({ParameterSource(source).label})"
     if area.get("change_reason"):
-        text += f"; reason for the change: {area['change_reason']}"
+        text += "; " + tr("reason for the change: {reason}").format(reason=area["change_reason"])
     return text
 
 
 def reaction_text(reaction: Values | None) -> str:
     if reaction is None:
-        return "none"
-    onset = ReactionOnset(reaction["onset"]).label.lower() if reaction.get("onset") else ""
-    note = f": {reaction['note']}" if reaction.get("note") else ""
-    return f"grade {reaction['grade']}{f' ({onset})' if onset else ''}{note}"
+        return tr("none", "no reaction")
+    text = tr("grade {grade}").format(grade=reaction["grade"])
+    if reaction.get("onset"):
+        text += f" ({ReactionOnset(reaction['onset']).label})"
+    if reaction.get("note"):
+        text += f": {reaction['note']}"
+    return text
 
 
 def anaesthetic_text(anaesthetic: Values | None) -> str:
     if anaesthetic is None:
-        return "none"
+        return tr("none", "no anaesthetic")
     applied = anaesthetic.get("applied_at")
-    when = _time(applied) if applied else "at a time not recorded"
-    return f"{anaesthetic['agent']}, applied {when}"
+    when = _time(applied) if applied else tr("at a time not recorded")
+    return tr("{agent}, applied {moment}").format(agent=anaesthetic["agent"], moment=when)
 
 
 def _screening_parts(screening: Values | None) -> dict[str, str]:
-    """The screening's parts, each read on its own."""
+    """The screening's parts, each read on its own, by title."""
     if screening is None:
         return {}
     reasons = screening.get("reasons") or {}
-    found = [Contraindication(code).label + (f" (treated because {reasons[code]})"
-                                             if reasons.get(code) else "")
-             for code in screening.get("found") or ()]
+    found = [tr("{contraindication} (treated because {reason})").format(
+        contraindication=Contraindication(code).label, reason=reasons[code])
+        if reasons.get(code) else Contraindication(code).label
+        for code in screening.get("found") or ()]
     ticked = set(screening.get("checklist") or ())
     missing = [item.label for item in ChecklistItem if item not in ticked]
     skin = screening.get("fitzpatrick")
+    signed = screening.get("consent_signed_on")
     return {
-        "Skin type": f"Type {FITZPATRICK_TYPES[skin]}" if skin else "not assessed",
-        "Contraindications": "; ".join(found) or "none found",
-        "Consent": f"{screening.get('consent_version') or '–'}, signed "
-                   f"{screening.get('consent_signed_on') or '–'}",
-        "Checklist": "not ticked: " + "; ".join(missing) if missing else "every item ticked",
+        tr("Screening: skin type"): tr("Type {numeral}").format(numeral=FITZPATRICK_TYPES[skin])
+        if skin else tr("not assessed"),
+        tr("Screening: contraindications"): "; ".join(found) or tr("none found"),
+        tr("Screening: consent"): tr("{version}, signed {day}").format(
+            version=screening.get("consent_version") or "–",
+            day=date_text(date.fromisoformat(signed)) if signed else "–"),
+        tr("Screening: checklist"): tr("not ticked: {items}").format(items="; ".join(missing))
+        if missing else tr("every item ticked"),
     }
 
 
 def review_text(review: Values | None) -> str:
     if review is None:
-        return "not reviewed: awaiting review again"
-    return f"reviewed {_time(review.get('reviewed_at'))} by {review.get('reviewed_by') or '–'}"
+        return tr("not reviewed: awaiting review again")
+    return tr("reviewed {moment} by {user}").format(moment=_time(review.get("reviewed_at")),
+                                                    user=review.get("reviewed_by") or "–")
 
 
 def photos_text(photos: list[Values] | None) -> str:
     """The photos an amendment added (older photos brought to a signed session)."""
     if not photos:
-        return "none added"
-    return "; ".join(f"{Area(p['area']).label.lower()}, {p['kind']}, {p['pose']}"
+        return tr("none added")
+    return "; ".join(f"{Area(p['area']).label}, {kind_word(p['kind'])}, {p['pose']}"
                      for p in photos)
 
 
@@ -167,15 +187,15 @@ def _plain(value: object) -> str:
 
 #: The single-valued keys, in the order they are listed, each with its title and reading.
 _SINGLE: dict[str, tuple[str, Callable[[Any], str]]] = {
-    "started_at": ("Start", _time),
-    "duration_s": ("Duration", _minutes),
-    "room": ("Room", _plain),
-    "device_id": ("Device (register number)", _plain),
-    "anaesthetic": ("Anaesthetic", anaesthetic_text),
-    "notes": ("Notes", _plain),
-    "aftercare_given_at": ("Aftercare sheet given", _time),
-    "review": ("Review", review_text),
-    "photos": ("Photos", photos_text),
+    "started_at": (tr_noop("Start"), _time),
+    "duration_s": (tr_noop("Duration"), _minutes),
+    "room": (tr_noop("Room"), _plain),
+    "device_id": (tr_noop("Device (register number)"), _plain),
+    "anaesthetic": (tr_noop("Anaesthetic"), anaesthetic_text),
+    "notes": (tr_noop("Notes"), _plain),
+    "aftercare_given_at": (tr_noop("Aftercare sheet given"), _time),
+    "review": (tr_noop("Review"), review_text),
+    "photos": (tr_noop("Photos"), photos_text),
 }
 _ORDER = ["started_at", "duration_s", "room", "device_id", "areas", "anaesthetic",
           "reactions", "screening", "notes", "aftercare_given_at", "review", "photos"]
@@ -198,25 +218,24 @@ def changes(old: Values, new: Values) -> list[Change]:
             was, now = _by(before, "area"), _by(after, "area")
             for code in [*was, *(code for code in now if code not in was)]:
                 if was.get(code) != now.get(code):
-                    found.append(Change(f"Area: {Area(code).label}", area_text(was.get(code)),
-                                        area_text(now.get(code))))
+                    found.append(Change(tr("Area: {area}").format(area=Area(code).label),
+                                        area_text(was.get(code)), area_text(now.get(code))))
         elif key == "reactions":
             was, now = _by(before, "kind"), _by(after, "kind")
             for kind in [*was, *(kind for kind in now if kind not in was)]:
                 if was.get(kind) != now.get(kind):
-                    found.append(Change(f"Reaction: {ReactionKind(kind).label}",
-                                        reaction_text(was.get(kind)),
-                                        reaction_text(now.get(kind))))
+                    found.append(Change(
+                        tr("Reaction: {reaction}").format(reaction=ReactionKind(kind).label),
+                        reaction_text(was.get(kind)), reaction_text(now.get(kind))))
         elif key == "screening":
             was_parts, now_parts = _screening_parts(before), _screening_parts(after)
             for part in dict.fromkeys([*was_parts, *now_parts]):
                 if was_parts.get(part) != now_parts.get(part):
-                    found.append(Change(f"Screening: {part.lower()}",
-                                        was_parts.get(part, "not recorded"),
-                                        now_parts.get(part, "not recorded")))
+                    found.append(Change(part, was_parts.get(part, tr("not recorded")),
+                                        now_parts.get(part, tr("not recorded"))))
         else:
             title, read = _SINGLE.get(key, (key, _plain))
-            found.append(Change(title, read(before), read(after)))
+            found.append(Change(tr(title), read(before), read(after)))
     return found
 
 
@@ -224,6 +243,7 @@ def changes_html(found: list[Change]) -> str:
     """The changes as an HTML table (every value escaped)."""
     rows = "".join(f"<tr><td><b>{escape(c.what)}</b></td><td>{escape(c.before)}</td>"
                    f"<td>{escape(c.after)}</td></tr>" for c in found)
-    return ("<table border='1' cellspacing='0' cellpadding='4' width='100%'><tr>"
-            "<th align='left'>What</th><th align='left'>Before</th><th align='left'>After</th>"
-            f"</tr>{rows}</table>")
+    heads = "".join(f"<th align='left'>{escape(head)}</th>"
+                    for head in (tr("What"), tr("Before"), tr("After")))
+    return ("<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
+            f"<tr>{heads}</tr>{rows}</table>")

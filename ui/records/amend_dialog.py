@@ -29,6 +29,7 @@ from models.review import supervision
 from models.review.supervision import AmendmentStart
 from models.values.rows import Actor, SessionDetail, Signature
 from models.values.session_input import SessionInput, problems_for_completion
+from ui.language import tr
 from ui.records.amend_changes import Change, changes, changes_html, entry_values
 from ui.records.amend_form import AmendForm
 from ui.services.tasks import TaskRunner
@@ -54,30 +55,30 @@ class AmendDialog(QDialog):
         self.entry: SessionInput | None = None  # as reviewed, to be signed
         self.found: list[Change] = []
         s = start.detail.summary
-        self.setWindowTitle(f"Amend the session of {local_time(s.started_at)} – "
-                            f"{start.detail.patient.full_name}")
+        self.setWindowTitle(tr("Amend the session of {moment} – {patient}").format(
+            moment=local_time(s.started_at), patient=start.detail.patient.full_name))
         self.form = AmendForm(start)
-        self.status = QLabel("Correct what is wrong, then review the changes.")
+        self.status = QLabel(tr("Correct what is wrong, then review the changes."))
         self.status.setWordWrap(True)
-        self.review_button = QPushButton("&Review the changes…")
+        self.review_button = QPushButton(tr("&Review the changes…"))
         self.review_button.setObjectName("primary")
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(tr("Cancel"))
 
         self.changes_view = QTextBrowser()
-        self.changes_view.setAccessibleName("What the amendment changes")
+        self.changes_view.setAccessibleName(tr("What the amendment changes"))
         self.reason = QLineEdit()
-        self.reason.setAccessibleName("Reason for the amendment")
-        self.reason.setPlaceholderText("Why the record is corrected, e.g. fluence misread "
-                                       "from the device's screen")
+        self.reason.setAccessibleName(tr("Reason for the amendment"))
+        self.reason.setPlaceholderText(tr("Why the record is corrected, e.g. fluence misread "
+                                          "from the device's screen"))
         self.reason_error = FieldError(self.reason)
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Your password, to sign the amendment")
+        self.password.setAccessibleName(tr("Your password, to sign the amendment"))
         self.password_error = FieldError(self.password)
         self.sign_error = FieldError()
-        self.back_button = QPushButton("< &Back to the fields")
-        self.sign_button = QPushButton("&Sign the amendment")
+        self.back_button = QPushButton(tr("< &Back to the fields"))
+        self.sign_button = QPushButton(tr("&Sign the amendment"))
         self.sign_button.setObjectName("primary")
-        self.sign_cancel_button = QPushButton("Cancel")
+        self.sign_cancel_button = QPushButton(tr("Cancel"))
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self._edit_page())
@@ -112,18 +113,20 @@ class AmendDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         s, patient = self.detail.summary, self.detail.patient
-        session = escape(f"{patient.full_name} ({patient.identifier}), session of "
-                         f"{local_time(s.started_at)}")
-        layout.addWidget(QLabel(f"<b>What the amendment changes</b> – {session}. The values "
-                                "before stay in the record, with the reason."))
+        session = escape(tr("{patient} ({identifier}), session of {moment}").format(
+            patient=patient.full_name, identifier=patient.identifier,
+            moment=local_time(s.started_at)))
+        layout.addWidget(QLabel(tr("<b>What the amendment changes</b> – {session}. The values "
+                                   "before stay in the record, with the reason.").format(
+                                       session=session)))
         layout.addWidget(self.changes_view, 1)
-        reason = QLabel("Reason for the amendment (required):")
+        reason = QLabel(tr("Reason for the amendment (required):"))
         reason.setBuddy(self.reason)
         layout.addWidget(reason)
         layout.addWidget(self.reason)
         layout.addWidget(self.reason_error)
-        prompt = QLabel("Your password signs this amendment; the session then awaits review "
-                        "again.")
+        prompt = QLabel(tr("Your password signs this amendment; the session then awaits "
+                           "review again."))
         prompt.setWordWrap(True)
         prompt.setBuddy(self.password)
         layout.addWidget(prompt)
@@ -156,13 +159,13 @@ class AmendDialog(QDialog):
         problems = problems_for_completion(entry) | unreadable
         self.form.show_problems(problems)
         if problems:
-            self.status.setText("Not yet: see the messages in red.")
+            self.status.setText(tr("Not yet: see the messages in red."))
             return
         found = changes(entry_values(self.form.original), entry_values(entry))
         if not found:
-            self.status.setText("Nothing is changed yet: correct a value first.")
+            self.status.setText(tr("Nothing is changed yet: correct a value first."))
             return
-        self.status.setText("Checking against the records…")
+        self.status.setText(tr("Checking against the records…"))
         self.review_button.setEnabled(False)
         self.tasks.read(supervision.amendment_problems, self.actor, self.detail.summary.id,
                         entry).then(lambda problems: self._checked(entry, found, problems),
@@ -173,11 +176,11 @@ class AmendDialog(QDialog):
         self.review_button.setEnabled(True)
         if problems:
             self.form.show_problems(problems)
-            self.status.setText("Not yet: see the messages in red.")
+            self.status.setText(tr("Not yet: see the messages in red."))
             return
         self.entry, self.found = entry, found
         self.changes_view.setHtml(changes_html(found))
-        self.status.setText("Correct what is wrong, then review the changes.")
+        self.status.setText(tr("Correct what is wrong, then review the changes."))
         self.sign_error.show_problem(None)
         self.pages.setCurrentIndex(SIGN)
         (self.password if self.reason.text().strip() else self.reason).setFocus()
@@ -192,9 +195,9 @@ class AmendDialog(QDialog):
         if self.entry is None or not self.sign_button.isEnabled():
             return  # nothing reviewed, or signing already
         self.reason_error.show_problem(None if self.reason.text().strip()
-                                       else "Give the reason for the amendment")
+                                       else tr("Give the reason for the amendment"))
         self.password_error.show_problem(None if self.password.text()
-                                         else "Type your password to sign")
+                                         else tr("Type your password to sign"))
         if not self.reason.text().strip():
             self.reason.setFocus()
             return
@@ -234,7 +237,7 @@ class AmendDialog(QDialog):
         elif isinstance(error, ValidationFailed):
             self.back()
             self.form.show_problems(error.problems)
-            self.status.setText("Not signed: see the messages in red.")
+            self.status.setText(tr("Not signed: see the messages in red."))
         else:
             self._failed(error)
 
@@ -244,7 +247,7 @@ class AmendDialog(QDialog):
         if not isinstance(error, LaserLogError):
             self.tasks.report_error(error)  # a bug: logged with its traceback
             return
-        text = f"Not saved: {error}"
+        text = tr("Not saved: {problem}").format(problem=error)
         if self.pages.currentIndex() == SIGN:
             self.sign_error.show_problem(text)
         else:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.clinic.clinic_settings import ClinicRules
+from models.language import short_number_text
 from models.reading.history import entry_of
 from models.review.supervision import AmendmentStart
 from models.values.parameters import FORM_FIELDS
@@ -40,6 +41,7 @@ from models.values.session_input import (
     parse_minutes,
 )
 from models.values.vocabulary import ParameterSource
+from ui.language import tr
 from ui.session.anaesthetic_field import AnaestheticField, parse_clock_time
 from ui.session.area_parameters import AreaParametersEditor
 from ui.session.duration_field import DurationField
@@ -58,13 +60,14 @@ class RecordedScreening(ScreeningPanel):
     def __init__(self, screening: ScreeningInput, recorded_skin: int | None,
                  rules: ClinicRules, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle("Screening and consent")
+        self.setTitle(tr("Screening and consent"))
         self.rules, self.recorded_skin = rules, recorded_skin
         for item, (_short, _source) in FOLLOWED.items():
             self.checklist[item].setEnabled(True)
-            self.checklist[item].setToolTip(f"{item.label}: as recorded with the session")
+            self.checklist[item].setToolTip(
+                tr("{item}: as recorded with the session").format(item=item.label))
         self.set_value(screening)
-        self.consent_note.setText("As recorded with the session.")
+        self.consent_note.setText(tr("As recorded with the session."))
 
     def consent_valid(self, today: object = None) -> bool:
         """As ticked: the consent fields do not re-tick it (see the class)."""
@@ -111,16 +114,17 @@ class AmendForm(QWidget):
         self.duration.minutes.setText(_minutes_shown(detail.summary.duration_s))
         self.duration_error = FieldError(self.duration.minutes)
         self.room = QLineEdit(detail.room)
-        self.room.setAccessibleName("Room")
+        self.room.setAccessibleName(tr("Room"))
         self.room.setMaximumWidth(170)
-        self.device = QLabel(detail.device.display_name if detail.device else "none")
+        self.device = QLabel(detail.device.display_name if detail.device
+                             else tr("none", "no device"))
         self.areas = AreaParametersEditor()
         self.areas.rules, self.areas.last = start.rules, start.last
         self.areas.show_areas(detail.areas)
         self.device_areas = tuple(a for a in detail.areas
                                   if a.source not in (None, ParameterSource.MANUAL))
-        self.correct_device = QCheckBox("Correct the values the device recorded (an area "
-                                        "corrected becomes typed values)")
+        self.correct_device = QCheckBox(tr("Correct the values the device recorded (an area "
+                                           "corrected becomes typed values)"))
         self.correct_device.setVisible(bool(self.device_areas))
         self.correct_device.toggled.connect(self._correct_device_values)
         self.anaesthetic = AnaestheticField()
@@ -130,7 +134,7 @@ class AmendForm(QWidget):
             self.reactions.set_grade(reaction.kind, reaction.grade, reaction.note)
         self.notes = QPlainTextEdit(detail.notes)
         self.notes.setTabChangesFocus(True)
-        self.notes.setAccessibleName("Notes")
+        self.notes.setAccessibleName(tr("Notes"))
         self.notes.setFixedHeight(80)
         self.screening = RecordedScreening(detail.screening or ScreeningInput(),
                                            detail.patient.fitzpatrick, start.rules)
@@ -147,30 +151,30 @@ class AmendForm(QWidget):
         app.focusChanged.connect(self._keep_focus_in_sight)
 
     def _lay_out(self) -> None:
-        when = QGroupBox("When and where")
+        when = QGroupBox(tr("When and where"))
         grid = QGridLayout(when)
         # The fields themselves, out of the Log session screen's rows (timer, late reason).
-        grid.addWidget(_label("S&tarted", self.start.started), 0, 0)
+        grid.addWidget(_label(tr("S&tarted"), self.start.started), 0, 0)
         grid.addWidget(self.start.started, 0, 1)
-        grid.addWidget(_label("D&uration (minutes)", self.duration.minutes), 0, 2)
+        grid.addWidget(_label(tr("D&uration (minutes)"), self.duration.minutes), 0, 2)
         grid.addWidget(self.duration.minutes, 0, 3)
         grid.addWidget(self.start.error, 1, 1)
         grid.addWidget(self.duration_error, 1, 3)
-        grid.addWidget(_label("Roo&m", self.room), 2, 0)
+        grid.addWidget(_label(tr("Roo&m"), self.room), 2, 0)
         grid.addWidget(self.room, 2, 1)
-        grid.addWidget(QLabel("Device"), 2, 2)
+        grid.addWidget(QLabel(tr("Device")), 2, 2)
         grid.addWidget(self.device, 2, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        treated = QGroupBox("Areas and parameters")
+        treated = QGroupBox(tr("Areas and parameters"))
         column = QVBoxLayout(treated)
         column.addWidget(self.correct_device)
         column.addWidget(self.areas)
-        after = QGroupBox("Anaesthetic, reactions and notes")
+        after = QGroupBox(tr("Anaesthetic, reactions and notes"))
         column = QVBoxLayout(after)
         column.addWidget(self.anaesthetic)
         column.addWidget(self.reactions)
-        column.addWidget(QLabel("Notes"))
+        column.addWidget(QLabel(tr("Notes")))
         column.addWidget(self.notes)
         left = QVBoxLayout()
         for box in (when, treated, after):
@@ -214,7 +218,7 @@ class AmendForm(QWidget):
             row = self.areas.rows[code]
             for field in row.fields.values():
                 field.setReadOnly(False)
-                field.setToolTip("Recorded by the device; a value changed here is typed")
+                field.setToolTip(tr("Recorded by the device; a value changed here is typed"))
                 field.style().unpolish(field)
                 field.style().polish(field)
 
@@ -310,4 +314,4 @@ class AmendForm(QWidget):
 
 
 def _minutes_shown(duration_s: int | None) -> str:
-    return "" if duration_s is None else f"{duration_s / 60:g}"
+    return "" if duration_s is None else short_number_text(duration_s / 60)

@@ -17,8 +17,9 @@ from models.errors import ValidationFailed
 from models.reading import history
 from models.values.rows import Actor, SessionDetail
 from models.values.session_input import parse_date
-from models.values.vocabulary import REACTION_GRADES, SIGNED, ReactionKind
+from models.values.vocabulary import REACTION_GRADES, SIGNED, ReactionKind, grade_label
 from models.workflow import incidents
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.form_dialog import FormDialog, OperationCall
 
@@ -35,23 +36,24 @@ class FollowUpDialog(FormDialog):
         if logged:
             self.kind.setCurrentIndex(self.kind.findData(logged[0]))
         self.grade = QComboBox()
-        for grade, label in REACTION_GRADES.items():
-            self.grade.addItem(label, grade)
-        self.observed_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText="YYYY-MM-DD")
-        self.resolved_on = QLineEdit(placeholderText="YYYY-MM-DD, when it has resolved")
-        self.note = QLineEdit(placeholderText="e.g. redness receding; pigment change found")
-        super().__init__(tasks, f"Follow-up – {detail.patient.full_name}", [
-            ("Reaction", "kind", self.kind), ("Grade now", "grade", self.grade),
-            ("Seen on", "observed_on", self.observed_on),
-            ("Resolved on", "resolved_on", self.resolved_on), ("Note", "note", self.note)],
-            parent)
+        for grade in REACTION_GRADES:
+            self.grade.addItem(grade_label(grade), grade)
+        self.observed_on = QLineEdit(date.today().isoformat(), placeholderText=tr("YYYY-MM-DD"))
+        self.resolved_on = QLineEdit(placeholderText=tr("YYYY-MM-DD, when it has resolved"))
+        self.note = QLineEdit(placeholderText=tr("e.g. redness receding; pigment change found"))
+        super().__init__(tasks, tr("Follow-up – {patient}").format(
+            patient=detail.patient.full_name), [
+            (tr("Reaction"), "kind", self.kind), (tr("Grade now"), "grade", self.grade),
+            (tr("Seen on"), "observed_on", self.observed_on),
+            (tr("Resolved on"), "resolved_on", self.resolved_on),
+            (tr("Note"), "note", self.note)], parent)
         self.actor, self.detail = actor, detail
 
     def values(self) -> OperationCall:
         problems: dict[str, str] = {}
         dates: dict[str, date | None] = {}
-        for key, field, label in (("observed_on", self.observed_on, "The date seen"),
-                                  ("resolved_on", self.resolved_on, "The date resolved")):
+        for key, field, label in (("observed_on", self.observed_on, tr("The date seen")),
+                                  ("resolved_on", self.resolved_on, tr("The date resolved"))):
             try:
                 dates[key] = parse_date(field.text(), label)
             except ValueError as problem:
@@ -80,10 +82,10 @@ class FollowUpButton(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor, self.detail = tasks, actor, detail
-        self.button = QPushButton("Add &follow-up…")
+        self.button = QPushButton(tr("Add &follow-up…"))
         self.button.setEnabled(detail.summary.status in SIGNED)
-        self.button.setToolTip("Record how a reaction goes on after the session, or one "
-                               "found at follow-up")
+        self.button.setToolTip(tr("Record how a reaction goes on after the session, or one "
+                                  "found at follow-up"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.button)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from models.reading.history_filter import FilterChoices, HistoryFilter, local_days
 from models.values.vocabulary import Area, ReactionKind, SessionStatus
+from ui.language import tr
 
 TYPING_PAUSE_MS = 300
 
@@ -40,30 +41,30 @@ class HistoryFilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.oldest_first = False
-        self.search = QLineEdit(placeholderText="Quick search: patient, technician, room")
-        self.search.setAccessibleName("Quick search")
-        self.patient = QLineEdit(placeholderText="Patient: identifier or name")
-        self.patient.setAccessibleName("Patient")
-        self.dated = QCheckBox("&Dates")
+        self.search = QLineEdit(placeholderText=tr("Quick search: patient, technician, room"))
+        self.search.setAccessibleName(tr("Quick search"))
+        self.patient = QLineEdit(placeholderText=tr("Patient: identifier or name"))
+        self.patient.setAccessibleName(tr("Patient"))
+        self.dated = QCheckBox(tr("&Dates"))
         today = QDate.currentDate()
         self.since, self.until = QDateEdit(today.addMonths(-1)), QDateEdit(today)
         for date_edit in (self.since, self.until):
             date_edit.setCalendarPopup(True)
             date_edit.setDisplayFormat("yyyy-MM-dd")
             date_edit.setEnabled(False)
-        self.room = _combo("Room", "Every room")
-        self.technician = _combo("Technician", "Every technician")
-        self.device = _combo("Device", "Every device")
-        self.area = _combo("Treated area", "Every area")
+        self.room = _combo(tr("Room"), tr("Every room"))
+        self.technician = _combo(tr("Technician"), tr("Every technician"))
+        self.device = _combo(tr("Device"), tr("Every device"))
+        self.area = _combo(tr("Treated area"), tr("Every area"))
         for area in Area:
             self.area.addItem(area.label, area.value)
-        self.reaction = _combo("Reaction", "Any or no reaction")
-        self.reaction.addItem("Any reaction", "*")
+        self.reaction = _combo(tr("Reaction"), tr("Any or no reaction"))
+        self.reaction.addItem(tr("Any reaction"), "*")
         for kind in ReactionKind:
             self.reaction.addItem(kind.label, kind.value)
-        self.min_grade = QSpinBox(minimum=1, maximum=4, prefix="grade ≥ ")
-        self.min_grade.setAccessibleName("Minimum reaction grade")
-        self.status = _combo("Status", "Every status")
+        self.min_grade = QSpinBox(minimum=1, maximum=4, prefix=tr("grade ≥ "))
+        self.min_grade.setAccessibleName(tr("Minimum reaction grade"))
+        self.status = _combo(tr("Status"), tr("Every status"))
         for status in SessionStatus:
             self.status.addItem(status.label, status.value)
 
@@ -75,8 +76,8 @@ class HistoryFilterBar(QWidget):
         texts.addWidget(self.dated)
         texts.addWidget(self.since)
         texts.addWidget(self.until)
-        self.clear_button = QPushButton("Clear filter&s")
-        self.clear_button.setToolTip("Show every session again")
+        self.clear_button = QPushButton(tr("Clear filter&s"))
+        self.clear_button.setToolTip(tr("Show every session again"))
         self.clear_button.setEnabled(False)
         texts.addWidget(self.clear_button)
         choices = QHBoxLayout()

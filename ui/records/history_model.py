@@ -15,10 +15,12 @@ from models.reading import history
 from models.reading.history import PageCursor, SessionPage
 from models.reading.history_filter import HistoryFilter, count_sessions
 from models.values.rows import Actor, SessionSummary
+from ui.language import tr, tr_noop
 from ui.services.tasks import TaskRunner
 from ui.widgets import display
 
-COLUMNS = ("Date", "Patient", "Areas", "Technician", "Duration", "Worst reaction", "Status")
+COLUMNS = (tr_noop("Date"), tr_noop("Patient"), tr_noop("Areas"), tr_noop("Technician"),
+           tr_noop("Duration"), tr_noop("Worst reaction"), tr_noop("Status"))
 LOADING = "…"
 KEPT_BLOCKS = 64
 Index = QModelIndex | QPersistentModelIndex
@@ -59,8 +61,8 @@ class HistoryModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             if section == 0:
-                return "Date ↑" if self.filters.oldest_first else "Date ↓"
-            return COLUMNS[section]
+                return tr("Date ↑") if self.filters.oldest_first else tr("Date ↓")
+            return tr(COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -30,6 +30,7 @@ from models.review.audit_trail import AuditRow
 from models.values.rows import Actor, SessionDetail
 from models.values.vocabulary import SessionStatus
 from models.workflow import import_recording, session_logging
+from ui.language import tr, tr_noop, trn
 from ui.records.follow_up_dialog import FollowUpButton
 from ui.records.history_filters import HistoryFilterBar
 from ui.records.history_model import COLUMNS, HistoryModel
@@ -70,9 +71,13 @@ LAYOUT_KEY = "history/columns/{}"  # per user: each person's widths, order and c
 #: Wide enough for what each column usually holds; the patient's name gets the most.
 COLUMN_WIDTHS = (165, 250, 220, 150, 80, 190, 100)
 #: The export formats offered, in the Export menu's order: (menu text, file type, name, format).
-EXPORT_FORMATS = (("&CSV for spreadsheets…", "CSV files (*.csv)", "sessions.csv", "csv"),
-                  ("&FHIR R4 Bundle (JSON)…", "FHIR JSON (*.json)", "sessions.json", "fhir"),
-                  ("&PDF period summary…", "PDF documents (*.pdf)", "summary.pdf", "pdf"))
+EXPORT_FORMATS = (
+    (tr_noop("&CSV for spreadsheets…"), tr_noop("CSV files (*.csv)"),
+     tr_noop("sessions.csv"), "csv"),
+    (tr_noop("&FHIR R4 Bundle (JSON)…"), tr_noop("FHIR JSON (*.json)"),
+     tr_noop("sessions.json"), "fhir"),
+    (tr_noop("&PDF period summary…"), tr_noop("PDF documents (*.pdf)"),
+     tr_noop("summary.pdf"), "pdf"))
 
 
 class HistoryView(QWidget):
@@ -107,14 +112,14 @@ class HistoryView(QWidget):
         self.layout_key = LAYOUT_KEY.format(actor.username)
         self.filters = HistoryFilterBar()
         self.found = QLabel("")
-        self.refresh_button = QPushButton("&Refresh (F5)")
-        self.open_button = QPushButton("&Open session")
-        self.export_button = QPushButton("E&xport")
-        self.export_button.setToolTip("The sessions found: as a spreadsheet-safe CSV file, a "
-                                      "FHIR R4 Bundle, or a PDF summary of the period")
+        self.refresh_button = QPushButton(tr("&Refresh (F5)"))
+        self.open_button = QPushButton(tr("&Open session"))
+        self.export_button = QPushButton(tr("E&xport"))
+        self.export_button.setToolTip(tr("The sessions found: as a spreadsheet-safe CSV file, a "
+                                         "FHIR R4 Bundle, or a PDF summary of the period"))
         self.export_menu = QMenu(self.export_button)
         for text, file_type, name, file_format in EXPORT_FORMATS:
-            self.export_menu.addAction(text).triggered.connect(
+            self.export_menu.addAction(tr(text)).triggered.connect(
                 lambda _checked=False, t=file_type, n=name, f=file_format:
                 self._choose_export_file(t, n, f))
         self.export_button.setMenu(self.export_menu)
@@ -146,9 +151,17 @@ class HistoryView(QWidget):
         self.model.reload()
 
     def _counted(self, total: int) -> None:
-        order = "oldest" if self.model.filters.oldest_first else "newest"
-        self.found.setText(f"{total:,} session(s) found, {order} first. Enter or double-click "
-                           "opens one; click the Date header to turn the order round.")
+        if self.model.filters.oldest_first:
+            found = trn("%n session found, oldest first. Enter or double-click opens one; "
+                        "click the Date header to turn the order round.",
+                        "%n sessions found, oldest first. Enter or double-click opens one; "
+                        "click the Date header to turn the order round.", total)
+        else:
+            found = trn("%n session found, newest first. Enter or double-click opens one; "
+                        "click the Date header to turn the order round.",
+                        "%n sessions found, newest first. Enter or double-click opens one; "
+                        "click the Date header to turn the order round.", total)
+        self.found.setText(found)
 
     def _rows_read(self, first: QModelIndex, last: QModelIndex) -> None:
         row = self._open_when_read
@@ -156,14 +169,15 @@ class HistoryView(QWidget):
             self.open_session(self.model.index(row, 0))
 
     def _choose_export_file(self, file_type: str, name: str, file_format: str) -> None:
-        path, _chosen = choose_file_to_save(self, "Export sessions", name, file_type)
+        path, _chosen = choose_file_to_save(self, tr("Export sessions"), tr(name),
+                                           tr(file_type))
         if path is not None:
             self.export(path, file_format)
 
     def export(self, path: Path, file_format: str = "csv") -> None:
         """Write the sessions the current filters find (all of them, not only those read)."""
         filters = self.model.filters
-        self.found.setText(f"Exporting to {path.name}…")
+        self.found.setText(tr("Exporting to {name}…").format(name=path.name))
         if file_format == "pdf":
             from ui.records.pdf_reports import period_figures  # pyqtgraph loads only when needed
 
@@ -171,8 +185,11 @@ class HistoryView(QWidget):
                 lambda figures: self._write_summary(figures, filters, path))
             return
         self.tasks.run(export_sessions, path, file_format, filters, actor=self.actor).then(
-            lambda count: self.found.setText(f"Exported {count:,} session(s) to {path}."),
-            lambda error: self.found.setText(f"Not exported: {error}"), changes_records=False)
+            lambda count: self.found.setText(trn("Exported %n session to {path}.",
+                                                 "Exported %n sessions to {path}.",
+                                                 count).format(path=path)),
+            lambda error: self.found.setText(tr("Not exported: {problem}").format(problem=error)),
+            changes_records=False)
 
     def _write_summary(self, figures: "PeriodFigures", filters: HistoryFilter,
                        path: Path) -> None:
@@ -181,9 +198,11 @@ class HistoryView(QWidget):
         try:
             write_period_summary(figures, filters, path)
         except LaserLogError as error:
-            self.found.setText(f"Not exported: {error}")
+            self.found.setText(tr("Not exported: {problem}").format(problem=error))
             return
-        self.found.setText(f"Exported a summary of {figures.sessions:,} session(s) to {path}.")
+        self.found.setText(trn("Exported a summary of %n session to {path}.",
+                               "Exported a summary of %n sessions to {path}.",
+                               figures.sessions).format(path=path))
         self.tasks.write(record_export, self.actor, "pdf", filters, figures.sessions,
                          path).then(changes_records=False)
 
@@ -196,7 +215,7 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         menu = QMenu(self)
         for column, title in enumerate(COLUMNS):
-            action = menu.addAction(title)
+            action = menu.addAction(tr(title))
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(column))
             action.setEnabled(column != 0)  # the date always shows

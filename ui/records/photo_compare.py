@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from models.access.permissions import Action, may
+from models.language import date_text
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 from models.workflow import session_photos
 from models.workflow.session_photos import PhotoRow
+from ui.language import tr, trn
 from ui.services.tasks import TaskRunner
 from ui.session.patient_picker import PORTRAIT
 from ui.widgets.form_dialog import FormDialog, OperationCall
@@ -48,12 +50,14 @@ class VoidPhotoDialog(FormDialog):
 
     def __init__(self, tasks: TaskRunner, actor: Actor, photo: PhotoRow,
                  parent: QWidget | None = None) -> None:
-        self.reason = QLineEdit(placeholderText="e.g. another patient's photo, taken by mistake")
+        self.reason = QLineEdit(
+            placeholderText=tr("e.g. another patient's photo, taken by mistake"))
         self.reason.setMaxLength(200)
-        day = f"{photo.session_started_at.astimezone():%Y-%m-%d}"
-        super().__init__(tasks, "Void a photo", [("Why", "reason", self.reason)], parent,
-                         note=f"The photo of {day}, {caption(photo)}, stays with the session, "
-                              "marked void; it leaves the comparisons and exports.")
+        day = date_text(photo.session_started_at.astimezone().date())
+        super().__init__(tasks, tr("Void a photo"), [(tr("Why"), "reason", self.reason)], parent,
+                         note=tr("The photo of {day}, {caption}, stays with the session, "
+                                 "marked void; it leaves the comparisons and exports.").format(
+                                     day=day, caption=caption(photo)))
         self.actor, self.photo = actor, photo
 
     def values(self) -> OperationCall:
@@ -70,21 +74,21 @@ class PhotoStrip(QWidget):
         self.tasks, self.actor, self.patient_id = tasks, actor, patient_id
         self.session_id = session_id
         self.photos: list[PhotoRow] = []
-        self.list = PhotoList("The session's photos")
-        self.list.setToolTip("Double-click a photo, or press Enter, to see it at full size")
-        self.note = QLabel("Reading the photos…")
-        self.compare_button = QPushButton("Co&mpare photos…")
+        self.list = PhotoList(tr("The session's photos"))
+        self.list.setToolTip(tr("Double-click a photo, or press Enter, to see it at full size"))
+        self.note = QLabel(tr("Reading the photos…"))
+        self.compare_button = QPushButton(tr("Co&mpare photos…"))
         self.compare_button.setAutoDefault(False)
         self.compare_button.setEnabled(False)
         self.portrait = QLabel()
-        self.portrait.setAccessibleName("The patient's portrait")
+        self.portrait.setAccessibleName(tr("The patient's portrait"))
         self.portrait.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(self.portrait)
         top.addWidget(self.note, 1)
-        self.void_button = QPushButton("Vo&id photo…")
+        self.void_button = QPushButton(tr("Vo&id photo…"))
         self.void_button.setAutoDefault(False)  # Enter on a photo opens it, never this
         self.void_button.setEnabled(False)
         self.void_button.setVisible(may(actor, Action.AMEND_SESSION))
@@ -101,7 +105,7 @@ class PhotoStrip(QWidget):
     def _show_portrait(self, thumbnail: bytes | None) -> None:
         if thumbnail:
             self.portrait.setPixmap(pixmap_of(thumbnail, QSize(PORTRAIT, PORTRAIT)))
-            self.portrait.setToolTip("The patient's portrait")
+            self.portrait.setToolTip(tr("The patient's portrait"))
             self.portrait.show()
 
     def _show(self, photos: list[PhotoRow]) -> None:
@@ -109,7 +113,8 @@ class PhotoStrip(QWidget):
         self.list.clear()
         self.void_button.setEnabled(any(not p.voided for p in photos))
         self.list.setVisible(bool(photos))
-        self.note.setText(f"Photos: {len(photos)}" if photos else "No photos with this session.")
+        self.note.setText(tr("Photos: {count}").format(count=len(photos)) if photos
+                          else tr("No photos with this session."))
         self.compare_button.setEnabled(bool(photos))
         show_photos(self.tasks, self.actor, self.list, photos)
 
@@ -121,7 +126,7 @@ class PhotoStrip(QWidget):
     def void(self) -> None:
         photo = chosen_photo(self.list, self.photos)
         if photo is None or photo.voided:
-            self.note.setText("Choose the photo to void in the list.")
+            self.note.setText(tr("Choose the photo to void in the list."))
             return
         dialog = VoidPhotoDialog(self.tasks, self.actor, photo, self)
         dialog.saved.connect(lambda _r: self.tasks.read(
@@ -163,7 +168,7 @@ class WipeView(QWidget):
         if self.first.isNull() or self.second.isNull():
             painter.setPen(Qt.GlobalColor.white)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                             "A before photo and a later one of this pose are needed")
+                             tr("A before photo and a later one of this pose are needed"))
             painter.end()
             return
         size = self.first.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -191,28 +196,28 @@ class PhotoCompareDialog(QDialog):
         super().__init__(parent)
         self.tasks, self.actor, self.patient_id = tasks, actor, patient_id
         self.photos: list[PhotoRow] = []
-        self.setWindowTitle("Compare photos")
+        self.setWindowTitle(tr("Compare photos"))
         self.area = QComboBox()
-        self.area.setAccessibleName("Area")
+        self.area.setAccessibleName(tr("Area"))
         for code in Area:
             self.area.addItem(code.label, code.value)
         self.area.setCurrentIndex(self.area.findData(area))
         self.pose = QComboBox()
         # as wide as its longest pose ("front, eyes closed"), not cut short
         self.pose.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.pose.setAccessibleName("Pose")
-        self.series = PhotoList("Every session's photo of this pose, oldest first")
+        self.pose.setAccessibleName(tr("Pose"))
+        self.series = PhotoList(tr("Every session's photo of this pose, oldest first"))
         self.wipe = WipeView()
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 100)
         self.slider.setValue(50)
-        self.slider.setAccessibleName("Latest ← → before")
+        self.slider.setAccessibleName(tr("Latest ← → before"))
         self.pair_note = QLabel()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         choose = QHBoxLayout()
-        for label, field in (("Area", self.area), ("Pose", self.pose)):
+        for label, field in ((tr("Area"), self.area), (tr("Pose"), self.pose)):
             choose.addWidget(QLabel(label))
             choose.addWidget(field)
         choose.addStretch()
@@ -221,15 +226,15 @@ class PhotoCompareDialog(QDialog):
         layout.addWidget(self.pair_note)
         layout.addWidget(self.wipe, 1)
         slide = QHBoxLayout()  # left of the line the before photo: the slider's right end
-        slide.addWidget(QLabel("All latest"))  # shows all of it, its left end all the latest
+        slide.addWidget(QLabel(tr("All latest")))  # shows all of it, its left end all the latest
         slide.addWidget(self.slider, 1)
-        slide.addWidget(QLabel("All before"))
+        slide.addWidget(QLabel(tr("All before")))
         layout.addLayout(slide)
         layout.addWidget(buttons)
         self.slider.valueChanged.connect(self.wipe.set_split)
         self.area.currentIndexChanged.connect(lambda _i: self._fill_poses(None))
         self.pose.currentIndexChanged.connect(lambda _i: self.read_series())
-        self.series.setToolTip("Double-click a photo, or press Enter, to see it at full size")
+        self.series.setToolTip(tr("Double-click a photo, or press Enter, to see it at full size"))
         self.series.itemActivated.connect(lambda _item: self._view())
         self._fill_poses(pose)
         fit_to_screen(self, self.WANTED)
@@ -263,18 +268,20 @@ class PhotoCompareDialog(QDialog):
         before = next((p for p in photos if p.kind == "before"), photos[0] if photos else None)
         latest = photos[-1] if photos else None
         if before is None or latest is None or before.id == latest.id:
-            self.pair_note.setText(f"{len(photos)} photo(s) of this pose: a later one is "
-                                   "needed to compare." if photos else
-                                   "No photos of this area and pose yet.")
+            self.pair_note.setText(trn("%n photo of this pose: a later one is needed to compare.",
+                                       "%n photos of this pose: a later one is needed to "
+                                       "compare.", len(photos)) if photos else
+                                   tr("No photos of this area and pose yet."))
             self.wipe.show_pair(QPixmap(), QPixmap())
             self.slider.setEnabled(False)
             return
         self.slider.setEnabled(True)
         days = (latest.session_started_at - before.session_started_at).days
-        self.pair_note.setText(
-            f"Before ({before.session_started_at.astimezone():%Y-%m-%d}) against the latest "
-            f"({latest.session_started_at.astimezone():%Y-%m-%d}, {days} days later): move "
-            "the slider.")
+        self.pair_note.setText(trn(
+            "Before ({before}) against the latest ({latest}, %n day later): move the slider.",
+            "Before ({before}) against the latest ({latest}, %n days later): move the slider.",
+            days).format(before=date_text(before.session_started_at.astimezone().date()),
+                         latest=date_text(latest.session_started_at.astimezone().date())))
         self.pair: dict[str, QPixmap] = {}
         for key, photo in (("first", before), ("second", latest)):
             self.tasks.read(session_photos.image_of, self.actor, photo.id).then(

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.language import date_text, short_number_text
 from models.reading.session_printout import SessionPrintout
 from models.review.audit_trail import AuditRow
 from models.review.supervision import REVIEW_KEY
@@ -31,6 +32,7 @@ from models.values.vocabulary import (
     ReactionOnset,
     SessionStatus,
 )
+from ui.language import tr, trn
 from ui.records.amend_changes import changes, changes_html
 from ui.widgets import display
 from ui.widgets.display import local_time
@@ -40,65 +42,76 @@ from ui.widgets.screen_fit import fit_to_screen
 
 
 def _value(value: float | int | None) -> str:
-    return "–" if value is None else f"{value:g}"
+    return "–" if value is None else short_number_text(value)
 
 
 def _anaesthetic(detail: SessionDetail) -> str:
     if detail.anaesthetic_agent is None:
-        return "none"
-    applied = display.local_time(detail.anaesthetic_applied_at) or "at an unrecorded time"
-    return f"{detail.anaesthetic_agent}, applied {applied}"
+        return tr("none", "no anaesthetic")
+    applied = display.local_time(detail.anaesthetic_applied_at) or tr("at an unrecorded time")
+    return tr("{agent}, applied {moment}").format(agent=detail.anaesthetic_agent,
+                                                  moment=applied)
 
 
 def session_html(detail: SessionDetail, events: Sequence[AuditRow] = ()) -> str:
     """The session as an HTML page, with its audit events when given; every value escaped."""
     s, p = detail.summary, detail.patient
     rows = [
-        ("Patient", f"{p.full_name} ({p.identifier})"),
-        ("Date of birth", p.date_of_birth.isoformat() if p.date_of_birth else "–"),
-        ("Skin type (record)", FITZPATRICK_TYPES.get(p.fitzpatrick or 0, "not assessed")),
-        ("Start", display.local_time(s.started_at)),
-        ("Duration", display.minutes(s.duration_s) or "–"),
-        ("Technician", s.technician),
-        ("Device", detail.device.display_name if detail.device else "–"),
-        ("Room", detail.room or "–"),
-        ("Anaesthetic", _anaesthetic(detail)),
-        ("Status", display.status_label(s.status)),
-        ("Completed", display.local_time(detail.completed_at) or "not yet"),
-        ("Aftercare sheet", f"given {display.local_time(detail.aftercare_given_at)}"
-         if detail.aftercare_given_at else "not recorded as given"),
-        ("Reviewed", _reviewed(detail)),
-        ("Session ID", str(s.uuid)),
+        (tr("Patient"), f"{p.full_name} ({p.identifier})"),
+        (tr("Date of birth"), date_text(p.date_of_birth) if p.date_of_birth else "–"),
+        (tr("Skin type (record)"), FITZPATRICK_TYPES.get(p.fitzpatrick or 0,
+                                                         tr("not assessed"))),
+        (tr("Start"), display.local_time(s.started_at)),
+        (tr("Duration"), display.minutes(s.duration_s) or "–"),
+        (tr("Technician"), s.technician),
+        (tr("Device"), detail.device.display_name if detail.device else "–"),
+        (tr("Room"), detail.room or "–"),
+        (tr("Anaesthetic"), _anaesthetic(detail)),
+        (tr("Status"), display.status_label(s.status)),
+        (tr("Completed"), display.local_time(detail.completed_at) or tr("not yet")),
+        (tr("Aftercare sheet"), tr("given {moment}").format(
+            moment=display.local_time(detail.aftercare_given_at))
+         if detail.aftercare_given_at else tr("not recorded as given")),
+        (tr("Reviewed"), _reviewed(detail)),
+        (tr("Session ID"), str(s.uuid)),
     ]
-    html = [f"<h2>Session of {escape(display.local_time(s.started_at))}</h2>"]
+    title = tr("Session of {moment}").format(moment=display.local_time(s.started_at))
+    html = [f"<h2>{escape(title)}</h2>"]
     if detail.voided_at is not None:
-        html.append(f"<p style='color:#a00000'><b>Voided</b> {escape(local_time(detail.voided_at))}"
-                    f": {escape(detail.void_reason)}</p>")
+        voided = tr("<b>Voided</b> {moment}: {reason}").format(
+            moment=escape(local_time(detail.voided_at)), reason=escape(detail.void_reason))
+        html.append(f"<p style='color:#a00000'>{voided}</p>")
     html.append("<table>")
     html += [f"<tr><th align='left'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows]
-    html.append("</table><h3>Treated areas and parameters</h3>")
+    html.append(f"</table><h3>{escape(tr('Treated areas and parameters'))}</h3>")
     html += _parameters_html(detail)
     html += _screening_html(detail.screening)
-    html.append("<h3>Reactions</h3>")
+    html.append(f"<h3>{escape(tr('Reactions'))}</h3>")
     if detail.reactions:
         html.append("<ul>")
         for r in detail.reactions:
-            note = f": {r.note}" if r.note else ""
-            html.append(f"<li>{escape(ReactionKind(r.kind).label)}, grade {r.grade} "
-                        f"({escape(ReactionOnset(r.onset).label.lower())}){escape(note)}</li>")
+            reaction = tr("{reaction}, grade {grade} ({onset}): {note}") if r.note else \
+                tr("{reaction}, grade {grade} ({onset})")
+            html.append("<li>" + escape(reaction.format(
+                reaction=ReactionKind(r.kind).label, grade=r.grade,
+                onset=ReactionOnset(r.onset).label, note=r.note)) + "</li>")
         html.append("</ul>")
     else:
-        html.append("<p>None recorded.</p>")
+        html.append(f"<p>{escape(tr('None recorded.'))}</p>")
     html += _follow_ups_html(detail)
-    html.append(f"<h3>Notes</h3><p>{escape(detail.notes) or '–'}</p>")
+    html.append(f"<h3>{escape(tr('Notes'))}</h3><p>{escape(detail.notes) or '–'}</p>")
     if detail.imports:
-        html.append("<h3>Imported device files</h3><ul>")
+        html.append(f"<h3>{escape(tr('Imported device files'))}</h3><ul>")
         for batch in detail.imports:
-            html.append(
-                f"<li>{escape(batch.file_name)} – {escape(local_time(batch.imported_at))} by "
-                f"{escape(batch.user)}, profile {escape(batch.profile)}, device session "
-                f"{escape(batch.device_session)}: {batch.pulses:,} pulses "
-                f"({batch.flagged_pulses} flagged for review); SHA-256 {batch.sha256}</li>")
+            imported = trn(
+                "{file} – {moment} by {user}, profile {profile}, device session {session}: "
+                "%n pulse ({flagged} flagged for review); SHA-256 {sha256}",
+                "{file} – {moment} by {user}, profile {profile}, device session {session}: "
+                "%n pulses ({flagged} flagged for review); SHA-256 {sha256}", batch.pulses)
+            html.append("<li>" + escape(imported.format(
+                file=batch.file_name, moment=local_time(batch.imported_at), user=batch.user,
+                profile=batch.profile, session=batch.device_session,
+                flagged=batch.flagged_pulses, sha256=batch.sha256)) + "</li>")
         html.append("</ul>")
     html += _amendments_html(detail)
     html += _events_html(events)
@@ -109,8 +122,9 @@ def _parameters_html(detail: SessionDetail) -> list[str]:
     """A row for each parameter and a column for each area: however many parameters a device
     has, the table fits the screen and an A4 page with no word broken."""
     if not detail.areas:
-        return ["<p>No areas recorded.</p>"]
-    html = ["<table border='1' cellspacing='0' cellpadding='3'><tr><th>Parameter</th>"]
+        return [f"<p>{escape(tr('No areas recorded.'))}</p>"]
+    html = ["<table border='1' cellspacing='0' cellpadding='3'>"
+            f"<tr><th>{escape(tr('Parameter'))}</th>"]
     html += [f"<th>{escape(Area(area.area).label)}</th>" for area in detail.areas]
     html.append("</tr>")
     for spec in FORM_FIELDS:
@@ -121,8 +135,8 @@ def _parameters_html(detail: SessionDetail) -> list[str]:
         html.append("</tr>")
     sources = [ParameterSource(a.source).label if a.source else "–" for a in detail.areas]
     reasons = [a.change_reason or "–" for a in detail.areas]
-    for title, texts in (("Parameters from", sources),
-                         ("Reason for a change beyond the limit", reasons)):
+    for title, texts in ((tr("Parameters from"), sources),
+                         (tr("Reason for a change beyond the limit"), reasons)):
         html.append(f"<tr><td>{escape(title)}</td>")
         html += [f"<td>{escape(text)}</td>" for text in texts]
         html.append("</tr>")
@@ -131,39 +145,42 @@ def _parameters_html(detail: SessionDetail) -> list[str]:
 
 
 def _screening_html(screening: ScreeningInput | None) -> list[str]:
-    html = ["<h3>Screening and checklist</h3>"]
+    html = [f"<h3>{escape(tr('Screening and checklist'))}</h3>"]
     if screening is None:
-        return [*html, "<p>Not recorded.</p>"]
-    skin = FITZPATRICK_TYPES.get(screening.fitzpatrick or 0, "not assessed")
-    signed = f"{screening.consent_signed_on:%Y-%m-%d}" if screening.consent_signed_on else "–"
-    html.append(f"<p>Skin type {escape(skin)}; consent {escape(screening.consent_version or '–')}"
-                f" signed {signed}.</p>")
+        return [*html, f"<p>{escape(tr('Not recorded.'))}</p>"]
+    skin = FITZPATRICK_TYPES.get(screening.fitzpatrick or 0, tr("not assessed"))
+    signed = date_text(screening.consent_signed_on) if screening.consent_signed_on else "–"
+    html.append("<p>" + escape(tr("Skin type {skin}; consent {version} signed {day}.").format(
+        skin=skin, version=screening.consent_version or "–", day=signed)) + "</p>")
     if screening.found:
-        html.append("<p>Contraindications found:</p><ul>")
+        html.append(f"<p>{escape(tr('Contraindications found:'))}</p><ul>")
         for code in sorted(screening.found):
-            reason = screening.reasons.get(code, "")
-            html.append(f"<li>{escape(Contraindication(code).label)}"
-                        f"{': treated because ' + escape(reason) if reason else ''}</li>")
+            label, reason = Contraindication(code).label, screening.reasons.get(code, "")
+            found = tr("{contraindication}: treated because {reason}").format(
+                contraindication=label, reason=reason) if reason else label
+            html.append(f"<li>{escape(found)}</li>")
         html.append("</ul>")
     else:
-        html.append("<p>No contraindication found.</p>")
+        html.append(f"<p>{escape(tr('No contraindication found.'))}</p>")
     missing = [item.label for item in ChecklistItem if item not in screening.checklist]
-    html.append("<p>Checklist: " + (escape("not ticked: " + "; ".join(missing)) if missing
-                                    else "every item ticked") + ".</p>")
+    checklist = tr("Checklist: not ticked: {items}.").format(items="; ".join(missing)) \
+        if missing else tr("Checklist: every item ticked.")
+    html.append(f"<p>{escape(checklist)}</p>")
     return html
 
 
 def _follow_ups_html(detail: SessionDetail) -> list[str]:
     if not detail.follow_ups:
         return []
-    html = ["<h3>Follow-ups</h3><table border='1' cellspacing='0' cellpadding='3'><tr>"
-            "<th>Seen</th><th>Reaction</th><th>Grade</th><th>Resolved</th><th>Note</th>"
-            "<th>By</th></tr>"]
+    heads = (tr("Seen"), tr("Reaction"), tr("Grade"), tr("Resolved"), tr("Note"), tr("By"))
+    html = [f"<h3>{escape(tr('Follow-ups'))}</h3>"
+            "<table border='1' cellspacing='0' cellpadding='3'><tr>"
+            + "".join(f"<th>{escape(head)}</th>" for head in heads) + "</tr>"]
     for f in detail.follow_ups:
-        resolved = f"{f.resolved_on:%Y-%m-%d}" if f.resolved_on else "not yet"
-        html.append(f"<tr><td>{f.observed_on:%Y-%m-%d}</td>"
+        resolved = date_text(f.resolved_on) if f.resolved_on else tr("not yet")
+        html.append(f"<tr><td>{escape(date_text(f.observed_on))}</td>"
                     f"<td>{escape(ReactionKind(f.kind).label)}</td><td>{f.grade}</td>"
-                    f"<td>{resolved}</td><td>{escape(f.note)}</td>"
+                    f"<td>{escape(resolved)}</td><td>{escape(f.note)}</td>"
                     f"<td>{escape(f.recorded_by)}</td></tr>")
     html.append("</table>")
     return html
@@ -172,9 +189,10 @@ def _follow_ups_html(detail: SessionDetail) -> list[str]:
 def _events_html(events: Sequence[AuditRow]) -> list[str]:
     if not events:
         return []
-    html = ["<h3>Audit trail of this session</h3><table border='1' cellspacing='0' "
-            "cellpadding='3'><tr><th>No.</th><th>When</th><th>User</th><th>Action</th>"
-            "<th>Reason</th></tr>"]
+    heads = (tr("No."), tr("When"), tr("User"), tr("Action"), tr("Reason"))
+    html = [f"<h3>{escape(tr('Audit trail of this session'))}</h3><table border='1' "
+            "cellspacing='0' cellpadding='3'><tr>"
+            + "".join(f"<th>{escape(head)}</th>" for head in heads) + "</tr>"]
     html += [f"<tr><td>{e.seq}</td><td>{escape(local_time(e.occurred_at))}</td>"
              f"<td>{escape(e.user or '–')}</td><td>{escape(e.action)}</td>"
              f"<td>{escape(e.reason)}</td></tr>" for e in events]
@@ -186,11 +204,14 @@ def _amendments_html(detail: SessionDetail) -> list[str]:
     """Each amendment with the values it replaced, so the session as signed stays readable."""
     if not detail.amendments:
         return []
-    html = ["<h3>Amendments</h3><p>The values above are the current ones; each amendment "
-            "lists what it replaced.</p><ol>"]
+    html = [f"<h3>{escape(tr('Amendments'))}</h3><p>"
+            + escape(tr("The values above are the current ones; each amendment lists what it "
+                        "replaced.")) + "</p><ol>"]
     for amendment in detail.amendments:
-        html.append(f"<li>{escape(local_time(amendment.amended_at))} by "
-                    f"{escape(amendment.user)}: {escape(amendment.reason)}"
+        made = tr("{moment} by {user}: {reason}").format(
+            moment=local_time(amendment.amended_at), user=amendment.user,
+            reason=amendment.reason)
+        html.append(f"<li>{escape(made)}"
                     f"{changes_html(changes(amendment.old, amendment.new))}</li>")
     html.append("</ol>")
     return html
@@ -199,20 +220,22 @@ def _amendments_html(detail: SessionDetail) -> list[str]:
 def _reviewed(detail: SessionDetail) -> str:
     """Who signed the session off, or why it awaits review (again)."""
     if detail.reviewed_at is not None:
-        return f"{display.local_time(detail.reviewed_at)} by {detail.reviewed_by}"
+        return tr("{moment} by {user}").format(moment=display.local_time(detail.reviewed_at),
+                                               user=detail.reviewed_by)
     withdrawn = [a.number for a in detail.amendments if a.old.get(REVIEW_KEY)]
     if detail.summary.status == SessionStatus.AMENDED and withdrawn:
-        return f"not since amendment {detail.amendments[-1].number}: awaiting review again"
+        return tr("not since amendment {number}: awaiting review again").format(
+            number=detail.amendments[-1].number)
     if detail.summary.status == SessionStatus.AMENDED:
-        return "not yet: awaiting review of the amended session"
-    return "not yet"
+        return tr("not yet: awaiting review of the amended session")
+    return tr("not yet")
 
 
 def write_session_pdf(detail: SessionDetail, path: Path,
                       printout: SessionPrintout | None = None) -> None:
     """The one-session report: everything the session detail shows, and with ``printout``
     (``models.reading.session_printout``) its photos and the consent signed on screen."""
-    title = f"Session of {local_time(detail.summary.started_at)}"
+    title = tr("Session of {moment}").format(moment=local_time(detail.summary.started_at))
     if printout is None:
         write_html_pdf(title, session_html(detail), path)
         return
@@ -237,7 +260,7 @@ class SessionDetailDialog(QDialog):
                  events: Sequence[AuditRow] = (), photos: QWidget | None = None,
                  printout: PrintoutReader | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Session – {detail.patient.full_name}")
+        self.setWindowTitle(tr("Session – {patient}").format(patient=detail.patient.full_name))
         self.browser = QTextBrowser()
         # Break lines between words only: never "Waveleng / th" in the parameter table (a
         # table wider than the window scrolls sideways instead).
@@ -248,7 +271,7 @@ class SessionDetailDialog(QDialog):
         self.detail = detail
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        self.pdf_button = buttons.addButton("Save as &PDF…",
+        self.pdf_button = buttons.addButton(tr("Save as &PDF…"),
                                             QDialogButtonBox.ButtonRole.ActionRole)
         self.pdf_button.clicked.connect(self._choose_pdf)
         self.content = QSplitter(Qt.Orientation.Vertical)
@@ -289,8 +312,8 @@ class SessionDetailDialog(QDialog):
         self.browser.setHtml(session_html(detail, self.events))
 
     def _choose_pdf(self) -> None:
-        path, _filter = choose_file_to_save(self, "Session report", "session.pdf",
-                                            "PDF documents (*.pdf)")
+        path, _filter = choose_file_to_save(self, tr("Session report"), tr("session.pdf"),
+                                            tr("PDF documents (*.pdf)"))
         if path is not None:
             self.save_pdf(path)
 

@@ -20,7 +20,8 @@ from models.errors import ValidationFailed
 from models.review import supervision
 from models.review.supervision import AmendmentStart
 from models.values.rows import Actor, SessionDetail
-from models.values.vocabulary import SIGNED
+from models.values.vocabulary import SIGNED, SessionStatus
+from ui.language import tr
 from ui.records.amend_dialog import AmendDialog
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
@@ -35,9 +36,9 @@ class ReasonDialog(QDialog):
         self.setWindowTitle(title)
         form = QFormLayout(self)
         self.reason = QLineEdit()
-        self.reason.setAccessibleName("Reason")
+        self.reason.setAccessibleName(tr("Reason"))
         self.error = FieldError(self.reason)
-        form.addRow("Reason (required)", self.reason)
+        form.addRow(tr("Reason (required)"), self.reason)
         form.addRow("", self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -47,7 +48,7 @@ class ReasonDialog(QDialog):
 
     def accept(self) -> None:
         if not self.reason.text().strip():
-            self.error.show_problem("Give the reason")
+            self.error.show_problem(tr("Give the reason"))
             return
         super().accept()
 
@@ -63,9 +64,9 @@ class SupervisorActions(QWidget):
                  messages: Messages, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor, self.detail, self.messages = tasks, actor, detail, messages
-        self.review_button = QPushButton("Sign &off as reviewed")
-        self.amend_button = QPushButton("&Amend…")
-        self.void_button = QPushButton("&Void…")
+        self.review_button = QPushButton(tr("Sign &off as reviewed"))
+        self.amend_button = QPushButton(tr("&Amend…"))
+        self.void_button = QPushButton(tr("&Void…"))
         self.status = QLabel()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -86,11 +87,16 @@ class SupervisorActions(QWidget):
     def _done(self, detail: SessionDetail) -> None:
         self.detail = detail
         self._enable()
-        self.status.setText(f"Saved: the session is now {detail.summary.status}.")
+        saved = {SessionStatus.DRAFT: tr("Saved: the session is now a draft."),
+                 SessionStatus.COMPLETED: tr("Saved: the session is now completed."),
+                 SessionStatus.REVIEWED: tr("Saved: the session is now reviewed."),
+                 SessionStatus.AMENDED: tr("Saved: the session is now amended."),
+                 SessionStatus.VOIDED: tr("Saved: the session is now voided.")}
+        self.status.setText(saved[SessionStatus(detail.summary.status)])
         self.changed.emit(detail)
 
     def review(self) -> None:
-        if self.messages.confirm(self, "Sign off this session as reviewed?"):
+        if self.messages.confirm(self, tr("Sign off this session as reviewed?")):
             self.tasks.write(supervision.review_session, self.actor,
                              self.detail.summary.id, self.detail.version).then(self._done,
                                                                                self._refused)
@@ -109,7 +115,7 @@ class SupervisorActions(QWidget):
         self.amend_dialog.open()
 
     def void(self) -> None:
-        self.dialog = ReasonDialog("Void the session", self)
+        self.dialog = ReasonDialog(tr("Void the session"), self)
         self.dialog.accepted.connect(lambda: self.tasks.write(
             supervision.void_session, self.actor, self.detail.summary.id,
             self.dialog.reason.text(), self.detail.version).then(self._done, self._refused))
@@ -119,4 +125,4 @@ class SupervisorActions(QWidget):
         self._enable()
         text = "; ".join(error.problems.values()) if isinstance(error, ValidationFailed) \
             else str(error)
-        self.status.setText(f"Not saved: {text}")
+        self.status.setText(tr("Not saved: {problem}").format(problem=text))

@@ -2,14 +2,16 @@
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+TITLE = "LaserLog"  # the program's name, the same in every language
+
 
 class Messages:
     def error(self, parent: QWidget | None, text: str) -> None:
-        QMessageBox.warning(parent, "LaserLog", text)
+        QMessageBox.warning(parent, TITLE, text)
 
     def info(self, parent: QWidget | None, text: str) -> None:
-        QMessageBox.information(parent, "LaserLog", text)
+        QMessageBox.information(parent, TITLE, text)
 
     def confirm(self, parent: QWidget | None, text: str) -> bool:
-        answer = QMessageBox.question(parent, "LaserLog", text)
+        answer = QMessageBox.question(parent, TITLE, text)
         return answer == QMessageBox.StandardButton.Yes

@@ -110,7 +110,7 @@ class TaskRunner(QObject):
     def _submit[T](self, work: Callable[[], T], changes_records: bool = False) -> Pending[T]:
         pending: Pending[T] = Pending(self.report_error)
         if self._closed:
-            log.warning("task submitted after shutdown was dropped")
+            log.log(logging.WARNING, "task submitted after shutdown was dropped")
             return pending
         relay = _Relay()
         self._pending.add(relay)

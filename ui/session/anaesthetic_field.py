@@ -5,7 +5,8 @@ from datetime import UTC, datetime, time
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from models.values.vocabulary import COMMON_TOPICAL_AGENTS
+from models.values.vocabulary import topical_agents
+from ui.language import tr
 from ui.widgets.field_error import FieldError
 
 
@@ -17,7 +18,8 @@ def parse_clock_time(text: str, today: datetime | None = None) -> datetime | Non
     try:
         clock = time.fromisoformat(text if len(text) > 2 else f"{text}:00")
     except ValueError:
-        raise ValueError(f"Type the time applied as HH:MM (e.g. 09:40), not {text!r}") from None
+        raise ValueError(tr("Type the time applied as HH:MM (e.g. 09:40), not {text}").format(
+            text=repr(text))) from None
     today = today or datetime.now().astimezone()
     return today.replace(hour=clock.hour, minute=clock.minute, second=0,
                          microsecond=0).astimezone(UTC)
@@ -33,15 +35,15 @@ class AnaestheticField(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = QComboBox()
-        self.kind.addItem("None", False)
-        self.kind.addItem("Topical", True)
-        self.kind.setAccessibleName("Anaesthetic")
+        self.kind.addItem(tr("None"), False)
+        self.kind.addItem(tr("Topical"), True)
+        self.kind.setAccessibleName(tr("Anaesthetic"))
         self.agent = QComboBox(editable=True)
-        self.agent.addItems(COMMON_TOPICAL_AGENTS)
+        self.agent.addItems(topical_agents())
         self.agent.setCurrentText("")
-        self.agent.setAccessibleName("Topical agent")
-        self.applied_at = QLineEdit(placeholderText="HH:MM")
-        self.applied_at.setAccessibleName("Time applied")
+        self.agent.setAccessibleName(tr("Topical agent"))
+        self.applied_at = QLineEdit(placeholderText=tr("HH:MM"))
+        self.applied_at.setAccessibleName(tr("Time applied"))
         self.agent_error = FieldError(self.agent)
         self.applied_error = FieldError(self.applied_at)
         self.applied_at.setMaximumWidth(90)
@@ -50,9 +52,9 @@ class AnaestheticField(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.kind)
         row.addWidget(self.agent, 1)
-        row.addWidget(QLabel("applied at"))
+        row.addWidget(QLabel(tr("applied at")))
         row.addWidget(self.applied_at)
-        form.addRow("Anaesthetic", row)
+        form.addRow(tr("Anaesthetic"), row)
         form.addRow("", self.agent_error)
         form.addRow("", self.applied_error)
         self.kind.currentIndexChanged.connect(self._kind_changed)

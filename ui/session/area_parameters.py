@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
 
 from devices.manual import area_from_form
 from models.clinic.clinic_settings import ClinicRules
+from models.language import number_text, short_number_text
 from models.values.parameters import FORM_FIELDS
 from models.values.rows import AreaParametersRow
 from models.values.session_input import AreaInput, PassSettings, area_key
 from models.values.vocabulary import Area, ParameterSource
 from models.workflow.carried_forward import LastSettings, change_of
+from ui.language import tr
 from ui.session.body_map import BodyMap
 from ui.widgets.field_error import FieldError, mark_invalid
 
@@ -42,8 +44,10 @@ class _AreaRow:
         self.change = QLabel()
         self.change.setObjectName("changeNote")
         self.change.setWordWrap(True)
-        self.reason = QLineEdit(placeholderText="Reason for the change (shown to the supervisor)")
-        self.reason.setAccessibleName(f"{area.label}: reason for the change in settings")
+        self.reason = QLineEdit(
+            placeholderText=tr("Reason for the change (shown to the supervisor)"))
+        self.reason.setAccessibleName(
+            tr("{area}: reason for the change in settings").format(area=area.label))
 
     def typed(self) -> dict[str, str]:
         return {key: field.text() for key, field in self.fields.items()}
@@ -55,15 +59,16 @@ class _AreaRow:
         """Fill the empty fields from the patient's last settings on this area; say whether
         any was filled."""
         values = last.settings | {"passes": last.passes}
-        empty = [key for key, field in self.fields.items()
-                 if not field.text() and not field.isReadOnly() and values.get(key) is not None]
-        for key in empty:
-            self.fields[key].setText(f"{values[key]:g}")
+        empty = {key: value for key, field in self.fields.items()
+                 if not field.text() and not field.isReadOnly()
+                 and (value := values.get(key)) is not None}
+        for key, value in empty.items():
+            self.fields[key].setText(short_number_text(value))
         return bool(empty)
 
     def show_change(self, change: str | None, limit: float) -> None:
-        self.change.setText(f"{change}, beyond the {limit:.0%} limit: give the reason"
-                            if change else "")
+        self.change.setText(tr("{change}, beyond the {limit}% limit: give the reason").format(
+            change=change, limit=number_text(limit * 100)) if change else "")
         self.change.setVisible(bool(change))
         self.reason.setVisible(bool(change) or bool(self.reason.text()))
 
@@ -81,7 +86,7 @@ class AreaParametersEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.areas = QListWidget()
-        self.areas.setAccessibleName("Treated areas (Space ticks an area)")
+        self.areas.setAccessibleName(tr("Treated areas (Space ticks an area)"))
         # Two columns of rows at a fixed size: every area in sight, nothing moves on a tick.
         self.areas.setFlow(QListView.Flow.TopToBottom)
         self.areas.setWrapping(True)
@@ -107,9 +112,10 @@ class AreaParametersEditor(QWidget):
         self.grid = QGridLayout(self.grid_host)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(6)
-        self.placeholder = QLabel("Tick the areas treated; a row of parameters appears for each.")
-        self.headers = [QLabel("Area"), *(QLabel(f"{spec.label}\n{spec.unit}".strip())
-                                          for spec in FORM_FIELDS)]
+        self.placeholder = QLabel(
+            tr("Tick the areas treated; a row of parameters appears for each."))
+        self.headers = [QLabel(tr("Area")), *(QLabel(f"{spec.label}\n{spec.unit}".strip())
+                                              for spec in FORM_FIELDS)]
         for header in self.headers:
             header.setObjectName("columnHeader")
 
@@ -118,7 +124,7 @@ class AreaParametersEditor(QWidget):
         self.body_map.setFixedHeight(self.areas.height())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        label = QLabel("Treated &areas (click the map, or Space in the list):")
+        label = QLabel(tr("Treated &areas (click the map, or Space in the list):"))
         label.setBuddy(self.areas)
         layout.addWidget(label)
         top = QHBoxLayout()
@@ -195,7 +201,7 @@ class AreaParametersEditor(QWidget):
             values = area.settings | {"pulses": area.pulses, "passes": area.passes}
             for key, field in self.rows[area.area].fields.items():
                 value = values.get(key)
-                field.setText("" if value is None else f"{value:g}")
+                field.setText("" if value is None else short_number_text(value))
         for area in areas:
             self.rows[area.area].reason.setText(area.change_reason)
         self.lock_areas(areas)
@@ -212,12 +218,12 @@ class AreaParametersEditor(QWidget):
             values = area.settings | {"pulses": area.pulses, "passes": area.passes}
             for key, field in row.fields.items():
                 value = values.get(key)
-                field.setText("" if value is None else f"{value:g}")
+                field.setText("" if value is None else short_number_text(value))
                 field.setReadOnly(True)
-                field.setToolTip("From the device; read only")
+                field.setToolTip(tr("From the device; read only"))
                 field.style().unpolish(field)  # the read-only look of the style sheet
                 field.style().polish(field)
-            row.label.setText(f"{Area(area.area).label} (device)")
+            row.label.setText(tr("{area} (device)").format(area=Area(area.area).label))
             self.locked[area.area] = AreaInput(
                 area=area.area, settings=dict(area.settings), pulses=area.pulses,
                 passes=area.passes, source=area.source or ParameterSource.IMPORT,

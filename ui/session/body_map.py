@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 import resources
 from models.values.vocabulary import Area
+from ui.language import tr
 
 IDLE, TICKED, BEFORE = "#e6ebf0", "#64a0e6", "#b5d99c"
 REACH = 14.0  # px beyond a shape's bounds that still take it
@@ -43,8 +44,8 @@ class BodyMap(QWidget):
         self.setMinimumSize(240, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setAccessibleName("Body map (the list of areas beside it does the same from the "
-                               "keyboard)")
+        self.setAccessibleName(tr("Body map (the list of areas beside it does the same from "
+                                  "the keyboard)"))
         self._render()
 
     def show_state(self, ticked: set[str], before: dict[str, str] | None = None) -> None:
@@ -128,6 +129,7 @@ class BodyMap(QWidget):
         text = Area(area).label
         if area in self.before:
             progress = self.before[area]
-            text += f" – treated before, course session {progress}" if progress else \
-                " – treated before"
-        return text + (" (ticked)" if area in self.ticked else "")
+            text = (tr("{area} – treated before, course session {progress}").format(
+                area=text, progress=progress) if progress else
+                tr("{area} – treated before").format(area=text))
+        return tr("{area} (ticked)").format(area=text) if area in self.ticked else text

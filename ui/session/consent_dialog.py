@@ -21,6 +21,7 @@ from models.clinic import consent_forms
 from models.clinic.consent_forms import ConsentDocumentRow
 from models.errors import ValidationFailed
 from models.values.rows import Actor, ConsentOnFile, PatientRow, Signature
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 from ui.widgets.signature_pad import SignaturePad, render_png
@@ -37,23 +38,24 @@ class ConsentDialog(QDialog):
                  document: ConsentDocumentRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor, self.patient, self.document = tasks, actor, patient, document
-        self.setWindowTitle(f"Consent: {document.title} (version {document.version})")
+        self.setWindowTitle(tr("Consent: {title} (version {version})").format(
+            title=document.title, version=document.version))
         self.text = QTextBrowser()
         self.text.setPlainText(document.body)
-        self.text.setAccessibleName("The consent form the patient reads")
+        self.text.setAccessibleName(tr("The consent form the patient reads"))
         self.text.setMinimumHeight(180)
         self.signer = QLineEdit(patient.full_name)
-        self.signer.setAccessibleName("Name of the person signing")
+        self.signer.setAccessibleName(tr("Name of the person signing"))
         self.signer_error = FieldError(self.signer)
         self.pad = SignaturePad()
         self.pad_error = FieldError()
-        self.clear_button = QPushButton("C&lear signature")
+        self.clear_button = QPushButton(tr("C&lear signature"))
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Your password, to witness")
+        self.password.setAccessibleName(tr("Your password, to witness"))
         self.password_error = FieldError(self.password)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.sign_button = self.buttons.addButton(
-            "&Keep signed consent", QDialogButtonBox.ButtonRole.AcceptRole)
+            tr("&Keep signed consent"), QDialogButtonBox.ButtonRole.AcceptRole)
         self._lay_out()
         self.clear_button.clicked.connect(self.pad.clear)
         self.pad.changed.connect(lambda: self.pad_error.show_problem(None))
@@ -64,14 +66,15 @@ class ConsentDialog(QDialog):
 
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
-        heading = QLabel(f"<b>{escape(self.document.title)}</b> — for "  # names as typed
-                         f"{escape(self.patient.full_name)} ({escape(self.patient.identifier)})."
-                         " Hand the screen to the patient to read and sign.")
+        heading = QLabel(tr("<b>{title}</b> — for {name} ({identifier}). Hand the screen to "
+                            "the patient to read and sign.").format(  # names as typed
+            title=escape(self.document.title), name=escape(self.patient.full_name),
+            identifier=escape(self.patient.identifier)))
         heading.setWordWrap(True)
         layout.addWidget(heading)
         layout.addWidget(self.text, 1)
         grid = QGridLayout()
-        name_label = QLabel("Signed &by")
+        name_label = QLabel(tr("Signed &by"))
         name_label.setBuddy(self.signer)
         grid.addWidget(name_label, 0, 0)
         grid.addWidget(self.signer, 0, 1)
@@ -83,7 +86,7 @@ class ConsentDialog(QDialog):
         pad_row.addWidget(self.clear_button, 0, 1)
         pad_row.setColumnStretch(0, 1)
         layout.addLayout(pad_row)
-        prompt = QLabel(f"Witnessed by {self.actor.full_name}: your &password")
+        prompt = QLabel(tr("Witnessed by {name}: your &password").format(name=self.actor.full_name))
         prompt.setBuddy(self.password)
         layout.addWidget(prompt)
         layout.addWidget(self.password)
@@ -96,10 +99,10 @@ class ConsentDialog(QDialog):
         problem = consent_forms.stroke_problems(self.pad.strokes())
         self.pad_error.show_problem(problem or None)
         if not self.signer.text().strip():
-            self.signer_error.show_problem("Type the name of the person signing")
+            self.signer_error.show_problem(tr("Type the name of the person signing"))
             problem = problem or "name"
         if not self.password.text():
-            self.password_error.show_problem("Type your password to witness the signature")
+            self.password_error.show_problem(tr("Type your password to witness the signature"))
             problem = problem or "password"
         if problem:
             return

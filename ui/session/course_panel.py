@@ -23,6 +23,7 @@ from models.values.session_input import parse_date
 from models.values.vocabulary import Area
 from models.workflow import courses
 from models.workflow.courses import CourseRow
+from ui.language import tr, trn
 from ui.services.tasks import TaskRunner
 from ui.widgets.form_dialog import FormDialog, OperationCall
 
@@ -38,14 +39,16 @@ class CoursePlanDialog(FormDialog):
             self.area.addItem(Area(code).label, code)
         self.sessions = QSpinBox(minimum=0, maximum=50, value=plan.course_sessions)
         self.interval = QSpinBox(minimum=0, maximum=365, value=plan.course_interval_days,
-                                 suffix=" days")
-        self.started_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText="YYYY-MM-DD")
-        super().__init__(tasks, "Treatment course plan", [
-            ("Area", "area", self.area), ("Sessions", "planned_sessions", self.sessions),
-            ("Every", "interval_days", self.interval),
-            ("Starts on", "started_on", self.started_on)], parent,
-            note="Keep the start date to change the current course's plan; a new date starts "
-                 "a new course from that day.")
+                                 suffix=tr(" days"))
+        self.started_on = QLineEdit(f"{date.today():%Y-%m-%d}",
+                                    placeholderText=tr("YYYY-MM-DD"))
+        super().__init__(tasks, tr("Treatment course plan"), [
+            (tr("Area"), "area", self.area),
+            (tr("Sessions"), "planned_sessions", self.sessions),
+            (tr("Every"), "interval_days", self.interval),
+            (tr("Starts on"), "started_on", self.started_on)], parent,
+            note=tr("Keep the start date to change the current course's plan; a new date "
+                    "starts a new course from that day."))
         self.actor, self.patient_id, self.current = actor, patient_id, current
         self.area.currentIndexChanged.connect(self._show_current)
         self._show_current()
@@ -59,7 +62,7 @@ class CoursePlanDialog(FormDialog):
 
     def values(self) -> OperationCall:
         try:
-            started = parse_date(self.started_on.text(), "The start date")
+            started = parse_date(self.started_on.text(), tr("The start date"))
         except ValueError as problem:
             raise ValidationFailed({"started_on": str(problem)}) from None
         return courses.plan_course, (self.actor, self.patient_id, self.area.currentData(),
@@ -76,20 +79,20 @@ class CoursePanel(QGroupBox):
     loaded = Signal(object)
 
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__("Treatment course", parent)
+        super().__init__(tr("Treatment course"), parent)
         self.tasks, self.actor = tasks, actor
         self.patient_id: int | None = None
         self.courses: dict[str, CourseRow] = {}
         self.rules = ClinicRules()  # the clinic's default plan, as read at start
         self.areas: list[str] = []
         self.on: date = date.today()
-        self.lines = QLabel("Tick the areas treated to see where each stands in its course.")
+        self.lines = QLabel(tr("Tick the areas treated to see where each stands in its course."))
         self.lines.setWordWrap(True)
         self.warning = QLabel()
         self.warning.setObjectName("changeNote")
         self.warning.setWordWrap(True)
         self.warning.hide()
-        self.plan_button = QPushButton("Course pla&n…")
+        self.plan_button = QPushButton(tr("Course pla&n…"))
         self.plan_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+N; Tab goes on
         self.plan_button.setEnabled(False)
         layout = QVBoxLayout(self)
@@ -119,16 +122,20 @@ class CoursePanel(QGroupBox):
     def _show(self) -> None:
         self.plan_button.setEnabled(self.patient_id is not None and bool(self.areas))
         if not self.areas:
-            self.lines.setText("Tick the areas treated to see where each stands in its course.")
+            self.lines.setText(
+                tr("Tick the areas treated to see where each stands in its course."))
             self.warning.hide()
             return
         lines, warnings = [], []
         for code in self.areas:
             row = self.courses.get(code)
             if row is None:
-                lines.append(f"{Area(code).label}: first session; completing it starts a "
-                             f"course of {self.rules.course_sessions}, every "
-                             f"{self.rules.course_interval_days} days")
+                lines.append(trn("{area}: first session; completing it starts a course of "
+                                 "{sessions}, every %n day",
+                                 "{area}: first session; completing it starts a course of "
+                                 "{sessions}, every %n days",
+                                 self.rules.course_interval_days).format(
+                    area=Area(code).label, sessions=self.rules.course_sessions))
                 continue
             lines.append(row.describe(self.on))
             if warning := row.too_soon(self.on):

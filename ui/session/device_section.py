@@ -11,6 +11,7 @@ from models.clinic.device_upkeep import DeviceCare
 from models.values.rows import Actor, DeviceRow
 from ui.equipment.device_check_dialog import DeviceCheckDialog
 from ui.equipment.device_dialog import DeviceDialog
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
@@ -30,11 +31,11 @@ class DeviceSection(QWidget):
         self.tasks, self.actor = tasks, actor
         self.devices: dict[int, DeviceRow] = {}
         self.combo = QComboBox()
-        self.combo.setAccessibleName("Device")
-        self.check_button = QPushButton("Chec&k…")
-        self.check_button.setToolTip("Device check: its tip, today's verification and faults; "
-                                     "log the daily verification here")
-        self.add_button = QPushButton("Register device…")
+        self.combo.setAccessibleName(tr("Device"))
+        self.check_button = QPushButton(tr("Chec&k…"))
+        self.check_button.setToolTip(tr("Device check: its tip, today's verification and "
+                                        "faults; log the daily verification here"))
+        self.add_button = QPushButton(tr("Register device…"))
         self.add_button.setVisible(may(actor, Action.MANAGE_DEVICES))
         for button in (self.check_button, self.add_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+K; Tab goes on to the areas
@@ -84,7 +85,7 @@ class DeviceSection(QWidget):
         self.devices = {device.id: device for device in devices}
         self.combo.blockSignals(True)
         self.combo.clear()
-        self.combo.addItem("Choose the device…", None)
+        self.combo.addItem(tr("Choose the device…"), None)
         for device in devices:
             self.combo.addItem(device.display_name, device.id)
         index = self.combo.findData(current) if current else 0
@@ -97,7 +98,7 @@ class DeviceSection(QWidget):
     def check_device(self) -> None:
         device = self.current()
         if device is None:
-            self.error.show_problem("Choose the device to check")
+            self.error.show_problem(tr("Choose the device to check"))
             return
         dialog = DeviceCheckDialog(self.tasks, self.actor, device, self)
         dialog.checked.connect(self._show_care)

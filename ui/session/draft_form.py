@@ -26,11 +26,13 @@ from models.errors import (
     StorageReadOnly,
     ValidationFailed,
 )
+from models.language import datetime_text, short_number_text
 from models.storage.preferences import Settings
 from models.values.rows import Actor, ConsentOnFile, PatientRow, SessionDetail, Signature
 from models.values.screening import ScreeningInput
 from models.values.session_input import SessionInput, problems_for_completion
 from models.workflow import carried_forward, session_logging, session_photos
+from ui.language import tr, trn
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
 from ui.session.consent_dialog import ConsentDialog
@@ -155,7 +157,7 @@ class DraftForm(SessionFormLayout):
             self.patient.show_patient(patient)
         self.screening.follow_record(patient.fitzpatrick)
         entry, _problems = self.collect()
-        self.status.setText(f"Opening a draft for {patient.full_name}…")
+        self.status.setText(tr("Opening a draft for {name}…").format(name=patient.full_name))
         asked = datetime.now(UTC)
         self.tasks.write(session_logging.start_draft, self.actor, patient.id, entry).then(
             lambda draft: self._draft_started(draft, asked))
@@ -172,8 +174,8 @@ class DraftForm(SessionFormLayout):
         self._enable_draft_buttons(True)
         self._look_up_last_settings()
         self.course.show_patient(draft.patient.id)
-        self.status.setText(f"Draft for {draft.patient.full_name} saved "
-                            f"{datetime.now().strftime('%H:%M:%S')}")
+        self.status.setText(tr("Draft for {name} saved {time}").format(
+            name=draft.patient.full_name, time=datetime.now().strftime("%H:%M:%S")))
         self.draft_saved.emit(draft)
 
     def _look_up_portrait(self) -> None:
@@ -196,7 +198,7 @@ class DraftForm(SessionFormLayout):
     def _open_consent(self, patient: PatientRow, document: ConsentDocumentRow | None) -> None:
         if document is None:
             self.screening.consent_error.show_problem(
-                "The clinic has no consent form in force: an administrator adds one")
+                tr("The clinic has no consent form in force: an administrator adds one"))
             return
         if self.consent_dialog is not None:
             self.consent_dialog.deleteLater()  # the last one: one kept at a time
@@ -214,21 +216,22 @@ class DraftForm(SessionFormLayout):
             lambda consent: self._save_consent(patient, consent))
 
     def _save_consent(self, patient: PatientRow, consent: SignedConsentRow) -> None:
-        path, _filter = choose_file_to_save(
-            self, "Signed consent", f"consent-{patient.identifier}-"
-            f"{consent.signed_at.astimezone():%Y-%m-%d}.pdf", "PDF documents (*.pdf)")
+        name = f"consent-{patient.identifier}-{consent.signed_at.astimezone():%Y-%m-%d}.pdf"
+        path, _filter = choose_file_to_save(self, tr("Signed consent"), name,
+                                            tr("PDF documents (*.pdf)"))
         if path is None:
             return
         try:
             write_consent_pdf(consent, f"{patient.full_name} ({patient.identifier})", path)
         except LaserLogError as error:
-            self.status.setText(f"Not saved: {error}")
+            self.status.setText(tr("Not saved: {error}").format(error=error))
             return
-        self.status.setText(f"Saved the signed consent as {path.name}")
+        self.status.setText(tr("Saved the signed consent as {file}").format(file=path.name))
 
     def _consent_signed(self, on_file: ConsentOnFile) -> None:
         self.screening.show_consent_on_file(on_file)
-        self.status.setText(f"Consent signed by {on_file.signer_name} and kept.")
+        self.status.setText(tr("Consent signed by {name} and kept.").format(
+            name=on_file.signer_name))
 
     def _enable_draft_buttons(self, enabled: bool) -> None:
         """The buttons that work on the open draft."""
@@ -249,7 +252,7 @@ class DraftForm(SessionFormLayout):
         self.screening.recorded_skin = draft.patient.fitzpatrick
         self._look_up_consent(draft.patient.id)
         if draft.summary.duration_s is not None:
-            self.duration.minutes.setText(f"{draft.summary.duration_s / 60:g}")
+            self.duration.minutes.setText(short_number_text(draft.summary.duration_s / 60))
         self.anaesthetic.set_value(draft.anaesthetic_agent, draft.anaesthetic_applied_at)
         self.screening.set_value(draft.screening or ScreeningInput())
         self.areas.show_areas(draft.areas)
@@ -263,8 +266,8 @@ class DraftForm(SessionFormLayout):
         self.autosave.stop()
         self.draft.dirty = False  # what was shown is what was saved
         self._fix_tab_order()
-        self.status.setText(f"Recovered the draft for {draft.patient.full_name}; carry on "
-                            "where you left off.")
+        self.status.setText(tr("Recovered the draft for {name}; carry on where you left "
+                               "off.").format(name=draft.patient.full_name))
 
     def _look_up_last_settings(self, device_id: int | None = None) -> None:
         """Start each area from the patient's last signed settings with this device."""
@@ -286,7 +289,7 @@ class DraftForm(SessionFormLayout):
 
     def _edited(self, *_args: object) -> None:
         if self.draft.edited():
-            self.status.setText("Saving draft…")
+            self.status.setText(tr("Saving draft…"))
             self.autosave.start()
         self._recheck()
 
@@ -309,14 +312,14 @@ class DraftForm(SessionFormLayout):
         if isinstance(error, Conflict):
             self.draft.saw(error.version)  # seen now; the next save replaces theirs
             self.general_error.show_problem(str(error))
-            self.status.setText("Not saved: see the message in red.")
+            self.status.setText(tr("Not saved: see the message in red."))
         elif isinstance(error, StorageFull | StorageReadOnly):
-            self.status.setText(f"Not saved yet: {error}. Your input stays on screen; saving "
-                                "is tried again every few seconds.")
+            self.status.setText(tr("Not saved yet: {error}. Your input stays on screen; saving "
+                                   "is tried again every few seconds.").format(error=error))
             self.retry.start()
         elif isinstance(error, DatabaseUnavailable):
-            self.status.setText("The database server cannot be reached. Your input stays on "
-                                "screen and is saved as soon as the server is back.")
+            self.status.setText(tr("The database server cannot be reached. Your input stays "
+                                   "on screen and is saved as soon as the server is back."))
             self.retry.start()
         else:
             self.tasks.report_error(error)
@@ -325,7 +328,8 @@ class DraftForm(SessionFormLayout):
         if self.draft.id == draft.summary.id:
             self.general_error.show_problem(None)
             note = f" · {self.draft.filled_note}" if self.draft.filled_note else ""
-            self.status.setText(f"Draft saved {datetime.now().strftime('%H:%M:%S')}{note}")
+            self.status.setText(tr("Draft saved {time}").format(
+                time=datetime.now().strftime("%H:%M:%S")) + note)
             self.draft_saved.emit(draft)
 
     # --- completing -----------------------------------------------------------------------
@@ -339,7 +343,7 @@ class DraftForm(SessionFormLayout):
         problems = problems_for_completion(entry) | unreadable
         draft_id = self.draft.id
         if draft_id is None:
-            problems["patient"] = "Choose or register the patient first"
+            problems["patient"] = tr("Choose or register the patient first")
         self.show_problems(problems)
         if problems or draft_id is None:
             return
@@ -373,14 +377,14 @@ class DraftForm(SessionFormLayout):
         self.autosave.stop()
         self.draft.take_edits()  # the completion saves them
         self.complete_button.setEnabled(False)
-        self.status.setText("Signing…")
+        self.status.setText(tr("Signing…"))
         self.problems.sent(entry)
         self.tasks.run(self.draft.tracked(session_logging.complete_session), self.actor,
                        draft_id, entry, signature).then(self._completed, self._refused)
 
     def _refused(self, error: Exception) -> None:
         self.complete_button.setEnabled(True)
-        self.status.setText("Not completed: see the messages in red.")
+        self.status.setText(tr("Not completed: see the messages in red."))
         if isinstance(error, ValidationFailed):
             self.problems.refused(error.problems)
             self.show_problems(error.problems)
@@ -403,7 +407,8 @@ class DraftForm(SessionFormLayout):
         rest = [text for key, text in problems.items() if key not in shown]
         self.general_error.show_problem(" · ".join(rest) if rest else None)
         if problems and count:
-            self.status.setText(f"{len(problems)} thing(s) to correct before completing.")
+            self.status.setText(trn("%n thing to correct before completing.",
+                                    "%n things to correct before completing.", len(problems)))
 
     def _completed(self, detail: SessionDetail) -> None:
         if detail.device is not None and detail.device.id != self.settings.last_device_id:
@@ -412,11 +417,13 @@ class DraftForm(SessionFormLayout):
         self.reset()
         self.scroll_to_top()
         signed = (detail.completed_at or datetime.now(UTC)).astimezone()
-        self.status.setText(
-            f"Signed at {signed:%H:%M:%S}: {detail.patient.full_name} "
-            f"({detail.patient.identifier}). Ready for the next patient.")
-        self.status.setToolTip(f"{describe_patient(detail.patient)}, started "
-                               f"{detail.summary.started_at.astimezone():%d %b %Y %H:%M}")
+        self.status.setText(tr("Signed at {time}: {name} ({identifier}). Ready for the next "
+                               "patient.").format(time=f"{signed:%H:%M:%S}",
+                                                  name=detail.patient.full_name,
+                                                  identifier=detail.patient.identifier))
+        self.status.setToolTip(tr("{patient}, started {moment}").format(
+            patient=describe_patient(detail.patient),
+            moment=datetime_text(detail.summary.started_at)))
         self.session_completed.emit(detail)
 
     def reset(self) -> None:

@@ -7,6 +7,7 @@ from PySide6.QtCore import QElapsedTimer, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from models.values.session_input import parse_minutes
+from ui.language import tr
 
 
 class DurationField(QWidget):
@@ -20,10 +21,10 @@ class DurationField(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.minutes = QLineEdit(placeholderText="minutes, e.g. 45")
-        self.minutes.setAccessibleName("Duration in minutes")
+        self.minutes = QLineEdit(placeholderText=tr("minutes, e.g. 45"))
+        self.minutes.setAccessibleName(tr("Duration in minutes"))
         self.minutes.setMaximumWidth(170)
-        self.timer_button = QPushButton("Start ti&mer")
+        self.timer_button = QPushButton(tr("Start ti&mer"))
         self.elapsed_label = QLabel("")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -45,19 +46,20 @@ class DurationField(QWidget):
             self._tick.stop()
             minutes = max(1, math.ceil(self._clock.elapsed() / 60_000))
             self.minutes.setText(str(minutes))
-            self.timer_button.setText("Start ti&mer")
+            self.timer_button.setText(tr("Start ti&mer"))
             self.elapsed_label.setText("")
             self.changed.emit()
         else:
             self._clock.start()
             self._tick.start()
-            self.timer_button.setText("Stop ti&mer")
+            self.timer_button.setText(tr("Stop ti&mer"))
             self._show_elapsed()
             self.timer_started.emit(datetime.now(UTC))
 
     def _show_elapsed(self) -> None:
         seconds = self._clock.elapsed() // 1000
-        self.elapsed_label.setText(f"{seconds // 60:02d}:{seconds % 60:02d} running")
+        self.elapsed_label.setText(tr("{time} running").format(
+            time=f"{seconds // 60:02d}:{seconds % 60:02d}"))
 
     def value(self) -> int | None:
         """The duration in seconds; raises ValueError with a message when not readable."""
@@ -66,6 +68,6 @@ class DurationField(QWidget):
     def reset(self) -> None:
         if self.running:
             self._tick.stop()
-            self.timer_button.setText("Start ti&mer")
+            self.timer_button.setText(tr("Start ti&mer"))
             self.elapsed_label.setText("")
         self.minutes.clear()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from models.storage.preferences import Settings
 from models.values.rows import Actor
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.session.anaesthetic_field import AnaestheticField
 from ui.session.area_parameters import AreaParametersEditor
@@ -72,44 +73,44 @@ class SessionFormLayout(QWidget):
         self.devices = DeviceSection(tasks, actor)
         self.device, self.device_error = self.devices.combo, self.devices.error
         self.room = QLineEdit(settings.room)
-        self.room.setAccessibleName("Room")
+        self.room.setAccessibleName(tr("Room"))
         self.room.setMaximumWidth(140)
         self.start = StartField()
         self.duration = DurationField()
         self.duration_error = FieldError(self.duration.minutes, reserved=True)
         self.areas = AreaParametersEditor()
         self.import_button = seldom_needed(
-            QPushButton("Import device e&xport file…"),
-            "Fill this session's parameters from a device export file (Alt+X)")
+            QPushButton(tr("Import device e&xport file…")),
+            tr("Fill this session's parameters from a device export file (Alt+X)"))
         self.connect_button = seldom_needed(
-            QPushButton("Connect &simulated device…"),
-            "Take the ticked areas' parameters and pulses from the simulated device as the "
-            "treatment happens (Alt+S)")
+            QPushButton(tr("Connect &simulated device…")),
+            tr("Take the ticked areas' parameters and pulses from the simulated device as the "
+               "treatment happens (Alt+S)"))
         self.screening = ScreeningPanel()
         self.course = CoursePanel(tasks, actor)
         self.photos = PhotoPanel(tasks, actor, settings)
         self.aftercare_button = seldom_needed(
-            QPushButton("Afterca&re sheet…"),
-            "Save the aftercare sheet for the areas ticked as a PDF to print, and record it "
-            "as given (Alt+R)")
+            QPushButton(tr("Afterca&re sheet…")),
+            tr("Save the aftercare sheet for the areas ticked as a PDF to print, and record it "
+               "as given (Alt+R)"))
         self.patch_button = seldom_needed(
-            QPushButton("&Test patches…"),
-            "Record this patient's test patches and their readings (Alt+T)")
+            QPushButton(tr("&Test patches…")),
+            tr("Record this patient's test patches and their readings (Alt+T)"))
         self.anaesthetic = AnaestheticField()
         self.reactions = ReactionsEditor()
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
-        self.notes.setAccessibleName("Notes")
-        self.notes.setPlaceholderText("Anything else worth recording: aftercare given, "
-                                      "patient's comments, follow-up")
+        self.notes.setAccessibleName(tr("Notes"))
+        self.notes.setPlaceholderText(tr("Anything else worth recording: aftercare given, "
+                                         "patient's comments, follow-up"))
         self.notes.setFixedHeight(80)
-        self.status = QLabel("Choose the patient to start a session.")
+        self.status = QLabel(tr("Choose the patient to start a session."))
         self.status.setObjectName("formStatus")
         # However long the message, it never widens the window (it is cut; the tooltip and
         # the History have it whole).
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.general_error = FieldError()
-        self.complete_button = QPushButton("5  &Complete and sign  (Ctrl+Enter)")
+        self.complete_button = QPushButton(tr("5  &Complete and sign  (Ctrl+Enter)"))
         self.complete_button.setObjectName("primary")
 
         self._lay_out()
@@ -129,27 +130,27 @@ class SessionFormLayout(QWidget):
         self.devices.extra_buttons.addWidget(self.connect_button)
         self.devices.extra_buttons.addWidget(self.import_button)
         self.devices.extra_buttons.addStretch()
-        self.devices.extra_buttons.addWidget(QLabel("Room"))
+        self.devices.extra_buttons.addWidget(QLabel(tr("Room")))
         self.devices.extra_buttons.addWidget(self.room)
-        treatment = QGroupBox("3  Device, areas and parameters")
+        treatment = QGroupBox(tr("3  Device, areas and parameters"))
         form = QFormLayout()
-        form.addRow(self._label("Dev&ice", self.device), self.devices)
-        form.addRow("Started", self.start)
+        form.addRow(self._label(tr("Dev&ice"), self.device), self.devices)
+        form.addRow(tr("Started"), self.start)
         messages = QHBoxLayout()  # a line kept for them: what is below never moves
         messages.addWidget(self.start.error)
         messages.addWidget(self.start.reason_error, 1)
         form.addRow("", messages)
-        form.addRow(self._label("D&uration", self.duration.minutes), self.duration)
+        form.addRow(self._label(tr("D&uration"), self.duration.minutes), self.duration)
         form.addRow("", self.duration_error)
         column = QVBoxLayout(treatment)
         column.addLayout(form)
         column.addWidget(self.areas)
         column.addWidget(self.course)
-        after = QGroupBox("4  Anaesthetic and reactions")
+        after = QGroupBox(tr("4  Anaesthetic and reactions"))
         column = QVBoxLayout(after)
         column.addWidget(self.anaesthetic)
         column.addWidget(self.reactions)
-        column.addWidget(QLabel("Notes"))
+        column.addWidget(QLabel(tr("Notes")))
         column.addWidget(self.notes)
         right = QVBoxLayout()
         right.addWidget(treatment)

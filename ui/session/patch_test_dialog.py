@@ -25,6 +25,7 @@ from models.values.session_input import parse_date, parse_number
 from models.values.vocabulary import Area, PatchResult
 from models.workflow import patch_tests
 from models.workflow.patch_tests import PatchRow
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 
@@ -41,12 +42,12 @@ class TestPatchDialog(QDialog):
                  devices: dict[int, DeviceRow], device_id: int | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Test patches – {patient.full_name}")
+        self.setWindowTitle(tr("Test patches – {name}").format(name=patient.full_name))
         self.setMinimumWidth(620)
         self.tasks, self.actor, self.patient = tasks, actor, patient
         self.patches: list[PatchRow] = []
         self.list = QListWidget()
-        self.list.setAccessibleName("Test patches")
+        self.list.setAccessibleName(tr("Test patches"))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setMaximumHeight(140)
 
@@ -55,51 +56,52 @@ class TestPatchDialog(QDialog):
             self.device.addItem(device.display_name, device.id)
         self.device.setCurrentIndex(max(0, self.device.findData(device_id)))
         self.area = QComboBox()
-        self.area.addItem("Any area (a spot near the treated area)", None)
+        self.area.addItem(tr("Any area (a spot near the treated area)"), None)
         for area in Area:
             self.area.addItem(area.label, area.value)
-        self.done_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText="YYYY-MM-DD")
-        self.done_on.setAccessibleName("Patch done on")
+        self.done_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText=tr("YYYY-MM-DD"))
+        self.done_on.setAccessibleName(tr("Patch done on"))
         self.fluence = QLineEdit(placeholderText="J/cm²")
-        self.fluence.setAccessibleName("Fluence of the patch")
-        self.energy = QLineEdit(placeholderText="J (radiofrequency)")
-        self.energy.setAccessibleName("Energy of the patch")
+        self.fluence.setAccessibleName(tr("Fluence of the patch"))
+        self.energy = QLineEdit(placeholderText=tr("J (radiofrequency)"))
+        self.energy.setAccessibleName(tr("Energy of the patch"))
         self.read_after = QSpinBox(minimum=0, maximum=30,
-                                   value=patch_tests.DEFAULT_READ_AFTER_DAYS, suffix=" days")
-        self.read_after.setAccessibleName("Read after")
-        self.record_button = QPushButton("&Record the patch")
+                                   value=patch_tests.DEFAULT_READ_AFTER_DAYS, suffix=tr(" days"))
+        self.read_after.setAccessibleName(tr("Read after"))
+        self.record_button = QPushButton(tr("&Record the patch"))
         self.new_errors = {key: FieldError(field) for key, field in (
             ("device", self.device), ("area", self.area), ("done_on", self.done_on),
             ("settings", self.fluence), ("read_after_days", self.read_after))}
 
-        self.read_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText="YYYY-MM-DD")
-        self.read_on.setAccessibleName("Patch read on")
+        self.read_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText=tr("YYYY-MM-DD"))
+        self.read_on.setAccessibleName(tr("Patch read on"))
         self.result_choice = QComboBox()
         for result in (PatchResult.NO_REACTION, PatchResult.REACTION):
             self.result_choice.addItem(result.label, result.value)
-        self.note = QLineEdit(placeholderText="What the skin showed")
-        self.read_button = QPushButton("Record the &reading")
+        self.note = QLineEdit(placeholderText=tr("What the skin showed"))
+        self.read_button = QPushButton(tr("Record the &reading"))
         self.read_errors = {"read_on": FieldError(self.read_on),
                             "result": FieldError(self.result_choice)}
 
-        new = QGroupBox("A new patch")
+        new = QGroupBox(tr("A new patch"))
         form = QFormLayout(new)
-        for label, key, field in (("Device", "device", self.device), ("Area", "area", self.area),
-                                  ("Done on", "done_on", self.done_on),
-                                  ("Fluence", "settings", self.fluence)):
+        for label, key, field in ((tr("Device"), "device", self.device),
+                                  (tr("Area"), "area", self.area),
+                                  (tr("Done on"), "done_on", self.done_on),
+                                  (tr("Fluence"), "settings", self.fluence)):
             form.addRow(label, field)
             form.addRow("", self.new_errors[key])
-        form.addRow("or energy", self.energy)
-        form.addRow("Read after", self.read_after)
+        form.addRow(tr("or energy"), self.energy)
+        form.addRow(tr("Read after"), self.read_after)
         form.addRow("", self.new_errors["read_after_days"])
         form.addRow("", self.record_button)
-        reading = QGroupBox("The reading of the selected patch")
+        reading = QGroupBox(tr("The reading of the selected patch"))
         read_form = QFormLayout(reading)
-        read_form.addRow("Read on", self.read_on)
+        read_form.addRow(tr("Read on"), self.read_on)
         read_form.addRow("", self.read_errors["read_on"])
-        read_form.addRow("Result", self.result_choice)
+        read_form.addRow(tr("Result"), self.result_choice)
         read_form.addRow("", self.read_errors["result"])
-        read_form.addRow("Note", self.note)
+        read_form.addRow(tr("Note"), self.note)
         read_form.addRow("", self.read_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -122,7 +124,7 @@ class TestPatchDialog(QDialog):
         for patch in patches:
             self.list.addItem(QListWidgetItem(patch.describe()))
         if not patches:
-            self.list.addItem("No test patch recorded for this patient yet.")
+            self.list.addItem(tr("No test patch recorded for this patient yet."))
         pending = [i for i, p in enumerate(patches) if p.result == PatchResult.PENDING]
         self.list.setCurrentRow(pending[0] if pending else -1)
         self._enable()
@@ -139,12 +141,12 @@ class TestPatchDialog(QDialog):
         problems: dict[str, str] = {}
         done_on: date | None = None
         try:
-            done_on = parse_date(self.done_on.text(), "The date done")
+            done_on = parse_date(self.done_on.text(), tr("The date done"))
         except ValueError as problem:
             problems["done_on"] = str(problem)
         settings: dict[str, float | None] = {}
-        for key, field, label in (("fluence", self.fluence, "Fluence"),
-                                  ("energy", self.energy, "Energy")):
+        for key, field, label in (("fluence", self.fluence, tr("Fluence")),
+                                  ("energy", self.energy, tr("Energy"))):
             try:
                 settings[key] = parse_number(field.text(), label)
             except ValueError as problem:
@@ -163,7 +165,7 @@ class TestPatchDialog(QDialog):
         if patch is None:
             return
         try:
-            read_on = parse_date(self.read_on.text(), "The date read")
+            read_on = parse_date(self.read_on.text(), tr("The date read"))
         except ValueError as problem:
             self._show_problems(self.read_errors, {"read_on": str(problem)})
             return

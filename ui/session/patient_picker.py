@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 
 from models.clinic import patients
 from models.errors import ValidationFailed
+from models.language import date_text
 from models.values.rows import Actor, PatientRow
 from models.values.session_input import parse_date
 from models.values.vocabulary import FITZPATRICK_TYPES
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.form_dialog import FormDialog, OperationCall
 
@@ -34,8 +36,10 @@ PORTRAIT = 56  # the portrait beside the patient's name, in pixels
 
 
 def describe_patient(patient: PatientRow) -> str:
-    born = patient.date_of_birth.isoformat() if patient.date_of_birth else "date of birth unknown"
-    skin = f"type {FITZPATRICK_TYPES[patient.fitzpatrick]}" if patient.fitzpatrick else "type ?"
+    born = (date_text(patient.date_of_birth) if patient.date_of_birth
+            else tr("date of birth unknown"))
+    skin = (tr("type {numeral}").format(numeral=FITZPATRICK_TYPES[patient.fitzpatrick])
+            if patient.fitzpatrick else tr("type ?"))
     return f"{patient.full_name} · {patient.identifier} · {born} · {skin}"
 
 
@@ -44,22 +48,22 @@ class NewPatientDialog(FormDialog):
 
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         self.actor = actor
-        self.identifier = QLineEdit(placeholderText="e.g. clinic file number")
+        self.identifier = QLineEdit(placeholderText=tr("e.g. clinic file number"))
         self.full_name = QLineEdit()
-        self.date_of_birth = QLineEdit(placeholderText="YYYY-MM-DD")
+        self.date_of_birth = QLineEdit(placeholderText=tr("YYYY-MM-DD"))
         self.fitzpatrick = QComboBox()
-        self.fitzpatrick.addItem("Not assessed", None)
+        self.fitzpatrick.addItem(tr("Not assessed"), None)
         for number, roman in FITZPATRICK_TYPES.items():
-            self.fitzpatrick.addItem(f"Type {roman}", number)
-        super().__init__(tasks, "New patient", [
-            ("Identifier", "identifier", self.identifier),
-            ("Name", "full_name", self.full_name),
-            ("Date of birth", "date_of_birth", self.date_of_birth),
-            ("Skin type (Fitzpatrick)", "fitzpatrick", self.fitzpatrick)], parent)
+            self.fitzpatrick.addItem(tr("Type {numeral}").format(numeral=roman), number)
+        super().__init__(tasks, tr("New patient"), [
+            (tr("Identifier"), "identifier", self.identifier),
+            (tr("Name"), "full_name", self.full_name),
+            (tr("Date of birth"), "date_of_birth", self.date_of_birth),
+            (tr("Skin type (Fitzpatrick)"), "fitzpatrick", self.fitzpatrick)], parent)
 
     def values(self) -> OperationCall:
         try:
-            born: date | None = parse_date(self.date_of_birth.text(), "The date of birth")
+            born: date | None = parse_date(self.date_of_birth.text(), tr("The date of birth"))
         except ValueError as problem:
             raise ValidationFailed({"date_of_birth": str(problem)}) from None
         return partial(patients.add_patient, identifier=self.identifier.text(),
@@ -102,31 +106,31 @@ class PatientPicker(QGroupBox):
     patient_chosen = Signal(object)
 
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__("1  Patient", parent)
+        super().__init__(tr("1  Patient"), parent)
         self.tasks, self.actor = tasks, actor
         self.patient: PatientRow | None = None
 
-        self.search = _SearchField(placeholderText="Find: identifier or name  (Ctrl+F)")
-        self.search.setAccessibleName("Find patient")
+        self.search = _SearchField(placeholderText=tr("Find: identifier or name  (Ctrl+F)"))
+        self.search.setAccessibleName(tr("Find patient"))
         # The matches float over the form under the search box (see float_results_over):
         # they take no room in the layout, so nothing below moves as they come and go.
         self.results = _Matches(self)
         self.results.setObjectName("patientMatches")
-        self.results.setAccessibleName("Matching patients")
+        self.results.setAccessibleName(tr("Matching patients"))
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setTextElideMode(Qt.TextElideMode.ElideRight)  # the tooltip has it all
         self.results.hide()
-        self.selected = QLabel("No patient chosen")
+        self.selected = QLabel(tr("No patient chosen"))
         self.selected.setWordWrap(True)  # a long name and its details stay readable
         self.selected.setObjectName("selectedPatient")
         self.selected.setMinimumHeight(2 * self.selected.fontMetrics().lineSpacing() + 4)
         self.portrait = QLabel()  # the patient's portrait, when they have one
-        self.portrait.setAccessibleName("The patient's portrait")
+        self.portrait.setAccessibleName(tr("The patient's portrait"))
         self.portrait.setFixedSize(PORTRAIT, PORTRAIT)
         self.portrait.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.portrait.hide()
-        self.add_button = QPushButton("Ne&w patient…")
-        self.add_button.setToolTip("Register a patient who is not found")
+        self.add_button = QPushButton(tr("Ne&w patient…"))
+        self.add_button.setToolTip(tr("Register a patient who is not found"))
         self.add_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+W; Tab skips it
 
         layout = QGridLayout(self)
@@ -193,7 +197,7 @@ class PatientPicker(QGroupBox):
             item.setToolTip(describe_patient(patient))
             self.results.addItem(item)
         if query.strip() and not found:
-            self.results.addItem("No patient found: register them with New patient (Alt+W)")
+            self.results.addItem(tr("No patient found: register them with New patient (Alt+W)"))
         self._show_results(bool(query.strip()))
         if found:
             self.results.setCurrentRow(0)
@@ -224,7 +228,7 @@ class PatientPicker(QGroupBox):
     def show_patient(self, patient: PatientRow) -> None:
         """Show the patient as chosen, without starting anything."""
         self.patient = patient
-        self.selected.setText(f"Patient: {describe_patient(patient)}")
+        self.selected.setText(tr("Patient: {patient}").format(patient=describe_patient(patient)))
         self.search.clear()  # ready for the next search; the patient is named below it
         self.results.clear()
         self._show_results(False)
@@ -252,4 +256,4 @@ class PatientPicker(QGroupBox):
         self.search.clear()
         self.results.clear()
         self._show_results(False)
-        self.selected.setText("No patient chosen")
+        self.selected.setText(tr("No patient chosen"))

@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 
 from models.clinic import photo_poses
 from models.errors import LaserLogError, os_reason
+from models.language import date_text
 from models.storage.preferences import Settings
 from models.values.photo_poses import default_poses, with_other
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 from models.workflow import session_photos
 from models.workflow.session_photos import PhotoKind, PhotoRow
+from ui.language import tr, tr_noop
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 from ui.widgets.file_dialogs import choose_folder, choose_photos
@@ -45,7 +47,7 @@ from ui.widgets.photo_thumbnails import (
 )
 from ui.widgets.photo_view import open_chosen
 
-PHOTO_FILES = "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff)"
+PHOTO_FILES = tr_noop("Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff)")
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff"}
 RESCAN_MS = 2000  # a network share's changes are not always signalled: looked at again
 
@@ -61,48 +63,49 @@ class PhotoPanel(QGroupBox):
 
     def __init__(self, tasks: TaskRunner, actor: Actor, settings: Settings,
                  parent: QWidget | None = None) -> None:
-        super().__init__("Photos", parent)
+        super().__init__(tr("Photos"), parent)
         self.tasks, self.actor, self.settings = tasks, actor, settings
         self.session_id: int | None = None
         self.offered = {area: with_other(poses) for area, poses in default_poses().items()}
         self.setAcceptDrops(True)
         self.area = QComboBox()
-        self.area.setAccessibleName("Photo of area")
+        self.area.setAccessibleName(tr("Photo of area"))
         self.kind = QComboBox()
-        self.kind.setAccessibleName("Photo taken")
+        self.kind.setAccessibleName(tr("Photo taken"))
         for kind in PhotoKind:
             self.kind.addItem(kind.label, kind.value)
         self.pose = QComboBox()
-        self.pose.setAccessibleName("Pose")
-        self.add_button = QPushButton("Add p&hotos…")
-        self.add_button.setToolTip("Choose photo files (or drop them on this box) for the "
-                                   "area, kind and pose chosen (Alt+H)")
-        self.folder_button = QPushButton("Camera folder…")
-        self.folder_button.setToolTip("The folder this room's camera or phone writes into: "
-                                      "new photos appear below as they arrive")
+        self.pose.setAccessibleName(tr("Pose"))
+        self.add_button = QPushButton(tr("Add p&hotos…"))
+        self.add_button.setToolTip(tr("Choose photo files (or drop them on this box) for the "
+                                      "area, kind and pose chosen (Alt+H)"))
+        self.folder_button = QPushButton(tr("Camera folder…"))
+        self.folder_button.setToolTip(tr("The folder this room's camera or phone writes into: "
+                                         "new photos appear below as they arrive"))
         self.inbox = QListWidget()
-        self.inbox.setAccessibleName("New photos in the camera folder")
+        self.inbox.setAccessibleName(tr("New photos in the camera folder"))
         self.inbox.setViewMode(QListWidget.ViewMode.IconMode)
         self.inbox.setIconSize(THUMB)
         self.inbox.setFixedHeight(THUMB.height() + 40)
         self.inbox.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
-        self.assign_button = QPushButton("Assign selected")
-        self.assign_button.setToolTip("Keep the photos selected in the camera folder as the "
-                                      "area, kind and pose chosen")
-        self.kept = PhotoList("This session's photos")
-        self.kept.setToolTip("Double-click a photo, or press Enter, to see it at full size")
+        self.assign_button = QPushButton(tr("Assign selected"))
+        self.assign_button.setToolTip(tr("Keep the photos selected in the camera folder as the "
+                                         "area, kind and pose chosen"))
+        self.kept = PhotoList(tr("This session's photos"))
+        self.kept.setToolTip(tr("Double-click a photo, or press Enter, to see it at full size"))
         self.kept_photos: list[PhotoRow] = []
-        self.empty_note = QLabel("No photos yet: choose files with Add photos, drop them on "
-                                 "this box, or assign them from the camera folder.")
+        self.empty_note = QLabel(tr("No photos yet: choose files with Add photos, drop them on "
+                                    "this box, or assign them from the camera folder."))
         self.empty_note.setWordWrap(True)
         self.empty_note.setFixedHeight(self.kept.height())
-        self.remove_button = QPushButton("Take out")
-        self.remove_button.setToolTip("Take the selected photo out of this draft")
-        self.portrait_button = QPushButton("Use as portrait")
-        self.portrait_button.setToolTip("Show the selected photo beside the patient's name, "
-                                        "here and in the session detail")
+        self.remove_button = QPushButton(tr("Take out"))
+        self.remove_button.setToolTip(tr("Take the selected photo out of this draft"))
+        self.portrait_button = QPushButton(tr("Use as portrait"))
+        self.portrait_button.setToolTip(tr("Show the selected photo beside the patient's name, "
+                                           "here and in the session detail"))
         self.patient_id: int | None = None
-        self.previous = QLabel("The patient's previous photo of this area and pose shows here.")
+        self.previous = QLabel(
+            tr("The patient's previous photo of this area and pose shows here."))
         self.previous.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.previous.setWordWrap(True)
         self.previous.setFixedSize(THUMB.width() + 60, THUMB.height() + 40)
@@ -137,7 +140,8 @@ class PhotoPanel(QGroupBox):
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
         choose = QHBoxLayout()
-        for label, field in (("Area", self.area), ("Taken", self.kind), ("Pose", self.pose)):
+        for label, field in ((tr("Area"), self.area), (tr("Taken"), self.kind),
+                             (tr("Pose"), self.pose)):
             choose.addWidget(QLabel(label))
             choose.addWidget(field, 1)
         layout.addLayout(choose)
@@ -197,7 +201,7 @@ class PhotoPanel(QGroupBox):
         for widget in (self.remove_button, self.portrait_button):  # they act on a photo kept
             widget.setEnabled(ready and bool(self.kept_photos))
         if self.session_id is not None and not self.area.count():
-            self.previous.setText("Tick an area to add its photos.")
+            self.previous.setText(tr("Tick an area to add its photos."))
 
     def _offer(self, offered: dict[str, tuple[str, ...]]) -> None:
         if offered != self.offered:
@@ -220,20 +224,21 @@ class PhotoPanel(QGroupBox):
         self.previous_day.clear()
         if self.session_id is None or not area:
             self.previous.clear()
-            self.previous.setText("The patient's previous photo of this area and pose shows "
-                                  "here.")
+            self.previous.setText(
+                tr("The patient's previous photo of this area and pose shows here."))
             return
         self.tasks.read(session_photos.previous_photo, self.actor, self.session_id, area,
                         pose).then(self._show_previous)
 
     def _show_previous(self, photo: PhotoRow | None) -> None:
         if photo is None:
-            self.previous.setText("No earlier photo of this area and pose.")
+            self.previous.setText(tr("No earlier photo of this area and pose."))
             self.previous_day.clear()
             return
-        self.previous.setToolTip(f"Last time: {caption(photo)}, "
-                                 f"{photo.session_started_at.astimezone():%Y-%m-%d}")
-        self.previous_day.setText(f"Last time, {photo.session_started_at.astimezone():%Y-%m-%d}")
+        day = date_text(photo.session_started_at.astimezone().date())
+        self.previous.setToolTip(tr("Last time: {photo}, {day}").format(photo=caption(photo),
+                                                                        day=day))
+        self.previous_day.setText(tr("Last time, {day}").format(day=day))
         self.tasks.read(session_photos.image_of, self.actor, photo.id, True).then(
             lambda data: self.previous.setPixmap(pixmap_of(data)))
 
@@ -248,13 +253,13 @@ class PhotoPanel(QGroupBox):
     # --- adding -----------------------------------------------------------------------------
     def _choose_files(self) -> None:
         folder = Path(self.settings.camera_folder) if self.settings.camera_folder else None
-        self.add_files(choose_photos(self, "Add photos", PHOTO_FILES, folder))
+        self.add_files(choose_photos(self, tr("Add photos"), tr(PHOTO_FILES), folder))
 
     def add_files(self, paths: list[Path], source: str = "file") -> None:
         """Keep each file as a photo of the area, kind and pose chosen, one after the other."""
         if self.session_id is None or not self.area.count() or not paths:
             if paths:
-                self.error.show_problem("Choose the patient and tick an area first")
+                self.error.show_problem(tr("Choose the patient and tick an area first"))
             return
         self.error.show_problem(None)
         area, kind, pose = (self.area.currentData(), self.kind.currentData(),
@@ -285,7 +290,7 @@ class PhotoPanel(QGroupBox):
     def _use_as_portrait(self) -> None:
         item = self.kept.currentItem()
         if item is None or self.patient_id is None:
-            self.error.show_problem("Select the photo to show as the patient's portrait")
+            self.error.show_problem(tr("Select the photo to show as the patient's portrait"))
             return
         self.tasks.write(session_photos.set_portrait, self.actor, self.patient_id,
                          item.data(Qt.ItemDataRole.UserRole)).then(
@@ -307,7 +312,7 @@ class PhotoPanel(QGroupBox):
     # --- the camera folder ------------------------------------------------------------------
     def _choose_folder(self) -> None:
         current = Path(self.settings.camera_folder) if self.settings.camera_folder else None
-        folder = choose_folder(self, "The folder this room's camera writes into", current)
+        folder = choose_folder(self, tr("The folder this room's camera writes into"), current)
         if folder is None:
             return
         self.settings.camera_folder = str(folder)
@@ -335,11 +340,11 @@ class PhotoPanel(QGroupBox):
                             if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file()),
                            key=lambda p: p.stat().st_mtime)
         except OSError as error:
-            self.folder_note.setText(f"The camera folder {folder} cannot be read: "
-                                     f"{os_reason(error)}. Photos can still be added from "
-                                     "files.")
+            self.folder_note.setText(tr("The camera folder {folder} cannot be read: {reason}. "
+                                        "Photos can still be added from files.").format(
+                folder=folder, reason=os_reason(error)))
             return
-        self.folder_note.setText(f"Camera folder: {folder}")
+        self.folder_note.setText(tr("Camera folder: {folder}").format(folder=folder))
         listed = {self.inbox.item(i).data(Qt.ItemDataRole.UserRole)
                   for i in range(self.inbox.count())}
         for path in names:
@@ -356,11 +361,11 @@ class PhotoPanel(QGroupBox):
     def _assign_selected(self) -> None:
         items = self.inbox.selectedItems()
         if not items:
-            self.error.show_problem("Select the photos to assign in the camera folder's list")
+            self.error.show_problem(tr("Select the photos to assign in the camera folder's list"))
             return
         paths = [Path(item.data(Qt.ItemDataRole.UserRole)) for item in items]
         if self.session_id is None or not self.area.count():
-            self.error.show_problem("Choose the patient and tick an area first")
+            self.error.show_problem(tr("Choose the patient and tick an area first"))
             return
         for item in items:
             self.seen.add(item.data(Qt.ItemDataRole.UserRole))

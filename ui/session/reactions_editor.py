@@ -4,7 +4,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from models.values.session_input import ReactionInput
-from models.values.vocabulary import REACTION_GRADES, ReactionKind
+from models.values.vocabulary import REACTION_GRADES, ReactionKind, grade_label
+from ui.language import tr
 
 
 class ReactionsEditor(QWidget):
@@ -18,18 +19,18 @@ class ReactionsEditor(QWidget):
         super().__init__(parent)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(QLabel("Reaction (grade 0 = none)"), 0, 0)
-        grid.addWidget(QLabel("Grade"), 0, 1)
-        grid.addWidget(QLabel("Note"), 0, 2)
+        grid.addWidget(QLabel(tr("Reaction (grade 0 = none)")), 0, 0)
+        grid.addWidget(QLabel(tr("Grade")), 0, 1)
+        grid.addWidget(QLabel(tr("Note")), 0, 2)
         self.grades: dict[str, QComboBox] = {}
         self.notes: dict[str, QLineEdit] = {}
         for line, kind in enumerate(ReactionKind, start=1):
             grade = QComboBox()
-            for value, label in REACTION_GRADES.items():
-                grade.addItem(label, value)
-            grade.setAccessibleName(f"{kind.label} grade")
+            for value in REACTION_GRADES:
+                grade.addItem(grade_label(value), value)
+            grade.setAccessibleName(tr("{reaction} grade").format(reaction=kind.label))
             note = QLineEdit()
-            note.setAccessibleName(f"{kind.label} note")
+            note.setAccessibleName(tr("{reaction} note").format(reaction=kind.label))
             grade.currentIndexChanged.connect(lambda _i: self.changed.emit())
             note.textEdited.connect(lambda _t: self.changed.emit())
             grid.addWidget(QLabel(kind.label), line, 0)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.clinic.clinic_settings import ClinicRules
+from models.language import date_text
 from models.values.rows import ConsentOnFile
 from models.values.screening import (
     HARD_STOPS,
@@ -34,36 +35,35 @@ from models.values.screening import (
     screening_key,
 )
 from models.values.vocabulary import FITZPATRICK_TYPES
+from ui.language import tr, tr_noop
 from ui.widgets.field_error import FieldError, mark_invalid
 
-#: The checklist items ticked by hand, with the letter of their Alt shortcut.
-BY_HAND = {ChecklistItem.SKIN_CLEAN: "e", ChecklistItem.PATIENT_EYEWEAR: "p",
-           ChecklistItem.OPERATOR_EYEWEAR: "o"}
+#: The checklist items ticked by hand: their labels with the letter of their Alt shortcut.
+BY_HAND = {
+    ChecklistItem.SKIN_CLEAN: tr_noop("Skin cl&ean of lotions, make-up and oils"),
+    ChecklistItem.PATIENT_EYEWEAR: tr_noop("Eyewear on the &patient"),
+    ChecklistItem.OPERATOR_EYEWEAR: tr_noop("Eyewear &on the operator"),
+}
 #: The items that follow the records (the device log, the consent fields): short labels,
 #: and where each comes from.
 FOLLOWED = {
-    ChecklistItem.DAILY_VERIFICATION: ("Device verified today",
-                                       "From the device log: log the verification with "
-                                       "Check… beside the device"),
-    ChecklistItem.CONSENT_VALID: ("Consent valid", "From the consent above: signed on screen "
-                                                   "and within its period"),
+    ChecklistItem.DAILY_VERIFICATION: (tr_noop("Device verified today"),
+                                       tr_noop("From the device log: log the verification "
+                                               "with Check… beside the device")),
+    ChecklistItem.CONSENT_VALID: (tr_noop("Consent valid"),
+                                  tr_noop("From the consent above: signed on screen and "
+                                          "within its period")),
 }
 #: Two columns of tick boxes need short names; the full wording is their tooltip.
 SHORT = {
-    Contraindication.PREGNANCY: "Pregnant, or may be",
-    Contraindication.HERPES: "Herpes, or outbreaks",
-    Contraindication.SKIN_CANCER: "Skin cancer, now or past",
-    Contraindication.KELOIDS: "Keloids, scars easily",
-    Contraindication.ISOTRETINOIN: "Isotretinoin < 6 months",
-    Contraindication.PHOTOSENSITISING: "Photosensitising drugs",
-    Contraindication.SUN_EXPOSURE: "Recent sun or a tan",
+    Contraindication.PREGNANCY: tr_noop("Pregnant, or may be"),
+    Contraindication.HERPES: tr_noop("Herpes, or outbreaks"),
+    Contraindication.SKIN_CANCER: tr_noop("Skin cancer, now or past"),
+    Contraindication.KELOIDS: tr_noop("Keloids, scars easily"),
+    Contraindication.ISOTRETINOIN: tr_noop("Isotretinoin < 6 months"),
+    Contraindication.PHOTOSENSITISING: tr_noop("Photosensitising drugs"),
+    Contraindication.SUN_EXPOSURE: tr_noop("Recent sun or a tan"),
 }
-
-
-def with_mnemonic(text: str, letter: str) -> str:
-    """``text`` with an Alt shortcut on the first ``letter`` (any case)."""
-    at = text.lower().index(letter)
-    return f"{text[:at]}&{text[at:]}"
 
 
 class _Finding:
@@ -71,11 +71,13 @@ class _Finding:
 
     def __init__(self, code: Contraindication) -> None:
         self.code = code
-        self.box = QCheckBox(SHORT[code])
+        self.box = QCheckBox(tr(SHORT[code]))
         self.box.setToolTip(code.label)
         self.box.setAccessibleName(code.label)
-        self.reason = QLineEdit(placeholderText=f"{SHORT[code]}: why treatment goes ahead")
-        self.reason.setAccessibleName(f"Reason to treat despite: {code.label}")
+        self.reason = QLineEdit(placeholderText=tr("{finding}: why treatment goes ahead").format(
+            finding=tr(SHORT[code])))
+        self.reason.setAccessibleName(
+            tr("Reason to treat despite: {finding}").format(finding=code.label))
         self.error = FieldError(self.reason if code not in HARD_STOPS else self.box)
         self.reason.hide()
 
@@ -92,14 +94,14 @@ class ScreeningPanel(QGroupBox):
     print_consent_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("2  Screening and consent", parent)
+        super().__init__(tr("2  Screening and consent"), parent)
         self.rules = ClinicRules()  # the clinic's rules, read at start
         self.recorded_skin: int | None = None  # the patient's record, to compare with
         self.fitzpatrick = QComboBox()
-        self.fitzpatrick.setAccessibleName("Fitzpatrick skin type")
-        self.fitzpatrick.addItem("Choose…", None)
+        self.fitzpatrick.setAccessibleName(tr("Fitzpatrick skin type"))
+        self.fitzpatrick.addItem(tr("Choose…"), None)
         for value, numeral in FITZPATRICK_TYPES.items():
-            self.fitzpatrick.addItem(f"Type {numeral}", value)
+            self.fitzpatrick.addItem(tr("Type {numeral}").format(numeral=numeral), value)
         self.skin_note = QLabel()  # "differs from the record": its line is always there
         self.skin_note.setObjectName("changeNote")
         self.fitzpatrick_error = FieldError(self.fitzpatrick)
@@ -111,33 +113,33 @@ class ScreeningPanel(QGroupBox):
         self.on_file: ConsentOnFile | None = None
         self.looked_up = False  # whether the consent on file was shown (the session form)
         self.recorded = ScreeningInput()  # the screening put back: its consent until looked up
-        self.consent_note = QLabel("Choose the patient to see their consent on file.")
+        self.consent_note = QLabel(tr("Choose the patient to see their consent on file."))
         self.consent_note.setObjectName("consentNote")  # red while no valid consent is on file
         # Three lines kept for it (what a consent on file says takes three beside the button
         # at 1366×768): nothing below moves when a patient is chosen or signs.
         self.consent_note.setWordWrap(True)
         self.consent_note.ensurePolished()  # measured in the style sheet's font, not Qt's
         self.consent_note.setMinimumHeight(3 * self.consent_note.fontMetrics().lineSpacing())
-        self.consent_button = QPushButton("Sign co&nsent…")
-        self.consent_button.setToolTip("The patient reads the consent form in force and signs "
-                                       "on the screen; you witness with your password")
+        self.consent_button = QPushButton(tr("Sign co&nsent…"))
+        self.consent_button.setToolTip(tr("The patient reads the consent form in force and "
+                                          "signs on the screen; you witness with your password"))
         self.consent_button.setEnabled(False)  # until a patient is chosen
-        self.consent_button.setText("Sign co&nsent again…")  # the longest it says: the width
+        self.consent_button.setText(tr("Sign co&nsent again…"))  # the longest: the width
         self.consent_button.setMinimumWidth(self.consent_button.sizeHint().width())
-        self.consent_button.setText("Sign co&nsent…")
-        self.print_button = QPushButton("Consent PDF…")
-        self.print_button.setToolTip("The consent on file as signed, with the signature, as a "
-                                     "PDF to print or give the patient")
+        self.consent_button.setText(tr("Sign co&nsent…"))
+        self.print_button = QPushButton(tr("Consent PDF…"))
+        self.print_button.setToolTip(tr("The consent on file as signed, with the signature, as "
+                                        "a PDF to print or give the patient"))
         self.print_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # seldom needed: Tab skips
         self.print_button.setEnabled(False)
         self.consent_error = FieldError(self.consent_button)
-        self.checklist = {item: QCheckBox(with_mnemonic(item.label, BY_HAND[item])
-                                          if item in BY_HAND else FOLLOWED[item][0])
+        self.checklist = {item: QCheckBox(tr(BY_HAND[item] if item in BY_HAND
+                                             else FOLLOWED[item][0]))
                           for item in ChecklistItem}
         for item, (_short, source) in FOLLOWED.items():
             self.checklist[item].setEnabled(False)  # ticked by the records, not by hand
-            self.checklist[item].setToolTip(source)
-            self.checklist[item].setAccessibleName(f"{item.label} ({source})")
+            self.checklist[item].setToolTip(tr(source))
+            self.checklist[item].setAccessibleName(f"{item.label} ({tr(source)})")
         self.checklist_error = FieldError()
         self._lay_out()
 
@@ -153,14 +155,14 @@ class ScreeningPanel(QGroupBox):
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
         skin = QHBoxLayout()
-        label = QLabel("Skin t&ype")
+        label = QLabel(tr("Skin t&ype"))
         label.setBuddy(self.fitzpatrick)
         skin.addWidget(label)
         skin.addWidget(self.fitzpatrick)
         skin.addWidget(self.skin_note, 1)
         layout.addLayout(skin)
         layout.addWidget(self.fitzpatrick_error)
-        layout.addWidget(QLabel("Contraindications found (tick what applies):"))
+        layout.addWidget(QLabel(tr("Contraindications found (tick what applies):")))
         grid = QGridLayout()
         grid.setVerticalSpacing(0)
         for index, finding in enumerate(self.findings.values()):
@@ -171,7 +173,7 @@ class ScreeningPanel(QGroupBox):
             layout.addWidget(finding.error)
         layout.addWidget(self.hard_stop)
         consent = QGridLayout()
-        consent.addWidget(QLabel("Consent"), 0, 0)
+        consent.addWidget(QLabel(tr("Consent")), 0, 0)
         consent.addWidget(self.consent_note, 0, 1)
         buttons = QVBoxLayout()
         buttons.addWidget(self.consent_button)
@@ -180,7 +182,7 @@ class ScreeningPanel(QGroupBox):
         consent.addWidget(self.consent_error, 1, 1, 1, 2)
         consent.setColumnStretch(1, 1)
         layout.addLayout(consent)
-        layout.addWidget(QLabel("Before treating:"))
+        layout.addWidget(QLabel(tr("Before treating:")))
         checks = QGridLayout()
         checks.setVerticalSpacing(0)
         for line, item in enumerate(BY_HAND):
@@ -196,10 +198,11 @@ class ScreeningPanel(QGroupBox):
                                       and finding.code not in HARD_STOPS)
             if not finding.box.isChecked():
                 finding.error.show_problem(None)
-        stops = [f.code.label.lower() for f in self.findings.values()
+        stops = [f.code.label for f in self.findings.values()
                  if f.box.isChecked() and f.code in HARD_STOPS]
-        self.hard_stop.setText(f"Do not treat: {'; '.join(stops)}. This session cannot be "
-                               "completed." if stops else "")
+        self.hard_stop.setText(tr("Do not treat: {findings}. This session cannot be "
+                                  "completed.").format(findings="; ".join(stops))
+                               if stops else "")
         self.hard_stop.setVisible(bool(stops))
         self.changed.emit()
 
@@ -219,9 +222,8 @@ class ScreeningPanel(QGroupBox):
     def _skin_changed(self) -> None:
         seen, recorded = self.fitzpatrick.currentData(), self.recorded_skin
         differs = seen is not None and recorded is not None and seen != recorded
-        self.skin_note.setText(f"Differs from the patient's record (Type "
-                               f"{FITZPATRICK_TYPES[recorded]})" if differs and recorded
-                               else "")
+        self.skin_note.setText(tr("Differs from the patient's record (Type {numeral})").format(
+            numeral=FITZPATRICK_TYPES[recorded]) if differs and recorded else "")
         self.changed.emit()
 
     # --- consent ----------------------------------------------------------------------------
@@ -231,18 +233,20 @@ class ScreeningPanel(QGroupBox):
         self.consent_button.setEnabled(True)
         self.print_button.setEnabled(on_file is not None and on_file.consent_id is not None)
         if on_file is None:
-            self.consent_note.setText("Not signed yet: the patient signs the consent form on "
-                                      "screen before treatment.")
+            self.consent_note.setText(tr("Not signed yet: the patient signs the consent form "
+                                         "on screen before treatment."))
         elif on_file.in_force:
             self.consent_note.setText(
-                f"Signed by {on_file.signer_name} on {on_file.signed_on:%Y-%m-%d} (version "
-                f"{on_file.version}), valid until {on_file.valid_until:%Y-%m-%d}.")
+                tr("Signed by {name} on {day} (version {version}), valid until {until}.").format(
+                    name=on_file.signer_name, day=date_text(on_file.signed_on),
+                    version=on_file.version, until=date_text(on_file.valid_until)))
             self.consent_error.show_problem(None)
         else:
-            self.consent_note.setText(f"Signed on {on_file.signed_on:%Y-%m-%d}, "
-                                      f"{on_file.why_not}: the patient signs again.")
-        self.consent_button.setText("Sign co&nsent again…" if on_file is not None
-                                    and on_file.in_force else "Sign co&nsent…")
+            self.consent_note.setText(tr("Signed on {day}, {why_not}: the patient signs "
+                                         "again.").format(day=date_text(on_file.signed_on),
+                                                          why_not=on_file.why_not))
+        self.consent_button.setText(tr("Sign co&nsent again…") if on_file is not None
+                                    and on_file.in_force else tr("Sign co&nsent…"))
         mark_invalid(self.consent_note, None if on_file is not None and on_file.in_force
                      else self.consent_note.text())
         self.checklist[ChecklistItem.CONSENT_VALID].setChecked(self.consent_valid())
@@ -309,7 +313,7 @@ class ScreeningPanel(QGroupBox):
             if name not in HARD_STOPS:  # a hard stop is said once, in the banner
                 error.show_problem(problems.get(screening_key(name)))
         if problems.get(screening_key("checklist")):
-            hints = [FOLLOWED[item][1] for item in FOLLOWED
+            hints = [tr(FOLLOWED[item][1]) for item in FOLLOWED
                      if not self.checklist[item].isChecked()]
             if hints:  # what ticks an item no one can tick by hand
                 self.checklist_error.show_problem(
@@ -327,7 +331,7 @@ class ScreeningPanel(QGroupBox):
         self.consent_button.setEnabled(False)
         self.print_button.setEnabled(False)
         self.checklist[ChecklistItem.CONSENT_VALID].setChecked(False)
-        self.consent_note.setText("Choose the patient to see their consent on file.")
+        self.consent_note.setText(tr("Choose the patient to see their consent on file."))
         mark_invalid(self.consent_note, None)
         self.skin_note.clear()
         self.show_problems({})

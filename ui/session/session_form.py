@@ -7,12 +7,14 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from models.errors import LaserLogError
+from models.language import number_text
 from models.reading import history
 from models.storage.preferences import Settings
 from models.values.rows import Actor, SessionDetail
 from models.values.vocabulary import ParameterSource
 from models.workflow import aftercare
 from ui.equipment.import_dialog import ImportDialog
+from ui.language import tr, trn
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
 from ui.session.aftercare_sheet import write_aftercare_pdf
@@ -46,8 +48,8 @@ class SessionForm(DraftForm):
         patient = self.draft.patient
         name = (f"aftercare-{patient.identifier}-{date.today():%Y-%m-%d}.pdf" if patient
                 else "aftercare.pdf")  # one file per patient and day: none overwrites another
-        path, _filter = choose_file_to_save(self, "Aftercare sheet", name,
-                                            "PDF documents (*.pdf)")
+        path, _filter = choose_file_to_save(self, tr("Aftercare sheet"), name,
+                                            tr("PDF documents (*.pdf)"))
         if path is not None:
             self.give_aftercare(path)
 
@@ -58,7 +60,8 @@ class SessionForm(DraftForm):
             return
         areas = [area.area for area in self.areas.value()[0]]
         if not areas:
-            self.areas.areas_error.show_problem("Tick the areas treated: the sheet is for them")
+            self.areas.areas_error.show_problem(
+                tr("Tick the areas treated: the sheet is for them"))
             return
         try:
             write_aftercare_pdf(aftercare.sheet_for(patient.full_name, areas, self.rules,
@@ -71,8 +74,9 @@ class SessionForm(DraftForm):
             lambda detail: self._aftercare_given(detail, path))
 
     def _aftercare_given(self, detail: SessionDetail, path: Path) -> None:
-        self.draft.filled_note = f"aftercare sheet given ({path.name})"
-        self.status.setText(f"Aftercare sheet saved to {path} and recorded as given.")
+        self.draft.filled_note = tr("aftercare sheet given ({file})").format(file=path.name)
+        self.status.setText(
+            tr("Aftercare sheet saved to {path} and recorded as given.").format(path=path))
         self.draft_saved.emit(detail)
 
     def open_test_patches(self) -> None:
@@ -92,13 +96,13 @@ class SessionForm(DraftForm):
         areas = [a.area for a in self.areas.value()[0] if a.area not in self.areas.locked]
         problems = {}
         if device is None:
-            problems["device"] = "Choose the device to connect"
+            problems["device"] = tr("Choose the device to connect")
         if not areas:
-            problems["areas"] = ("Tick the areas to treat first; the device fills their "
-                                 "parameters")
+            problems["areas"] = tr("Tick the areas to treat first; the device fills their "
+                                   "parameters")
         self.show_problems(problems)
         if problems or device is None:  # no device is one of the problems
-            self.status.setText("Choose the device and tick the areas, then connect.")
+            self.status.setText(tr("Choose the device and tick the areas, then connect."))
             return
         self.save_draft()
         from ui.equipment.live_device_dialog import (
@@ -119,13 +123,15 @@ class SessionForm(DraftForm):
         self.draft.saw(draft.version)
         self.areas.lock_areas(draft.areas)
         if self.duration.minutes.text() == "" and draft.summary.duration_s:
-            self.duration.minutes.setText(f"{draft.summary.duration_s / 60:.0f}")
+            self.duration.minutes.setText(number_text(draft.summary.duration_s / 60))
         if draft.device is not None:
             self.devices.reload(select_id=draft.device.id)  # the file named the device
         from_device = sum(a.source not in (None, ParameterSource.MANUAL) for a in draft.areas)
-        note = f"parameters of {from_device} area(s) filled from the device"
-        self.draft.filled_note = note
-        self.status.setText(note[0].upper() + note[1:] + ".")
+        self.draft.filled_note = trn("parameters of %n area filled from the device",
+                                     "parameters of %n areas filled from the device",
+                                     from_device)
+        self.status.setText(trn("Parameters of %n area filled from the device.",
+                                "Parameters of %n areas filled from the device.", from_device))
         self._fix_tab_order()
         self.draft_saved.emit(draft)
 

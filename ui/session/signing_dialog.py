@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
 
 from models.access import accounts
 from models.errors import ValidationFailed
+from models.language import number_text
 from models.values.rows import Actor, PatientRow, Signature
 from models.values.screening import Contraindication
 from models.values.session_input import SessionInput
-from models.values.vocabulary import REACTION_GRADES, Area, ReactionKind
+from models.values.vocabulary import Area, ReactionKind, grade_label
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.field_error import FieldError
 from ui.widgets.form_dialog import DIALOG_WIDTH
@@ -30,31 +32,38 @@ def signing_summary(patient: PatientRow, entry: SessionInput, device: str,
                     warnings: list[str], signer: str = "") -> str:
     """The session as signed, in a few lines of HTML: patient, areas, worst reaction and every
     warning the technician went past."""
-    areas = ", ".join(Area(a.area).label for a in entry.areas) or "none"
+    areas = ", ".join(Area(a.area).label for a in entry.areas) or tr("none")
     worst = max(entry.reactions, key=lambda r: r.grade, default=None)
     if worst is None or worst.grade == 0:
-        reaction = "none"
+        reaction = tr("none", "no reaction")
     else:
-        reaction = f"{ReactionKind(worst.kind).label}, grade {REACTION_GRADES[worst.grade]}"
+        reaction = tr("{reaction}, grade {grade}").format(
+            reaction=ReactionKind(worst.kind).label, grade=grade_label(worst.grade))
     notes = list(warnings)
     if worst is not None and worst.grade >= SEVERE:
-        notes.append(f"{reaction}: an incident report falls due when this is signed")
-    notes += [f"{Contraindication(code).label}: treated because {reason}"
+        notes.append(tr("{reaction}: an incident report falls due when this is signed").format(
+            reaction=reaction))
+    notes += [tr("{finding}: treated because {reason}").format(
+                  finding=Contraindication(code).label, reason=reason)
               for code, reason in entry.screening.reasons.items()]
-    notes += [f"{Area(a.area).label}: settings changed because {a.change_reason}"
+    notes += [tr("{area}: settings changed because {reason}").format(
+                  area=Area(a.area).label, reason=a.change_reason)
               for a in entry.areas if a.change_reason.strip()]
     if entry.late_reason.strip():
-        notes.append(f"Logged late: {entry.late_reason}")
-    minutes = "" if entry.duration_s is None else f"{entry.duration_s / 60:.0f} min"
-    lines = [("Patient", f"{patient.full_name} ({patient.identifier})"),
-             ("Device", device or "none"), ("Areas", areas), ("Duration", minutes),
-             ("Worst reaction", reaction), ("Signed by", signer)]
+        notes.append(tr("Logged late: {reason}").format(reason=entry.late_reason))
+    minutes = ("" if entry.duration_s is None else
+               tr("{minutes} min").format(minutes=number_text(entry.duration_s / 60)))
+    lines = [(tr("Patient"), f"{patient.full_name} ({patient.identifier})"),
+             (tr("Device"), device or tr("none", "no device")), (tr("Areas"), areas),
+             (tr("Duration"), minutes), (tr("Worst reaction"), reaction),
+             (tr("Signed by"), signer)]
     lines = [(label, value) for label, value in lines if value]
     rows = "".join(f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>"
                    for k, v in lines)
     warned = "".join(f"<li>{escape(note)}</li>" for note in notes)
+    heading = escape(tr("Check before signing:"))
     return f"<table>{rows}</table>" + (
-        f"<p style='color:#8d4e00'><b>Check before signing:</b></p><ul>{warned}</ul>"
+        f"<p style='color:#8d4e00'><b>{heading}</b></p><ul>{warned}</ul>"
         if warned else "")
 
 
@@ -74,22 +83,22 @@ class SigningDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks, self.actor = tasks, actor
-        self.setWindowTitle("Complete and sign")
+        self.setWindowTitle(tr("Complete and sign"))
         self.setMinimumWidth(DIALOG_WIDTH + 100)
         self.summary = QLabel(summary_html)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Your password, to sign")
+        self.password.setAccessibleName(tr("Your password, to sign"))
         self.error = FieldError(self.password)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.sign_button = self.buttons.addButton("&Sign",
+        self.sign_button = self.buttons.addButton(tr("&Sign"),
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_button.setDefault(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        prompt = QLabel("Your &password signs this session; after signing it changes only by "
-                        "amendment.")
+        prompt = QLabel(tr("Your &password signs this session; after signing it changes only "
+                           "by amendment."))
         prompt.setWordWrap(True)
         prompt.setBuddy(self.password)
         layout.addWidget(prompt)
@@ -103,7 +112,7 @@ class SigningDialog(QDialog):
 
     def _sign(self) -> None:
         if not self.password.text():
-            self.error.show_problem("Type your password to sign")
+            self.error.show_problem(tr("Type your password to sign"))
             return
         self.sign_button.setEnabled(False)  # one signing at a time
         self.error.show_problem(None)

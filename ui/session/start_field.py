@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from models.clinic.clinic_settings import ClinicRules
+from ui.language import tr
 from ui.widgets.field_error import FieldError
 
 FORMAT = "%Y-%m-%d %H:%M"
@@ -20,7 +21,8 @@ def parse_start(text: str) -> datetime | None:
     try:
         local = datetime.strptime(text, FORMAT)
     except ValueError:
-        raise ValueError(f"Type the start as YYYY-MM-DD HH:MM, not {text!r}") from None
+        raise ValueError(tr("Type the start as YYYY-MM-DD HH:MM, not {text}").format(
+            text=repr(text))) from None
     return local.astimezone().astimezone(UTC)
 
 
@@ -39,11 +41,11 @@ class StartField(QWidget):
         super().__init__(parent)
         self.rules = ClinicRules()
         self.shown: datetime | None = None  # the start as last put on screen, to the second
-        self.started = QLineEdit(placeholderText="YYYY-MM-DD HH:MM")
-        self.started.setAccessibleName("Session started")
+        self.started = QLineEdit(placeholderText=tr("YYYY-MM-DD HH:MM"))
+        self.started.setAccessibleName(tr("Session started"))
         self.started.setMaximumWidth(170)
         self.late_reason = QLineEdit()
-        self.late_reason.setAccessibleName("Why the session is logged late")
+        self.late_reason.setAccessibleName(tr("Why the session is logged late"))
         self.error = FieldError(self.started, reserved=True)
         self.reason_error = FieldError(self.late_reason, reserved=True)
         layout = QHBoxLayout(self)
@@ -78,8 +80,9 @@ class StartField(QWidget):
         late = self.is_late()
         self.late_reason.setEnabled(late)  # not needed, not in the way: Tab skips it
         self.late_reason.setPlaceholderText(
-            "Logged late: why?" if late else
-            f"(a reason is asked when logged over {self.rules.late_entry_hours} h late)")
+            tr("Logged late: why?") if late else
+            tr("(a reason is asked when logged over {hours} h late)").format(
+                hours=self.rules.late_entry_hours))
         self.changed.emit()
 
     def reset(self) -> None:

@@ -12,7 +12,11 @@ from PySide6.QtWidgets import (
 )
 
 from models.storage.preferences import default_url
+from ui.language import tr
 from ui.widgets.file_dialogs import choose_file_to_save
+
+SQLITE = "sqlite:///"  # a database file's URL is this and its path
+DEFAULT_FILE = "laserlog.db"
 
 
 class DatabaseDialog(QDialog):
@@ -20,25 +24,25 @@ class DatabaseDialog(QDialog):
 
     def __init__(self, message: str, url: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("LaserLog – database")
+        self.setWindowTitle(tr("LaserLog – database"))
         self.message = QLabel(message)
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
         self.url_field = QLineEdit(url)
-        self.url_field.setAccessibleName("Database URL")
-        browse = QPushButton("&Choose SQLite file…")
-        default = QPushButton("Use this &PC's database")
+        self.url_field.setAccessibleName(tr("Database URL"))
+        browse = QPushButton(tr("&Choose SQLite file…"))
+        default = QPushButton(tr("Use this &PC's database"))
         row = QHBoxLayout()
         row.addWidget(browse)
         row.addWidget(default)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Retry
                                    | QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Retry).setText("&Open")
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Quit")
+        buttons.button(QDialogButtonBox.StandardButton.Retry).setText(tr("&Open"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("&Quit"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
-        layout.addWidget(QLabel("Database to open (sqlite:///PATH or "
-                                "postgresql://USER:PASSWORD@HOST/NAME):"))
+        layout.addWidget(QLabel(tr("Database to open (sqlite:///PATH or "
+                                   "postgresql://USER:PASSWORD@HOST/NAME):")))
         layout.addWidget(self.url_field)
         layout.addLayout(row)
         layout.addWidget(buttons)
@@ -54,7 +58,7 @@ class DatabaseDialog(QDialog):
 
     def _browse(self) -> None:
         path, _filter = choose_file_to_save(
-            self, "SQLite database file", "laserlog.db", "LaserLog database (*.db);;All files (*)",
-            confirm_overwrite=False)
+            self, tr("SQLite database file"), DEFAULT_FILE,
+            tr("LaserLog database (*.db);;All files (*)"), confirm_overwrite=False)
         if path is not None:
-            self.url_field.setText(f"sqlite:///{path}")
+            self.url_field.setText(SQLITE + str(path))

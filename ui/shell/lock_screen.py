@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from models.values.rows import Actor
+from ui.language import tr
 from ui.widgets.field_error import FieldError
 
 
@@ -21,24 +22,24 @@ class LockScreen(QWidget):
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.actor = actor
-        title = QLabel(f"LaserLog is locked.\n\nLocked for {actor.full_name}; "
-                       "the open session was saved.")
+        title = QLabel(tr("LaserLog is locked.\n\nLocked for {name}; the open session was "
+                          "saved.").format(name=actor.full_name))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title.setObjectName("lockTitle")
         self.username = QLineEdit(actor.username)
-        self.username.setAccessibleName("User name")
+        self.username.setAccessibleName(tr("User name"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Password")
+        self.password.setAccessibleName(tr("Password"))
         self.error = FieldError(self.password)
-        self.unlock_button = QPushButton("&Unlock")
+        self.unlock_button = QPushButton(tr("&Unlock"))
         self.unlock_button.setDefault(True)
-        hint = QLabel("Someone else can sign in here to take over this PC.")
+        hint = QLabel(tr("Someone else can sign in here to take over this PC."))
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("User name", self.username)
-        form.addRow("Password", self.password)
+        form.addRow(tr("User name"), self.username)
+        form.addRow(tr("Password"), self.password)
         form.addRow("", self.error)
         form.addRow("", self.unlock_button)
         form.addRow("", hint)

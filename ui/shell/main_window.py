@@ -28,6 +28,7 @@ from models.values.rows import Actor, SessionDetail
 from models.values.vocabulary import Role
 from models.workflow import session_logging
 from ui.equipment.import_dialog import ImportDialog
+from ui.language import tr
 from ui.services.messages import Messages
 from ui.services.tasks import TaskRunner
 from ui.session.session_form import SessionForm
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
         self.actor, self.settings = actor, settings
         self.sign_out_recorded = False
         self.signing_out = False  # File > Sign out, rather than Quit
-        self.setWindowTitle(f"LaserLog – {actor.full_name}")
+        self.setWindowTitle(tr("LaserLog – {name}").format(name=actor.full_name))
         self.tasks = TaskRunner(database, self._report, self)
         # Each role gets the screens it may use; the operations check again regardless. The
         # Log session form is built at once (the first screen of those who log sessions); the
@@ -83,13 +84,14 @@ class MainWindow(QMainWindow):
         self.tabs = ScreenTabs()
         self.tabs.currentChanged.connect(self._tab_shown)
         for name, title, action, screen in (
-                ("form", "&Log session", Action.LOG_SESSION, self.form),
-                ("review", "&Review queue", Action.REVIEW_SESSION, self._make_review),
-                ("incidents", "I&ncidents", Action.FILE_INCIDENT, self._make_incidents),
-                ("history", "&History", Action.VIEW_OWN_PATIENTS_SESSIONS, self._make_history),
-                ("due", "Courses &due", Action.PLAN_COURSE, self._make_due),
-                ("charts", "C&harts", Action.VIEW_ALL_SESSIONS, self.charts_page),
-                ("admin", "&Administration", Action.MANAGE_USERS, self._make_admin)):
+                ("form", tr("&Log session"), Action.LOG_SESSION, self.form),
+                ("review", tr("&Review queue"), Action.REVIEW_SESSION, self._make_review),
+                ("incidents", tr("I&ncidents"), Action.FILE_INCIDENT, self._make_incidents),
+                ("history", tr("&History"), Action.VIEW_OWN_PATIENTS_SESSIONS,
+                 self._make_history),
+                ("due", tr("Courses &due"), Action.PLAN_COURSE, self._make_due),
+                ("charts", tr("C&harts"), Action.VIEW_ALL_SESSIONS, self.charts_page),
+                ("admin", tr("&Administration"), Action.MANAGE_USERS, self._make_admin)):
             if screen is not None and may(actor, action):
                 self.tabs.add_screen(name, title, screen)
         self.lock_screen = LockScreen(actor)
@@ -131,23 +133,24 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
             return action
 
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(tr("&File"))
         if may(self.actor, Action.IMPORT_DEVICE_FILE):
-            add(file_menu, "&Import device file…", "Ctrl+I", self.open_import)
+            add(file_menu, tr("&Import device file…"), "Ctrl+I", self.open_import)
         file_menu.addSeparator()
         if self.form is not None:
-            add(file_menu, "&Unfinished sessions…", "Ctrl+Shift+U", self.open_drafts)
-        add(file_menu, "&Lock now", "Ctrl+L", self.lock)
-        add(file_menu, "Sign &out", "Ctrl+Shift+L", self.sign_out)
-        add(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-        view = self.menuBar().addMenu("&View")
+            add(file_menu, tr("&Unfinished sessions…"), "Ctrl+Shift+U", self.open_drafts)
+        add(file_menu, tr("Lan&guage…"), "", self.choose_language)
+        add(file_menu, tr("&Lock now"), "Ctrl+L", self.lock)
+        add(file_menu, tr("Sign &out"), "Ctrl+Shift+L", self.sign_out)
+        add(file_menu, tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        view = self.menuBar().addMenu(tr("&View"))
         for index in range(self.tabs.count()):
             add(view, self.tabs.tabText(index), f"Ctrl+{index + 1}",
                 lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
         if self.tabs.has("history"):
-            add(view, "&Refresh history", "F5", self._refresh_history)
+            add(view, tr("&Refresh history"), "F5", self._refresh_history)
         if may(self.actor, Action.VIEW_AUDIT):
-            add(view, "&Audit trail…", "Ctrl+Shift+A", self.open_audit_trail)
+            add(view, tr("&Audit trail…"), "Ctrl+Shift+A", self.open_audit_trail)
 
     # --- the screens, each built the first time it is wanted -------------------------------
     @property
@@ -347,6 +350,13 @@ class MainWindow(QMainWindow):
         self.audit_viewer = AuditViewer(self.tasks, self.actor, self)
         self.audit_viewer.open()
 
+    def choose_language(self) -> None:
+        """File > Language: this PC's language, from the next sign-in."""
+        from ui.shell.language_dialog import LanguageDialog
+
+        self.language_dialog = LanguageDialog(self.settings, self)
+        self.language_dialog.open()
+
     def open_import(self) -> None:
         """The standalone import window: new draft sessions for the patients in the file."""
         dialog = ImportDialog(self.tasks, self.actor, room=self.settings.room, parent=self)
@@ -360,8 +370,9 @@ class MainWindow(QMainWindow):
         elif isinstance(error, LaserLogError):
             self.messages.error(self, str(error))
         else:
-            self.messages.error(self, f"Something went wrong inside LaserLog ({error!r}). "
-                                      "What you typed is still on screen.")
+            self.messages.error(self, tr("Something went wrong inside LaserLog ({error}). What "
+                                         "you typed is still on screen.").format(
+                                             error=repr(error)))
 
     def _restore_state(self) -> None:
         geometry = QSettings().value("main_window/geometry")

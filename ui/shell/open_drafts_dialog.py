@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 from models.errors import LaserLogError, ValidationFailed
 from models.values.rows import Actor, SessionDetail
 from models.workflow import session_logging
+from ui.language import tr, tr_noop, trn
 from ui.records.supervisor_actions import ReasonDialog
 from ui.services.tasks import TaskRunner
 from ui.widgets.display import area_labels, local_time
 from ui.widgets.row_table import row_table
 
-COLUMNS = ("Patient", "Started", "Last saved", "Areas")
+COLUMNS = (tr_noop("Patient"), tr_noop("Started"), tr_noop("Last saved"), tr_noop("Areas"))
 
 
 def _last_saved(draft: SessionDetail) -> str:
@@ -50,11 +51,11 @@ class OpenDraftsDialog(QDialog):
         super().__init__(parent)
         self.tasks, self.actor = tasks, actor
         self.drafts = list(drafts)
-        self.setWindowTitle("Unfinished sessions")
+        self.setWindowTitle(tr("Unfinished sessions"))
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.table = row_table(COLUMNS)
-        self.table.setAccessibleName("Unfinished sessions")
+        self.table = row_table([tr(column) for column in COLUMNS])
+        self.table.setAccessibleName(tr("Unfinished sessions"))
         self.table.setTabKeyNavigation(False)  # Tab leaves the list for the buttons
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
@@ -63,12 +64,13 @@ class OpenDraftsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         buttons = QDialogButtonBox()
-        self.resume_button = QPushButton("&Resume")
+        self.resume_button = QPushButton(tr("&Resume"))
         self.resume_button.setDefault(True)  # Enter, from the list
-        self.void_button = QPushButton("&Void…")
+        self.void_button = QPushButton(tr("&Void…"))
         self.void_button.setAutoDefault(False)
-        self.void_button.setToolTip("Void the chosen draft (started by mistake, or for the "
-                                    "wrong patient); you give the reason. Nothing is deleted.")
+        self.void_button.setToolTip(tr("Void the chosen draft (started by mistake, or for the "
+                                       "wrong patient); you give the reason. Nothing is "
+                                       "deleted."))
         buttons.addButton(self.resume_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.void_button, QDialogButtonBox.ButtonRole.ActionRole)
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -89,16 +91,17 @@ class OpenDraftsDialog(QDialog):
     def _fill(self) -> None:
         count = len(self.drafts)
         self.intro.setText(
-            f"You have {count} unfinished session{'s' if count != 1 else ''}, the most "
-            "recently saved first. Resume one to carry on with it, or void one started by "
-            "mistake. Closing this keeps them all." if count else
-            "You have no unfinished sessions.")
+            trn("You have %n unfinished session, the most recently saved first. Resume one to "
+                "carry on with it, or void one started by mistake. Closing this keeps them all.",
+                "You have %n unfinished sessions, the most recently saved first. Resume one to "
+                "carry on with it, or void one started by mistake. Closing this keeps them all.",
+                count) if count else tr("You have no unfinished sessions."))
         self.table.setRowCount(count)
         for row, draft in enumerate(self.drafts):
             patient = draft.patient
             cells = (f"{patient.full_name} ({patient.identifier})",
                      local_time(draft.summary.started_at), _last_saved(draft),
-                     area_labels(tuple(a.area for a in draft.areas)) or "none yet")
+                     area_labels(tuple(a.area for a in draft.areas)) or tr("none yet"))
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         has_drafts = count > 0
@@ -123,8 +126,9 @@ class OpenDraftsDialog(QDialog):
         draft = self.chosen()
         if draft is None:
             return
-        ask = ReasonDialog(f"Void the draft for {draft.patient.full_name}", self)
-        ask.reason.setPlaceholderText("e.g. started for the wrong patient")
+        ask = ReasonDialog(tr("Void the draft for {name}").format(name=draft.patient.full_name),
+                           self)
+        ask.reason.setPlaceholderText(tr("e.g. started for the wrong patient"))
         self.reason_dialog = ask
         if ask.exec() != QDialog.DialogCode.Accepted:
             return
@@ -144,5 +148,5 @@ class OpenDraftsDialog(QDialog):
             return
         said = "; ".join(error.problems.values()) if isinstance(error, ValidationFailed) else (
             str(error))
-        self.error.setText(f"Not voided: {said}")
+        self.error.setText(tr("Not voided: {reason}").format(reason=said))
         self.error.show()

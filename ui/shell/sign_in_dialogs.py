@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from models.errors import LaserLogError, ValidationFailed
 from models.values.vocabulary import Role
+from ui.language import tr
 from ui.widgets.account_dialog import AccountDialog, password_field
 from ui.widgets.field_error import FieldError
 from ui.widgets.form_dialog import DIALOG_WIDTH
@@ -26,18 +27,21 @@ if TYPE_CHECKING:
     from models.storage.database import Database
     from models.values.rows import Actor
 
+FIRST_USERNAME = "admin"  # offered for the first administrator
+
 
 class FirstAdminDialog(AccountDialog):
     """Shown once, on an empty database: creates the first administrator."""
 
     def __init__(self, database: "Database", parent: QWidget | None = None) -> None:
-        super().__init__("LaserLog – first start", roles=False, parent=parent)
+        super().__init__(tr("LaserLog – first start"), roles=False, parent=parent)
         self.database = database
         self.actor: Actor | None = None
-        self.username.setText("admin")
-        self.form.addRow(QLabel(f"This database ({database.display_url}) has no users yet.\n"
-                                "Create the administrator who will add the clinic's staff."))
-        self._add_fields("Create administrator").accepted.connect(self.create_admin)
+        self.username.setText(FIRST_USERNAME)
+        self.form.addRow(QLabel(tr("This database ({url}) has no users yet.\nCreate the "
+                                   "administrator who will add the clinic's staff.").format(
+                                       url=database.display_url)))
+        self._add_fields(tr("Create administrator")).accepted.connect(self.create_admin)
 
     def create_admin(self) -> None:
         """Every problem at once: the name, the password's length, the two passwords."""
@@ -72,13 +76,13 @@ class LoginDialog(QDialog):
         self.database = database
         self.actor: Actor | None = None
         self.waiting_to_sign_in = False
-        self.setWindowTitle("LaserLog – sign in")
+        self.setWindowTitle(tr("LaserLog – sign in"))
         self.setMinimumWidth(DIALOG_WIDTH)
         self.username, self.password = QLineEdit(), password_field()
         self.new_password, self.repeat = password_field(), password_field()
-        for field, name in ((self.username, "User name"), (self.password, "Password"),
-                            (self.new_password, "New password"),
-                            (self.repeat, "Repeat new password")):
+        for field, name in ((self.username, tr("User name")), (self.password, tr("Password")),
+                            (self.new_password, tr("New password")),
+                            (self.repeat, tr("Repeat new password"))):
             field.setAccessibleName(name)
         self.error = FieldError(self.password)
         self.new_error, self.repeat_error = FieldError(self.new_password), FieldError(self.repeat)
@@ -88,13 +92,13 @@ class LoginDialog(QDialog):
         self.database_label = QLabel()
         self.show_url(database.display_url if database else url_shown)
         form.addRow(self.database_label)
-        form.addRow("User name", self.username)
-        form.addRow("Password", self.password)
+        form.addRow(tr("User name"), self.username)
+        form.addRow(tr("Password"), self.password)
         form.addRow("", self.error)
         form.addRow(self.change_note)
-        form.addRow("New password", self.new_password)
+        form.addRow(tr("New password"), self.new_password)
         form.addRow("", self.new_error)
-        form.addRow("Repeat new password", self.repeat)
+        form.addRow(tr("Repeat new password"), self.repeat)
         form.addRow("", self.repeat_error)
         self.buttons = QDialogButtonBox()
         # Added one by one: OR-ing the two flags loads the whole Qt namespace (20 ms of the
@@ -102,7 +106,7 @@ class LoginDialog(QDialog):
         for button in (QDialogButtonBox.StandardButton.Ok,
                        QDialogButtonBox.StandardButton.Cancel):
             self.buttons.addButton(button)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Sign in"))
         form.addRow(self.buttons)
         self._show_change(False)
         self.buttons.accepted.connect(self.sign_in)
@@ -114,7 +118,7 @@ class LoginDialog(QDialog):
         return self.form.isRowVisible(self.new_password)
 
     def show_url(self, shown: str) -> None:
-        self.database_label.setText(f"Database: {shown}")
+        self.database_label.setText(tr("Database: {url}").format(url=shown))
 
     def database_opened(self, database: "Database") -> None:
         self.database = database
@@ -127,15 +131,15 @@ class LoginDialog(QDialog):
         if shown:
             from models.access import accounts
 
-            self.change_note.setText(
-                "An administrator reset your password. Choose your own (at least "
-                f"{accounts.MIN_PASSWORD_LENGTH} characters) and type it twice; the temporary "
-                "one stops working.")
+            self.change_note.setText(tr(
+                "An administrator reset your password. Choose your own (at least {length} "
+                "characters) and type it twice; the temporary one stops working.").format(
+                    length=accounts.MIN_PASSWORD_LENGTH))
         for widget in (self.change_note, self.new_password, self.new_error, self.repeat,
                        self.repeat_error):
             self.form.setRowVisible(widget, shown)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            "Change password and sign in" if shown else "Sign in")
+            tr("Change password and sign in") if shown else tr("Sign in"))
         if not shown:
             for error in (self.new_error, self.repeat_error):
                 error.show_problem(None)
@@ -143,7 +147,7 @@ class LoginDialog(QDialog):
     def sign_in(self) -> None:
         if self.database is None:
             self.waiting_to_sign_in = True
-            self.error.show_problem("Opening the database…")  # then signs in by itself
+            self.error.show_problem(tr("Opening the database…"))  # then signs in by itself
             return
         from models.access import accounts
 

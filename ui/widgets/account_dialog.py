@@ -4,6 +4,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from models.errors import ValidationFailed
 from models.values.vocabulary import Role
+from ui.language import tr
 from ui.widgets.field_error import FieldError
 from ui.widgets.form_dialog import DIALOG_WIDTH
 
@@ -35,14 +36,14 @@ class AccountDialog(QDialog):
 
     def _add_fields(self, accept_text: str) -> QDialogButtonBox:
         form = self.form
-        form.addRow("User name", self.username)
+        form.addRow(tr("User name"), self.username)
         form.addRow("", self.errors["username"])
-        form.addRow("Full name", self.full_name)
+        form.addRow(tr("Full name"), self.full_name)
         if self.role is not None:
-            form.addRow("Role", self.role)
-        form.addRow("Password", self.password)
+            form.addRow(tr("Role"), self.role)
+        form.addRow(tr("Password"), self.password)
         form.addRow("", self.errors["password"])
-        form.addRow("Repeat password", self.repeat)
+        form.addRow(tr("Repeat password"), self.repeat)
         form.addRow("", self.errors["repeat"])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -56,7 +57,7 @@ class AccountDialog(QDialog):
         for error in self.errors.values():
             error.show_problem(None)
         if self.password.text() != self.repeat.text():
-            self.errors["repeat"].show_problem("The two passwords differ")
+            self.errors["repeat"].show_problem(tr("The two passwords differ"))
             return False
         return True
 

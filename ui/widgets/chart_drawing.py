@@ -10,7 +10,9 @@ import math
 
 import pyqtgraph as pg
 
+from models.language import decimal_separator
 from models.reading.chart_data import ChartData
+from ui.language import tr
 
 COLOURS = ((30, 90, 160), (214, 110, 20), (40, 150, 70), (170, 40, 50), (120, 80, 170),
            (20, 150, 160), (150, 120, 30), (90, 90, 90))
@@ -44,7 +46,7 @@ def draw_chart(plot: pg.PlotWidget, data: ChartData, lines: bool = False) -> lis
         axis.setTextPen(TEXT)
         axis.setPen(TEXT)
     item.getAxis("bottom").setHeight(44)  # room for staggered labels
-    item.setLabel("left", data.value_label + (" (%)" if data.percent else ""), color=TEXT)
+    item.getAxis("left").setLabel(data.value_label + (" (%)" if data.percent else ""), color=TEXT)
     if data.empty:
         return []
     bars = _lines(plot, data) if lines or data.marks else _bars(plot, data)
@@ -79,6 +81,10 @@ def _cut(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[:chars - 1].rstrip() + "…"
 
 
+def _number(value: float, form: str) -> str:
+    return format(value, form).replace(".", decimal_separator())
+
+
 def _bars(plot: pg.PlotWidget, data: ChartData) -> list[Bar]:
     found: list[Bar] = []
     width = GROUP_WIDTH / len(data.series)
@@ -87,7 +93,7 @@ def _bars(plot: pg.PlotWidget, data: ChartData) -> list[Bar]:
         plot.addItem(pg.BarGraphItem(x=xs, height=list(values), width=width * 0.9,
                                      brush=colour(n, len(data.series)), name=name))
         unit = " %" if data.percent else ""
-        found += [(x, v, f"{name}, {data.categories[i]}: {v:.3g}{unit}")
+        found += [(x, v, f"{name}, {data.categories[i]}: {_number(v, '.3g')}{unit}")
                   for i, (x, v) in enumerate(zip(xs, values, strict=True))]
     return found
 
@@ -100,12 +106,13 @@ def _lines(plot: pg.PlotWidget, data: ChartData) -> list[Bar]:
         shade = colour(n, len(data.series))
         plot.plot(xs, ys, pen=pg.mkPen(shade, width=2), symbol="o", symbolSize=8,
                   symbolBrush=shade, name=name)
-        found += [(x, y, f"{name}, {data.categories[x]}: {y:g}") for x, y in
+        found += [(x, y, f"{name}, {data.categories[x]}: {_number(y, 'g')}") for x, y in
                   zip(xs, ys, strict=True)]
     if data.marks:  # a ring around the point: the point itself stays in sight
         plot.addItem(pg.ScatterPlotItem(x=[m[0] for m in data.marks],
                                         y=[m[1] for m in data.marks], symbol="o", size=20,
                                         brush=None, pen=pg.mkPen((200, 0, 0), width=2.5),
-                                        name="with a reaction"))
-        found += [(x, y, f"{note} on {data.categories[x]}") for x, y, note in data.marks]
+                                        name=tr("with a reaction")))
+        found += [(x, y, tr("{note} on {day}").format(note=note, day=data.categories[x]))
+                  for x, y, note in data.marks]
     return found

@@ -20,6 +20,7 @@ from PySide6.QtGui import QAbstractFileIconProvider, QIcon, QImageReader, QPixma
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QGridLayout, QLabel, QWidget
 
 from models.storage.own_files import DatabaseFileRefused, refuse_database_file
+from ui.language import tr
 from ui.widgets.screen_fit import fit_to_screen
 
 PREVIEW = QSize(280, 280)
@@ -37,8 +38,9 @@ class NameOnlyIconProvider(QFileIconProvider):
 
     def type(self, info: QFileInfo) -> str:
         if info.isDir():
-            return "Folder"
-        return f"{info.suffix().upper()} file" if info.suffix() else "File"
+            return tr("Folder")
+        return tr("{suffix} file").format(suffix=info.suffix().upper()) if info.suffix() \
+            else tr("File")
 
 
 def documents_folder() -> Path:
@@ -83,8 +85,8 @@ class PhotoFileDialog(SafeFileDialog):
         super().__init__(parent, caption, folder, name_filters, QFileDialog.Option(0))
         self.setFileMode(QFileDialog.FileMode.ExistingFiles)
         self.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-        self.preview = QLabel("Choose a photo to see it here.")
-        self.preview.setAccessibleName("Preview")
+        self.preview = QLabel(tr("Choose a photo to see it here."))
+        self.preview.setAccessibleName(tr("Preview"))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setWordWrap(True)
         self.preview.setFixedWidth(PREVIEW.width())
@@ -97,11 +99,13 @@ class PhotoFileDialog(SafeFileDialog):
     def show_preview(self, name: str) -> None:
         path = Path(name)
         if not name or path.is_dir():
-            self.preview.setText("Choose a photo to see it here.")
+            self.preview.setText(tr("Choose a photo to see it here."))
             return
         if path.suffix.lower() not in self.PICTURES:
-            self.preview.setText(f"No preview of {path.suffix or 'this'} files here; the "
-                                 "photo is read when it is added.")
+            self.preview.setText(
+                tr("No preview of {suffix} files here; the photo is read when it is added.")
+                .format(suffix=path.suffix) if path.suffix else
+                tr("No preview of this file here; the photo is read when it is added."))
             return
         try:
             refuse_database_file(path, "preview")
@@ -115,7 +119,8 @@ class PhotoFileDialog(SafeFileDialog):
             reader.setScaledSize(size.scaled(PREVIEW, Qt.AspectRatioMode.KeepAspectRatio))
         image = reader.read()
         if image.isNull():
-            self.preview.setText(f"{path.name} cannot be shown: {reader.errorString()}")
+            self.preview.setText(tr("{name} cannot be shown: {problem}").format(
+                name=path.name, problem=reader.errorString()))
             return
         self.preview.setPixmap(QPixmap.fromImage(image))
 

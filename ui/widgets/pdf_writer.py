@@ -8,7 +8,9 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocum
 
 from models.clinic.consent_forms import SignedConsentRow
 from models.errors import LaserLogError
+from models.language import datetime_text
 from models.storage.atomic_files import written_in_place_of
+from ui.language import tr
 
 STYLE = "<style>body{font-family:sans-serif;font-size:9pt} th{text-align:left}</style>"
 
@@ -30,7 +32,7 @@ def write_document(document: QTextDocument, path: Path) -> None:
         document.print_(writer)
         del writer  # the file is complete once the writer is gone
         if not partial.exists() or partial.stat().st_size == 0:
-            raise LaserLogError(f"Cannot write {path}")
+            raise LaserLogError(tr("Cannot write {path}").format(path=path))
 
 
 def html_document(title: str, html: str) -> QTextDocument:
@@ -58,17 +60,19 @@ def write_consent_pdf(consent: SignedConsentRow, patient: str, path: Path) -> No
     """A signed consent as the patient signed it: the text, then who signed, when, the
     signature as drawn, the witness, and the SHA-256 it is kept under."""
     document = html_document(f"{consent.title} ({consent.version})", "")
-    signed_at = consent.signed_at.astimezone()
     body = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in consent.body.split("\n")
                    if paragraph.strip())
     signature = ("<p><img src='signature.png' width='240'></p>"
                  if add_image(document, "signature.png", consent.rendering)
-                 else "<p><i>(the signature cannot be drawn)</i></p>")
+                 else f"<p><i>{escape(tr('(the signature cannot be drawn)'))}</i></p>")
+    version = tr("Version {version}; patient {patient}").format(version=consent.version,
+                                                               patient=patient)
+    signed = tr("Signed by {name} on {moment}, witnessed by {witness}.").format(
+        name=consent.signer_name, moment=datetime_text(consent.signed_at),
+        witness=consent.witness)
+    voided = f" <b>{escape(tr('This consent was voided.'))}</b>" if consent.voided else ""
     document.setHtml(STYLE + (
-        f"<h2>{escape(consent.title)}</h2><p><small>Version {escape(consent.version)}; "
-        f"patient {escape(patient)}</small></p>{body}<hr>{signature}"
-        f"<p>Signed by {escape(consent.signer_name)} on {signed_at:%Y-%m-%d %H:%M}, "
-        f"witnessed by {escape(consent.witness)}."
-        + (" <b>This consent was voided.</b>" if consent.voided else "")
-        + f"</p><p><small>SHA-256 {escape(consent.sha256)}</small></p>"))
+        f"<h2>{escape(consent.title)}</h2><p><small>{escape(version)}</small></p>{body}<hr>"
+        f"{signature}<p>{escape(signed)}{voided}</p>"
+        f"<p><small>SHA-256 {escape(consent.sha256)}</small></p>"))
     write_document(document, path)

@@ -17,10 +17,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
+from models.language import date_text
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 from models.workflow import session_photos
-from models.workflow.session_photos import PhotoKind, PhotoRow
+from models.workflow.session_photos import PhotoRow
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 
 THUMB = QSize(120, 90)
@@ -53,8 +55,15 @@ class PhotoList(QListWidget):
         super().keyPressEvent(event)
 
 
+def kind_word(kind: str) -> str:
+    """A photo's kind as a caption reads it, inside a line: before, after, progress."""
+    words = {"before": tr("before", "photo kind"), "after": tr("after", "photo kind"),
+             "progress": tr("progress", "photo kind")}
+    return words.get(kind, kind)
+
+
 def caption(photo: PhotoRow) -> str:
-    return f"{Area(photo.area).label} · {PhotoKind(photo.kind).label.lower()} · {photo.pose}"
+    return f"{Area(photo.area).label} · {kind_word(photo.kind)} · {photo.pose}"
 
 
 def pixmap_of(data: bytes, size: QSize = THUMB) -> QPixmap:
@@ -80,20 +89,22 @@ def voided_look(pixmap: QPixmap) -> QPixmap:
     font.setBold(True)
     font.setPixelSize(max(12, grey.height() // 4))
     painter.setFont(font)
-    painter.drawText(grey.rect(), Qt.AlignmentFlag.AlignCenter, "VOID")
+    painter.drawText(grey.rect(), Qt.AlignmentFlag.AlignCenter, tr("VOID"))
     painter.end()
     return grey
 
 
 def photo_item(photo: PhotoRow, dated: bool = True) -> QListWidgetItem:
     """A photo's entry: its day (when ``dated``), area, kind and pose; voided said too."""
-    day = f"{photo.session_started_at.astimezone():%Y-%m-%d}\n" if dated else ""
-    item = QListWidgetItem(day + caption(photo)
-                           + (f"\nvoided: {photo.void_reason}" if photo.voided else ""))
+    day = f"{date_text(photo.session_started_at.astimezone().date())}\n" if dated else ""
+    voided = "\n" + tr("voided: {reason}").format(reason=photo.void_reason) \
+        if photo.voided else ""
+    item = QListWidgetItem(day + caption(photo) + voided)
     item.setData(Qt.ItemDataRole.UserRole, photo.id)
-    item.setToolTip(f"{caption(photo)}, {photo.width} × {photo.height}, added by "
-                    f"{photo.added_by}" + (f"; voided: {photo.void_reason}" if photo.voided
-                                           else ""))
+    tip = tr("{caption}, {width} × {height}, added by {user}; voided: {reason}") \
+        if photo.voided else tr("{caption}, {width} × {height}, added by {user}")
+    item.setToolTip(tip.format(caption=caption(photo), width=photo.width, height=photo.height,
+                               user=photo.added_by, reason=photo.void_reason))
     return item
 
 

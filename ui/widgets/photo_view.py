@@ -12,9 +12,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.language import date_text
 from models.values.rows import Actor
 from models.workflow import session_photos
 from models.workflow.session_photos import PhotoRow
+from ui.language import tr
 from ui.services.tasks import TaskRunner
 from ui.widgets.photo_thumbnails import caption, chosen_photo, voided_look
 from ui.widgets.screen_fit import fit_to_screen
@@ -53,13 +55,17 @@ class PhotoViewDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.photo = photo
-        day = f"{photo.session_started_at.astimezone():%Y-%m-%d}"
-        self.setWindowTitle(f"Photo of {day}: {caption(photo)}")
+        day = date_text(photo.session_started_at.astimezone().date())
+        self.setWindowTitle(tr("Photo of {day}: {caption}").format(day=day,
+                                                                   caption=caption(photo)))
         self.view = ScaledPhoto()
-        self.view.setAccessibleName("The photo")
-        self.note = QLabel(f"{day} · {caption(photo)} · {photo.width} × {photo.height} px, "
-                           f"added by {photo.added_by}"
-                           + (f" · VOIDED: {photo.void_reason}" if photo.voided else ""))
+        self.view.setAccessibleName(tr("The photo"))
+        note = tr("{day} · {caption} · {width} × {height} px, added by {user} · VOIDED: "
+                  "{reason}") if photo.voided else \
+            tr("{day} · {caption} · {width} × {height} px, added by {user}")
+        self.note = QLabel(note.format(day=day, caption=caption(photo), width=photo.width,
+                                       height=photo.height, user=photo.added_by,
+                                       reason=photo.void_reason))
         self.note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -10,6 +10,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSiz
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
+from ui.language import tr
+
 Stroke = list[tuple[float, float]]
 RENDERING = QSize(600, 200)
 
@@ -61,7 +63,7 @@ class SignaturePad(QWidget):
         # The size it renders at: a signature keeps its shape from the box to the record.
         self.setFixedSize(RENDERING)
         self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setAccessibleName("Signature: sign here with a finger, pen or the mouse")
+        self.setAccessibleName(tr("Signature: sign here with a finger, pen or the mouse"))
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
 
     def strokes(self) -> list[Stroke]:
@@ -102,7 +104,7 @@ class SignaturePad(QWidget):
         painter.setPen(QPen(QColor("#8a96a3"), 1, Qt.PenStyle.DashLine))
         baseline = int(self.height() * 0.75)
         painter.drawLine(16, baseline, self.width() - 16, baseline)
-        painter.drawText(16, baseline + 18, "Sign above the line")
+        painter.drawText(16, baseline + 18, tr("Sign above the line"))
         painter.setPen(QPen(QColor("#5b6b7c"), 1))
         painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
         draw_strokes(painter, self._strokes, QRectF(self.rect()), 2.5)

@@ -9,11 +9,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from ui.language import tr, tr_noop
+
 TRACE_TITLES = {
-    "delivered_fluence_j_cm2": "Delivered fluence (J/cm²)",
-    "delivered_energy_j": "Delivered energy (J)",
-    "skin_temperature_c": "Skin temperature (°C)",
-    "impedance_ohm": "Impedance (Ω)",
+    "delivered_fluence_j_cm2": tr_noop("Delivered fluence (J/cm²)"),
+    "delivered_energy_j": tr_noop("Delivered energy (J)"),
+    "skin_temperature_c": tr_noop("Skin temperature (°C)"),
+    "impedance_ohm": tr_noop("Impedance (Ω)"),
 }
 PLOT_HEIGHT = 160
 
@@ -30,12 +32,12 @@ class TracePlots(pg.GraphicsLayoutWidget):  # type: ignore[misc]
     def __init__(self, channels: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setBackground("w")
-        self.setAccessibleName("Per-pulse traces")
+        self.setAccessibleName(tr("Per-pulse traces"))
         self.curves: dict[str, pg.PlotDataItem] = {}
         first = None
         for channel in (c for c in TRACE_TITLES if c in channels):
-            plot = self.addPlot(title=TRACE_TITLES[channel])
-            plot.setLabel("bottom", "seconds since the first pulse")
+            plot = self.addPlot(title=tr(TRACE_TITLES[channel]))
+            plot.getAxis("bottom").setLabel(tr("seconds since the first pulse"))
             self.curves[channel] = plot.plot(
                 [], [], pen=None, symbol="o", symbolSize=3, symbolPen=None,
                 symbolBrush=(30, 90, 160, 160))

@@ -25,7 +25,7 @@ def test_events_name_the_person_the_patient_the_day_and_the_areas(database, supe
         rows = audit_trail.find_events(db, supervisor, session_uuid=str(logged.summary.uuid))
     assert [row.what for row in rows] == ["Completed and signed", "Started a session"]
     day = logged.summary.started_at.astimezone()
-    assert rows[0].record == f"Session of Ana Lima (AU-1), {day:%d %b %Y %H:%M}: Neck, Cheeks"
+    assert rows[0].record == f"Session of Ana Lima (AU-1), {day:%Y-%m-%d %H:%M}: Neck, Cheeks"
     assert rows[0].person == "Tess Tech"
     assert "status: 'draft' → 'completed'" in rows[0].changes
 

@@ -197,6 +197,6 @@ def test_stray_pulses_are_counted_from_the_device_and_every_imported_file(
     with database.read() as db:
         (item,) = review_queue.queue_page(db, supervisor).items
         detail = history.load_session(db, draft.summary.id)
-    assert item.flags == ("6 pulse(s) off their setting or on hot skin "
+    assert item.flags == ("6 pulses off their setting or on hot skin "
                           "(2 from the connected device, 4 from imported files)",)
     assert sum(batch.flagged_pulses for batch in detail.imports) == 4

@@ -39,8 +39,8 @@ def test_the_first_session_opens_a_default_course_and_each_counts(
     assert neck.describe(TODAY).startswith("Neck: session 3 of 6 · every 21 days · last ")
     assert neck.next_due == TODAY and jaw.next_due == TODAY - timedelta(days=21)
     assert neck.too_soon(TODAY) is None
-    assert "only 0 day(s) since the last session" in jaw.too_soon(TODAY - timedelta(days=42))
-    assert "only 7 day(s)" in neck.too_soon(TODAY - timedelta(days=14))
+    assert "only 0 days since the last session" in jaw.too_soon(TODAY - timedelta(days=42))
+    assert "only 7 days" in neck.too_soon(TODAY - timedelta(days=14))
 
 
 def test_draft_and_voided_sessions_do_not_count(database, technician, supervisor, device,

@@ -46,7 +46,7 @@ def test_a_rule_is_listed_corrected_and_retired_and_then_no_longer_applies(
         (rule,) = patch_tests.list_rules(db, admin)
         assert patch_tests.patches_missing(db, patient.id, other.id, ["neck"],
                                            date.today()) == {}
-    assert (rule.describe(), rule.state) == ("Acme Lumo (SN-2), neck", "Retired")
+    assert (rule.describe(), rule.state) == ("Acme Lumo (SN-2), Neck", "Retired")
     with pytest.raises(ValidationFailed, match="retired"), database.write() as db:
         patch_tests.edit_rule(db, admin, rule.id, device.id, None)
     with pytest.raises(Exception, match="never"), database.write() as db:

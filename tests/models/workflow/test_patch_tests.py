@@ -44,7 +44,7 @@ def test_a_required_patch_stops_completion_until_read_without_reaction(
         patch_tests.read_test_patch(db, technician, patch.id, TODAY - timedelta(days=2),
                                     PatchResult.NO_REACTION)
     assert early.value.problems["read_on"] == (
-        f"Read it at least 2 day(s) after it was done: on or after "
+        f"Read it at least 2 days after it was done: on or after "
         f"{TODAY - timedelta(days=1):%Y-%m-%d}")
     with database.write() as db:
         read = patch_tests.read_test_patch(db, technician, patch.id, TODAY,

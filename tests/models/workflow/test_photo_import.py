@@ -77,10 +77,10 @@ BAD = {  # file -> what its one line says
     "notes.txt": "the name does not match the pattern",
     f"A-1_chin_{TODAY}.jpg": "'chin' is not an area LaserLog knows",
     "A-1_neck_2026-02-30.jpg": "'2026-02-30' is not a date",
-    f"A-1_neck_{TODAY}_back.jpg": "'back' is not a pose of neck (front, left 45°, right 45°",
+    f"A-1_neck_{TODAY}_back.jpg": "'back' is not a pose of Neck (front, left 45°, right 45°",
     f"Z-9_neck_{TODAY}.jpg": "no patient has the identifier Z-9",
     f"A-1_neck_{YESTERDAY}.jpg": f"patient A-1 has no session on {YESTERDAY}",
-    f"A-1_knees_{TODAY}.jpg": f"your draft of {TODAY} for patient A-1 has no knees area",
+    f"A-1_knees_{TODAY}.jpg": f"your draft of {TODAY} for patient A-1 has no Knees area",
     f"B-2_neck_{TODAY}.jpg": "is signed; only a supervisor adds photos to it, by an amendment",
     f"C-3_neck_{TODAY}.jpg": "you do not treat patient C-3",
     f"A-1_neck_{TODAY}_right45.jpg": "is not a photo LaserLog can read",
@@ -234,7 +234,7 @@ def test_what_photos_export_writes_reads_back_in(database, technician, register_
     draft_with_photos(database, technician, patient, device, photos=())
     report = import_photos(database, technician, tmp_path / "out", dry_run=True)
     assert sorted(o.message.split(", ", 2)[2] for o in report.placed) == [
-        "neck, after, front", "neck, before, front", "neck, before, left 45°"]
+        "Neck, After, front", "Neck, Before, front", "Neck, Before, left 45°"]
 
 
 def test_a_file_name_is_read_against_the_clinics_own_poses(database, admin, technician, clinic,
@@ -246,7 +246,7 @@ def test_a_file_name_is_read_against_the_clinics_own_poses(database, admin, tech
                                 f"A-1_neck_{TODAY}_before_left-45.jpg": jpeg()})
     report = import_photos(database, technician, folder)
     assert [o.file for o in report.placed] == [f"A-1_neck_{TODAY}_before_Chin-Up.jpg"]
-    assert "'left-45' is not a pose of neck (front, chin up, other)" in \
+    assert "'left-45' is not a pose of Neck (front, chin up, other)" in \
         report.problems[0].message
     with database.read() as db:
         assert [p.pose for p in session_photos.session_photos(db, technician, draft_id)] == [
@@ -285,7 +285,7 @@ def test_a_supervisor_adds_older_photos_to_signed_sessions_one_amendment_each(
     problems = {o.file: o.message for o in report.problems}
     assert "the same photo as another file" in problems[f"B-2_neck_{TODAY}_after_right-45.jpg"]
     assert "damaged or cut off" in problems[f"B-2_neck_{TODAY}_before_left-45.jpg"]
-    assert "did not treat the knees" in problems[f"B-2_knees_{TODAY}.jpg"]
+    assert "did not treat Knees" in problems[f"B-2_knees_{TODAY}.jpg"]
     assert _stored(database) == (2, 2, 2)
     with database.read() as db:
         session = db.get(TreatmentSession, signed_id)

@@ -54,7 +54,7 @@ def test_consent_in_the_future_and_an_open_checklist_are_named():
                         checklist=SCREENED.checklist - {ChecklistItem.PATIENT_EYEWEAR})
     problems = problems_for_treatment(screening, TODAY)
     assert "in the future" in problems["screening.consent_signed_on"]
-    assert problems["screening.checklist"].endswith("eyewear on the patient")
+    assert problems["screening.checklist"].endswith("Eyewear on the patient")
     empty = problems_for_treatment(replace(CONSENTED, fitzpatrick=None, consent_version=" ",
                                            consent_signed_on=None), TODAY)
     assert empty == {"screening.fitzpatrick": "Choose the patient's Fitzpatrick skin type",

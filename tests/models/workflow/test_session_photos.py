@@ -130,7 +130,7 @@ def test_a_photo_must_name_a_pose_of_its_area(database, technician, neck_draft):
     with pytest.raises(ValidationFailed) as refused, database.write() as db:
         session_photos.add_photo(db, technician, draft_id, "neck", "before", "palms",
                                  clean_image(jpeg()))
-    assert "not a pose of neck" in refused.value.problems["photo.pose"]
+    assert "not a pose of Neck" in refused.value.problems["photo.pose"]
 
 
 def test_the_clinic_keeps_its_own_poses_and_photos_taken_keep_theirs(
@@ -156,7 +156,7 @@ def test_the_clinic_keeps_its_own_poses_and_photos_taken_keep_theirs(
         assert (event.entity_id, json.loads(event.old_values), json.loads(event.new_values)) == (
             "poses.neck", {"poses": ["front", "left 45°", "right 45°"]},
             {"poses": ["front", "left 90°", "chin up"]})
-    with pytest.raises(ValidationFailed, match="not a pose of neck"), database.write() as db:
+    with pytest.raises(ValidationFailed, match="not a pose of Neck"), database.write() as db:
         session_photos.add_photo(db, technician, draft_id, "neck", "before", "right 45°",
                                  clean_image(jpeg()))
     with database.write() as db:
@@ -200,7 +200,7 @@ def test_before_photos_the_clinic_requires_stop_completion(database, admin, tech
         clinic_settings.change_setting(db, admin, "before_photos_per_area", 1)
     with database.read() as db:
         problems = session_logging.completion_problems(db, technician, draft_id, entry)
-    assert problems["areas.neck.photos"] == "Neck: 1 before photo(s) needed, 0 taken"
+    assert problems["areas.neck.photos"] == "Neck: 1 before photo needed, 0 taken"
     with database.write() as db:
         session_photos.add_photo(db, technician, draft_id, "neck", "before", "front",
                                  clean_image(jpeg()))

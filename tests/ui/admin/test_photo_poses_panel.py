@@ -58,8 +58,8 @@ def test_an_areas_poses_are_changed_and_brought_back_to_the_defaults(qtbot, data
     click_row(qtbot, poses.table, neck)
     click(qtbot, poses.default_button)  # asked first: the clinic's list would be gone
     assert admin_window.messages.shown[-1] == (
-        "Offer neck's poses as LaserLog lists them (front, left 45°, right 45°)? The clinic's "
-        "list (front, chin up) stays in the audit trail only.")
+        "Offer the poses for Neck as LaserLog lists them (front, left 45°, right 45°)? The "
+        "clinic's list (front, chin up) stays in the audit trail only.")
     qtbot.waitUntil(lambda: cells(poses.table)[neck][1] == "LaserLog's default", timeout=10_000)
     assert view.message.text() == ("Neck has the default poses again: front, left 45°, "
                                    "right 45°.")

@@ -46,7 +46,7 @@ def test_pulses_are_drawn_live_and_saved_into_the_draft_read_only(qtbot, window,
     assert "All pulses delivered" in dialog.status.text()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: set(form.areas.locked) == {"cheeks", "neck"}, timeout=10_000)
-    qtbot.waitUntil(lambda: "arameters of 2 area(s) filled from the device" in
+    qtbot.waitUntil(lambda: "arameters of 2 areas filled from the device" in
                     form.status.text(), timeout=10_000)
     assert form.areas.rows["neck"].fields["fluence_j_cm2"].isReadOnly()
     assert not form.connect_button.isEnabled()

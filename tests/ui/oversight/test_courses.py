@@ -43,7 +43,7 @@ def test_the_form_shows_the_course_and_warns_when_too_soon(qtbot, window, databa
     assert "Neck: session 2 of 6 · every 21 days" in text
     assert "Hands: first session; completing it starts a course of 6" in text
     assert form.course.warning.isVisible()
-    assert "only 9 day(s) since the last session" in form.course.warning.text()
+    assert "only 9 days since the last session" in form.course.warning.text()
 
     form.course.plan_button.setFocus()
     qtbot.keyClick(form.course.plan_button, Qt.Key.Key_Space)
@@ -75,7 +75,7 @@ def test_the_due_tab_lists_overdue_patients_in_red(qtbot, window, database, tech
     qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=10_000)
     assert table.item(0, 0).text() == "Cleo Diaz (CO-1)"
     assert table.item(0, 2).text() == "2 of 6"
-    assert table.item(0, 5).text().endswith("(9 day(s) overdue)")
+    assert table.item(0, 5).text().endswith("(9 days overdue)")
     assert table.item(0, 5).foreground().color().red() == 170
     assert "1 overdue" in window.due.summary.text()
 

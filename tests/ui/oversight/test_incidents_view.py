@@ -74,7 +74,7 @@ def test_an_incident_is_read_filed_with_feedback_and_read_again(
     assert view.table.item(0, 1).text() == "Ada Roth (AE-1)"
     assert view.table.item(0, 2).text() == "Blistering" and view.table.item(0, 3).text() == "3"
     assert view.table.item(0, 6).text() == "awaiting report"
-    assert "1 incident(s) await a report; 0 overdue" in view.summary.text()
+    assert "1 incident awaits a report; 0 overdue" in view.summary.text()
 
     click(qtbot, view.read_button)
     qtbot.waitUntil(lambda: view.reader is not None and view.reader.isVisible(),
@@ -155,7 +155,7 @@ def test_an_incident_is_due_from_the_session_it_happened_in(
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=10_000)
     assert view.table.item(0, 6).text() == "OVERDUE"
     assert view.table.item(0, 1).foreground() == OVERDUE
-    assert "1 incident(s) await a report; 1 overdue" in view.summary.text()
+    assert "1 incident awaits a report; 1 overdue" in view.summary.text()
     with database.read() as db:
         detail = history.load_session(db, done.summary.id)
     due = view.incidents[0].due_at

@@ -87,7 +87,7 @@ def test_the_worst_reactions_come_first_each_grade_in_its_own_readable_colour(
         "Burn 4", "Pigment change: hyper 3", "Blistering 3", "Redness / erythema 2",
         "Redness / erythema 1", "–"]
     assert queue.items[0].session_id == ids["Fay Four"]
-    assert queue.summary.text() == "6 session(s) await sign-off; 4 flagged."
+    assert queue.summary.text() == "6 sessions await sign-off; 4 flagged."
 
     # grades 4, 3 and 2 each in a colour of their own, with text that reads on it (WCAG AA)
     backgrounds = {}
@@ -119,7 +119,7 @@ def test_pages_are_read_as_the_list_scrolls_to_its_end(qtbot, database, technici
     model.page_size = 4
     main.show()
     qtbot.mouseClick(queue.refresh_button, Qt.MouseButton.LeftButton)  # logged since it opened
-    qtbot.waitUntil(lambda: "30 session(s) await sign-off" in queue.summary.text(),
+    qtbot.waitUntil(lambda: "30 sessions await sign-off" in queue.summary.text(),
                     timeout=10_000)  # counted
     qtbot.wait(500)  # Qt reads pages until the rows fill the list, and no further
     first = model.rowCount()
@@ -139,7 +139,7 @@ def test_pages_are_read_as_the_list_scrolls_to_its_end(qtbot, database, technici
     rest = [f"Patient {n:02d}" for n in range(30) if n % 5]
     assert [item.session_id for item in queue.items] == [ids[name] for name in
                                                           flagged_first + rest]
-    assert queue.summary.text() == "30 session(s) await sign-off; 6 flagged."
+    assert queue.summary.text() == "30 sessions await sign-off; 6 flagged."
 
 
 def test_the_unflagged_shown_are_signed_off_and_the_queue_reads_again(
@@ -153,10 +153,10 @@ def test_the_unflagged_shown_are_signed_off_and_the_queue_reads_again(
     qtbot.mouseClick(queue.refresh_button, Qt.MouseButton.LeftButton)  # logged since it opened
     qtbot.waitUntil(lambda: queue.model.rowCount() == 3, timeout=10_000)
     qtbot.mouseClick(queue.sign_all_button, Qt.MouseButton.LeftButton)
-    assert main.messages.shown[-1] == "Sign off the 2 unflagged session(s) shown as reviewed?"
+    assert main.messages.shown[-1] == "Sign off the 2 unflagged sessions shown as reviewed?"
     qtbot.waitUntil(lambda: queue.model.rowCount() == 1, timeout=10_000)
     assert queue.items[0].patient == "Ben Red (RQ-1)"
-    assert queue.summary.text() == "1 session(s) await sign-off; 1 flagged."
+    assert queue.summary.text() == "1 session awaits sign-off; 1 flagged."
     assert not queue.sign_all_button.isEnabled()
 
 

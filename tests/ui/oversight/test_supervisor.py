@@ -159,7 +159,7 @@ def test_the_review_queue_signs_off_with_one_key_and_a_confirmation(qtbot, super
                                                                     database, completed):
     queue = supervisor_window.review
     qtbot.waitUntil(lambda: queue.model.rowCount() == 1, timeout=10_000)
-    assert queue.summary.text() == "1 session(s) await sign-off; 0 flagged."
+    assert queue.summary.text() == "1 session awaits sign-off; 0 flagged."
     queue.table.setFocus()
     qtbot.keyClick(queue.table, Qt.Key.Key_S)
     qtbot.waitUntil(lambda: queue.model.rowCount() == 0, timeout=10_000)

@@ -134,8 +134,8 @@ def test_every_kind_of_field_is_amended_seen_before_and_after_then_signed(
 
     assert dialog.pages.currentIndex() == SIGN  # nothing is saved before the signature
     shown = dialog.changes_view.toPlainText()
-    for expected in ("Duration", "30.5 min", "45 min", "Area: Neck", "fluence 30 J/cm²",
-                     "fluence 28 J/cm²", "Reaction: Swelling / oedema", "around the jaw",
+    for expected in ("Duration", "30.5 min", "45 min", "Area: Neck", "Fluence 30 J/cm²",
+                     "Fluence 28 J/cm²", "Reaction: Swelling / oedema", "around the jaw",
                      "Anaesthetic", "Lidocaine 4%", "Screening: contraindications",
                      "tan noted late", "Notes", "Room"):
         assert expected in shown, expected
@@ -273,4 +273,4 @@ def test_an_amendment_that_added_photos_says_which():
     added = {"area": "neck", "kind": "after", "pose": "left 45°", "sha256": "ab" * 32}
     found = changes({"photos": []}, {"photos": [added, added | {"kind": "before"}]})
     assert [(c.what, c.before, c.after) for c in found] == [
-        ("Photos", "none added", "neck, after, left 45°; neck, before, left 45°")]
+        ("Photos", "none added", "Neck, after, left 45°; Neck, before, left 45°")]

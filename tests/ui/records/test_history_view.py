@@ -71,7 +71,7 @@ def test_the_filter_bar_recounts_and_rereads(qtbot, view, database):
     qtbot.keyClicks(bar.search, "Room 2")
     expected = everything(database, HistoryFilter(search="Room 2"))
     qtbot.waitUntil(lambda: view.model.rowCount() == len(expected)
-                    and f"{len(expected):,} session(s) found" in view.found.text(),
+                    and view.found.text().startswith(f"{len(expected)} session"),
                     timeout=10_000)
     assert 0 < len(expected) < SESSIONS
     assert shown_id(qtbot, view, 0) == expected[0]

@@ -61,7 +61,7 @@ def test_the_pdf_of_a_session_with_photos_holds_them_and_its_consent(
     shown = "".join(photos_html(document, printout.photos, printout.voided_photos)
                     + consent_html(document, consent))
     assert "Neck – before – front" in shown and "Neck – before – left 45°" in shown
-    assert "1 voided photo(s)" in shown and "(the thumbnail cannot be drawn)" not in shown
+    assert "1 voided photo is kept" in shown and "(the thumbnail cannot be drawn)" not in shown
     assert f"version {consent.version}: signed by Pat Doe on " in shown
     assert f"{consent.signed_at.astimezone():%Y-%m-%d}" in shown
 

@@ -55,7 +55,7 @@ def test_pregnancy_stops_the_session_and_says_so(qtbot, window, database):
 
     qtbot.mouseClick(form.complete_button, Qt.MouseButton.LeftButton)
     assert "cannot be completed" in form.screening.hard_stop.text()
-    assert "1 thing(s) to correct" in form.status.text()
+    assert "1 thing to correct" in form.status.text()
     qtbot.wait(300)
     assert status(database, form).summary.status == "draft"
 

@@ -23,7 +23,7 @@ def test_a_session_completed_in_another_room_appears_within_two_seconds(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(window.listener.listening.is_set, timeout=10_000)
-    qtbot.waitUntil(lambda: "0 session(s) found" in window.history.found.text(),
+    qtbot.waitUntil(lambda: "0 sessions found" in window.history.found.text(),
                     timeout=10_000)
 
     room_3 = open_database(database_url)  # another PC, its own connection

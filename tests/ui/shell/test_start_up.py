@@ -64,5 +64,5 @@ def test_screens_not_shown_are_built_when_first_shown(qtbot, database, technicia
     history = window.tabs.built("history")
     assert history is not None and window.tabs.widget(index) is history
     assert window.tabs.currentWidget() is history and window.history is history
-    qtbot.waitUntil(lambda: "session(s) found" in history.found.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "found, newest first" in history.found.text(), timeout=10_000)
     window.close()
