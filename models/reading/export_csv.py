@@ -20,8 +20,8 @@ COLUMNS = (
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Areas and reactions as the screens name them (the codes stay in the FHIR export).
-AREA_LABELS = {area.value: area.label for area in Area}
-REACTION_LABELS = {kind.value: kind.label for kind in ReactionKind}
+AREA_LABELS = {area.value: area.source_label for area in Area}
+REACTION_LABELS = {kind.value: kind.source_label for kind in ReactionKind}
 
 
 def spreadsheet_safe(value: str) -> str:

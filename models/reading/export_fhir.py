@@ -77,7 +77,7 @@ def device_resource(device: DeviceRow) -> dict[str, Any]:
         "serialNumber": device.serial,
         "manufacturer": device.make,
         "deviceName": [{"name": device.model, "type": "model-name"}],
-        "type": {"text": DeviceKind(device.kind).label},
+        "type": {"text": DeviceKind(device.kind).source_label},
     }
 
 
@@ -96,15 +96,15 @@ def procedure_resource(detail: SessionDetail, patient: UUID) -> dict[str, Any]:
         "subject": _ref("Patient", patient),
         "performedPeriod": period,
         "performer": [{"actor": _ref("Practitioner", practitioner_uuid(s.technician))}],
-        "bodySite": [{"text": Area(a.area).label} for a in detail.areas],
+        "bodySite": [{"text": Area(a.area).source_label} for a in detail.areas],
         "outcome": {"text": "Reactions recorded" if graded else "No reactions recorded"},
     }
     if detail.device is not None:
         resource["usedReference"] = [_ref("Device", device_uuid(detail.device))]
     if graded:
         resource["complication"] = [
-            {"text": f"{ReactionKind(r.kind).label}, grade {r.grade} "
-                     f"({ReactionOnset(r.onset).label.lower()})" + (f": {r.note}" if r.note
+            {"text": f"{ReactionKind(r.kind).source_label}, grade {r.grade} "
+                     f"({ReactionOnset(r.onset).source_label.lower()})" + (f": {r.note}" if r.note
                                                                     else "")}
             for r in graded]
     notes = [text for text in (detail.notes, detail.void_reason and
@@ -124,7 +124,7 @@ def observations(detail: SessionDetail, patient: UUID) -> Iterator[dict[str, Any
                 if value is None:
                     continue
                 spec = SETTINGS_BY_KEY[key]
-                label = f"{spec.label}, pass {number}" if number else spec.label
+                label = f"{spec.source_label}, pass {number}" if number else spec.source_label
                 resource: dict[str, Any] = {
                     "resourceType": "Observation",
                     "id": str(uuid5(NAMESPACE, f"{procedure}:{area.area}:{number}:{key}")),
@@ -134,7 +134,7 @@ def observations(detail: SessionDetail, patient: UUID) -> Iterator[dict[str, Any
                     "subject": _ref("Patient", patient),
                     "partOf": [_ref("Procedure", procedure)],
                     "effectiveDateTime": detail.summary.started_at.isoformat(),
-                    "bodySite": {"text": Area(area.area).label},
+                    "bodySite": {"text": Area(area.area).source_label},
                     "valueQuantity": {"value": value, "unit": spec.unit, "system": UCUM,
                                       "code": UNIT_CODES[spec.unit]},
                 }
@@ -161,7 +161,7 @@ def media_resources(db: Session, detail: SessionDetail, patient: UUID
 
 def media_resource(photo: SessionPhoto, thumbnail: bytes, procedure: UUID, patient: UUID,
                    technician: str, session_voided: bool = False) -> dict[str, Any]:
-    area, kind = Area(photo.area).label, photo.kind.capitalize()
+    area, kind = Area(photo.area).source_label, photo.kind.capitalize()
     shown = f"{kind} photo, {area.lower()}" + (f", {photo.pose}" if photo.pose else "")
     sha1 = hashlib.sha1(thumbnail, usedforsecurity=False).digest()  # FHIR's Attachment.hash
     return {

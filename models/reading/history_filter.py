@@ -171,7 +171,7 @@ def technician_id(db: Session, name: str) -> int:
 def area_code(text: str) -> str:
     """An area by its code or its label, for the command line's --area."""
     for area in Area:
-        if text.lower() in (area.value, area.label.lower()):
+        if text.lower() in (area.value, area.label.lower(), area.source_label.lower()):
             return area.value
     raise LaserLogError(_("No treated area {area}; the areas are: {areas}").format(
         area=repr(text), areas=", ".join(area.value for area in Area)))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from devices.simulated.live_session import LiveRecording, Playback, delivered_channel, planned_areas
 from devices.simulated.treatment_device import SimulatedDevice, SimulatedPulse
-from models.language import decimal_separator, number_text
+from models.language import number_text, short_number_text
 from models.values.parameters import FORM_FIELDS
 from models.values.rows import Actor, DeviceRow, SessionDetail
 from models.values.vocabulary import Area, DeviceKind
@@ -39,10 +39,6 @@ from ui.widgets.trace_plots import TracePlots
 TICK_MS = 50
 SPEEDS = ((tr_noop("10× faster"), 10.0), (tr_noop("Real time"), 1.0),
           (tr_noop("60× faster"), 60.0))
-
-
-def _number(value: float) -> str:
-    return f"{value:g}".replace(".", decimal_separator())
 
 
 def device_seed(session_uuid: UUID) -> int:
@@ -139,7 +135,7 @@ class LiveDeviceDialog(QDialog):
             for column, spec in enumerate(FORM_FIELDS, start=1):
                 value = values.get(spec.key)
                 table.setItem(row, column, QTableWidgetItem("–" if value is None
-                                                            else _number(value)))
+                                                            else short_number_text(value)))
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QTextDocument
 
-from models.language import date_text, decimal_separator
+from models.language import date_text, short_number_text
 from models.values.parameters import SETTINGS
 from models.values.rows import AreaParametersRow, SessionDetail
 from models.values.vocabulary import Area, ReactionKind, ReactionOnset
@@ -40,7 +40,7 @@ def _header_row(*titles: str) -> str:
 
 
 def _number(value: float | int | None) -> str:
-    return "–" if value is None else f"{value:g}".replace(".", decimal_separator())
+    return "–" if value is None else short_number_text(value)
 
 
 def _parameters(area: AreaParametersRow) -> str:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
 from sqlalchemy.orm import Session
 
-from models.access.witness import head_text
+from models.access.witness import shown_head_text
 from models.language import date_text, number_text
 from models.reading import chart_data
 from models.reading.chart_data import ChartData
@@ -49,7 +49,7 @@ def period_figures(db: Session, actor: Actor, filters: HistoryFilter) -> PeriodF
               for status in SessionStatus}
     charts = [chart_data.CHARTS[title](db, actor, filters)
               for title in SUMMARY_CHARTS]
-    return PeriodFigures(counts, charts, head_text(db))
+    return PeriodFigures(counts, charts, shown_head_text(db))
 
 
 def _described(filters: HistoryFilter) -> str:

@@ -69,3 +69,28 @@ def test_the_same_sessions_export_to_the_same_ids_and_filters_apply(database, su
         write_fhir_bundle(db, out, HistoryFilter(area=untreated))
     assert not [e for e in json.loads(out.getvalue()).get("entry", [])
                 if e["resource"]["resourceType"] == "Procedure"]
+
+
+def test_the_machine_exports_are_the_same_whatever_the_language(database, supervisor):
+    """CSV and FHIR are read by programs: a German PC writes what an English one writes
+    (English labels, ISO times, decimal points), while its screens speak German."""
+    from models import language
+    from models.reading.export_csv import write_sessions_csv
+
+    build_demo(database, sessions=6, seed=8)
+
+    def exports() -> tuple[str, str]:
+        csv_out, fhir_out = io.StringIO(), io.StringIO()
+        with database.read() as db:
+            write_sessions_csv(db, csv_out)
+            write_fhir_bundle(db, fhir_out)
+        return csv_out.getvalue(), fhir_out.getvalue()
+
+    english = exports()
+    language.use_language(language.choose("de", {"LANG": "de_DE.UTF-8"}))
+    try:
+        assert Area.NECK.label == "Hals"  # the screens are German
+        german = exports()
+    finally:
+        language.use_language(language.choose("", {"LANG": "C.UTF-8"}))
+    assert german == english
