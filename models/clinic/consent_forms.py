@@ -21,7 +21,17 @@ from models.access import audit_chain, witness
 from models.access.permissions import Action, Refused, require
 from models.clinic import clinic_settings
 from models.errors import NotFound, ValidationFailed
-from models.language import N_, _, date_text, datetime_text
+from models.language import (
+    N_,
+    _,
+    available_languages,
+    current,
+    date_text,
+    datetime_text,
+    document_choice,
+    language_name,
+    translation,
+)
 from models.records.consents import ConsentDocument, SignedConsent
 from models.records.people import Patient, User
 from models.values.rows import Actor, ConsentOnFile, Signature
@@ -43,6 +53,7 @@ class ConsentDocumentRow:
     body: str
     created_at: datetime
     retired_at: datetime | None
+    language: str = "en"  # the language it is written in
 
 
 @dataclass(frozen=True)
@@ -59,11 +70,37 @@ class SignedConsentRow:
     rendering: bytes
     sha256: str
     voided: bool
+    language: str = "en"  # of the version signed: its printout speaks it too
+
+
+@dataclass(frozen=True)
+class ConsentPrintout:
+    """The lines printed around a signed consent's text, in the language it was signed in."""
+
+    version: str
+    signed: str
+    voided: str  # "" unless it was voided
+    no_signature: str
+
+
+def printout(consent: SignedConsentRow, patient: str) -> ConsentPrintout:
+    """What the consent's PDF says about it, in the language of the version signed, whatever
+    the screen's (its day and time in that language's format too)."""
+    choice = document_choice(consent.language)
+    text = translation(choice.language).gettext
+    return ConsentPrintout(
+        text(N_("Version {version}; patient {patient}")).format(version=consent.version,
+                                                               patient=patient),
+        text(N_("Signed by {name} on {moment}, witnessed by {witness}.")).format(
+            name=consent.signer_name, moment=datetime_text(consent.signed_at, choice),
+            witness=consent.witness),
+        text(N_("This consent was voided.")) if consent.voided else "",
+        text(N_("(the signature cannot be drawn)")))
 
 
 def _document_row(document: ConsentDocument) -> ConsentDocumentRow:
     return ConsentDocumentRow(document.id, document.version, document.title, document.body,
-                              document.created_at, document.retired_at)
+                              document.created_at, document.retired_at, document.language)
 
 
 def documents(db: Session) -> list[ConsentDocumentRow]:
@@ -72,16 +109,21 @@ def documents(db: Session) -> list[ConsentDocumentRow]:
             db.scalars(select(ConsentDocument).order_by(ConsentDocument.id.desc()))]
 
 
-def in_force(db: Session) -> ConsentDocumentRow | None:
-    """The version patients sign now: the newest not retired."""
-    document = db.scalar(select(ConsentDocument).where(ConsentDocument.retired_at.is_(None))
-                         .order_by(ConsentDocument.id.desc()).limit(1))
+def in_force(db: Session, language: str | None = None) -> ConsentDocumentRow | None:
+    """The version a patient reading ``language`` (None: the screen's) signs now: the newest
+    not retired in that language, or when the clinic keeps none in it, the newest of any."""
+    language = language or current().language
+    newest = (select(ConsentDocument).where(ConsentDocument.retired_at.is_(None))
+              .order_by((ConsentDocument.language == language).desc(),
+                        ConsentDocument.id.desc()).limit(1))
+    document = db.scalar(newest)
     return None if document is None else _document_row(document)
 
 
-def add_version(db: Session, actor: Actor, version: str, title: str, body: str
-                ) -> ConsentDocumentRow:
-    """Keep a new wording as a new version; from now on it is the one in force."""
+def add_version(db: Session, actor: Actor, version: str, title: str, body: str,
+                language: str = "en") -> ConsentDocumentRow:
+    """Keep a new wording as a new version, written in ``language``; from now on it is the one
+    in force for patients reading that language."""
     require(actor, Action.MANAGE_CLINIC_SETTINGS, "consent_document")
     version, title, body = version.strip(), title.strip(), body.strip()
     problems: dict[str, str] = {}
@@ -98,15 +140,17 @@ def add_version(db: Session, actor: Actor, version: str, title: str, body: str
         problems["title"] = _("A title is at most {n} characters").format(n=200)
     if len(body) < 40:
         problems["body"] = _("Paste the whole text the patient reads and signs")
+    if language not in available_languages():
+        problems["language"] = _("Choose one of the languages LaserLog has")
     if problems:
         raise ValidationFailed(problems)
-    document = ConsentDocument(version=version, title=title, body=body,
+    document = ConsentDocument(version=version, title=title, body=body, language=language,
                                created_by_id=actor.id)
     db.add(document)
     db.flush()
     audit_chain.record(db, actor_id=actor.id, action="consent_document.add",
                        entity="consent_document", entity_id=document.id,
-                       new={"version": version, "title": title,
+                       new={"version": version, "title": title, "language": language,
                             "body_sha256": hashlib.sha256(body.encode()).hexdigest()})
     return _document_row(document)
 
@@ -120,11 +164,13 @@ def retire_version(db: Session, actor: Actor, document_id: int, reason: str) -> 
     if not reason.strip():
         raise ValidationFailed({"reason": _("Give the reason for retiring this version")})
     others = db.scalar(select(ConsentDocument.id).where(
-        ConsentDocument.retired_at.is_(None), ConsentDocument.id != document.id).limit(1))
+        ConsentDocument.retired_at.is_(None), ConsentDocument.id != document.id,
+        ConsentDocument.language == document.language).limit(1))
     if document.retired_at is None and others is None:
         raise ValidationFailed({"reason": _(
-            "Version {version} is the only one in force: add the new version first, or no "
-            "patient could sign a consent").format(version=document.version)})
+            "Version {version} is the only one in force in {language}: add the new version "
+            "first, or patients reading it could not sign a consent").format(
+                version=document.version, language=language_name(document.language))})
     if document.retired_at is None:
         document.retired_at = datetime.now(UTC)
         audit_chain.record(db, actor_id=actor.id, action="consent_document.retire",
@@ -186,9 +232,9 @@ def sign_consent(
     if patient is None:
         raise NotFound(_("No such patient"))
     document = db.get(ConsentDocument, document_id)
-    current = in_force(db)
+    in_force_now = None if document is None else in_force(db, document.language)
     problems: dict[str, str] = {}
-    if document is None or current is None or document.id != current.id:
+    if document is None or in_force_now is None or document.id != in_force_now.id:
         problems["document"] = _("This version of the form is no longer in force; open the "
                                  "consent again to read the current one")
     signer_name = " ".join(signer_name.split())
@@ -274,7 +320,7 @@ def signed_consent(db: Session, actor: Actor, consent_id: int) -> SignedConsentR
     return SignedConsentRow(consent.id, consent.patient_id, document.version, document.title,
                             document.body, consent.signer_name, consent.signed_at,
                             witness_user.full_name, strokes, consent.rendering,
-                            consent.sha256, consent.voided_at is not None)
+                            consent.sha256, consent.voided_at is not None, document.language)
 
 
 def changed_consents(db: Session) -> Iterator[str]:

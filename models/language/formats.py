@@ -6,12 +6,13 @@ exports (CSV, FHIR) write ISO 8601 and a decimal point whatever the locale.
 
 from datetime import date, datetime
 
-from models.language.catalogue import current
+from models.language.catalogue import Choice, current
 
 
-def date_text(day: date) -> str:
-    """``2026-11-29`` with no locale; ``29.11.2026`` in German, ``Nov 29, 2026`` in US English."""
-    locale = current().locale
+def date_text(day: date, choice: Choice | None = None) -> str:
+    """``2026-11-29`` with no locale; ``29.11.2026`` in German, ``Nov 29, 2026`` in US English
+    (in the locale in use, or ``choice``'s: a document printed in the patient's language)."""
+    locale = (choice or current()).locale
     if locale is None:
         return day.isoformat()
     from babel.dates import format_date  # only once a locale asks for it
@@ -28,10 +29,10 @@ def long_date_text(day: date, locale: str | None) -> str:
     return format_date(day, "long", locale=locale)
 
 
-def time_text(moment: datetime) -> str:
+def time_text(moment: datetime, choice: Choice | None = None) -> str:
     """The local time of day, in hours and minutes."""
     local = moment.astimezone()
-    locale = current().locale
+    locale = (choice or current()).locale
     if locale is None:
         return local.strftime("%H:%M")
     from babel.dates import format_time
@@ -39,16 +40,17 @@ def time_text(moment: datetime) -> str:
     return format_time(local.timetz(), "short", locale=locale)
 
 
-def datetime_text(moment: datetime) -> str:
+def datetime_text(moment: datetime, choice: Choice | None = None) -> str:
     """The local day and time, joined as the locale joins them."""
     local = moment.astimezone()
-    locale = current().locale
+    locale = (choice or current()).locale
     if locale is None:
         return local.strftime("%Y-%m-%d %H:%M")
     from babel.dates import get_datetime_format
 
     pattern = str(get_datetime_format("medium", locale=locale))
-    return pattern.replace("{1}", date_text(local.date())).replace("{0}", time_text(local))
+    return (pattern.replace("{1}", date_text(local.date(), choice))
+            .replace("{0}", time_text(local, choice)))
 
 
 def number_text(value: float, decimals: int = 0) -> str:

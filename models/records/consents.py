@@ -25,6 +25,8 @@ class ConsentDocument(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     retired_at: Mapped[datetime | None]
+    #: The language the version is written in: the patient signs the one in theirs.
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
 
 
 class SignedConsent(Base):

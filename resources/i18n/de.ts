@@ -436,11 +436,6 @@
       <translation>(ein Grund ist nötig, wenn mehr als {hours} h nachträglich erfasst)</translation>
     </message>
     <message>
-      <location filename="../../ui/widgets/pdf_writer.py" />
-      <source>(the signature cannot be drawn)</source>
-      <translation>(die Unterschrift kann nicht dargestellt werden)</translation>
-    </message>
-    <message>
       <location filename="../../ui/records/pdf_reports.py" />
       <source>(the thumbnail cannot be drawn)</source>
       <translation>(das Vorschaubild kann nicht dargestellt werden)</translation>
@@ -1977,6 +1972,7 @@
       <translation>Sp&amp;rache…</translation>
     </message>
     <message>
+      <location filename="../../ui/admin/consent_forms_panel.py" />
       <location filename="../../ui/shell/language_dialog.py" />
       <source>Language</source>
       <translation>Sprache</translation>
@@ -2562,6 +2558,11 @@ Gesperrt für {name}; die offene Behandlung wurde gespeichert.</translation>
       <translation>Patient für den Verlauf</translation>
     </message>
     <message>
+      <location filename="../../ui/session/screening_panel.py" />
+      <source>Patient's language</source>
+      <translation>Sprache des Patienten</translation>
+    </message>
+    <message>
       <location filename="../../ui/records/history_filters.py" />
       <source>Patient: identifier or name</source>
       <translation>Patient: Kennung oder Name</translation>
@@ -2578,8 +2579,8 @@ Gesperrt für {name}; die offene Behandlung wurde gespeichert.</translation>
     </message>
     <message>
       <location filename="../../ui/admin/consent_forms_panel.py" />
-      <source>Patients sign the newest version from now on; a version is never changed.</source>
-      <translation>Patienten unterschreiben ab sofort die neueste Version; eine Version wird nie geändert.</translation>
+      <source>Patients reading its language sign the newest version from now on; a version is never changed.</source>
+      <translation>Patienten, die seine Sprache lesen, unterschreiben ab jetzt die neueste Version; eine Version wird nie geändert.</translation>
     </message>
     <message>
       <location filename="../../ui/admin/consent_forms_panel.py" />
@@ -3491,11 +3492,6 @@ Gesperrt für {name}; die offene Behandlung wurde gespeichert.</translation>
       <translation>Unterschrieben von {name} am {day} (Version {version}), gültig bis {until}.</translation>
     </message>
     <message>
-      <location filename="../../ui/widgets/pdf_writer.py" />
-      <source>Signed by {name} on {moment}, witnessed by {witness}.</source>
-      <translation>Unterschrieben von {name} am {moment}, bezeugt von {witness}.</translation>
-    </message>
-    <message>
       <location filename="../../ui/session/draft_form.py" />
       <source>Signed consent</source>
       <translation>Unterschriebene Einwilligung</translation>
@@ -3827,6 +3823,11 @@ Gesperrt für {name}; die offene Behandlung wurde gespeichert.</translation>
     </message>
     <message>
       <location filename="../../ui/session/screening_panel.py" />
+      <source>The language of the consent the patient reads and signs, and of the aftercare sheet</source>
+      <translation>Die Sprache der Einwilligung, die der Patient liest und unterschreibt, und des Nachsorgeblatts</translation>
+    </message>
+    <message>
+      <location filename="../../ui/session/screening_panel.py" />
       <source>The patient reads the consent form in force and signs on the screen; you witness with your password</source>
       <translation>Der Patient liest die gültige Einwilligungserklärung und unterschreibt am Bildschirm; Sie bezeugen mit Ihrem Passwort</translation>
     </message>
@@ -3910,11 +3911,6 @@ Gesperrt für {name}; die offene Behandlung wurde gespeichert.</translation>
       <location filename="../../ui/admin/restore_dialog.py" />
       <source>There is no file of that name</source>
       <translation>Eine Datei dieses Namens gibt es nicht</translation>
-    </message>
-    <message>
-      <location filename="../../ui/widgets/pdf_writer.py" />
-      <source>This consent was voided.</source>
-      <translation>Diese Einwilligung wurde storniert.</translation>
     </message>
     <message>
       <location filename="../../ui/shell/sign_in_dialogs.py" />
@@ -4151,13 +4147,8 @@ Legen Sie den Administrator an, der die Mitarbeiter der Praxis hinzufügt.</tran
     </message>
     <message>
       <location filename="../../ui/admin/consent_forms_panel.py" />
-      <source>Version {version} is in force: patients sign it from now on.</source>
-      <translation>Version {version} ist in Kraft: Patienten unterschreiben ab sofort diese.</translation>
-    </message>
-    <message>
-      <location filename="../../ui/widgets/pdf_writer.py" />
-      <source>Version {version}; patient {patient}</source>
-      <translation>Version {version}; Patient {patient}</translation>
+      <source>Version {version} is in force: patients reading {language} sign it from now on.</source>
+      <translation>Version {version} ist in Kraft: Patienten, die {language} lesen, unterschreiben ab jetzt diese.</translation>
     </message>
     <message>
       <location filename="../../ui/records/photo_compare.py" />

@@ -1,8 +1,10 @@
-"""The clinic's consent forms: every version kept, the newest not retired in force. A new
-wording is a new version (a text once signed never changes); retiring one stops it being
-offered, and consents already signed for it stay valid until they lapse."""
+"""The clinic's consent forms: every version kept, in each language the newest not retired in
+force (the patient signs the one in their language). A new wording is a new version (a text
+once signed never changes); retiring one stops it being offered, and consents already signed
+for it stay valid until they lapse."""
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QLineEdit,
@@ -14,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from models.clinic import consent_forms
 from models.clinic.consent_forms import ConsentDocumentRow
-from models.language import date_text
+from models.language import available_languages, current, date_text, language_name
 from models.values.rows import Actor
 from ui.admin.record_list import RecordList
 from ui.admin.retire_dialog import RetireDialog
@@ -25,20 +27,21 @@ from ui.widgets.form_dialog import FormDialog, OperationCall
 from ui.widgets.screen_fit import fit_to_screen
 
 
-def _state(row: ConsentDocumentRow, in_force_id: int | None) -> str:
+def _state(row: ConsentDocumentRow, in_force: set[int]) -> str:
     if row.retired_at is not None:
         return tr("Retired {day}").format(day=date_text(row.retired_at.astimezone().date()))
-    return tr("In force") if row.id == in_force_id else tr("Kept (a newer one is in force)")
+    return tr("In force") if row.id in in_force else tr("Kept (a newer one is in force)")
 
 
 class ConsentFormsPanel(RecordList):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
-        self.in_force_id: int | None = None
+        self.in_force: set[int] = set()  # the newest not retired of each language
         columns = [
             (tr_noop("Version"), lambda r: r.version),
+            (tr_noop("Language"), lambda r: language_name(r.language)),
             (tr_noop("Title"), lambda r: r.title),
             (tr_noop("Added"), lambda r: date_text(r.created_at.astimezone().date())),
-            (tr_noop("State"), lambda r: _state(r, self.in_force_id)),
+            (tr_noop("State"), lambda r: _state(r, self.in_force)),
         ]
         super().__init__(tasks, tr("Patients read the consent form in force and sign it on "
                                    "screen. A new wording is a new version; a version is never "
@@ -60,14 +63,18 @@ class ConsentFormsPanel(RecordList):
         self.tasks.read(consent_forms.documents).then(self._show)
 
     def _show(self, rows: list[ConsentDocumentRow]) -> None:
-        self.in_force_id = next((r.id for r in rows if r.retired_at is None), None)
+        newest: dict[str, int] = {}
+        for row in rows:  # newest first
+            if row.retired_at is None:
+                newest.setdefault(row.language, row.id)
+        self.in_force = set(newest.values())
         self.show_rows(rows)
 
     def add(self) -> None:
         dialog = ConsentVersionDialog(self.tasks, self.actor, self)
         dialog.saved.connect(lambda row: self.said.emit(
-            tr("Version {version} is in force: patients sign it from now on.").format(
-                version=row.version)))
+            tr("Version {version} is in force: patients reading {language} sign it from now "
+               "on.").format(version=row.version, language=language_name(row.language))))
         dialog.open()
         self.version_dialog = dialog
 
@@ -114,12 +121,19 @@ class ConsentVersionDialog(FormDialog):
         self.body.setPlaceholderText(tr("The whole text the patient reads and signs"))
         self.body.setTabChangesFocus(True)
         self.body.setMinimumHeight(220)
+        self.language = QComboBox()
+        for code in available_languages():
+            self.language.addItem(language_name(code), code)
+        self.language.setCurrentIndex(max(0, self.language.findData(current().language)))
         super().__init__(tasks, tr("A new consent version"), [
-            (tr("Version"), "version", self.version), (tr("Title"), "title", self.title),
+            (tr("Version"), "version", self.version),
+            (tr("Language"), "language", self.language), (tr("Title"), "title", self.title),
             (tr("Text"), "body", self.body)], parent,
-            note=tr("Patients sign the newest version from now on; a version is never changed."))
+            note=tr("Patients reading its language sign the newest version from now on; a "
+                    "version is never changed."))
         self.actor = actor
 
     def values(self) -> OperationCall:
         return consent_forms.add_version, (self.actor, self.version.text(), self.title.text(),
-                                           self.body.toPlainText())
+                                           self.body.toPlainText(),
+                                           str(self.language.currentData()))

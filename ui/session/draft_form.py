@@ -192,7 +192,7 @@ class DraftForm(SessionFormLayout):
         patient = self.draft.patient
         if patient is None:
             return
-        self.tasks.read(consent_forms.in_force).then(
+        self.tasks.read(consent_forms.in_force, self.screening.language()).then(
             lambda document: self._open_consent(patient, document))
 
     def _open_consent(self, patient: PatientRow, document: ConsentDocumentRow | None) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.clinic.clinic_settings import ClinicRules
-from models.language import date_text
+from models.language import available_languages, current, date_text, language_name
 from models.values.rows import ConsentOnFile
 from models.values.screening import (
     HARD_STOPS,
@@ -133,6 +133,14 @@ class ScreeningPanel(QGroupBox):
         self.print_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # seldom needed: Tab skips
         self.print_button.setEnabled(False)
         self.consent_error = FieldError(self.consent_button)
+        self.patient_language = QComboBox()  # of the consent signed and the aftercare sheet
+        self.patient_language.setAccessibleName(tr("Patient's language"))
+        self.patient_language.setToolTip(tr("The language of the consent the patient reads and "
+                                            "signs, and of the aftercare sheet"))
+        for code in available_languages():
+            self.patient_language.addItem(language_name(code), code)
+        self.patient_language.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # seldom needed: Tab skips
+        self._speak_as_the_screen()
         self.checklist = {item: QCheckBox(tr(BY_HAND[item] if item in BY_HAND
                                              else FOLLOWED[item][0]))
                           for item in ChecklistItem}
@@ -180,6 +188,11 @@ class ScreeningPanel(QGroupBox):
         buttons.addWidget(self.print_button)
         consent.addLayout(buttons, 0, 2)
         consent.addWidget(self.consent_error, 1, 1, 1, 2)
+        speaks = QHBoxLayout()
+        speaks.addWidget(QLabel(tr("Patient's language")))
+        speaks.addWidget(self.patient_language)
+        speaks.addStretch(1)
+        consent.addLayout(speaks, 2, 0, 1, 3)
         consent.setColumnStretch(1, 1)
         layout.addLayout(consent)
         layout.addWidget(QLabel(tr("Before treating:")))
@@ -323,7 +336,16 @@ class ScreeningPanel(QGroupBox):
                 mark_invalid(finding.reason, problems.get(screening_key(code)))
         return {key for key in problems if key.startswith("screening.")}
 
+    def _speak_as_the_screen(self) -> None:
+        self.patient_language.setCurrentIndex(
+            max(0, self.patient_language.findData(current().language)))
+
+    def language(self) -> str:
+        """The patient's language chosen: their consent's and their aftercare sheet's."""
+        return str(self.patient_language.currentData())
+
     def reset(self) -> None:
+        self._speak_as_the_screen()  # a new patient: until told otherwise
         self.recorded_skin = None
         self.set_value(ScreeningInput())
         self.show_verified(False)

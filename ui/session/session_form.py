@@ -65,7 +65,7 @@ class SessionForm(DraftForm):
             return
         try:
             write_aftercare_pdf(aftercare.sheet_for(patient.full_name, areas, self.rules,
-                                                    date.today()), path)
+                                                    date.today(), self.screening.language()), path)
         except LaserLogError as problem:
             self.general_error.show_problem(str(problem))
             return

@@ -6,9 +6,8 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from models.clinic.consent_forms import SignedConsentRow
+from models.clinic.consent_forms import SignedConsentRow, printout
 from models.errors import LaserLogError
-from models.language import datetime_text
 from models.storage.atomic_files import written_in_place_of
 from ui.language import tr
 
@@ -60,19 +59,15 @@ def write_consent_pdf(consent: SignedConsentRow, patient: str, path: Path) -> No
     """A signed consent as the patient signed it: the text, then who signed, when, the
     signature as drawn, the witness, and the SHA-256 it is kept under."""
     document = html_document(f"{consent.title} ({consent.version})", "")
+    lines = printout(consent, patient)
     body = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in consent.body.split("\n")
                    if paragraph.strip())
     signature = ("<p><img src='signature.png' width='240'></p>"
                  if add_image(document, "signature.png", consent.rendering)
-                 else f"<p><i>{escape(tr('(the signature cannot be drawn)'))}</i></p>")
-    version = tr("Version {version}; patient {patient}").format(version=consent.version,
-                                                               patient=patient)
-    signed = tr("Signed by {name} on {moment}, witnessed by {witness}.").format(
-        name=consent.signer_name, moment=datetime_text(consent.signed_at),
-        witness=consent.witness)
-    voided = f" <b>{escape(tr('This consent was voided.'))}</b>" if consent.voided else ""
+                 else f"<p><i>{escape(lines.no_signature)}</i></p>")
+    voided = f" <b>{escape(lines.voided)}</b>" if lines.voided else ""
     document.setHtml(STYLE + (
-        f"<h2>{escape(consent.title)}</h2><p><small>{escape(version)}</small></p>{body}<hr>"
-        f"{signature}<p>{escape(signed)}{voided}</p>"
+        f"<h2>{escape(consent.title)}</h2><p><small>{escape(lines.version)}</small></p>{body}"
+        f"<hr>{signature}<p>{escape(lines.signed)}{voided}</p>"
         f"<p><small>SHA-256 {escape(consent.sha256)}</small></p>"))
     write_document(document, path)

@@ -4,7 +4,7 @@ schema is current without importing Alembic; a test keeps it equal to Alembic's 
 ``GUARDS`` names the triggers the migrations leave, per database, so that ``verify`` sees
 one dropped; a test keeps them equal to what a fresh database has."""
 
-HEAD = "0022"
+HEAD = "0023"
 
 _SQLITE_GUARDS = """
 anaesthetics_kept_when_signed anaesthetics_unchanged_when_signed audit_events_never_changed

@@ -369,3 +369,52 @@ def test_the_only_version_in_force_cannot_be_retired(database, admin):
         consent_forms.retire_version(db, admin, only.id, "replaced by LST-2")
     with database.read() as db:
         assert consent_forms.in_force(db).version == "LST-2"
+
+
+# --- in the patient's language -----------------------------------------------------------------
+
+
+def test_the_patient_signs_the_version_in_their_language(database, technician, admin, patient):
+    """Each language's newest version is in force for patients reading it; the default form
+    comes in English and German; a language the clinic keeps no version in gets the newest."""
+    with database.read() as db:
+        english, german = consent_forms.in_force(db, "en"), consent_forms.in_force(db, "de")
+        assert consent_forms.in_force(db) == english  # the screen's language
+        assert consent_forms.in_force(db, "fr") == german  # none in French: the newest
+    assert (english.version, english.language) == ("LST-1", "en")
+    assert (german.version, german.language) == ("LST-1-de", "de")
+    assert german.title == "Einwilligung in eine Laser-Hautstraffung"
+    assert "Ich willige" in german.body
+    on_file = sign(database, technician, patient, document_id=german.id)
+    assert on_file.version == "LST-1-de"
+    with database.write() as db:  # a newer English version leaves the German one in force
+        consent_forms.add_version(db, admin, "LST-2", "Consent", LOREM)
+    sign(database, technician, patient, document_id=german.id)
+    with pytest.raises(ValidationFailed, match="no longer in force"):
+        sign(database, technician, patient, document_id=english.id)
+
+
+def test_the_last_version_of_a_language_cannot_be_retired(database, admin):
+    with database.read() as db:
+        german = consent_forms.in_force(db, "de")
+    with pytest.raises(ValidationFailed, match="only one in force in Deutsch"), \
+            database.write() as db:
+        consent_forms.retire_version(db, admin, german.id, "replaced")
+    with pytest.raises(ValidationFailed, match="languages LaserLog has"), database.write() as db:
+        consent_forms.add_version(db, admin, "LST-2-xx", "Consent", LOREM, language="xx")
+
+
+def test_a_signed_consent_prints_in_the_language_it_was_signed_in(database, technician,
+                                                                  supervisor, patient):
+    from models import language
+
+    with database.read() as db:
+        german = consent_forms.in_force(db, "de")
+    on_file = sign(database, technician, patient, document_id=german.id)
+    with database.read() as db:
+        consent = consent_forms.signed_consent(db, supervisor, on_file.consent_id)
+    lines = consent_forms.printout(consent, "Pat Doe (P-1)")
+    assert language.current().language == "en"  # the screen speaks English
+    assert lines.version == "Version LST-1-de; Patient Pat Doe (P-1)"
+    assert lines.signed.startswith("Unterschrieben von Pat Doe am ")
+    assert lines.voided == ""

@@ -20,6 +20,7 @@ from models.values.screening import ChecklistItem
 from tests.entries import PASSWORD
 from tests.ui import screens
 from tests.ui.session.helpers import choose, screen, sign, tick_area, verify_device
+from ui.session.aftercare_sheet import write_aftercare_pdf
 from ui.session.consent_dialog import ConsentDialog
 from ui.widgets.signature_pad import RENDERING, SignaturePad
 
@@ -284,3 +285,34 @@ def test_the_heading_shows_names_as_typed(qtbot, window, database, technician):
     shown.setHtml(heading.text())
     assert "for Zoë <Zed> & Co (Q&A-1)." in shown.toPlainText()
     assert dialog.signer.text() == "Zoë <Zed> & Co"
+
+
+def test_the_patient_reads_the_consent_and_aftercare_in_the_language_chosen(
+        qtbot, window, database, unconsented, tmp_path, monkeypatch):
+    """The screens stay English; the patient's language on the form picks the consent they
+    read and sign, and the language of the aftercare sheet."""
+    form = window.form
+    panel = form.screening
+    choose(qtbot, form, "CS-1")
+    assert panel.patient_language.currentText() == "English"  # the screen's, to start with
+    assert open_consent(qtbot, form).document.version == "LST-1"
+    form.consent_dialog.reject()
+    qtbot.mouseClick(panel.patient_language, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(panel.patient_language.view(), Qt.Key.Key_Down)
+    qtbot.keyClick(panel.patient_language.view(), Qt.Key.Key_Return)
+    assert panel.language() == "de"
+    dialog = open_consent(qtbot, form)
+    assert dialog.document.version == "LST-1-de"
+    assert "Einwilligung" in dialog.windowTitle() and "Ich willige" in dialog.text.toPlainText()
+    assert "Complete and sign" in form.complete_button.text()  # the screen stays English
+    dialog.reject()
+    from ui.session import session_form
+
+    written = []  # the sheet as written to the PDF
+    monkeypatch.setattr(session_form, "write_aftercare_pdf", lambda sheet, path: (
+        written.append(sheet), write_aftercare_pdf(sheet, path)))
+    tick_area(form, "Neck")
+    form.give_aftercare(tmp_path / "aftercare.pdf")
+    qtbot.waitUntil(lambda: "recorded as given" in form.status.text(), timeout=10_000)
+    assert written[0].areas == ("Hals",) and written[0].heading.startswith("Nachsorge")
+    assert (tmp_path / "aftercare.pdf").read_bytes().startswith(b"%PDF")
