@@ -418,3 +418,11 @@ def test_a_signed_consent_prints_in_the_language_it_was_signed_in(database, tech
     assert lines.version == "Version LST-1-de; Patient Pat Doe (P-1)"
     assert lines.signed.startswith("Unterschrieben von Pat Doe am ")
     assert lines.voided == ""
+
+
+def test_a_versions_language_is_never_changed_in_the_database(database):
+    """Telling the German version to be English would put it before English readers."""
+    with (pytest.raises(exc.DBAPIError, match="LaserLog keeps clinical records"),
+          database.write() as db):
+        db.execute(text("UPDATE consent_documents SET language = 'en' "
+                        "WHERE version = 'LST-1-de'"))
