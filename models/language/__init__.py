@@ -28,18 +28,23 @@ from models.language.catalogue import (
     use_language,
 )
 from models.language.formats import (
+    date_entry_pattern,
+    date_hint,
     date_text,
     datetime_text,
     decimal_separator,
     long_date_text,
     number_text,
+    read_date,
     short_number_text,
     time_text,
+    typed_date_text,
 )
 
 __all__ = [
-    "N_", "Choice", "_", "available_languages", "choose", "current", "date_text",
+    "N_", "Choice", "_", "available_languages", "choose", "current", "date_entry_pattern",
+    "date_hint", "date_text",
     "datetime_text", "decimal_separator", "document_choice", "language_name",
-    "long_date_text", "ngettext", "number_text", "short_number_text", "time_text",
-    "translation", "use_language",
+    "long_date_text", "ngettext", "number_text", "read_date", "short_number_text",
+    "time_text", "translation", "typed_date_text", "use_language",
 ]

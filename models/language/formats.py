@@ -4,6 +4,7 @@ Stored values never pass through here: they stay in UTC and canonical units, and
 exports (CSV, FHIR) write ISO 8601 and a decimal point whatever the locale.
 """
 
+import re
 from datetime import date, datetime
 
 from models.language.catalogue import Choice, current
@@ -18,6 +19,53 @@ def date_text(day: date, choice: Choice | None = None) -> str:
     from babel.dates import format_date  # only once a locale asks for it
 
     return format_date(day, "medium", locale=locale)
+
+
+def date_entry_pattern() -> str:
+    """How a date is typed (and shown where it is typed), as a pattern of ``d``, ``M`` and
+    ``yyyy`` that Babel and Qt both read: ``yyyy-MM-dd`` with no locale, else the locale's
+    short date with a four-digit year (``dd.MM.yyyy``, ``M/d/yyyy``)."""
+    locale = current().locale
+    if locale is None:
+        return "yyyy-MM-dd"
+    from babel.dates import get_date_format
+
+    return re.sub(r"y+", "yyyy", get_date_format("short", locale=locale).pattern)
+
+
+def typed_date_text(day: date) -> str:
+    """``day`` as it is typed in the locale: ``29.11.2026`` in German, ISO with no locale."""
+    if current().locale is None:
+        return day.isoformat()
+    from babel.dates import format_date
+
+    return format_date(day, date_entry_pattern(), locale=current().locale)
+
+
+def date_hint() -> str:
+    """What a date field asks for: ``YYYY-MM-DD`` with no locale, else an example typed in
+    the locale (``31.12.2026``)."""
+    return "YYYY-MM-DD" if current().locale is None else typed_date_text(date(2026, 12, 31))
+
+
+def read_date(text: str) -> date:
+    """A date typed as ISO 8601 (always understood) or in the locale's short form with a
+    four-digit year; ValueError when it is neither."""
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    locale = current().locale
+    if locale is None or not re.fullmatch(r"\d{1,2}\D\d{1,2}\D\d{4}|\d{4}\D\d{1,2}\D\d{1,2}",
+                                          text):
+        raise ValueError(text)
+    from babel.dates import ParseError, parse_date
+
+    try:
+        return parse_date(text, locale=locale, format="short")
+    except (ParseError, ValueError, IndexError):
+        raise ValueError(text) from None
 
 
 def long_date_text(day: date, locale: str | None) -> str:

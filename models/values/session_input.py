@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from models.language import _
+from models.language import _, date_hint, read_date
 from models.values.parameters import PASSES, PULSES, SETTINGS_BY_KEY
 from models.values.screening import ScreeningInput, problems_for_treatment, problems_in_screening
 from models.values.vocabulary import Area, ParameterSource, ReactionKind, ReactionOnset
@@ -167,12 +167,13 @@ def parse_minutes(text: str) -> int | None:
 
 
 def parse_date(text: str, label: str) -> date | None:
-    """A date typed as YYYY-MM-DD; None when empty (``label``: the field, as read)."""
+    """A date typed as YYYY-MM-DD or in the locale's short form (``29.11.2026``); None when
+    empty (``label``: the field, as read)."""
     text = text.strip()
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        return read_date(text)
     except ValueError:
-        raise ValueError(_("{field} must be a date written YYYY-MM-DD, not {text}").format(
-            field=label, text=repr(text))) from None
+        raise ValueError(_("{field} must be a date written {pattern}, not {text}").format(
+            field=label, pattern=date_hint(), text=repr(text))) from None

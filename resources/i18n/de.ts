@@ -751,6 +751,11 @@
       <translation>Prüfpfad dieser Behandlung</translation>
     </message>
     <message>
+      <location filename="../../ui/session/body_map.py" />
+      <source>Back</source>
+      <translation>Rücken</translation>
+    </message>
+    <message>
       <location filename="../../ui/admin/photo_poses_panel.py" />
       <source>Back to &amp;defaults</source>
       <translation>&amp;Standard wiederherstellen</translation>
@@ -1610,6 +1615,11 @@
       <translation>FHIR-JSON (*.json)</translation>
     </message>
     <message>
+      <location filename="../../ui/session/body_map.py" />
+      <source>Face</source>
+      <translation>Gesicht</translation>
+    </message>
+    <message>
       <location filename="../../ui/widgets/file_dialogs.py" />
       <source>File</source>
       <translation>Datei</translation>
@@ -1667,7 +1677,7 @@
     <message>
       <location filename="../../ui/session/patient_picker.py" />
       <source>Find: identifier or name  (Ctrl+F)</source>
-      <translation>Suche: Kennung oder Name  (Strg+F)</translation>
+      <translation>Kennung oder Name  (Strg+F)</translation>
     </message>
     <message>
       <location filename="../../ui/admin/devices_panel.py" />
@@ -1761,6 +1771,11 @@
       <location filename="../../ui/session/area_parameters.py" />
       <source>From the device; read only</source>
       <translation>Vom Gerät; schreibgeschützt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/session/body_map.py" />
+      <source>Front</source>
+      <translation>Vorne</translation>
     </message>
     <message>
       <location filename="../../ui/admin/staff_panel.py" />
@@ -4021,8 +4036,8 @@ Legen Sie den Administrator an, der die Mitarbeiter der Praxis hinzufügt.</tran
     </message>
     <message>
       <location filename="../../ui/session/start_field.py" />
-      <source>Type the start as YYYY-MM-DD HH:MM, not {text}</source>
-      <translation>Geben Sie den Beginn als JJJJ-MM-TT HH:MM ein, nicht {text}</translation>
+      <source>Type the start as {pattern} HH:MM, not {text}</source>
+      <translation>Geben Sie den Beginn als {pattern} HH:MM ein, nicht {text}</translation>
     </message>
     <message>
       <location filename="../../ui/session/anaesthetic_field.py" />
@@ -4261,25 +4276,6 @@ Legen Sie den Administrator an, der die Mitarbeiter der Praxis hinzufügt.</tran
       <location filename="../../ui/admin/backups_panel.py" />
       <source>Write a checked backup of the database to a file</source>
       <translation>Eine geprüfte Sicherung der Datenbank in eine Datei schreiben</translation>
-    </message>
-    <message>
-      <location filename="../../ui/admin/staff_dialogs.py" />
-      <location filename="../../ui/records/follow_up_dialog.py" />
-      <location filename="../../ui/session/course_panel.py" />
-      <location filename="../../ui/session/patch_test_dialog.py" />
-      <location filename="../../ui/session/patient_picker.py" />
-      <source>YYYY-MM-DD</source>
-      <translation>JJJJ-MM-TT</translation>
-    </message>
-    <message>
-      <location filename="../../ui/session/start_field.py" />
-      <source>YYYY-MM-DD HH:MM</source>
-      <translation>JJJJ-MM-TT HH:MM</translation>
-    </message>
-    <message>
-      <location filename="../../ui/records/follow_up_dialog.py" />
-      <source>YYYY-MM-DD, when it has resolved</source>
-      <translation>JJJJ-MM-TT, sobald abgeklungen</translation>
     </message>
     <message>
       <location filename="../../ui/admin/staff_dialogs.py" />
@@ -5023,6 +5019,16 @@ Legen Sie den Administrator an, der die Mitarbeiter der Praxis hinzufügt.</tran
       <location filename="../../ui/oversight/incident_filing.py" />
       <source>{patient}: {reaction}, grade {grade}</source>
       <translation>{patient}: {reaction}, Grad {grade}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/session/start_field.py" />
+      <source>{pattern} HH:MM</source>
+      <translation>{pattern} HH:MM</translation>
+    </message>
+    <message>
+      <location filename="../../ui/records/follow_up_dialog.py" />
+      <source>{pattern}, when it has resolved</source>
+      <translation>{pattern}, wenn abgeklungen</translation>
     </message>
     <message>
       <location filename="../../ui/admin/tips_panel.py" />

@@ -113,3 +113,27 @@ def test_the_language_is_chosen_for_this_pc_from_the_file_menu(qtbot, tmp_path, 
     qtbot.keyClick(dialog.languages, Qt.Key.Key_Return)
     assert settings.language == "de"
     assert Settings.load().language == "de"
+
+
+def test_dates_are_typed_and_shown_as_german_writes_them(qtbot, german, window, database):
+    """A date of birth typed 12.04.1979 is the 12th of April; the session's start reads
+    29.11.2026 14:05; ISO typed still works."""
+    import re
+
+    from models.clinic import patients
+    from tests.ui.session.helpers import register_patient
+
+    form = window.form
+    for identifier, name, typed in (("DE-1", "Jana Berg", "12.04.1979"),
+                                    ("DE-2", "Ute Lang", "1980-05-06")):
+        dialog = register_patient(qtbot, form, identifier=identifier, name=name, born=typed)
+        qtbot.waitUntil(lambda dialog=dialog: not dialog.isVisible(), timeout=10_000)
+
+    def born() -> dict[str, str]:
+        with database.read() as db:
+            return {p.identifier: str(p.date_of_birth) for p in patients.find_patients(db, "DE-")}
+
+    qtbot.waitUntil(lambda: len(born()) == 2, timeout=10_000)
+    assert born() == {"DE-1": "1979-04-12", "DE-2": "1980-05-06"}
+    qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", form.start.started.text())

@@ -10,6 +10,7 @@ from models.clinic import clinic_settings, device_upkeep
 from models.clinic.clinic_settings import ClinicRules
 from models.clinic.device_upkeep import FittedTip
 from models.errors import ValidationFailed
+from models.language import date_hint
 from models.values.rows import Actor, DeviceRow
 from models.values.vocabulary import Area
 from models.workflow import patch_tests
@@ -23,7 +24,7 @@ class CertificationDialog(FormDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, username: str,
                  parent: QWidget | None = None) -> None:
         self.number = QLineEdit()
-        self.expires = QLineEdit(placeholderText=tr("YYYY-MM-DD"))
+        self.expires = QLineEdit(placeholderText=date_hint())
         super().__init__(tasks, tr("Certification of {username}").format(username=username), [
             (tr("Certification number"), "certification_number", self.number),
             (tr("Expires on"), "certification_expires", self.expires)], parent)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.language import date_entry_pattern
 from models.reading.history_filter import local_days
 from models.review import audit_trail
 from models.review.audit_trail import AuditPage
@@ -55,7 +56,7 @@ class AuditViewer(QDialog):
         self.since, self.until = QDateEdit(today.addDays(-30)), QDateEdit(today)
         for date_edit in (self.since, self.until):
             date_edit.setCalendarPopup(True)
-            date_edit.setDisplayFormat("yyyy-MM-dd")
+            date_edit.setDisplayFormat(date_entry_pattern())
         self.search_button = QPushButton(tr("&Search"))
         self.search_button.setDefault(True)
         self.older_button = QPushButton(tr("&Older events"))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from models.errors import ValidationFailed
+from models.language import date_hint, typed_date_text
 from models.reading import history
 from models.values.rows import Actor, SessionDetail
 from models.values.session_input import parse_date
@@ -38,8 +39,9 @@ class FollowUpDialog(FormDialog):
         self.grade = QComboBox()
         for grade in REACTION_GRADES:
             self.grade.addItem(grade_label(grade), grade)
-        self.observed_on = QLineEdit(date.today().isoformat(), placeholderText=tr("YYYY-MM-DD"))
-        self.resolved_on = QLineEdit(placeholderText=tr("YYYY-MM-DD, when it has resolved"))
+        self.observed_on = QLineEdit(typed_date_text(date.today()), placeholderText=date_hint())
+        self.resolved_on = QLineEdit(placeholderText=tr("{pattern}, when it has resolved").format(
+            pattern=date_hint()))
         self.note = QLineEdit(placeholderText=tr("e.g. redness receding; pigment change found"))
         super().__init__(tasks, tr("Follow-up – {patient}").format(
             patient=detail.patient.full_name), [

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.language import date_entry_pattern
 from models.reading.history_filter import FilterChoices, HistoryFilter, local_days
 from models.values.vocabulary import Area, ReactionKind, SessionStatus
 from ui.language import tr
@@ -50,7 +51,7 @@ class HistoryFilterBar(QWidget):
         self.since, self.until = QDateEdit(today.addMonths(-1)), QDateEdit(today)
         for date_edit in (self.since, self.until):
             date_edit.setCalendarPopup(True)
-            date_edit.setDisplayFormat("yyyy-MM-dd")
+            date_edit.setDisplayFormat(date_entry_pattern())
             date_edit.setEnabled(False)
         self.room = _combo(tr("Room"), tr("Every room"))
         self.technician = _combo(tr("Technician"), tr("Every technician"))

@@ -6,6 +6,7 @@ same from the keyboard, so the map itself takes no focus.
 """
 
 import re
+from html import escape
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 import resources
 from models.values.vocabulary import Area
-from ui.language import tr
+from ui.language import tr, tr_noop
 
 IDLE, TICKED, BEFORE = "#e6ebf0", "#64a0e6", "#b5d99c"
 REACH = 14.0  # px beyond a shape's bounds that still take it
@@ -27,6 +28,10 @@ def _distance(rect: QRectF, point: QPointF) -> float:
     return float((dx * dx + dy * dy) ** 0.5)
 
 
+#: The views the drawing names.
+VIEWS = (tr_noop("Face"), tr_noop("Front"), tr_noop("Back"))
+
+
 class BodyMap(QWidget):
     """Signals:
     area_clicked(str): the code of the area clicked.
@@ -37,6 +42,8 @@ class BodyMap(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.svg = resources.read_text("body_map.svg")
+        for view in VIEWS:  # the drawing's names of its views, in the language in use
+            self.svg = self.svg.replace(f">{view}</text>", f">{escape(tr(view))}</text>")
         self.ticked: set[str] = set()
         self.before: dict[str, str] = {}  # area treated before -> its course progress
         self.renderer = QSvgRenderer()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from models.clinic.clinic_settings import ClinicRules
 from models.errors import ValidationFailed
+from models.language import date_hint, typed_date_text
 from models.values.rows import Actor
 from models.values.session_input import parse_date
 from models.values.vocabulary import Area
@@ -40,8 +41,8 @@ class CoursePlanDialog(FormDialog):
         self.sessions = QSpinBox(minimum=0, maximum=50, value=plan.course_sessions)
         self.interval = QSpinBox(minimum=0, maximum=365, value=plan.course_interval_days,
                                  suffix=tr(" days"))
-        self.started_on = QLineEdit(f"{date.today():%Y-%m-%d}",
-                                    placeholderText=tr("YYYY-MM-DD"))
+        self.started_on = QLineEdit(typed_date_text(date.today()),
+                                    placeholderText=date_hint())
         super().__init__(tasks, tr("Treatment course plan"), [
             (tr("Area"), "area", self.area),
             (tr("Sessions"), "planned_sessions", self.sessions),

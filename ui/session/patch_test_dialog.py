@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.errors import ValidationFailed
+from models.language import date_hint, typed_date_text
 from models.values.rows import Actor, DeviceRow, PatientRow
 from models.values.session_input import parse_date, parse_number
 from models.values.vocabulary import Area, PatchResult
@@ -59,7 +60,7 @@ class TestPatchDialog(QDialog):
         self.area.addItem(tr("Any area (a spot near the treated area)"), None)
         for area in Area:
             self.area.addItem(area.label, area.value)
-        self.done_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText=tr("YYYY-MM-DD"))
+        self.done_on = QLineEdit(typed_date_text(date.today()), placeholderText=date_hint())
         self.done_on.setAccessibleName(tr("Patch done on"))
         self.fluence = QLineEdit(placeholderText="J/cm²")
         self.fluence.setAccessibleName(tr("Fluence of the patch"))
@@ -73,7 +74,7 @@ class TestPatchDialog(QDialog):
             ("device", self.device), ("area", self.area), ("done_on", self.done_on),
             ("settings", self.fluence), ("read_after_days", self.read_after))}
 
-        self.read_on = QLineEdit(f"{date.today():%Y-%m-%d}", placeholderText=tr("YYYY-MM-DD"))
+        self.read_on = QLineEdit(typed_date_text(date.today()), placeholderText=date_hint())
         self.read_on.setAccessibleName(tr("Patch read on"))
         self.result_choice = QComboBox()
         for result in (PatchResult.NO_REACTION, PatchResult.REACTION):

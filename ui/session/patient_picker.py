@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from models.clinic import patients
 from models.errors import ValidationFailed
-from models.language import date_text
+from models.language import date_hint, date_text
 from models.values.rows import Actor, PatientRow
 from models.values.session_input import parse_date
 from models.values.vocabulary import FITZPATRICK_TYPES
@@ -50,7 +50,7 @@ class NewPatientDialog(FormDialog):
         self.actor = actor
         self.identifier = QLineEdit(placeholderText=tr("e.g. clinic file number"))
         self.full_name = QLineEdit()
-        self.date_of_birth = QLineEdit(placeholderText=tr("YYYY-MM-DD"))
+        self.date_of_birth = QLineEdit(placeholderText=date_hint())
         self.fitzpatrick = QComboBox()
         self.fitzpatrick.addItem(tr("Not assessed"), None)
         for number, roman in FITZPATRICK_TYPES.items():

@@ -7,27 +7,31 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from models.clinic.clinic_settings import ClinicRules
+from models.language import date_hint, read_date, typed_date_text
 from ui.language import tr
 from ui.widgets.field_error import FieldError
 
-FORMAT = "%Y-%m-%d %H:%M"
-
 
 def parse_start(text: str) -> datetime | None:
-    """'2026-11-29 08:15', local time, as UTC; None when empty; ValueError when unreadable."""
+    """'2026-11-29 08:15' (or the day as the locale types it: '29.11.2026 08:15'), local
+    time, as UTC; None when empty; ValueError when unreadable."""
     text = text.strip()
     if not text:
         return None
+    day, _space, clock = text.rpartition(" ")
     try:
-        local = datetime.strptime(text, FORMAT)
+        local = datetime.combine(read_date(day), datetime.strptime(clock, "%H:%M").time())
     except ValueError:
-        raise ValueError(tr("Type the start as YYYY-MM-DD HH:MM, not {text}").format(
-            text=repr(text))) from None
+        raise ValueError(tr("Type the start as {pattern} HH:MM, not {text}").format(
+            pattern=date_hint(), text=repr(text))) from None
     return local.astimezone().astimezone(UTC)
 
 
 def _shown(started_at: datetime | None) -> str:
-    return "" if started_at is None else f"{started_at.astimezone():{FORMAT}}"
+    if started_at is None:
+        return ""
+    local = started_at.astimezone()
+    return f"{typed_date_text(local.date())} {local:%H:%M}"
 
 
 class StartField(QWidget):
@@ -41,7 +45,8 @@ class StartField(QWidget):
         super().__init__(parent)
         self.rules = ClinicRules()
         self.shown: datetime | None = None  # the start as last put on screen, to the second
-        self.started = QLineEdit(placeholderText=tr("YYYY-MM-DD HH:MM"))
+        self.started = QLineEdit(placeholderText=tr("{pattern} HH:MM").format(
+            pattern=date_hint()))
         self.started.setAccessibleName(tr("Session started"))
         self.started.setMaximumWidth(170)
         self.late_reason = QLineEdit()
