@@ -115,3 +115,22 @@ def test_the_aftercare_sheet_is_in_the_patients_language_whatever_the_screens():
     english = aftercare.sheet_for("Jana Berg", ["neck"], clinic, date(2026, 11, 29))
     assert english.treated == "treated on 29 November 2026: Neck"
     assert [title for title, _ in sheet.sections] != [title for title, _ in english.sections]
+
+
+def test_the_check_finds_a_text_missing_and_a_compiled_file_left_stale(tmp_path, monkeypatch):
+    """What ``--check`` fails on: a text the code marks that the files lack, and a ``.qm``
+    that no longer says what its ``.ts`` says."""
+    import shutil
+
+    folder = tmp_path / "i18n"
+    shutil.copytree(catalogue_folder(), folder)
+    monkeypatch.setattr(catalogues, "FOLDER", folder)
+    monkeypatch.setattr(catalogues, "ROOT", tmp_path)
+    assert catalogues.main(["--check"]) == 0
+    ts = (folder / "de.ts").read_text(encoding="utf-8")
+    (folder / "de.ts").write_text(ts.replace(">&amp;Historie<", ">&amp;Verlauf<"), encoding="utf-8")
+    assert catalogues.compiled_in_step("de") == ["i18n/de.qm"]
+    texts = catalogues.qt_texts()
+    monkeypatch.setattr(catalogues, "qt_texts", lambda: {
+        **texts, ("A text added", None): catalogues.QtText("A text added")})
+    assert catalogues.main(["--check"]) == 1

@@ -152,3 +152,45 @@ def test_the_scan_finds_an_unmarked_message_of_the_core(line):
 ])
 def test_the_scan_passes_a_marked_message_of_the_core(line):
     assert unmarked_in_core(line) == []
+
+
+# --- translated when shown, never at import --------------------------------------------------
+TRANSLATING = {"tr", "trn", "_", "ngettext"}
+
+
+def translated_at_import(source: str) -> list[int]:
+    """Lines that translate while the module or a class body runs, before the language is
+    installed (``tr_noop``/``N_`` mark such texts; ``tr``/``_`` translate them where shown)."""
+    lines = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            for default in [*node.args.defaults, *node.args.kw_defaults]:
+                if default is not None:  # evaluated where the function is defined
+                    visit(default)
+            return  # the body runs when called
+        if isinstance(node, ast.Call) and _name(node) in TRANSLATING and isinstance(
+                node.func, ast.Name):
+            lines.append(node.lineno)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(source))
+    return sorted(set(lines))
+
+
+def test_nothing_is_translated_at_import():
+    files = _files(("ui", "models", "devices"), ("ui/language/catalogues.py",))
+    assert _report(translated_at_import, files) == []
+
+
+@pytest.mark.parametrize(("source", "lines"), [
+    ('TITLE = tr("Patients")', [1]),
+    ('class A:\n    LABEL = _("Neck")', [2]),
+    ('def f():\n    return tr("Patients")', []),
+    ('TITLE = tr_noop("Patients")\nLABELS = [N_("Neck")]', []),
+    ('KEY = lambda: _("Neck")', []),
+    ('def f(title=tr("Patients")):\n    pass', [1]),
+])
+def test_the_import_scan_tells_translating_from_marking(source, lines):
+    assert translated_at_import(source) == lines
