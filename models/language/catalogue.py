@@ -9,7 +9,6 @@ from importlib.resources import files
 
 #: The language the source is written in: it needs no catalogue.
 SOURCE_LANGUAGE = "en"
-_NAMES = {"en": "English", "de": "Deutsch"}
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,14 @@ def available_languages() -> tuple[str, ...]:
 
 
 def language_name(code: str) -> str:
-    """A language's name in that language (how its speakers find it in a list)."""
-    return _NAMES.get(code, code)
+    """A language's name in that language, as its speakers find it in a list ("Deutsch")."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code).get_display_name(code)
+    except (UnknownLocaleError, ValueError):
+        return code
+    return (name or code)[:1].upper() + (name or code)[1:]
 
 
 def system_locale(environ: Mapping[str, str] = os.environ) -> str | None:

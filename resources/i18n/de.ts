@@ -2042,6 +2042,11 @@ Gesperrt für {name}; die offene Behandlung wurde gespeichert.</translation>
       <translation>LaserLog-Zeitraumübersicht</translation>
     </message>
     <message>
+      <location filename="../../ui/admin/restore_dialog.py" />
+      <source>LaserLog there then loses its unsaved work.</source>
+      <translation>LaserLog verliert dort dann seine ungespeicherte Arbeit.</translation>
+    </message>
+    <message>
       <location filename="../../ui/shell/database_dialog.py" />
       <source>LaserLog – database</source>
       <translation>LaserLog – Datenbank</translation>
@@ -2963,14 +2968,14 @@ Gesperrt für {name}; die offene Behandlung wurde gespeichert.</translation>
       <translation>Passwort wiederholen</translation>
     </message>
     <message>
+      <location filename="../../ui/admin/restore_dialog.py" />
+      <source>Replace it even if it is open on another PC</source>
+      <translation>Auch ersetzen, wenn auf anderem PC geöffnet</translation>
+    </message>
+    <message>
       <location filename="../../ui/admin/profiles_panel.py" />
       <source>Replace the chosen profile with a newer file (a device's new firmware exports differently)</source>
       <translation>Das gewählte Profil durch eine neuere Datei ersetzen (neue Gerätefirmware exportiert anders)</translation>
-    </message>
-    <message>
-      <location filename="../../ui/admin/restore_dialog.py" />
-      <source>Replace the database even if LaserLog has it open on another PC (their unsaved work is lost)</source>
-      <translation>Datenbank auch ersetzen, wenn LaserLog sie auf einem anderen PC geöffnet hat (dortige ungespeicherte Arbeit geht verloren)</translation>
     </message>
     <message>
       <location filename="../../ui/admin/backups_panel.py" />

@@ -173,6 +173,7 @@ def _demo_photo(c):
 
 def _factories():
     """How to open each dialog (as the app does, on the demo clinic), by its full name."""
+    from models.storage.preferences import Settings
     from models.workflow.incidents import IncidentReport
     from ui.admin import (
         account_dialogs,
@@ -189,7 +190,7 @@ def _factories():
     )
     from ui.oversight import audit_viewer, incident_dialog, incident_filing
     from ui.records import follow_up_dialog, supervisor_actions
-    from ui.shell import database_dialog, open_drafts_dialog, sign_in_dialogs
+    from ui.shell import database_dialog, language_dialog, open_drafts_dialog, sign_in_dialogs
     from ui.widgets import file_dialogs
 
     return {
@@ -274,6 +275,8 @@ def _factories():
             lambda c: database_dialog.DatabaseDialog(
                 "The database cannot be opened: it is on a server that does not answer.",
                 "postgresql+psycopg://laserlog@server/laserlog"),
+        "ui.shell.language_dialog.LanguageDialog":
+            lambda c: language_dialog.LanguageDialog(Settings(room="Room 1")),
         "ui.shell.open_drafts_dialog.OpenDraftsDialog":
             lambda c: open_drafts_dialog.OpenDraftsDialog(c.tasks, c.technician, [c.draft]),
         "ui.shell.sign_in_dialogs.FirstAdminDialog":

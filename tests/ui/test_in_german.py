@@ -1,5 +1,8 @@
-"""LaserLog in German, the first translation: each role's screens and the session form at
-1366×768 with no text cut by its widget, and a decimal comma typed and read back."""
+"""LaserLog in German, the first translation: each role's screens, every dialog and the
+session form at 1366×768 with no text cut by its widget; a decimal comma and a German date
+typed and read back."""
+
+# ``clinic`` is the dialogs' fixture of test_fits_screen, used here by name.
 
 import pytest
 from PySide6.QtCore import Qt
@@ -9,7 +12,7 @@ from models.storage.preferences import Settings
 from tests.ui import screens
 from tests.ui.conftest import RecordedMessages, resume_offered_draft
 from tests.ui.session.helpers import choose, tick_area
-from tests.ui.test_fits_screen import ROLE_TABS
+from tests.ui.test_fits_screen import ROLE_TABS, _factories, dialog_classes
 from ui.language.setup import install_language
 from ui.shell.main_window import MainWindow
 
@@ -39,6 +42,19 @@ def test_each_screen_in_german_fits_1366_by_768_and_cuts_no_text(qtbot, german, 
     assert screens.wider_than(window, SCREEN.width()) == []
     assert screens.cut_texts(window) == []
     window.close()
+
+
+@pytest.mark.parametrize("name", sorted(dialog_classes()))
+def test_each_dialog_in_german_fits_1366_by_768_and_cuts_no_text(qtbot, german, clinic, name):
+    dialog = _factories()[name](clinic)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    clinic.tasks.shutdown(10_000)  # what it reads when it opens is shown
+    size = dialog.frameGeometry().size()
+    assert size.width() <= SCREEN.width() and size.height() <= SCREEN.height(), size
+    assert screens.cut_texts(dialog) == []
+    dialog.reject()
 
 
 def test_the_session_form_in_german_cuts_no_text_with_areas_ticked(

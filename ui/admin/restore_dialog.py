@@ -46,8 +46,9 @@ class RestoreDialog(QDialog):
         self.choose_button.clicked.connect(self._choose)
         self.password = password_field()
         self.password.setAccessibleName(tr("Your password"))
-        self.force = QCheckBox(tr("Replace the database even if LaserLog has it open on another "
-                                  "PC (their unsaved work is lost)"))
+        self.force = QCheckBox(tr("Replace it even if it is open on another PC"))
+        force_note = QLabel(tr("LaserLog there then loses its unsaved work."))
+        force_note.setWordWrap(True)
         self.errors = {"file": FieldError(self.file), "password": FieldError(self.password)}
         warning = QLabel(tr(
             "Everything in {url} is replaced by the backup's content. The backup is checked "
@@ -65,6 +66,7 @@ class RestoreDialog(QDialog):
         form.addRow(tr("Password of {username}").format(username=actor.username), self.password)
         form.addRow("", self.errors["password"])
         form.addRow("", self.force)
+        form.addRow("", force_note)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Check and restore…"))

@@ -20,6 +20,7 @@ from models.errors import LaserLogError, ValidationFailed
 from models.values.vocabulary import Role
 from ui.language import tr
 from ui.widgets.account_dialog import AccountDialog, password_field
+from ui.widgets.elided import elided_middle
 from ui.widgets.field_error import FieldError
 from ui.widgets.form_dialog import DIALOG_WIDTH
 
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
     from models.values.rows import Actor
 
 FIRST_USERNAME = "admin"  # offered for the first administrator
+
+#: At most this wide, a database's name (a long path) is cut in the middle.
+URL_WIDTH = 320
 
 
 class FirstAdminDialog(AccountDialog):
@@ -38,9 +42,12 @@ class FirstAdminDialog(AccountDialog):
         self.database = database
         self.actor: Actor | None = None
         self.username.setText(FIRST_USERNAME)
-        self.form.addRow(QLabel(tr("This database ({url}) has no users yet.\nCreate the "
-                                   "administrator who will add the clinic's staff.").format(
-                                       url=database.display_url)))
+        first = QLabel(tr("This database ({url}) has no users yet.\nCreate the administrator "
+                          "who will add the clinic's staff.").format(url=elided_middle(
+                              self.fontMetrics(), database.display_url, URL_WIDTH)))
+        first.setWordWrap(True)
+        first.setToolTip(database.display_url)
+        self.form.addRow(first)
         self._add_fields(tr("Create administrator")).accepted.connect(self.create_admin)
 
     def create_admin(self) -> None:
@@ -118,7 +125,10 @@ class LoginDialog(QDialog):
         return self.form.isRowVisible(self.new_password)
 
     def show_url(self, shown: str) -> None:
-        self.database_label.setText(tr("Database: {url}").format(url=shown))
+        """Name the database, its path cut in the middle when long (whole in the tooltip)."""
+        self.database_label.setText(tr("Database: {url}").format(
+            url=elided_middle(self.database_label.fontMetrics(), shown, URL_WIDTH)))
+        self.database_label.setToolTip(shown)
 
     def database_opened(self, database: "Database") -> None:
         self.database = database

@@ -34,7 +34,10 @@ class FormDialog(QDialog):
         for label, key, field in fields:
             field.setAccessibleName(label)
             self.errors[key] = FieldError(field)
-            form.addRow(label, field)
+            name = QLabel(label)  # a long one wraps rather than being cut
+            name.setWordWrap(True)
+            name.setBuddy(field)
+            form.addRow(name, field)
             form.addRow("", self.errors[key])
         if note:
             note_label = QLabel(note)

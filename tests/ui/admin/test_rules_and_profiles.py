@@ -63,7 +63,7 @@ def test_a_rule_is_added_corrected_and_retired(qtbot, database, admin, device, a
     type_into(qtbot, dialog.reason, "new tips need none")
     press_return(qtbot, dialog.reason)
     qtbot.waitUntil(lambda: cells(rules.table)[0][3] == "Retired", timeout=10_000)
-    assert view.message.text() == ("Retired the rule for Lumen NdYAG 1064 (SN-77), neck; it no "
+    assert view.message.text() == ("Retired the rule for Lumen NdYAG 1064 (SN-77), Neck; it no "
                                    "longer applies.")
     with database.read() as db:
         assert patch_tests.patches_missing(db, 1, device.id, ["neck"], date.today()) == {}
