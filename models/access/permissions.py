@@ -72,6 +72,13 @@ class Refused(NotAllowed, RecordedFailure):
         self.actor, self.action, self.entity, self.entity_id = actor, action, entity, entity_id
         self.recorded = message if recorded is None else recorded
 
+    @classmethod
+    def saying(cls, message: str, actor: Actor, action: str, entity: str = "",
+               entity_id: object = None) -> "Refused":
+        """Refused with ``message`` (marked ``N_``) shown in the language in use and recorded
+        in English."""
+        return cls(_(message), actor, action, entity, entity_id, recorded=message)
+
     def record(self, session: Session) -> None:
         audit_chain.record(session, actor_id=self.actor.id, action="refused",
                            entity=self.entity or "-", entity_id=self.entity_id,

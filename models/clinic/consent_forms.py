@@ -73,6 +73,15 @@ class SignedConsentRow:
     language: str = "en"  # of the version signed: its printout speaks it too
 
 
+#: The default form's title (resources/consent/), offered for a new version.
+DEFAULT_TITLE = N_("Consent to laser skin-tightening treatment")
+
+
+def default_title(language: str) -> str:
+    """The default form's title in ``language``: what a new version in it starts from."""
+    return translation(language).gettext(DEFAULT_TITLE)
+
+
 @dataclass(frozen=True)
 class ConsentPrintout:
     """The lines printed around a signed consent's text, in the language it was signed in."""
@@ -111,11 +120,12 @@ def documents(db: Session) -> list[ConsentDocumentRow]:
 
 def in_force(db: Session, language: str | None = None) -> ConsentDocumentRow | None:
     """The version a patient reading ``language`` (None: the screen's) signs now: the newest
-    not retired in that language, or when the clinic keeps none in it, the newest of any."""
-    language = language or current().language
-    newest = (select(ConsentDocument).where(ConsentDocument.retired_at.is_(None))
-              .order_by((ConsentDocument.language == language).desc(),
-                        ConsentDocument.id.desc()).limit(1))
+    not retired in that language; None when the clinic keeps none in it (a patient never
+    signs, unawares, a text in another language)."""
+    newest = (select(ConsentDocument)
+              .where(ConsentDocument.retired_at.is_(None),
+                     ConsentDocument.language == (language or current().language))
+              .order_by(ConsentDocument.id.desc()).limit(1))
     document = db.scalar(newest)
     return None if document is None else _document_row(document)
 
@@ -301,7 +311,8 @@ def consent_on_file(db: Session, patient_id: int, on: date) -> ConsentOnFile | N
     elif on < signed_on:
         why_not = _("signed after this session's day ({day})").format(day=date_text(signed_on))
     return ConsentOnFile(document.version, signed_on, valid_until, not why_not, why_not,
-                         consent_id=consent.id, signer_name=consent.signer_name)
+                         consent_id=consent.id, signer_name=consent.signer_name,
+                         language=document.language)
 
 
 def signed_consent(db: Session, actor: Actor, consent_id: int) -> SignedConsentRow:

@@ -76,22 +76,35 @@ def system_locale(environ: Mapping[str, str] = os.environ) -> str | None:
     return None
 
 
-def choose(setting: str = "", environ: Mapping[str, str] = os.environ) -> Choice:
+def choose(setting: str = "", environ: Mapping[str, str] = os.environ,
+           fallback: str | None = None) -> Choice:
     """The language for a PC's setting (empty: follow the system) among those available.
 
-    The locale follows the system when it speaks the chosen language (``de_CH`` keeps its
-    decimal point); otherwise the language's own (``de``).
-    """
-    system = system_locale(environ)
+    The system's locale is read from the environment as gettext reads it, else ``fallback``
+    (the desktop's own, where no variable says: Qt's ``QLocale.system()``). The locale
+    follows the system when it speaks the chosen language (``de_CH`` keeps its decimal
+    point); a language chosen other than the system's keeps the system's region where the
+    language has it (English on a German PC writes 29/11/2026 and a 24-hour clock)."""
+    system = system_locale(environ) or system_locale({"LANG": fallback or ""})
     system_language = system.split("_")[0] if system else None
     wanted = setting or system_language or SOURCE_LANGUAGE
     language = wanted if wanted in available_languages() else SOURCE_LANGUAGE
-    if system_language == language:
-        return Choice(language, system)
-    if not setting:  # the system's language has no catalogue: its formats still apply
-        return Choice(language, system)
-    return Choice(language, None if language == SOURCE_LANGUAGE and system is None
-                  else language)
+    if system_language == language or not setting:
+        return Choice(language, system)  # no catalogue for the system's: its formats still
+    if system is None:
+        return Choice(language, None if language == SOURCE_LANGUAGE else language)
+    return Choice(language, _regional(language, system.partition("_")[2]))
+
+
+def _regional(language: str, territory: str) -> str:
+    """``language`` as written in ``territory`` (``en_DE``) when Babel knows it so."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(f"{language}_{territory}")
+    except (UnknownLocaleError, ValueError):
+        return language
+    return f"{language}_{territory}"
 
 
 @cache

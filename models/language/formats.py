@@ -48,24 +48,38 @@ def date_hint() -> str:
     return "YYYY-MM-DD" if current().locale is None else typed_date_text(date(2026, 12, 31))
 
 
+def time_hint() -> str:
+    """What a time of day is typed as: ``HH:MM`` with no locale, else an example (``14:30``)."""
+    return "HH:MM" if current().locale is None else "14:30"
+
+
+def grouping_separator() -> str:
+    locale = current().locale
+    if locale is None:
+        return ","
+    from babel.numbers import get_group_symbol
+
+    return get_group_symbol(locale)
+
+
 def read_date(text: str) -> date:
-    """A date typed as ISO 8601 (always understood) or in the locale's short form with a
-    four-digit year; ValueError when it is neither."""
+    """A date typed as ISO 8601 (always understood) or exactly in the locale's typed form with
+    a four-digit year (``dd.MM.yyyy``: 05.13.2026 is no date, never the 13th of May);
+    ValueError when it is neither."""
     text = text.strip()
     try:
         return date.fromisoformat(text)
     except ValueError:
         pass
-    locale = current().locale
-    if locale is None or not re.fullmatch(r"\d{1,2}\D\d{1,2}\D\d{4}|\d{4}\D\d{1,2}\D\d{1,2}",
-                                          text):
+    if current().locale is None:
         raise ValueError(text)
-    from babel.dates import ParseError, parse_date
-
-    try:
-        return parse_date(text, locale=locale, format="short")
-    except (ParseError, ValueError, IndexError):
-        raise ValueError(text) from None
+    fields = {"d": r"(?P<day>\d{1,2})", "M": r"(?P<month>\d{1,2})", "y": r"(?P<year>\d{4})"}
+    pattern = "".join(fields[part[0]] if part[0] in fields else re.escape(part)
+                      for part in re.findall(r"d+|M+|y+|[^dMy]+", date_entry_pattern()))
+    typed = re.fullmatch(pattern, text)
+    if typed is None:
+        raise ValueError(text)
+    return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
 
 
 def long_date_text(day: date, locale: str | None) -> str:

@@ -238,8 +238,8 @@ def _amended(db: Session, actor: Actor, session_id: int, expected_version: int |
     """The signed session ``actor`` amends, signing with their own password."""
     session = _session(db, actor, Action.AMEND_SESSION, session_id, expected_version)
     if signature.actor_id != actor.id:
-        raise Refused(_("An amendment is signed with the supervisor's own password"), actor,
-                      "amend_session", "treatment_session", session.uuid)
+        raise Refused.saying(N_("An amendment is signed with the supervisor's own password"),
+                             actor, "amend_session", "treatment_session", session.uuid)
     _refuse_unless_signed(session, "amended")
     return session
 

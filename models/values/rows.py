@@ -38,6 +38,7 @@ class ConsentOnFile:
     why_not: str = ""  # when not in force: "expired on …"
     consent_id: int | None = None
     signer_name: str = ""
+    language: str = "en"  # of the version signed: the patient's, as far as LaserLog knows
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from models.language import _, date_hint, read_date
+from models.language import _, date_hint, decimal_separator, grouping_separator, read_date
 from models.values.parameters import PASSES, PULSES, SETTINGS_BY_KEY
 from models.values.screening import ScreeningInput, problems_for_treatment, problems_in_screening
 from models.values.vocabulary import Area, ParameterSource, ReactionKind, ReactionOnset
@@ -139,13 +139,21 @@ _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 def parse_number(text: str, label: str) -> float | None:
     """A number typed by hand ('12.5' or '12,5'); None when empty; ValueError when not a number.
-    ``label`` names the field in the language in use."""
+    ``label`` names the field in the language in use.
+
+    Either sign is taken as the decimal one, except the locale's grouping sign before three
+    digits: "1.500" in German is a thousand and a half, not one and a half, so it is asked
+    again rather than guessed."""
     text = text.strip().replace("\u00a0", "").replace(" ", "")
     if not text:
         return None
     if not _NUMBER.match(text):
         raise ValueError(_("{field} must be a number, not {text}").format(
             field=label, text=repr(text)))
+    if re.fullmatch(rf"[+-]?[1-9]\d{{0,2}}{re.escape(grouping_separator())}\d{{3}}", text):
+        raise ValueError(_("{field}: {text} could be read two ways; type it without a "
+                           "thousands separator, with {decimal} for decimals").format(
+            field=label, text=repr(text), decimal=repr(decimal_separator())))
     return float(text.replace(",", "."))
 
 

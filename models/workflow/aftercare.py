@@ -102,8 +102,9 @@ def record_given(db: Session, actor: Actor, session_id: int,
     require(actor, Action.LOG_SESSION, "treatment_session", session_id)
     session = db.get(TreatmentSession, session_id)
     if session is None or session.technician_id != actor.id:
-        raise Refused(_("Only the technician who logged this session records its aftercare"),
-                      actor, "record_aftercare", "treatment_session", session_id)
+        raise Refused.saying(
+            N_("Only the technician who logged this session records its aftercare"),
+            actor, "record_aftercare", "treatment_session", session_id)
     if session.status == SessionStatus.VOIDED:
         raise NotAllowed(_("This session is voided"))
     check_version(db, session, expected_version)

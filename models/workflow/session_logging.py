@@ -128,8 +128,8 @@ def complete_session(
     """
     session = owned_draft(db, actor, session_id)
     if signature.actor_id != actor.id:
-        raise Refused(_("A session is signed with its technician's own password"), actor,
-                      "sign_session", "treatment_session", session.uuid)
+        raise Refused.saying(N_("A session is signed with its technician's own password"),
+                             actor, "sign_session", "treatment_session", session.uuid)
     check_version(db, session, expected_version)
     entry = with_consent_on_file(db, session, entry)
     problems = problems_for_completion(entry) | safety_problems(db, session, entry)
@@ -330,11 +330,11 @@ def owned_draft(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
     if session is None:
         raise NotFound(_("No session with id {id}").format(id=session_id))
     if session.technician_id != actor.id:
-        raise Refused(_("Only the technician who started this session can edit it"), actor,
-                      "edit_draft", "treatment_session", session.uuid)
+        raise Refused.saying(N_("Only the technician who started this session can edit it"),
+                             actor, "edit_draft", "treatment_session", session.uuid)
     if session.status != SessionStatus.DRAFT:
-        raise Refused(_(_NOT_A_DRAFT[SessionStatus(session.status)]), actor, "edit_draft",
-                      "treatment_session", session.uuid)
+        raise Refused.saying(_NOT_A_DRAFT[SessionStatus(session.status)], actor, "edit_draft",
+                             "treatment_session", session.uuid)
     return session
 
 

@@ -105,8 +105,8 @@ def draft_of(db: Session, actor: Actor, session_id: int) -> TreatmentSession:
     if session is None:
         raise NotFound(_("No such session"))
     if session.technician_id != actor.id:
-        raise Refused(_("Photos are added by the session's own technician"), actor,
-                      "add_photo", "treatment_session", session.uuid)
+        raise Refused.saying(N_("Photos are added by the session's own technician"), actor,
+                             "add_photo", "treatment_session", session.uuid)
     if session.status != SessionStatus.DRAFT:
         raise ValidationFailed({"photo": _(
             "This session is signed: photos can no longer be added to it. Add them to the "

@@ -326,7 +326,7 @@
       <location filename="../../ui/admin/consent_forms_panel.py" />
       <location filename="../../ui/oversight/incidents_view.py" />
       <source>&amp;Read…</source>
-      <translation>&amp;Lesen…</translation>
+      <translation>&amp;Öffnen…</translation>
     </message>
     <message>
       <location filename="../../ui/session/patch_test_dialog.py" />
@@ -1188,11 +1188,6 @@
       <location filename="../../ui/records/pdf_reports.py" />
       <source>Consent signed on screen</source>
       <translation>Am Bildschirm unterschriebene Einwilligung</translation>
-    </message>
-    <message>
-      <location filename="../../ui/admin/consent_forms_panel.py" />
-      <source>Consent to laser skin-tightening treatment</source>
-      <translation>Einwilligung in eine Laserbehandlung zur Hautstraffung</translation>
     </message>
     <message>
       <location filename="../../ui/session/screening_panel.py" />
@@ -2662,7 +2657,7 @@ Gesperrt für {name}; die offene Behandlung wurde gespeichert.</translation>
     <message>
       <location filename="../../ui/session/screening_panel.py" />
       <source>Photosensitising drugs</source>
-      <translation>Photosensibilisierer</translation>
+      <translation>Lichtsensibilisierende Mittel</translation>
     </message>
     <message>
       <location filename="../../ui/oversight/due_courses_view.py" />
@@ -2723,7 +2718,7 @@ Gesperrt für {name}; die offene Behandlung wurde gespeichert.</translation>
     <message>
       <location filename="../../ui/admin/staff_panel.py" />
       <source>Procedures this year</source>
-      <translation>Behandlungen dieses Jahr</translation>
+      <translation>Behandlungen dieses Jahres</translation>
     </message>
     <message>
       <location filename="../../ui/admin/profiles_panel.py" />
@@ -3758,8 +3753,8 @@ Gesperrt für {name}; die offene Behandlung wurde gespeichert.</translation>
     </message>
     <message>
       <location filename="../../ui/session/draft_form.py" />
-      <source>The clinic has no consent form in force: an administrator adds one</source>
-      <translation>Die Praxis hat keine gültige Einwilligungserklärung: ein Administrator fügt eine hinzu</translation>
+      <source>The clinic has no consent form in {language} in force: an administrator adds one, or choose another of the patient's languages</source>
+      <translation>Die Praxis hat keine gültige Einwilligung auf {language}: Ein Administrator fügt eine hinzu, oder wählen Sie eine andere Sprache des Patienten</translation>
     </message>
     <message>
       <location filename="../../ui/admin/devices_panel.py" />
@@ -4041,8 +4036,8 @@ Legen Sie den Administrator an, der die Mitarbeiter der Praxis hinzufügt.</tran
     </message>
     <message>
       <location filename="../../ui/session/start_field.py" />
-      <source>Type the start as {pattern} HH:MM, not {text}</source>
-      <translation>Geben Sie den Beginn als {pattern} HH:MM ein, nicht {text}</translation>
+      <source>Type the start as {example}, not {text}</source>
+      <translation>Geben Sie den Beginn als {example} ein, nicht {text}</translation>
     </message>
     <message>
       <location filename="../../ui/session/anaesthetic_field.py" />
@@ -4292,8 +4287,8 @@ Legen Sie den Administrator an, der die Mitarbeiter der Praxis hinzufügt.</tran
       <source>You have %n unfinished session, the most recently saved first. Resume one to carry on with it, or void one started by mistake. Closing this keeps them all.</source>
       <extracomment>English plural: You have %n unfinished sessions, the most recently saved first. Resume one to carry on with it, or void one started by mistake. Closing this keeps them all.</extracomment>
       <translation>
-        <numerusform>Sie haben %n offene Behandlung. Setzen Sie sie fort oder stornieren Sie sie, falls sie versehentlich begonnen wurde. Schließen behält sie.</numerusform>
-        <numerusform>Sie haben %n offene Behandlungen, die zuletzt gespeicherte zuerst. Setzen Sie eine fort oder stornieren Sie eine versehentlich begonnene. Schließen behält alle.</numerusform>
+        <numerusform>Sie haben %n offene Behandlung. Setzen Sie sie fort oder stornieren Sie sie, falls sie versehentlich begonnen wurde. Beim Schließen bleibt sie erhalten.</numerusform>
+        <numerusform>Sie haben %n offene Behandlungen, die zuletzt gespeicherte zuerst. Setzen Sie eine fort oder stornieren Sie eine versehentlich begonnene. Beim Schließen bleiben alle erhalten.</numerusform>
       </translation>
     </message>
     <message>
@@ -4838,8 +4833,8 @@ Legen Sie den Administrator an, der die Mitarbeiter der Praxis hinzufügt.</tran
       <source>{area}: first session; completing it starts a course of {sessions}, every %n day</source>
       <extracomment>English plural: {area}: first session; completing it starts a course of {sessions}, every %n days</extracomment>
       <translation>
-        <numerusform>{area}: erste Behandlung; ihr Abschluss beginnt eine Serie von {sessions} im Abstand von %n Tag</numerusform>
-        <numerusform>{area}: erste Behandlung; ihr Abschluss beginnt eine Serie von {sessions} im Abstand von %n Tagen</numerusform>
+        <numerusform>{area}: erste Behandlung einer Serie von {sessions}, alle %n Tag</numerusform>
+        <numerusform>{area}: erste Behandlung einer Serie von {sessions}, alle %n Tage</numerusform>
       </translation>
     </message>
     <message>
@@ -4886,6 +4881,12 @@ Legen Sie den Administrator an, der die Mitarbeiter der Praxis hinzufügt.</tran
       <location filename="../../ui/admin/patch_rules_panel.py" />
       <source>{day} by {name}</source>
       <translation>{day} von {name}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/session/start_field.py" />
+      <source>{day} {time}</source>
+      <comment>a day and a time of day</comment>
+      <translation>{day} {time}</translation>
     </message>
     <message>
       <location filename="../../ui/widgets/photo_view.py" />
@@ -5024,11 +5025,6 @@ Legen Sie den Administrator an, der die Mitarbeiter der Praxis hinzufügt.</tran
       <location filename="../../ui/oversight/incident_filing.py" />
       <source>{patient}: {reaction}, grade {grade}</source>
       <translation>{patient}: {reaction}, Grad {grade}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/session/start_field.py" />
-      <source>{pattern} HH:MM</source>
-      <translation>{pattern} HH:MM</translation>
     </message>
     <message>
       <location filename="../../ui/records/follow_up_dialog.py" />

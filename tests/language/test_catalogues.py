@@ -88,7 +88,9 @@ def test_with_no_locale_dates_are_iso_and_numbers_have_a_point():
 def test_the_system_locale_chooses_and_the_pc_setting_overrides():
     assert language.choose("", {"LANG": "de_AT.UTF-8"}) == language.Choice("de", "de_AT")
     assert language.choose("", {"LANG": "de_CH.UTF-8"}).locale == "de_CH"  # its decimal point
-    assert language.choose("en", {"LANG": "de_DE.UTF-8"}).language == "en"
+    assert language.choose("en", {"LANG": "de_DE.UTF-8"}) == language.Choice("en", "en_DE")
+    assert language.choose("de", {"LANG": "C.UTF-8"}) == language.Choice("de", "de")
+    assert language.choose("", {}, fallback="de_AT") == language.Choice("de", "de_AT")
     assert language.choose("", {"LC_ALL": "fr_FR.UTF-8", "LANG": "de_DE"}) == \
         language.Choice("en", "fr_FR")  # no French catalogue: English texts, French formats
     assert language.choose("xx", {"LANG": "C"}) == language.Choice("en", None)
@@ -130,7 +132,36 @@ def test_the_check_finds_a_text_missing_and_a_compiled_file_left_stale(tmp_path,
     ts = (folder / "de.ts").read_text(encoding="utf-8")
     (folder / "de.ts").write_text(ts.replace(">&amp;Historie<", ">&amp;Verlauf<"), encoding="utf-8")
     assert catalogues.compiled_in_step("de") == ["i18n/de.qm"]
+    (folder / "de.ts").write_text(ts, encoding="utf-8")
+    assert catalogues.main(["--check"]) == 0
     texts = catalogues.qt_texts()
     monkeypatch.setattr(catalogues, "qt_texts", lambda: {
         **texts, ("A text added", None): catalogues.QtText("A text added")})
     assert catalogues.main(["--check"]) == 1
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("12.04.1979", date(1979, 4, 12)), ("1.4.1979", date(1979, 4, 1)),
+    ("1979-04-12", date(1979, 4, 12)),  # ISO, whatever the locale
+    ("05.13.2026", None),  # no 13th month: never the 13th of May
+    ("12.04.79", None), ("12/04/1979", None), ("31.02.2026", None),
+])
+def test_a_date_typed_in_german_is_read_as_written_or_refused(german, typed, read):
+    if read is None:
+        with pytest.raises(ValueError):
+            language.read_date(typed)
+    else:
+        assert language.read_date(typed) == read
+
+
+def test_a_number_that_could_be_read_two_ways_is_asked_again(german):
+    from models.values.session_input import parse_number
+
+    assert parse_number("12,5", "Fluenz") == parse_number("12.5", "Fluenz") == 12.5
+    assert parse_number("0,125", "Spot") == 0.125
+    with pytest.raises(ValueError, match=r"1\.500"):  # a German thousand and a half
+        parse_number("1.500", "Pulsbreite")
+    language.use_language(language.choose("", {"LANG": "C.UTF-8"}))
+    with pytest.raises(ValueError, match="1,500"):  # an English one
+        parse_number("1,500", "Pulse width")
+    assert parse_number("1.500", "Pulse width") == 1.5

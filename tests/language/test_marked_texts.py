@@ -194,3 +194,27 @@ def test_nothing_is_translated_at_import():
 ])
 def test_the_import_scan_tells_translating_from_marking(source, lines):
     assert translated_at_import(source) == lines
+
+
+# --- the audit trail stays in English ----------------------------------------------------------
+def refusals_recorded_translated(source: str) -> list[int]:
+    """Lines making a ``Refused`` from a translated message with no English one to record:
+    the audit trail would keep the reason in the language of the PC that refused."""
+    return sorted({
+        node.lineno for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and _name(node) == "Refused" and node.args
+        and isinstance(node.args[0], ast.Call) and _name(node.args[0]) in ("_", "ngettext")
+        and not any(k.arg == "recorded" for k in node.keywords)})
+
+
+def test_every_refusal_is_recorded_in_english():
+    assert _report(refusals_recorded_translated, _files(("models", "devices", "ui"), ())) == []
+
+
+@pytest.mark.parametrize(("source", "lines"), [
+    ('raise Refused(_("Not yours"), actor, "edit")', [1]),
+    ('raise Refused.saying(N_("Not yours"), actor, "edit")', []),
+    ('raise Refused(_(text), actor, "edit", recorded=text)', []),
+])
+def test_the_refusal_scan_finds_one_recorded_translated(source, lines):
+    assert refusals_recorded_translated(source) == lines

@@ -115,7 +115,7 @@ class ConsentVersionDialog(FormDialog):
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         self.version = QLineEdit(placeholderText=tr("e.g. LST-2"))
         self.version.setMaxLength(64)
-        self.title = QLineEdit(tr("Consent to laser skin-tightening treatment"))
+        self.title = QLineEdit()
         self.title.setMaxLength(200)
         self.body = QPlainTextEdit()
         self.body.setPlaceholderText(tr("The whole text the patient reads and signs"))
@@ -125,6 +125,9 @@ class ConsentVersionDialog(FormDialog):
         for code in available_languages():
             self.language.addItem(language_name(code), code)
         self.language.setCurrentIndex(max(0, self.language.findData(current().language)))
+        self.title.setText(consent_forms.default_title(self._language()))
+        self.offered_title = self.title.text()
+        self.language.currentIndexChanged.connect(self._title_in_language)
         super().__init__(tasks, tr("A new consent version"), [
             (tr("Version"), "version", self.version),
             (tr("Language"), "language", self.language), (tr("Title"), "title", self.title),
@@ -133,7 +136,15 @@ class ConsentVersionDialog(FormDialog):
                     "version is never changed."))
         self.actor = actor
 
+    def _language(self) -> str:
+        return str(self.language.currentData())
+
+    def _title_in_language(self) -> None:
+        """The default title follows the language chosen, unless one was typed."""
+        if self.title.text() == self.offered_title:
+            self.title.setText(consent_forms.default_title(self._language()))
+            self.offered_title = self.title.text()
+
     def values(self) -> OperationCall:
         return consent_forms.add_version, (self.actor, self.version.text(), self.title.text(),
-                                           self.body.toPlainText(),
-                                           str(self.language.currentData()))
+                                           self.body.toPlainText(), self._language())

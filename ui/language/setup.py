@@ -14,7 +14,7 @@ def install_language(app: QApplication, setting: str = "") -> Choice:
     """Use the PC's language ``setting`` (empty: the system's) for the core's messages, the
     widgets' texts, Qt's own (its dialogs' buttons, a text field's menu) and the locale's
     formats (typed numbers: a decimal comma in German)."""
-    choice = choose(setting)
+    choice = choose(setting, fallback=QLocale.system().name())
     use_language(choice)
     for translator in _installed:
         app.removeTranslator(translator)

@@ -26,7 +26,7 @@ from models.errors import (
     StorageReadOnly,
     ValidationFailed,
 )
-from models.language import datetime_text, short_number_text
+from models.language import datetime_text, language_name, short_number_text
 from models.storage.preferences import Settings
 from models.values.rows import Actor, ConsentOnFile, PatientRow, SessionDetail, Signature
 from models.values.screening import ScreeningInput
@@ -198,7 +198,9 @@ class DraftForm(SessionFormLayout):
     def _open_consent(self, patient: PatientRow, document: ConsentDocumentRow | None) -> None:
         if document is None:
             self.screening.consent_error.show_problem(
-                tr("The clinic has no consent form in force: an administrator adds one"))
+                tr("The clinic has no consent form in {language} in force: an administrator "
+                   "adds one, or choose another of the patient's languages").format(
+                    language=language_name(self.screening.language())))
             return
         if self.consent_dialog is not None:
             self.consent_dialog.deleteLater()  # the last one: one kept at a time

@@ -139,7 +139,6 @@ class ScreeningPanel(QGroupBox):
                                             "signs, and of the aftercare sheet"))
         for code in available_languages():
             self.patient_language.addItem(language_name(code), code)
-        self.patient_language.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # seldom needed: Tab skips
         self._speak_as_the_screen()
         self.checklist = {item: QCheckBox(tr(BY_HAND[item] if item in BY_HAND
                                              else FOLLOWED[item][0]))
@@ -189,7 +188,9 @@ class ScreeningPanel(QGroupBox):
         consent.addLayout(buttons, 0, 2)
         consent.addWidget(self.consent_error, 1, 1, 1, 2)
         speaks = QHBoxLayout()
-        speaks.addWidget(QLabel(tr("Patient's language")))
+        speaks_label = QLabel(tr("Patient's language"))
+        speaks_label.setBuddy(self.patient_language)
+        speaks.addWidget(speaks_label)
         speaks.addWidget(self.patient_language)
         speaks.addStretch(1)
         consent.addLayout(speaks, 2, 0, 1, 3)
@@ -241,8 +242,12 @@ class ScreeningPanel(QGroupBox):
 
     # --- consent ----------------------------------------------------------------------------
     def show_consent_on_file(self, on_file: ConsentOnFile | None) -> None:
-        """Say what consent the patient signed on screen, and tick "consent valid" by it."""
+        """Say what consent the patient signed on screen, and tick "consent valid" by it; the
+        patient's language is then the one they signed it in."""
         self.on_file, self.looked_up = on_file, True
+        if on_file is not None:
+            self.patient_language.setCurrentIndex(
+                max(0, self.patient_language.findData(on_file.language)))
         self.consent_button.setEnabled(True)
         self.print_button.setEnabled(on_file is not None and on_file.consent_id is not None)
         if on_file is None:

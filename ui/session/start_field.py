@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from models.clinic.clinic_settings import ClinicRules
-from models.language import date_hint, read_date, typed_date_text
+from models.language import date_hint, read_date, time_hint, typed_date_text
 from ui.language import tr
 from ui.widgets.field_error import FieldError
 
@@ -22,9 +22,15 @@ def parse_start(text: str) -> datetime | None:
     try:
         local = datetime.combine(read_date(day), datetime.strptime(clock, "%H:%M").time())
     except ValueError:
-        raise ValueError(tr("Type the start as {pattern} HH:MM, not {text}").format(
-            pattern=date_hint(), text=repr(text))) from None
+        raise ValueError(tr("Type the start as {example}, not {text}").format(
+            example=start_hint(), text=repr(text))) from None
     return local.astimezone().astimezone(UTC)
+
+
+def start_hint() -> str:
+    """What the start asks for: ``YYYY-MM-DD HH:MM``, or an example in the locale."""
+    return tr("{day} {time}", "a day and a time of day").format(day=date_hint(),
+                                                                 time=time_hint())
 
 
 def _shown(started_at: datetime | None) -> str:
@@ -45,8 +51,7 @@ class StartField(QWidget):
         super().__init__(parent)
         self.rules = ClinicRules()
         self.shown: datetime | None = None  # the start as last put on screen, to the second
-        self.started = QLineEdit(placeholderText=tr("{pattern} HH:MM").format(
-            pattern=date_hint()))
+        self.started = QLineEdit(placeholderText=start_hint())
         self.started.setAccessibleName(tr("Session started"))
         self.started.setMaximumWidth(170)
         self.late_reason = QLineEdit()

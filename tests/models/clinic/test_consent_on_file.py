@@ -376,11 +376,12 @@ def test_the_only_version_in_force_cannot_be_retired(database, admin):
 
 def test_the_patient_signs_the_version_in_their_language(database, technician, admin, patient):
     """Each language's newest version is in force for patients reading it; the default form
-    comes in English and German; a language the clinic keeps no version in gets the newest."""
+    comes in English and German; a language the clinic keeps no version in has none (never
+    another language's, signed unawares)."""
     with database.read() as db:
         english, german = consent_forms.in_force(db, "en"), consent_forms.in_force(db, "de")
         assert consent_forms.in_force(db) == english  # the screen's language
-        assert consent_forms.in_force(db, "fr") == german  # none in French: the newest
+        assert consent_forms.in_force(db, "fr") is None
     assert (english.version, english.language) == ("LST-1", "en")
     assert (german.version, german.language) == ("LST-1-de", "de")
     assert german.title == "Einwilligung in eine Laser-Hautstraffung"
@@ -400,6 +401,9 @@ def test_the_last_version_of_a_language_cannot_be_retired(database, admin):
     with pytest.raises(ValidationFailed, match="only one in force in Deutsch"), \
             database.write() as db:
         consent_forms.retire_version(db, admin, german.id, "replaced")
+
+
+def test_a_version_is_only_kept_in_a_language_laserlog_has(database, admin):
     with pytest.raises(ValidationFailed, match="languages LaserLog has"), database.write() as db:
         consent_forms.add_version(db, admin, "LST-2-xx", "Consent", LOREM, language="xx")
 

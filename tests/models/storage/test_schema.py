@@ -203,3 +203,52 @@ def test_the_guard_list_verify_checks_is_what_the_migrations_leave(database):
         found = set(db.execute(text(query)).scalars())
     dialect = database.engine.dialect.name
     assert found == GUARDS[dialect] | SEARCH_TRIGGERS[dialect], sorted(found)
+
+
+def test_consent_languages_survive_a_migration_down_and_up(database, admin):
+    """0023 adds the German default beside the English one in force; going back retires it
+    (0022 would offer the newest of any language); coming back marks it German again."""
+    from sqlalchemy import text
+
+    from models.clinic import consent_forms
+
+    with database.read() as db:
+        assert consent_forms.in_force(db, "de").version == "LST-1-de"
+    schema.migrate(database, "0022", downgrade=True)
+    with database.read() as db:  # 0022's version in force: the newest not retired
+        newest = db.execute(text("SELECT version FROM consent_documents WHERE retired_at IS "
+                                 "NULL ORDER BY id DESC")).scalars().first()
+    assert newest == "LST-1"
+    schema.migrate(database, "head")
+    with database.read() as db:
+        languages = dict(db.execute(text("SELECT version, language FROM consent_documents"))
+                         .tuples().all())
+        assert languages == {"LST-1": "en", "LST-1-de": "de"}
+        assert consent_forms.in_force(db, "en").version == "LST-1"
+        assert consent_forms.in_force(db, "de") is None  # retired on the way down
+
+
+def test_the_german_default_is_added_only_where_the_english_one_is_in_force(tmp_path):
+    """A clinic that retired the default for its own wording gets no stock German beside it."""
+    from sqlalchemy import text
+
+    from models.clinic import consent_forms
+    from models.storage.database import open_database
+
+    database = open_database(f"sqlite:///{tmp_path / 'clinic.db'}")
+    try:
+        schema.migrate(database, "0022")
+        with database.write() as db:
+            db.execute(text("INSERT INTO consent_documents (version, title, body, created_at) "
+                            "VALUES ('OWN-1', 'Our consent', :body, CURRENT_TIMESTAMP)"),
+                       {"body": "I agree to the treatment, its risks and its aftercare. " * 2})
+            db.execute(text("UPDATE consent_documents SET retired_at = CURRENT_TIMESTAMP "
+                            "WHERE version = 'LST-1'"))
+        schema.migrate(database, "head")
+        with database.read() as db:
+            versions = set(db.execute(text("SELECT version FROM consent_documents")).scalars())
+            assert versions == {"LST-1", "OWN-1"}
+            assert consent_forms.in_force(db, "en").version == "OWN-1"
+            assert consent_forms.in_force(db, "de") is None
+    finally:
+        database.dispose()

@@ -74,7 +74,8 @@ def test_a_version_in_german_is_in_force_for_patients_reading_german(qtbot, data
     qtbot.keyClicks(dialog.body, "Ich willige in die Laser-Hautstraffung ein. " * 2)
     press_return(qtbot, dialog.version)
     qtbot.waitUntil(lambda: forms.model.rowCount() == 3, timeout=10_000)
-    assert cells(forms.table)[0][:2] == ["LST-2-de", "Deutsch"]
+    assert cells(forms.table)[0][:3] == ["LST-2-de", "Deutsch",
+                                         "Einwilligung in eine Laser-Hautstraffung"]
     with database.read() as db:
         assert consent_forms.in_force(db, "de").version == "LST-2-de"
         assert consent_forms.in_force(db, "en").version == "LST-1"

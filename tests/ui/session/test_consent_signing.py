@@ -4,6 +4,7 @@ and only then is the consent kept; the session can then be completed under it. A
 an empty box or a wrong password keeps nothing, and says so next to the field."""
 
 import json
+from datetime import date
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -305,7 +306,17 @@ def test_the_patient_reads_the_consent_and_aftercare_in_the_language_chosen(
     assert dialog.document.version == "LST-1-de"
     assert "Einwilligung" in dialog.windowTitle() and "Ich willige" in dialog.text.toPlainText()
     assert "Complete and sign" in form.complete_button.text()  # the screen stays English
-    dialog.reject()
+    draw(dialog.pad)
+    dialog.password.setFocus()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    with database.read() as db:  # what the form shows when the patient is chosen again
+        on_file = consent_forms.consent_on_file(db, unconsented.id, date.today())
+    panel.patient_language.setCurrentIndex(0)
+    panel.show_consent_on_file(on_file)  # their language: the one they signed in
+    assert panel.language() == "de"
+    assert "(version LST-1-de)" in panel.consent_note.text()
     from ui.session import session_form
 
     written = []  # the sheet as written to the PDF
