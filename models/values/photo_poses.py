@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
+from models.language import _
 from models.values.vocabulary import Area
 
 OTHER_POSE = "other"
@@ -17,6 +18,13 @@ def default_poses() -> dict[str, tuple[str, ...]]:
     text = (resources.files("resources") / "photo_poses.toml").read_text(encoding="utf-8")
     listed = tomllib.loads(text)
     return {area.value: tuple(str(p) for p in listed.get(area.value, ())) for area in Area}
+
+
+def pose_label(pose: str) -> str:
+    """A pose as a person reads it: the default poses (resources/photo_poses.toml, in the
+    catalogues) in the language in use, a pose of the clinic's own as it was typed. The pose
+    is stored as it is named, in English for the defaults."""
+    return _(pose) if pose else pose
 
 
 def with_other(poses: Sequence[str]) -> tuple[str, ...]:

@@ -4108,12 +4108,12 @@ Legen Sie den Administrator an, der die Mitarbeiter der Praxis hinzufügt.</tran
     <message>
       <location filename="../../ui/equipment/device_check_dialog.py" />
       <source>Verification &amp;failed</source>
-      <translation>Prüfung &amp;nicht bestanden</translation>
+      <translation>&amp;Nicht bestanden</translation>
     </message>
     <message>
       <location filename="../../ui/equipment/device_check_dialog.py" />
       <source>Verification &amp;passed</source>
-      <translation>Prüfung &amp;bestanden</translation>
+      <translation>&amp;Bestanden</translation>
     </message>
     <message>
       <location filename="../../ui/equipment/device_check_dialog.py" />

@@ -2,14 +2,13 @@
 session form at 1366×768 with no text cut by its widget; a decimal comma and a German date
 typed and read back."""
 
-# ``clinic`` is the dialogs' fixture of test_fits_screen, used here by name.
 
 import pytest
 from PySide6.QtCore import Qt
 
 from models.reading import history
 from models.storage.preferences import Settings
-from tests.ui import screens
+from tests.ui import screens, test_fits_screen
 from tests.ui.conftest import RecordedMessages, resume_offered_draft
 from tests.ui.session.helpers import choose, tick_area
 from tests.ui.test_fits_screen import ROLE_TABS, _factories, dialog_classes
@@ -17,6 +16,10 @@ from ui.language.setup import install_language
 from ui.shell.main_window import MainWindow
 
 SCREEN = screens.SMALL_SCREEN
+# The fixtures of test_fits_screen: layout does not depend on the database (SQLite only), and
+# the dialogs open on its demo clinic.
+database_url = test_fits_screen.database_url
+clinic = test_fits_screen.clinic
 
 
 @pytest.fixture
@@ -153,3 +156,25 @@ def test_dates_are_typed_and_shown_as_german_writes_them(qtbot, german, window, 
     assert born() == {"DE-1": "1979-04-12", "DE-2": "1980-05-06"}
     qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
     assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", form.start.started.text())
+
+
+def test_a_photo_pose_reads_in_german_and_is_kept_as_named(qtbot, german, window, database,
+                                                            tmp_path):
+    """The default poses are offered in German; the photo keeps the pose's own name, the same
+    on every PC (a clinic's own pose reads as typed)."""
+    from models.values.photo_poses import pose_label
+    from tests.photos import with_gps_and_owner
+    from tests.ui.session.test_photo_panel import drop, open_neck_draft, photos_in
+
+    form = window.form
+    open_neck_draft(qtbot, form, "PH-1", area="Hals")
+    panel = form.photos
+    assert [panel.pose.itemText(i) for i in range(3)] == ["vorne", "links 45°", "rechts 45°"]
+    panel.pose.setCurrentIndex(1)
+    photo = tmp_path / "IMG_0001.jpg"
+    photo.write_bytes(with_gps_and_owner())
+    drop(panel, [photo])
+    qtbot.waitUntil(lambda: panel.kept.count() == 1, timeout=15_000)
+    (_area, _kind, pose, _source, _data), = photos_in(database)
+    assert pose == "left 45°" and "links 45°" in panel.kept.item(0).text()
+    assert pose_label("unsere eigene Ansicht") == "unsere eigene Ansicht"

@@ -33,6 +33,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from models.values.photo_poses import OTHER_POSE, default_poses
 from ui.language import CONTEXT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,6 +142,10 @@ def core_catalogue(root: Path = ROOT) -> Catalog:
                 strip_comment_tags=True):
             template.add(message, None, [(f"{folder}/{filename}", line)],
                          auto_comments=comments, context=context)
+    for pose in sorted({pose for poses in default_poses().values() for pose in poses}
+                       | {OTHER_POSE}):  # shown through pose_label
+        template.add(pose, None, [("resources/photo_poses.toml", 0)],
+                     auto_comments=["A photo's pose, in a list of an area's poses"])
     return template
 
 

@@ -20,6 +20,7 @@ from models.reading import chart_data
 from models.reading.chart_data import ChartData
 from models.reading.history_filter import HistoryFilter, count_sessions
 from models.reading.session_printout import PrintedConsent, PrintedPhoto, SessionPrintout
+from models.values.photo_poses import pose_label
 from models.values.rows import Actor
 from models.values.vocabulary import Area, SessionStatus
 from ui.language import tr, trn
@@ -109,7 +110,7 @@ PHOTO_WIDTH = 150  # points on the page: three across an A4 page's text
 
 def _caption(photo: PrintedPhoto) -> str:
     area = Area(photo.area).label if photo.area in set(Area) else photo.area
-    return f"{area} – {kind_word(photo.kind)} – {photo.pose or tr('no pose')}"
+    return f"{area} – {kind_word(photo.kind)} – {pose_label(photo.pose) or tr('no pose')}"
 
 
 def photos_html(document: QTextDocument, photos: tuple[PrintedPhoto, ...],

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from models.access.permissions import Action, may
 from models.language import date_text
+from models.values.photo_poses import pose_label
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 from models.workflow import session_photos
@@ -247,9 +248,10 @@ class PhotoCompareDialog(QDialog):
     def _show_poses(self, poses: tuple[str, ...], pose: str | None) -> None:
         self.pose.blockSignals(True)
         self.pose.clear()
-        self.pose.addItems(poses)
+        for offered in poses:
+            self.pose.addItem(pose_label(offered), offered)
         if pose is not None:
-            self.pose.setCurrentIndex(max(0, self.pose.findText(pose)))
+            self.pose.setCurrentIndex(max(0, self.pose.findData(pose)))
         self.pose.blockSignals(False)
         self.read_series()
 
@@ -260,7 +262,8 @@ class PhotoCompareDialog(QDialog):
     def read_series(self) -> None:
         self.series.clear()
         self.tasks.read(session_photos.series, self.actor, self.patient_id,
-                        self.area.currentData(), self.pose.currentText()).then(self._show)
+                        self.area.currentData(), str(self.pose.currentData() or "")
+                        ).then(self._show)
 
     def _show(self, photos: list[PhotoRow]) -> None:
         self.photos = photos

@@ -29,7 +29,7 @@ from models.clinic import photo_poses
 from models.errors import LaserLogError, os_reason
 from models.language import date_text
 from models.storage.preferences import Settings
-from models.values.photo_poses import default_poses, with_other
+from models.values.photo_poses import default_poses, pose_label, with_other
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 from models.workflow import session_photos
@@ -205,22 +205,27 @@ class PhotoPanel(QGroupBox):
 
     def _offer(self, offered: dict[str, tuple[str, ...]]) -> None:
         if offered != self.offered:
-            self.offered, chosen = offered, self.pose.currentText()
+            self.offered, chosen = offered, self._pose()
             self._area_changed()
-            if (found := self.pose.findText(chosen)) >= 0:
+            if (found := self.pose.findData(chosen)) >= 0:
                 self.pose.setCurrentIndex(found)
+
+    def _pose(self) -> str:
+        """The pose chosen, as it is stored."""
+        return str(self.pose.currentData() or "")
 
     def _area_changed(self) -> None:
         self.pose.blockSignals(True)
         self.pose.clear()
         area = self.area.currentData()
-        self.pose.addItems(self.offered.get(area, ()) if area else ())
+        for pose in self.offered.get(area, ()) if area else ():
+            self.pose.addItem(pose_label(pose), pose)
         self.pose.blockSignals(False)
         self._enable()
         self._look_up_previous()
 
     def _look_up_previous(self) -> None:
-        area, pose = self.area.currentData(), self.pose.currentText()
+        area, pose = self.area.currentData(), self._pose()
         self.previous_day.clear()
         if self.session_id is None or not area:
             self.previous.clear()
@@ -262,8 +267,7 @@ class PhotoPanel(QGroupBox):
                 self.error.show_problem(tr("Choose the patient and tick an area first"))
             return
         self.error.show_problem(None)
-        area, kind, pose = (self.area.currentData(), self.kind.currentData(),
-                            self.pose.currentText())
+        area, kind, pose = self.area.currentData(), self.kind.currentData(), self._pose()
         for path in paths:
             self.tasks.run(session_photos.add_photo_file, self.actor, self.session_id, area,
                            kind, pose, path, source).then(self._added_or_removed,

@@ -34,10 +34,7 @@ class FormDialog(QDialog):
         for label, key, field in fields:
             field.setAccessibleName(label)
             self.errors[key] = FieldError(field)
-            name = QLabel(label)  # a long one wraps rather than being cut
-            name.setWordWrap(True)
-            name.setBuddy(field)
-            form.addRow(name, field)
+            form.addRow(label, field)
             form.addRow("", self.errors[key])
         if note:
             note_label = QLabel(note)
@@ -48,6 +45,8 @@ class FormDialog(QDialog):
         form.addRow(buttons)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        # A minimum set by hand stops the layout setting its own: no narrower than its labels
+        self.setMinimumWidth(max(DIALOG_WIDTH, form.minimumSize().width()))
 
     def save(self) -> None:
         """Read the fields (``values``) and run the operation, or show what cannot be read."""

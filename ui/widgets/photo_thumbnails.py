@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from models.language import date_text
+from models.values.photo_poses import pose_label
 from models.values.rows import Actor
 from models.values.vocabulary import Area
 from models.workflow import session_photos
@@ -63,7 +64,7 @@ def kind_word(kind: str) -> str:
 
 
 def caption(photo: PhotoRow) -> str:
-    return f"{Area(photo.area).label} · {kind_word(photo.kind)} · {photo.pose}"
+    return f"{Area(photo.area).label} · {kind_word(photo.kind)} · {pose_label(photo.pose)}"
 
 
 def pixmap_of(data: bytes, size: QSize = THUMB) -> QPixmap:

@@ -34,10 +34,11 @@ def photos_in(database):
                           .order_by(SessionPhoto.id)).all()
 
 
-def open_neck_draft(qtbot, form, identifier):
+def open_neck_draft(qtbot, form, identifier, area="Neck"):
+    """A new patient's draft with the neck ticked (``area``: the neck as the list names it)."""
     register_patient(qtbot, form, identifier=identifier)
     qtbot.waitUntil(lambda: form.draft_id is not None, timeout=10_000)
-    tick_area(form, "Neck")
+    tick_area(form, area)
     qtbot.waitUntil(lambda: form.photos.area.count() == 1 and form.photos.add_button.isEnabled(),
                     timeout=10_000)
 
