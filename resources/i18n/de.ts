@@ -4853,6 +4853,11 @@ Legen Sie den Administrator an, der die Mitarbeiter der Praxis hinzufügt.</tran
       <translation>{area}: Einstellungen geändert, Grund: {reason}</translation>
     </message>
     <message>
+      <location filename="../../ui/session/area_parameters.py" />
+      <source>{area}: {problems}</source>
+      <translation>{area} – {problems}</translation>
+    </message>
+    <message>
       <location filename="../../ui/widgets/photo_thumbnails.py" />
       <source>{caption}, {width} × {height}, added by {user}</source>
       <translation>{caption}, {width} × {height}, hinzugefügt von {user}</translation>

@@ -302,7 +302,8 @@ class AreaParametersEditor(QWidget):
             if f"areas.{row.area.value}" in problems:
                 lines.append(problems[f"areas.{row.area.value}"])
                 shown.add(f"areas.{row.area.value}")
-            row.error.setText(f"{row.area.label}: " + "; ".join(lines) if lines else "")
+            row.error.setText(tr("{area}: {problems}").format(
+                area=row.area.label, problems="; ".join(lines)) if lines else "")
             row.error.setVisible(bool(lines))
         return shown
 
