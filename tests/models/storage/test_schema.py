@@ -221,8 +221,8 @@ def test_consent_languages_survive_a_migration_down_and_up(database, admin):
     assert newest == "LST-1"
     schema.migrate(database, "head")
     with database.read() as db:
-        languages = dict(db.execute(text("SELECT version, language FROM consent_documents"))
-                         .tuples().all())
+        languages = {version: language for version, language in db.execute(
+            text("SELECT version, language FROM consent_documents"))}
         assert languages == {"LST-1": "en", "LST-1-de": "de"}
         assert consent_forms.in_force(db, "en").version == "LST-1"
         assert consent_forms.in_force(db, "de") is None  # retired on the way down
