@@ -18,6 +18,7 @@ tells apart two meanings of one English text.
 from PySide6.QtCore import QCoreApplication
 
 from models.language import current
+from models.language.catalogue import SOURCE_LANGUAGE
 
 CONTEXT = "LaserLog"
 
@@ -30,7 +31,7 @@ def tr(text: str, disambiguation: str | None = None) -> str:
 def trn(singular: str, plural: str, n: int) -> str:
     """The form of a text for ``n`` things. English, the source, has a form each for one and
     for many; a translation has as many forms as its language's plural rule."""
-    if current().language == "en":
+    if current().language == SOURCE_LANGUAGE:
         from models.language import number_text
 
         return (singular if n == 1 else plural).replace("%n", number_text(n))
