@@ -11,7 +11,7 @@ from models.storage.preferences import Settings
 from tests.ui import screens, test_fits_screen
 from tests.ui.conftest import RecordedMessages, resume_offered_draft
 from tests.ui.session.helpers import choose, tick_area
-from tests.ui.test_fits_screen import ROLE_TABS, _factories, dialog_classes
+from tests.ui.test_fits_screen import ROLE_TABS, dialog_classes
 from ui.language.setup import install_language
 from ui.shell.main_window import MainWindow
 
@@ -49,11 +49,7 @@ def test_each_screen_in_german_fits_1366_by_768_and_cuts_no_text(qtbot, german, 
 
 @pytest.mark.parametrize("name", sorted(dialog_classes()))
 def test_each_dialog_in_german_fits_1366_by_768_and_cuts_no_text(qtbot, german, clinic, name):
-    dialog = _factories()[name](clinic)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    clinic.tasks.shutdown(10_000)  # what it reads when it opens is shown
+    dialog = test_fits_screen.opened_dialog(qtbot, clinic, name)
     size = dialog.frameGeometry().size()
     assert size.width() <= SCREEN.width() and size.height() <= SCREEN.height(), size
     assert screens.cut_texts(dialog) == []
