@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from models.errors import LaserLogError
-from models.language import _, current, ngettext, number_text
+from models.language import _, ngettext
 
 #: How many problems an import lists before it only counts the rest.
 PROBLEMS_LISTED = 200
@@ -97,7 +97,3 @@ def shown(value: Any, limit: int = 40) -> str:
     text = " ".join("".join(c if c.isprintable() else " " for c in str(value)[:limit + 1]).split())
     return "'" + (text[:limit] + "…" if len(text) > limit else text) + "'"
 
-
-def count_shown(value: float) -> str:
-    """A whole number with its thousands grouped as the locale groups them (65,536)."""
-    return f"{value:,.0f}" if current().locale is None else number_text(value)

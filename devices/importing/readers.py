@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import IO, Any
 
-from devices.importing.contract import ImportFailed, Problem, count_shown, shown
-from models.language import N_, _, ngettext
+from devices.importing.contract import ImportFailed, Problem, shown
+from models.language import N_, _, ngettext, number_text
 
 MAX_FILE_BYTES = 1024**3
 MAX_LINE_CHARS = 64 * 1024
@@ -65,7 +65,7 @@ def place(label: str, number: int) -> str:
 def line_too_long(number: int) -> ImportFailed:
     return fail(_("The line is longer than {limit} characters, more than any pulse log has; "
                   "this is not an export file LaserLog can read").format(
-                      limit=count_shown(MAX_LINE_CHARS)), place("line", number))
+                      limit=number_text(MAX_LINE_CHARS)), place("line", number))
 
 
 def size_text(limit: int) -> str:
@@ -88,7 +88,7 @@ def check_size(size: int, max_bytes: int = MAX_FILE_BYTES) -> None:
     if size > max_bytes:
         raise fail(_("The file is {size} MB, larger than the {limit} MB an export file may be; "
                      "it was not read. Export fewer sessions at a time.").format(
-                         size=count_shown(size / 1024**2), limit=count_shown(max_bytes / 1024**2)))
+                         size=number_text(size / 1024**2), limit=number_text(max_bytes / 1024**2)))
 
 
 @dataclass
@@ -296,7 +296,7 @@ def _csv_problem(error: csv.Error) -> str:
     text = str(error)
     if "field larger than field limit" in text:
         return _("A value is longer than {limit} characters; a quote mark may be missing").format(
-            limit=count_shown(csv.field_size_limit()))
+            limit=number_text(csv.field_size_limit()))
     return _("The line cannot be read as CSV ({error})").format(
         error=text.strip().splitlines()[0] if text else "error")
 

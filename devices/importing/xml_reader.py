@@ -12,7 +12,7 @@ from xml.parsers.expat import ExpatError
 import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
-from devices.importing.contract import ImportFailed, count_shown, shown
+from devices.importing.contract import ImportFailed, shown
 from devices.importing.readers import (
     CHUNK,
     MAX_BYTES_WITHOUT_RECORD,
@@ -29,7 +29,7 @@ from devices.importing.readers import (
     place,
     size_text,
 )
-from models.language import N_, _
+from models.language import N_, _, number_text
 
 _XML_WORDS = {
     "not well-formed (invalid token)": N_("This is not a readable XML export file: it holds a "
@@ -91,7 +91,7 @@ class _XmlTarget:
             if len(names) > MAX_NAMES:
                 raise self._refuse(_("The file uses more than {limit} different element and "
                                      "attribute names; this is not an export file LaserLog can "
-                                     "read").format(limit=count_shown(MAX_NAMES)))
+                                     "read").format(limit=number_text(MAX_NAMES)))
         if self.root is None:  # as ElementTree names it: '{namespace}tag'
             self.root = ("{" + tag if "}" in tag else tag, attrib.get("format"))
         elif self.record_depth:
@@ -100,7 +100,7 @@ class _XmlTarget:
                 raise self._refuse(_("A <{record}> record holds more than {limit} elements; "
                                      "this is not an export file LaserLog can read").format(
                                          record=self.record,
-                                         limit=count_shown(MAX_ELEMENTS_IN_RECORD)))
+                                         limit=number_text(MAX_ELEMENTS_IN_RECORD)))
             if self.text is not None:
                 self._end_text()
             if (depth == self.record_depth + 1 and tag in self.wanted
@@ -114,7 +114,7 @@ class _XmlTarget:
                 raise self._refuse(_("The file holds more than {limit} elements in a row that "
                                      "are not <{record}> records; this is not an export file "
                                      "LaserLog can read").format(
-                                         limit=count_shown(MAX_ELEMENTS_OUTSIDE_RECORDS),
+                                         limit=number_text(MAX_ELEMENTS_OUTSIDE_RECORDS),
                                          record=self.record))
             if tag == "units":
                 self.units.update({k.casefold(): v for k, v in attrib.items()})

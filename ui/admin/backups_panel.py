@@ -21,8 +21,8 @@ from models.admin.backup import backup, restore
 from models.admin.integrity import Verification, verify
 from models.admin.progress import Cancelled
 from models.errors import LaserLogError
+from models.language import number_text
 from models.values.rows import Actor
-from ui.admin.listing_model import count_text
 from ui.admin.restore_dialog import RestoreDialog
 from ui.admin.work_watcher import WorkWatcher
 from ui.language import tr, tr_noop, trn
@@ -141,8 +141,8 @@ class BackupsPanel(QWidget):
         restored = trn("Restored the database from {source}; its {events} audit event chains "
                        "correctly.", "Restored the database from {source}; its {events} audit "
                        "events chain correctly.", events)
-        self._finish(restored.format(source=source.name, events=count_text(events)))
-        self.messages.info(self, f"{restored.format(source=source, events=count_text(events))}"
+        self._finish(restored.format(source=source.name, events=number_text(events)))
+        self.messages.info(self, f"{restored.format(source=source, events=number_text(events))}"
                                  f"\n\n{tr(RESTORED)}")
         self.window().close()
 
@@ -162,9 +162,9 @@ class BackupsPanel(QWidget):
             done = (tr("Verified: storage and foreign keys are sound; {events}; {sessions} "
                        "({unsealed}).") if result.unsealed else
                     tr("Verified: storage and foreign keys are sound; {events}; {sessions}."))
-            self._finish(done.format(events=events.format(n=count_text(result.events)),
-                                     sessions=sessions.format(n=count_text(result.sessions_proven)),
-                                     unsealed=unsealed.format(n=count_text(result.unsealed))))
+            self._finish(done.format(events=events.format(n=number_text(result.events)),
+                                     sessions=sessions.format(n=number_text(result.sessions_proven)),
+                                     unsealed=unsealed.format(n=number_text(result.unsealed))))
             return
         found = list(result.problems)
         if result.first_broken_seq is not None:

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from models.language import current, number_text
 from ui.language import tr
 
 #: A column: its title (marked with ``tr_noop``), and the text a row shows in it.
@@ -16,10 +15,6 @@ Column = tuple[str, Callable[[Any], str]]
 RETIRED = QBrush(QColor("#6b7780"))  # grey that still reads on white (4.7:1)
 Index = QModelIndex | QPersistentModelIndex
 
-
-def count_text(number: int) -> str:
-    """A whole number with its thousands grouped as the locale groups them (40,000 with none)."""
-    return number_text(number) if current().locale else f"{number:,}"
 
 
 class ListingModel(QAbstractTableModel):

@@ -5,9 +5,8 @@ from PySide6.QtWidgets import QWidget
 
 from models.clinic import device_register, device_upkeep
 from models.clinic.device_upkeep import FittedTip
-from models.language import date_text
+from models.language import date_text, number_text
 from models.values.rows import Actor, DeviceRow
-from ui.admin.listing_model import count_text
 from ui.admin.record_list import RecordList
 from ui.admin.retire_dialog import RetireDialog
 from ui.admin.staff_dialogs import TipDialog
@@ -19,7 +18,7 @@ COLUMNS = [
     (tr_noop("Device"), lambda t: t.device),
     (tr_noop("Handpiece or tip"), lambda t: t.name),
     (tr_noop("Pulses"), lambda t: tr("{pulses} of {rated}").format(
-        pulses=count_text(t.pulses), rated=count_text(t.rated_pulses))),
+        pulses=number_text(t.pulses), rated=number_text(t.rated_pulses))),
     (tr_noop("Fitted"), lambda t: date_text(t.fitted_at.astimezone().date())),
     (tr_noop("State"), lambda t: t.state),
 ]
@@ -84,7 +83,7 @@ class TipsPanel(RecordList):
             trn("{tip} comes off {device}, which then has no tip fitted until one is. Its "
                 "{pulses} pulse stays on record.", "{tip} comes off {device}, which then has no "
                 "tip fitted until one is. Its {pulses} pulses stay on record.", tip.pulses
-                ).format(tip=tip.name, device=tip.device, pulses=count_text(tip.pulses)),
+                ).format(tip=tip.name, device=tip.device, pulses=number_text(tip.pulses)),
             (device_upkeep.retire_tip, (self.actor, tip.id)), self)
         dialog.saved.connect(lambda _result: self.said.emit(
             tr("Retired {tip}; {device} has no tip fitted now.").format(tip=tip.name,
