@@ -126,10 +126,11 @@ def number_text(value: float, decimals: int = 0) -> str:
     return format_decimal(round(value, decimals), pattern, locale=locale)
 
 
-def short_number_text(value: float) -> str:
-    """A measured value as typed, in its shortest form (``12.5``, ``30``), with the locale's
-    decimal sign: ``12,5`` in German. Read back by ``parse_number``, which takes either sign."""
-    return f"{value:g}".replace(".", decimal_separator())
+def short_number_text(value: float, significant: int = 6) -> str:
+    """A measured value as typed, in its shortest form to ``significant`` digits (``12.5``,
+    ``30``), with the locale's decimal sign: ``12,5`` in German. Read back by
+    ``parse_number``, which takes either sign."""
+    return f"{value:.{significant}g}".replace(".", decimal_separator())
 
 
 def decimal_separator() -> str:

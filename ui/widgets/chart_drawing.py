@@ -10,7 +10,7 @@ import math
 
 import pyqtgraph as pg
 
-from models.language import decimal_separator
+from models.language import short_number_text
 from models.reading.chart_data import ChartData
 from ui.language import tr
 
@@ -81,10 +81,6 @@ def _cut(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[:chars - 1].rstrip() + "…"
 
 
-def _number(value: float, form: str) -> str:
-    return format(value, form).replace(".", decimal_separator())
-
-
 def _bars(plot: pg.PlotWidget, data: ChartData) -> list[Bar]:
     found: list[Bar] = []
     width = GROUP_WIDTH / len(data.series)
@@ -93,7 +89,7 @@ def _bars(plot: pg.PlotWidget, data: ChartData) -> list[Bar]:
         plot.addItem(pg.BarGraphItem(x=xs, height=list(values), width=width * 0.9,
                                      brush=colour(n, len(data.series)), name=name))
         unit = " %" if data.percent else ""
-        found += [(x, v, f"{name}, {data.categories[i]}: {_number(v, '.3g')}{unit}")
+        found += [(x, v, f"{name}, {data.categories[i]}: {short_number_text(v, 3)}{unit}")
                   for i, (x, v) in enumerate(zip(xs, values, strict=True))]
     return found
 
@@ -106,7 +102,7 @@ def _lines(plot: pg.PlotWidget, data: ChartData) -> list[Bar]:
         shade = colour(n, len(data.series))
         plot.plot(xs, ys, pen=pg.mkPen(shade, width=2), symbol="o", symbolSize=8,
                   symbolBrush=shade, name=name)
-        found += [(x, y, f"{name}, {data.categories[x]}: {_number(y, 'g')}") for x, y in
+        found += [(x, y, f"{name}, {data.categories[x]}: {short_number_text(y)}") for x, y in
                   zip(xs, ys, strict=True)]
     if data.marks:  # a ring around the point: the point itself stays in sight
         plot.addItem(pg.ScatterPlotItem(x=[m[0] for m in data.marks],
