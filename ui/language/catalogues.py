@@ -230,7 +230,9 @@ def qm_says(qm_path: Path, ts_path: Path) -> bool:
     translator = QTranslator()
     if not translator.load(str(qm_path)):
         return False
-    plural = {(t.source, t.disambiguation) for t in qt_texts().values() if t.plural}
+    plural = {(message.findtext("source") or "", message.findtext("comment"))
+              for message in ElementTree.parse(ts_path).getroot().iter("message")
+              if message.get("numerus") == "yes"}  # as the .ts says: the code is not read again
     for key, forms in read_ts(ts_path).items():
         if not all(forms):
             continue
